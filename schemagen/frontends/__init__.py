@@ -1,0 +1,64 @@
+"""Front ends: schema files -> IR.  Each knows one format and nothing about Parquet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .. import ir
+from ..errors import SchemaError
+
+# extension -> loader name (module in this package with a ``load(paths)`` function)
+EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro"}
+
+
+def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Schema files under ``paths`` (files or folders, searched recursively), sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(
+                sorted(
+                    f for f in p.rglob("*")
+                    if f.is_file() and f.suffix in EXTENSIONS
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                )
+            )
+        elif p.is_file():
+            if p.suffix not in EXTENSIONS:
+                raise SchemaError(
+                    f"unknown schema file type {p.suffix!r} (known: {', '.join(sorted(EXTENSIONS))})",
+                    str(p),
+                )
+            out.append(p)
+        else:
+            raise SchemaError("no such file or directory", str(p))
+    return list(dict.fromkeys(out))
+
+
+def _loader(kind: str) -> Callable[[Sequence[Path]], ir.Schema]:
+    if kind == "avro":
+        from . import avro
+
+        return avro.load
+    raise SchemaError(f"no front end for {kind!r}")  # pragma: no cover
+
+
+def load(files: Sequence[Path]) -> ir.Schema:
+    """Load every schema file (grouped by format) into one IR schema."""
+    by_kind: dict[str, list[Path]] = {}
+    for f in files:
+        by_kind.setdefault(EXTENSIONS[f.suffix], []).append(f)
+    types: dict[str, ir.Named] = {}
+    sources: dict[str, str] = {}
+    for kind, group in sorted(by_kind.items()):
+        schema = _loader(kind)(group)
+        for name, t in schema.types.items():
+            if name in types and types[name] != t:
+                raise SchemaError.at(
+                    t.location,
+                    f"{name} is also defined in {sources[name]} with a different definition",
+                )
+            types[name] = t
+            sources[name] = schema.sources.get(name, "")
+    return ir.Schema(types, sources)

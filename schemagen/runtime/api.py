@@ -1,0 +1,43 @@
+"""The public runtime API: ``schemagen.write``, ``ParquetWriter``, ``read``, ``read_arrow``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .reader import read, read_arrow
+from .writer import ParquetWriter
+
+__all__ = ["ParquetWriter", "read", "read_arrow", "write"]
+
+
+def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) -> Path:
+    """Write generated records to ``path`` and return the file written.
+
+    ``path`` ending in ``.parquet`` is one file; anything else is a dataset
+    folder, where the records go to a new file ``0_0_<n>.parquet`` (``n`` one
+    past the highest already there) so earlier files are never touched.  The
+    record class is taken from the first record.  All or nothing: if any
+    record is invalid, nothing is committed.
+    """
+    it = iter(records)
+    try:
+        first = next(it)
+    except StopIteration:
+        raise UsageError("schemagen.write needs at least one record (the class comes from it)")
+    target = Path(path)
+    if target.suffix != ".parquet":
+        target.mkdir(parents=True, exist_ok=True)
+        taken = [
+            int(p.stem.rsplit("_", 1)[-1])
+            for p in target.glob("0_0_*.parquet")
+            if p.stem.rsplit("_", 1)[-1].isdigit()
+        ]
+        target = target / f"0_0_{max(taken, default=-1) + 1}.parquet"
+    with ParquetWriter(type(first), target, **options) as w:
+        w.write_many(chain([first], it))
+    return target

@@ -1,0 +1,236 @@
+"""Reading Parquet files and folders back as generated records or Arrow tables.
+
+Projection: ``columns`` are field paths in the record's own terms
+(``"user_info.cust_id"``; lists and maps are walked through transparently,
+so ``"items.sku"`` selects ``sku`` inside a list of records).  They are turned
+into Parquet column paths, so unselected columns are never read from disk.
+In typed reads, fields that were not selected take their schema default when
+they have one, else ``None``.
+
+Filters: a pyarrow expression or DNF-style tuples ``[("amount", ">", 10)]``.
+Row groups whose statistics rule the filter out are skipped; rows are then
+filtered exactly.  Columns a filter needs are read too (and so appear in the
+records even if not selected).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .._pyarrow import ds, pa, pc, pq
+from .. import ir
+from ..errors import ReadError, UsageError
+from .record import RecordInfo, info_of
+
+R = TypeVar("R")
+PathLike = str | os.PathLike[str]
+DEFAULT_READ_BATCH = 65_536
+
+
+def parquet_files(path: PathLike | Sequence[PathLike]) -> list[Path]:
+    """The Parquet files under ``path`` (a file, a folder, or a list of them), sorted."""
+    if isinstance(path, (list, tuple)):
+        out: list[Path] = []
+        for p in path:
+            out.extend(parquet_files(p))
+        return out
+    p = Path(path)  # type: ignore[arg-type]
+    if p.is_file():
+        return [p]
+    if p.is_dir():
+        files = []
+        for f in sorted(p.rglob("*.parquet")):
+            rel = f.relative_to(p).parts
+            if any(part.startswith((".", "_")) for part in rel):
+                continue  # temporary files, _SUCCESS-style markers
+            files.append(f)
+        return files
+    raise UsageError(f"{p}: no such file or directory")
+
+
+# ----------------------------------------------------------------------------- projection
+
+
+def parquet_columns(info: RecordInfo, columns: Sequence[str]) -> list[str]:
+    """Record field paths -> Parquet column path prefixes (raises on unknown fields)."""
+    root, types = info.ir
+    out = []
+    for col in columns:
+        out.append(_translate(types, root, col))
+    return out
+
+
+def _translate(types: dict[str, ir.Named], root: str, path: str) -> str:
+    rec = types[root]
+    assert isinstance(rec, ir.Record)
+    parts = path.split(".")
+    out: list[str] = []
+    t: ir.Type = ir.RecordRef(root)
+    for i, name in enumerate(parts):
+        t = _through_containers(t, out)
+        inner, _ = ir.strip_nullable(t)
+        if not isinstance(inner, ir.RecordRef):
+            raise UsageError(
+                f"column {path!r}: {'.'.join(parts[:i])} is not a record, "
+                f"so it has no field {name!r}"
+            )
+        r = types[inner.name]
+        assert isinstance(r, ir.Record)
+        match = [f for f in r.fields if f.name == name or f.py_name == name]
+        if not match:
+            known = ", ".join(f.name for f in r.fields)
+            raise UsageError(f"column {path!r}: {r.name} has no field {name!r} (fields: {known})")
+        out.append(match[0].name)
+        t = match[0].type
+    return ".".join(out)
+
+
+def _through_containers(t: ir.Type, out: list[str]) -> ir.Type:
+    while True:
+        inner, _ = ir.strip_nullable(t)
+        if isinstance(inner, ir.List):
+            out.extend(("list", "element"))
+            t = inner.item
+        elif isinstance(inner, ir.Map):
+            out.extend(("key_value", "value"))
+            t = inner.value
+        else:
+            return t
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+_OPS = {"=": "__eq__", "==": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__",
+        ">": "__gt__", ">=": "__ge__"}
+
+
+def to_expression(filter: Any) -> Any:
+    """A pyarrow expression from an expression or DNF tuples."""
+    if filter is None or isinstance(filter, ds.Expression):
+        return filter
+    if not isinstance(filter, (list, tuple)) or not filter:
+        raise UsageError(f"filter must be a pyarrow expression or a list of tuples, got {filter!r}")
+    if isinstance(filter[0], tuple):
+        filter = [filter]  # a single conjunction
+    disj = None
+    for conj in filter:
+        expr = None
+        for term in conj:
+            if not isinstance(term, tuple) or len(term) != 3:
+                raise UsageError(f"filter term must be (column, op, value), got {term!r}")
+            col, op, value = term
+            field = ds.field(*str(col).split("."))
+            if op in _OPS:
+                e = getattr(field, _OPS[op])(value)
+            elif op == "in":
+                e = field.isin(list(value))
+            elif op == "not in":
+                e = ~field.isin(list(value))
+            else:
+                raise UsageError(f"unknown filter operator {op!r} in {term!r}")
+            expr = e if expr is None else expr & e
+        disj = expr if disj is None else disj | expr
+    return disj
+
+
+def _filter_columns(filter: Sequence[Any] | None) -> list[str]:
+    if filter is None or not isinstance(filter, (list, tuple)):
+        return []
+    terms = filter if isinstance(filter[0], tuple) else [t for c in filter for t in c]
+    return [str(t[0]) for t in terms if isinstance(t, tuple)]
+
+
+# ----------------------------------------------------------------------------- batches
+
+
+def iter_batches(
+    info: RecordInfo,
+    path: PathLike | Sequence[PathLike],
+    columns: Sequence[str] | None = None,
+    filter: Any = None,
+    batch_size: int = DEFAULT_READ_BATCH,
+) -> Iterator[Any]:
+    """Arrow record batches of the selected columns from every file under ``path``."""
+    expr = to_expression(filter)
+    leaves: list[str] | None = None
+    if columns is not None:
+        wanted = list(columns) + _filter_columns(filter)
+        leaves = parquet_columns(info, wanted)
+        if expr is not None and not _filter_columns(filter):
+            leaves = None  # an expression's columns are unknown: read all, project after
+    for f in parquet_files(path):
+        try:
+            pf = pq.ParquetFile(str(f))
+        except (OSError, pa.ArrowException) as exc:
+            raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
+        cols = _existing(pf, leaves)
+        try:
+            if expr is None:
+                yield from pf.iter_batches(batch_size=batch_size, columns=cols)
+                continue
+            fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
+            groups = [rg.id for frag in fragment.split_by_row_group(expr) for rg in frag.row_groups]
+            for g in groups:
+                table = pf.read_row_group(g, columns=cols).filter(expr)
+                if columns is not None and leaves is None:
+                    table = table.select([c for c in _top(info, columns) if c in table.schema.names])
+                yield from table.combine_chunks().to_batches(max_chunksize=batch_size)
+        except (OSError, pa.ArrowException) as exc:
+            raise ReadError(f"{f}: {exc}") from None
+
+
+def _top(info: RecordInfo, columns: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(c.split(".")[0] for c in parquet_columns(info, columns)))
+
+
+def _existing(pf: Any, leaves: list[str] | None) -> list[str] | None:
+    """Drop projected paths a file does not have (older/newer record versions)."""
+    if leaves is None:
+        return None
+    paths = [pf.schema.column(i).path for i in range(len(pf.schema))]
+    keep = [c for c in leaves if any(p == c or p.startswith(c + ".") for p in paths)]
+    return keep
+
+
+# ----------------------------------------------------------------------------- public
+
+
+def read(
+    record_cls: type[R],
+    path: PathLike | Sequence[PathLike],
+    columns: Sequence[str] | None = None,
+    filter: Any = None,
+    batch_size: int = DEFAULT_READ_BATCH,
+) -> Iterator[R]:
+    """Typed records from a file or folder, converted one batch at a time."""
+    info = info_of(record_cls)
+    convert = info.from_batch
+    for batch in iter_batches(info, path, columns, filter, batch_size):
+        yield from convert(batch)
+
+
+def read_arrow(
+    record_cls: type[Any],
+    path: PathLike | Sequence[PathLike],
+    columns: Sequence[str] | None = None,
+    filter: Any = None,
+) -> Any:
+    """A ``pyarrow.Table`` of the selected columns (the record's schema when none are)."""
+    info = info_of(record_cls)
+    batches = list(iter_batches(info, path, columns, filter))
+    if not batches:
+        if columns is None:
+            return info.arrow_schema().empty_table()
+        return pa.table({})
+    return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
+        [pa.Table.from_batches([b]) for b in batches], promote_options="permissive"
+    )
+
+
+def _same_schema(batches: list[Any]) -> bool:
+    first = batches[0].schema
+    return all(b.schema.equals(first) for b in batches[1:])

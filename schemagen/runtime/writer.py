@@ -1,0 +1,215 @@
+"""ParquetWriter: generated records -> one Parquet file, committed atomically.
+
+Records are buffered and converted ``batch_size`` at a time by the record's
+generated converter; converted batches are buffered until a row group is full
+(``row_group_size`` rows or ``block_size`` bytes of Arrow data, whichever
+comes first) and written.  The file is written under a hidden temporary name
+in the target folder and renamed into place by :meth:`ParquetWriter.close`;
+an exception inside ``with`` removes it, so a partial file never appears
+under its final name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from .._pyarrow import pa, pq
+from ..errors import RecordError, RecordProblem, UsageError
+from .columns import Invalid
+from .record import RecordInfo, info_of
+from .validate import locate
+
+R = TypeVar("R")
+
+COMPRESSIONS = ("none", "snappy", "gzip", "zstd", "lz4", "brotli")
+DEFAULT_BLOCK_SIZE = 128 * 1024 * 1024  # parquet-java's default row-group size
+DEFAULT_BATCH_SIZE = 65_536
+
+
+def writer_options(
+    compression: str = "snappy",
+    compression_level: int | None = None,
+    row_group_size: int | None = None,
+    block_size: int | None = DEFAULT_BLOCK_SIZE,
+    page_size: int | None = None,
+    use_dictionary: bool | list[str] = True,
+    write_statistics: bool = True,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> dict[str, Any]:
+    """Validate writer options; returns them normalised (raises UsageError)."""
+    comp = str(compression).lower()
+    if comp not in COMPRESSIONS:
+        raise UsageError(
+            f"unknown compression {compression!r}; expected one of {', '.join(COMPRESSIONS)}"
+        )
+    for name, value in (("row_group_size", row_group_size), ("block_size", block_size),
+                        ("page_size", page_size), ("batch_size", batch_size)):
+        if value is not None and (not isinstance(value, int) or value <= 0):
+            raise UsageError(f"{name} must be a positive integer, got {value!r}")
+    if compression_level is not None and comp in ("none", "snappy"):
+        raise UsageError(f"compression {comp!r} takes no compression_level")
+    return {
+        "compression": comp, "compression_level": compression_level,
+        "row_group_size": row_group_size, "block_size": block_size, "page_size": page_size,
+        "use_dictionary": use_dictionary, "write_statistics": write_statistics,
+        "batch_size": batch_size,
+    }
+
+
+class ParquetWriter(Generic[R]):
+    """Write records of one generated class to one Parquet file.
+
+    ``with schemagen.ParquetWriter(Transaction, "out.parquet") as w: w.write_many(rows)``
+    """
+
+    def __init__(self, record_cls: type[R], path: str | os.PathLike[str], **options: Any) -> None:
+        self.info: RecordInfo = info_of(record_cls)
+        self.cls = record_cls
+        self.options = writer_options(**options)
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")
+        self.schema = self.info.arrow_schema()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
+        self._pending: list[R] = []
+        self._batches: list[Any] = []
+        self._batch_rows = 0
+        self._batch_bytes = 0
+        self._count = 0  # records accepted so far (for error indexes)
+        self._rows_written = 0
+        self._writer: Any = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ public
+
+    def write(self, record: R) -> None:
+        self._pending.append(record)
+        if len(self._pending) >= self.options["batch_size"]:
+            self._convert()
+
+    def write_many(self, records: Iterable[R]) -> None:
+        size = self.options["batch_size"]
+        pending = self._pending
+        for r in records:
+            pending.append(r)
+            if len(pending) >= size:
+                self._convert()
+                pending = self._pending
+
+    @property
+    def rows(self) -> int:
+        """Records accepted so far."""
+        return self._count + len(self._pending)
+
+    def close(self) -> Path:
+        """Flush, finish the footer and commit the file under its final name."""
+        if self._closed:
+            return self.path
+        try:
+            self._convert()
+            self._flush_row_group()
+            if self._writer is None:
+                self._open()
+            self._writer.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
+        self._closed = True
+        return self.path
+
+    def abort(self) -> None:
+        """Discard everything: the final file is not created (or left as it was)."""
+        self._closed = True
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            except Exception:  # noqa: BLE001 - already failing; cleanup only
+                pass
+        try:
+            self._tmp.unlink()
+        except FileNotFoundError:
+            pass
+
+    def __enter__(self) -> ParquetWriter[R]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    # ------------------------------------------------------------------ internals
+
+    def _open(self) -> None:
+        o = self.options
+        kwargs: dict[str, Any] = {
+            "compression": o["compression"],
+            "use_dictionary": o["use_dictionary"],
+            "write_statistics": o["write_statistics"],
+            "store_decimal_as_integer": True,
+        }
+        if o["compression_level"] is not None:
+            kwargs["compression_level"] = o["compression_level"]
+        if o["page_size"] is not None:
+            kwargs["data_page_size"] = o["page_size"]
+        self._writer = pq.ParquetWriter(str(self._tmp), self.schema, **kwargs)
+
+    def _convert(self) -> None:
+        records = self._pending
+        if not records:
+            return
+        self._pending = []
+        offset = self._count
+        try:
+            cls = self.cls
+            for r in records:
+                if type(r) is not cls:
+                    raise Invalid("wrong record class")
+            batch = self.info.to_batch(records, self.schema)
+        except (Invalid, AttributeError, TypeError, ValueError, OverflowError,
+                pa.ArrowException) as exc:
+            root, types = self.info.ir
+            problems = locate(types, root, records, offset)
+            if not problems:  # pragma: no cover - the checker should always find it
+                problems = [RecordProblem(offset, "<batch>", None, f"convertible data ({exc})")]
+            raise RecordError(self.info.name, problems) from None
+        self._count += len(records)
+        self._batches.append(batch)
+        self._batch_rows += batch.num_rows
+        self._batch_bytes += batch.nbytes
+        o = self.options
+        while (o["row_group_size"] and self._batch_rows >= o["row_group_size"]) or (
+            o["block_size"] and self._batch_bytes >= o["block_size"]
+        ):
+            self._flush_row_group(o["row_group_size"])
+
+    def _flush_row_group(self, max_rows: int | None = None) -> None:
+        if not self._batches:
+            return
+        if self._writer is None:
+            self._open()
+        table = pa.Table.from_batches(self._batches, schema=self.schema)
+        rest = None
+        if max_rows and table.num_rows > max_rows:
+            table, rest = table.slice(0, max_rows), table.slice(max_rows)
+        self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+        self._rows_written += table.num_rows
+        self._batches = []
+        self._batch_rows = self._batch_bytes = 0
+        if rest is not None and rest.num_rows:
+            self._batches = rest.to_batches()
+            self._batch_rows = rest.num_rows
+            self._batch_bytes = rest.nbytes

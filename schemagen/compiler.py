@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import secrets
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -33,7 +33,7 @@ import decimal
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, Union
+from typing import Any, Final, Literal, TypeAlias
 
 TimeUnit = Literal["s", "ms", "us", "ns"]
 UNITS: Final = ("s", "ms", "us", "ns")
@@ -194,10 +194,10 @@ class Nullable:
     inner: Type
 
 
-Type = Union[
-    Null, Bool, Int, Float, String, Bytes, Fixed, Decimal, Date, Time, Timestamp,
-    Duration, Interval, Uuid, Json, EnumRef, RecordRef, List, Map, Union_, Nullable,
-]
+Type: TypeAlias = (
+    Null | Bool | Int | Float | String | Bytes | Fixed | Decimal | Date | Time | Timestamp
+    | Duration | Interval | Uuid | Json | EnumRef | RecordRef | List | Map | Union_ | Nullable
+)
 PRIMITIVES: Final = (
     Null, Bool, Int, Float, String, Bytes, Fixed, Decimal, Date, Time, Timestamp,
     Duration, Interval, Uuid, Json,
@@ -291,7 +291,7 @@ class Enum:
         return self.name.rpartition(".")[2]
 
 
-Named = Union[Record, Enum]
+Named: TypeAlias = Record | Enum
 
 
 @dataclass(frozen=True, slots=True)

@@ -601,6 +601,7 @@ def _sg_write_Everything(records: _Sequence[Everything], schema: _Any) -> _Any:
 def _sg_read_Everything(batch: _Any) -> list[Everything]:
     from .geometry import Shape
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'null_field')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -693,230 +694,311 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l43 = _rt.repeat(None, n39)
         else:
             l43 = _rt.py_numbers(c42)
-        r44 = [Point(x=x0, y=x1) for x0, x1 in zip(l41, l43, strict=True)]
+        r44: list[Point] = []
+        for x0, x1 in zip(l41, l43, strict=True):
+            obj45 = _new(Point)
+            obj45.x = x0
+            obj45.y = x1
+            r44.append(obj45)
         l38 = _rt.apply_nulls(c34.field(2), r44)
         l35 = _rt.apply_nulls(c34, _rt.first_set([l36, l37, l38]))
-    c45 = _rt.column(batch, 'maybe_choice')
-    if c45 is None:
-        l46 = _rt.repeat(None, n)
+    c46 = _rt.column(batch, 'maybe_choice')
+    if c46 is None:
+        l47 = _rt.repeat(None, n)
     else:
-        l47 = _rt.py_numbers(c45.field(0))
-        l48 = _rt.py_numbers(c45.field(1))
-        l46 = _rt.apply_nulls(c45, _rt.first_set([l47, l48]))
-    c49 = _rt.column(batch, 'price')
-    if c49 is None:
-        l50 = _rt.repeat(None, n)
+        l48 = _rt.py_numbers(c46.field(0))
+        l49 = _rt.py_numbers(c46.field(1))
+        l47 = _rt.apply_nulls(c46, _rt.first_set([l48, l49]))
+    c50 = _rt.column(batch, 'price')
+    if c50 is None:
+        l51 = _rt.repeat(None, n)
     else:
-        l50 = _rt.py_objects(c49)
-    c51 = _rt.column(batch, 'big_price')
-    if c51 is None:
-        l52 = _rt.repeat(None, n)
+        l51 = _rt.py_objects(c50)
+    c52 = _rt.column(batch, 'big_price')
+    if c52 is None:
+        l53 = _rt.repeat(None, n)
     else:
-        l52 = _rt.py_objects(c51)
-    c53 = _rt.column(batch, 'mid_price')
-    if c53 is None:
-        l54 = _rt.repeat(None, n)
+        l53 = _rt.py_objects(c52)
+    c54 = _rt.column(batch, 'mid_price')
+    if c54 is None:
+        l55 = _rt.repeat(None, n)
     else:
-        l54 = _rt.py_objects(c53)
-    c55 = _rt.column(batch, 'id')
-    if c55 is None:
-        l56 = _rt.repeat(None, n)
+        l55 = _rt.py_objects(c54)
+    c56 = _rt.column(batch, 'id')
+    if c56 is None:
+        l57 = _rt.repeat(None, n)
     else:
-        l56 = _rt.py_uuids(c55)
-    c57 = _rt.column(batch, 'day')
-    if c57 is None:
-        l58 = _rt.repeat(_dt.date(2022, 1, 8), n)
+        l57 = _rt.py_uuids(c56)
+    c58 = _rt.column(batch, 'day')
+    if c58 is None:
+        l59 = _rt.repeat(_dt.date(2022, 1, 8), n)
     else:
-        l58 = _rt.py_dates(c57)
-    c59 = _rt.column(batch, 'tod_ms')
-    if c59 is None:
-        l60 = _rt.repeat(None, n)
+        l59 = _rt.py_dates(c58)
+    c60 = _rt.column(batch, 'tod_ms')
+    if c60 is None:
+        l61 = _rt.repeat(None, n)
     else:
-        l60 = _rt.py_times(c59)
-    c61 = _rt.column(batch, 'tod_us')
-    if c61 is None:
-        l62 = _rt.repeat(None, n)
+        l61 = _rt.py_times(c60)
+    c62 = _rt.column(batch, 'tod_us')
+    if c62 is None:
+        l63 = _rt.repeat(None, n)
     else:
-        l62 = _rt.py_times(c61)
-    c63 = _rt.column(batch, 'at_ms')
-    if c63 is None:
-        l64 = _rt.repeat(None, n)
+        l63 = _rt.py_times(c62)
+    c64 = _rt.column(batch, 'at_ms')
+    if c64 is None:
+        l65 = _rt.repeat(None, n)
     else:
-        l64 = _rt.py_timestamps(c63, True)
-    c65 = _rt.column(batch, 'at_us')
-    if c65 is None:
-        l66 = _rt.repeat(None, n)
+        l65 = _rt.py_timestamps(c64, True)
+    c66 = _rt.column(batch, 'at_us')
+    if c66 is None:
+        l67 = _rt.repeat(None, n)
     else:
-        l66 = _rt.py_timestamps(c65, True)
-    c67 = _rt.column(batch, 'at_ns')
-    if c67 is None:
-        l68 = _rt.repeat(None, n)
+        l67 = _rt.py_timestamps(c66, True)
+    c68 = _rt.column(batch, 'at_ns')
+    if c68 is None:
+        l69 = _rt.repeat(None, n)
     else:
-        l68 = _rt.py_timestamps(c67, True)
-    c69 = _rt.column(batch, 'local_ms')
-    if c69 is None:
-        l70 = _rt.repeat(None, n)
+        l69 = _rt.py_timestamps(c68, True)
+    c70 = _rt.column(batch, 'local_ms')
+    if c70 is None:
+        l71 = _rt.repeat(None, n)
     else:
-        l70 = _rt.py_timestamps(c69, False)
-    c71 = _rt.column(batch, 'local_us')
-    if c71 is None:
-        l72 = _rt.repeat(None, n)
+        l71 = _rt.py_timestamps(c70, False)
+    c72 = _rt.column(batch, 'local_us')
+    if c72 is None:
+        l73 = _rt.repeat(None, n)
     else:
-        l72 = _rt.py_timestamps(c71, False)
-    c73 = _rt.column(batch, 'local_ns')
-    if c73 is None:
-        l74 = _rt.repeat(None, n)
+        l73 = _rt.py_timestamps(c72, False)
+    c74 = _rt.column(batch, 'local_ns')
+    if c74 is None:
+        l75 = _rt.repeat(None, n)
     else:
-        l74 = _rt.py_timestamps(c73, False)
-    c75 = _rt.column(batch, 'wait')
-    if c75 is None:
-        l76 = _rt.repeat(None, n)
+        l75 = _rt.py_timestamps(c74, False)
+    c76 = _rt.column(batch, 'wait')
+    if c76 is None:
+        l77 = _rt.repeat(None, n)
     else:
-        l76 = _rt.py_intervals(c75)
-    c77 = _rt.column(batch, 'point')
-    if c77 is None:
-        l78 = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), n)
+        l77 = _rt.py_intervals(c76)
+    c78 = _rt.column(batch, 'point')
+    if c78 is None:
+        l79 = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), n)
     else:
-        n79 = len(c77)
-        c80 = _rt.child(c77, 'x')
-        if c80 is None:
-            l81 = _rt.repeat(None, n79)
+        n80 = len(c78)
+        c81 = _rt.child(c78, 'x')
+        if c81 is None:
+            l82 = _rt.repeat(None, n80)
         else:
-            l81 = _rt.py_numbers(c80)
-        c82 = _rt.child(c77, 'y')
-        if c82 is None:
-            l83 = _rt.repeat(None, n79)
+            l82 = _rt.py_numbers(c81)
+        c83 = _rt.child(c78, 'y')
+        if c83 is None:
+            l84 = _rt.repeat(None, n80)
         else:
-            l83 = _rt.py_numbers(c82)
-        r84 = [Point(x=x0, y=x1) for x0, x1 in zip(l81, l83, strict=True)]
-        l78 = _rt.apply_nulls(c77, r84)
-    c85 = _rt.column(batch, 'maybe_point')
-    if c85 is None:
-        l86 = _rt.repeat(None, n)
+            l84 = _rt.py_numbers(c83)
+        r85: list[Point] = []
+        for x0, x1 in zip(l82, l84, strict=True):
+            obj86 = _new(Point)
+            obj86.x = x0
+            obj86.y = x1
+            r85.append(obj86)
+        l79 = _rt.apply_nulls(c78, r85)
+    c87 = _rt.column(batch, 'maybe_point')
+    if c87 is None:
+        l88 = _rt.repeat(None, n)
     else:
-        n87 = len(c85)
-        c88 = _rt.child(c85, 'x')
-        if c88 is None:
-            l89 = _rt.repeat(None, n87)
-        else:
-            l89 = _rt.py_numbers(c88)
-        c90 = _rt.child(c85, 'y')
+        n89 = len(c87)
+        c90 = _rt.child(c87, 'x')
         if c90 is None:
-            l91 = _rt.repeat(None, n87)
+            l91 = _rt.repeat(None, n89)
         else:
             l91 = _rt.py_numbers(c90)
-        r92 = [Point(x=x0, y=x1) for x0, x1 in zip(l89, l91, strict=True)]
-        l86 = _rt.apply_nulls(c85, r92)
-    c93 = _rt.column(batch, 'path')
-    if c93 is None:
-        l94 = _rt.repeat_factory(lambda: [], n)
+        c92 = _rt.child(c87, 'y')
+        if c92 is None:
+            l93 = _rt.repeat(None, n89)
+        else:
+            l93 = _rt.py_numbers(c92)
+        r94: list[Point] = []
+        for x0, x1 in zip(l91, l93, strict=True):
+            obj95 = _new(Point)
+            obj95.x = x0
+            obj95.y = x1
+            r94.append(obj95)
+        l88 = _rt.apply_nulls(c87, r94)
+    c96 = _rt.column(batch, 'path')
+    if c96 is None:
+        l97 = _rt.repeat_factory(lambda: [], n)
     else:
-        o95 = _rt.list_offsets(c93)
-        n97 = len(c93.values)
-        c98 = _rt.child(c93.values, 'x')
-        if c98 is None:
-            l99 = _rt.repeat(None, n97)
+        o98 = _rt.list_offsets(c96)
+        n100 = len(c96.values)
+        c101 = _rt.child(c96.values, 'x')
+        if c101 is None:
+            l102 = _rt.repeat(None, n100)
         else:
-            l99 = _rt.py_numbers(c98)
-        c100 = _rt.child(c93.values, 'y')
-        if c100 is None:
-            l101 = _rt.repeat(None, n97)
+            l102 = _rt.py_numbers(c101)
+        c103 = _rt.child(c96.values, 'y')
+        if c103 is None:
+            l104 = _rt.repeat(None, n100)
         else:
-            l101 = _rt.py_numbers(c100)
-        r102 = [Point(x=x0, y=x1) for x0, x1 in zip(l99, l101, strict=True)]
-        l96 = _rt.apply_nulls(c93.values, r102)
-        l94 = _rt.apply_nulls(c93, _rt.split(l96, o95))
-    c103 = _rt.column(batch, 'named_points')
-    if c103 is None:
-        l104 = _rt.repeat(None, n)
+            l104 = _rt.py_numbers(c103)
+        r105: list[Point] = []
+        for x0, x1 in zip(l102, l104, strict=True):
+            obj106 = _new(Point)
+            obj106.x = x0
+            obj106.y = x1
+            r105.append(obj106)
+        l99 = _rt.apply_nulls(c96.values, r105)
+        l97 = _rt.apply_nulls(c96, _rt.split(l99, o98))
+    c107 = _rt.column(batch, 'named_points')
+    if c107 is None:
+        l108 = _rt.repeat(None, n)
     else:
-        o105 = _rt.list_offsets(c103)
-        l106 = _rt.py_strings(c103.keys)
-        n108 = len(c103.items)
-        c109 = _rt.child(c103.items, 'x')
-        if c109 is None:
-            l110 = _rt.repeat(None, n108)
+        o109 = _rt.list_offsets(c107)
+        l110 = _rt.py_strings(c107.keys)
+        n112 = len(c107.items)
+        c113 = _rt.child(c107.items, 'x')
+        if c113 is None:
+            l114 = _rt.repeat(None, n112)
         else:
-            l110 = _rt.py_numbers(c109)
-        c111 = _rt.child(c103.items, 'y')
-        if c111 is None:
-            l112 = _rt.repeat(None, n108)
+            l114 = _rt.py_numbers(c113)
+        c115 = _rt.child(c107.items, 'y')
+        if c115 is None:
+            l116 = _rt.repeat(None, n112)
         else:
-            l112 = _rt.py_numbers(c111)
-        r113 = [Point(x=x0, y=x1) for x0, x1 in zip(l110, l112, strict=True)]
-        l107 = _rt.apply_nulls(c103.items, r113)
-        l104 = _rt.apply_nulls(c103, _rt.split_dicts(l106, l107, o105))
-    c114 = _rt.column(batch, 'matrix')
-    if c114 is None:
-        l115 = _rt.repeat(None, n)
+            l116 = _rt.py_numbers(c115)
+        r117: list[Point] = []
+        for x0, x1 in zip(l114, l116, strict=True):
+            obj118 = _new(Point)
+            obj118.x = x0
+            obj118.y = x1
+            r117.append(obj118)
+        l111 = _rt.apply_nulls(c107.items, r117)
+        l108 = _rt.apply_nulls(c107, _rt.split_dicts(l110, l111, o109))
+    c119 = _rt.column(batch, 'matrix')
+    if c119 is None:
+        l120 = _rt.repeat(None, n)
     else:
-        o116 = _rt.list_offsets(c114)
-        o118 = _rt.list_offsets(c114.values)
-        l119 = _rt.py_numbers(c114.values.values)
-        l117 = _rt.apply_nulls(c114.values, _rt.split(l119, o118))
-        l115 = _rt.apply_nulls(c114, _rt.split(l117, o116))
-    c120 = _rt.column(batch, 'shape')
-    if c120 is None:
-        l121 = _rt.repeat(None, n)
+        o121 = _rt.list_offsets(c119)
+        o123 = _rt.list_offsets(c119.values)
+        l124 = _rt.py_numbers(c119.values.values)
+        l122 = _rt.apply_nulls(c119.values, _rt.split(l124, o123))
+        l120 = _rt.apply_nulls(c119, _rt.split(l122, o121))
+    c125 = _rt.column(batch, 'shape')
+    if c125 is None:
+        l126 = _rt.repeat(None, n)
     else:
-        n122 = len(c120)
-        c123 = _rt.child(c120, 'name')
-        if c123 is None:
-            l124 = _rt.repeat(None, n122)
+        n127 = len(c125)
+        c128 = _rt.child(c125, 'name')
+        if c128 is None:
+            l129 = _rt.repeat(None, n127)
         else:
-            l124 = _rt.py_strings(c123)
-        c125 = _rt.child(c120, 'corners')
-        if c125 is None:
-            l126 = _rt.repeat(None, n122)
+            l129 = _rt.py_strings(c128)
+        c130 = _rt.child(c125, 'corners')
+        if c130 is None:
+            l131 = _rt.repeat(None, n127)
         else:
-            o127 = _rt.list_offsets(c125)
-            n129 = len(c125.values)
-            c130 = _rt.child(c125.values, 'x')
-            if c130 is None:
-                l131 = _rt.repeat(None, n129)
+            o132 = _rt.list_offsets(c130)
+            n134 = len(c130.values)
+            c135 = _rt.child(c130.values, 'x')
+            if c135 is None:
+                l136 = _rt.repeat(None, n134)
             else:
-                l131 = _rt.py_numbers(c130)
-            c132 = _rt.child(c125.values, 'y')
-            if c132 is None:
-                l133 = _rt.repeat(None, n129)
+                l136 = _rt.py_numbers(c135)
+            c137 = _rt.child(c130.values, 'y')
+            if c137 is None:
+                l138 = _rt.repeat(None, n134)
             else:
-                l133 = _rt.py_numbers(c132)
-            r134 = [Point(x=x0, y=x1) for x0, x1 in zip(l131, l133, strict=True)]
-            l128 = _rt.apply_nulls(c125.values, r134)
-            l126 = _rt.apply_nulls(c125, _rt.split(l128, o127))
-        c135 = _rt.child(c120, 'fill')
-        if c135 is None:
-            l136 = _rt.repeat(None, n122)
+                l138 = _rt.py_numbers(c137)
+            r139: list[Point] = []
+            for x0, x1 in zip(l136, l138, strict=True):
+                obj140 = _new(Point)
+                obj140.x = x0
+                obj140.y = x1
+                r139.append(obj140)
+            l133 = _rt.apply_nulls(c130.values, r139)
+            l131 = _rt.apply_nulls(c130, _rt.split(l133, o132))
+        c141 = _rt.child(c125, 'fill')
+        if c141 is None:
+            l142 = _rt.repeat(None, n127)
         else:
-            l136 = _rt.py_enums(c135, Color)
-        r137 = [Shape(name=x0, corners=x1, fill=x2) for x0, x1, x2 in zip(l124, l126, l136, strict=True)]
-        l121 = _rt.apply_nulls(c120, r137)
-    c138 = _rt.column(batch, 'class')
-    if c138 is None:
-        l139 = _rt.repeat('x', n)
+            l142 = _rt.py_enums(c141, Color)
+        r143: list[Shape] = []
+        for x0, x1, x2 in zip(l129, l131, l142, strict=True):
+            obj144 = _new(Shape)
+            obj144.name = x0
+            obj144.corners = x1
+            obj144.fill = x2
+            r143.append(obj144)
+        l126 = _rt.apply_nulls(c125, r143)
+    c145 = _rt.column(batch, 'class')
+    if c145 is None:
+        l146 = _rt.repeat('x', n)
     else:
-        l139 = _rt.py_strings(c138)
-    c140 = _rt.column(batch, 'date')
-    if c140 is None:
-        l141 = _rt.repeat(None, n)
+        l146 = _rt.py_strings(c145)
+    c147 = _rt.column(batch, 'date')
+    if c147 is None:
+        l148 = _rt.repeat(None, n)
     else:
-        l141 = _rt.py_dates(c140)
-    c142 = _rt.column(batch, 'datetime')
-    if c142 is None:
-        l143 = _rt.repeat(None, n)
+        l148 = _rt.py_dates(c147)
+    c149 = _rt.column(batch, 'datetime')
+    if c149 is None:
+        l150 = _rt.repeat(None, n)
     else:
-        l143 = _rt.py_timestamps(c142, True)
-    c144 = _rt.column(batch, 'print')
-    if c144 is None:
-        l145 = _rt.repeat(0, n)
+        l150 = _rt.py_timestamps(c149, True)
+    c151 = _rt.column(batch, 'print')
+    if c151 is None:
+        l152 = _rt.repeat(0, n)
     else:
-        l145 = _rt.py_numbers(c144)
-    c146 = _rt.column(batch, 'tagged')
-    if c146 is None:
-        l147 = _rt.repeat('', n)
+        l152 = _rt.py_numbers(c151)
+    c153 = _rt.column(batch, 'tagged')
+    if c153 is None:
+        l154 = _rt.repeat('', n)
     else:
-        l147 = _rt.py_strings(c146)
-    return [Everything(null_field=x0, flag=x1, small=x2, big=x3, ratio=x4, precise=x5, raw=x6, text=x7, color=x8, digest=x9, tags=x10, counts=x11, maybe_text=x12, text_or_null=x13, choice=x14, maybe_choice=x15, price=x16, big_price=x17, mid_price=x18, id_=x19, day=x20, tod_ms=x21, tod_us=x22, at_ms=x23, at_us=x24, at_ns=x25, local_ms=x26, local_us=x27, local_ns=x28, wait=x29, point=x30, maybe_point=x31, path=x32, named_points=x33, matrix=x34, shape=x35, class_=x36, date=x37, datetime=x38, print_=x39, tagged=x40) for x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30, x31, x32, x33, x34, x35, x36, x37, x38, x39, x40 in zip(l2, l4, l6, l8, l10, l12, l14, l16, l18, l20, l22, l26, l31, l33, l35, l46, l50, l52, l54, l56, l58, l60, l62, l64, l66, l68, l70, l72, l74, l76, l78, l86, l94, l104, l115, l121, l139, l141, l143, l145, l147, strict=True)]
+        l154 = _rt.py_strings(c153)
+    r155: list[Everything] = []
+    for x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30, x31, x32, x33, x34, x35, x36, x37, x38, x39, x40 in zip(l2, l4, l6, l8, l10, l12, l14, l16, l18, l20, l22, l26, l31, l33, l35, l47, l51, l53, l55, l57, l59, l61, l63, l65, l67, l69, l71, l73, l75, l77, l79, l88, l97, l108, l120, l126, l146, l148, l150, l152, l154, strict=True):
+        obj156 = _new(Everything)
+        obj156.null_field = x0
+        obj156.flag = x1
+        obj156.small = x2
+        obj156.big = x3
+        obj156.ratio = x4
+        obj156.precise = x5
+        obj156.raw = x6
+        obj156.text = x7
+        obj156.color = x8
+        obj156.digest = x9
+        obj156.tags = x10
+        obj156.counts = x11
+        obj156.maybe_text = x12
+        obj156.text_or_null = x13
+        obj156.choice = x14
+        obj156.maybe_choice = x15
+        obj156.price = x16
+        obj156.big_price = x17
+        obj156.mid_price = x18
+        obj156.id_ = x19
+        obj156.day = x20
+        obj156.tod_ms = x21
+        obj156.tod_us = x22
+        obj156.at_ms = x23
+        obj156.at_us = x24
+        obj156.at_ns = x25
+        obj156.local_ms = x26
+        obj156.local_us = x27
+        obj156.local_ns = x28
+        obj156.wait = x29
+        obj156.point = x30
+        obj156.maybe_point = x31
+        obj156.path = x32
+        obj156.named_points = x33
+        obj156.matrix = x34
+        obj156.shape = x35
+        obj156.class_ = x36
+        obj156.date = x37
+        obj156.datetime = x38
+        obj156.print_ = x39
+        obj156.tagged = x40
+        r155.append(obj156)
+    return r155
 
 
 Everything.__schemagen__ = _rt.RecordInfo(
@@ -984,6 +1066,7 @@ def _sg_write_Point(records: _Sequence[Point], schema: _Any) -> _Any:
 
 def _sg_read_Point(batch: _Any) -> list[Point]:
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'x')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -994,7 +1077,13 @@ def _sg_read_Point(batch: _Any) -> list[Point]:
         l4 = _rt.repeat(None, n)
     else:
         l4 = _rt.py_numbers(c3)
-    return [Point(x=x0, y=x1) for x0, x1 in zip(l2, l4, strict=True)]
+    r5: list[Point] = []
+    for x0, x1 in zip(l2, l4, strict=True):
+        obj6 = _new(Point)
+        obj6.x = x0
+        obj6.y = x1
+        r5.append(obj6)
+    return r5
 
 
 Point.__schemagen__ = _rt.RecordInfo(

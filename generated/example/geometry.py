@@ -109,6 +109,7 @@ def _sg_write_Shape(records: _Sequence[Shape], schema: _Any) -> _Any:
 def _sg_read_Shape(batch: _Any) -> list[Shape]:
     from .features import Color, Point
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'name')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -130,15 +131,27 @@ def _sg_read_Shape(batch: _Any) -> list[Shape]:
             l11 = _rt.repeat(None, n7)
         else:
             l11 = _rt.py_numbers(c10)
-        r12 = [Point(x=x0, y=x1) for x0, x1 in zip(l9, l11, strict=True)]
+        r12: list[Point] = []
+        for x0, x1 in zip(l9, l11, strict=True):
+            obj13 = _new(Point)
+            obj13.x = x0
+            obj13.y = x1
+            r12.append(obj13)
         l6 = _rt.apply_nulls(c3.values, r12)
         l4 = _rt.apply_nulls(c3, _rt.split(l6, o5))
-    c13 = _rt.column(batch, 'fill')
-    if c13 is None:
-        l14 = _rt.repeat(None, n)
+    c14 = _rt.column(batch, 'fill')
+    if c14 is None:
+        l15 = _rt.repeat(None, n)
     else:
-        l14 = _rt.py_enums(c13, Color)
-    return [Shape(name=x0, corners=x1, fill=x2) for x0, x1, x2 in zip(l2, l4, l14, strict=True)]
+        l15 = _rt.py_enums(c14, Color)
+    r16: list[Shape] = []
+    for x0, x1, x2 in zip(l2, l4, l15, strict=True):
+        obj17 = _new(Shape)
+        obj17.name = x0
+        obj17.corners = x1
+        obj17.fill = x2
+        r16.append(obj17)
+    return r16
 
 
 Shape.__schemagen__ = _rt.RecordInfo(

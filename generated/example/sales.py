@@ -120,6 +120,7 @@ def _sg_write_FlatSale(records: _Sequence[FlatSale], schema: _Any) -> _Any:
 
 def _sg_read_FlatSale(batch: _Any) -> list[FlatSale]:
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'trans_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -162,7 +163,19 @@ def _sg_read_FlatSale(batch: _Any) -> list[FlatSale]:
         l18 = _rt.repeat(None, n)
     else:
         l18 = _rt.py_numbers(c17)
-    return [FlatSale(trans_id=x0, day=x1, amount=x2, cust_id=x3, device=x4, state=x5, keywords=x6, purch_flag=x7) for x0, x1, x2, x3, x4, x5, x6, x7 in zip(l2, l4, l6, l8, l10, l12, l14, l18, strict=True)]
+    r19: list[FlatSale] = []
+    for x0, x1, x2, x3, x4, x5, x6, x7 in zip(l2, l4, l6, l8, l10, l12, l14, l18, strict=True):
+        obj20 = _new(FlatSale)
+        obj20.trans_id = x0
+        obj20.day = x1
+        obj20.amount = x2
+        obj20.cust_id = x3
+        obj20.device = x4
+        obj20.state = x5
+        obj20.keywords = x6
+        obj20.purch_flag = x7
+        r19.append(obj20)
+    return r19
 
 
 FlatSale.__schemagen__ = _rt.RecordInfo(
@@ -337,6 +350,7 @@ def _sg_write_Transaction(records: _Sequence[Transaction], schema: _Any) -> _Any
 
 def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'trans_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -377,47 +391,74 @@ def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
             l17 = _rt.repeat(None, n11)
         else:
             l17 = _rt.py_strings(c16)
-        r18 = [UserInfo(cust_id=x0, device=x1, state=x2) for x0, x1, x2 in zip(l13, l15, l17, strict=True)]
+        r18: list[UserInfo] = []
+        for x0, x1, x2 in zip(l13, l15, l17, strict=True):
+            obj19 = _new(UserInfo)
+            obj19.cust_id = x0
+            obj19.device = x1
+            obj19.state = x2
+            r18.append(obj19)
         l10 = _rt.apply_nulls(c9, r18)
-    c19 = _rt.column(batch, 'marketing_info')
-    if c19 is None:
-        l20 = _rt.repeat(None, n)
+    c20 = _rt.column(batch, 'marketing_info')
+    if c20 is None:
+        l21 = _rt.repeat(None, n)
     else:
-        n21 = len(c19)
-        c22 = _rt.child(c19, 'camp_id')
-        if c22 is None:
-            l23 = _rt.repeat(None, n21)
+        n22 = len(c20)
+        c23 = _rt.child(c20, 'camp_id')
+        if c23 is None:
+            l24 = _rt.repeat(None, n22)
         else:
-            l23 = _rt.py_numbers(c22)
-        c24 = _rt.child(c19, 'keywords')
-        if c24 is None:
-            l25 = _rt.repeat(None, n21)
+            l24 = _rt.py_numbers(c23)
+        c25 = _rt.child(c20, 'keywords')
+        if c25 is None:
+            l26 = _rt.repeat(None, n22)
         else:
-            o26 = _rt.list_offsets(c24)
-            l27 = _rt.py_strings(c24.values)
-            l25 = _rt.apply_nulls(c24, _rt.split(l27, o26))
-        r28 = [MarketingInfo(camp_id=x0, keywords=x1) for x0, x1 in zip(l23, l25, strict=True)]
-        l20 = _rt.apply_nulls(c19, r28)
-    c29 = _rt.column(batch, 'trans_info')
-    if c29 is None:
-        l30 = _rt.repeat(None, n)
+            o27 = _rt.list_offsets(c25)
+            l28 = _rt.py_strings(c25.values)
+            l26 = _rt.apply_nulls(c25, _rt.split(l28, o27))
+        r29: list[MarketingInfo] = []
+        for x0, x1 in zip(l24, l26, strict=True):
+            obj30 = _new(MarketingInfo)
+            obj30.camp_id = x0
+            obj30.keywords = x1
+            r29.append(obj30)
+        l21 = _rt.apply_nulls(c20, r29)
+    c31 = _rt.column(batch, 'trans_info')
+    if c31 is None:
+        l32 = _rt.repeat(None, n)
     else:
-        n31 = len(c29)
-        c32 = _rt.child(c29, 'prod_id')
-        if c32 is None:
-            l33 = _rt.repeat(None, n31)
+        n33 = len(c31)
+        c34 = _rt.child(c31, 'prod_id')
+        if c34 is None:
+            l35 = _rt.repeat(None, n33)
         else:
-            o34 = _rt.list_offsets(c32)
-            l35 = _rt.py_numbers(c32.values)
-            l33 = _rt.apply_nulls(c32, _rt.split(l35, o34))
-        c36 = _rt.child(c29, 'purch_flag')
-        if c36 is None:
-            l37 = _rt.repeat(None, n31)
+            o36 = _rt.list_offsets(c34)
+            l37 = _rt.py_numbers(c34.values)
+            l35 = _rt.apply_nulls(c34, _rt.split(l37, o36))
+        c38 = _rt.child(c31, 'purch_flag')
+        if c38 is None:
+            l39 = _rt.repeat(None, n33)
         else:
-            l37 = _rt.py_numbers(c36)
-        r38 = [TransInfo(prod_id=x0, purch_flag=x1) for x0, x1 in zip(l33, l37, strict=True)]
-        l30 = _rt.apply_nulls(c29, r38)
-    return [Transaction(trans_id=x0, date=x1, time=x2, amount=x3, user_info=x4, marketing_info=x5, trans_info=x6) for x0, x1, x2, x3, x4, x5, x6 in zip(l2, l4, l6, l8, l10, l20, l30, strict=True)]
+            l39 = _rt.py_numbers(c38)
+        r40: list[TransInfo] = []
+        for x0, x1 in zip(l35, l39, strict=True):
+            obj41 = _new(TransInfo)
+            obj41.prod_id = x0
+            obj41.purch_flag = x1
+            r40.append(obj41)
+        l32 = _rt.apply_nulls(c31, r40)
+    r42: list[Transaction] = []
+    for x0, x1, x2, x3, x4, x5, x6 in zip(l2, l4, l6, l8, l10, l21, l32, strict=True):
+        obj43 = _new(Transaction)
+        obj43.trans_id = x0
+        obj43.date = x1
+        obj43.time = x2
+        obj43.amount = x3
+        obj43.user_info = x4
+        obj43.marketing_info = x5
+        obj43.trans_info = x6
+        r42.append(obj43)
+    return r42
 
 
 Transaction.__schemagen__ = _rt.RecordInfo(
@@ -491,6 +532,7 @@ def _sg_write_UserInfo(records: _Sequence[UserInfo], schema: _Any) -> _Any:
 
 def _sg_read_UserInfo(batch: _Any) -> list[UserInfo]:
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'cust_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -506,7 +548,14 @@ def _sg_read_UserInfo(batch: _Any) -> list[UserInfo]:
         l6 = _rt.repeat(None, n)
     else:
         l6 = _rt.py_strings(c5)
-    return [UserInfo(cust_id=x0, device=x1, state=x2) for x0, x1, x2 in zip(l2, l4, l6, strict=True)]
+    r7: list[UserInfo] = []
+    for x0, x1, x2 in zip(l2, l4, l6, strict=True):
+        obj8 = _new(UserInfo)
+        obj8.cust_id = x0
+        obj8.device = x1
+        obj8.state = x2
+        r7.append(obj8)
+    return r7
 
 
 UserInfo.__schemagen__ = _rt.RecordInfo(
@@ -574,6 +623,7 @@ def _sg_write_MarketingInfo(records: _Sequence[MarketingInfo], schema: _Any) -> 
 
 def _sg_read_MarketingInfo(batch: _Any) -> list[MarketingInfo]:
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'camp_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -586,7 +636,13 @@ def _sg_read_MarketingInfo(batch: _Any) -> list[MarketingInfo]:
         o5 = _rt.list_offsets(c3)
         l6 = _rt.py_strings(c3.values)
         l4 = _rt.apply_nulls(c3, _rt.split(l6, o5))
-    return [MarketingInfo(camp_id=x0, keywords=x1) for x0, x1 in zip(l2, l4, strict=True)]
+    r7: list[MarketingInfo] = []
+    for x0, x1 in zip(l2, l4, strict=True):
+        obj8 = _new(MarketingInfo)
+        obj8.camp_id = x0
+        obj8.keywords = x1
+        r7.append(obj8)
+    return r7
 
 
 MarketingInfo.__schemagen__ = _rt.RecordInfo(
@@ -659,6 +715,7 @@ def _sg_write_TransInfo(records: _Sequence[TransInfo], schema: _Any) -> _Any:
 
 def _sg_read_TransInfo(batch: _Any) -> list[TransInfo]:
     n = batch.num_rows
+    _new = object.__new__
     c1 = _rt.column(batch, 'prod_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -671,7 +728,13 @@ def _sg_read_TransInfo(batch: _Any) -> list[TransInfo]:
         l6 = _rt.repeat(None, n)
     else:
         l6 = _rt.py_numbers(c5)
-    return [TransInfo(prod_id=x0, purch_flag=x1) for x0, x1 in zip(l2, l6, strict=True)]
+    r7: list[TransInfo] = []
+    for x0, x1 in zip(l2, l6, strict=True):
+        obj8 = _new(TransInfo)
+        obj8.prod_id = x0
+        obj8.purch_flag = x1
+        r7.append(obj8)
+    return r7
 
 
 TransInfo.__schemagen__ = _rt.RecordInfo(

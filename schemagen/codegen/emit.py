@@ -231,24 +231,38 @@ class ReaderEmitter:
     def record_body(self, rec: ir.Record) -> list[str]:
         o = self.out
         o.add("n = batch.num_rows")
+        o.add("_new = object.__new__")
         cols = []
         for f in rec.fields:
             c = o.var("c")
             o.add(f"{c} = _rt.column(batch, {f.name!r})")
             cols.append(self._field(rec.name, f, c, "n"))
-        o.add(f"return {self._construct(rec, cols)}")
+        o.add(f"return {self._construct(rec, cols, 'n')}")
         return o.lines
 
-    def _construct(self, rec: ir.Record, cols: list[str]) -> str:
+    def _construct(self, rec: ir.Record, cols: list[str], n: str) -> str:
+        """Emit a loop building the objects (``object.__new__`` + slot stores: no
+        ``__init__`` call, about twice as fast); returns the list variable."""
+        o = self.out
         cls = self.ctx.cls(rec.name)
         names = self.ctx.py_names[rec.name]
+        out = o.var("r")
+        o.add(f"{out}: list[{cls}] = []")
         if not cols:
-            return f"[{cls}() for _ in range(n)]"
+            o.add(f"for _ in range({n}):")
+            o.add(f"{out}.append({cls}())", 2)
+            return out
         xs = [f"x{i}" for i in range(len(cols))]
-        args = ", ".join(f"{names[f.name]}={x}" for f, x in zip(rec.fields, xs))
         if len(cols) == 1:
-            return f"[{cls}({args}) for {xs[0]} in {cols[0]}]"
-        return f"[{cls}({args}) for {', '.join(xs)} in zip({', '.join(cols)}, strict=True)]"
+            o.add(f"for {xs[0]} in {cols[0]}:")
+        else:
+            o.add(f"for {', '.join(xs)} in zip({', '.join(cols)}, strict=True):")
+        obj = o.var("obj")
+        o.add(f"{obj} = _new({cls})", 2)
+        for f, x in zip(rec.fields, xs):
+            o.add(f"{obj}.{names[f.name]} = {x}", 2)
+        o.add(f"{out}.append({obj})", 2)
+        return out
 
     def _field(self, owner: str, f: ir.Field, arr: str, n: str) -> str:
         """List variable for field ``f`` read from ``arr`` (None when not projected)."""
@@ -288,8 +302,7 @@ class ReaderEmitter:
                 c = o.var("c")
                 o.add(f"{c} = _rt.child({arr}, {f.name!r})")
                 cols.append(self._field(rec.name, f, c, n))
-            objs = o.var("r")
-            o.add(f"{objs} = {self._construct(rec, cols).replace('range(n)', f'range({n})')}")
+            objs = self._construct(rec, cols, n)
             return f"_rt.apply_nulls({arr}, {objs})"
         if isinstance(inner, ir.List):
             offs, items = o.var("o"), o.var("l")

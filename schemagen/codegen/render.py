@@ -299,7 +299,7 @@ class Compiler:
         return {
             "dc": uses("_dc"), "dt": uses("_dt"), "decimal": uses("_decimal"),
             "enum": uses("_enum"), "uuid": uses("_uuid"), "Any": uses("_Any"),
-            "ClassVar": uses("_ClassVar"), "Sequence": uses("_Sequence"),
+            "ClassVar": uses("_ClassVar"), "Sequence": uses("_Sequence"), "rt": uses("_rt"),
         }
 
     def _enum_view(self, plan: ModulePlan, t: ir.Enum) -> dict[str, object]:

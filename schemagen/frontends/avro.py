@@ -56,7 +56,6 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ORDERS: Final = ("ascending", "descending", "ignore")
 _INT_RANGE: Final = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 _FLOAT32_MAX: Final = 3.4028234663852886e38
-_SPECIAL_FLOATS: Final = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 _EPOCH_DATE: Final = datetime.date(1970, 1, 1)
 _EPOCH: Final = datetime.datetime(1970, 1, 1)
 _EPOCH_UTC: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -222,7 +221,11 @@ def _is_str(node: Node | None) -> bool:
 
 def _int_value(node: Node | None) -> int | None:
     """The integer value of ``node`` (``None`` unless it is a JSON integer; booleans are not)."""
-    if isinstance(node, Scalar) and isinstance(node.value, int) and not isinstance(node.value, bool):
+    if (
+        isinstance(node, Scalar)
+        and isinstance(node.value, int)
+        and not isinstance(node.value, bool)
+    ):
         return node.value
     return None
 
@@ -250,6 +253,9 @@ class _Loader:
         self.dups: list[_Named] = []  # later definitions of an already defined name
         self.refs: list[_Ref] = []
         self.unions: list[_Union] = []
+        # native schema emission: each record's own JSON object, and what each named type reaches
+        self.native_objs: dict[str, dict[str, Any]] = {}
+        self.closures: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ parse
 
@@ -278,7 +284,9 @@ class _Loader:
 
     def parse_protocol(self, root: Node, file: str) -> None:
         if not isinstance(root, Obj):
-            raise _err(file, root, f"an Avro protocol must be a JSON object, got {jsonpos.type_name(root)}")
+            raise _err(
+                file, root, f"an Avro protocol must be a JSON object, got {jsonpos.type_name(root)}"
+            )
         name = root.get("protocol")
         if name is None:
             raise _err(file, root, "protocol is missing required attribute 'protocol'")
@@ -297,9 +305,12 @@ class _Loader:
             raise _err(file, types, "protocol 'types' must be an array of named type definitions")
         for t in types.items:
             kind = t.get("type") if isinstance(t, Obj) else None
-            if not (isinstance(kind, Scalar) and kind.value in ("record", "error", "enum", "fixed")):
+            if not (
+                isinstance(kind, Scalar) and kind.value in ("record", "error", "enum", "fixed")
+            ):
                 raise _err(
-                    file, t,
+                    file,
+                    t,
                     "protocol 'types' may only contain definitions of named types "
                     "(record, error, enum, fixed)",
                 )
@@ -314,7 +325,8 @@ class _Loader:
         assert isinstance(node, Scalar) and isinstance(node.value, str)
         if node.value and not _valid_fullname(node.value):
             raise _err(
-                file, node,
+                file,
+                node,
                 f"invalid namespace {node.value!r}: each dot-separated part must match "
                 "[A-Za-z_][A-Za-z0-9_]*",
             )
@@ -329,7 +341,9 @@ class _Loader:
         assert isinstance(node, Scalar) and isinstance(node.value, str)
         return node.value
 
-    def aliases_attr(self, obj: Obj, file: str, path: str, namespace: str | None) -> tuple[str, ...]:
+    def aliases_attr(
+        self, obj: Obj, file: str, path: str, namespace: str | None
+    ) -> tuple[str, ...]:
         """Aliases as written (``namespace is None``) or resolved to full names."""
         node = obj.get("aliases")
         if node is None:
@@ -350,9 +364,15 @@ class _Loader:
         return tuple(out)
 
     def warn(self, file: str, node: Node, message: str) -> None:
-        warnings.warn(f"{file}:{node.line}:{node.column}: {message}", SchemaWarning, stacklevel=2)
+        # reported at the schema file's line (not this module's), so the default
+        # warning display shows the offending schema line
+        warnings.warn_explicit(
+            f"{file}:{node.line}:{node.column}: {message}", SchemaWarning, file, node.line
+        )
 
-    def logical(self, obj: Obj, base: str, file: str, size: int | None = None) -> tuple[ir.Type | None, dict[str, Any]]:
+    def logical(
+        self, obj: Obj, base: str, file: str, size: int | None = None
+    ) -> tuple[ir.Type | None, dict[str, Any]]:
         """The logical type of a primitive or fixed type object (``base`` is its type name)."""
         node = obj.get("logicalType")
         if node is None:
@@ -370,7 +390,8 @@ class _Loader:
         allowed, ir_type = known
         if where not in allowed and not (base == "fixed" and "fixed" in allowed):
             self.warn(
-                file, node,
+                file,
+                node,
                 f"logical type {lt!r} requires {' or '.join(allowed)}, not {where}; "
                 f"ignored, using {where}",
             )
@@ -408,23 +429,29 @@ class _Loader:
         if name is None:
             raise _err(file, obj, f"{kind} is missing required attribute 'name'", path)
         if not (isinstance(name, Scalar) and isinstance(name.value, str)):
-            raise _err(file, name, f"{kind} 'name' must be a string, got {jsonpos.type_name(name)}", path)
+            raise _err(
+                file, name, f"{kind} 'name' must be a string, got {jsonpos.type_name(name)}", path
+            )
         space = self.namespace_attr(obj, file, ns)
         value = name.value
         full = value if "." in value or not space else f"{space}.{value}"
         if "." in value:
             if not _valid_fullname(value):
                 raise _err(
-                    file, name,
+                    file,
+                    name,
                     f"invalid name {value!r}: each dot-separated part must match "
                     "[A-Za-z_][A-Za-z0-9_]*",
                     path,
                 )
         elif not _NAME.fullmatch(value):
-            raise _err(file, name, f"invalid name {value!r}: must match [A-Za-z_][A-Za-z0-9_]*", path)
+            raise _err(
+                file, name, f"invalid name {value!r}: must match [A-Za-z_][A-Za-z0-9_]*", path
+            )
         if full.rpartition(".")[2] in _PRIMITIVES:
             raise _err(
-                file, name,
+                file,
+                name,
                 f"{kind} name {value!r} is a primitive type name and cannot be redefined",
                 path,
             )
@@ -458,7 +485,8 @@ class _Loader:
             return u
         if not isinstance(node, Obj):
             raise _err(
-                file, node,
+                file,
+                node,
                 f"expected a schema (a type name, a JSON object or a union array), "
                 f"got {jsonpos.type_name(node)} {_shown(node)}",
                 path,
@@ -468,12 +496,13 @@ class _Loader:
             raise _err(file, node, "schema object is missing required attribute 'type'", path)
         if not (isinstance(tnode, Scalar) and isinstance(tnode.value, str)):
             hint = (
-                " (write a union as the JSON array itself, not inside {\"type\": ...})"
+                ' (write a union as the JSON array itself, not inside {"type": ...})'
                 if isinstance(tnode, Arr)
                 else ""
             )
             raise _err(
-                file, tnode,
+                file,
+                tnode,
                 f"'type' of a schema object must be a type name string, "
                 f"got {jsonpos.type_name(tnode)}{hint}",
                 path,
@@ -512,7 +541,9 @@ class _Loader:
             raise _err(file, fields_node, f"'fields' of {kind} {full!r} must be an array", full)
         self.logical(obj, kind, file)
         rec = _Record(
-            obj, file, full,
+            obj,
+            file,
+            full,
             doc=self.doc_attr(obj, file, full),
             aliases=self.aliases_attr(obj, file, full, own_ns),
             kind="error" if kind == "error" else "record",
@@ -522,7 +553,8 @@ class _Loader:
         for fnode in fields_node.items:
             if not isinstance(fnode, Obj):
                 raise _err(
-                    file, fnode,
+                    file,
+                    fnode,
                     f"a field of {full!r} must be a JSON object, got {jsonpos.type_name(fnode)}",
                     full,
                 )
@@ -530,17 +562,25 @@ class _Loader:
             if name is None:
                 raise _err(file, fnode, "field is missing required attribute 'name'", full)
             if not (isinstance(name, Scalar) and isinstance(name.value, str)):
-                raise _err(file, name, f"field 'name' must be a string, got {jsonpos.type_name(name)}", full)
+                raise _err(
+                    file,
+                    name,
+                    f"field 'name' must be a string, got {jsonpos.type_name(name)}",
+                    full,
+                )
             fpath = f"{full}.{name.value}"
             if not _NAME.fullmatch(name.value):
                 raise _err(
-                    file, name, f"invalid field name {name.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
+                    file,
+                    name,
+                    f"invalid field name {name.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
                     fpath,
                 )
             if name.value in seen:
                 first = seen[name.value]
                 raise _err(
-                    file, name,
+                    file,
+                    name,
                     f"duplicate field {name.value!r} in {full!r} (first defined at line "
                     f"{first.line}, column {first.column})",
                     fpath,
@@ -548,11 +588,14 @@ class _Loader:
             seen[name.value] = name
             tnode = fnode.get("type")
             if tnode is None:
-                raise _err(file, fnode, f"field {name.value!r} is missing required attribute 'type'", fpath)
+                raise _err(
+                    file, fnode, f"field {name.value!r} is missing required attribute 'type'", fpath
+                )
             order = fnode.get("order")
             if order is not None and not (isinstance(order, Scalar) and order.value in _ORDERS):
                 raise _err(
-                    file, order,
+                    file,
+                    order,
                     f"invalid field order {_shown(order)}: must be one of {', '.join(_ORDERS)}",
                     fpath,
                 )
@@ -564,7 +607,7 @@ class _Loader:
                     doc=self.doc_attr(fnode, file, fpath),
                     aliases=self.aliases_attr(fnode, file, fpath, None),
                     default=fnode.get("default"),
-                    order=None if order is None else str(order.value),  # type: ignore[union-attr]
+                    order=None if order is None else str(jsonpos.to_plain(order)),
                     path=fpath,
                 )
             )
@@ -576,17 +619,27 @@ class _Loader:
         if sym_node is None:
             raise _err(file, obj, f"enum {full!r} is missing required attribute 'symbols'", full)
         if not isinstance(sym_node, Arr):
-            raise _err(file, sym_node, f"'symbols' of enum {full!r} must be an array of strings", full)
+            raise _err(
+                file, sym_node, f"'symbols' of enum {full!r} must be an array of strings", full
+            )
         symbols: dict[str, Node] = {}
         for s in sym_node.items:
             if not (isinstance(s, Scalar) and isinstance(s.value, str)):
-                raise _err(file, s, f"enum symbols must be strings, got {jsonpos.type_name(s)}", full)
+                raise _err(
+                    file, s, f"enum symbols must be strings, got {jsonpos.type_name(s)}", full
+                )
             if not _NAME.fullmatch(s.value):
-                raise _err(file, s, f"invalid enum symbol {s.value!r}: must match [A-Za-z_][A-Za-z0-9_]*", full)
+                raise _err(
+                    file,
+                    s,
+                    f"invalid enum symbol {s.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
+                    full,
+                )
             if s.value in symbols:
                 first = symbols[s.value]
                 raise _err(
-                    file, s,
+                    file,
+                    s,
                     f"duplicate enum symbol {s.value!r} in {full!r} (first at line {first.line}, "
                     f"column {first.column})",
                     full,
@@ -596,17 +649,25 @@ class _Loader:
         dvalue: str | None = None
         if default is not None:
             if not (isinstance(default, Scalar) and isinstance(default.value, str)):
-                raise _err(file, default, f"enum default must be a symbol string, got {_shown(default)}", full)
+                raise _err(
+                    file,
+                    default,
+                    f"enum default must be a symbol string, got {_shown(default)}",
+                    full,
+                )
             if default.value not in symbols:
                 raise _err(
-                    file, default,
+                    file,
+                    default,
                     f"enum default {default.value!r} is not one of the symbols of {full!r}",
                     full,
                 )
             dvalue = default.value
         self.logical(obj, "enum", file)
         e = _Enum(
-            obj, file, full,
+            obj,
+            file,
+            full,
             doc=self.doc_attr(obj, file, full),
             aliases=self.aliases_attr(obj, file, full, full.rpartition(".")[0]),
             symbols=tuple(symbols),
@@ -623,12 +684,16 @@ class _Loader:
         n = _int_value(size)
         if n is None or n < 0:
             raise _err(
-                file, size, f"'size' of fixed {full!r} must be a non-negative integer, got {_shown(size)}",
+                file,
+                size,
+                f"'size' of fixed {full!r} must be a non-negative integer, got {_shown(size)}",
                 full,
             )
         logical, lt_json = self.logical(obj, "fixed", file, n)
         f = _Fixed(
-            obj, file, full,
+            obj,
+            file,
+            full,
             doc=self.doc_attr(obj, file, full),
             aliases=self.aliases_attr(obj, file, full, full.rpartition(".")[0]),
             size=n,
@@ -648,11 +713,12 @@ class _Loader:
             for m in u.members:
                 key = self.member_key(m)
                 if key in seen:
-                    first = seen[key].node
+                    other = seen[key].node
                     raise _err(
-                        u.file, m.node,
-                        f"duplicate type {key!r} in union (also at line {first.line}, "
-                        f"column {first.column}); a union may hold each unnamed type once "
+                        u.file,
+                        m.node,
+                        f"duplicate type {key!r} in union (also at line {other.line}, "
+                        f"column {other.column}); a union may hold each unnamed type once "
                         "and each named type once",
                         u.path,
                     )
@@ -661,7 +727,8 @@ class _Loader:
             first = self.defs[d.full]
             if self.signature(first) != self.signature(d):
                 raise _err(
-                    d.file, d.node,
+                    d.file,
+                    d.node,
                     f"{d.full!r} is defined again differently (first definition at "
                     f"{first.loc()}); a name may only be redefined identically",
                     d.full,
@@ -669,8 +736,10 @@ class _Loader:
 
     def lookup(self, ref: _Ref) -> _Named:
         name = ref.name
-        candidates = [name] if "." in name else (
-            [f"{ref.namespace}.{name}", name] if ref.namespace else [name]
+        candidates = (
+            [name]
+            if "." in name
+            else ([f"{ref.namespace}.{name}", name] if ref.namespace else [name])
         )
         for c in candidates:
             if c in self.defs:
@@ -682,7 +751,7 @@ class _Loader:
         close = difflib.get_close_matches(name, list(pool), n=1, cutoff=0.6)
         hint = f"; did you mean {pool[close[0]]!r}?" if close else ""
         if name in ("record", "error", "enum", "fixed", "array", "map"):
-            hint = f"; a {name} type must be written as a JSON object {{\"type\": \"{name}\", ...}}"
+            hint = f'; a {name} type must be written as a JSON object {{"type": "{name}", ...}}'
         raise _err(ref.file, ref.node, f"unknown type {name!r}{hint}", ref.path)
 
     def deref(self, t: _T) -> _T:
@@ -723,13 +792,18 @@ class _Loader:
         """What must agree between two definitions of one name (docs and positions aside)."""
         if isinstance(d, _Record):
             return (
-                "record", d.kind, d.aliases,
+                "record",
+                d.kind,
+                d.aliases,
                 tuple(
                     (
-                        f.name, self.type_sig(f.type),
-                        None if f.default is None else ("default", json.dumps(
-                            jsonpos.to_plain(f.default), sort_keys=True)),
-                        f.aliases, f.order,
+                        f.name,
+                        self.type_sig(f.type),
+                        None
+                        if f.default is None
+                        else ("default", json.dumps(jsonpos.to_plain(f.default), sort_keys=True)),
+                        f.aliases,
+                        f.order,
                     )
                     for f in d.fields
                 ),
@@ -749,8 +823,12 @@ class _Loader:
                 types[d.full] = self.convert_record(d)
             elif isinstance(d, _Enum):
                 types[d.full] = ir.Enum(
-                    name=d.full, symbols=d.symbols, doc=d.doc, default=d.default,
-                    aliases=d.aliases, location=d.loc(),
+                    name=d.full,
+                    symbols=d.symbols,
+                    doc=d.doc,
+                    default=d.default,
+                    aliases=d.aliases,
+                    location=d.loc(),
                 )
             else:
                 continue
@@ -766,7 +844,8 @@ class _Loader:
                     default = self.default_value(f.type, f.default, "")
                 except _DefaultError as e:
                     raise _err(
-                        rec.file, e.node,
+                        rec.file,
+                        e.node,
                         f"invalid default for field {f.name!r}: {e.message}",
                         f.path + e.subpath,
                     ) from None
@@ -780,10 +859,25 @@ class _Loader:
                     location=ir.SourceLocation(rec.file, f.node.line, f.node.column),
                 )
             )
-        native = (("parquet.avro.schema", self.native_json(rec)), ("writer.model.name", "avro"))
+        try:
+            avro_json = self.native_json(rec)
+        except RecursionError:
+            raise _err(
+                rec.file,
+                rec.node,
+                f"{rec.full!r} nests named types too deeply to write its complete Avro schema "
+                "(parquet.avro.schema) with every type inline",
+                rec.full,
+            ) from None
+        native = (("parquet.avro.schema", avro_json), ("writer.model.name", "avro"))
         return ir.Record(
-            name=rec.full, fields=tuple(fields), doc=rec.doc, aliases=rec.aliases,
-            location=rec.loc(), native=native, kind=rec.kind,
+            name=rec.full,
+            fields=tuple(fields),
+            doc=rec.doc,
+            aliases=rec.aliases,
+            location=rec.loc(),
+            native=native,
+            kind=rec.kind,
         )
 
     def is_null(self, t: _T) -> bool:
@@ -856,7 +950,9 @@ class _Loader:
             try:
                 v = self.default_value(first, node, sub)
             except _DefaultError as e:
-                e.message += f" (the default of a union must match its first member, {self.describe(first)})"
+                e.message += (
+                    f" (the default of a union must match its first member, {self.describe(first)})"
+                )
                 raise
             non_null = sum(1 for m in t.members if not self.is_null(self.deref(m)))
             return ir.UnionValue(0, v) if non_null >= 2 else v
@@ -885,13 +981,15 @@ class _Loader:
             if not isinstance(node, Arr):
                 raise bad(f"a JSON array for {self.describe(t)}")
             return tuple(
-                self.default_value(t.items, item, f"{sub}[{i}]") for i, item in enumerate(node.items)
+                self.default_value(t.items, item, f"{sub}[{i}]")
+                for i, item in enumerate(node.items)
             )
         if isinstance(t, _Map):
             if not isinstance(node, Obj):
                 raise bad(f"a JSON object for {self.describe(t)}")
             return tuple(
-                (k, self.default_value(t.values, v, f"{sub}[{k!r}]")) for k, v in node.members.items()
+                (k, self.default_value(t.values, v, f"{sub}[{k!r}]"))
+                for k, v in node.members.items()
             )
         assert isinstance(t, _Record)
         if not isinstance(node, Obj):
@@ -963,8 +1061,6 @@ class _Loader:
                 return self.temporal(t.logical, value, node, sub)
             return value
         if p in ("float", "double"):
-            if isinstance(value, str) and value in _SPECIAL_FLOATS:
-                return _SPECIAL_FLOATS[value]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise bad(f"a number for {p}")
             limit = _FLOAT32_MAX if p == "float" else 1.7976931348623157e308
@@ -1021,16 +1117,41 @@ class _Loader:
                     delta = datetime.timedelta(milliseconds=value)
                 return (_EPOCH_UTC if lt.utc else _EPOCH) + delta
         except OverflowError:
-            raise _DefaultError(node, f"{value} is outside the dates Python can represent", sub) from None
+            raise _DefaultError(
+                node, f"{value} is outside the dates Python can represent", sub
+            ) from None
         raise AssertionError(lt)  # pragma: no cover - only temporal logical types reach here
 
     # ------------------------------------------------------------------ native schema
 
     def native_json(self, rec: _Record) -> str:
         """``parquet.avro.schema``: the record with every named type it uses inline at first use."""
-        seen: set[str] = set()
-        doc = self.emit(rec, seen, "")
+        doc = self.emit(rec, set(), "")
+        self.native_objs[rec.full] = doc
         return json.dumps(doc, separators=(",", ":"))
+
+    def closure(self, d: _Named) -> frozenset[str]:
+        """Full names of ``d`` and every named type reachable from it."""
+        found = self.closures.get(d.full)
+        if found is None:
+            names: set[str] = set()
+            stack: list[_T] = [d]
+            while stack:
+                t = self.deref(stack.pop())
+                if isinstance(t, _Named):
+                    if t.full in names:
+                        continue
+                    names.add(t.full)
+                    if isinstance(t, _Record):
+                        stack.extend(f.type for f in t.fields)
+                elif isinstance(t, _Array):
+                    stack.append(t.items)
+                elif isinstance(t, _Map):
+                    stack.append(t.values)
+                elif isinstance(t, _Union):
+                    stack.extend(t.members)
+            found = self.closures[d.full] = frozenset(names)
+        return found
 
     def emit(self, t: _T, seen: set[str], ns: str) -> Any:
         t = self.deref(t)
@@ -1044,6 +1165,17 @@ class _Loader:
             return {"type": "map", "values": self.emit(t.values, seen, ns)}
         if isinstance(t, _Union):
             return [self.emit(m, seen, ns) for m in t.members]
+        assert isinstance(t, _Named)
+        done = self.native_objs.get(t.full)
+        if done is not None and t.full not in seen:
+            reach = self.closure(t)
+            if seen.isdisjoint(reach):
+                # nothing it reaches is defined yet: inline exactly as its own native schema
+                seen |= reach
+                if ns and not t.namespace:
+                    first, rest = list(done.items())[:2], list(done.items())[2:]
+                    return dict([*first, ("namespace", ""), *rest])
+                return done
         assert isinstance(t, _Named)
         if t.full in seen:
             return t.full

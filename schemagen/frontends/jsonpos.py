@@ -120,7 +120,14 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _CHUNK = re.compile(r'[^"\\\x00-\x1f]*')
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _ESCAPES: Final = {
-    '"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
 }
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 
@@ -169,7 +176,10 @@ class _Parser:
             if j < len(text) and (text[j].isalnum() or text[j] in ".+-"):
                 raise self.error("invalid number", i)
             lit = m.group(0)
-            num: int | float = float(lit) if (m.group(1) or m.group(2)) else int(lit)
+            try:
+                num: int | float = float(lit) if (m.group(1) or m.group(2)) else int(lit)
+            except ValueError:  # more digits than Python's int/str conversion limit
+                raise self.error(f"number with {len(lit)} digits is too long", i) from None
             return Scalar(num, line, col), j
         for word, val in (("true", True), ("false", False), ("null", None)):
             if text.startswith(word, i):
@@ -260,8 +270,10 @@ class _Parser:
             return Obj(members, keys, line, col), i + 1
         while True:
             if i >= len(self.text) or self.text[i] != '"':
-                what = "trailing comma in object" if members and self.text[i:i + 1] == "}" else (
-                    f"expected a string key in object, got {self.describe(i)}"
+                what = (
+                    "trailing comma in object"
+                    if members and self.text[i : i + 1] == "}"
+                    else (f"expected a string key in object, got {self.describe(i)}")
                 )
                 raise self.error(what, i)
             kline, kcol = self.pos(i)

@@ -24,11 +24,20 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
     record class is taken from the first record.  All or nothing: if any
     record is invalid, nothing is committed.
     """
-    it = iter(records)
-    try:
-        first = next(it)
-    except StopIteration:
-        raise UsageError("schemagen.write needs at least one record (the class comes from it)")
+    rest: Iterable[Any]
+    if isinstance(records, list):
+        if not records:
+            raise UsageError("schemagen.write needs at least one record (the class comes from it)")
+        first, rest = records[0], records
+    else:
+        it = iter(records)
+        try:
+            first = next(it)
+        except StopIteration:
+            raise UsageError(
+                "schemagen.write needs at least one record (the class comes from it)"
+            ) from None
+        rest = chain([first], it)
     target = Path(path)
     if target.suffix != ".parquet":
         target.mkdir(parents=True, exist_ok=True)
@@ -39,5 +48,5 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
         ]
         target = target / f"0_0_{max(taken, default=-1) + 1}.parquet"
     with ParquetWriter(type(first), target, **options) as w:
-        w.write_many(chain([first], it))
+        w.write_many(rest)
     return target

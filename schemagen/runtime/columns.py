@@ -16,7 +16,7 @@ import decimal
 import json
 import struct
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -140,22 +140,24 @@ def mask(values: list[Any]) -> tuple[Any, int]:
     return pa.array(m, type=pa.bool_()), m.count(True)
 
 
-def offsets(values: Sequence[Any] | Iterable[Any], kind: type[Any]) -> Any:
+def offsets(values: list[Any], kind: type[Any]) -> Any:
     """int32 offsets for a column of lists or dicts (None counts as empty)."""
-    lens: list[int] = []
-    append = lens.append
-    for v in values:
-        if v is None:
-            append(0)
-        elif isinstance(v, kind):
-            append(len(v))
-        else:
-            raise Invalid(f"not a {kind.__name__}")
+    lens = [len(v) for v in values if type(v) is kind]
+    if len(lens) != len(values):
+        lens = []
+        for v in values:
+            if v is None:
+                lens.append(0)
+            elif isinstance(v, kind):
+                lens.append(len(v))
+            else:
+                raise Invalid(f"not a {kind.__name__}")
     return pa.array(list(accumulate(lens, initial=0)), type=pa.int32())
 
 
 def typed_lists(values: list[Any], typ: Any, items_required: bool) -> Any:
-    for v in values:
+    odd = [v for v in values if type(v) is not list]
+    for v in odd:
         if v is not None and not isinstance(v, list):
             raise Invalid("not a list")
     arr = typed(values, typ)
@@ -164,9 +166,10 @@ def typed_lists(values: list[Any], typ: Any, items_required: bool) -> Any:
     return arr
 
 
-def check_instances(values: list[Any], cls: type) -> None:
-    for v in values:
-        if v is not None and type(v) is not cls and not isinstance(v, cls):
+def check_instances(values: list[Any], cls: type[Any]) -> None:
+    odd = [v for v in values if type(v) is not cls]
+    for v in odd:
+        if v is not None and not isinstance(v, cls):
             raise Invalid(f"not a {cls.__name__}")
 
 

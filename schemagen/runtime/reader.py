@@ -15,13 +15,14 @@ records even if not selected).
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .._pyarrow import ds, pa, pc, pq
 from .. import ir
+from .._pyarrow import ds, pa, pq
 from ..errors import ReadError, UsageError
 from .record import RecordInfo, info_of
 
@@ -199,6 +200,25 @@ def _existing(pf: Any, leaves: list[str] | None) -> list[str] | None:
 # ----------------------------------------------------------------------------- public
 
 
+T = TypeVar("T")
+
+
+def without_gc(fn: Callable[[Any], T], arg: Any) -> T:
+    """Run a bulk conversion with the cyclic GC paused.
+
+    Building a batch of acyclic records allocates hundreds of thousands of
+    tracked objects; CPython's GC would rescan them repeatedly (more than
+    half the read time for nested records).  Nothing here can form a cycle.
+    """
+    if not gc.isenabled():
+        return fn(arg)
+    gc.disable()
+    try:
+        return fn(arg)
+    finally:
+        gc.enable()
+
+
 def read(
     record_cls: type[R],
     path: PathLike | Sequence[PathLike],
@@ -210,7 +230,7 @@ def read(
     info = info_of(record_cls)
     convert = info.from_batch
     for batch in iter_batches(info, path, columns, filter, batch_size):
-        yield from convert(batch)
+        yield from without_gc(convert, batch)
 
 
 def read_arrow(

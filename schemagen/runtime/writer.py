@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from .._pyarrow import pa, pq
 from ..errors import RecordError, RecordProblem, UsageError
 from .columns import Invalid
+from .reader import without_gc
 from .record import RecordInfo, info_of
 from .validate import locate
 
@@ -95,6 +96,12 @@ class ParquetWriter(Generic[R]):
 
     def write_many(self, records: Iterable[R]) -> None:
         size = self.options["batch_size"]
+        if isinstance(records, list) and not self._pending:
+            for start in range(0, len(records), size):
+                self._pending = records[start : start + size]
+                if len(self._pending) == size:
+                    self._convert()
+            return
         pending = self._pending
         for r in records:
             pending.append(r)
@@ -178,7 +185,7 @@ class ParquetWriter(Generic[R]):
             for r in records:
                 if type(r) is not cls:
                     raise Invalid("wrong record class")
-            batch = self.info.to_batch(records, self.schema)
+            batch = without_gc(lambda rs: self.info.to_batch(rs, self.schema), records)
         except (Invalid, AttributeError, TypeError, ValueError, OverflowError,
                 pa.ArrowException) as exc:
             root, types = self.info.ir

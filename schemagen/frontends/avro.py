@@ -816,11 +816,23 @@ class _Loader:
     # ------------------------------------------------------------------ convert
 
     def convert(self) -> ir.Schema:
+        records = [d for d in self.order if isinstance(d, _Record)]
+        fields = {r.full: self.convert_fields(r) for r in records}
+        # native schemas, innermost definitions first so outer ones can reuse them
+        native = {r.full: self.native_meta(r) for r in reversed(records)}
         types: dict[str, ir.Named] = {}
         sources: dict[str, str] = {}
         for d in self.order:
             if isinstance(d, _Record):
-                types[d.full] = self.convert_record(d)
+                types[d.full] = ir.Record(
+                    name=d.full,
+                    fields=fields[d.full],
+                    doc=d.doc,
+                    aliases=d.aliases,
+                    location=d.loc(),
+                    native=native[d.full],
+                    kind=d.kind,
+                )
             elif isinstance(d, _Enum):
                 types[d.full] = ir.Enum(
                     name=d.full,
@@ -835,7 +847,7 @@ class _Loader:
             sources[d.full] = d.file
         return ir.Schema(types=types, sources=sources)
 
-    def convert_record(self, rec: _Record) -> ir.Record:
+    def convert_fields(self, rec: _Record) -> tuple[ir.Field, ...]:
         fields: list[ir.Field] = []
         for f in rec.fields:
             default: Any = ir.NO_DEFAULT
@@ -859,6 +871,9 @@ class _Loader:
                     location=ir.SourceLocation(rec.file, f.node.line, f.node.column),
                 )
             )
+        return tuple(fields)
+
+    def native_meta(self, rec: _Record) -> tuple[tuple[str, str], ...]:
         try:
             avro_json = self.native_json(rec)
         except RecursionError:
@@ -869,16 +884,7 @@ class _Loader:
                 "(parquet.avro.schema) with every type inline",
                 rec.full,
             ) from None
-        native = (("parquet.avro.schema", avro_json), ("writer.model.name", "avro"))
-        return ir.Record(
-            name=rec.full,
-            fields=tuple(fields),
-            doc=rec.doc,
-            aliases=rec.aliases,
-            location=rec.loc(),
-            native=native,
-            kind=rec.kind,
-        )
+        return (("parquet.avro.schema", avro_json), ("writer.model.name", "avro"))
 
     def is_null(self, t: _T) -> bool:
         return isinstance(t, _Prim) and t.prim == "null"
@@ -1176,7 +1182,6 @@ class _Loader:
                     first, rest = list(done.items())[:2], list(done.items())[2:]
                     return dict([*first, ("namespace", ""), *rest])
                 return done
-        assert isinstance(t, _Named)
         if t.full in seen:
             return t.full
         seen.add(t.full)

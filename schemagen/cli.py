@@ -30,7 +30,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rendered = compiler.render(args.paths, args.output)
+        rendered = compiler.render(args.paths, args.output, show_progress=not args.quiet)
     if not args.quiet:
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
@@ -47,11 +47,6 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         print(f"{args.output} is out of date: run `schemagen compile "
               f"{' '.join(args.paths)} -o {args.output}`", file=sys.stderr)
         return 1
-    if not args.quiet and len(rendered) >= 20 and sys.stderr.isatty():
-        from rich.progress import track
-
-        rendered = {k: rendered[k] for k in track(list(rendered), description="writing",
-                                                  transient=True)}
     compiler.write(rendered, args.output)
     if not args.quiet:
         print(f"wrote {len(rendered)} files to {args.output}/")

@@ -158,10 +158,12 @@ class Compiler:
 
     # ------------------------------------------------------------------ rendering
 
-    def render(self) -> dict[str, str]:
+    def render(self, on_module: Callable[[str], None] | None = None) -> dict[str, str]:
         files: dict[str, str] = {}
         for plan in self.plans:
             files[plan.path] = self._render_module(plan)
+            if on_module is not None:
+                on_module(plan.path)
         # packages that hold no types of their own
         for plan in self.plans:
             for i in range(len(plan.parts)):

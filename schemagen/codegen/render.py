@@ -60,6 +60,16 @@ def _relative(from_pkg: tuple[str, ...], target: tuple[str, ...]) -> str:
     return "." * (len(from_pkg) - k + 1) + ".".join(target[k:])
 
 
+def _isort_key(item: str) -> tuple[int, list[object]]:
+    """isort's order-by-type with natural, case-insensitive ordering (ruff's default)."""
+    name = item.split(" as ")[0]
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    natural: list[object] = [
+        int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)
+    ]
+    return kind, natural
+
+
 def _chunked_repr(text: str, indent: str, width: int = 76) -> str:
     if len(text) <= width:
         return repr(text)
@@ -194,22 +204,11 @@ class Compiler:
         def ann(t: ir.Type) -> str:
             return self._annotation(t, ref, annotation_refs)
 
+        def import_lines(fulls: Iterable[str]) -> list[str]:
+            return self._import_lines(plan, names, sorted(set(fulls) & foreign))
+
         def local_imports(used: Iterable[str]) -> list[str]:
-            indent = "    "
-            lines = []
-            by_module: dict[tuple[str, ...], list[str]] = {}
-            for full in sorted(set(used) & foreign):
-                by_module.setdefault(self.owner[full].parts, []).append(full)
-            for parts, fulls in sorted(by_module.items()):
-                rel = _relative(plan.package, parts)
-                what = ", ".join(
-                    self.owner[f].class_names[f]
-                    if self.owner[f].class_names[f] == names[f]
-                    else f"{self.owner[f].class_names[f]} as {names[f]}"
-                    for f in fulls
-                )
-                lines.append(f"{indent}from {rel} import {what}")
-            return lines
+            return ["    " + line for line in import_lines(used)]
 
         def lit(value: object, t: ir.Type, used: set[str]) -> str:
             def r(full: str) -> str:
@@ -259,19 +258,7 @@ class Compiler:
             enums=enums, factories=factories, records=records
         )
         imports = self._imports(body)
-        type_checking = []
-        by_module: dict[tuple[str, ...], list[str]] = {}
-        for full in sorted(annotation_refs & foreign):
-            by_module.setdefault(self.owner[full].parts, []).append(full)
-        for parts, fulls in sorted(by_module.items()):
-            rel = _relative(plan.package, parts)
-            what = ", ".join(
-                self.owner[f].class_names[f]
-                if self.owner[f].class_names[f] == names[f]
-                else f"{self.owner[f].class_names[f]} as {names[f]}"
-                for f in fulls
-            )
-            type_checking.append(f"from {rel} import {what}")
+        type_checking = import_lines(annotation_refs)
         sources = [self._display_source(s) for s in plan.sources]
         exported = sorted(plan.class_names.values())
         return _ENV.get_template("module.py.j2").render(
@@ -288,6 +275,24 @@ class Compiler:
             all=exported,
             body=body,
         )
+
+    def _import_lines(self, plan: ModulePlan, names: dict[str, str],
+                      fulls: list[str]) -> list[str]:
+        """``from <relative> import A, B as C`` lines, ordered as ruff's isort wants them."""
+        by_module: dict[tuple[str, ...], list[str]] = {}
+        for full in fulls:
+            by_module.setdefault(self.owner[full].parts, []).append(full)
+        entries = []
+        for parts, group in by_module.items():
+            rel = _relative(plan.package, parts)
+            items = []
+            for f in group:
+                cls = self.owner[f].class_names[f]
+                items.append(cls if cls == names[f] else f"{cls} as {names[f]}")
+            items.sort(key=_isort_key)
+            dots = len(rel) - len(rel.lstrip("."))
+            entries.append(((-dots, rel.lstrip(".").lower()), f"from {rel} import {', '.join(items)}"))
+        return [line for _, line in sorted(entries)]
 
     @staticmethod
     def _display_source(src: str) -> str:

@@ -818,8 +818,8 @@ class _Loader:
     def convert(self) -> ir.Schema:
         records = [d for d in self.order if isinstance(d, _Record)]
         fields = {r.full: self.convert_fields(r) for r in records}
-        # native schemas, innermost definitions first so outer ones can reuse them
-        native = {r.full: self.native_meta(r) for r in reversed(records)}
+        # native schemas, the types a record uses first, so it can reuse theirs
+        native = {r.full: self.native_meta(r) for r in self.dependency_order(records)}
         types: dict[str, ir.Named] = {}
         sources: dict[str, str] = {}
         for d in self.order:
@@ -943,25 +943,23 @@ class _Loader:
 
         value = node.value if isinstance(node, Scalar) else None
         if isinstance(t, _Union):
-            first = self.deref(t.members[0])
-            if self.is_null(first):
-                if not (isinstance(node, Scalar) and node.value is None):
-                    raise _DefaultError(
-                        node,
-                        f"the default of {self.describe(t)} must match its first member, "
-                        f"null; got {_shown(node)} (put the default's type first)",
-                        sub,
-                    )
+            # Avro 1.12 (AVRO-3649): the default may match any member; the first match wins.
+            non_null = [self.deref(m) for m in t.members if not self.is_null(self.deref(m))]
+            if isinstance(node, Scalar) and node.value is None and len(non_null) < len(t.members):
                 return None
-            try:
-                v = self.default_value(first, node, sub)
-            except _DefaultError as e:
-                e.message += (
-                    f" (the default of a union must match its first member, {self.describe(first)})"
-                )
-                raise
-            non_null = sum(1 for m in t.members if not self.is_null(self.deref(m)))
-            return ir.UnionValue(0, v) if non_null >= 2 else v
+            errors = []
+            for i, member in enumerate(non_null):
+                try:
+                    v = self.default_value(member, node, sub)
+                except _DefaultError as e:
+                    errors.append(e.message)
+                    continue
+                return ir.UnionValue(i, v) if len(non_null) >= 2 else v
+            raise _DefaultError(
+                node,
+                f"the default {_shown(node)} matches no member of {self.describe(t)}",
+                sub,
+            )
         if isinstance(t, _Prim):
             return self.prim_default(t, node, sub, bad)
         if isinstance(t, _Enum):
@@ -1136,6 +1134,42 @@ class _Loader:
         self.native_objs[rec.full] = doc
         return json.dumps(doc, separators=(",", ":"))
 
+    def direct_refs(self, rec: _Record) -> list[_Record]:
+        """Records used by ``rec``'s fields (not through other records), in field order."""
+        out: list[_Record] = []
+        stack: list[_T] = [f.type for f in reversed(rec.fields)]
+        while stack:
+            t = self.deref(stack.pop())
+            if isinstance(t, _Record):
+                out.append(t)
+            elif isinstance(t, _Array):
+                stack.append(t.items)
+            elif isinstance(t, _Map):
+                stack.append(t.values)
+            elif isinstance(t, _Union):
+                stack.extend(reversed(t.members))
+        return out
+
+    def dependency_order(self, records: list[_Record]) -> list[_Record]:
+        """``records`` in depth-first post-order of use (cycles broken arbitrarily)."""
+        done: set[str] = set()
+        out: list[_Record] = []
+        for root in records:
+            if root.full in done:
+                continue
+            done.add(root.full)
+            stack = [(root, iter(self.direct_refs(root)))]
+            while stack:
+                node, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    stack.pop()
+                    out.append(node)
+                elif child.full not in done:
+                    done.add(child.full)
+                    stack.append((child, iter(self.direct_refs(child))))
+        return out
+
     def closure(self, d: _Named) -> frozenset[str]:
         """Full names of ``d`` and every named type reachable from it."""
         found = self.closures.get(d.full)
@@ -1146,6 +1180,10 @@ class _Loader:
                 t = self.deref(stack.pop())
                 if isinstance(t, _Named):
                     if t.full in names:
+                        continue
+                    known = self.closures.get(t.full)
+                    if known is not None:  # complete already: no need to walk it again
+                        names |= known
                         continue
                     names.add(t.full)
                     if isinstance(t, _Record):

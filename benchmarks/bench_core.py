@@ -46,6 +46,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,8 @@ try:
     from generated.example.sales import (  # noqa: E402
         FlatSale,
         MarketingInfo,
-        TransInfo,
         Transaction,
+        TransInfo,
         UserInfo,
     )
 except ImportError as exc:  # pragma: no cover - environment problem
@@ -76,6 +77,7 @@ except ImportError:  # pragma: no cover - optional reference
     fastavro = None
 
 SEED = 20240607
+SMALL_BLOCK = {"block_size": 32 * 1024 * 1024}  # memory reference run: smaller row groups
 
 # ============================================================================ data
 
@@ -355,15 +357,14 @@ def check(cond: bool, what: str) -> None:
         raise SystemExit(f"CORRECTNESS FAILURE: {what}")
 
 
-def verify(name: str, cls: type, records: list[Any], d: Path, projection: list[str],
-           pylist_write: Callable[..., None], columns_write: Callable[..., None],
-           pylist_read: Callable[[Path], list[Any]]) -> None:
+def verify(spec: Spec, records: list[Any], d: Path) -> None:
     """Everything timed below produces the right data (checked once, not timed)."""
+    name, cls, projection = spec.name, spec.cls, spec.projection
     sg_path, cw_path, pl_path = d / f"{name}_sg.parquet", d / f"{name}_cw.parquet", \
         d / f"{name}_pl.parquet"
     sg_write(records, sg_path)
-    columns_write(records, cw_path)
-    pylist_write(records, pl_path)
+    spec.columns_write(records, cw_path)
+    spec.pylist_write(records, pl_path)
     sg_table = pq.read_table(sg_path)
     check(sg_table.schema.remove_metadata().equals(cls.arrow_schema().remove_metadata()),
           f"{name}: schemagen file schema")
@@ -371,7 +372,7 @@ def verify(name: str, cls: type, records: list[Any], d: Path, projection: list[s
         check(sg_table.equals(pq.read_table(other)), f"{name}: schemagen file != {other.name}")
     back = sg_read(cls, sg_path)
     check(back == records, f"{name}: schemagen typed read-back != written records")
-    check(pylist_read(sg_path) == records, f"{name}: baseline typed read != written records")
+    check(spec.pylist_read(sg_path) == records, f"{name}: baseline typed read != written records")
     # projection: selected fields equal, everything else left unset (None)
     proj = sg_read(cls, sg_path, projection)
     check(len(proj) == len(records), f"{name}: projected row count")
@@ -387,25 +388,23 @@ def verify(name: str, cls: type, records: list[Any], d: Path, projection: list[s
                     check(getattr(g, c) == expect, f"{name}: projected {f}.{c}")
             else:
                 check(g is None, f"{name}: unselected {f} is {g!r}")
+    av = d / f"{name}.avro"
     if fastavro is not None:
-        av = d / f"{name}.avro"
-        dicts = flat_dicts if cls is FlatSale else tx_dicts
-        fastavro_write(dicts, _avro_schema(cls), records, av)
-        reader = fastavro_read_flat if cls is FlatSale else fastavro_read_tx
-        check(reader(av) == records, f"{name}: fastavro read-back")
-    for p in (cw_path, pl_path):
-        p.unlink()
+        fastavro_write(spec.dicts_of, _avro_schema(cls), records, av)
+        check(spec.fastavro_read(av) == records, f"{name}: fastavro read-back")
+    for p in (cw_path, pl_path, av):
+        p.unlink(missing_ok=True)
 
 
 # ============================================================================ memory
 
 
-def mem_child(n: int, path: Path, mode: str) -> None:
+def mem_child(n: int, path: Path, mode: str, options: dict[str, Any]) -> None:
     """Run in a fresh interpreter: stream ``n`` FlatSale records, print peak RSS (JSON)."""
     gc.collect()
     before = _peak_kib()
     t0 = time.perf_counter()
-    with schemagen.ParquetWriter(FlatSale, path, compression="snappy") as w:
+    with schemagen.ParquetWriter(FlatSale, path, compression="snappy", **options) as w:
         if mode == "write":
             write = w.write
             for rec in flat_records(n):
@@ -413,9 +412,10 @@ def mem_child(n: int, path: Path, mode: str) -> None:
         else:
             w.write_many(flat_records(n))
     elapsed = time.perf_counter() - t0
-    rows = pq.ParquetFile(path).metadata.num_rows
-    print(json.dumps({"n": n, "rows": rows, "peak_kib": _peak_kib(), "start_kib": before,
-                      "seconds": elapsed}))
+    meta = pq.ParquetFile(path).metadata
+    print(json.dumps({"n": n, "rows": meta.num_rows, "row_groups": meta.num_row_groups,
+                      "peak_kib": _peak_kib(), "start_kib": before, "seconds": elapsed,
+                      "options": options}))
 
 
 def _peak_kib() -> int:
@@ -430,10 +430,12 @@ def _peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def measure_memory(n: int, d: Path, mode: str = "write") -> dict[str, Any]:
+def measure_memory(n: int, d: Path, options: dict[str, Any] | None = None,
+                   mode: str = "write") -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--mem-child", str(n),
-         "--mem-path", str(d / f"mem_{n}.parquet"), "--mem-mode", mode],
+         "--mem-path", str(d / f"mem_{n}.parquet"), "--mem-mode", mode,
+         "--mem-options", json.dumps(options or {})],
         check=True, capture_output=True, text=True,
     )
     res: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -447,6 +449,7 @@ def measure_memory(n: int, d: Path, mode: str = "write") -> dict[str, Any]:
 
 def profile_case(row: Row, top: int = 15) -> str:
     assert row.profile is not None
+    row.profile()  # warm-up: the first call pays for page faults and memory-pool growth
     gc.collect()
     prof = cProfile.Profile()
     prof.enable()
@@ -516,8 +519,30 @@ def machine_info() -> dict[str, str]:
     return info
 
 
-def markdown_report(rows: list[Row], args: argparse.Namespace, info: dict[str, str],
-                    mem: dict[str, dict[str, Any]], profiles: dict[str, str],
+def context_table(context: list[dict[str, Any]]) -> str:
+    out = ["| write, seconds | dicts+from_pylist | pyarrow columns | schemagen "
+           "| pq.write_table alone | best possible base/sg | pyarrow columns' own base/sg |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for c in context:
+        out.append(f"| {c['name']} | {c['pylist']:.3f} | {c['columns']:.3f} | {c['sg']:.3f} "
+                   f"| {c['write_table']:.3f} | {c['pylist'] / c['write_table']:.2f} "
+                   f"| {c['pylist'] / c['columns']:.2f} |")
+    return "\n".join(out)
+
+
+def memory_table(mem: list[dict[str, Any]]) -> str:
+    out = ["| FlatSale records | writer options | row groups | peak RSS | RSS after imports "
+           "| seconds |",
+           "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    for v in mem:
+        opts = ", ".join(f"{k}={val}" for k, val in v["options"].items()) or "defaults"
+        out.append(f"| {v['n']:,} | {opts} | {v['row_groups']} | {v['peak_kib'] / 1024:.1f} MiB "
+                   f"| {v['start_kib'] / 1024:.1f} MiB | {v['seconds']:.1f} |")
+    return "\n".join(out)
+
+
+def markdown_report(rows: list[Row], context: list[dict[str, Any]], mem: list[dict[str, Any]],
+                    profiles: dict[str, str], args: argparse.Namespace, info: dict[str, str],
                     wall: float) -> str:
     fails = [r for r in rows if r.ok is False]
     lines = [
@@ -547,13 +572,22 @@ def markdown_report(rows: list[Row], args: argparse.Namespace, info: dict[str, s
         "records built too; fastavro rows are references (a dict per record, codec `null`: "
         "no snappy codec installed).",
         "",
-        "Memory (FlatSale streamed one record at a time through `ParquetWriter.write`, "
-        "fresh subprocess per size, peak RSS = VmHWM):",
+        "### Write: where the floor is",
         "",
-        "| records | peak RSS | RSS after imports | seconds |",
-        "| ---: | ---: | ---: | ---: |",
-        *[f"| {v['n']:,} | {v['peak_kib'] / 1024:.1f} MiB | {v['start_kib'] / 1024:.1f} MiB "
-          f"| {v['seconds']:.1f} |" for v in mem.values()],
+        "`pq.write_table alone` writes the already-built Arrow table (Arrow -> snappy "
+        "Parquet, no Python objects involved); no records -> Parquet writer can beat it, so "
+        "`dicts+from_pylist / write_table alone` is the highest `base/sg` reachable.",
+        "",
+        context_table(context),
+        "",
+        "### Memory",
+        "",
+        "FlatSale records from a generator, written one at a time with "
+        "`ParquetWriter.write`, a fresh subprocess per run; peak RSS is the process's VmHWM "
+        "(imports included). The `block_size=32 MiB` runs are a reference showing the effect "
+        "of the row-group size.",
+        "",
+        memory_table(mem),
         "",
     ]
     if fails:
@@ -568,6 +602,70 @@ def markdown_report(rows: list[Row], args: argparse.Namespace, info: dict[str, s
     return "\n".join(lines)
 
 
+@dataclass
+class Spec:
+    """One record type and its hand-written contenders."""
+
+    name: str
+    cls: type
+    generate: Callable[[int], Iterator[Any]]
+    pylist_write: Callable[[list[Any], Path], None]
+    columns_write: Callable[[list[Any], Path], None]
+    pylist_read: Callable[[Path], list[Any]]
+    projection: list[str]
+    dicts_of: Callable[[list[Any]], list[dict[str, Any]]]
+    fastavro_read: Callable[[Path], list[Any]]
+
+
+def time_record_type(spec: Spec, recs: list[Any], work: Path,
+                     repeat: int) -> tuple[list[Row], dict[str, Any]]:
+    name, cls = spec.name, spec.cls
+    p_sg, p_base = work / f"{name}_sg.parquet", work / f"{name}_base.parquet"
+    rows: list[Row] = []
+
+    w_sg = partial(sg_write, recs, p_sg)
+    t_sg_w = best_of(w_sg, repeat)
+    t_pl_w = best_of(partial(spec.pylist_write, recs, p_base), repeat)
+    t_cw_w = best_of(partial(spec.columns_write, recs, p_base), repeat)
+    rows.append(speedup_row(f"{name} write vs dicts+from_pylist", t_sg_w, t_pl_w, 5,
+                            profile=w_sg))
+    rows.append(slowdown_row(f"{name} write vs pyarrow columns", t_sg_w, t_cw_w, 1.25,
+                             profile=w_sg))
+    # context for the write targets: the file-writing part alone (Arrow -> Parquet) bounds
+    # the speedup any records -> Parquet writer can reach over dicts + from_pylist
+    built = pq.read_table(p_sg).combine_chunks()
+    t_wt = best_of(partial(pq.write_table, built, p_base, compression="snappy"), repeat)
+    del built
+    context = {"name": name, "pylist": t_pl_w, "columns": t_cw_w, "sg": t_sg_w,
+               "write_table": t_wt}
+
+    # every read below reads the same file: the one schemagen wrote
+    r_sg = partial(sg_read, cls, p_sg)
+    r_proj = partial(sg_read, cls, p_sg, spec.projection)
+    t_sg_r = best_of(r_sg, repeat)
+    t_pl_r = best_of(partial(spec.pylist_read, p_sg), repeat)
+    rows.append(speedup_row(f"{name} typed read vs to_pylist+Record(**d)", t_sg_r, t_pl_r, 3,
+                            profile=r_sg))
+    t_proj = best_of(r_proj, repeat)
+    row = speedup_row(f"{name} projection {spec.projection} vs all columns (both schemagen)",
+                      t_proj, t_sg_r, 2.5, profile=r_proj)
+    row.target = "full/proj >= 2.5"
+    rows.append(row)
+
+    if fastavro is not None:
+        schema = _avro_schema(cls)
+        p_av = work / f"{name}.avro"
+        t_av_w = best_of(partial(fastavro_write, spec.dicts_of, schema, recs, p_av), repeat)
+        t_av_r = best_of(partial(spec.fastavro_read, p_av), repeat)
+        rows.append(speedup_row(f"{name} write vs fastavro (dicts, codec null)",
+                                t_sg_w, t_av_w, None))
+        rows.append(speedup_row(f"{name} typed read vs fastavro + Record(**d)",
+                                t_sg_r, t_av_r, None))
+        p_av.unlink()
+    p_base.unlink()
+    return rows, context
+
+
 # ============================================================================ main
 
 
@@ -577,98 +675,73 @@ def run(args: argparse.Namespace) -> int:
     work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="schemagen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
+    context: list[dict[str, Any]] = []
     try:
-        print(f"generating {n:,} FlatSale and {n:,} Transaction records (not timed) ...",
-              flush=True)
-        flat = list(flat_records(n))
-        tx = list(transaction_records(n))
-
-        print("verifying correctness ...", flush=True)
-        verify("flat", FlatSale, flat, work, ["trans_id", "amount"],
-               pylist_write_flat, columns_write_flat, pylist_read_flat)
-        verify("tx", Transaction, tx, work, ["trans_id", "user_info.cust_id"],
-               pylist_write_tx, columns_write_tx, pylist_read_tx)
-
-        cases = [
-            ("FlatSale", FlatSale, flat, pylist_write_flat, columns_write_flat,
-             pylist_read_flat, ["trans_id", "amount"], flat_dicts, fastavro_read_flat),
-            ("Transaction", Transaction, tx, pylist_write_tx, columns_write_tx,
-             pylist_read_tx, ["trans_id", "user_info.cust_id"], tx_dicts, fastavro_read_tx),
+        specs = [
+            Spec("FlatSale", FlatSale, flat_records, pylist_write_flat, columns_write_flat,
+                 pylist_read_flat, ["trans_id", "amount"], flat_dicts, fastavro_read_flat),
+            Spec("Transaction", Transaction, transaction_records, pylist_write_tx,
+                 columns_write_tx, pylist_read_tx, ["trans_id", "user_info.cust_id"],
+                 tx_dicts, fastavro_read_tx),
         ]
-        for (name, cls, recs, pl_write, cw_write, pl_read, proj, dicts_of,
-             av_read) in cases:
-            print(f"timing {name} ...", flush=True)
-            p_sg = work / f"{name}_sg.parquet"
-            p_base = work / f"{name}_base.parquet"
-
-            def w_sg(recs: list[Any] = recs, p: Path = p_sg) -> None:
-                sg_write(recs, p)
-
-            t_sg_w = best_of(w_sg, repeat)
-            t_pl_w = best_of(lambda: pl_write(recs, p_base), repeat)
-            t_cw_w = best_of(lambda: cw_write(recs, p_base), repeat)
-            rows.append(speedup_row(f"{name} write vs dicts+from_pylist", t_sg_w, t_pl_w, 5,
-                                    profile=w_sg))
-            rows.append(slowdown_row(f"{name} write vs pyarrow columns", t_sg_w, t_cw_w, 1.25,
-                                     profile=w_sg))
-
-            # every read below reads the same file (the one schemagen wrote)
-            def r_sg(cls: type = cls, p: Path = p_sg) -> list[Any]:
-                return sg_read(cls, p)
-
-            def r_proj(cls: type = cls, p: Path = p_sg, proj: list[str] = proj) -> list[Any]:
-                return sg_read(cls, p, proj)
-
-            t_sg_r = best_of(r_sg, repeat)
-            t_pl_r = best_of(lambda: pl_read(p_sg), repeat)
-            rows.append(speedup_row(f"{name} typed read vs to_pylist+Record(**d)", t_sg_r,
-                                    t_pl_r, 3, profile=r_sg))
-            t_proj = best_of(r_proj, repeat)
-            r = speedup_row(f"{name} projection {proj} vs all columns (both schemagen)",
-                            t_proj, t_sg_r, 2.5, profile=r_proj)
-            r.target = "full/proj >= 2.5"
-            rows.append(r)
-
-            if fastavro is not None:
-                schema = _avro_schema(cls)
-                p_av = work / f"{name}.avro"
-                t_av_w = best_of(lambda: fastavro_write(dicts_of, schema, recs, p_av), repeat)
-                t_av_r = best_of(lambda: av_read(p_av), repeat)
-                rows.append(speedup_row(f"{name} write vs fastavro (dicts, codec null)",
-                                        t_sg_w, t_av_w, None))
-                rows.append(speedup_row(f"{name} typed read vs fastavro + Record(**d)",
-                                        t_sg_r, t_av_r, None))
-            for p in (p_base, work / f"{name}.avro"):
-                if p.exists():
-                    p.unlink()
+        for spec in specs:
+            print(f"{spec.name}: generating {n:,} records (not timed) ...", flush=True)
+            records = list(spec.generate(n))
+            # The input records are the harness's, not the measured code's: move them
+            # out of the cyclic GC's reach so collections triggered while timing do not
+            # rescan them (that made repeat timings vary by 2x).  Objects created by
+            # the measured code are still collected as usual.
+            gc.collect()
+            gc.freeze()
+            print(f"{spec.name}: verifying correctness ...", flush=True)
+            verify(spec, records, work)
+            print(f"{spec.name}: timing ...", flush=True)
+            spec_rows, spec_context = time_record_type(spec, records, work, repeat)
+            rows += spec_rows
+            context.append(spec_context)
+            del records  # (still referenced by the profiled calls when --profile is used)
 
         gc.collect()
         small, big = args.mem_records
         print(f"memory: streaming {small:,} and {big:,} FlatSale records "
               "(fresh subprocess each) ...", flush=True)
-        mem = {"small": measure_memory(small, work), "big": measure_memory(big, work)}
-        peak_s, peak_b = mem["small"]["peak_kib"] / 1024, mem["big"]["peak_kib"] / 1024
-        ratio = peak_b / peak_s
-        rows.append(Row(f"ParquetWriter.write peak RSS, {_short(big)} vs {_short(small)} "
-                        "FlatSale (schemagen = big, baseline = small)",
-                        peak_b, peak_s, ratio, f"{_short(big)}/{_short(small)} <= 1.5",
-                        ratio <= 1.5, unit="MiB"))
+        mem: list[dict[str, Any]] = []
+        for options, label in ((None, "defaults"), (SMALL_BLOCK, "block_size=32 MiB")):
+            m_s, m_b = measure_memory(small, work, options), measure_memory(big, work, options)
+            mem += [m_s, m_b]
+            peak_s, peak_b = m_s["peak_kib"] / 1024, m_b["peak_kib"] / 1024
+            ratio = peak_b / peak_s
+            row = Row(f"FlatSale ParquetWriter.write peak RSS, {_short(big)} (sg) vs "
+                      f"{_short(small)} (base), {label}", peak_b, peak_s, ratio,
+                      f"{_short(big)}/{_short(small)} <= 1.5", ratio <= 1.5, unit="MiB")
+            if options:  # reference: the same with smaller row groups
+                row.target, row.ok = "reference", None
+            rows.append(row)
 
         print()
         print(table(rows))
+        print()
+        print(context_table(context))
+        print()
+        print(memory_table(mem))
         fails = [r for r in rows if r.ok is False]
         profiles: dict[str, str] = {}
         if args.profile and fails:
+            done: dict[int, str] = {}  # several rows can share one schemagen side
             for r in fails:
                 if r.profile is None:
                     continue
+                if id(r.profile) in done:
+                    profiles[r.case] = f"same schemagen call as {done[id(r.profile)]!r} above"
+                    continue
                 print(f"\nprofiling: {r.case}", flush=True)
                 profiles[r.case] = profile_case(r)
+                done[id(r.profile)] = r.case
                 print(profiles[r.case])
         wall = time.perf_counter() - t_start
         print(f"\n{len(fails)} FAIL(s); {wall:.0f} s in all", flush=True)
         if args.write_md:
-            md = markdown_report(rows, args, machine_info(), mem, profiles, wall)
+            md = markdown_report(rows, context, mem, profiles, args, machine_info(), wall)
             (ROOT / "BENCHMARKS.md").write_text(md + "\n")
             print(f"wrote {ROOT / 'BENCHMARKS.md'}")
         return 1 if fails and args.strict else 0
@@ -694,7 +767,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="records per timed case (default 300000)")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 20k records, 1 repeat, 50k/200k for memory")
+                    help="smoke run: 20k records, best of 2, 50k/200k for memory")
     ap.add_argument("--memory-records", dest="mem_records", type=int, nargs=2,
                     default=[500_000, 2_000_000], metavar=("SMALL", "BIG"),
                     help="record counts of the two memory runs (default 500000 2000000)")
@@ -706,12 +779,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mem-child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--mem-path", help=argparse.SUPPRESS)
     ap.add_argument("--mem-mode", default="write", help=argparse.SUPPRESS)
+    ap.add_argument("--mem-options", default="{}", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.mem_child is not None:
-        mem_child(args.mem_child, Path(args.mem_path), args.mem_mode)
+        mem_child(args.mem_child, Path(args.mem_path), args.mem_mode,
+                  json.loads(args.mem_options))
         return 0
     if args.quick:
-        args.records, args.repeat = 20_000, 1
+        args.records, args.repeat = 20_000, 2
         if args.mem_records == [500_000, 2_000_000]:
             args.mem_records = [50_000, 200_000]
     if args.records < 1 or args.repeat < 1:

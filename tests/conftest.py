@@ -13,21 +13,11 @@ Helpers that build values and expectations from the IR live in
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from sg_helpers import CORPUS, SCHEMAS, GenPackage, build_package, write_schema_files
-
-
-def _purge(pkg: GenPackage) -> None:
-    for name in list(sys.modules):
-        if name == pkg.name or name.startswith(pkg.name + "."):
-            del sys.modules[name]
-    while str(pkg.root) in sys.path:
-        sys.path.remove(str(pkg.root))
-
+from sg_helpers import CORPUS, SCHEMAS, GenPackage, build_package, purge, write_schema_files
 
 CompileFn = Callable[..., GenPackage]
 
@@ -54,7 +44,7 @@ def compile_schemas(tmp_path: Path) -> Iterator[CompileFn]:
 
     yield _compile
     for pkg in made:
-        _purge(pkg)
+        purge(pkg)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +52,7 @@ def repo_pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenPackage]:
     """The project's ``schemas/`` compiled into a fresh package."""
     pkg = build_package([SCHEMAS], tmp_path_factory.mktemp("repo_pkg"))
     yield pkg
-    _purge(pkg)
+    purge(pkg)
 
 
 @pytest.fixture(scope="session")
@@ -73,4 +63,4 @@ def corpus_pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenPackage]
         pytest.skip(f"shared test corpus not found at {avro_dir}")
     pkg = build_package([avro_dir], tmp_path_factory.mktemp("corpus_pkg"))
     yield pkg
-    _purge(pkg)
+    purge(pkg)

@@ -126,6 +126,15 @@ def build_package(sources: Sequence[Path], root: Path, name: str | None = None) 
     return GenPackage(name, root, list(sources))
 
 
+def purge(pkg: GenPackage) -> None:
+    """Forget an imported generated package (sys.modules and sys.path)."""
+    for name in list(sys.modules):
+        if name == pkg.name or name.startswith(pkg.name + "."):
+            del sys.modules[name]
+    while str(pkg.root) in sys.path:
+        sys.path.remove(str(pkg.root))
+
+
 def run_mypy(pkg_dir: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, MYPYPATH=str(REPO))
     return subprocess.run(

@@ -250,7 +250,6 @@ def _sg_write_Event(records: _Sequence[Event], schema: _Any) -> _Any:
 def _sg_read_Event(batch: _Any) -> list[Event]:
     from .sales import MarketingInfo, Transaction, TransInfo, UserInfo
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -319,13 +318,11 @@ def _sg_read_Event(batch: _Any) -> list[Event]:
                 l31 = _rt.repeat(None, n25)
             else:
                 l31 = _rt.py_strings(c30)
-            r32: list[UserInfo] = []
-            for x0, x1, x2 in zip(l27, l29, l31, strict=True):
-                obj33 = _new(UserInfo)
+            r32: list[UserInfo] = _rt.new_objects(UserInfo, n25)
+            for obj33, x0, x1, x2 in zip(r32, l27, l29, l31, strict=True):
                 obj33.cust_id = x0
                 obj33.device = x1
                 obj33.state = x2
-                r32.append(obj33)
             l24 = _rt.apply_nulls(c23, r32)
         c34 = _rt.child(c12, 'marketing_info')
         if c34 is None:
@@ -344,12 +341,10 @@ def _sg_read_Event(batch: _Any) -> list[Event]:
                 o41 = _rt.list_offsets(c39)
                 l42 = _rt.py_strings(c39.values)
                 l40 = _rt.apply_nulls(c39, _rt.split(l42, o41))
-            r43: list[MarketingInfo] = []
-            for x0, x1 in zip(l38, l40, strict=True):
-                obj44 = _new(MarketingInfo)
+            r43: list[MarketingInfo] = _rt.new_objects(MarketingInfo, n36)
+            for obj44, x0, x1 in zip(r43, l38, l40, strict=True):
                 obj44.camp_id = x0
                 obj44.keywords = x1
-                r43.append(obj44)
             l35 = _rt.apply_nulls(c34, r43)
         c45 = _rt.child(c12, 'trans_info')
         if c45 is None:
@@ -368,16 +363,13 @@ def _sg_read_Event(batch: _Any) -> list[Event]:
                 l53 = _rt.repeat(None, n47)
             else:
                 l53 = _rt.py_numbers(c52)
-            r54: list[TransInfo] = []
-            for x0, x1 in zip(l49, l53, strict=True):
-                obj55 = _new(TransInfo)
+            r54: list[TransInfo] = _rt.new_objects(TransInfo, n47)
+            for obj55, x0, x1 in zip(r54, l49, l53, strict=True):
                 obj55.prod_id = x0
                 obj55.purch_flag = x1
-                r54.append(obj55)
             l46 = _rt.apply_nulls(c45, r54)
-        r56: list[Transaction] = []
-        for x0, x1, x2, x3, x4, x5, x6 in zip(l16, l18, l20, l22, l24, l35, l46, strict=True):
-            obj57 = _new(Transaction)
+        r56: list[Transaction] = _rt.new_objects(Transaction, n14)
+        for obj57, x0, x1, x2, x3, x4, x5, x6 in zip(r56, l16, l18, l20, l22, l24, l35, l46, strict=True):
             obj57.trans_id = x0
             obj57.date = x1
             obj57.time = x2
@@ -385,17 +377,14 @@ def _sg_read_Event(batch: _Any) -> list[Event]:
             obj57.user_info = x4
             obj57.marketing_info = x5
             obj57.trans_info = x6
-            r56.append(obj57)
         l13 = _rt.apply_nulls(c12, r56)
-    r58: list[Event] = []
-    for x0, x1, x2, x3, x4 in zip(l2, l4, l6, l8, l13, strict=True):
-        obj59 = _new(Event)
+    r58: list[Event] = _rt.new_objects(Event, n)
+    for obj59, x0, x1, x2, x3, x4 in zip(r58, l2, l4, l6, l8, l13, strict=True):
         obj59.id_ = x0
         obj59.at = x1
         obj59.severity = x2
         obj59.labels = x3
         obj59.sale = x4
-        r58.append(obj59)
     return r58
 
 
@@ -456,17 +445,14 @@ def _sg_write_Rejected(records: _Sequence[Rejected], schema: _Any) -> _Any:
 
 def _sg_read_Rejected(batch: _Any) -> list[Rejected]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'reason')
     if c1 is None:
         l2 = _rt.repeat(None, n)
     else:
         l2 = _rt.py_strings(c1)
-    r3: list[Rejected] = []
-    for x0 in l2:
-        obj4 = _new(Rejected)
+    r3: list[Rejected] = _rt.new_objects(Rejected, n)
+    for obj4, x0 in zip(r3, l2, strict=True):
         obj4.reason = x0
-        r3.append(obj4)
     return r3
 
 

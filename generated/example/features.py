@@ -601,7 +601,6 @@ def _sg_write_Everything(records: _Sequence[Everything], schema: _Any) -> _Any:
 def _sg_read_Everything(batch: _Any) -> list[Everything]:
     from .geometry import Shape
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'null_field')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -694,12 +693,10 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l43 = _rt.repeat(None, n39)
         else:
             l43 = _rt.py_numbers(c42)
-        r44: list[Point] = []
-        for x0, x1 in zip(l41, l43, strict=True):
-            obj45 = _new(Point)
+        r44: list[Point] = _rt.new_objects(Point, n39)
+        for obj45, x0, x1 in zip(r44, l41, l43, strict=True):
             obj45.x = x0
             obj45.y = x1
-            r44.append(obj45)
         l38 = _rt.apply_nulls(c34.field(2), r44)
         l35 = _rt.apply_nulls(c34, _rt.first_set([l36, l37, l38]))
     c46 = _rt.column(batch, 'maybe_choice')
@@ -794,12 +791,10 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l84 = _rt.repeat(None, n80)
         else:
             l84 = _rt.py_numbers(c83)
-        r85: list[Point] = []
-        for x0, x1 in zip(l82, l84, strict=True):
-            obj86 = _new(Point)
+        r85: list[Point] = _rt.new_objects(Point, n80)
+        for obj86, x0, x1 in zip(r85, l82, l84, strict=True):
             obj86.x = x0
             obj86.y = x1
-            r85.append(obj86)
         l79 = _rt.apply_nulls(c78, r85)
     c87 = _rt.column(batch, 'maybe_point')
     if c87 is None:
@@ -816,12 +811,10 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l93 = _rt.repeat(None, n89)
         else:
             l93 = _rt.py_numbers(c92)
-        r94: list[Point] = []
-        for x0, x1 in zip(l91, l93, strict=True):
-            obj95 = _new(Point)
+        r94: list[Point] = _rt.new_objects(Point, n89)
+        for obj95, x0, x1 in zip(r94, l91, l93, strict=True):
             obj95.x = x0
             obj95.y = x1
-            r94.append(obj95)
         l88 = _rt.apply_nulls(c87, r94)
     c96 = _rt.column(batch, 'path')
     if c96 is None:
@@ -839,12 +832,10 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l104 = _rt.repeat(None, n100)
         else:
             l104 = _rt.py_numbers(c103)
-        r105: list[Point] = []
-        for x0, x1 in zip(l102, l104, strict=True):
-            obj106 = _new(Point)
+        r105: list[Point] = _rt.new_objects(Point, n100)
+        for obj106, x0, x1 in zip(r105, l102, l104, strict=True):
             obj106.x = x0
             obj106.y = x1
-            r105.append(obj106)
         l99 = _rt.apply_nulls(c96.values, r105)
         l97 = _rt.apply_nulls(c96, _rt.split(l99, o98))
     c107 = _rt.column(batch, 'named_points')
@@ -864,12 +855,10 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l116 = _rt.repeat(None, n112)
         else:
             l116 = _rt.py_numbers(c115)
-        r117: list[Point] = []
-        for x0, x1 in zip(l114, l116, strict=True):
-            obj118 = _new(Point)
+        r117: list[Point] = _rt.new_objects(Point, n112)
+        for obj118, x0, x1 in zip(r117, l114, l116, strict=True):
             obj118.x = x0
             obj118.y = x1
-            r117.append(obj118)
         l111 = _rt.apply_nulls(c107.items, r117)
         l108 = _rt.apply_nulls(c107, _rt.split_dicts(l110, l111, o109))
     c119 = _rt.column(batch, 'matrix')
@@ -907,12 +896,10 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
                 l138 = _rt.repeat(None, n134)
             else:
                 l138 = _rt.py_numbers(c137)
-            r139: list[Point] = []
-            for x0, x1 in zip(l136, l138, strict=True):
-                obj140 = _new(Point)
+            r139: list[Point] = _rt.new_objects(Point, n134)
+            for obj140, x0, x1 in zip(r139, l136, l138, strict=True):
                 obj140.x = x0
                 obj140.y = x1
-                r139.append(obj140)
             l133 = _rt.apply_nulls(c130.values, r139)
             l131 = _rt.apply_nulls(c130, _rt.split(l133, o132))
         c141 = _rt.child(c125, 'fill')
@@ -920,13 +907,11 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
             l142 = _rt.repeat(None, n127)
         else:
             l142 = _rt.py_enums(c141, Color)
-        r143: list[Shape] = []
-        for x0, x1, x2 in zip(l129, l131, l142, strict=True):
-            obj144 = _new(Shape)
+        r143: list[Shape] = _rt.new_objects(Shape, n127)
+        for obj144, x0, x1, x2 in zip(r143, l129, l131, l142, strict=True):
             obj144.name = x0
             obj144.corners = x1
             obj144.fill = x2
-            r143.append(obj144)
         l126 = _rt.apply_nulls(c125, r143)
     c145 = _rt.column(batch, 'class')
     if c145 is None:
@@ -953,9 +938,8 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
         l154 = _rt.repeat('', n)
     else:
         l154 = _rt.py_strings(c153)
-    r155: list[Everything] = []
-    for x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30, x31, x32, x33, x34, x35, x36, x37, x38, x39, x40 in zip(l2, l4, l6, l8, l10, l12, l14, l16, l18, l20, l22, l26, l31, l33, l35, l47, l51, l53, l55, l57, l59, l61, l63, l65, l67, l69, l71, l73, l75, l77, l79, l88, l97, l108, l120, l126, l146, l148, l150, l152, l154, strict=True):
-        obj156 = _new(Everything)
+    r155: list[Everything] = _rt.new_objects(Everything, n)
+    for obj156, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30, x31, x32, x33, x34, x35, x36, x37, x38, x39, x40 in zip(r155, l2, l4, l6, l8, l10, l12, l14, l16, l18, l20, l22, l26, l31, l33, l35, l47, l51, l53, l55, l57, l59, l61, l63, l65, l67, l69, l71, l73, l75, l77, l79, l88, l97, l108, l120, l126, l146, l148, l150, l152, l154, strict=True):
         obj156.null_field = x0
         obj156.flag = x1
         obj156.small = x2
@@ -997,7 +981,6 @@ def _sg_read_Everything(batch: _Any) -> list[Everything]:
         obj156.datetime = x38
         obj156.print_ = x39
         obj156.tagged = x40
-        r155.append(obj156)
     return r155
 
 
@@ -1066,7 +1049,6 @@ def _sg_write_Point(records: _Sequence[Point], schema: _Any) -> _Any:
 
 def _sg_read_Point(batch: _Any) -> list[Point]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'x')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -1077,12 +1059,10 @@ def _sg_read_Point(batch: _Any) -> list[Point]:
         l4 = _rt.repeat(None, n)
     else:
         l4 = _rt.py_numbers(c3)
-    r5: list[Point] = []
-    for x0, x1 in zip(l2, l4, strict=True):
-        obj6 = _new(Point)
+    r5: list[Point] = _rt.new_objects(Point, n)
+    for obj6, x0, x1 in zip(r5, l2, l4, strict=True):
         obj6.x = x0
         obj6.y = x1
-        r5.append(obj6)
     return r5
 
 

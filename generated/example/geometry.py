@@ -109,7 +109,6 @@ def _sg_write_Shape(records: _Sequence[Shape], schema: _Any) -> _Any:
 def _sg_read_Shape(batch: _Any) -> list[Shape]:
     from .features import Color, Point
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'name')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -131,12 +130,10 @@ def _sg_read_Shape(batch: _Any) -> list[Shape]:
             l11 = _rt.repeat(None, n7)
         else:
             l11 = _rt.py_numbers(c10)
-        r12: list[Point] = []
-        for x0, x1 in zip(l9, l11, strict=True):
-            obj13 = _new(Point)
+        r12: list[Point] = _rt.new_objects(Point, n7)
+        for obj13, x0, x1 in zip(r12, l9, l11, strict=True):
             obj13.x = x0
             obj13.y = x1
-            r12.append(obj13)
         l6 = _rt.apply_nulls(c3.values, r12)
         l4 = _rt.apply_nulls(c3, _rt.split(l6, o5))
     c14 = _rt.column(batch, 'fill')
@@ -144,13 +141,11 @@ def _sg_read_Shape(batch: _Any) -> list[Shape]:
         l15 = _rt.repeat(None, n)
     else:
         l15 = _rt.py_enums(c14, Color)
-    r16: list[Shape] = []
-    for x0, x1, x2 in zip(l2, l4, l15, strict=True):
-        obj17 = _new(Shape)
+    r16: list[Shape] = _rt.new_objects(Shape, n)
+    for obj17, x0, x1, x2 in zip(r16, l2, l4, l15, strict=True):
         obj17.name = x0
         obj17.corners = x1
         obj17.fill = x2
-        r16.append(obj17)
     return r16
 
 

@@ -120,7 +120,6 @@ def _sg_write_FlatSale(records: _Sequence[FlatSale], schema: _Any) -> _Any:
 
 def _sg_read_FlatSale(batch: _Any) -> list[FlatSale]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'trans_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -163,9 +162,8 @@ def _sg_read_FlatSale(batch: _Any) -> list[FlatSale]:
         l18 = _rt.repeat(None, n)
     else:
         l18 = _rt.py_numbers(c17)
-    r19: list[FlatSale] = []
-    for x0, x1, x2, x3, x4, x5, x6, x7 in zip(l2, l4, l6, l8, l10, l12, l14, l18, strict=True):
-        obj20 = _new(FlatSale)
+    r19: list[FlatSale] = _rt.new_objects(FlatSale, n)
+    for obj20, x0, x1, x2, x3, x4, x5, x6, x7 in zip(r19, l2, l4, l6, l8, l10, l12, l14, l18, strict=True):
         obj20.trans_id = x0
         obj20.day = x1
         obj20.amount = x2
@@ -174,7 +172,6 @@ def _sg_read_FlatSale(batch: _Any) -> list[FlatSale]:
         obj20.state = x5
         obj20.keywords = x6
         obj20.purch_flag = x7
-        r19.append(obj20)
     return r19
 
 
@@ -350,7 +347,6 @@ def _sg_write_Transaction(records: _Sequence[Transaction], schema: _Any) -> _Any
 
 def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'trans_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -391,13 +387,11 @@ def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
             l17 = _rt.repeat(None, n11)
         else:
             l17 = _rt.py_strings(c16)
-        r18: list[UserInfo] = []
-        for x0, x1, x2 in zip(l13, l15, l17, strict=True):
-            obj19 = _new(UserInfo)
+        r18: list[UserInfo] = _rt.new_objects(UserInfo, n11)
+        for obj19, x0, x1, x2 in zip(r18, l13, l15, l17, strict=True):
             obj19.cust_id = x0
             obj19.device = x1
             obj19.state = x2
-            r18.append(obj19)
         l10 = _rt.apply_nulls(c9, r18)
     c20 = _rt.column(batch, 'marketing_info')
     if c20 is None:
@@ -416,12 +410,10 @@ def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
             o27 = _rt.list_offsets(c25)
             l28 = _rt.py_strings(c25.values)
             l26 = _rt.apply_nulls(c25, _rt.split(l28, o27))
-        r29: list[MarketingInfo] = []
-        for x0, x1 in zip(l24, l26, strict=True):
-            obj30 = _new(MarketingInfo)
+        r29: list[MarketingInfo] = _rt.new_objects(MarketingInfo, n22)
+        for obj30, x0, x1 in zip(r29, l24, l26, strict=True):
             obj30.camp_id = x0
             obj30.keywords = x1
-            r29.append(obj30)
         l21 = _rt.apply_nulls(c20, r29)
     c31 = _rt.column(batch, 'trans_info')
     if c31 is None:
@@ -440,16 +432,13 @@ def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
             l39 = _rt.repeat(None, n33)
         else:
             l39 = _rt.py_numbers(c38)
-        r40: list[TransInfo] = []
-        for x0, x1 in zip(l35, l39, strict=True):
-            obj41 = _new(TransInfo)
+        r40: list[TransInfo] = _rt.new_objects(TransInfo, n33)
+        for obj41, x0, x1 in zip(r40, l35, l39, strict=True):
             obj41.prod_id = x0
             obj41.purch_flag = x1
-            r40.append(obj41)
         l32 = _rt.apply_nulls(c31, r40)
-    r42: list[Transaction] = []
-    for x0, x1, x2, x3, x4, x5, x6 in zip(l2, l4, l6, l8, l10, l21, l32, strict=True):
-        obj43 = _new(Transaction)
+    r42: list[Transaction] = _rt.new_objects(Transaction, n)
+    for obj43, x0, x1, x2, x3, x4, x5, x6 in zip(r42, l2, l4, l6, l8, l10, l21, l32, strict=True):
         obj43.trans_id = x0
         obj43.date = x1
         obj43.time = x2
@@ -457,7 +446,6 @@ def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
         obj43.user_info = x4
         obj43.marketing_info = x5
         obj43.trans_info = x6
-        r42.append(obj43)
     return r42
 
 
@@ -532,7 +520,6 @@ def _sg_write_UserInfo(records: _Sequence[UserInfo], schema: _Any) -> _Any:
 
 def _sg_read_UserInfo(batch: _Any) -> list[UserInfo]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'cust_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -548,13 +535,11 @@ def _sg_read_UserInfo(batch: _Any) -> list[UserInfo]:
         l6 = _rt.repeat(None, n)
     else:
         l6 = _rt.py_strings(c5)
-    r7: list[UserInfo] = []
-    for x0, x1, x2 in zip(l2, l4, l6, strict=True):
-        obj8 = _new(UserInfo)
+    r7: list[UserInfo] = _rt.new_objects(UserInfo, n)
+    for obj8, x0, x1, x2 in zip(r7, l2, l4, l6, strict=True):
         obj8.cust_id = x0
         obj8.device = x1
         obj8.state = x2
-        r7.append(obj8)
     return r7
 
 
@@ -623,7 +608,6 @@ def _sg_write_MarketingInfo(records: _Sequence[MarketingInfo], schema: _Any) -> 
 
 def _sg_read_MarketingInfo(batch: _Any) -> list[MarketingInfo]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'camp_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -636,12 +620,10 @@ def _sg_read_MarketingInfo(batch: _Any) -> list[MarketingInfo]:
         o5 = _rt.list_offsets(c3)
         l6 = _rt.py_strings(c3.values)
         l4 = _rt.apply_nulls(c3, _rt.split(l6, o5))
-    r7: list[MarketingInfo] = []
-    for x0, x1 in zip(l2, l4, strict=True):
-        obj8 = _new(MarketingInfo)
+    r7: list[MarketingInfo] = _rt.new_objects(MarketingInfo, n)
+    for obj8, x0, x1 in zip(r7, l2, l4, strict=True):
         obj8.camp_id = x0
         obj8.keywords = x1
-        r7.append(obj8)
     return r7
 
 
@@ -715,7 +697,6 @@ def _sg_write_TransInfo(records: _Sequence[TransInfo], schema: _Any) -> _Any:
 
 def _sg_read_TransInfo(batch: _Any) -> list[TransInfo]:
     n = batch.num_rows
-    _new = object.__new__
     c1 = _rt.column(batch, 'prod_id')
     if c1 is None:
         l2 = _rt.repeat(None, n)
@@ -728,12 +709,10 @@ def _sg_read_TransInfo(batch: _Any) -> list[TransInfo]:
         l6 = _rt.repeat(None, n)
     else:
         l6 = _rt.py_numbers(c5)
-    r7: list[TransInfo] = []
-    for x0, x1 in zip(l2, l6, strict=True):
-        obj8 = _new(TransInfo)
+    r7: list[TransInfo] = _rt.new_objects(TransInfo, n)
+    for obj8, x0, x1 in zip(r7, l2, l6, strict=True):
         obj8.prod_id = x0
         obj8.purch_flag = x1
-        r7.append(obj8)
     return r7
 
 

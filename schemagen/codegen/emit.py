@@ -231,7 +231,6 @@ class ReaderEmitter:
     def record_body(self, rec: ir.Record) -> list[str]:
         o = self.out
         o.add("n = batch.num_rows")
-        o.add("_new = object.__new__")
         cols = []
         for f in rec.fields:
             c = o.var("c")
@@ -241,27 +240,23 @@ class ReaderEmitter:
         return o.lines
 
     def _construct(self, rec: ir.Record, cols: list[str], n: str) -> str:
-        """Emit a loop building the objects (``object.__new__`` + slot stores: no
-        ``__init__`` call, about twice as fast); returns the list variable."""
+        """Emit code building the objects; returns the list variable.
+
+        ``object.__new__`` mapped over the batch, then slot stores in one loop:
+        no ``__init__`` call per object (about twice as fast as keyword calls).
+        """
         o = self.out
         cls = self.ctx.cls(rec.name)
         names = self.ctx.py_names[rec.name]
         out = o.var("r")
-        o.add(f"{out}: list[{cls}] = []")
+        o.add(f"{out}: list[{cls}] = _rt.new_objects({cls}, {n})")
         if not cols:
-            o.add(f"for _ in range({n}):")
-            o.add(f"{out}.append({cls}())", 2)
             return out
-        xs = [f"x{i}" for i in range(len(cols))]
-        if len(cols) == 1:
-            o.add(f"for {xs[0]} in {cols[0]}:")
-        else:
-            o.add(f"for {', '.join(xs)} in zip({', '.join(cols)}, strict=True):")
         obj = o.var("obj")
-        o.add(f"{obj} = _new({cls})", 2)
+        xs = [f"x{i}" for i in range(len(cols))]
+        o.add(f"for {obj}, {', '.join(xs)} in zip({out}, {', '.join(cols)}, strict=True):")
         for f, x in zip(rec.fields, xs):
             o.add(f"{obj}.{names[f.name]} = {x}", 2)
-        o.add(f"{out}.append({obj})", 2)
         return out
 
     def _field(self, owner: str, f: ir.Field, arr: str, n: str) -> str:

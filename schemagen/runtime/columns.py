@@ -18,6 +18,7 @@ import struct
 import uuid
 from collections.abc import Callable
 from itertools import accumulate
+from itertools import repeat as repeat_iter
 from typing import Any, TypeVar
 
 from .._pyarrow import pa, pc
@@ -396,6 +397,12 @@ def first_set(members: list[list[Any]]) -> list[Any]:
                 break
         out.append(val)
     return out
+
+
+def new_objects(cls: type[E], n: int) -> list[E]:
+    """``n`` bare instances of a generated class (slots are filled by the caller)."""
+    new: Callable[[type[E]], E] = object.__new__
+    return list(map(new, repeat_iter(cls, n)))
 
 
 def repeat(value: Any, n: int) -> list[Any]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -228,9 +230,9 @@ def read(
 ) -> Iterator[R]:
     """Typed records from a file or folder, converted one batch at a time."""
     info = info_of(record_cls)
-    convert = info.from_batch
-    for batch in iter_batches(info, path, columns, filter, batch_size):
-        yield from without_gc(convert, batch)
+    convert = partial(without_gc, info.from_batch)
+    # chain/map keep the per-record iteration in C (no generator frame per record)
+    return chain.from_iterable(map(convert, iter_batches(info, path, columns, filter, batch_size)))
 
 
 def read_arrow(

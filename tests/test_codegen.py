@@ -525,8 +525,6 @@ def test_all_test_schemas_pass_ruff(kitchen_sink: GenPackage) -> None:
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-@pytest.mark.xfail(reason="BUG: fields named l, O or I make the generated module fail "
-                          "`ruff check` (E741 ambiguous variable name)", strict=True)
 def test_ambiguous_field_names_pass_ruff(compile_schemas: Any) -> None:
     pkg = compile_schemas({"amb.avsc": json.dumps(
         {"type": "record", "name": "Amb", "namespace": "amb", "fields": [

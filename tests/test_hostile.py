@@ -298,9 +298,6 @@ def test_source_file_name_injection(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 # --------------------------------------------------------------------------- name collisions
 
 
-@pytest.mark.xfail(reason="BUG: a record named _SG_SCHEMA_<Other> overwrites the generated "
-                          "schema constant of record <Other> (arrow_schema() -> TypeError)",
-                   strict=True)
 def test_record_named_like_generated_constant(compile_schemas: Any, tmp_path: Path) -> None:
     pkg = compile_schemas({"c.avsc": json.dumps([
         {"type": "record", "name": "Foo", "namespace": "coll", "fields": [{"name": "x", "type": "int"}]},
@@ -314,9 +311,6 @@ def test_record_named_like_generated_constant(compile_schemas: Any, tmp_path: Pa
         assert list(schemagen.read(cls, path)) == [cls(**kw)]
 
 
-@pytest.mark.xfail(reason="BUG: default factories _sg_default_<Class>_<field> collide "
-                          "(record A field b_c vs record A_b field c): A().b_c gets A_b's default",
-                   strict=True)
 def test_default_factory_names_do_not_collide(compile_schemas: Any) -> None:
     pkg = compile_schemas({"f.avsc": json.dumps([
         {"type": "record", "name": "A", "namespace": "fac",
@@ -329,9 +323,6 @@ def test_default_factory_names_do_not_collide(compile_schemas: Any) -> None:
     assert recs["fac.A_b"]().c == [2]
 
 
-@pytest.mark.xfail(reason="BUG: record classes named like locals of generated readers/writers "
-                          "(batch, n, x0, records, ...) are shadowed: read/write fail",
-                   strict=True)
 def test_records_named_like_generated_locals(compile_schemas: Any, tmp_path: Path) -> None:
     names = ["schema", "records", "batch", "n", "x0", "l2", "t1", "v2", "a3", "c1", "r", "o",
              "info", "cls", "obj", "pa"]

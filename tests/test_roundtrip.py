@@ -610,14 +610,9 @@ UNDER_NULL: list[Any] = [
     pytest.param({"type": "map", "values": "long"}, lambda m: {"a": 1}, id="map"),
     pytest.param({"type": "array", "items": "string"}, lambda m: ["s"], id="array-string"),
     pytest.param({"type": "array", "items": {"type": "string", "logicalType": "uuid"}},
-                 lambda m: [uuid.UUID(int=4)], id="array-uuid",
-                 marks=pytest.mark.xfail(reason="BUG: array<uuid> inside a null record cannot "
-                                                "be written (RecordError '<batch>' ... extension)",
-                                         strict=True)),
+                 lambda m: [uuid.UUID(int=4)], id="array-uuid"),
     pytest.param({"type": "map", "values": {"type": "string", "logicalType": "uuid"}},
-                 lambda m: {"k": uuid.UUID(int=5)}, id="map-uuid",
-                 marks=pytest.mark.xfail(reason="BUG: map<uuid> inside a null record cannot "
-                                                "be written (same as array<uuid>)", strict=True)),
+                 lambda m: {"k": uuid.UUID(int=5)}, id="map-uuid"),
     pytest.param(["int", "string"], lambda m: "s", id="union"),
     pytest.param("float", lambda m: 1.5, id="float"),
     pytest.param("boolean", lambda m: True, id="boolean"),

@@ -37,7 +37,7 @@ class Severity(str, _enum.Enum):
         return cls.LOW
 
 
-def _sg_default_Event_labels() -> dict[str, str]:
+def _sg_default_Event__labels() -> dict[str, str]:
     return {}
 
 
@@ -50,7 +50,7 @@ class Event:
     id_: _uuid.UUID
     at: _dt.datetime
     severity: Severity = Severity.LOW
-    labels: dict[str, str] = _dc.field(default_factory=_sg_default_Event_labels)
+    labels: dict[str, str] = _dc.field(default_factory=_sg_default_Event__labels)
     sale: Transaction | None = None
 
     @classmethod
@@ -130,262 +130,262 @@ def _sg_schema_Event() -> _Any:
     )
 
 
-def _sg_write_Event(records: _Sequence[Event], schema: _Any) -> _Any:
+def _sg_write_Event(_sg_records: _Sequence[Event], _sg_schema: _Any) -> _Any:
     from .sales import MarketingInfo, Transaction, TransInfo, UserInfo
-    t1 = schema.field(0).type
-    v2 = [r.id_ for r in records]
-    a3 = _rt.uuids(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.at for r in records]
-    a6 = _rt.timestamps(v5, t4, True)
-    _rt.check_nulls(a6, 0)
-    t7 = schema.field(2).type
-    v8 = [r.severity for r in records]
-    a9 = _rt.enums(v8, t7, frozenset(('LOW', 'HIGH',)))
-    _rt.check_nulls(a9, 0)
-    t10 = schema.field(3).type
-    v11 = [r.labels for r in records]
-    o13 = _rt.offsets(v11, dict)
-    v14 = [y for x in v11 for y in x]
-    v15 = [y for x in v11 for y in x.values()]
-    t16 = t10.key_type
-    t17 = t10.item_type
-    a18 = _rt.strings(v14, t16)
-    _rt.check_nulls(a18, 0)
-    a19 = _rt.strings(v15, t17)
-    _rt.check_nulls(a19, 0)
-    a12 = _rt.map_array(o13, a18, a19, t10, None)
-    _rt.check_nulls(a12, 0)
-    t20 = schema.field(4).type
-    v21 = [r.sale for r in records]
-    m23, k24 = _rt.mask(v21)
-    _rt.check_instances(v21, Transaction)
-    v25 = [None if x is None else x.trans_id for x in v21]
-    t26 = t20.field(0).type
-    a27 = _rt.ints(v25, t26)
-    _rt.check_nulls(a27, k24)
-    a27 = _rt.fill_empty(a27, k24)
-    v28 = [None if x is None else x.date for x in v21]
-    t29 = t20.field(1).type
-    a30 = _rt.typed(v28, t29)
-    _rt.check_nulls(a30, k24)
-    a30 = _rt.fill_empty(a30, k24)
-    v31 = [None if x is None else x.time for x in v21]
-    t32 = t20.field(2).type
-    a33 = _rt.typed(v31, t32)
-    _rt.check_nulls(a33, k24)
-    a33 = _rt.fill_empty(a33, k24)
-    v34 = [None if x is None else x.amount for x in v21]
-    t35 = t20.field(3).type
-    a36 = _rt.floats(v34, t35)
-    _rt.check_nulls(a36, k24)
-    a36 = _rt.fill_empty(a36, k24)
-    v37 = [None if x is None else x.user_info for x in v21]
-    t38 = t20.field(4).type
-    m40, k41 = _rt.mask(v37)
-    _rt.check_instances(v37, UserInfo)
-    v42 = [None if x is None else x.cust_id for x in v37]
-    t43 = t38.field(0).type
-    a44 = _rt.ints(v42, t43)
-    _rt.check_nulls(a44, k41)
-    a44 = _rt.fill_empty(a44, k41)
-    v45 = [None if x is None else x.device for x in v37]
-    t46 = t38.field(1).type
-    a47 = _rt.strings(v45, t46)
-    _rt.check_nulls(a47, k41)
-    a47 = _rt.fill_empty(a47, k41)
-    v48 = [None if x is None else x.state for x in v37]
-    t49 = t38.field(2).type
-    a50 = _rt.strings(v48, t49)
-    _rt.check_nulls(a50, k41)
-    a50 = _rt.fill_empty(a50, k41)
-    a39 = _rt.struct_array([a44, a47, a50], t38, m40)
-    _rt.check_nulls(a39, k24)
-    a39 = _rt.fill_empty(a39, k24)
-    v51 = [None if x is None else x.marketing_info for x in v21]
-    t52 = t20.field(5).type
-    m54, k55 = _rt.mask(v51)
-    _rt.check_instances(v51, MarketingInfo)
-    v56 = [None if x is None else x.camp_id for x in v51]
-    t57 = t52.field(0).type
-    a58 = _rt.ints(v56, t57)
-    _rt.check_nulls(a58, k55)
-    a58 = _rt.fill_empty(a58, k55)
-    v59 = [None if x is None else x.keywords for x in v51]
-    t60 = t52.field(1).type
-    a61 = _rt.typed_lists(v59, t60, True)
-    _rt.check_nulls(a61, k55)
-    a61 = _rt.fill_empty(a61, k55)
-    a53 = _rt.struct_array([a58, a61], t52, m54)
-    _rt.check_nulls(a53, k24)
-    a53 = _rt.fill_empty(a53, k24)
-    v62 = [None if x is None else x.trans_info for x in v21]
-    t63 = t20.field(6).type
-    m65, k66 = _rt.mask(v62)
-    _rt.check_instances(v62, TransInfo)
-    v67 = [None if x is None else x.prod_id for x in v62]
-    t68 = t63.field(0).type
-    m70, k71 = _rt.mask(v67)
-    o72 = _rt.offsets(v67, list)
-    v73 = [y for x in v67 if x is not None for y in x]
-    t74 = t68.value_type
-    a75 = _rt.ints(v73, t74)
-    _rt.check_nulls(a75, 0)
-    a69 = _rt.list_array(o72, a75, t68, m70)
-    _rt.check_nulls(a69, k66)
-    a69 = _rt.fill_empty(a69, k66)
-    v76 = [None if x is None else x.purch_flag for x in v62]
-    t77 = t63.field(1).type
-    a78 = _rt.typed(v76, t77)
-    _rt.check_nulls(a78, k66)
-    a78 = _rt.fill_empty(a78, k66)
-    a64 = _rt.struct_array([a69, a78], t63, m65)
-    _rt.check_nulls(a64, k24)
-    a64 = _rt.fill_empty(a64, k24)
-    a22 = _rt.struct_array([a27, a30, a33, a36, a39, a53, a64], t20, m23)
-    return _rt.batch([a3, a6, a9, a12, a22], schema)
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.id_ for _sg_r in _sg_records]
+    _sg_a3 = _rt.uuids(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.at for _sg_r in _sg_records]
+    _sg_a6 = _rt.timestamps(_sg_v5, _sg_t4, True)
+    _rt.check_nulls(_sg_a6, 0)
+    _sg_t7 = _sg_schema.field(2).type
+    _sg_v8 = [_sg_r.severity for _sg_r in _sg_records]
+    _sg_a9 = _rt.enums(_sg_v8, _sg_t7, frozenset(('LOW', 'HIGH',)))
+    _rt.check_nulls(_sg_a9, 0)
+    _sg_t10 = _sg_schema.field(3).type
+    _sg_v11 = [_sg_r.labels for _sg_r in _sg_records]
+    _sg_o13 = _rt.offsets(_sg_v11, dict)
+    _sg_v14 = [_sg_y for _sg_x in _sg_v11 for _sg_y in _sg_x]
+    _sg_v15 = [_sg_y for _sg_x in _sg_v11 for _sg_y in _sg_x.values()]
+    _sg_t16 = _sg_t10.key_type
+    _sg_t17 = _sg_t10.item_type
+    _sg_a18 = _rt.strings(_sg_v14, _sg_t16)
+    _rt.check_nulls(_sg_a18, 0)
+    _sg_a19 = _rt.strings(_sg_v15, _sg_t17)
+    _rt.check_nulls(_sg_a19, 0)
+    _sg_a12 = _rt.map_array(_sg_o13, _sg_a18, _sg_a19, _sg_t10, None)
+    _rt.check_nulls(_sg_a12, 0)
+    _sg_t20 = _sg_schema.field(4).type
+    _sg_v21 = [_sg_r.sale for _sg_r in _sg_records]
+    _sg_m23, _sg_k24 = _rt.mask(_sg_v21)
+    _rt.check_instances(_sg_v21, Transaction)
+    _sg_v25 = [None if _sg_x is None else _sg_x.trans_id for _sg_x in _sg_v21]
+    _sg_t26 = _sg_t20.field(0).type
+    _sg_a27 = _rt.ints(_sg_v25, _sg_t26)
+    _rt.check_nulls(_sg_a27, _sg_k24)
+    _sg_a27 = _rt.fill_empty(_sg_a27, _sg_k24)
+    _sg_v28 = [None if _sg_x is None else _sg_x.date for _sg_x in _sg_v21]
+    _sg_t29 = _sg_t20.field(1).type
+    _sg_a30 = _rt.dates(_sg_v28, _sg_t29)
+    _rt.check_nulls(_sg_a30, _sg_k24)
+    _sg_a30 = _rt.fill_empty(_sg_a30, _sg_k24)
+    _sg_v31 = [None if _sg_x is None else _sg_x.time for _sg_x in _sg_v21]
+    _sg_t32 = _sg_t20.field(2).type
+    _sg_a33 = _rt.times(_sg_v31, _sg_t32)
+    _rt.check_nulls(_sg_a33, _sg_k24)
+    _sg_a33 = _rt.fill_empty(_sg_a33, _sg_k24)
+    _sg_v34 = [None if _sg_x is None else _sg_x.amount for _sg_x in _sg_v21]
+    _sg_t35 = _sg_t20.field(3).type
+    _sg_a36 = _rt.floats(_sg_v34, _sg_t35)
+    _rt.check_nulls(_sg_a36, _sg_k24)
+    _sg_a36 = _rt.fill_empty(_sg_a36, _sg_k24)
+    _sg_v37 = [None if _sg_x is None else _sg_x.user_info for _sg_x in _sg_v21]
+    _sg_t38 = _sg_t20.field(4).type
+    _sg_m40, _sg_k41 = _rt.mask(_sg_v37)
+    _rt.check_instances(_sg_v37, UserInfo)
+    _sg_v42 = [None if _sg_x is None else _sg_x.cust_id for _sg_x in _sg_v37]
+    _sg_t43 = _sg_t38.field(0).type
+    _sg_a44 = _rt.ints(_sg_v42, _sg_t43)
+    _rt.check_nulls(_sg_a44, _sg_k41)
+    _sg_a44 = _rt.fill_empty(_sg_a44, _sg_k41)
+    _sg_v45 = [None if _sg_x is None else _sg_x.device for _sg_x in _sg_v37]
+    _sg_t46 = _sg_t38.field(1).type
+    _sg_a47 = _rt.strings(_sg_v45, _sg_t46)
+    _rt.check_nulls(_sg_a47, _sg_k41)
+    _sg_a47 = _rt.fill_empty(_sg_a47, _sg_k41)
+    _sg_v48 = [None if _sg_x is None else _sg_x.state for _sg_x in _sg_v37]
+    _sg_t49 = _sg_t38.field(2).type
+    _sg_a50 = _rt.strings(_sg_v48, _sg_t49)
+    _rt.check_nulls(_sg_a50, _sg_k41)
+    _sg_a50 = _rt.fill_empty(_sg_a50, _sg_k41)
+    _sg_a39 = _rt.struct_array([_sg_a44, _sg_a47, _sg_a50], _sg_t38, _sg_m40)
+    _rt.check_nulls(_sg_a39, _sg_k24)
+    _sg_a39 = _rt.fill_empty(_sg_a39, _sg_k24)
+    _sg_v51 = [None if _sg_x is None else _sg_x.marketing_info for _sg_x in _sg_v21]
+    _sg_t52 = _sg_t20.field(5).type
+    _sg_m54, _sg_k55 = _rt.mask(_sg_v51)
+    _rt.check_instances(_sg_v51, MarketingInfo)
+    _sg_v56 = [None if _sg_x is None else _sg_x.camp_id for _sg_x in _sg_v51]
+    _sg_t57 = _sg_t52.field(0).type
+    _sg_a58 = _rt.ints(_sg_v56, _sg_t57)
+    _rt.check_nulls(_sg_a58, _sg_k55)
+    _sg_a58 = _rt.fill_empty(_sg_a58, _sg_k55)
+    _sg_v59 = [None if _sg_x is None else _sg_x.keywords for _sg_x in _sg_v51]
+    _sg_t60 = _sg_t52.field(1).type
+    _sg_a61 = _rt.typed_lists(_sg_v59, _sg_t60, True, 'string')
+    _rt.check_nulls(_sg_a61, _sg_k55)
+    _sg_a61 = _rt.fill_empty(_sg_a61, _sg_k55)
+    _sg_a53 = _rt.struct_array([_sg_a58, _sg_a61], _sg_t52, _sg_m54)
+    _rt.check_nulls(_sg_a53, _sg_k24)
+    _sg_a53 = _rt.fill_empty(_sg_a53, _sg_k24)
+    _sg_v62 = [None if _sg_x is None else _sg_x.trans_info for _sg_x in _sg_v21]
+    _sg_t63 = _sg_t20.field(6).type
+    _sg_m65, _sg_k66 = _rt.mask(_sg_v62)
+    _rt.check_instances(_sg_v62, TransInfo)
+    _sg_v67 = [None if _sg_x is None else _sg_x.prod_id for _sg_x in _sg_v62]
+    _sg_t68 = _sg_t63.field(0).type
+    _sg_m70, _sg_k71 = _rt.mask(_sg_v67)
+    _sg_o72 = _rt.offsets(_sg_v67, list)
+    _sg_v73 = [_sg_y for _sg_x in _sg_v67 if _sg_x is not None for _sg_y in _sg_x]
+    _sg_t74 = _sg_t68.value_type
+    _sg_a75 = _rt.ints(_sg_v73, _sg_t74)
+    _rt.check_nulls(_sg_a75, 0)
+    _sg_a69 = _rt.list_array(_sg_o72, _sg_a75, _sg_t68, _sg_m70)
+    _rt.check_nulls(_sg_a69, _sg_k66)
+    _sg_a69 = _rt.fill_empty(_sg_a69, _sg_k66)
+    _sg_v76 = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _sg_v62]
+    _sg_t77 = _sg_t63.field(1).type
+    _sg_a78 = _rt.bools(_sg_v76, _sg_t77)
+    _rt.check_nulls(_sg_a78, _sg_k66)
+    _sg_a78 = _rt.fill_empty(_sg_a78, _sg_k66)
+    _sg_a64 = _rt.struct_array([_sg_a69, _sg_a78], _sg_t63, _sg_m65)
+    _rt.check_nulls(_sg_a64, _sg_k24)
+    _sg_a64 = _rt.fill_empty(_sg_a64, _sg_k24)
+    _sg_a22 = _rt.struct_array([_sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a53, _sg_a64], _sg_t20, _sg_m23)
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a22], _sg_schema)
 
 
-def _sg_read_Event(batch: _Any) -> list[Event]:
+def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
     from .sales import MarketingInfo, Transaction, TransInfo, UserInfo
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'id')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'id')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_uuids(c1)
-    c3 = _rt.column(batch, 'at')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_uuids(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'at')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        l4 = _rt.py_timestamps(c3, True)
-    c5 = _rt.column(batch, 'severity')
-    if c5 is None:
-        l6 = _rt.repeat(Severity.LOW, n)
+        _sg_l4 = _rt.py_timestamps(_sg_c3, True)
+    _sg_c5 = _rt.column(_sg_batch, 'severity')
+    if _sg_c5 is None:
+        _sg_l6 = _rt.repeat(Severity.LOW, _sg_n)
     else:
-        l6 = _rt.py_enums(c5, Severity)
-    c7 = _rt.column(batch, 'labels')
-    if c7 is None:
-        l8 = _rt.repeat_factory(lambda: {}, n)
+        _sg_l6 = _rt.py_enums(_sg_c5, Severity)
+    _sg_c7 = _rt.column(_sg_batch, 'labels')
+    if _sg_c7 is None:
+        _sg_l8 = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
-        o9 = _rt.list_offsets(c7)
-        l10 = _rt.py_strings(c7.keys)
-        l11 = _rt.py_strings(c7.items)
-        l8 = _rt.apply_nulls(c7, _rt.split_dicts(l10, l11, o9))
-    c12 = _rt.column(batch, 'sale')
-    if c12 is None:
-        l13 = _rt.repeat(None, n)
+        _sg_o9 = _rt.list_offsets(_sg_c7)
+        _sg_l10 = _rt.py_strings(_sg_c7.keys)
+        _sg_l11 = _rt.py_strings(_sg_c7.items)
+        _sg_l8 = _rt.apply_nulls(_sg_c7, _rt.split_dicts(_sg_l10, _sg_l11, _sg_o9))
+    _sg_c12 = _rt.column(_sg_batch, 'sale')
+    if _sg_c12 is None:
+        _sg_l13 = _rt.repeat(None, _sg_n)
     else:
-        n14 = len(c12)
-        c15 = _rt.child(c12, 'trans_id')
-        if c15 is None:
-            l16 = _rt.repeat(None, n14)
+        _sg_n14 = len(_sg_c12)
+        _sg_c15 = _rt.child(_sg_c12, 'trans_id')
+        if _sg_c15 is None:
+            _sg_l16 = _rt.repeat(None, _sg_n14)
         else:
-            l16 = _rt.py_numbers(c15)
-        c17 = _rt.child(c12, 'date')
-        if c17 is None:
-            l18 = _rt.repeat(None, n14)
+            _sg_l16 = _rt.py_numbers(_sg_c15)
+        _sg_c17 = _rt.child(_sg_c12, 'date')
+        if _sg_c17 is None:
+            _sg_l18 = _rt.repeat(None, _sg_n14)
         else:
-            l18 = _rt.py_dates(c17)
-        c19 = _rt.child(c12, 'time')
-        if c19 is None:
-            l20 = _rt.repeat(None, n14)
+            _sg_l18 = _rt.py_dates(_sg_c17)
+        _sg_c19 = _rt.child(_sg_c12, 'time')
+        if _sg_c19 is None:
+            _sg_l20 = _rt.repeat(None, _sg_n14)
         else:
-            l20 = _rt.py_times(c19)
-        c21 = _rt.child(c12, 'amount')
-        if c21 is None:
-            l22 = _rt.repeat(None, n14)
+            _sg_l20 = _rt.py_times(_sg_c19)
+        _sg_c21 = _rt.child(_sg_c12, 'amount')
+        if _sg_c21 is None:
+            _sg_l22 = _rt.repeat(None, _sg_n14)
         else:
-            l22 = _rt.py_numbers(c21)
-        c23 = _rt.child(c12, 'user_info')
-        if c23 is None:
-            l24 = _rt.repeat(None, n14)
+            _sg_l22 = _rt.py_numbers(_sg_c21)
+        _sg_c23 = _rt.child(_sg_c12, 'user_info')
+        if _sg_c23 is None:
+            _sg_l24 = _rt.repeat(None, _sg_n14)
         else:
-            n25 = len(c23)
-            c26 = _rt.child(c23, 'cust_id')
-            if c26 is None:
-                l27 = _rt.repeat(None, n25)
+            _sg_n25 = len(_sg_c23)
+            _sg_c26 = _rt.child(_sg_c23, 'cust_id')
+            if _sg_c26 is None:
+                _sg_l27 = _rt.repeat(None, _sg_n25)
             else:
-                l27 = _rt.py_numbers(c26)
-            c28 = _rt.child(c23, 'device')
-            if c28 is None:
-                l29 = _rt.repeat(None, n25)
+                _sg_l27 = _rt.py_numbers(_sg_c26)
+            _sg_c28 = _rt.child(_sg_c23, 'device')
+            if _sg_c28 is None:
+                _sg_l29 = _rt.repeat(None, _sg_n25)
             else:
-                l29 = _rt.py_strings(c28)
-            c30 = _rt.child(c23, 'state')
-            if c30 is None:
-                l31 = _rt.repeat(None, n25)
+                _sg_l29 = _rt.py_strings(_sg_c28)
+            _sg_c30 = _rt.child(_sg_c23, 'state')
+            if _sg_c30 is None:
+                _sg_l31 = _rt.repeat(None, _sg_n25)
             else:
-                l31 = _rt.py_strings(c30)
-            r32: list[UserInfo] = _rt.new_objects(UserInfo, n25)
-            for obj33, x0, x1, x2 in zip(r32, l27, l29, l31, strict=True):
-                obj33.cust_id = x0
-                obj33.device = x1
-                obj33.state = x2
-            l24 = _rt.apply_nulls(c23, r32)
-        c34 = _rt.child(c12, 'marketing_info')
-        if c34 is None:
-            l35 = _rt.repeat(None, n14)
+                _sg_l31 = _rt.py_strings(_sg_c30)
+            _sg_r32: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n25)
+            for _sg_obj33, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r32, _sg_l27, _sg_l29, _sg_l31, strict=True):
+                _sg_obj33.cust_id = _sg_x0
+                _sg_obj33.device = _sg_x1
+                _sg_obj33.state = _sg_x2
+            _sg_l24 = _rt.apply_nulls(_sg_c23, _sg_r32)
+        _sg_c34 = _rt.child(_sg_c12, 'marketing_info')
+        if _sg_c34 is None:
+            _sg_l35 = _rt.repeat(None, _sg_n14)
         else:
-            n36 = len(c34)
-            c37 = _rt.child(c34, 'camp_id')
-            if c37 is None:
-                l38 = _rt.repeat(None, n36)
+            _sg_n36 = len(_sg_c34)
+            _sg_c37 = _rt.child(_sg_c34, 'camp_id')
+            if _sg_c37 is None:
+                _sg_l38 = _rt.repeat(None, _sg_n36)
             else:
-                l38 = _rt.py_numbers(c37)
-            c39 = _rt.child(c34, 'keywords')
-            if c39 is None:
-                l40 = _rt.repeat(None, n36)
+                _sg_l38 = _rt.py_numbers(_sg_c37)
+            _sg_c39 = _rt.child(_sg_c34, 'keywords')
+            if _sg_c39 is None:
+                _sg_l40 = _rt.repeat(None, _sg_n36)
             else:
-                o41 = _rt.list_offsets(c39)
-                l42 = _rt.py_strings(c39.values)
-                l40 = _rt.apply_nulls(c39, _rt.split(l42, o41))
-            r43: list[MarketingInfo] = _rt.new_objects(MarketingInfo, n36)
-            for obj44, x0, x1 in zip(r43, l38, l40, strict=True):
-                obj44.camp_id = x0
-                obj44.keywords = x1
-            l35 = _rt.apply_nulls(c34, r43)
-        c45 = _rt.child(c12, 'trans_info')
-        if c45 is None:
-            l46 = _rt.repeat(None, n14)
+                _sg_o41 = _rt.list_offsets(_sg_c39)
+                _sg_l42 = _rt.py_strings(_sg_c39.values)
+                _sg_l40 = _rt.apply_nulls(_sg_c39, _rt.split(_sg_l42, _sg_o41))
+            _sg_r43: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n36)
+            for _sg_obj44, _sg_x0, _sg_x1 in zip(_sg_r43, _sg_l38, _sg_l40, strict=True):
+                _sg_obj44.camp_id = _sg_x0
+                _sg_obj44.keywords = _sg_x1
+            _sg_l35 = _rt.apply_nulls(_sg_c34, _sg_r43)
+        _sg_c45 = _rt.child(_sg_c12, 'trans_info')
+        if _sg_c45 is None:
+            _sg_l46 = _rt.repeat(None, _sg_n14)
         else:
-            n47 = len(c45)
-            c48 = _rt.child(c45, 'prod_id')
-            if c48 is None:
-                l49 = _rt.repeat(None, n47)
+            _sg_n47 = len(_sg_c45)
+            _sg_c48 = _rt.child(_sg_c45, 'prod_id')
+            if _sg_c48 is None:
+                _sg_l49 = _rt.repeat(None, _sg_n47)
             else:
-                o50 = _rt.list_offsets(c48)
-                l51 = _rt.py_numbers(c48.values)
-                l49 = _rt.apply_nulls(c48, _rt.split(l51, o50))
-            c52 = _rt.child(c45, 'purch_flag')
-            if c52 is None:
-                l53 = _rt.repeat(None, n47)
+                _sg_o50 = _rt.list_offsets(_sg_c48)
+                _sg_l51 = _rt.py_numbers(_sg_c48.values)
+                _sg_l49 = _rt.apply_nulls(_sg_c48, _rt.split(_sg_l51, _sg_o50))
+            _sg_c52 = _rt.child(_sg_c45, 'purch_flag')
+            if _sg_c52 is None:
+                _sg_l53 = _rt.repeat(None, _sg_n47)
             else:
-                l53 = _rt.py_numbers(c52)
-            r54: list[TransInfo] = _rt.new_objects(TransInfo, n47)
-            for obj55, x0, x1 in zip(r54, l49, l53, strict=True):
-                obj55.prod_id = x0
-                obj55.purch_flag = x1
-            l46 = _rt.apply_nulls(c45, r54)
-        r56: list[Transaction] = _rt.new_objects(Transaction, n14)
-        for obj57, x0, x1, x2, x3, x4, x5, x6 in zip(r56, l16, l18, l20, l22, l24, l35, l46, strict=True):
-            obj57.trans_id = x0
-            obj57.date = x1
-            obj57.time = x2
-            obj57.amount = x3
-            obj57.user_info = x4
-            obj57.marketing_info = x5
-            obj57.trans_info = x6
-        l13 = _rt.apply_nulls(c12, r56)
-    r58: list[Event] = _rt.new_objects(Event, n)
-    for obj59, x0, x1, x2, x3, x4 in zip(r58, l2, l4, l6, l8, l13, strict=True):
-        obj59.id_ = x0
-        obj59.at = x1
-        obj59.severity = x2
-        obj59.labels = x3
-        obj59.sale = x4
-    return r58
+                _sg_l53 = _rt.py_numbers(_sg_c52)
+            _sg_r54: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n47)
+            for _sg_obj55, _sg_x0, _sg_x1 in zip(_sg_r54, _sg_l49, _sg_l53, strict=True):
+                _sg_obj55.prod_id = _sg_x0
+                _sg_obj55.purch_flag = _sg_x1
+            _sg_l46 = _rt.apply_nulls(_sg_c45, _sg_r54)
+        _sg_r56: list[Transaction] = _rt.new_objects(Transaction, _sg_n14)
+        for _sg_obj57, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_r56, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l24, _sg_l35, _sg_l46, strict=True):
+            _sg_obj57.trans_id = _sg_x0
+            _sg_obj57.date = _sg_x1
+            _sg_obj57.time = _sg_x2
+            _sg_obj57.amount = _sg_x3
+            _sg_obj57.user_info = _sg_x4
+            _sg_obj57.marketing_info = _sg_x5
+            _sg_obj57.trans_info = _sg_x6
+        _sg_l13 = _rt.apply_nulls(_sg_c12, _sg_r56)
+    _sg_r58: list[Event] = _rt.new_objects(Event, _sg_n)
+    for _sg_obj59, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4 in zip(_sg_r58, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l13, strict=True):
+        _sg_obj59.id_ = _sg_x0
+        _sg_obj59.at = _sg_x1
+        _sg_obj59.severity = _sg_x2
+        _sg_obj59.labels = _sg_x3
+        _sg_obj59.sale = _sg_x4
+    return _sg_r58
 
 
 Event.__schemagen__ = _rt.RecordInfo(
@@ -435,25 +435,25 @@ def _sg_schema_Rejected() -> _Any:
     )
 
 
-def _sg_write_Rejected(records: _Sequence[Rejected], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.reason for r in records]
-    a3 = _rt.strings(v2, t1)
-    _rt.check_nulls(a3, 0)
-    return _rt.batch([a3], schema)
+def _sg_write_Rejected(_sg_records: _Sequence[Rejected], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.reason for _sg_r in _sg_records]
+    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    return _rt.batch([_sg_a3], _sg_schema)
 
 
-def _sg_read_Rejected(batch: _Any) -> list[Rejected]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'reason')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_Rejected(_sg_batch: _Any) -> list[Rejected]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'reason')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_strings(c1)
-    r3: list[Rejected] = _rt.new_objects(Rejected, n)
-    for obj4, x0 in zip(r3, l2, strict=True):
-        obj4.reason = x0
-    return r3
+        _sg_l2 = _rt.py_strings(_sg_c1)
+    _sg_r3: list[Rejected] = _rt.new_objects(Rejected, _sg_n)
+    for _sg_obj4, _sg_x0 in zip(_sg_r3, _sg_l2, strict=True):
+        _sg_obj4.reason = _sg_x0
+    return _sg_r3
 
 
 Rejected.__schemagen__ = _rt.RecordInfo(

@@ -40,19 +40,19 @@ class Color(str, _enum.Enum):
         return cls.UNKNOWN
 
 
-def _sg_default_Everything_tags() -> list[str]:
+def _sg_default_Everything__tags() -> list[str]:
     return ['a', 'b']
 
 
-def _sg_default_Everything_counts() -> dict[str, int]:
+def _sg_default_Everything__counts() -> dict[str, int]:
     return {'x': 1}
 
 
-def _sg_default_Everything_point() -> Point:
+def _sg_default_Everything__point() -> Point:
     return Point(x=1.0, y=2.0)
 
 
-def _sg_default_Everything_path() -> list[Point]:
+def _sg_default_Everything__path() -> list[Point]:
     return []
 
 
@@ -75,8 +75,8 @@ class Everything:
     text: str = 'it\'s "quoted"'
     color: Color = Color.GREEN
     digest: bytes
-    tags: list[str] = _dc.field(default_factory=_sg_default_Everything_tags)
-    counts: dict[str, int] = _dc.field(default_factory=_sg_default_Everything_counts)
+    tags: list[str] = _dc.field(default_factory=_sg_default_Everything__tags)
+    counts: dict[str, int] = _dc.field(default_factory=_sg_default_Everything__counts)
     maybe_text: str | None = None
     text_or_null: str | None = 'fallback'
     choice: int | str | Point = 3
@@ -95,9 +95,9 @@ class Everything:
     local_us: _dt.datetime
     local_ns: _dt.datetime
     wait: _rt.Interval
-    point: Point = _dc.field(default_factory=_sg_default_Everything_point)
+    point: Point = _dc.field(default_factory=_sg_default_Everything__point)
     maybe_point: Point | None = None
-    path: list[Point] = _dc.field(default_factory=_sg_default_Everything_path)
+    path: list[Point] = _dc.field(default_factory=_sg_default_Everything__path)
     named_points: dict[str, Point | None]
     matrix: list[list[int | None]]
     shape: Shape
@@ -287,701 +287,701 @@ def _sg_schema_Everything() -> _Any:
     )
 
 
-def _sg_write_Everything(records: _Sequence[Everything], schema: _Any) -> _Any:
+def _sg_write_Everything(_sg_records: _Sequence[Everything], _sg_schema: _Any) -> _Any:
     from .geometry import Shape
-    def _sg_union53(v: _Any) -> int:
-        if v is None:
+    def _sg_union53(_sg_v: _Any) -> int:
+        if _sg_v is None:
             return -1
-        if isinstance(v, int) and not isinstance(v, bool):
+        if isinstance(_sg_v, int) and not isinstance(_sg_v, bool) and -2147483648 <= _sg_v <= 2147483647:
             return 0
-        if isinstance(v, str):
+        if isinstance(_sg_v, str):
             return 1
-        if isinstance(v, Point):
+        if isinstance(_sg_v, Point):
             return 2
         return -2
-    def _sg_union77(v: _Any) -> int:
-        if v is None:
+    def _sg_union77(_sg_v: _Any) -> int:
+        if _sg_v is None:
             return -1
-        if isinstance(v, bool):
+        if isinstance(_sg_v, bool):
             return 0
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(_sg_v, (int, float)) and not isinstance(_sg_v, bool) and _rt.fits_float64(_sg_v):
             return 1
         return -2
-    t1 = schema.field(0).type
-    v2 = [r.null_field for r in records]
-    a3 = _rt.nulls(v2, t1)
-    t4 = schema.field(1).type
-    v5 = [r.flag for r in records]
-    a6 = _rt.typed(v5, t4)
-    _rt.check_nulls(a6, 0)
-    t7 = schema.field(2).type
-    v8 = [r.small for r in records]
-    a9 = _rt.ints(v8, t7)
-    _rt.check_nulls(a9, 0)
-    t10 = schema.field(3).type
-    v11 = [r.big for r in records]
-    a12 = _rt.ints(v11, t10)
-    _rt.check_nulls(a12, 0)
-    t13 = schema.field(4).type
-    v14 = [r.ratio for r in records]
-    a15 = _rt.floats(v14, t13)
-    _rt.check_nulls(a15, 0)
-    t16 = schema.field(5).type
-    v17 = [r.precise for r in records]
-    a18 = _rt.floats(v17, t16)
-    _rt.check_nulls(a18, 0)
-    t19 = schema.field(6).type
-    v20 = [r.raw for r in records]
-    a21 = _rt.typed(v20, t19)
-    _rt.check_nulls(a21, 0)
-    t22 = schema.field(7).type
-    v23 = [r.text for r in records]
-    a24 = _rt.strings(v23, t22)
-    _rt.check_nulls(a24, 0)
-    t25 = schema.field(8).type
-    v26 = [r.color for r in records]
-    a27 = _rt.enums(v26, t25, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    _rt.check_nulls(a27, 0)
-    t28 = schema.field(9).type
-    v29 = [r.digest for r in records]
-    a30 = _rt.typed(v29, t28)
-    _rt.check_nulls(a30, 0)
-    t31 = schema.field(10).type
-    v32 = [r.tags for r in records]
-    a33 = _rt.typed_lists(v32, t31, True)
-    _rt.check_nulls(a33, 0)
-    t34 = schema.field(11).type
-    v35 = [r.counts for r in records]
-    o37 = _rt.offsets(v35, dict)
-    v38 = [y for x in v35 for y in x]
-    v39 = [y for x in v35 for y in x.values()]
-    t40 = t34.key_type
-    t41 = t34.item_type
-    a42 = _rt.strings(v38, t40)
-    _rt.check_nulls(a42, 0)
-    a43 = _rt.ints(v39, t41)
-    _rt.check_nulls(a43, 0)
-    a36 = _rt.map_array(o37, a42, a43, t34, None)
-    _rt.check_nulls(a36, 0)
-    t44 = schema.field(12).type
-    v45 = [r.maybe_text for r in records]
-    a46 = _rt.strings(v45, t44)
-    t47 = schema.field(13).type
-    v48 = [r.text_or_null for r in records]
-    a49 = _rt.strings(v48, t47)
-    t50 = schema.field(14).type
-    v51 = [r.choice for r in records]
-    c54 = [_sg_union53(v) for v in v51]
-    m55, k56 = _rt.union_mask(c54)
-    v57: list[_Any] = [v if c == 0 else None for v, c in zip(v51, c54, strict=True)]
-    t58 = t50.field(0).type
-    a59 = _rt.ints(v57, t58)
-    v60: list[_Any] = [v if c == 1 else None for v, c in zip(v51, c54, strict=True)]
-    t61 = t50.field(1).type
-    a62 = _rt.strings(v60, t61)
-    v63: list[_Any] = [v if c == 2 else None for v, c in zip(v51, c54, strict=True)]
-    t64 = t50.field(2).type
-    m66, k67 = _rt.mask(v63)
-    _rt.check_instances(v63, Point)
-    v68 = [None if x is None else x.x for x in v63]
-    t69 = t64.field(0).type
-    a70 = _rt.floats(v68, t69)
-    _rt.check_nulls(a70, k67)
-    a70 = _rt.fill_empty(a70, k67)
-    v71 = [None if x is None else x.y for x in v63]
-    t72 = t64.field(1).type
-    a73 = _rt.floats(v71, t72)
-    _rt.check_nulls(a73, k67)
-    a73 = _rt.fill_empty(a73, k67)
-    a65 = _rt.struct_array([a70, a73], t64, m66)
-    a52 = _rt.struct_array([a59, a62, a65], t50, m55)
-    _rt.check_nulls(a52, 0)
-    t74 = schema.field(15).type
-    v75 = [r.maybe_choice for r in records]
-    c78 = [_sg_union77(v) for v in v75]
-    m79, k80 = _rt.union_mask(c78)
-    v81: list[_Any] = [v if c == 0 else None for v, c in zip(v75, c78, strict=True)]
-    t82 = t74.field(0).type
-    a83 = _rt.typed(v81, t82)
-    v84: list[_Any] = [v if c == 1 else None for v, c in zip(v75, c78, strict=True)]
-    t85 = t74.field(1).type
-    a86 = _rt.floats(v84, t85)
-    a76 = _rt.struct_array([a83, a86], t74, m79)
-    t87 = schema.field(16).type
-    v88 = [r.price for r in records]
-    a89 = _rt.typed(v88, t87)
-    _rt.check_nulls(a89, 0)
-    t90 = schema.field(17).type
-    v91 = [r.big_price for r in records]
-    a92 = _rt.typed(v91, t90)
-    _rt.check_nulls(a92, 0)
-    t93 = schema.field(18).type
-    v94 = [r.mid_price for r in records]
-    a95 = _rt.typed(v94, t93)
-    _rt.check_nulls(a95, 0)
-    t96 = schema.field(19).type
-    v97 = [r.id_ for r in records]
-    a98 = _rt.uuids(v97, t96)
-    _rt.check_nulls(a98, 0)
-    t99 = schema.field(20).type
-    v100 = [r.day for r in records]
-    a101 = _rt.typed(v100, t99)
-    _rt.check_nulls(a101, 0)
-    t102 = schema.field(21).type
-    v103 = [r.tod_ms for r in records]
-    a104 = _rt.typed(v103, t102)
-    _rt.check_nulls(a104, 0)
-    t105 = schema.field(22).type
-    v106 = [r.tod_us for r in records]
-    a107 = _rt.typed(v106, t105)
-    _rt.check_nulls(a107, 0)
-    t108 = schema.field(23).type
-    v109 = [r.at_ms for r in records]
-    a110 = _rt.timestamps(v109, t108, True)
-    _rt.check_nulls(a110, 0)
-    t111 = schema.field(24).type
-    v112 = [r.at_us for r in records]
-    a113 = _rt.timestamps(v112, t111, True)
-    _rt.check_nulls(a113, 0)
-    t114 = schema.field(25).type
-    v115 = [r.at_ns for r in records]
-    a116 = _rt.timestamps(v115, t114, True)
-    _rt.check_nulls(a116, 0)
-    t117 = schema.field(26).type
-    v118 = [r.local_ms for r in records]
-    a119 = _rt.timestamps(v118, t117, False)
-    _rt.check_nulls(a119, 0)
-    t120 = schema.field(27).type
-    v121 = [r.local_us for r in records]
-    a122 = _rt.timestamps(v121, t120, False)
-    _rt.check_nulls(a122, 0)
-    t123 = schema.field(28).type
-    v124 = [r.local_ns for r in records]
-    a125 = _rt.timestamps(v124, t123, False)
-    _rt.check_nulls(a125, 0)
-    t126 = schema.field(29).type
-    v127 = [r.wait for r in records]
-    a128 = _rt.intervals(v127, t126)
-    _rt.check_nulls(a128, 0)
-    t129 = schema.field(30).type
-    v130 = [r.point for r in records]
-    _rt.check_instances(v130, Point)
-    v132 = [x.x for x in v130]
-    t133 = t129.field(0).type
-    a134 = _rt.floats(v132, t133)
-    _rt.check_nulls(a134, 0)
-    v135 = [x.y for x in v130]
-    t136 = t129.field(1).type
-    a137 = _rt.floats(v135, t136)
-    _rt.check_nulls(a137, 0)
-    a131 = _rt.struct_array([a134, a137], t129, None)
-    _rt.check_nulls(a131, 0)
-    t138 = schema.field(31).type
-    v139 = [r.maybe_point for r in records]
-    m141, k142 = _rt.mask(v139)
-    _rt.check_instances(v139, Point)
-    v143 = [None if x is None else x.x for x in v139]
-    t144 = t138.field(0).type
-    a145 = _rt.floats(v143, t144)
-    _rt.check_nulls(a145, k142)
-    a145 = _rt.fill_empty(a145, k142)
-    v146 = [None if x is None else x.y for x in v139]
-    t147 = t138.field(1).type
-    a148 = _rt.floats(v146, t147)
-    _rt.check_nulls(a148, k142)
-    a148 = _rt.fill_empty(a148, k142)
-    a140 = _rt.struct_array([a145, a148], t138, m141)
-    t149 = schema.field(32).type
-    v150 = [r.path for r in records]
-    o152 = _rt.offsets(v150, list)
-    v153 = [y for x in v150 for y in x]
-    t154 = t149.value_type
-    _rt.check_instances(v153, Point)
-    v156 = [x.x for x in v153]
-    t157 = t154.field(0).type
-    a158 = _rt.floats(v156, t157)
-    _rt.check_nulls(a158, 0)
-    v159 = [x.y for x in v153]
-    t160 = t154.field(1).type
-    a161 = _rt.floats(v159, t160)
-    _rt.check_nulls(a161, 0)
-    a155 = _rt.struct_array([a158, a161], t154, None)
-    _rt.check_nulls(a155, 0)
-    a151 = _rt.list_array(o152, a155, t149, None)
-    _rt.check_nulls(a151, 0)
-    t162 = schema.field(33).type
-    v163 = [r.named_points for r in records]
-    o165 = _rt.offsets(v163, dict)
-    v166 = [y for x in v163 for y in x]
-    v167 = [y for x in v163 for y in x.values()]
-    t168 = t162.key_type
-    t169 = t162.item_type
-    a170 = _rt.strings(v166, t168)
-    _rt.check_nulls(a170, 0)
-    m172, k173 = _rt.mask(v167)
-    _rt.check_instances(v167, Point)
-    v174 = [None if x is None else x.x for x in v167]
-    t175 = t169.field(0).type
-    a176 = _rt.floats(v174, t175)
-    _rt.check_nulls(a176, k173)
-    a176 = _rt.fill_empty(a176, k173)
-    v177 = [None if x is None else x.y for x in v167]
-    t178 = t169.field(1).type
-    a179 = _rt.floats(v177, t178)
-    _rt.check_nulls(a179, k173)
-    a179 = _rt.fill_empty(a179, k173)
-    a171 = _rt.struct_array([a176, a179], t169, m172)
-    a164 = _rt.map_array(o165, a170, a171, t162, None)
-    _rt.check_nulls(a164, 0)
-    t180 = schema.field(34).type
-    v181 = [r.matrix for r in records]
-    o183 = _rt.offsets(v181, list)
-    v184 = [y for x in v181 for y in x]
-    t185 = t180.value_type
-    o187 = _rt.offsets(v184, list)
-    v188 = [y for x in v184 for y in x]
-    t189 = t185.value_type
-    a190 = _rt.ints(v188, t189)
-    a186 = _rt.list_array(o187, a190, t185, None)
-    _rt.check_nulls(a186, 0)
-    a182 = _rt.list_array(o183, a186, t180, None)
-    _rt.check_nulls(a182, 0)
-    t191 = schema.field(35).type
-    v192 = [r.shape for r in records]
-    _rt.check_instances(v192, Shape)
-    v194 = [x.name for x in v192]
-    t195 = t191.field(0).type
-    a196 = _rt.strings(v194, t195)
-    _rt.check_nulls(a196, 0)
-    v197 = [x.corners for x in v192]
-    t198 = t191.field(1).type
-    o200 = _rt.offsets(v197, list)
-    v201 = [y for x in v197 for y in x]
-    t202 = t198.value_type
-    _rt.check_instances(v201, Point)
-    v204 = [x.x for x in v201]
-    t205 = t202.field(0).type
-    a206 = _rt.floats(v204, t205)
-    _rt.check_nulls(a206, 0)
-    v207 = [x.y for x in v201]
-    t208 = t202.field(1).type
-    a209 = _rt.floats(v207, t208)
-    _rt.check_nulls(a209, 0)
-    a203 = _rt.struct_array([a206, a209], t202, None)
-    _rt.check_nulls(a203, 0)
-    a199 = _rt.list_array(o200, a203, t198, None)
-    _rt.check_nulls(a199, 0)
-    v210 = [x.fill for x in v192]
-    t211 = t191.field(2).type
-    a212 = _rt.enums(v210, t211, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    a193 = _rt.struct_array([a196, a199, a212], t191, None)
-    _rt.check_nulls(a193, 0)
-    t213 = schema.field(36).type
-    v214 = [r.class_ for r in records]
-    a215 = _rt.strings(v214, t213)
-    _rt.check_nulls(a215, 0)
-    t216 = schema.field(37).type
-    v217 = [r.date for r in records]
-    a218 = _rt.typed(v217, t216)
-    _rt.check_nulls(a218, 0)
-    t219 = schema.field(38).type
-    v220 = [r.datetime for r in records]
-    a221 = _rt.timestamps(v220, t219, True)
-    t222 = schema.field(39).type
-    v223 = [r.print_ for r in records]
-    a224 = _rt.ints(v223, t222)
-    _rt.check_nulls(a224, 0)
-    t225 = schema.field(40).type
-    v226 = [r.tagged for r in records]
-    a227 = _rt.strings(v226, t225)
-    _rt.check_nulls(a227, 0)
-    return _rt.batch([a3, a6, a9, a12, a15, a18, a21, a24, a27, a30, a33, a36, a46, a49, a52, a76, a89, a92, a95, a98, a101, a104, a107, a110, a113, a116, a119, a122, a125, a128, a131, a140, a151, a164, a182, a193, a215, a218, a221, a224, a227], schema)
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.null_field for _sg_r in _sg_records]
+    _sg_a3 = _rt.nulls(_sg_v2, _sg_t1)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.flag for _sg_r in _sg_records]
+    _sg_a6 = _rt.bools(_sg_v5, _sg_t4)
+    _rt.check_nulls(_sg_a6, 0)
+    _sg_t7 = _sg_schema.field(2).type
+    _sg_v8 = [_sg_r.small for _sg_r in _sg_records]
+    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
+    _rt.check_nulls(_sg_a9, 0)
+    _sg_t10 = _sg_schema.field(3).type
+    _sg_v11 = [_sg_r.big for _sg_r in _sg_records]
+    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
+    _rt.check_nulls(_sg_a12, 0)
+    _sg_t13 = _sg_schema.field(4).type
+    _sg_v14 = [_sg_r.ratio for _sg_r in _sg_records]
+    _sg_a15 = _rt.floats(_sg_v14, _sg_t13)
+    _rt.check_nulls(_sg_a15, 0)
+    _sg_t16 = _sg_schema.field(5).type
+    _sg_v17 = [_sg_r.precise for _sg_r in _sg_records]
+    _sg_a18 = _rt.floats(_sg_v17, _sg_t16)
+    _rt.check_nulls(_sg_a18, 0)
+    _sg_t19 = _sg_schema.field(6).type
+    _sg_v20 = [_sg_r.raw for _sg_r in _sg_records]
+    _sg_a21 = _rt.binaries(_sg_v20, _sg_t19)
+    _rt.check_nulls(_sg_a21, 0)
+    _sg_t22 = _sg_schema.field(7).type
+    _sg_v23 = [_sg_r.text for _sg_r in _sg_records]
+    _sg_a24 = _rt.strings(_sg_v23, _sg_t22)
+    _rt.check_nulls(_sg_a24, 0)
+    _sg_t25 = _sg_schema.field(8).type
+    _sg_v26 = [_sg_r.color for _sg_r in _sg_records]
+    _sg_a27 = _rt.enums(_sg_v26, _sg_t25, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
+    _rt.check_nulls(_sg_a27, 0)
+    _sg_t28 = _sg_schema.field(9).type
+    _sg_v29 = [_sg_r.digest for _sg_r in _sg_records]
+    _sg_a30 = _rt.binaries(_sg_v29, _sg_t28)
+    _rt.check_nulls(_sg_a30, 0)
+    _sg_t31 = _sg_schema.field(10).type
+    _sg_v32 = [_sg_r.tags for _sg_r in _sg_records]
+    _sg_a33 = _rt.typed_lists(_sg_v32, _sg_t31, True, 'string')
+    _rt.check_nulls(_sg_a33, 0)
+    _sg_t34 = _sg_schema.field(11).type
+    _sg_v35 = [_sg_r.counts for _sg_r in _sg_records]
+    _sg_o37 = _rt.offsets(_sg_v35, dict)
+    _sg_v38 = [_sg_y for _sg_x in _sg_v35 for _sg_y in _sg_x]
+    _sg_v39 = [_sg_y for _sg_x in _sg_v35 for _sg_y in _sg_x.values()]
+    _sg_t40 = _sg_t34.key_type
+    _sg_t41 = _sg_t34.item_type
+    _sg_a42 = _rt.strings(_sg_v38, _sg_t40)
+    _rt.check_nulls(_sg_a42, 0)
+    _sg_a43 = _rt.ints(_sg_v39, _sg_t41)
+    _rt.check_nulls(_sg_a43, 0)
+    _sg_a36 = _rt.map_array(_sg_o37, _sg_a42, _sg_a43, _sg_t34, None)
+    _rt.check_nulls(_sg_a36, 0)
+    _sg_t44 = _sg_schema.field(12).type
+    _sg_v45 = [_sg_r.maybe_text for _sg_r in _sg_records]
+    _sg_a46 = _rt.strings(_sg_v45, _sg_t44)
+    _sg_t47 = _sg_schema.field(13).type
+    _sg_v48 = [_sg_r.text_or_null for _sg_r in _sg_records]
+    _sg_a49 = _rt.strings(_sg_v48, _sg_t47)
+    _sg_t50 = _sg_schema.field(14).type
+    _sg_v51 = [_sg_r.choice for _sg_r in _sg_records]
+    _sg_c54 = [_sg_union53(_sg_x) for _sg_x in _sg_v51]
+    _sg_m55, _sg_k56 = _rt.union_mask(_sg_c54)
+    _sg_v57: list[_Any] = [_sg_x if _sg_c == 0 else None for _sg_x, _sg_c in zip(_sg_v51, _sg_c54, strict=True)]
+    _sg_t58 = _sg_t50.field(0).type
+    _sg_a59 = _rt.ints(_sg_v57, _sg_t58)
+    _sg_v60: list[_Any] = [_sg_x if _sg_c == 1 else None for _sg_x, _sg_c in zip(_sg_v51, _sg_c54, strict=True)]
+    _sg_t61 = _sg_t50.field(1).type
+    _sg_a62 = _rt.strings(_sg_v60, _sg_t61)
+    _sg_v63: list[_Any] = [_sg_x if _sg_c == 2 else None for _sg_x, _sg_c in zip(_sg_v51, _sg_c54, strict=True)]
+    _sg_t64 = _sg_t50.field(2).type
+    _sg_m66, _sg_k67 = _rt.mask(_sg_v63)
+    _rt.check_instances(_sg_v63, Point)
+    _sg_v68 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v63]
+    _sg_t69 = _sg_t64.field(0).type
+    _sg_a70 = _rt.floats(_sg_v68, _sg_t69)
+    _rt.check_nulls(_sg_a70, _sg_k67)
+    _sg_a70 = _rt.fill_empty(_sg_a70, _sg_k67)
+    _sg_v71 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v63]
+    _sg_t72 = _sg_t64.field(1).type
+    _sg_a73 = _rt.floats(_sg_v71, _sg_t72)
+    _rt.check_nulls(_sg_a73, _sg_k67)
+    _sg_a73 = _rt.fill_empty(_sg_a73, _sg_k67)
+    _sg_a65 = _rt.struct_array([_sg_a70, _sg_a73], _sg_t64, _sg_m66)
+    _sg_a52 = _rt.struct_array([_sg_a59, _sg_a62, _sg_a65], _sg_t50, _sg_m55)
+    _rt.check_nulls(_sg_a52, 0)
+    _sg_t74 = _sg_schema.field(15).type
+    _sg_v75 = [_sg_r.maybe_choice for _sg_r in _sg_records]
+    _sg_c78 = [_sg_union77(_sg_x) for _sg_x in _sg_v75]
+    _sg_m79, _sg_k80 = _rt.union_mask(_sg_c78)
+    _sg_v81: list[_Any] = [_sg_x if _sg_c == 0 else None for _sg_x, _sg_c in zip(_sg_v75, _sg_c78, strict=True)]
+    _sg_t82 = _sg_t74.field(0).type
+    _sg_a83 = _rt.bools(_sg_v81, _sg_t82)
+    _sg_v84: list[_Any] = [_sg_x if _sg_c == 1 else None for _sg_x, _sg_c in zip(_sg_v75, _sg_c78, strict=True)]
+    _sg_t85 = _sg_t74.field(1).type
+    _sg_a86 = _rt.floats(_sg_v84, _sg_t85)
+    _sg_a76 = _rt.struct_array([_sg_a83, _sg_a86], _sg_t74, _sg_m79)
+    _sg_t87 = _sg_schema.field(16).type
+    _sg_v88 = [_sg_r.price for _sg_r in _sg_records]
+    _sg_a89 = _rt.decimals(_sg_v88, _sg_t87)
+    _rt.check_nulls(_sg_a89, 0)
+    _sg_t90 = _sg_schema.field(17).type
+    _sg_v91 = [_sg_r.big_price for _sg_r in _sg_records]
+    _sg_a92 = _rt.decimals(_sg_v91, _sg_t90)
+    _rt.check_nulls(_sg_a92, 0)
+    _sg_t93 = _sg_schema.field(18).type
+    _sg_v94 = [_sg_r.mid_price for _sg_r in _sg_records]
+    _sg_a95 = _rt.decimals(_sg_v94, _sg_t93)
+    _rt.check_nulls(_sg_a95, 0)
+    _sg_t96 = _sg_schema.field(19).type
+    _sg_v97 = [_sg_r.id_ for _sg_r in _sg_records]
+    _sg_a98 = _rt.uuids(_sg_v97, _sg_t96)
+    _rt.check_nulls(_sg_a98, 0)
+    _sg_t99 = _sg_schema.field(20).type
+    _sg_v100 = [_sg_r.day for _sg_r in _sg_records]
+    _sg_a101 = _rt.dates(_sg_v100, _sg_t99)
+    _rt.check_nulls(_sg_a101, 0)
+    _sg_t102 = _sg_schema.field(21).type
+    _sg_v103 = [_sg_r.tod_ms for _sg_r in _sg_records]
+    _sg_a104 = _rt.times(_sg_v103, _sg_t102)
+    _rt.check_nulls(_sg_a104, 0)
+    _sg_t105 = _sg_schema.field(22).type
+    _sg_v106 = [_sg_r.tod_us for _sg_r in _sg_records]
+    _sg_a107 = _rt.times(_sg_v106, _sg_t105)
+    _rt.check_nulls(_sg_a107, 0)
+    _sg_t108 = _sg_schema.field(23).type
+    _sg_v109 = [_sg_r.at_ms for _sg_r in _sg_records]
+    _sg_a110 = _rt.timestamps(_sg_v109, _sg_t108, True)
+    _rt.check_nulls(_sg_a110, 0)
+    _sg_t111 = _sg_schema.field(24).type
+    _sg_v112 = [_sg_r.at_us for _sg_r in _sg_records]
+    _sg_a113 = _rt.timestamps(_sg_v112, _sg_t111, True)
+    _rt.check_nulls(_sg_a113, 0)
+    _sg_t114 = _sg_schema.field(25).type
+    _sg_v115 = [_sg_r.at_ns for _sg_r in _sg_records]
+    _sg_a116 = _rt.timestamps(_sg_v115, _sg_t114, True)
+    _rt.check_nulls(_sg_a116, 0)
+    _sg_t117 = _sg_schema.field(26).type
+    _sg_v118 = [_sg_r.local_ms for _sg_r in _sg_records]
+    _sg_a119 = _rt.timestamps(_sg_v118, _sg_t117, False)
+    _rt.check_nulls(_sg_a119, 0)
+    _sg_t120 = _sg_schema.field(27).type
+    _sg_v121 = [_sg_r.local_us for _sg_r in _sg_records]
+    _sg_a122 = _rt.timestamps(_sg_v121, _sg_t120, False)
+    _rt.check_nulls(_sg_a122, 0)
+    _sg_t123 = _sg_schema.field(28).type
+    _sg_v124 = [_sg_r.local_ns for _sg_r in _sg_records]
+    _sg_a125 = _rt.timestamps(_sg_v124, _sg_t123, False)
+    _rt.check_nulls(_sg_a125, 0)
+    _sg_t126 = _sg_schema.field(29).type
+    _sg_v127 = [_sg_r.wait for _sg_r in _sg_records]
+    _sg_a128 = _rt.intervals(_sg_v127, _sg_t126)
+    _rt.check_nulls(_sg_a128, 0)
+    _sg_t129 = _sg_schema.field(30).type
+    _sg_v130 = [_sg_r.point for _sg_r in _sg_records]
+    _rt.check_instances(_sg_v130, Point)
+    _sg_v132 = [_sg_x.x for _sg_x in _sg_v130]
+    _sg_t133 = _sg_t129.field(0).type
+    _sg_a134 = _rt.floats(_sg_v132, _sg_t133)
+    _rt.check_nulls(_sg_a134, 0)
+    _sg_v135 = [_sg_x.y for _sg_x in _sg_v130]
+    _sg_t136 = _sg_t129.field(1).type
+    _sg_a137 = _rt.floats(_sg_v135, _sg_t136)
+    _rt.check_nulls(_sg_a137, 0)
+    _sg_a131 = _rt.struct_array([_sg_a134, _sg_a137], _sg_t129, None)
+    _rt.check_nulls(_sg_a131, 0)
+    _sg_t138 = _sg_schema.field(31).type
+    _sg_v139 = [_sg_r.maybe_point for _sg_r in _sg_records]
+    _sg_m141, _sg_k142 = _rt.mask(_sg_v139)
+    _rt.check_instances(_sg_v139, Point)
+    _sg_v143 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v139]
+    _sg_t144 = _sg_t138.field(0).type
+    _sg_a145 = _rt.floats(_sg_v143, _sg_t144)
+    _rt.check_nulls(_sg_a145, _sg_k142)
+    _sg_a145 = _rt.fill_empty(_sg_a145, _sg_k142)
+    _sg_v146 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v139]
+    _sg_t147 = _sg_t138.field(1).type
+    _sg_a148 = _rt.floats(_sg_v146, _sg_t147)
+    _rt.check_nulls(_sg_a148, _sg_k142)
+    _sg_a148 = _rt.fill_empty(_sg_a148, _sg_k142)
+    _sg_a140 = _rt.struct_array([_sg_a145, _sg_a148], _sg_t138, _sg_m141)
+    _sg_t149 = _sg_schema.field(32).type
+    _sg_v150 = [_sg_r.path for _sg_r in _sg_records]
+    _sg_o152 = _rt.offsets(_sg_v150, list)
+    _sg_v153 = [_sg_y for _sg_x in _sg_v150 for _sg_y in _sg_x]
+    _sg_t154 = _sg_t149.value_type
+    _rt.check_instances(_sg_v153, Point)
+    _sg_v156 = [_sg_x.x for _sg_x in _sg_v153]
+    _sg_t157 = _sg_t154.field(0).type
+    _sg_a158 = _rt.floats(_sg_v156, _sg_t157)
+    _rt.check_nulls(_sg_a158, 0)
+    _sg_v159 = [_sg_x.y for _sg_x in _sg_v153]
+    _sg_t160 = _sg_t154.field(1).type
+    _sg_a161 = _rt.floats(_sg_v159, _sg_t160)
+    _rt.check_nulls(_sg_a161, 0)
+    _sg_a155 = _rt.struct_array([_sg_a158, _sg_a161], _sg_t154, None)
+    _rt.check_nulls(_sg_a155, 0)
+    _sg_a151 = _rt.list_array(_sg_o152, _sg_a155, _sg_t149, None)
+    _rt.check_nulls(_sg_a151, 0)
+    _sg_t162 = _sg_schema.field(33).type
+    _sg_v163 = [_sg_r.named_points for _sg_r in _sg_records]
+    _sg_o165 = _rt.offsets(_sg_v163, dict)
+    _sg_v166 = [_sg_y for _sg_x in _sg_v163 for _sg_y in _sg_x]
+    _sg_v167 = [_sg_y for _sg_x in _sg_v163 for _sg_y in _sg_x.values()]
+    _sg_t168 = _sg_t162.key_type
+    _sg_t169 = _sg_t162.item_type
+    _sg_a170 = _rt.strings(_sg_v166, _sg_t168)
+    _rt.check_nulls(_sg_a170, 0)
+    _sg_m172, _sg_k173 = _rt.mask(_sg_v167)
+    _rt.check_instances(_sg_v167, Point)
+    _sg_v174 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v167]
+    _sg_t175 = _sg_t169.field(0).type
+    _sg_a176 = _rt.floats(_sg_v174, _sg_t175)
+    _rt.check_nulls(_sg_a176, _sg_k173)
+    _sg_a176 = _rt.fill_empty(_sg_a176, _sg_k173)
+    _sg_v177 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v167]
+    _sg_t178 = _sg_t169.field(1).type
+    _sg_a179 = _rt.floats(_sg_v177, _sg_t178)
+    _rt.check_nulls(_sg_a179, _sg_k173)
+    _sg_a179 = _rt.fill_empty(_sg_a179, _sg_k173)
+    _sg_a171 = _rt.struct_array([_sg_a176, _sg_a179], _sg_t169, _sg_m172)
+    _sg_a164 = _rt.map_array(_sg_o165, _sg_a170, _sg_a171, _sg_t162, None)
+    _rt.check_nulls(_sg_a164, 0)
+    _sg_t180 = _sg_schema.field(34).type
+    _sg_v181 = [_sg_r.matrix for _sg_r in _sg_records]
+    _sg_o183 = _rt.offsets(_sg_v181, list)
+    _sg_v184 = [_sg_y for _sg_x in _sg_v181 for _sg_y in _sg_x]
+    _sg_t185 = _sg_t180.value_type
+    _sg_o187 = _rt.offsets(_sg_v184, list)
+    _sg_v188 = [_sg_y for _sg_x in _sg_v184 for _sg_y in _sg_x]
+    _sg_t189 = _sg_t185.value_type
+    _sg_a190 = _rt.ints(_sg_v188, _sg_t189)
+    _sg_a186 = _rt.list_array(_sg_o187, _sg_a190, _sg_t185, None)
+    _rt.check_nulls(_sg_a186, 0)
+    _sg_a182 = _rt.list_array(_sg_o183, _sg_a186, _sg_t180, None)
+    _rt.check_nulls(_sg_a182, 0)
+    _sg_t191 = _sg_schema.field(35).type
+    _sg_v192 = [_sg_r.shape for _sg_r in _sg_records]
+    _rt.check_instances(_sg_v192, Shape)
+    _sg_v194 = [_sg_x.name for _sg_x in _sg_v192]
+    _sg_t195 = _sg_t191.field(0).type
+    _sg_a196 = _rt.strings(_sg_v194, _sg_t195)
+    _rt.check_nulls(_sg_a196, 0)
+    _sg_v197 = [_sg_x.corners for _sg_x in _sg_v192]
+    _sg_t198 = _sg_t191.field(1).type
+    _sg_o200 = _rt.offsets(_sg_v197, list)
+    _sg_v201 = [_sg_y for _sg_x in _sg_v197 for _sg_y in _sg_x]
+    _sg_t202 = _sg_t198.value_type
+    _rt.check_instances(_sg_v201, Point)
+    _sg_v204 = [_sg_x.x for _sg_x in _sg_v201]
+    _sg_t205 = _sg_t202.field(0).type
+    _sg_a206 = _rt.floats(_sg_v204, _sg_t205)
+    _rt.check_nulls(_sg_a206, 0)
+    _sg_v207 = [_sg_x.y for _sg_x in _sg_v201]
+    _sg_t208 = _sg_t202.field(1).type
+    _sg_a209 = _rt.floats(_sg_v207, _sg_t208)
+    _rt.check_nulls(_sg_a209, 0)
+    _sg_a203 = _rt.struct_array([_sg_a206, _sg_a209], _sg_t202, None)
+    _rt.check_nulls(_sg_a203, 0)
+    _sg_a199 = _rt.list_array(_sg_o200, _sg_a203, _sg_t198, None)
+    _rt.check_nulls(_sg_a199, 0)
+    _sg_v210 = [_sg_x.fill for _sg_x in _sg_v192]
+    _sg_t211 = _sg_t191.field(2).type
+    _sg_a212 = _rt.enums(_sg_v210, _sg_t211, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
+    _sg_a193 = _rt.struct_array([_sg_a196, _sg_a199, _sg_a212], _sg_t191, None)
+    _rt.check_nulls(_sg_a193, 0)
+    _sg_t213 = _sg_schema.field(36).type
+    _sg_v214 = [_sg_r.class_ for _sg_r in _sg_records]
+    _sg_a215 = _rt.strings(_sg_v214, _sg_t213)
+    _rt.check_nulls(_sg_a215, 0)
+    _sg_t216 = _sg_schema.field(37).type
+    _sg_v217 = [_sg_r.date for _sg_r in _sg_records]
+    _sg_a218 = _rt.dates(_sg_v217, _sg_t216)
+    _rt.check_nulls(_sg_a218, 0)
+    _sg_t219 = _sg_schema.field(38).type
+    _sg_v220 = [_sg_r.datetime for _sg_r in _sg_records]
+    _sg_a221 = _rt.timestamps(_sg_v220, _sg_t219, True)
+    _sg_t222 = _sg_schema.field(39).type
+    _sg_v223 = [_sg_r.print_ for _sg_r in _sg_records]
+    _sg_a224 = _rt.ints(_sg_v223, _sg_t222)
+    _rt.check_nulls(_sg_a224, 0)
+    _sg_t225 = _sg_schema.field(40).type
+    _sg_v226 = [_sg_r.tagged for _sg_r in _sg_records]
+    _sg_a227 = _rt.strings(_sg_v226, _sg_t225)
+    _rt.check_nulls(_sg_a227, 0)
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a46, _sg_a49, _sg_a52, _sg_a76, _sg_a89, _sg_a92, _sg_a95, _sg_a98, _sg_a101, _sg_a104, _sg_a107, _sg_a110, _sg_a113, _sg_a116, _sg_a119, _sg_a122, _sg_a125, _sg_a128, _sg_a131, _sg_a140, _sg_a151, _sg_a164, _sg_a182, _sg_a193, _sg_a215, _sg_a218, _sg_a221, _sg_a224, _sg_a227], _sg_schema)
 
 
-def _sg_read_Everything(batch: _Any) -> list[Everything]:
+def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     from .geometry import Shape
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'null_field')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'null_field')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_nulls(c1)
-    c3 = _rt.column(batch, 'flag')
-    if c3 is None:
-        l4 = _rt.repeat(True, n)
+        _sg_l2 = _rt.py_nulls(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'flag')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(True, _sg_n)
     else:
-        l4 = _rt.py_numbers(c3)
-    c5 = _rt.column(batch, 'small')
-    if c5 is None:
-        l6 = _rt.repeat(-7, n)
+        _sg_l4 = _rt.py_numbers(_sg_c3)
+    _sg_c5 = _rt.column(_sg_batch, 'small')
+    if _sg_c5 is None:
+        _sg_l6 = _rt.repeat(-7, _sg_n)
     else:
-        l6 = _rt.py_numbers(c5)
-    c7 = _rt.column(batch, 'big')
-    if c7 is None:
-        l8 = _rt.repeat(9007199254740993, n)
+        _sg_l6 = _rt.py_numbers(_sg_c5)
+    _sg_c7 = _rt.column(_sg_batch, 'big')
+    if _sg_c7 is None:
+        _sg_l8 = _rt.repeat(9007199254740993, _sg_n)
     else:
-        l8 = _rt.py_numbers(c7)
-    c9 = _rt.column(batch, 'ratio')
-    if c9 is None:
-        l10 = _rt.repeat(0.5, n)
+        _sg_l8 = _rt.py_numbers(_sg_c7)
+    _sg_c9 = _rt.column(_sg_batch, 'ratio')
+    if _sg_c9 is None:
+        _sg_l10 = _rt.repeat(0.5, _sg_n)
     else:
-        l10 = _rt.py_numbers(c9)
-    c11 = _rt.column(batch, 'precise')
-    if c11 is None:
-        l12 = _rt.repeat(2.5, n)
+        _sg_l10 = _rt.py_numbers(_sg_c9)
+    _sg_c11 = _rt.column(_sg_batch, 'precise')
+    if _sg_c11 is None:
+        _sg_l12 = _rt.repeat(2.5, _sg_n)
     else:
-        l12 = _rt.py_numbers(c11)
-    c13 = _rt.column(batch, 'raw')
-    if c13 is None:
-        l14 = _rt.repeat(b'\x00\xff', n)
+        _sg_l12 = _rt.py_numbers(_sg_c11)
+    _sg_c13 = _rt.column(_sg_batch, 'raw')
+    if _sg_c13 is None:
+        _sg_l14 = _rt.repeat(b'\x00\xff', _sg_n)
     else:
-        l14 = _rt.py_objects(c13)
-    c15 = _rt.column(batch, 'text')
-    if c15 is None:
-        l16 = _rt.repeat('it\'s "quoted"', n)
+        _sg_l14 = _rt.py_objects(_sg_c13)
+    _sg_c15 = _rt.column(_sg_batch, 'text')
+    if _sg_c15 is None:
+        _sg_l16 = _rt.repeat('it\'s "quoted"', _sg_n)
     else:
-        l16 = _rt.py_strings(c15)
-    c17 = _rt.column(batch, 'color')
-    if c17 is None:
-        l18 = _rt.repeat(Color.GREEN, n)
+        _sg_l16 = _rt.py_strings(_sg_c15)
+    _sg_c17 = _rt.column(_sg_batch, 'color')
+    if _sg_c17 is None:
+        _sg_l18 = _rt.repeat(Color.GREEN, _sg_n)
     else:
-        l18 = _rt.py_enums(c17, Color)
-    c19 = _rt.column(batch, 'digest')
-    if c19 is None:
-        l20 = _rt.repeat(None, n)
+        _sg_l18 = _rt.py_enums(_sg_c17, Color)
+    _sg_c19 = _rt.column(_sg_batch, 'digest')
+    if _sg_c19 is None:
+        _sg_l20 = _rt.repeat(None, _sg_n)
     else:
-        l20 = _rt.py_objects(c19)
-    c21 = _rt.column(batch, 'tags')
-    if c21 is None:
-        l22 = _rt.repeat_factory(lambda: ['a', 'b'], n)
+        _sg_l20 = _rt.py_objects(_sg_c19)
+    _sg_c21 = _rt.column(_sg_batch, 'tags')
+    if _sg_c21 is None:
+        _sg_l22 = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)
     else:
-        o23 = _rt.list_offsets(c21)
-        l24 = _rt.py_strings(c21.values)
-        l22 = _rt.apply_nulls(c21, _rt.split(l24, o23))
-    c25 = _rt.column(batch, 'counts')
-    if c25 is None:
-        l26 = _rt.repeat_factory(lambda: {'x': 1}, n)
+        _sg_o23 = _rt.list_offsets(_sg_c21)
+        _sg_l24 = _rt.py_strings(_sg_c21.values)
+        _sg_l22 = _rt.apply_nulls(_sg_c21, _rt.split(_sg_l24, _sg_o23))
+    _sg_c25 = _rt.column(_sg_batch, 'counts')
+    if _sg_c25 is None:
+        _sg_l26 = _rt.repeat_factory(lambda: {'x': 1}, _sg_n)
     else:
-        o27 = _rt.list_offsets(c25)
-        l28 = _rt.py_strings(c25.keys)
-        l29 = _rt.py_numbers(c25.items)
-        l26 = _rt.apply_nulls(c25, _rt.split_dicts(l28, l29, o27))
-    c30 = _rt.column(batch, 'maybe_text')
-    if c30 is None:
-        l31 = _rt.repeat(None, n)
+        _sg_o27 = _rt.list_offsets(_sg_c25)
+        _sg_l28 = _rt.py_strings(_sg_c25.keys)
+        _sg_l29 = _rt.py_numbers(_sg_c25.items)
+        _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split_dicts(_sg_l28, _sg_l29, _sg_o27))
+    _sg_c30 = _rt.column(_sg_batch, 'maybe_text')
+    if _sg_c30 is None:
+        _sg_l31 = _rt.repeat(None, _sg_n)
     else:
-        l31 = _rt.py_strings(c30)
-    c32 = _rt.column(batch, 'text_or_null')
-    if c32 is None:
-        l33 = _rt.repeat('fallback', n)
+        _sg_l31 = _rt.py_strings(_sg_c30)
+    _sg_c32 = _rt.column(_sg_batch, 'text_or_null')
+    if _sg_c32 is None:
+        _sg_l33 = _rt.repeat('fallback', _sg_n)
     else:
-        l33 = _rt.py_strings(c32)
-    c34 = _rt.column(batch, 'choice')
-    if c34 is None:
-        l35 = _rt.repeat(3, n)
+        _sg_l33 = _rt.py_strings(_sg_c32)
+    _sg_c34 = _rt.column(_sg_batch, 'choice')
+    if _sg_c34 is None:
+        _sg_l35 = _rt.repeat(3, _sg_n)
     else:
-        l36 = _rt.py_numbers(c34.field(0))
-        l37 = _rt.py_strings(c34.field(1))
-        n39 = len(c34.field(2))
-        c40 = _rt.child(c34.field(2), 'x')
-        if c40 is None:
-            l41 = _rt.repeat(None, n39)
+        _sg_l36 = _rt.py_numbers(_sg_c34.field(0))
+        _sg_l37 = _rt.py_strings(_sg_c34.field(1))
+        _sg_n39 = len(_sg_c34.field(2))
+        _sg_c40 = _rt.child(_sg_c34.field(2), 'x')
+        if _sg_c40 is None:
+            _sg_l41 = _rt.repeat(None, _sg_n39)
         else:
-            l41 = _rt.py_numbers(c40)
-        c42 = _rt.child(c34.field(2), 'y')
-        if c42 is None:
-            l43 = _rt.repeat(None, n39)
+            _sg_l41 = _rt.py_numbers(_sg_c40)
+        _sg_c42 = _rt.child(_sg_c34.field(2), 'y')
+        if _sg_c42 is None:
+            _sg_l43 = _rt.repeat(None, _sg_n39)
         else:
-            l43 = _rt.py_numbers(c42)
-        r44: list[Point] = _rt.new_objects(Point, n39)
-        for obj45, x0, x1 in zip(r44, l41, l43, strict=True):
-            obj45.x = x0
-            obj45.y = x1
-        l38 = _rt.apply_nulls(c34.field(2), r44)
-        l35 = _rt.apply_nulls(c34, _rt.first_set([l36, l37, l38]))
-    c46 = _rt.column(batch, 'maybe_choice')
-    if c46 is None:
-        l47 = _rt.repeat(None, n)
+            _sg_l43 = _rt.py_numbers(_sg_c42)
+        _sg_r44: list[Point] = _rt.new_objects(Point, _sg_n39)
+        for _sg_obj45, _sg_x0, _sg_x1 in zip(_sg_r44, _sg_l41, _sg_l43, strict=True):
+            _sg_obj45.x = _sg_x0
+            _sg_obj45.y = _sg_x1
+        _sg_l38 = _rt.apply_nulls(_sg_c34.field(2), _sg_r44)
+        _sg_l35 = _rt.apply_nulls(_sg_c34, _rt.first_set([_sg_l36, _sg_l37, _sg_l38]))
+    _sg_c46 = _rt.column(_sg_batch, 'maybe_choice')
+    if _sg_c46 is None:
+        _sg_l47 = _rt.repeat(None, _sg_n)
     else:
-        l48 = _rt.py_numbers(c46.field(0))
-        l49 = _rt.py_numbers(c46.field(1))
-        l47 = _rt.apply_nulls(c46, _rt.first_set([l48, l49]))
-    c50 = _rt.column(batch, 'price')
-    if c50 is None:
-        l51 = _rt.repeat(None, n)
+        _sg_l48 = _rt.py_numbers(_sg_c46.field(0))
+        _sg_l49 = _rt.py_numbers(_sg_c46.field(1))
+        _sg_l47 = _rt.apply_nulls(_sg_c46, _rt.first_set([_sg_l48, _sg_l49]))
+    _sg_c50 = _rt.column(_sg_batch, 'price')
+    if _sg_c50 is None:
+        _sg_l51 = _rt.repeat(None, _sg_n)
     else:
-        l51 = _rt.py_objects(c50)
-    c52 = _rt.column(batch, 'big_price')
-    if c52 is None:
-        l53 = _rt.repeat(None, n)
+        _sg_l51 = _rt.py_objects(_sg_c50)
+    _sg_c52 = _rt.column(_sg_batch, 'big_price')
+    if _sg_c52 is None:
+        _sg_l53 = _rt.repeat(None, _sg_n)
     else:
-        l53 = _rt.py_objects(c52)
-    c54 = _rt.column(batch, 'mid_price')
-    if c54 is None:
-        l55 = _rt.repeat(None, n)
+        _sg_l53 = _rt.py_objects(_sg_c52)
+    _sg_c54 = _rt.column(_sg_batch, 'mid_price')
+    if _sg_c54 is None:
+        _sg_l55 = _rt.repeat(None, _sg_n)
     else:
-        l55 = _rt.py_objects(c54)
-    c56 = _rt.column(batch, 'id')
-    if c56 is None:
-        l57 = _rt.repeat(None, n)
+        _sg_l55 = _rt.py_objects(_sg_c54)
+    _sg_c56 = _rt.column(_sg_batch, 'id')
+    if _sg_c56 is None:
+        _sg_l57 = _rt.repeat(None, _sg_n)
     else:
-        l57 = _rt.py_uuids(c56)
-    c58 = _rt.column(batch, 'day')
-    if c58 is None:
-        l59 = _rt.repeat(_dt.date(2022, 1, 8), n)
+        _sg_l57 = _rt.py_uuids(_sg_c56)
+    _sg_c58 = _rt.column(_sg_batch, 'day')
+    if _sg_c58 is None:
+        _sg_l59 = _rt.repeat(_dt.date(2022, 1, 8), _sg_n)
     else:
-        l59 = _rt.py_dates(c58)
-    c60 = _rt.column(batch, 'tod_ms')
-    if c60 is None:
-        l61 = _rt.repeat(None, n)
+        _sg_l59 = _rt.py_dates(_sg_c58)
+    _sg_c60 = _rt.column(_sg_batch, 'tod_ms')
+    if _sg_c60 is None:
+        _sg_l61 = _rt.repeat(None, _sg_n)
     else:
-        l61 = _rt.py_times(c60)
-    c62 = _rt.column(batch, 'tod_us')
-    if c62 is None:
-        l63 = _rt.repeat(None, n)
+        _sg_l61 = _rt.py_times(_sg_c60)
+    _sg_c62 = _rt.column(_sg_batch, 'tod_us')
+    if _sg_c62 is None:
+        _sg_l63 = _rt.repeat(None, _sg_n)
     else:
-        l63 = _rt.py_times(c62)
-    c64 = _rt.column(batch, 'at_ms')
-    if c64 is None:
-        l65 = _rt.repeat(None, n)
+        _sg_l63 = _rt.py_times(_sg_c62)
+    _sg_c64 = _rt.column(_sg_batch, 'at_ms')
+    if _sg_c64 is None:
+        _sg_l65 = _rt.repeat(None, _sg_n)
     else:
-        l65 = _rt.py_timestamps(c64, True)
-    c66 = _rt.column(batch, 'at_us')
-    if c66 is None:
-        l67 = _rt.repeat(None, n)
+        _sg_l65 = _rt.py_timestamps(_sg_c64, True)
+    _sg_c66 = _rt.column(_sg_batch, 'at_us')
+    if _sg_c66 is None:
+        _sg_l67 = _rt.repeat(None, _sg_n)
     else:
-        l67 = _rt.py_timestamps(c66, True)
-    c68 = _rt.column(batch, 'at_ns')
-    if c68 is None:
-        l69 = _rt.repeat(None, n)
+        _sg_l67 = _rt.py_timestamps(_sg_c66, True)
+    _sg_c68 = _rt.column(_sg_batch, 'at_ns')
+    if _sg_c68 is None:
+        _sg_l69 = _rt.repeat(None, _sg_n)
     else:
-        l69 = _rt.py_timestamps(c68, True)
-    c70 = _rt.column(batch, 'local_ms')
-    if c70 is None:
-        l71 = _rt.repeat(None, n)
+        _sg_l69 = _rt.py_timestamps(_sg_c68, True)
+    _sg_c70 = _rt.column(_sg_batch, 'local_ms')
+    if _sg_c70 is None:
+        _sg_l71 = _rt.repeat(None, _sg_n)
     else:
-        l71 = _rt.py_timestamps(c70, False)
-    c72 = _rt.column(batch, 'local_us')
-    if c72 is None:
-        l73 = _rt.repeat(None, n)
+        _sg_l71 = _rt.py_timestamps(_sg_c70, False)
+    _sg_c72 = _rt.column(_sg_batch, 'local_us')
+    if _sg_c72 is None:
+        _sg_l73 = _rt.repeat(None, _sg_n)
     else:
-        l73 = _rt.py_timestamps(c72, False)
-    c74 = _rt.column(batch, 'local_ns')
-    if c74 is None:
-        l75 = _rt.repeat(None, n)
+        _sg_l73 = _rt.py_timestamps(_sg_c72, False)
+    _sg_c74 = _rt.column(_sg_batch, 'local_ns')
+    if _sg_c74 is None:
+        _sg_l75 = _rt.repeat(None, _sg_n)
     else:
-        l75 = _rt.py_timestamps(c74, False)
-    c76 = _rt.column(batch, 'wait')
-    if c76 is None:
-        l77 = _rt.repeat(None, n)
+        _sg_l75 = _rt.py_timestamps(_sg_c74, False)
+    _sg_c76 = _rt.column(_sg_batch, 'wait')
+    if _sg_c76 is None:
+        _sg_l77 = _rt.repeat(None, _sg_n)
     else:
-        l77 = _rt.py_intervals(c76)
-    c78 = _rt.column(batch, 'point')
-    if c78 is None:
-        l79 = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), n)
+        _sg_l77 = _rt.py_intervals(_sg_c76)
+    _sg_c78 = _rt.column(_sg_batch, 'point')
+    if _sg_c78 is None:
+        _sg_l79 = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), _sg_n)
     else:
-        n80 = len(c78)
-        c81 = _rt.child(c78, 'x')
-        if c81 is None:
-            l82 = _rt.repeat(None, n80)
+        _sg_n80 = len(_sg_c78)
+        _sg_c81 = _rt.child(_sg_c78, 'x')
+        if _sg_c81 is None:
+            _sg_l82 = _rt.repeat(None, _sg_n80)
         else:
-            l82 = _rt.py_numbers(c81)
-        c83 = _rt.child(c78, 'y')
-        if c83 is None:
-            l84 = _rt.repeat(None, n80)
+            _sg_l82 = _rt.py_numbers(_sg_c81)
+        _sg_c83 = _rt.child(_sg_c78, 'y')
+        if _sg_c83 is None:
+            _sg_l84 = _rt.repeat(None, _sg_n80)
         else:
-            l84 = _rt.py_numbers(c83)
-        r85: list[Point] = _rt.new_objects(Point, n80)
-        for obj86, x0, x1 in zip(r85, l82, l84, strict=True):
-            obj86.x = x0
-            obj86.y = x1
-        l79 = _rt.apply_nulls(c78, r85)
-    c87 = _rt.column(batch, 'maybe_point')
-    if c87 is None:
-        l88 = _rt.repeat(None, n)
+            _sg_l84 = _rt.py_numbers(_sg_c83)
+        _sg_r85: list[Point] = _rt.new_objects(Point, _sg_n80)
+        for _sg_obj86, _sg_x0, _sg_x1 in zip(_sg_r85, _sg_l82, _sg_l84, strict=True):
+            _sg_obj86.x = _sg_x0
+            _sg_obj86.y = _sg_x1
+        _sg_l79 = _rt.apply_nulls(_sg_c78, _sg_r85)
+    _sg_c87 = _rt.column(_sg_batch, 'maybe_point')
+    if _sg_c87 is None:
+        _sg_l88 = _rt.repeat(None, _sg_n)
     else:
-        n89 = len(c87)
-        c90 = _rt.child(c87, 'x')
-        if c90 is None:
-            l91 = _rt.repeat(None, n89)
+        _sg_n89 = len(_sg_c87)
+        _sg_c90 = _rt.child(_sg_c87, 'x')
+        if _sg_c90 is None:
+            _sg_l91 = _rt.repeat(None, _sg_n89)
         else:
-            l91 = _rt.py_numbers(c90)
-        c92 = _rt.child(c87, 'y')
-        if c92 is None:
-            l93 = _rt.repeat(None, n89)
+            _sg_l91 = _rt.py_numbers(_sg_c90)
+        _sg_c92 = _rt.child(_sg_c87, 'y')
+        if _sg_c92 is None:
+            _sg_l93 = _rt.repeat(None, _sg_n89)
         else:
-            l93 = _rt.py_numbers(c92)
-        r94: list[Point] = _rt.new_objects(Point, n89)
-        for obj95, x0, x1 in zip(r94, l91, l93, strict=True):
-            obj95.x = x0
-            obj95.y = x1
-        l88 = _rt.apply_nulls(c87, r94)
-    c96 = _rt.column(batch, 'path')
-    if c96 is None:
-        l97 = _rt.repeat_factory(lambda: [], n)
+            _sg_l93 = _rt.py_numbers(_sg_c92)
+        _sg_r94: list[Point] = _rt.new_objects(Point, _sg_n89)
+        for _sg_obj95, _sg_x0, _sg_x1 in zip(_sg_r94, _sg_l91, _sg_l93, strict=True):
+            _sg_obj95.x = _sg_x0
+            _sg_obj95.y = _sg_x1
+        _sg_l88 = _rt.apply_nulls(_sg_c87, _sg_r94)
+    _sg_c96 = _rt.column(_sg_batch, 'path')
+    if _sg_c96 is None:
+        _sg_l97 = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        o98 = _rt.list_offsets(c96)
-        n100 = len(c96.values)
-        c101 = _rt.child(c96.values, 'x')
-        if c101 is None:
-            l102 = _rt.repeat(None, n100)
+        _sg_o98 = _rt.list_offsets(_sg_c96)
+        _sg_n100 = len(_sg_c96.values)
+        _sg_c101 = _rt.child(_sg_c96.values, 'x')
+        if _sg_c101 is None:
+            _sg_l102 = _rt.repeat(None, _sg_n100)
         else:
-            l102 = _rt.py_numbers(c101)
-        c103 = _rt.child(c96.values, 'y')
-        if c103 is None:
-            l104 = _rt.repeat(None, n100)
+            _sg_l102 = _rt.py_numbers(_sg_c101)
+        _sg_c103 = _rt.child(_sg_c96.values, 'y')
+        if _sg_c103 is None:
+            _sg_l104 = _rt.repeat(None, _sg_n100)
         else:
-            l104 = _rt.py_numbers(c103)
-        r105: list[Point] = _rt.new_objects(Point, n100)
-        for obj106, x0, x1 in zip(r105, l102, l104, strict=True):
-            obj106.x = x0
-            obj106.y = x1
-        l99 = _rt.apply_nulls(c96.values, r105)
-        l97 = _rt.apply_nulls(c96, _rt.split(l99, o98))
-    c107 = _rt.column(batch, 'named_points')
-    if c107 is None:
-        l108 = _rt.repeat(None, n)
+            _sg_l104 = _rt.py_numbers(_sg_c103)
+        _sg_r105: list[Point] = _rt.new_objects(Point, _sg_n100)
+        for _sg_obj106, _sg_x0, _sg_x1 in zip(_sg_r105, _sg_l102, _sg_l104, strict=True):
+            _sg_obj106.x = _sg_x0
+            _sg_obj106.y = _sg_x1
+        _sg_l99 = _rt.apply_nulls(_sg_c96.values, _sg_r105)
+        _sg_l97 = _rt.apply_nulls(_sg_c96, _rt.split(_sg_l99, _sg_o98))
+    _sg_c107 = _rt.column(_sg_batch, 'named_points')
+    if _sg_c107 is None:
+        _sg_l108 = _rt.repeat(None, _sg_n)
     else:
-        o109 = _rt.list_offsets(c107)
-        l110 = _rt.py_strings(c107.keys)
-        n112 = len(c107.items)
-        c113 = _rt.child(c107.items, 'x')
-        if c113 is None:
-            l114 = _rt.repeat(None, n112)
+        _sg_o109 = _rt.list_offsets(_sg_c107)
+        _sg_l110 = _rt.py_strings(_sg_c107.keys)
+        _sg_n112 = len(_sg_c107.items)
+        _sg_c113 = _rt.child(_sg_c107.items, 'x')
+        if _sg_c113 is None:
+            _sg_l114 = _rt.repeat(None, _sg_n112)
         else:
-            l114 = _rt.py_numbers(c113)
-        c115 = _rt.child(c107.items, 'y')
-        if c115 is None:
-            l116 = _rt.repeat(None, n112)
+            _sg_l114 = _rt.py_numbers(_sg_c113)
+        _sg_c115 = _rt.child(_sg_c107.items, 'y')
+        if _sg_c115 is None:
+            _sg_l116 = _rt.repeat(None, _sg_n112)
         else:
-            l116 = _rt.py_numbers(c115)
-        r117: list[Point] = _rt.new_objects(Point, n112)
-        for obj118, x0, x1 in zip(r117, l114, l116, strict=True):
-            obj118.x = x0
-            obj118.y = x1
-        l111 = _rt.apply_nulls(c107.items, r117)
-        l108 = _rt.apply_nulls(c107, _rt.split_dicts(l110, l111, o109))
-    c119 = _rt.column(batch, 'matrix')
-    if c119 is None:
-        l120 = _rt.repeat(None, n)
+            _sg_l116 = _rt.py_numbers(_sg_c115)
+        _sg_r117: list[Point] = _rt.new_objects(Point, _sg_n112)
+        for _sg_obj118, _sg_x0, _sg_x1 in zip(_sg_r117, _sg_l114, _sg_l116, strict=True):
+            _sg_obj118.x = _sg_x0
+            _sg_obj118.y = _sg_x1
+        _sg_l111 = _rt.apply_nulls(_sg_c107.items, _sg_r117)
+        _sg_l108 = _rt.apply_nulls(_sg_c107, _rt.split_dicts(_sg_l110, _sg_l111, _sg_o109))
+    _sg_c119 = _rt.column(_sg_batch, 'matrix')
+    if _sg_c119 is None:
+        _sg_l120 = _rt.repeat(None, _sg_n)
     else:
-        o121 = _rt.list_offsets(c119)
-        o123 = _rt.list_offsets(c119.values)
-        l124 = _rt.py_numbers(c119.values.values)
-        l122 = _rt.apply_nulls(c119.values, _rt.split(l124, o123))
-        l120 = _rt.apply_nulls(c119, _rt.split(l122, o121))
-    c125 = _rt.column(batch, 'shape')
-    if c125 is None:
-        l126 = _rt.repeat(None, n)
+        _sg_o121 = _rt.list_offsets(_sg_c119)
+        _sg_o123 = _rt.list_offsets(_sg_c119.values)
+        _sg_l124 = _rt.py_numbers(_sg_c119.values.values)
+        _sg_l122 = _rt.apply_nulls(_sg_c119.values, _rt.split(_sg_l124, _sg_o123))
+        _sg_l120 = _rt.apply_nulls(_sg_c119, _rt.split(_sg_l122, _sg_o121))
+    _sg_c125 = _rt.column(_sg_batch, 'shape')
+    if _sg_c125 is None:
+        _sg_l126 = _rt.repeat(None, _sg_n)
     else:
-        n127 = len(c125)
-        c128 = _rt.child(c125, 'name')
-        if c128 is None:
-            l129 = _rt.repeat(None, n127)
+        _sg_n127 = len(_sg_c125)
+        _sg_c128 = _rt.child(_sg_c125, 'name')
+        if _sg_c128 is None:
+            _sg_l129 = _rt.repeat(None, _sg_n127)
         else:
-            l129 = _rt.py_strings(c128)
-        c130 = _rt.child(c125, 'corners')
-        if c130 is None:
-            l131 = _rt.repeat(None, n127)
+            _sg_l129 = _rt.py_strings(_sg_c128)
+        _sg_c130 = _rt.child(_sg_c125, 'corners')
+        if _sg_c130 is None:
+            _sg_l131 = _rt.repeat(None, _sg_n127)
         else:
-            o132 = _rt.list_offsets(c130)
-            n134 = len(c130.values)
-            c135 = _rt.child(c130.values, 'x')
-            if c135 is None:
-                l136 = _rt.repeat(None, n134)
+            _sg_o132 = _rt.list_offsets(_sg_c130)
+            _sg_n134 = len(_sg_c130.values)
+            _sg_c135 = _rt.child(_sg_c130.values, 'x')
+            if _sg_c135 is None:
+                _sg_l136 = _rt.repeat(None, _sg_n134)
             else:
-                l136 = _rt.py_numbers(c135)
-            c137 = _rt.child(c130.values, 'y')
-            if c137 is None:
-                l138 = _rt.repeat(None, n134)
+                _sg_l136 = _rt.py_numbers(_sg_c135)
+            _sg_c137 = _rt.child(_sg_c130.values, 'y')
+            if _sg_c137 is None:
+                _sg_l138 = _rt.repeat(None, _sg_n134)
             else:
-                l138 = _rt.py_numbers(c137)
-            r139: list[Point] = _rt.new_objects(Point, n134)
-            for obj140, x0, x1 in zip(r139, l136, l138, strict=True):
-                obj140.x = x0
-                obj140.y = x1
-            l133 = _rt.apply_nulls(c130.values, r139)
-            l131 = _rt.apply_nulls(c130, _rt.split(l133, o132))
-        c141 = _rt.child(c125, 'fill')
-        if c141 is None:
-            l142 = _rt.repeat(None, n127)
+                _sg_l138 = _rt.py_numbers(_sg_c137)
+            _sg_r139: list[Point] = _rt.new_objects(Point, _sg_n134)
+            for _sg_obj140, _sg_x0, _sg_x1 in zip(_sg_r139, _sg_l136, _sg_l138, strict=True):
+                _sg_obj140.x = _sg_x0
+                _sg_obj140.y = _sg_x1
+            _sg_l133 = _rt.apply_nulls(_sg_c130.values, _sg_r139)
+            _sg_l131 = _rt.apply_nulls(_sg_c130, _rt.split(_sg_l133, _sg_o132))
+        _sg_c141 = _rt.child(_sg_c125, 'fill')
+        if _sg_c141 is None:
+            _sg_l142 = _rt.repeat(None, _sg_n127)
         else:
-            l142 = _rt.py_enums(c141, Color)
-        r143: list[Shape] = _rt.new_objects(Shape, n127)
-        for obj144, x0, x1, x2 in zip(r143, l129, l131, l142, strict=True):
-            obj144.name = x0
-            obj144.corners = x1
-            obj144.fill = x2
-        l126 = _rt.apply_nulls(c125, r143)
-    c145 = _rt.column(batch, 'class')
-    if c145 is None:
-        l146 = _rt.repeat('x', n)
+            _sg_l142 = _rt.py_enums(_sg_c141, Color)
+        _sg_r143: list[Shape] = _rt.new_objects(Shape, _sg_n127)
+        for _sg_obj144, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r143, _sg_l129, _sg_l131, _sg_l142, strict=True):
+            _sg_obj144.name = _sg_x0
+            _sg_obj144.corners = _sg_x1
+            _sg_obj144.fill = _sg_x2
+        _sg_l126 = _rt.apply_nulls(_sg_c125, _sg_r143)
+    _sg_c145 = _rt.column(_sg_batch, 'class')
+    if _sg_c145 is None:
+        _sg_l146 = _rt.repeat('x', _sg_n)
     else:
-        l146 = _rt.py_strings(c145)
-    c147 = _rt.column(batch, 'date')
-    if c147 is None:
-        l148 = _rt.repeat(None, n)
+        _sg_l146 = _rt.py_strings(_sg_c145)
+    _sg_c147 = _rt.column(_sg_batch, 'date')
+    if _sg_c147 is None:
+        _sg_l148 = _rt.repeat(None, _sg_n)
     else:
-        l148 = _rt.py_dates(c147)
-    c149 = _rt.column(batch, 'datetime')
-    if c149 is None:
-        l150 = _rt.repeat(None, n)
+        _sg_l148 = _rt.py_dates(_sg_c147)
+    _sg_c149 = _rt.column(_sg_batch, 'datetime')
+    if _sg_c149 is None:
+        _sg_l150 = _rt.repeat(None, _sg_n)
     else:
-        l150 = _rt.py_timestamps(c149, True)
-    c151 = _rt.column(batch, 'print')
-    if c151 is None:
-        l152 = _rt.repeat(0, n)
+        _sg_l150 = _rt.py_timestamps(_sg_c149, True)
+    _sg_c151 = _rt.column(_sg_batch, 'print')
+    if _sg_c151 is None:
+        _sg_l152 = _rt.repeat(0, _sg_n)
     else:
-        l152 = _rt.py_numbers(c151)
-    c153 = _rt.column(batch, 'tagged')
-    if c153 is None:
-        l154 = _rt.repeat('', n)
+        _sg_l152 = _rt.py_numbers(_sg_c151)
+    _sg_c153 = _rt.column(_sg_batch, 'tagged')
+    if _sg_c153 is None:
+        _sg_l154 = _rt.repeat('', _sg_n)
     else:
-        l154 = _rt.py_strings(c153)
-    r155: list[Everything] = _rt.new_objects(Everything, n)
-    for obj156, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30, x31, x32, x33, x34, x35, x36, x37, x38, x39, x40 in zip(r155, l2, l4, l6, l8, l10, l12, l14, l16, l18, l20, l22, l26, l31, l33, l35, l47, l51, l53, l55, l57, l59, l61, l63, l65, l67, l69, l71, l73, l75, l77, l79, l88, l97, l108, l120, l126, l146, l148, l150, l152, l154, strict=True):
-        obj156.null_field = x0
-        obj156.flag = x1
-        obj156.small = x2
-        obj156.big = x3
-        obj156.ratio = x4
-        obj156.precise = x5
-        obj156.raw = x6
-        obj156.text = x7
-        obj156.color = x8
-        obj156.digest = x9
-        obj156.tags = x10
-        obj156.counts = x11
-        obj156.maybe_text = x12
-        obj156.text_or_null = x13
-        obj156.choice = x14
-        obj156.maybe_choice = x15
-        obj156.price = x16
-        obj156.big_price = x17
-        obj156.mid_price = x18
-        obj156.id_ = x19
-        obj156.day = x20
-        obj156.tod_ms = x21
-        obj156.tod_us = x22
-        obj156.at_ms = x23
-        obj156.at_us = x24
-        obj156.at_ns = x25
-        obj156.local_ms = x26
-        obj156.local_us = x27
-        obj156.local_ns = x28
-        obj156.wait = x29
-        obj156.point = x30
-        obj156.maybe_point = x31
-        obj156.path = x32
-        obj156.named_points = x33
-        obj156.matrix = x34
-        obj156.shape = x35
-        obj156.class_ = x36
-        obj156.date = x37
-        obj156.datetime = x38
-        obj156.print_ = x39
-        obj156.tagged = x40
-    return r155
+        _sg_l154 = _rt.py_strings(_sg_c153)
+    _sg_r155: list[Everything] = _rt.new_objects(Everything, _sg_n)
+    for _sg_obj156, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28, _sg_x29, _sg_x30, _sg_x31, _sg_x32, _sg_x33, _sg_x34, _sg_x35, _sg_x36, _sg_x37, _sg_x38, _sg_x39, _sg_x40 in zip(_sg_r155, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l26, _sg_l31, _sg_l33, _sg_l35, _sg_l47, _sg_l51, _sg_l53, _sg_l55, _sg_l57, _sg_l59, _sg_l61, _sg_l63, _sg_l65, _sg_l67, _sg_l69, _sg_l71, _sg_l73, _sg_l75, _sg_l77, _sg_l79, _sg_l88, _sg_l97, _sg_l108, _sg_l120, _sg_l126, _sg_l146, _sg_l148, _sg_l150, _sg_l152, _sg_l154, strict=True):
+        _sg_obj156.null_field = _sg_x0
+        _sg_obj156.flag = _sg_x1
+        _sg_obj156.small = _sg_x2
+        _sg_obj156.big = _sg_x3
+        _sg_obj156.ratio = _sg_x4
+        _sg_obj156.precise = _sg_x5
+        _sg_obj156.raw = _sg_x6
+        _sg_obj156.text = _sg_x7
+        _sg_obj156.color = _sg_x8
+        _sg_obj156.digest = _sg_x9
+        _sg_obj156.tags = _sg_x10
+        _sg_obj156.counts = _sg_x11
+        _sg_obj156.maybe_text = _sg_x12
+        _sg_obj156.text_or_null = _sg_x13
+        _sg_obj156.choice = _sg_x14
+        _sg_obj156.maybe_choice = _sg_x15
+        _sg_obj156.price = _sg_x16
+        _sg_obj156.big_price = _sg_x17
+        _sg_obj156.mid_price = _sg_x18
+        _sg_obj156.id_ = _sg_x19
+        _sg_obj156.day = _sg_x20
+        _sg_obj156.tod_ms = _sg_x21
+        _sg_obj156.tod_us = _sg_x22
+        _sg_obj156.at_ms = _sg_x23
+        _sg_obj156.at_us = _sg_x24
+        _sg_obj156.at_ns = _sg_x25
+        _sg_obj156.local_ms = _sg_x26
+        _sg_obj156.local_us = _sg_x27
+        _sg_obj156.local_ns = _sg_x28
+        _sg_obj156.wait = _sg_x29
+        _sg_obj156.point = _sg_x30
+        _sg_obj156.maybe_point = _sg_x31
+        _sg_obj156.path = _sg_x32
+        _sg_obj156.named_points = _sg_x33
+        _sg_obj156.matrix = _sg_x34
+        _sg_obj156.shape = _sg_x35
+        _sg_obj156.class_ = _sg_x36
+        _sg_obj156.date = _sg_x37
+        _sg_obj156.datetime = _sg_x38
+        _sg_obj156.print_ = _sg_x39
+        _sg_obj156.tagged = _sg_x40
+    return _sg_r155
 
 
 Everything.__schemagen__ = _rt.RecordInfo(
@@ -1035,35 +1035,35 @@ def _sg_schema_Point() -> _Any:
     )
 
 
-def _sg_write_Point(records: _Sequence[Point], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.x for r in records]
-    a3 = _rt.floats(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.y for r in records]
-    a6 = _rt.floats(v5, t4)
-    _rt.check_nulls(a6, 0)
-    return _rt.batch([a3, a6], schema)
+def _sg_write_Point(_sg_records: _Sequence[Point], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.x for _sg_r in _sg_records]
+    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.y for _sg_r in _sg_records]
+    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
+    _rt.check_nulls(_sg_a6, 0)
+    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
 
 
-def _sg_read_Point(batch: _Any) -> list[Point]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'x')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_Point(_sg_batch: _Any) -> list[Point]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'x')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_numbers(c1)
-    c3 = _rt.column(batch, 'y')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_numbers(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'y')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        l4 = _rt.py_numbers(c3)
-    r5: list[Point] = _rt.new_objects(Point, n)
-    for obj6, x0, x1 in zip(r5, l2, l4, strict=True):
-        obj6.x = x0
-        obj6.y = x1
-    return r5
+        _sg_l4 = _rt.py_numbers(_sg_c3)
+    _sg_r5: list[Point] = _rt.new_objects(Point, _sg_n)
+    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
+        _sg_obj6.x = _sg_x0
+        _sg_obj6.y = _sg_x1
+    return _sg_r5
 
 
 Point.__schemagen__ = _rt.RecordInfo(

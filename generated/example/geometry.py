@@ -76,77 +76,77 @@ def _sg_schema_Shape() -> _Any:
     )
 
 
-def _sg_write_Shape(records: _Sequence[Shape], schema: _Any) -> _Any:
+def _sg_write_Shape(_sg_records: _Sequence[Shape], _sg_schema: _Any) -> _Any:
     from .features import Point
-    t1 = schema.field(0).type
-    v2 = [r.name for r in records]
-    a3 = _rt.strings(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.corners for r in records]
-    o7 = _rt.offsets(v5, list)
-    v8 = [y for x in v5 for y in x]
-    t9 = t4.value_type
-    _rt.check_instances(v8, Point)
-    v11 = [x.x for x in v8]
-    t12 = t9.field(0).type
-    a13 = _rt.floats(v11, t12)
-    _rt.check_nulls(a13, 0)
-    v14 = [x.y for x in v8]
-    t15 = t9.field(1).type
-    a16 = _rt.floats(v14, t15)
-    _rt.check_nulls(a16, 0)
-    a10 = _rt.struct_array([a13, a16], t9, None)
-    _rt.check_nulls(a10, 0)
-    a6 = _rt.list_array(o7, a10, t4, None)
-    _rt.check_nulls(a6, 0)
-    t17 = schema.field(2).type
-    v18 = [r.fill for r in records]
-    a19 = _rt.enums(v18, t17, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    return _rt.batch([a3, a6, a19], schema)
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.name for _sg_r in _sg_records]
+    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.corners for _sg_r in _sg_records]
+    _sg_o7 = _rt.offsets(_sg_v5, list)
+    _sg_v8 = [_sg_y for _sg_x in _sg_v5 for _sg_y in _sg_x]
+    _sg_t9 = _sg_t4.value_type
+    _rt.check_instances(_sg_v8, Point)
+    _sg_v11 = [_sg_x.x for _sg_x in _sg_v8]
+    _sg_t12 = _sg_t9.field(0).type
+    _sg_a13 = _rt.floats(_sg_v11, _sg_t12)
+    _rt.check_nulls(_sg_a13, 0)
+    _sg_v14 = [_sg_x.y for _sg_x in _sg_v8]
+    _sg_t15 = _sg_t9.field(1).type
+    _sg_a16 = _rt.floats(_sg_v14, _sg_t15)
+    _rt.check_nulls(_sg_a16, 0)
+    _sg_a10 = _rt.struct_array([_sg_a13, _sg_a16], _sg_t9, None)
+    _rt.check_nulls(_sg_a10, 0)
+    _sg_a6 = _rt.list_array(_sg_o7, _sg_a10, _sg_t4, None)
+    _rt.check_nulls(_sg_a6, 0)
+    _sg_t17 = _sg_schema.field(2).type
+    _sg_v18 = [_sg_r.fill for _sg_r in _sg_records]
+    _sg_a19 = _rt.enums(_sg_v18, _sg_t17, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a19], _sg_schema)
 
 
-def _sg_read_Shape(batch: _Any) -> list[Shape]:
+def _sg_read_Shape(_sg_batch: _Any) -> list[Shape]:
     from .features import Color, Point
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'name')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'name')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_strings(c1)
-    c3 = _rt.column(batch, 'corners')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_strings(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'corners')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        o5 = _rt.list_offsets(c3)
-        n7 = len(c3.values)
-        c8 = _rt.child(c3.values, 'x')
-        if c8 is None:
-            l9 = _rt.repeat(None, n7)
+        _sg_o5 = _rt.list_offsets(_sg_c3)
+        _sg_n7 = len(_sg_c3.values)
+        _sg_c8 = _rt.child(_sg_c3.values, 'x')
+        if _sg_c8 is None:
+            _sg_l9 = _rt.repeat(None, _sg_n7)
         else:
-            l9 = _rt.py_numbers(c8)
-        c10 = _rt.child(c3.values, 'y')
-        if c10 is None:
-            l11 = _rt.repeat(None, n7)
+            _sg_l9 = _rt.py_numbers(_sg_c8)
+        _sg_c10 = _rt.child(_sg_c3.values, 'y')
+        if _sg_c10 is None:
+            _sg_l11 = _rt.repeat(None, _sg_n7)
         else:
-            l11 = _rt.py_numbers(c10)
-        r12: list[Point] = _rt.new_objects(Point, n7)
-        for obj13, x0, x1 in zip(r12, l9, l11, strict=True):
-            obj13.x = x0
-            obj13.y = x1
-        l6 = _rt.apply_nulls(c3.values, r12)
-        l4 = _rt.apply_nulls(c3, _rt.split(l6, o5))
-    c14 = _rt.column(batch, 'fill')
-    if c14 is None:
-        l15 = _rt.repeat(None, n)
+            _sg_l11 = _rt.py_numbers(_sg_c10)
+        _sg_r12: list[Point] = _rt.new_objects(Point, _sg_n7)
+        for _sg_obj13, _sg_x0, _sg_x1 in zip(_sg_r12, _sg_l9, _sg_l11, strict=True):
+            _sg_obj13.x = _sg_x0
+            _sg_obj13.y = _sg_x1
+        _sg_l6 = _rt.apply_nulls(_sg_c3.values, _sg_r12)
+        _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
+    _sg_c14 = _rt.column(_sg_batch, 'fill')
+    if _sg_c14 is None:
+        _sg_l15 = _rt.repeat(None, _sg_n)
     else:
-        l15 = _rt.py_enums(c14, Color)
-    r16: list[Shape] = _rt.new_objects(Shape, n)
-    for obj17, x0, x1, x2 in zip(r16, l2, l4, l15, strict=True):
-        obj17.name = x0
-        obj17.corners = x1
-        obj17.fill = x2
-    return r16
+        _sg_l15 = _rt.py_enums(_sg_c14, Color)
+    _sg_r16: list[Shape] = _rt.new_objects(Shape, _sg_n)
+    for _sg_obj17, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r16, _sg_l2, _sg_l4, _sg_l15, strict=True):
+        _sg_obj17.name = _sg_x0
+        _sg_obj17.corners = _sg_x1
+        _sg_obj17.fill = _sg_x2
+    return _sg_r16
 
 
 Shape.__schemagen__ = _rt.RecordInfo(

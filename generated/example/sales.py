@@ -82,97 +82,97 @@ def _sg_schema_FlatSale() -> _Any:
     )
 
 
-def _sg_write_FlatSale(records: _Sequence[FlatSale], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.trans_id for r in records]
-    a3 = _rt.ints(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.day for r in records]
-    a6 = _rt.typed(v5, t4)
-    _rt.check_nulls(a6, 0)
-    t7 = schema.field(2).type
-    v8 = [r.amount for r in records]
-    a9 = _rt.floats(v8, t7)
-    _rt.check_nulls(a9, 0)
-    t10 = schema.field(3).type
-    v11 = [r.cust_id for r in records]
-    a12 = _rt.ints(v11, t10)
-    _rt.check_nulls(a12, 0)
-    t13 = schema.field(4).type
-    v14 = [r.device for r in records]
-    a15 = _rt.strings(v14, t13)
-    _rt.check_nulls(a15, 0)
-    t16 = schema.field(5).type
-    v17 = [r.state for r in records]
-    a18 = _rt.strings(v17, t16)
-    _rt.check_nulls(a18, 0)
-    t19 = schema.field(6).type
-    v20 = [r.keywords for r in records]
-    a21 = _rt.typed_lists(v20, t19, True)
-    _rt.check_nulls(a21, 0)
-    t22 = schema.field(7).type
-    v23 = [r.purch_flag for r in records]
-    a24 = _rt.typed(v23, t22)
-    _rt.check_nulls(a24, 0)
-    return _rt.batch([a3, a6, a9, a12, a15, a18, a21, a24], schema)
+def _sg_write_FlatSale(_sg_records: _Sequence[FlatSale], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.trans_id for _sg_r in _sg_records]
+    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.day for _sg_r in _sg_records]
+    _sg_a6 = _rt.dates(_sg_v5, _sg_t4)
+    _rt.check_nulls(_sg_a6, 0)
+    _sg_t7 = _sg_schema.field(2).type
+    _sg_v8 = [_sg_r.amount for _sg_r in _sg_records]
+    _sg_a9 = _rt.floats(_sg_v8, _sg_t7)
+    _rt.check_nulls(_sg_a9, 0)
+    _sg_t10 = _sg_schema.field(3).type
+    _sg_v11 = [_sg_r.cust_id for _sg_r in _sg_records]
+    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
+    _rt.check_nulls(_sg_a12, 0)
+    _sg_t13 = _sg_schema.field(4).type
+    _sg_v14 = [_sg_r.device for _sg_r in _sg_records]
+    _sg_a15 = _rt.strings(_sg_v14, _sg_t13)
+    _rt.check_nulls(_sg_a15, 0)
+    _sg_t16 = _sg_schema.field(5).type
+    _sg_v17 = [_sg_r.state for _sg_r in _sg_records]
+    _sg_a18 = _rt.strings(_sg_v17, _sg_t16)
+    _rt.check_nulls(_sg_a18, 0)
+    _sg_t19 = _sg_schema.field(6).type
+    _sg_v20 = [_sg_r.keywords for _sg_r in _sg_records]
+    _sg_a21 = _rt.typed_lists(_sg_v20, _sg_t19, True, 'string')
+    _rt.check_nulls(_sg_a21, 0)
+    _sg_t22 = _sg_schema.field(7).type
+    _sg_v23 = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _sg_a24 = _rt.bools(_sg_v23, _sg_t22)
+    _rt.check_nulls(_sg_a24, 0)
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24], _sg_schema)
 
 
-def _sg_read_FlatSale(batch: _Any) -> list[FlatSale]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'trans_id')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_FlatSale(_sg_batch: _Any) -> list[FlatSale]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'trans_id')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_numbers(c1)
-    c3 = _rt.column(batch, 'day')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_numbers(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'day')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        l4 = _rt.py_dates(c3)
-    c5 = _rt.column(batch, 'amount')
-    if c5 is None:
-        l6 = _rt.repeat(None, n)
+        _sg_l4 = _rt.py_dates(_sg_c3)
+    _sg_c5 = _rt.column(_sg_batch, 'amount')
+    if _sg_c5 is None:
+        _sg_l6 = _rt.repeat(None, _sg_n)
     else:
-        l6 = _rt.py_numbers(c5)
-    c7 = _rt.column(batch, 'cust_id')
-    if c7 is None:
-        l8 = _rt.repeat(None, n)
+        _sg_l6 = _rt.py_numbers(_sg_c5)
+    _sg_c7 = _rt.column(_sg_batch, 'cust_id')
+    if _sg_c7 is None:
+        _sg_l8 = _rt.repeat(None, _sg_n)
     else:
-        l8 = _rt.py_numbers(c7)
-    c9 = _rt.column(batch, 'device')
-    if c9 is None:
-        l10 = _rt.repeat(None, n)
+        _sg_l8 = _rt.py_numbers(_sg_c7)
+    _sg_c9 = _rt.column(_sg_batch, 'device')
+    if _sg_c9 is None:
+        _sg_l10 = _rt.repeat(None, _sg_n)
     else:
-        l10 = _rt.py_strings(c9)
-    c11 = _rt.column(batch, 'state')
-    if c11 is None:
-        l12 = _rt.repeat(None, n)
+        _sg_l10 = _rt.py_strings(_sg_c9)
+    _sg_c11 = _rt.column(_sg_batch, 'state')
+    if _sg_c11 is None:
+        _sg_l12 = _rt.repeat(None, _sg_n)
     else:
-        l12 = _rt.py_strings(c11)
-    c13 = _rt.column(batch, 'keywords')
-    if c13 is None:
-        l14 = _rt.repeat(None, n)
+        _sg_l12 = _rt.py_strings(_sg_c11)
+    _sg_c13 = _rt.column(_sg_batch, 'keywords')
+    if _sg_c13 is None:
+        _sg_l14 = _rt.repeat(None, _sg_n)
     else:
-        o15 = _rt.list_offsets(c13)
-        l16 = _rt.py_strings(c13.values)
-        l14 = _rt.apply_nulls(c13, _rt.split(l16, o15))
-    c17 = _rt.column(batch, 'purch_flag')
-    if c17 is None:
-        l18 = _rt.repeat(None, n)
+        _sg_o15 = _rt.list_offsets(_sg_c13)
+        _sg_l16 = _rt.py_strings(_sg_c13.values)
+        _sg_l14 = _rt.apply_nulls(_sg_c13, _rt.split(_sg_l16, _sg_o15))
+    _sg_c17 = _rt.column(_sg_batch, 'purch_flag')
+    if _sg_c17 is None:
+        _sg_l18 = _rt.repeat(None, _sg_n)
     else:
-        l18 = _rt.py_numbers(c17)
-    r19: list[FlatSale] = _rt.new_objects(FlatSale, n)
-    for obj20, x0, x1, x2, x3, x4, x5, x6, x7 in zip(r19, l2, l4, l6, l8, l10, l12, l14, l18, strict=True):
-        obj20.trans_id = x0
-        obj20.day = x1
-        obj20.amount = x2
-        obj20.cust_id = x3
-        obj20.device = x4
-        obj20.state = x5
-        obj20.keywords = x6
-        obj20.purch_flag = x7
-    return r19
+        _sg_l18 = _rt.py_numbers(_sg_c17)
+    _sg_r19: list[FlatSale] = _rt.new_objects(FlatSale, _sg_n)
+    for _sg_obj20, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7 in zip(_sg_r19, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l18, strict=True):
+        _sg_obj20.trans_id = _sg_x0
+        _sg_obj20.day = _sg_x1
+        _sg_obj20.amount = _sg_x2
+        _sg_obj20.cust_id = _sg_x3
+        _sg_obj20.device = _sg_x4
+        _sg_obj20.state = _sg_x5
+        _sg_obj20.keywords = _sg_x6
+        _sg_obj20.purch_flag = _sg_x7
+    return _sg_r19
 
 
 FlatSale.__schemagen__ = _rt.RecordInfo(
@@ -277,176 +277,176 @@ def _sg_schema_Transaction() -> _Any:
     )
 
 
-def _sg_write_Transaction(records: _Sequence[Transaction], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.trans_id for r in records]
-    a3 = _rt.ints(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.date for r in records]
-    a6 = _rt.typed(v5, t4)
-    _rt.check_nulls(a6, 0)
-    t7 = schema.field(2).type
-    v8 = [r.time for r in records]
-    a9 = _rt.typed(v8, t7)
-    _rt.check_nulls(a9, 0)
-    t10 = schema.field(3).type
-    v11 = [r.amount for r in records]
-    a12 = _rt.floats(v11, t10)
-    _rt.check_nulls(a12, 0)
-    t13 = schema.field(4).type
-    v14 = [r.user_info for r in records]
-    _rt.check_instances(v14, UserInfo)
-    v16 = [x.cust_id for x in v14]
-    t17 = t13.field(0).type
-    a18 = _rt.ints(v16, t17)
-    _rt.check_nulls(a18, 0)
-    v19 = [x.device for x in v14]
-    t20 = t13.field(1).type
-    a21 = _rt.strings(v19, t20)
-    _rt.check_nulls(a21, 0)
-    v22 = [x.state for x in v14]
-    t23 = t13.field(2).type
-    a24 = _rt.strings(v22, t23)
-    _rt.check_nulls(a24, 0)
-    a15 = _rt.struct_array([a18, a21, a24], t13, None)
-    _rt.check_nulls(a15, 0)
-    t25 = schema.field(5).type
-    v26 = [r.marketing_info for r in records]
-    _rt.check_instances(v26, MarketingInfo)
-    v28 = [x.camp_id for x in v26]
-    t29 = t25.field(0).type
-    a30 = _rt.ints(v28, t29)
-    _rt.check_nulls(a30, 0)
-    v31 = [x.keywords for x in v26]
-    t32 = t25.field(1).type
-    a33 = _rt.typed_lists(v31, t32, True)
-    _rt.check_nulls(a33, 0)
-    a27 = _rt.struct_array([a30, a33], t25, None)
-    _rt.check_nulls(a27, 0)
-    t34 = schema.field(6).type
-    v35 = [r.trans_info for r in records]
-    _rt.check_instances(v35, TransInfo)
-    v37 = [x.prod_id for x in v35]
-    t38 = t34.field(0).type
-    o40 = _rt.offsets(v37, list)
-    v41 = [y for x in v37 for y in x]
-    t42 = t38.value_type
-    a43 = _rt.ints(v41, t42)
-    _rt.check_nulls(a43, 0)
-    a39 = _rt.list_array(o40, a43, t38, None)
-    _rt.check_nulls(a39, 0)
-    v44 = [x.purch_flag for x in v35]
-    t45 = t34.field(1).type
-    a46 = _rt.typed(v44, t45)
-    _rt.check_nulls(a46, 0)
-    a36 = _rt.struct_array([a39, a46], t34, None)
-    _rt.check_nulls(a36, 0)
-    return _rt.batch([a3, a6, a9, a12, a15, a27, a36], schema)
+def _sg_write_Transaction(_sg_records: _Sequence[Transaction], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.trans_id for _sg_r in _sg_records]
+    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.date for _sg_r in _sg_records]
+    _sg_a6 = _rt.dates(_sg_v5, _sg_t4)
+    _rt.check_nulls(_sg_a6, 0)
+    _sg_t7 = _sg_schema.field(2).type
+    _sg_v8 = [_sg_r.time for _sg_r in _sg_records]
+    _sg_a9 = _rt.times(_sg_v8, _sg_t7)
+    _rt.check_nulls(_sg_a9, 0)
+    _sg_t10 = _sg_schema.field(3).type
+    _sg_v11 = [_sg_r.amount for _sg_r in _sg_records]
+    _sg_a12 = _rt.floats(_sg_v11, _sg_t10)
+    _rt.check_nulls(_sg_a12, 0)
+    _sg_t13 = _sg_schema.field(4).type
+    _sg_v14 = [_sg_r.user_info for _sg_r in _sg_records]
+    _rt.check_instances(_sg_v14, UserInfo)
+    _sg_v16 = [_sg_x.cust_id for _sg_x in _sg_v14]
+    _sg_t17 = _sg_t13.field(0).type
+    _sg_a18 = _rt.ints(_sg_v16, _sg_t17)
+    _rt.check_nulls(_sg_a18, 0)
+    _sg_v19 = [_sg_x.device for _sg_x in _sg_v14]
+    _sg_t20 = _sg_t13.field(1).type
+    _sg_a21 = _rt.strings(_sg_v19, _sg_t20)
+    _rt.check_nulls(_sg_a21, 0)
+    _sg_v22 = [_sg_x.state for _sg_x in _sg_v14]
+    _sg_t23 = _sg_t13.field(2).type
+    _sg_a24 = _rt.strings(_sg_v22, _sg_t23)
+    _rt.check_nulls(_sg_a24, 0)
+    _sg_a15 = _rt.struct_array([_sg_a18, _sg_a21, _sg_a24], _sg_t13, None)
+    _rt.check_nulls(_sg_a15, 0)
+    _sg_t25 = _sg_schema.field(5).type
+    _sg_v26 = [_sg_r.marketing_info for _sg_r in _sg_records]
+    _rt.check_instances(_sg_v26, MarketingInfo)
+    _sg_v28 = [_sg_x.camp_id for _sg_x in _sg_v26]
+    _sg_t29 = _sg_t25.field(0).type
+    _sg_a30 = _rt.ints(_sg_v28, _sg_t29)
+    _rt.check_nulls(_sg_a30, 0)
+    _sg_v31 = [_sg_x.keywords for _sg_x in _sg_v26]
+    _sg_t32 = _sg_t25.field(1).type
+    _sg_a33 = _rt.typed_lists(_sg_v31, _sg_t32, True, 'string')
+    _rt.check_nulls(_sg_a33, 0)
+    _sg_a27 = _rt.struct_array([_sg_a30, _sg_a33], _sg_t25, None)
+    _rt.check_nulls(_sg_a27, 0)
+    _sg_t34 = _sg_schema.field(6).type
+    _sg_v35 = [_sg_r.trans_info for _sg_r in _sg_records]
+    _rt.check_instances(_sg_v35, TransInfo)
+    _sg_v37 = [_sg_x.prod_id for _sg_x in _sg_v35]
+    _sg_t38 = _sg_t34.field(0).type
+    _sg_o40 = _rt.offsets(_sg_v37, list)
+    _sg_v41 = [_sg_y for _sg_x in _sg_v37 for _sg_y in _sg_x]
+    _sg_t42 = _sg_t38.value_type
+    _sg_a43 = _rt.ints(_sg_v41, _sg_t42)
+    _rt.check_nulls(_sg_a43, 0)
+    _sg_a39 = _rt.list_array(_sg_o40, _sg_a43, _sg_t38, None)
+    _rt.check_nulls(_sg_a39, 0)
+    _sg_v44 = [_sg_x.purch_flag for _sg_x in _sg_v35]
+    _sg_t45 = _sg_t34.field(1).type
+    _sg_a46 = _rt.bools(_sg_v44, _sg_t45)
+    _rt.check_nulls(_sg_a46, 0)
+    _sg_a36 = _rt.struct_array([_sg_a39, _sg_a46], _sg_t34, None)
+    _rt.check_nulls(_sg_a36, 0)
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a27, _sg_a36], _sg_schema)
 
 
-def _sg_read_Transaction(batch: _Any) -> list[Transaction]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'trans_id')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'trans_id')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_numbers(c1)
-    c3 = _rt.column(batch, 'date')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_numbers(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'date')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        l4 = _rt.py_dates(c3)
-    c5 = _rt.column(batch, 'time')
-    if c5 is None:
-        l6 = _rt.repeat(None, n)
+        _sg_l4 = _rt.py_dates(_sg_c3)
+    _sg_c5 = _rt.column(_sg_batch, 'time')
+    if _sg_c5 is None:
+        _sg_l6 = _rt.repeat(None, _sg_n)
     else:
-        l6 = _rt.py_times(c5)
-    c7 = _rt.column(batch, 'amount')
-    if c7 is None:
-        l8 = _rt.repeat(None, n)
+        _sg_l6 = _rt.py_times(_sg_c5)
+    _sg_c7 = _rt.column(_sg_batch, 'amount')
+    if _sg_c7 is None:
+        _sg_l8 = _rt.repeat(None, _sg_n)
     else:
-        l8 = _rt.py_numbers(c7)
-    c9 = _rt.column(batch, 'user_info')
-    if c9 is None:
-        l10 = _rt.repeat(None, n)
+        _sg_l8 = _rt.py_numbers(_sg_c7)
+    _sg_c9 = _rt.column(_sg_batch, 'user_info')
+    if _sg_c9 is None:
+        _sg_l10 = _rt.repeat(None, _sg_n)
     else:
-        n11 = len(c9)
-        c12 = _rt.child(c9, 'cust_id')
-        if c12 is None:
-            l13 = _rt.repeat(None, n11)
+        _sg_n11 = len(_sg_c9)
+        _sg_c12 = _rt.child(_sg_c9, 'cust_id')
+        if _sg_c12 is None:
+            _sg_l13 = _rt.repeat(None, _sg_n11)
         else:
-            l13 = _rt.py_numbers(c12)
-        c14 = _rt.child(c9, 'device')
-        if c14 is None:
-            l15 = _rt.repeat(None, n11)
+            _sg_l13 = _rt.py_numbers(_sg_c12)
+        _sg_c14 = _rt.child(_sg_c9, 'device')
+        if _sg_c14 is None:
+            _sg_l15 = _rt.repeat(None, _sg_n11)
         else:
-            l15 = _rt.py_strings(c14)
-        c16 = _rt.child(c9, 'state')
-        if c16 is None:
-            l17 = _rt.repeat(None, n11)
+            _sg_l15 = _rt.py_strings(_sg_c14)
+        _sg_c16 = _rt.child(_sg_c9, 'state')
+        if _sg_c16 is None:
+            _sg_l17 = _rt.repeat(None, _sg_n11)
         else:
-            l17 = _rt.py_strings(c16)
-        r18: list[UserInfo] = _rt.new_objects(UserInfo, n11)
-        for obj19, x0, x1, x2 in zip(r18, l13, l15, l17, strict=True):
-            obj19.cust_id = x0
-            obj19.device = x1
-            obj19.state = x2
-        l10 = _rt.apply_nulls(c9, r18)
-    c20 = _rt.column(batch, 'marketing_info')
-    if c20 is None:
-        l21 = _rt.repeat(None, n)
+            _sg_l17 = _rt.py_strings(_sg_c16)
+        _sg_r18: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n11)
+        for _sg_obj19, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r18, _sg_l13, _sg_l15, _sg_l17, strict=True):
+            _sg_obj19.cust_id = _sg_x0
+            _sg_obj19.device = _sg_x1
+            _sg_obj19.state = _sg_x2
+        _sg_l10 = _rt.apply_nulls(_sg_c9, _sg_r18)
+    _sg_c20 = _rt.column(_sg_batch, 'marketing_info')
+    if _sg_c20 is None:
+        _sg_l21 = _rt.repeat(None, _sg_n)
     else:
-        n22 = len(c20)
-        c23 = _rt.child(c20, 'camp_id')
-        if c23 is None:
-            l24 = _rt.repeat(None, n22)
+        _sg_n22 = len(_sg_c20)
+        _sg_c23 = _rt.child(_sg_c20, 'camp_id')
+        if _sg_c23 is None:
+            _sg_l24 = _rt.repeat(None, _sg_n22)
         else:
-            l24 = _rt.py_numbers(c23)
-        c25 = _rt.child(c20, 'keywords')
-        if c25 is None:
-            l26 = _rt.repeat(None, n22)
+            _sg_l24 = _rt.py_numbers(_sg_c23)
+        _sg_c25 = _rt.child(_sg_c20, 'keywords')
+        if _sg_c25 is None:
+            _sg_l26 = _rt.repeat(None, _sg_n22)
         else:
-            o27 = _rt.list_offsets(c25)
-            l28 = _rt.py_strings(c25.values)
-            l26 = _rt.apply_nulls(c25, _rt.split(l28, o27))
-        r29: list[MarketingInfo] = _rt.new_objects(MarketingInfo, n22)
-        for obj30, x0, x1 in zip(r29, l24, l26, strict=True):
-            obj30.camp_id = x0
-            obj30.keywords = x1
-        l21 = _rt.apply_nulls(c20, r29)
-    c31 = _rt.column(batch, 'trans_info')
-    if c31 is None:
-        l32 = _rt.repeat(None, n)
+            _sg_o27 = _rt.list_offsets(_sg_c25)
+            _sg_l28 = _rt.py_strings(_sg_c25.values)
+            _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split(_sg_l28, _sg_o27))
+        _sg_r29: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n22)
+        for _sg_obj30, _sg_x0, _sg_x1 in zip(_sg_r29, _sg_l24, _sg_l26, strict=True):
+            _sg_obj30.camp_id = _sg_x0
+            _sg_obj30.keywords = _sg_x1
+        _sg_l21 = _rt.apply_nulls(_sg_c20, _sg_r29)
+    _sg_c31 = _rt.column(_sg_batch, 'trans_info')
+    if _sg_c31 is None:
+        _sg_l32 = _rt.repeat(None, _sg_n)
     else:
-        n33 = len(c31)
-        c34 = _rt.child(c31, 'prod_id')
-        if c34 is None:
-            l35 = _rt.repeat(None, n33)
+        _sg_n33 = len(_sg_c31)
+        _sg_c34 = _rt.child(_sg_c31, 'prod_id')
+        if _sg_c34 is None:
+            _sg_l35 = _rt.repeat(None, _sg_n33)
         else:
-            o36 = _rt.list_offsets(c34)
-            l37 = _rt.py_numbers(c34.values)
-            l35 = _rt.apply_nulls(c34, _rt.split(l37, o36))
-        c38 = _rt.child(c31, 'purch_flag')
-        if c38 is None:
-            l39 = _rt.repeat(None, n33)
+            _sg_o36 = _rt.list_offsets(_sg_c34)
+            _sg_l37 = _rt.py_numbers(_sg_c34.values)
+            _sg_l35 = _rt.apply_nulls(_sg_c34, _rt.split(_sg_l37, _sg_o36))
+        _sg_c38 = _rt.child(_sg_c31, 'purch_flag')
+        if _sg_c38 is None:
+            _sg_l39 = _rt.repeat(None, _sg_n33)
         else:
-            l39 = _rt.py_numbers(c38)
-        r40: list[TransInfo] = _rt.new_objects(TransInfo, n33)
-        for obj41, x0, x1 in zip(r40, l35, l39, strict=True):
-            obj41.prod_id = x0
-            obj41.purch_flag = x1
-        l32 = _rt.apply_nulls(c31, r40)
-    r42: list[Transaction] = _rt.new_objects(Transaction, n)
-    for obj43, x0, x1, x2, x3, x4, x5, x6 in zip(r42, l2, l4, l6, l8, l10, l21, l32, strict=True):
-        obj43.trans_id = x0
-        obj43.date = x1
-        obj43.time = x2
-        obj43.amount = x3
-        obj43.user_info = x4
-        obj43.marketing_info = x5
-        obj43.trans_info = x6
-    return r42
+            _sg_l39 = _rt.py_numbers(_sg_c38)
+        _sg_r40: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n33)
+        for _sg_obj41, _sg_x0, _sg_x1 in zip(_sg_r40, _sg_l35, _sg_l39, strict=True):
+            _sg_obj41.prod_id = _sg_x0
+            _sg_obj41.purch_flag = _sg_x1
+        _sg_l32 = _rt.apply_nulls(_sg_c31, _sg_r40)
+    _sg_r42: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
+    for _sg_obj43, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_r42, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l21, _sg_l32, strict=True):
+        _sg_obj43.trans_id = _sg_x0
+        _sg_obj43.date = _sg_x1
+        _sg_obj43.time = _sg_x2
+        _sg_obj43.amount = _sg_x3
+        _sg_obj43.user_info = _sg_x4
+        _sg_obj43.marketing_info = _sg_x5
+        _sg_obj43.trans_info = _sg_x6
+    return _sg_r42
 
 
 Transaction.__schemagen__ = _rt.RecordInfo(
@@ -502,45 +502,45 @@ def _sg_schema_UserInfo() -> _Any:
     )
 
 
-def _sg_write_UserInfo(records: _Sequence[UserInfo], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.cust_id for r in records]
-    a3 = _rt.ints(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.device for r in records]
-    a6 = _rt.strings(v5, t4)
-    _rt.check_nulls(a6, 0)
-    t7 = schema.field(2).type
-    v8 = [r.state for r in records]
-    a9 = _rt.strings(v8, t7)
-    _rt.check_nulls(a9, 0)
-    return _rt.batch([a3, a6, a9], schema)
+def _sg_write_UserInfo(_sg_records: _Sequence[UserInfo], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.cust_id for _sg_r in _sg_records]
+    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.device for _sg_r in _sg_records]
+    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
+    _rt.check_nulls(_sg_a6, 0)
+    _sg_t7 = _sg_schema.field(2).type
+    _sg_v8 = [_sg_r.state for _sg_r in _sg_records]
+    _sg_a9 = _rt.strings(_sg_v8, _sg_t7)
+    _rt.check_nulls(_sg_a9, 0)
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a9], _sg_schema)
 
 
-def _sg_read_UserInfo(batch: _Any) -> list[UserInfo]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'cust_id')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_UserInfo(_sg_batch: _Any) -> list[UserInfo]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'cust_id')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_numbers(c1)
-    c3 = _rt.column(batch, 'device')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_numbers(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'device')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        l4 = _rt.py_strings(c3)
-    c5 = _rt.column(batch, 'state')
-    if c5 is None:
-        l6 = _rt.repeat(None, n)
+        _sg_l4 = _rt.py_strings(_sg_c3)
+    _sg_c5 = _rt.column(_sg_batch, 'state')
+    if _sg_c5 is None:
+        _sg_l6 = _rt.repeat(None, _sg_n)
     else:
-        l6 = _rt.py_strings(c5)
-    r7: list[UserInfo] = _rt.new_objects(UserInfo, n)
-    for obj8, x0, x1, x2 in zip(r7, l2, l4, l6, strict=True):
-        obj8.cust_id = x0
-        obj8.device = x1
-        obj8.state = x2
-    return r7
+        _sg_l6 = _rt.py_strings(_sg_c5)
+    _sg_r7: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n)
+    for _sg_obj8, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r7, _sg_l2, _sg_l4, _sg_l6, strict=True):
+        _sg_obj8.cust_id = _sg_x0
+        _sg_obj8.device = _sg_x1
+        _sg_obj8.state = _sg_x2
+    return _sg_r7
 
 
 UserInfo.__schemagen__ = _rt.RecordInfo(
@@ -594,37 +594,37 @@ def _sg_schema_MarketingInfo() -> _Any:
     )
 
 
-def _sg_write_MarketingInfo(records: _Sequence[MarketingInfo], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.camp_id for r in records]
-    a3 = _rt.ints(v2, t1)
-    _rt.check_nulls(a3, 0)
-    t4 = schema.field(1).type
-    v5 = [r.keywords for r in records]
-    a6 = _rt.typed_lists(v5, t4, True)
-    _rt.check_nulls(a6, 0)
-    return _rt.batch([a3, a6], schema)
+def _sg_write_MarketingInfo(_sg_records: _Sequence[MarketingInfo], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.camp_id for _sg_r in _sg_records]
+    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.keywords for _sg_r in _sg_records]
+    _sg_a6 = _rt.typed_lists(_sg_v5, _sg_t4, True, 'string')
+    _rt.check_nulls(_sg_a6, 0)
+    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
 
 
-def _sg_read_MarketingInfo(batch: _Any) -> list[MarketingInfo]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'camp_id')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_MarketingInfo(_sg_batch: _Any) -> list[MarketingInfo]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'camp_id')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        l2 = _rt.py_numbers(c1)
-    c3 = _rt.column(batch, 'keywords')
-    if c3 is None:
-        l4 = _rt.repeat(None, n)
+        _sg_l2 = _rt.py_numbers(_sg_c1)
+    _sg_c3 = _rt.column(_sg_batch, 'keywords')
+    if _sg_c3 is None:
+        _sg_l4 = _rt.repeat(None, _sg_n)
     else:
-        o5 = _rt.list_offsets(c3)
-        l6 = _rt.py_strings(c3.values)
-        l4 = _rt.apply_nulls(c3, _rt.split(l6, o5))
-    r7: list[MarketingInfo] = _rt.new_objects(MarketingInfo, n)
-    for obj8, x0, x1 in zip(r7, l2, l4, strict=True):
-        obj8.camp_id = x0
-        obj8.keywords = x1
-    return r7
+        _sg_o5 = _rt.list_offsets(_sg_c3)
+        _sg_l6 = _rt.py_strings(_sg_c3.values)
+        _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
+    _sg_r7: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n)
+    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l4, strict=True):
+        _sg_obj8.camp_id = _sg_x0
+        _sg_obj8.keywords = _sg_x1
+    return _sg_r7
 
 
 MarketingInfo.__schemagen__ = _rt.RecordInfo(
@@ -678,42 +678,42 @@ def _sg_schema_TransInfo() -> _Any:
     )
 
 
-def _sg_write_TransInfo(records: _Sequence[TransInfo], schema: _Any) -> _Any:
-    t1 = schema.field(0).type
-    v2 = [r.prod_id for r in records]
-    o4 = _rt.offsets(v2, list)
-    v5 = [y for x in v2 for y in x]
-    t6 = t1.value_type
-    a7 = _rt.ints(v5, t6)
-    _rt.check_nulls(a7, 0)
-    a3 = _rt.list_array(o4, a7, t1, None)
-    _rt.check_nulls(a3, 0)
-    t8 = schema.field(1).type
-    v9 = [r.purch_flag for r in records]
-    a10 = _rt.typed(v9, t8)
-    _rt.check_nulls(a10, 0)
-    return _rt.batch([a3, a10], schema)
+def _sg_write_TransInfo(_sg_records: _Sequence[TransInfo], _sg_schema: _Any) -> _Any:
+    _sg_t1 = _sg_schema.field(0).type
+    _sg_v2 = [_sg_r.prod_id for _sg_r in _sg_records]
+    _sg_o4 = _rt.offsets(_sg_v2, list)
+    _sg_v5 = [_sg_y for _sg_x in _sg_v2 for _sg_y in _sg_x]
+    _sg_t6 = _sg_t1.value_type
+    _sg_a7 = _rt.ints(_sg_v5, _sg_t6)
+    _rt.check_nulls(_sg_a7, 0)
+    _sg_a3 = _rt.list_array(_sg_o4, _sg_a7, _sg_t1, None)
+    _rt.check_nulls(_sg_a3, 0)
+    _sg_t8 = _sg_schema.field(1).type
+    _sg_v9 = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _sg_a10 = _rt.bools(_sg_v9, _sg_t8)
+    _rt.check_nulls(_sg_a10, 0)
+    return _rt.batch([_sg_a3, _sg_a10], _sg_schema)
 
 
-def _sg_read_TransInfo(batch: _Any) -> list[TransInfo]:
-    n = batch.num_rows
-    c1 = _rt.column(batch, 'prod_id')
-    if c1 is None:
-        l2 = _rt.repeat(None, n)
+def _sg_read_TransInfo(_sg_batch: _Any) -> list[TransInfo]:
+    _sg_n = _sg_batch.num_rows
+    _sg_c1 = _rt.column(_sg_batch, 'prod_id')
+    if _sg_c1 is None:
+        _sg_l2 = _rt.repeat(None, _sg_n)
     else:
-        o3 = _rt.list_offsets(c1)
-        l4 = _rt.py_numbers(c1.values)
-        l2 = _rt.apply_nulls(c1, _rt.split(l4, o3))
-    c5 = _rt.column(batch, 'purch_flag')
-    if c5 is None:
-        l6 = _rt.repeat(None, n)
+        _sg_o3 = _rt.list_offsets(_sg_c1)
+        _sg_l4 = _rt.py_numbers(_sg_c1.values)
+        _sg_l2 = _rt.apply_nulls(_sg_c1, _rt.split(_sg_l4, _sg_o3))
+    _sg_c5 = _rt.column(_sg_batch, 'purch_flag')
+    if _sg_c5 is None:
+        _sg_l6 = _rt.repeat(None, _sg_n)
     else:
-        l6 = _rt.py_numbers(c5)
-    r7: list[TransInfo] = _rt.new_objects(TransInfo, n)
-    for obj8, x0, x1 in zip(r7, l2, l6, strict=True):
-        obj8.prod_id = x0
-        obj8.purch_flag = x1
-    return r7
+        _sg_l6 = _rt.py_numbers(_sg_c5)
+    _sg_r7: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n)
+    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l6, strict=True):
+        _sg_obj8.prod_id = _sg_x0
+        _sg_obj8.purch_flag = _sg_x1
+    return _sg_r7
 
 
 TransInfo.__schemagen__ = _rt.RecordInfo(

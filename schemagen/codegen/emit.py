@@ -4,6 +4,10 @@ For a record, the writer turns a list of record objects into one Arrow array
 per column, and the reader turns a RecordBatch back into objects.  The code
 is unrolled over the record's whole type tree at compile time: the only
 run-time calls are whole-column converters from ``schemagen.runtime.columns``.
+
+Every local name in emitted code starts with ``_sg_``, a prefix that
+sanitised schema names can never have, so no class or field named ``batch``,
+``n`` or ``x0`` can be shadowed.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from .. import ir
 
 # Writer converters per IR node: name in runtime.columns
 _WRITE = {
-    ir.Bool: "typed", ir.Int: "ints", ir.Float: "floats", ir.String: "strings",
-    ir.Bytes: "typed", ir.Fixed: "typed", ir.Decimal: "typed", ir.Date: "typed",
-    ir.Time: "typed", ir.Duration: "typed", ir.Interval: "intervals", ir.Uuid: "uuids",
+    ir.Bool: "bools", ir.Int: "ints", ir.Float: "floats", ir.String: "strings",
+    ir.Bytes: "binaries", ir.Fixed: "binaries", ir.Decimal: "decimals", ir.Date: "dates",
+    ir.Time: "times", ir.Duration: "durations", ir.Interval: "intervals", ir.Uuid: "uuids",
     ir.Json: "json_texts", ir.Null: "nulls",
 }
 # Reader converters per IR node
@@ -28,28 +32,50 @@ _READ = {
     ir.Duration: "py_durations", ir.Interval: "py_intervals", ir.Uuid: "py_uuids",
     ir.Json: "py_json", ir.Null: "py_nulls",
 }
-# Lists of these items convert in one pyarrow call (pyarrow's own checks suffice)
-_FAST_LIST_ITEMS = (ir.String, ir.Bytes, ir.Date, ir.Decimal)
+# Lists of these items convert in one pyarrow call once their item types are checked
+_FAST_LIST_ITEMS = {ir.String: "string", ir.Bytes: "binary", ir.Date: "date",
+                    ir.Decimal: "decimal"}
 
-# isinstance checks that pick a union member on write
+V = "_sg_v"  # the value inside union classifiers
+
+# isinstance checks that pick a union member on write (the value must also fit)
 _UNION_CHECK = {
-    ir.Bool: "isinstance(v, bool)",
-    ir.Int: "isinstance(v, int) and not isinstance(v, bool)",
-    ir.Float: "isinstance(v, (int, float)) and not isinstance(v, bool)",
-    ir.String: "isinstance(v, str)",
-    ir.Json: "v is not None",
-    ir.Bytes: "isinstance(v, bytes)",
-    ir.Fixed: "isinstance(v, bytes)",
-    ir.Decimal: "isinstance(v, _decimal.Decimal)",
-    ir.Date: "isinstance(v, _dt.date) and not isinstance(v, _dt.datetime)",
-    ir.Time: "isinstance(v, _dt.time)",
-    ir.Timestamp: "isinstance(v, _dt.datetime)",
-    ir.Duration: "isinstance(v, _dt.timedelta)",
-    ir.Interval: "isinstance(v, _rt.Interval)",
-    ir.Uuid: "isinstance(v, _uuid.UUID)",
-    ir.List: "isinstance(v, list)",
-    ir.Map: "isinstance(v, dict)",
+    ir.Bool: f"isinstance({V}, bool)",
+    ir.String: f"isinstance({V}, str)",
+    ir.Json: f"{V} is not None",
+    ir.Bytes: f"isinstance({V}, bytes)",
+    ir.Date: f"isinstance({V}, _dt.date) and not isinstance({V}, _dt.datetime)",
+    ir.Time: f"isinstance({V}, _dt.time)",
+    ir.Duration: f"isinstance({V}, _dt.timedelta)",
+    ir.Interval: f"isinstance({V}, _rt.Interval)",
+    ir.Uuid: f"isinstance({V}, _uuid.UUID)",
+    ir.List: f"isinstance({V}, list)",
+    ir.Map: f"isinstance({V}, dict)",
 }
+
+
+def union_check(t: ir.Type, cls: Callable[[str], str]) -> str:
+    """Python condition: value ``_sg_v`` belongs to (and fits) union member ``t``."""
+    inner, _ = ir.strip_nullable(t)
+    number = f"isinstance({V}, (int, float)) and not isinstance({V}, bool)"
+    if isinstance(inner, (ir.RecordRef, ir.EnumRef)):
+        return f"isinstance({V}, {cls(inner.name)})"
+    if isinstance(inner, ir.Int):
+        lo, hi = ((-(1 << (inner.bits - 1)), (1 << (inner.bits - 1)) - 1) if inner.signed
+                  else (0, (1 << inner.bits) - 1))
+        return f"isinstance({V}, int) and not isinstance({V}, bool) and {lo} <= {V} <= {hi}"
+    if isinstance(inner, ir.Float):
+        fits = "_rt.fits_float32" if inner.bits < 64 else "_rt.fits_float64"
+        return f"{number} and {fits}({V})"
+    if isinstance(inner, ir.Decimal):
+        return (f"isinstance({V}, _decimal.Decimal) and "
+                f"_rt.fits_decimal({V}, {inner.precision}, {inner.scale})")
+    if isinstance(inner, ir.Fixed):
+        return f"isinstance({V}, bytes) and len({V}) == {inner.size}"
+    if isinstance(inner, ir.Timestamp):
+        aware = "is not None" if inner.utc else "is None"
+        return f"isinstance({V}, _dt.datetime) and {V}.tzinfo {aware}"
+    return _UNION_CHECK[type(inner)]
 
 
 @dataclass
@@ -78,7 +104,7 @@ class _Lines:
 
     def var(self, prefix: str) -> str:
         self.n += 1
-        return f"{prefix}{self.n}"
+        return f"_sg_{prefix}{self.n}"
 
     def add(self, line: str, depth: int = 1) -> None:
         self.lines.append("    " * depth + line)
@@ -88,6 +114,8 @@ class _Lines:
 
 
 class WriterEmitter:
+    """Body of ``_sg_write_X(_sg_records, _sg_schema)``."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.out = _Lines()
@@ -98,20 +126,25 @@ class WriterEmitter:
         arrays = []
         for i, f in enumerate(rec.fields):
             typ = o.var("t")
-            o.add(f"{typ} = schema.field({i}).type")
+            o.add(f"{typ} = _sg_schema.field({i}).type")
             vals = o.var("v")
-            o.add(f"{vals} = [r.{self.ctx.py_names[rec.name][f.name]} for r in records]")
+            py = self.ctx.py_names[rec.name][f.name]
+            o.add(f"{vals} = [_sg_r.{py} for _sg_r in _sg_records]")
             arrays.append(self.array(f.type, vals, typ, "0", False))
-        o.add(f"return _rt.batch([{', '.join(arrays)}], schema)")
+        o.add(f"return _rt.batch([{', '.join(arrays)}], _sg_schema)")
         return self.helpers + o.lines
 
     def array(self, t: ir.Type, vals: str, typ: str, allowed: str, maybe_none: bool) -> str:
-        """Emit code building an Arrow array from list ``vals``; returns its variable."""
+        """Emit code building an Arrow array from list ``vals``; returns its variable.
+
+        ``allowed``: how many Nones ``vals`` holds because a parent is null.
+        """
         o = self.out
         inner, nullable = ir.strip_nullable(t)
         maybe_none = maybe_none or nullable
         a = o.var("a")
         kind = type(inner)
+        placeholder = ""
         if kind in _WRITE:
             o.add(f"{a} = _rt.{_WRITE[kind]}({vals}, {typ})")
         elif isinstance(inner, ir.Timestamp):
@@ -121,6 +154,7 @@ class WriterEmitter:
             assert isinstance(enum, ir.Enum)
             syms = ", ".join(repr(s) for s in enum.symbols)
             o.add(f"{a} = _rt.enums({vals}, {typ}, frozenset(({syms},)))")
+            placeholder = f", {enum.symbols[0]!r}"
         elif isinstance(inner, ir.RecordRef):
             self._struct(inner, vals, typ, a, maybe_none)
         elif isinstance(inner, ir.List):
@@ -135,7 +169,7 @@ class WriterEmitter:
             o.add(f"_rt.check_nulls({a}, {allowed})")
             if allowed != "0":
                 # under a null parent: Parquet wants values, not nulls, in required children
-                o.add(f"{a} = _rt.fill_empty({a}, {allowed})")
+                o.add(f"{a} = _rt.fill_empty({a}, {allowed}{placeholder})")
         return a
 
     def _mask(self, vals: str, maybe_none: bool) -> tuple[str, str]:
@@ -156,9 +190,9 @@ class WriterEmitter:
             py = self.ctx.py_names[rec.name][f.name]
             cv, ct = o.var("v"), o.var("t")
             if maybe_none:
-                o.add(f"{cv} = [None if x is None else x.{py} for x in {vals}]")
+                o.add(f"{cv} = [None if _sg_x is None else _sg_x.{py} for _sg_x in {vals}]")
             else:
-                o.add(f"{cv} = [x.{py} for x in {vals}]")
+                o.add(f"{cv} = [_sg_x.{py} for _sg_x in {vals}]")
             o.add(f"{ct} = {typ}.field({i}).type")
             children.append(self.array(f.type, cv, ct, k, maybe_none))
         o.add(f"{a} = _rt.struct_array([{', '.join(children)}], {typ}, {m})")
@@ -166,16 +200,17 @@ class WriterEmitter:
     def _list(self, t: ir.List, vals: str, typ: str, a: str, maybe_none: bool) -> None:
         o = self.out
         item, item_nullable = ir.strip_nullable(t.item)
-        if isinstance(item, _FAST_LIST_ITEMS):
-            o.add(f"{a} = _rt.typed_lists({vals}, {typ}, {not item_nullable})")
+        fast = _FAST_LIST_ITEMS.get(type(item))
+        if fast:
+            o.add(f"{a} = _rt.typed_lists({vals}, {typ}, {not item_nullable}, {fast!r})")
             return
         m, _ = self._mask(vals, maybe_none)
         offs, flat, it = o.var("o"), o.var("v"), o.var("t")
         o.add(f"{offs} = _rt.offsets({vals}, list)")
         if maybe_none:
-            o.add(f"{flat} = [y for x in {vals} if x is not None for y in x]")
+            o.add(f"{flat} = [_sg_y for _sg_x in {vals} if _sg_x is not None for _sg_y in _sg_x]")
         else:
-            o.add(f"{flat} = [y for x in {vals} for y in x]")
+            o.add(f"{flat} = [_sg_y for _sg_x in {vals} for _sg_y in _sg_x]")
         o.add(f"{it} = {typ}.value_type")
         items = self.array(t.item, flat, it, "0", False)
         o.add(f"{a} = _rt.list_array({offs}, {items}, {typ}, {m})")
@@ -185,36 +220,32 @@ class WriterEmitter:
         m, _ = self._mask(vals, maybe_none)
         offs, ks, vs, kt, vt = o.var("o"), o.var("v"), o.var("v"), o.var("t"), o.var("t")
         o.add(f"{offs} = _rt.offsets({vals}, dict)")
-        guard = " if x is not None" if maybe_none else ""
-        o.add(f"{ks} = [y for x in {vals}{guard} for y in x]")
-        o.add(f"{vs} = [y for x in {vals}{guard} for y in x.values()]")
+        guard = " if _sg_x is not None" if maybe_none else ""
+        o.add(f"{ks} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x]")
+        o.add(f"{vs} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x.values()]")
         o.add(f"{kt} = {typ}.key_type")
         o.add(f"{vt} = {typ}.item_type")
         ka = self.array(t.key, ks, kt, "0", False)
         va = self.array(t.value, vs, vt, "0", False)
         o.add(f"{a} = _rt.map_array({offs}, {ka}, {va}, {typ}, {m})")
 
-    def _check(self, t: ir.Type) -> str:
-        inner, _ = ir.strip_nullable(t)
-        if isinstance(inner, (ir.RecordRef, ir.EnumRef)):
-            return f"isinstance(v, {self.ctx.cls(inner.name)})"
-        return _UNION_CHECK[type(inner)]
-
     def _union(self, t: ir.Union_, vals: str, typ: str, a: str) -> None:
         o = self.out
-        fn = o.var("_sg_union")
-        body = [f"    def {fn}(v: _Any) -> int:", "        if v is None:", "            return -1"]
+        fn = o.var("union")
+        body = [f"    def {fn}({V}: _Any) -> int:", f"        if {V} is None:",
+                "            return -1"]
         for i, mt in enumerate(t.members):
-            body += [f"        if {self._check(mt)}:", f"            return {i}"]
+            body += [f"        if {union_check(mt, self.ctx.cls)}:", f"            return {i}"]
         body.append("        return -2")
         self.helpers.extend(body)
         ks, m, k = o.var("c"), o.var("m"), o.var("k")
-        o.add(f"{ks} = [{fn}(v) for v in {vals}]")
+        o.add(f"{ks} = [{fn}(_sg_x) for _sg_x in {vals}]")
         o.add(f"{m}, {k} = _rt.union_mask({ks})")
         children = []
         for i, mt in enumerate(t.members):
             mv, mtv = o.var("v"), o.var("t")
-            o.add(f"{mv}: list[_Any] = [v if c == {i} else None for v, c in zip({vals}, {ks}, strict=True)]")
+            o.add(f"{mv}: list[_Any] = [_sg_x if _sg_c == {i} else None "
+                  f"for _sg_x, _sg_c in zip({vals}, {ks}, strict=True)]")
             o.add(f"{mtv} = {typ}.field({i}).type")
             children.append(self.array(ir.Nullable(mt), mv, mtv, "0", True))
         o.add(f"{a} = _rt.struct_array([{', '.join(children)}], {typ}, {m})")
@@ -224,19 +255,21 @@ class WriterEmitter:
 
 
 class ReaderEmitter:
+    """Body of ``_sg_read_X(_sg_batch)``."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.out = _Lines()
 
     def record_body(self, rec: ir.Record) -> list[str]:
         o = self.out
-        o.add("n = batch.num_rows")
+        o.add("_sg_n = _sg_batch.num_rows")
         cols = []
         for f in rec.fields:
             c = o.var("c")
-            o.add(f"{c} = _rt.column(batch, {f.name!r})")
-            cols.append(self._field(rec.name, f, c, "n"))
-        o.add(f"return {self._construct(rec, cols, 'n')}")
+            o.add(f"{c} = _rt.column(_sg_batch, {f.name!r})")
+            cols.append(self._field(rec.name, f, c, "_sg_n"))
+        o.add(f"return {self._construct(rec, cols, '_sg_n')}")
         return o.lines
 
     def _construct(self, rec: ir.Record, cols: list[str], n: str) -> str:
@@ -253,7 +286,7 @@ class ReaderEmitter:
         if not cols:
             return out
         obj = o.var("obj")
-        xs = [f"x{i}" for i in range(len(cols))]
+        xs = [f"_sg_x{i}" for i in range(len(cols))]
         o.add(f"for {obj}, {', '.join(xs)} in zip({out}, {', '.join(cols)}, strict=True):")
         for f, x in zip(rec.fields, xs):
             o.add(f"{obj}.{names[f.name]} = {x}", 2)

@@ -28,6 +28,7 @@ CLASS_RESERVED = frozenset({"arrow_schema", "self", "cls"})
 ENUM_RESERVED = frozenset({"name", "value", "mro", "self", "cls"})
 
 _BUILTINS = frozenset(dir(builtins))
+_AMBIGUOUS = frozenset({"l", "O", "I"})  # pycodestyle E741/E742
 _SOFT = frozenset(getattr(keyword, "softkwlist", ()))
 _INVALID = re.compile(r"[^0-9A-Za-z_]")
 
@@ -44,14 +45,15 @@ def identifier(raw: str, *, reserved: frozenset[str] | set[str] = frozenset(),
     if name.startswith("__"):
         # dunders would override Python machinery; private names get mangled
         name = "f" + name
-    if name == "_" or name.startswith("_sg_"):
-        name = "f" + name
+    if name == "_" or name.lower().startswith("_sg_"):
+        name = "f" + name  # _sg_ is the prefix of every generated internal name
     if (
         keyword.iskeyword(name)
         or name in _SOFT
         or (avoid_builtins and name in _BUILTINS)
         or name in reserved
         or name in MODULE_RESERVED
+        or name in _AMBIGUOUS
     ):
         name += "_"
         while name in reserved:

@@ -236,7 +236,7 @@ class Compiler:
                     used: set[str] = set()
                     src = lit(f.default, f.type, used)
                     if literals.is_mutable(f.type, f.default) or (used & foreign):
-                        fname = f"_sg_default_{cls}_{f.py_name}"
+                        fname = f"_sg_default_{cls}__{f.py_name}"
                         fbody = local_imports(used) + [f"    return {src}"]
                         factories.append(
                             {"name": fname, "returns": ann(f.type), "body": "\n".join(fbody)}

@@ -16,8 +16,8 @@ import decimal
 import json
 import struct
 import uuid
-from collections.abc import Callable
-from itertools import accumulate
+from collections.abc import Callable, Iterable
+from itertools import accumulate, chain
 from itertools import repeat as repeat_iter
 from typing import Any, TypeVar
 
@@ -37,60 +37,104 @@ class Invalid(Exception):
 
 
 # ----------------------------------------------------------------------------- write side
+#
+# pyarrow's conversions are lenient (a float given for an int is truncated, str is
+# encoded for a binary column, an int becomes a date...).  Each converter first
+# checks the set of Python types in the column -- ``set(map(type, values))`` runs
+# in C, a few ns per value -- then converts with an explicit type; lossy unit
+# changes go through a safe cast, which raises instead of truncating.
+
+_NONE = type(None)
 
 
-def ints(values: list[Any], typ: Any) -> Any:
-    """Integers only: pyarrow silently truncates floats given for an int type."""
-    try:
-        arr = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError) as exc:
-        raise Invalid(str(exc)) from exc
-    t = arr.type
-    if t == typ:
-        return arr
-    if pa.types.is_integer(t) or pa.types.is_null(t):
-        try:
-            return arr.cast(typ, safe=True)
-        except (pa.ArrowInvalid, OverflowError) as exc:
-            raise Invalid(str(exc)) from exc
-    raise Invalid(f"values of type {t}")
+def _only(values: Iterable[Any], allowed: tuple[type, ...],
+          forbidden: tuple[type, ...] = ()) -> None:
+    kinds = set(map(type, values))
+    kinds.discard(_NONE)
+    for k in kinds:
+        if k in allowed:
+            continue
+        if not issubclass(k, allowed) or (forbidden and issubclass(k, forbidden)):
+            raise Invalid(f"{k.__name__} value")
 
 
-def typed(values: list[Any], typ: Any) -> Any:
+def _convert(values: list[Any], typ: Any) -> Any:
     try:
         return pa.array(values, type=typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError) as exc:
         raise Invalid(str(exc)) from exc
 
 
+def _cast(arr: Any, typ: Any) -> Any:
+    if arr.type == typ:
+        return arr
+    try:
+        return arr.cast(typ, safe=True)
+    except (pa.ArrowInvalid, OverflowError) as exc:
+        raise Invalid(str(exc)) from exc
+
+
+def ints(values: list[Any], typ: Any) -> Any:
+    _only(values, (int,), (bool,))
+    return _convert(values, typ)  # raises on out-of-range values
+
+
 def floats(values: list[Any], typ: Any) -> Any:
-    for v in values:
-        if v is True or v is False:
-            raise Invalid("bool given for a float")
-    return typed(values, typ)
+    _only(values, (float, int), (bool,))
+    return _convert(values, typ)
+
+
+def bools(values: list[Any], typ: Any) -> Any:
+    _only(values, (bool,))
+    return _convert(values, typ)
 
 
 def strings(values: list[Any], typ: Any) -> Any:
-    arr = typed(values, typ)
-    if arr.type != typ:
-        raise Invalid("not strings")
-    return arr
+    _only(values, (str,))
+    return _convert(values, typ)
+
+
+def binaries(values: list[Any], typ: Any) -> Any:
+    _only(values, (bytes,))
+    return _convert(values, typ)
+
+
+def decimals(values: list[Any], typ: Any) -> Any:
+    _only(values, (decimal.Decimal,))
+    return _convert(values, typ)  # raises on precision overflow or lost digits
+
+
+def dates(values: list[Any], typ: Any) -> Any:
+    _only(values, (datetime.date,), (datetime.datetime,))
+    return _convert(values, typ)
+
+
+def times(values: list[Any], typ: Any) -> Any:
+    _only(values, (datetime.time,))
+    for v in values:
+        if v is not None and v.tzinfo is not None:
+            raise Invalid("aware time")
+    return _cast(_convert(values, pa.time64("us")), typ)  # sub-unit digits: error
+
+
+def durations(values: list[Any], typ: Any) -> Any:
+    _only(values, (datetime.timedelta,))
+    return _cast(_convert(values, pa.duration("us")), typ)
 
 
 def timestamps(values: list[Any], typ: Any, utc: bool) -> Any:
     """Aware datetimes for UTC columns, naive ones for local columns (checked)."""
+    _only(values, (datetime.datetime,))
     for v in values:
         if v is not None and (v.tzinfo is None) == utc:
             raise Invalid("naive/aware datetime mismatch")
-    return typed(values, typ)
+    arr = _convert(values, pa.timestamp("us", tz=typ.tz))
+    return _cast(arr, typ)  # sub-unit digits or out of range for ns: error
 
 
 def uuids(values: list[Any], typ: Any) -> Any:
-    try:
-        raw = [None if v is None else v.bytes for v in values]
-    except AttributeError as exc:
-        raise Invalid("not a UUID") from exc
-    storage = typed(raw, pa.binary(16))
+    _only(values, (uuid.UUID,))
+    storage = _convert([None if v is None else v.bytes for v in values], pa.binary(16))
     return pa.ExtensionArray.from_storage(typ, storage)
 
 
@@ -98,31 +142,31 @@ _INTERVAL = struct.Struct("<III")
 
 
 def intervals(values: list[Any], typ: Any) -> Any:
+    _only(values, (IntervalValue,))
     try:
         raw = [
             None if v is None else _INTERVAL.pack(v.months, v.days, v.milliseconds)
             for v in values
         ]
-    except (AttributeError, struct.error) as exc:
-        raise Invalid("not an Interval") from exc
-    return typed(raw, typ)
+    except struct.error as exc:
+        raise Invalid("interval part out of range") from exc
+    return _convert(raw, typ)
 
 
 def json_texts(values: list[Any], typ: Any) -> Any:
     try:
         raw = [
-            None if v is None else json.dumps(v, sort_keys=True, separators=(",", ":"))
+            None if v is None else json.dumps(v, sort_keys=True, separators=(",", ":"),
+                                               allow_nan=False)
             for v in values
         ]
     except (TypeError, ValueError) as exc:
         raise Invalid("not JSON-serialisable") from exc
-    return typed(raw, typ)
+    return _convert(raw, typ)
 
 
 def nulls(values: list[Any], typ: Any) -> Any:
-    for v in values:
-        if v is not None:
-            raise Invalid("value for a null-typed field")
+    _only(values, ())
     return pa.nulls(len(values))
 
 
@@ -132,6 +176,25 @@ def enums(values: list[Any], typ: Any, symbols: frozenset[str]) -> Any:
     for s in seen:
         if s is not None and s not in symbols:
             raise Invalid("not an enum symbol")
+    return arr
+
+
+_LIST_ITEM_TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
+    "string": ((str,), ()),
+    "binary": ((bytes,), ()),
+    "date": ((datetime.date,), (datetime.datetime,)),
+    "decimal": ((decimal.Decimal,), ()),
+}
+
+
+def typed_lists(values: list[Any], typ: Any, items_required: bool, kind: str) -> Any:
+    """A list column whose items pyarrow converts strictly once their types are checked."""
+    _only(values, (list,))
+    allowed, forbidden = _LIST_ITEM_TYPES[kind]
+    _only(chain.from_iterable(v for v in values if v is not None), allowed, forbidden)
+    arr = _convert(values, typ)
+    if items_required and arr.flatten().null_count:
+        raise Invalid("null item in a list of required items")
     return arr
 
 
@@ -156,17 +219,6 @@ def offsets(values: list[Any], kind: type[Any]) -> Any:
     return pa.array(list(accumulate(lens, initial=0)), type=pa.int32())
 
 
-def typed_lists(values: list[Any], typ: Any, items_required: bool) -> Any:
-    odd = [v for v in values if type(v) is not list]
-    for v in odd:
-        if v is not None and not isinstance(v, list):
-            raise Invalid("not a list")
-    arr = typed(values, typ)
-    if items_required and arr.flatten().null_count:
-        raise Invalid("null item in a list of required items")
-    return arr
-
-
 def check_instances(values: list[Any], cls: type[Any]) -> None:
     odd = [v for v in values if type(v) is not cls]
     for v in odd:
@@ -182,6 +234,34 @@ def union_mask(kinds: list[int]) -> tuple[Any, int]:
     return pa.array(m, type=pa.bool_()), m.count(True)
 
 
+_F32 = struct.Struct("<f")
+
+
+def fits_float32(v: float) -> bool:
+    """Whether ``v`` survives a round trip through float32 (for union member choice)."""
+    try:
+        return _F32.unpack(_F32.pack(v))[0] == v or v != v
+    except OverflowError:
+        return False
+
+
+def fits_float64(v: int | float) -> bool:
+    return not isinstance(v, int) or abs(v) <= 2**53 or float(v) == v
+
+
+def fits_decimal(v: decimal.Decimal, precision: int, scale: int) -> bool:
+    if not v.is_finite():
+        return False
+    try:
+        q = v.quantize(decimal.Decimal(1).scaleb(-scale), context=_DEC_CTX)
+    except decimal.InvalidOperation:
+        return False
+    return q == v and len(q.as_tuple().digits) <= precision
+
+
+_DEC_CTX = decimal.Context(prec=100)
+
+
 def check_nulls(arr: Any, allowed: int) -> None:
     """Required columns: the only nulls allowed are those under a null parent."""
     if arr.null_count != allowed:
@@ -189,10 +269,6 @@ def check_nulls(arr: Any, allowed: int) -> None:
 
 
 def _empty_value(typ: Any) -> Any:
-    if pa.types.is_struct(typ):
-        return {typ.field(i).name: _empty_value(typ.field(i).type) for i in range(typ.num_fields)}
-    if pa.types.is_list(typ) or pa.types.is_map(typ):
-        return []
     if pa.types.is_fixed_size_binary(typ):
         return b"\0" * typ.byte_width
     if pa.types.is_binary(typ):
@@ -210,25 +286,33 @@ def _empty_value(typ: Any) -> Any:
     return 0
 
 
-def empty_scalar(typ: Any) -> Any:
-    """A placeholder value of ``typ`` for slots under a null parent."""
-    if pa.types.is_temporal(typ):
-        width = pa.int32() if pa.types.is_date32(typ) or pa.types.is_time32(typ) else pa.int64()
-        return pa.scalar(0, width).cast(typ)
-    return pa.scalar(_empty_value(typ), typ)
-
-
-def fill_empty(arr: Any, allowed: int) -> Any:
-    """Replace nulls that only stand for a null parent by placeholder values.
+def fill_empty(arr: Any, allowed: int, placeholder: Any = None) -> Any:
+    """Give slots that are null only because their parent is null a placeholder value.
 
     Arrow allows a required child to be null under a null parent; Parquet
     writers reject it (pyarrow's own builders append empty values there too).
+    Lists and maps become empty, structs lose their validity bitmap (their
+    children were filled already), primitives get a zero value (an enum its
+    first symbol, so the slot still reads back).
     """
     if not allowed or arr.null_count == 0:
         return arr
+    t = arr.type
     if isinstance(arr, pa.ExtensionArray):
-        return pa.ExtensionArray.from_storage(arr.type, fill_empty(arr.storage, allowed))
-    return pc.fill_null(arr, empty_scalar(arr.type))
+        return pa.ExtensionArray.from_storage(t, fill_empty(arr.storage, allowed, placeholder))
+    if pa.types.is_struct(t):
+        return pa.StructArray.from_arrays(
+            [arr.field(i) for i in range(t.num_fields)], fields=list(t)
+        )
+    if pa.types.is_map(t):
+        return pa.MapArray.from_arrays(arr.offsets, arr.keys, arr.items, type=t)
+    if pa.types.is_list(t):
+        return pa.ListArray.from_arrays(arr.offsets, arr.values, type=t)
+    if pa.types.is_temporal(t):
+        width = pa.int32() if pa.types.is_date32(t) or pa.types.is_time32(t) else pa.int64()
+        return pc.fill_null(arr, pa.scalar(0, width).cast(t))
+    value = placeholder if placeholder is not None else _empty_value(t)
+    return pc.fill_null(arr, pa.scalar(value, t))
 
 
 def struct_array(children: list[Any], typ: Any, mask_arr: Any) -> Any:

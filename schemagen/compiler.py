@@ -33,7 +33,8 @@ def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool
 
     With ``show_progress`` (and many files), a rich progress bar on stderr.
     """
-    files = frontends.find_schema_files(paths)
+    # sorted: the output must not depend on the order the paths were given in
+    files = sorted(frontends.find_schema_files(paths))
     if not files:
         raise UsageError(f"no schema files found under {', '.join(map(str, paths))}")
     if not show_progress or len(files) < PROGRESS_MIN_FILES:

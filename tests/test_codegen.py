@@ -298,8 +298,6 @@ def test_enum_default_used_for_unknown_symbols_on_read(repo_pkg: GenPackage, tmp
     assert got[1].corners == [f.Point(x=1.0, y=2.0)]
 
 
-@pytest.mark.xfail(reason="BUG: unknown enum symbol for an enum without default raises a raw "
-                          "ValueError from the enum class instead of ReadError", strict=True)
 def test_unknown_symbol_without_default_is_read_error(compile_schemas: Any, tmp_path: Path) -> None:
     pkg = compile_schemas({"e.avsc": """
       {"type": "record", "name": "R", "namespace": "nodflt", "fields": [
@@ -337,8 +335,6 @@ def test_read_file_written_by_pyarrow(flat_cls: Any, tmp_path: Path) -> None:
                             device="d", state="s", keywords=["k"], purch_flag=True)]
 
 
-@pytest.mark.xfail(reason="BUG: reader does not check column types: a string column is "
-                          "returned as-is in an int field", strict=True)
 def test_read_wrong_column_type_is_read_error(flat_cls: Any, tmp_path: Path) -> None:
     path = tmp_path / "pa.parquet"
     pq.write_table(_flat_table(trans_id=["abc"]), path)
@@ -346,8 +342,6 @@ def test_read_wrong_column_type_is_read_error(flat_cls: Any, tmp_path: Path) -> 
         list(schemagen.read(flat_cls, path))
 
 
-@pytest.mark.xfail(reason="BUG: a required field without default that is missing from the file "
-                          "is read as None instead of raising ReadError", strict=True)
 def test_read_missing_required_column_is_read_error(flat_cls: Any, tmp_path: Path) -> None:
     path = tmp_path / "pa.parquet"
     pq.write_table(_flat_table(cust_id=None), path)
@@ -559,8 +553,6 @@ def test_sub_microsecond_values_are_a_read_error(compile_schemas: Any, tmp_path:
             list(schemagen.read(m.N, bad))
 
 
-@pytest.mark.xfail(reason="BUG: ReadError for sub-microsecond timestamps names neither the "
-                          "file nor the field", strict=True)
 def test_sub_microsecond_read_error_names_file_and_field(compile_schemas: Any,
                                                          tmp_path: Path) -> None:
     m = compile_schemas({"n.avsc": NANOS}).module("nanos")
@@ -572,8 +564,6 @@ def test_sub_microsecond_read_error_names_file_and_field(compile_schemas: Any,
     assert "bad.parquet" in str(ei.value) and "lts" in str(ei.value)
 
 
-@pytest.mark.xfail(reason="BUG (minor): output depends on the order schema files are given "
-                          "(compile a.avsc b.avsc != compile b.avsc a.avsc)", strict=True)
 def test_output_independent_of_argument_order(tmp_path: Path) -> None:
     srcs = write_schema_files(tmp_path / "s", {
         "a.avsc": json.dumps({"type": "record", "name": "A", "namespace": "ordr",

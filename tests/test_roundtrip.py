@@ -602,11 +602,7 @@ UNDER_NULL: list[Any] = [
     pytest.param({"type": "enum", "name": "E", "symbols": ["X", "Y"], "default": "X"},
                  lambda m: m.E.Y, id="enum-with-default"),
     pytest.param({"type": "enum", "name": "E", "symbols": ["X", "Y"]}, lambda m: m.E.Y,
-                 id="enum-without-default",
-                 marks=pytest.mark.xfail(reason="BUG: required enum (no default) inside a null "
-                                                "record: the '' placeholder written for the "
-                                                "null slot fails on read (ValueError)",
-                                         strict=True)),
+                 id="enum-without-default"),
     pytest.param({"type": "map", "values": "long"}, lambda m: {"a": 1}, id="map"),
     pytest.param({"type": "array", "items": "string"}, lambda m: ["s"], id="array-string"),
     pytest.param({"type": "array", "items": {"type": "string", "logicalType": "uuid"}},

@@ -650,7 +650,7 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c19 is None:
         _sg_l20 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l20 = _rt.py_objects(_sg_c19)
+        _sg_l20 = _rt.py_fixed(_sg_c19, 16)
     _sg_c21 = _rt.column(_sg_batch, 'tags')
     if _sg_c21 is None:
         _sg_l22 = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)

@@ -27,7 +27,7 @@ _WRITE = {
 # Reader converters per IR node
 _READ = {
     ir.Bool: "py_numbers", ir.Int: "py_numbers", ir.Float: "py_numbers",
-    ir.String: "py_strings", ir.Bytes: "py_objects", ir.Fixed: "py_objects",
+    ir.String: "py_strings", ir.Bytes: "py_objects",
     ir.Decimal: "py_objects", ir.Date: "py_dates", ir.Time: "py_times",
     ir.Duration: "py_durations", ir.Interval: "py_intervals", ir.Uuid: "py_uuids",
     ir.Json: "py_json", ir.Null: "py_nulls",
@@ -319,6 +319,8 @@ class ReaderEmitter:
             return f"_rt.{_READ[kind]}({arr})"
         if isinstance(inner, ir.Timestamp):
             return f"_rt.py_timestamps({arr}, {inner.utc})"
+        if isinstance(inner, ir.Fixed):
+            return f"_rt.py_fixed({arr}, {inner.size})"
         if isinstance(inner, ir.EnumRef):
             return f"_rt.py_enums({arr}, {self.ctx.cls(inner.name)})"
         if isinstance(inner, ir.RecordRef):

@@ -39,14 +39,25 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
             ) from None
         rest = chain([first], it)
     target = Path(path)
+    next_name = None
     if target.suffix != ".parquet":
         target.mkdir(parents=True, exist_ok=True)
-        taken = [
-            int(p.stem.rsplit("_", 1)[-1])
-            for p in target.glob("0_0_*.parquet")
-            if p.stem.rsplit("_", 1)[-1].isdigit()
-        ]
-        target = target / f"0_0_{max(taken, default=-1) + 1}.parquet"
-    with ParquetWriter(type(first), target, **options) as w:
+        target = target / f"0_0_{_next_index(target)}.parquet"
+        next_name = _following
+    with ParquetWriter(type(first), target, _next_name=next_name, **options) as w:
         w.write_many(rest)
-    return target
+    return w.path
+
+
+def _next_index(folder: Path) -> int:
+    taken = [
+        int(p.stem.rsplit("_", 1)[-1])
+        for p in folder.glob("0_0_*.parquet")
+        if p.stem.rsplit("_", 1)[-1].isdigit()
+    ]
+    return max(taken, default=-1) + 1
+
+
+def _following(path: Path) -> Path:
+    """The next free ``0_0_<n>.parquet`` beside ``path`` (another writer took ``path``)."""
+    return path.with_name(f"0_0_{_next_index(path.parent)}.parquet")

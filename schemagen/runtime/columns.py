@@ -412,7 +412,26 @@ def py_uuids(arr: Any) -> list[Any]:
     return [None if b is None else U(bytes=b) for b in arr.to_numpy(zero_copy_only=False)]
 
 
+def _check_width(arr: Any, width: int) -> None:
+    if pa.types.is_fixed_size_binary(arr.type) or not len(arr) or arr.null_count == len(arr):
+        return
+    lengths = pc.binary_length(arr)
+    lo, hi = pc.min_max(lengths).values()
+    if lo.as_py() != width or hi.as_py() != width:
+        from ..errors import ReadError
+
+        raise ReadError(
+            f"binary values of {lo.as_py()}..{hi.as_py()} bytes where exactly {width} are expected"
+        )
+
+
+def py_fixed(arr: Any, width: int) -> list[Any]:
+    _check_width(arr, width)
+    return py_objects(arr)
+
+
 def py_intervals(arr: Any) -> list[Any]:
+    _check_width(arr, 12)
     unpack = _INTERVAL.unpack
     return [
         None if b is None else IntervalValue(*unpack(b))
@@ -442,7 +461,16 @@ def py_enums(arr: Any, cls: Callable[[str], E]) -> list[E | None]:
             continue
         m = members.get(s)
         if m is None:
-            m = members[s] = cls(s)
+            try:
+                m = members[s] = cls(s)
+            except ValueError:
+                from ..errors import ReadError
+
+                known = ", ".join(str(getattr(e, "value", e)) for e in cls)  # type: ignore[attr-defined]
+                raise ReadError(
+                    f"unknown symbol {s!r} for enum {getattr(cls, '__name__', cls)} "
+                    f"(symbols: {known}; the enum has no default to fall back to)"
+                ) from None
         append(m)
     return out
 
@@ -498,11 +526,16 @@ def repeat_factory(factory: Callable[[], Any], n: int) -> list[Any]:
 
 
 def child(arr: Any, name: str) -> Any:
-    """A struct child by name, or None when a projection left it out."""
-    t = arr.type
-    idx = t.get_field_index(name)
+    """A struct child by name (null wherever the struct is), or None when not projected.
+
+    Parquet stores nothing under a null parent; readers fill those slots with
+    placeholders ("" for an enum), which must not be converted as values.
+    """
+    idx = arr.type.get_field_index(name)
     if idx < 0:
         return None
+    if arr.null_count:
+        return arr.flatten()[idx]
     return arr.field(idx)
 
 

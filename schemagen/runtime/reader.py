@@ -19,7 +19,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from itertools import chain
+from itertools import chain, starmap
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from .. import ir
 from .._pyarrow import ds, pa, pq
 from ..errors import ReadError, UsageError
 from .record import RecordInfo, info_of
+from .schemacheck import check_file_schema, locate_sub_microsecond
 
 R = TypeVar("R")
 PathLike = str | os.PathLike[str]
@@ -58,27 +59,45 @@ def parquet_files(path: PathLike | Sequence[PathLike]) -> list[Path]:
 
 
 def parquet_columns(info: RecordInfo, columns: Sequence[str]) -> list[str]:
-    """Record field paths -> Parquet column path prefixes (raises on unknown fields)."""
+    """Record field paths -> Parquet column path prefixes (raises on unknown fields).
+
+    Through a map the key column is selected too, so the map keeps its keys.
+    """
     root, types = info.ir
-    out = []
+    out: list[str] = []
     for col in columns:
-        out.append(_translate(types, root, col))
+        for leaf in _translate(types, root, col):
+            if leaf not in out:
+                out.append(leaf)
     return out
 
 
-def _translate(types: dict[str, ir.Named], root: str, path: str) -> str:
-    rec = types[root]
-    assert isinstance(rec, ir.Record)
+def field_path(info: RecordInfo, path: str) -> list[str]:
+    """Wire names along a field path (Python names accepted), for filters.
+
+    Filters cannot look inside lists or maps: such a path is a UsageError.
+    """
+    root, types = info.ir
+    wire: list[str] = []
+    _translate(types, root, path, wire_names=wire, through_containers=False)
+    return wire
+
+
+def _translate(types: dict[str, ir.Named], root: str, path: str,
+               wire_names: list[str] | None = None, through_containers: bool = True) -> list[str]:
     parts = path.split(".")
     out: list[str] = []
+    extra: list[str] = []
     t: ir.Type = ir.RecordRef(root)
     for i, name in enumerate(parts):
-        t = _through_containers(t, out)
+        if through_containers:
+            t = _through_containers(t, out, extra)
         inner, _ = ir.strip_nullable(t)
         if not isinstance(inner, ir.RecordRef):
+            what = ("a list or map (filters cannot look inside)"
+                    if isinstance(inner, (ir.List, ir.Map)) else "not a record")
             raise UsageError(
-                f"column {path!r}: {'.'.join(parts[:i])} is not a record, "
-                f"so it has no field {name!r}"
+                f"column {path!r}: {'.'.join(parts[:i])} is {what}, so it has no field {name!r}"
             )
         r = types[inner.name]
         assert isinstance(r, ir.Record)
@@ -87,17 +106,20 @@ def _translate(types: dict[str, ir.Named], root: str, path: str) -> str:
             known = ", ".join(f.name for f in r.fields)
             raise UsageError(f"column {path!r}: {r.name} has no field {name!r} (fields: {known})")
         out.append(match[0].name)
+        if wire_names is not None:
+            wire_names.append(match[0].name)
         t = match[0].type
-    return ".".join(out)
+    return [*extra, ".".join(out)]
 
 
-def _through_containers(t: ir.Type, out: list[str]) -> ir.Type:
+def _through_containers(t: ir.Type, out: list[str], extra: list[str]) -> ir.Type:
     while True:
         inner, _ = ir.strip_nullable(t)
         if isinstance(inner, ir.List):
             out.extend(("list", "element"))
             t = inner.item
         elif isinstance(inner, ir.Map):
+            extra.append(".".join((*out, "key_value", "key")))
             out.extend(("key_value", "value"))
             t = inner.value
         else:
@@ -111,8 +133,8 @@ _OPS = {"=": "__eq__", "==": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__l
         ">": "__gt__", ">=": "__ge__"}
 
 
-def to_expression(filter: Any) -> Any:
-    """A pyarrow expression from an expression or DNF tuples."""
+def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
+    """A pyarrow expression from an expression or DNF tuples (field names checked)."""
     if filter is None or isinstance(filter, ds.Expression):
         return filter
     if not isinstance(filter, (list, tuple)) or not filter:
@@ -121,12 +143,15 @@ def to_expression(filter: Any) -> Any:
         filter = [filter]  # a single conjunction
     disj = None
     for conj in filter:
+        if not isinstance(conj, (list, tuple)):
+            raise UsageError(f"filter must be a list of (column, op, value) tuples, got {conj!r}")
         expr = None
         for term in conj:
             if not isinstance(term, tuple) or len(term) != 3:
                 raise UsageError(f"filter term must be (column, op, value), got {term!r}")
             col, op, value = term
-            field = ds.field(*str(col).split("."))
+            names = field_path(info, str(col)) if info is not None else str(col).split(".")
+            field = ds.field(*names)
             if op in _OPS:
                 e = getattr(field, _OPS[op])(value)
             elif op == "in":
@@ -141,10 +166,10 @@ def to_expression(filter: Any) -> Any:
 
 
 def _filter_columns(filter: Sequence[Any] | None) -> list[str]:
-    if filter is None or not isinstance(filter, (list, tuple)):
+    if filter is None or not isinstance(filter, (list, tuple)) or not filter:
         return []
     terms = filter if isinstance(filter[0], tuple) else [t for c in filter for t in c]
-    return [str(t[0]) for t in terms if isinstance(t, tuple)]
+    return [str(t[0]) for t in terms if isinstance(t, tuple) and t]
 
 
 # ----------------------------------------------------------------------------- batches
@@ -156,24 +181,35 @@ def iter_batches(
     columns: Sequence[str] | None = None,
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
-) -> Iterator[Any]:
-    """Arrow record batches of the selected columns from every file under ``path``."""
-    expr = to_expression(filter)
+) -> Iterator[tuple[Path, Any]]:
+    """``(file, record batch)`` of the selected columns from every file under ``path``.
+
+    Each file's schema is checked against the record first (ReadError on a
+    column of the wrong type, or a required field without default missing).
+    """
+    expr = to_expression(filter, info)
     leaves: list[str] | None = None
+    projected: set[str] | None = None
     if columns is not None:
         wanted = list(columns) + _filter_columns(filter)
         leaves = parquet_columns(info, wanted)
+        projected = {c.split(".")[0] for c in leaves}
         if expr is not None and not _filter_columns(filter):
             leaves = None  # an expression's columns are unknown: read all, project after
     for f in parquet_files(path):
         try:
             pf = pq.ParquetFile(str(f))
+            file_schema = pf.schema_arrow
         except (OSError, pa.ArrowException) as exc:
             raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
+        problems = check_file_schema(info, file_schema, projected)
+        if problems:
+            raise ReadError(f"{f}: cannot be read as {info.name}: " + "; ".join(problems))
         cols = _existing(pf, leaves)
         try:
             if expr is None:
-                yield from pf.iter_batches(batch_size=batch_size, columns=cols)
+                for batch in pf.iter_batches(batch_size=batch_size, columns=cols):
+                    yield f, batch
                 continue
             fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
             groups = [rg.id for frag in fragment.split_by_row_group(expr) for rg in frag.row_groups]
@@ -181,7 +217,8 @@ def iter_batches(
                 table = pf.read_row_group(g, columns=cols).filter(expr)
                 if columns is not None and leaves is None:
                     table = table.select([c for c in _top(info, columns) if c in table.schema.names])
-                yield from table.combine_chunks().to_batches(max_chunksize=batch_size)
+                for batch in table.combine_chunks().to_batches(max_chunksize=batch_size):
+                    yield f, batch
         except (OSError, pa.ArrowException) as exc:
             raise ReadError(f"{f}: {exc}") from None
 
@@ -230,9 +267,19 @@ def read(
 ) -> Iterator[R]:
     """Typed records from a file or folder, converted one batch at a time."""
     info = info_of(record_cls)
-    convert = partial(without_gc, info.from_batch)
-    # chain/map keep the per-record iteration in C (no generator frame per record)
-    return chain.from_iterable(map(convert, iter_batches(info, path, columns, filter, batch_size)))
+    convert = partial(_convert_batch, info)
+    # chain/starmap keep the per-record iteration in C (no generator frame per record)
+    return chain.from_iterable(
+        starmap(convert, iter_batches(info, path, columns, filter, batch_size))
+    )
+
+
+def _convert_batch(info: RecordInfo, file: Path, batch: Any) -> list[Any]:
+    try:
+        return without_gc(info.from_batch, batch)
+    except ReadError as exc:
+        where = locate_sub_microsecond(batch)
+        raise ReadError(f"{file}: {where + ': ' if where else ''}{exc}") from None
 
 
 def read_arrow(
@@ -243,7 +290,7 @@ def read_arrow(
 ) -> Any:
     """A ``pyarrow.Table`` of the selected columns (the record's schema when none are)."""
     info = info_of(record_cls)
-    batches = list(iter_batches(info, path, columns, filter))
+    batches = [b for _, b in iter_batches(info, path, columns, filter)]
     if not batches:
         if columns is None:
             return info.arrow_schema().empty_table()

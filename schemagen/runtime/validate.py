@@ -16,6 +16,18 @@ from .. import ir
 from ..errors import RecordProblem
 
 MAX_PROBLEMS = 20
+_NS_MIN = datetime.datetime(1677, 9, 21, 0, 12, 43, 145225)
+_NS_MAX = datetime.datetime(2262, 4, 11, 23, 47, 16, 854775)
+_NS_SPAN = datetime.timedelta(microseconds=2**63 // 1000 - 1)
+
+
+def _sub_unit(microseconds: int, unit: str) -> bool:
+    """Whether a microsecond part has digits finer than ``unit`` can hold."""
+    if unit == "s":
+        return microseconds != 0
+    if unit == "ms":
+        return microseconds % 1000 != 0
+    return False
 
 
 def _int_range(t: ir.Int) -> tuple[int, int]:
@@ -115,7 +127,7 @@ class Checker:
                 bad("datetime.time")
             elif v.tzinfo is not None:
                 bad("a naive datetime.time")
-            elif t.unit in ("s", "ms") and v.microsecond % (1000 if t.unit == "ms" else 10**6):
+            elif _sub_unit(v.microsecond, t.unit):
                 bad(f"datetime.time with {t.unit} precision")
         elif isinstance(t, ir.Timestamp):
             if not isinstance(v, datetime.datetime):
@@ -124,9 +136,17 @@ class Checker:
                 bad("a timezone-aware datetime.datetime (this timestamp is UTC-adjusted)")
             elif not t.utc and v.tzinfo is not None:
                 bad("a naive datetime.datetime (this timestamp is local, not UTC-adjusted)")
+            elif _sub_unit(v.microsecond, t.unit):
+                bad(f"datetime.datetime with {t.unit} precision (the extra digits would be lost)")
+            elif t.unit == "ns" and not _NS_MIN <= v.replace(tzinfo=None) <= _NS_MAX:
+                bad(f"datetime.datetime between {_NS_MIN} and {_NS_MAX} (nanosecond range)")
         elif isinstance(t, ir.Duration):
             if not isinstance(v, datetime.timedelta):
                 bad("datetime.timedelta")
+            elif _sub_unit(v.microseconds, t.unit):
+                bad(f"datetime.timedelta with {t.unit} precision")
+            elif t.unit == "ns" and abs(v) > _NS_SPAN:
+                bad("datetime.timedelta within the nanosecond range (about 292 years)")
         elif isinstance(t, ir.Interval):
             if not isinstance(v, ir.IntervalValue) or not all(
                 isinstance(x, int) and 0 <= x < 2**32 for x in (v.months, v.days, v.milliseconds)

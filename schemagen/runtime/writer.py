@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -28,38 +28,59 @@ from .validate import locate
 R = TypeVar("R")
 
 COMPRESSIONS = ("none", "snappy", "gzip", "zstd", "lz4", "brotli")
-DEFAULT_BLOCK_SIZE = 128 * 1024 * 1024  # parquet-java's default row-group size
+# Row-group target, measured on the Arrow data the writer buffers (uncompressed,
+# in memory): 64 MiB keeps memory flat while streaming; on disk such a row
+# group is typically 3-10x smaller once encoded and compressed.
+DEFAULT_BLOCK_SIZE = 64 * 1024 * 1024
 DEFAULT_BATCH_SIZE = 65_536
 
 
-def writer_options(
-    compression: str = "snappy",
-    compression_level: int | None = None,
-    row_group_size: int | None = None,
-    block_size: int | None = DEFAULT_BLOCK_SIZE,
-    page_size: int | None = None,
-    use_dictionary: bool | list[str] = True,
-    write_statistics: bool = True,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-) -> dict[str, Any]:
-    """Validate writer options; returns them normalised (raises UsageError)."""
-    comp = str(compression).lower()
+_OPTION_NAMES = ("compression", "compression_level", "row_group_size", "block_size",
+                 "page_size", "use_dictionary", "write_statistics", "batch_size")
+
+
+def writer_options(**options: Any) -> dict[str, Any]:
+    """Validate writer options; returns them normalised with defaults (raises UsageError)."""
+    unknown = sorted(set(options) - set(_OPTION_NAMES))
+    if unknown:
+        raise UsageError(
+            f"unknown writer option(s) {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(_OPTION_NAMES)}"
+        )
+    o: dict[str, Any] = {
+        "compression": "snappy", "compression_level": None, "row_group_size": None,
+        "block_size": DEFAULT_BLOCK_SIZE, "page_size": None, "use_dictionary": True,
+        "write_statistics": True, "batch_size": DEFAULT_BATCH_SIZE,
+    }
+    o.update(options)
+    comp = str(o["compression"]).lower()
     if comp not in COMPRESSIONS:
         raise UsageError(
-            f"unknown compression {compression!r}; expected one of {', '.join(COMPRESSIONS)}"
+            f"unknown compression {o['compression']!r}; expected one of {', '.join(COMPRESSIONS)}"
         )
-    for name, value in (("row_group_size", row_group_size), ("block_size", block_size),
-                        ("page_size", page_size), ("batch_size", batch_size)):
-        if value is not None and (not isinstance(value, int) or value <= 0):
+    o["compression"] = comp
+    for name in ("row_group_size", "block_size", "page_size", "batch_size"):
+        value = o[name]
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value <= 0):
             raise UsageError(f"{name} must be a positive integer, got {value!r}")
-    if compression_level is not None and comp in ("none", "snappy"):
-        raise UsageError(f"compression {comp!r} takes no compression_level")
-    return {
-        "compression": comp, "compression_level": compression_level,
-        "row_group_size": row_group_size, "block_size": block_size, "page_size": page_size,
-        "use_dictionary": use_dictionary, "write_statistics": write_statistics,
-        "batch_size": batch_size,
-    }
+    if o["batch_size"] is None:
+        raise UsageError("batch_size must be a positive integer, got None")
+    level = o["compression_level"]
+    if level is not None:
+        if comp in ("none", "snappy"):
+            raise UsageError(f"compression {comp!r} takes no compression_level")
+        codec = "lz4_frame" if comp == "lz4" else comp
+        try:
+            lo = pa.Codec.minimum_compression_level(codec)
+            hi = pa.Codec.maximum_compression_level(codec)
+        except (ValueError, pa.ArrowException):  # pragma: no cover - codec without levels
+            raise UsageError(f"compression {comp!r} takes no compression_level") from None
+        if not isinstance(level, int) or isinstance(level, bool) or not lo <= level <= hi:
+            raise UsageError(
+                f"compression_level for {comp} must be an integer in [{lo}, {hi}], got {level!r}"
+            )
+    return o
 
 
 class ParquetWriter(Generic[R]):
@@ -68,7 +89,15 @@ class ParquetWriter(Generic[R]):
     ``with schemagen.ParquetWriter(Transaction, "out.parquet") as w: w.write_many(rows)``
     """
 
-    def __init__(self, record_cls: type[R], path: str | os.PathLike[str], **options: Any) -> None:
+    def __init__(
+        self,
+        record_cls: type[R],
+        path: str | os.PathLike[str],
+        *,
+        _next_name: Callable[[Path], Path] | None = None,
+        **options: Any,
+    ) -> None:
+        self._next_name = _next_name  # set: never replace an existing file, take the next name
         self.info: RecordInfo = info_of(record_cls)
         self.cls = record_cls
         self.options = writer_options(**options)
@@ -89,12 +118,18 @@ class ParquetWriter(Generic[R]):
 
     # ------------------------------------------------------------------ public
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UsageError(f"ParquetWriter for {self.path} is closed; nothing more can be written")
+
     def write(self, record: R) -> None:
+        self._check_open()
         self._pending.append(record)
         if len(self._pending) >= self.options["batch_size"]:
             self._convert()
 
     def write_many(self, records: Iterable[R]) -> None:
+        self._check_open()
         size = self.options["batch_size"]
         if isinstance(records, list) and not self._pending:
             for start in range(0, len(records), size):
@@ -124,12 +159,24 @@ class ParquetWriter(Generic[R]):
             if self._writer is None:
                 self._open()
             self._writer.close()
-            os.replace(self._tmp, self.path)
+            self._commit()
         except BaseException:
             self.abort()
             raise
         self._closed = True
         return self.path
+
+    def _commit(self) -> None:
+        if self._next_name is None:
+            os.replace(self._tmp, self.path)  # atomic; replaces what was there
+            return
+        while True:  # no-clobber: several writers may share a folder
+            try:
+                os.link(self._tmp, self.path)
+                break
+            except FileExistsError:
+                self.path = self._next_name(self.path)
+        self._tmp.unlink()
 
     def abort(self) -> None:
         """Discard everything: the final file is not created (or left as it was)."""
@@ -197,11 +244,22 @@ class ParquetWriter(Generic[R]):
         self._batches.append(batch)
         self._batch_rows += batch.num_rows
         self._batch_bytes += batch.nbytes
+        while True:
+            limit = self._row_limit()
+            if limit is None or self._batch_rows < limit:
+                break
+            self._flush_row_group(limit)
+
+    def _row_limit(self) -> int | None:
+        """Rows for the next row group: ``row_group_size``, or what fits ``block_size``."""
         o = self.options
-        while (o["row_group_size"] and self._batch_rows >= o["row_group_size"]) or (
-            o["block_size"] and self._batch_bytes >= o["block_size"]
-        ):
-            self._flush_row_group(o["row_group_size"])
+        limits = []
+        if o["row_group_size"]:
+            limits.append(o["row_group_size"])
+        if o["block_size"] and self._batch_rows:
+            per_row = max(self._batch_bytes / self._batch_rows, 1e-9)
+            limits.append(max(1, int(o["block_size"] // per_row)))
+        return min(limits) if limits else None
 
     def _flush_row_group(self, max_rows: int | None = None) -> None:
         if not self._batches:

@@ -486,7 +486,7 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def machine_info() -> dict[str, str]:
+def machine_info(load_at_start: tuple[float, float, float]) -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -515,6 +515,8 @@ def machine_info() -> dict[str, str]:
         "numpy": numpy.__version__,
         "fastavro": fastavro.__version__ if fastavro is not None else "not installed",
         "schemagen": f"{schemagen.__version__}, git {rev}",
+        "load average at start (1/5/15 min)": " / ".join(f"{x:.2f}" for x in load_at_start)
+        + " (anything near the CPU count means another process shared the CPUs)",
     }
     return info
 
@@ -638,6 +640,9 @@ def time_record_type(spec: Spec, recs: list[Any], work: Path,
     del built
     context = {"name": name, "pylist": t_pl_w, "columns": t_cw_w, "sg": t_sg_w,
                "write_table": t_wt}
+    rows[0].note = (f"Ceiling: {t_pl_w / t_wt:.2f} even if turning records into Arrow cost "
+                    f"nothing (pq.write_table alone takes {t_wt:.3f} s); the hand-written "
+                    f"pyarrow column code reaches {t_pl_w / t_cw_w:.2f}.")
 
     # every read below reads the same file: the one schemagen wrote
     r_sg = partial(sg_read, cls, p_sg)
@@ -671,6 +676,10 @@ def time_record_type(spec: Spec, recs: list[Any], work: Path,
 
 def run(args: argparse.Namespace) -> int:
     t_start = time.perf_counter()
+    load = os.getloadavg()
+    if load[0] > 0.5:
+        print(f"warning: load average {load[0]:.2f} at start: another process is using the "
+              "CPUs, timings will be noisy", flush=True)
     n, repeat = args.records, args.repeat
     work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="schemagen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -741,7 +750,7 @@ def run(args: argparse.Namespace) -> int:
         wall = time.perf_counter() - t_start
         print(f"\n{len(fails)} FAIL(s); {wall:.0f} s in all", flush=True)
         if args.write_md:
-            md = markdown_report(rows, context, mem, profiles, args, machine_info(), wall)
+            md = markdown_report(rows, context, mem, profiles, args, machine_info(load), wall)
             (ROOT / "BENCHMARKS.md").write_text(md + "\n")
             print(f"wrote {ROOT / 'BENCHMARKS.md'}")
         return 1 if fails and args.strict else 0

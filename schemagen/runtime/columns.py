@@ -74,9 +74,21 @@ def _cast(arr: Any, typ: Any) -> Any:
         raise Invalid(str(exc)) from exc
 
 
+def _inferred(values: list[Any], expected: Callable[[Any], bool]) -> Any:
+    """Let pyarrow infer the type (strict about mixed Python types) and check it."""
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError) as exc:
+        raise Invalid(str(exc)) from exc
+    if not (expected(arr.type) or pa.types.is_null(arr.type)):
+        raise Invalid(f"values of type {arr.type}")
+    return arr
+
+
 def ints(values: list[Any], typ: Any) -> Any:
-    _only(values, (int,), (bool,))
-    return _convert(values, typ)  # raises on out-of-range values
+    # inference rejects bools and floats among ints (a typed conversion would
+    # truncate floats); the safe cast then rejects out-of-range values
+    return _cast(_inferred(values, pa.types.is_integer), typ)
 
 
 def floats(values: list[Any], typ: Any) -> Any:
@@ -85,13 +97,12 @@ def floats(values: list[Any], typ: Any) -> Any:
 
 
 def bools(values: list[Any], typ: Any) -> Any:
-    _only(values, (bool,))
-    return _convert(values, typ)
+    return _convert(values, typ)  # pyarrow itself rejects anything but bools here
 
 
 def strings(values: list[Any], typ: Any) -> Any:
-    _only(values, (str,))
-    return _convert(values, typ)
+    # a bytes value among strs makes the inferred type binary: caught by the check
+    return _cast(_inferred(values, pa.types.is_string), typ)
 
 
 def binaries(values: list[Any], typ: Any) -> Any:
@@ -189,9 +200,13 @@ _LIST_ITEM_TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
 
 def typed_lists(values: list[Any], typ: Any, items_required: bool, kind: str) -> Any:
     """A list column whose items pyarrow converts strictly once their types are checked."""
-    _only(values, (list,))
+    outer = set(map(type, values))
+    if outer != {list}:
+        _only(values, (list,))
     allowed, forbidden = _LIST_ITEM_TYPES[kind]
-    _only(chain.from_iterable(v for v in values if v is not None), allowed, forbidden)
+    # (pyarrow's inference is lenient inside lists: bytes among strs pass)
+    lists = values if _NONE not in outer else [v for v in values if v is not None]
+    _only(chain.from_iterable(lists), allowed, forbidden)
     arr = _convert(values, typ)
     if items_required and arr.flatten().null_count:
         raise Invalid("null item in a list of required items")
@@ -220,9 +235,11 @@ def offsets(values: list[Any], kind: type[Any]) -> Any:
 
 
 def check_instances(values: list[Any], cls: type[Any]) -> None:
-    odd = [v for v in values if type(v) is not cls]
-    for v in odd:
-        if v is not None and not isinstance(v, cls):
+    kinds = set(map(type, values))
+    kinds.discard(cls)
+    kinds.discard(_NONE)
+    for k in kinds:
+        if not issubclass(k, cls):
             raise Invalid(f"not a {cls.__name__}")
 
 

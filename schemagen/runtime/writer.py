@@ -228,10 +228,8 @@ class ParquetWriter(Generic[R]):
         self._pending = []
         offset = self._count
         try:
-            cls = self.cls
-            for r in records:
-                if type(r) is not cls:
-                    raise Invalid("wrong record class")
+            if set(map(type, records)) != {self.cls}:
+                raise Invalid("wrong record class")
             batch = without_gc(lambda rs: self.info.to_batch(rs, self.schema), records)
         except (Invalid, AttributeError, TypeError, ValueError, OverflowError,
                 pa.ArrowException) as exc:

@@ -380,6 +380,8 @@ def py_objects(arr: Any) -> list[Any]:
 
 
 def py_dates(arr: Any) -> list[Any]:
+    if pa.types.is_date64(arr.type):  # numpy would give datetimes for date64
+        arr = arr.cast(pa.date32())
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 

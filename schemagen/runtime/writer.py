@@ -112,7 +112,6 @@ class ParquetWriter(Generic[R]):
         self._batch_rows = 0
         self._batch_bytes = 0
         self._count = 0  # records accepted so far (for error indexes)
-        self._rows_written = 0
         self._writer: Any = None
         self._closed = False
 
@@ -269,7 +268,6 @@ class ParquetWriter(Generic[R]):
         if max_rows and table.num_rows > max_rows:
             table, rest = table.slice(0, max_rows), table.slice(max_rows)
         self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
-        self._rows_written += table.num_rows
         self._batches = []
         self._batch_rows = self._batch_bytes = 0
         if rest is not None and rest.num_rows:

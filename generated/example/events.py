@@ -226,21 +226,15 @@ def _sg_write_Event(_sg_records: _Sequence[Event], _sg_schema: _Any) -> _Any:
     _rt.check_instances(_sg_v62, TransInfo)
     _sg_v67 = [None if _sg_x is None else _sg_x.prod_id for _sg_x in _sg_v62]
     _sg_t68 = _sg_t63.field(0).type
-    _sg_m70, _sg_k71 = _rt.mask(_sg_v67)
-    _sg_o72 = _rt.offsets(_sg_v67, list)
-    _sg_v73 = [_sg_y for _sg_x in _sg_v67 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t74 = _sg_t68.value_type
-    _sg_a75 = _rt.ints(_sg_v73, _sg_t74)
-    _rt.check_nulls(_sg_a75, 0)
-    _sg_a69 = _rt.list_array(_sg_o72, _sg_a75, _sg_t68, _sg_m70)
+    _sg_a69 = _rt.typed_lists(_sg_v67, _sg_t68, True, 'int')
     _rt.check_nulls(_sg_a69, _sg_k66)
     _sg_a69 = _rt.fill_empty(_sg_a69, _sg_k66)
-    _sg_v76 = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _sg_v62]
-    _sg_t77 = _sg_t63.field(1).type
-    _sg_a78 = _rt.bools(_sg_v76, _sg_t77)
-    _rt.check_nulls(_sg_a78, _sg_k66)
-    _sg_a78 = _rt.fill_empty(_sg_a78, _sg_k66)
-    _sg_a64 = _rt.struct_array([_sg_a69, _sg_a78], _sg_t63, _sg_m65)
+    _sg_v70 = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _sg_v62]
+    _sg_t71 = _sg_t63.field(1).type
+    _sg_a72 = _rt.bools(_sg_v70, _sg_t71)
+    _rt.check_nulls(_sg_a72, _sg_k66)
+    _sg_a72 = _rt.fill_empty(_sg_a72, _sg_k66)
+    _sg_a64 = _rt.struct_array([_sg_a69, _sg_a72], _sg_t63, _sg_m65)
     _rt.check_nulls(_sg_a64, _sg_k24)
     _sg_a64 = _rt.fill_empty(_sg_a64, _sg_k24)
     _sg_a22 = _rt.struct_array([_sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a53, _sg_a64], _sg_t20, _sg_m23)

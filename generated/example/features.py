@@ -538,64 +538,60 @@ def _sg_write_Everything(_sg_records: _Sequence[Everything], _sg_schema: _Any) -
     _sg_o183 = _rt.offsets(_sg_v181, list)
     _sg_v184 = [_sg_y for _sg_x in _sg_v181 for _sg_y in _sg_x]
     _sg_t185 = _sg_t180.value_type
-    _sg_o187 = _rt.offsets(_sg_v184, list)
-    _sg_v188 = [_sg_y for _sg_x in _sg_v184 for _sg_y in _sg_x]
-    _sg_t189 = _sg_t185.value_type
-    _sg_a190 = _rt.ints(_sg_v188, _sg_t189)
-    _sg_a186 = _rt.list_array(_sg_o187, _sg_a190, _sg_t185, None)
+    _sg_a186 = _rt.typed_lists(_sg_v184, _sg_t185, False, 'int')
     _rt.check_nulls(_sg_a186, 0)
     _sg_a182 = _rt.list_array(_sg_o183, _sg_a186, _sg_t180, None)
     _rt.check_nulls(_sg_a182, 0)
-    _sg_t191 = _sg_schema.field(35).type
-    _sg_v192 = [_sg_r.shape for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v192, Shape)
-    _sg_v194 = [_sg_x.name for _sg_x in _sg_v192]
-    _sg_t195 = _sg_t191.field(0).type
-    _sg_a196 = _rt.strings(_sg_v194, _sg_t195)
-    _rt.check_nulls(_sg_a196, 0)
-    _sg_v197 = [_sg_x.corners for _sg_x in _sg_v192]
-    _sg_t198 = _sg_t191.field(1).type
-    _sg_o200 = _rt.offsets(_sg_v197, list)
-    _sg_v201 = [_sg_y for _sg_x in _sg_v197 for _sg_y in _sg_x]
-    _sg_t202 = _sg_t198.value_type
-    _rt.check_instances(_sg_v201, Point)
-    _sg_v204 = [_sg_x.x for _sg_x in _sg_v201]
-    _sg_t205 = _sg_t202.field(0).type
-    _sg_a206 = _rt.floats(_sg_v204, _sg_t205)
-    _rt.check_nulls(_sg_a206, 0)
-    _sg_v207 = [_sg_x.y for _sg_x in _sg_v201]
-    _sg_t208 = _sg_t202.field(1).type
-    _sg_a209 = _rt.floats(_sg_v207, _sg_t208)
-    _rt.check_nulls(_sg_a209, 0)
-    _sg_a203 = _rt.struct_array([_sg_a206, _sg_a209], _sg_t202, None)
-    _rt.check_nulls(_sg_a203, 0)
-    _sg_a199 = _rt.list_array(_sg_o200, _sg_a203, _sg_t198, None)
+    _sg_t187 = _sg_schema.field(35).type
+    _sg_v188 = [_sg_r.shape for _sg_r in _sg_records]
+    _rt.check_instances(_sg_v188, Shape)
+    _sg_v190 = [_sg_x.name for _sg_x in _sg_v188]
+    _sg_t191 = _sg_t187.field(0).type
+    _sg_a192 = _rt.strings(_sg_v190, _sg_t191)
+    _rt.check_nulls(_sg_a192, 0)
+    _sg_v193 = [_sg_x.corners for _sg_x in _sg_v188]
+    _sg_t194 = _sg_t187.field(1).type
+    _sg_o196 = _rt.offsets(_sg_v193, list)
+    _sg_v197 = [_sg_y for _sg_x in _sg_v193 for _sg_y in _sg_x]
+    _sg_t198 = _sg_t194.value_type
+    _rt.check_instances(_sg_v197, Point)
+    _sg_v200 = [_sg_x.x for _sg_x in _sg_v197]
+    _sg_t201 = _sg_t198.field(0).type
+    _sg_a202 = _rt.floats(_sg_v200, _sg_t201)
+    _rt.check_nulls(_sg_a202, 0)
+    _sg_v203 = [_sg_x.y for _sg_x in _sg_v197]
+    _sg_t204 = _sg_t198.field(1).type
+    _sg_a205 = _rt.floats(_sg_v203, _sg_t204)
+    _rt.check_nulls(_sg_a205, 0)
+    _sg_a199 = _rt.struct_array([_sg_a202, _sg_a205], _sg_t198, None)
     _rt.check_nulls(_sg_a199, 0)
-    _sg_v210 = [_sg_x.fill for _sg_x in _sg_v192]
-    _sg_t211 = _sg_t191.field(2).type
-    _sg_a212 = _rt.enums(_sg_v210, _sg_t211, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    _sg_a193 = _rt.struct_array([_sg_a196, _sg_a199, _sg_a212], _sg_t191, None)
-    _rt.check_nulls(_sg_a193, 0)
-    _sg_t213 = _sg_schema.field(36).type
-    _sg_v214 = [_sg_r.class_ for _sg_r in _sg_records]
-    _sg_a215 = _rt.strings(_sg_v214, _sg_t213)
-    _rt.check_nulls(_sg_a215, 0)
-    _sg_t216 = _sg_schema.field(37).type
-    _sg_v217 = [_sg_r.date for _sg_r in _sg_records]
-    _sg_a218 = _rt.dates(_sg_v217, _sg_t216)
-    _rt.check_nulls(_sg_a218, 0)
-    _sg_t219 = _sg_schema.field(38).type
-    _sg_v220 = [_sg_r.datetime for _sg_r in _sg_records]
-    _sg_a221 = _rt.timestamps(_sg_v220, _sg_t219, True)
-    _sg_t222 = _sg_schema.field(39).type
-    _sg_v223 = [_sg_r.print_ for _sg_r in _sg_records]
-    _sg_a224 = _rt.ints(_sg_v223, _sg_t222)
-    _rt.check_nulls(_sg_a224, 0)
-    _sg_t225 = _sg_schema.field(40).type
-    _sg_v226 = [_sg_r.tagged for _sg_r in _sg_records]
-    _sg_a227 = _rt.strings(_sg_v226, _sg_t225)
-    _rt.check_nulls(_sg_a227, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a46, _sg_a49, _sg_a52, _sg_a76, _sg_a89, _sg_a92, _sg_a95, _sg_a98, _sg_a101, _sg_a104, _sg_a107, _sg_a110, _sg_a113, _sg_a116, _sg_a119, _sg_a122, _sg_a125, _sg_a128, _sg_a131, _sg_a140, _sg_a151, _sg_a164, _sg_a182, _sg_a193, _sg_a215, _sg_a218, _sg_a221, _sg_a224, _sg_a227], _sg_schema)
+    _sg_a195 = _rt.list_array(_sg_o196, _sg_a199, _sg_t194, None)
+    _rt.check_nulls(_sg_a195, 0)
+    _sg_v206 = [_sg_x.fill for _sg_x in _sg_v188]
+    _sg_t207 = _sg_t187.field(2).type
+    _sg_a208 = _rt.enums(_sg_v206, _sg_t207, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
+    _sg_a189 = _rt.struct_array([_sg_a192, _sg_a195, _sg_a208], _sg_t187, None)
+    _rt.check_nulls(_sg_a189, 0)
+    _sg_t209 = _sg_schema.field(36).type
+    _sg_v210 = [_sg_r.class_ for _sg_r in _sg_records]
+    _sg_a211 = _rt.strings(_sg_v210, _sg_t209)
+    _rt.check_nulls(_sg_a211, 0)
+    _sg_t212 = _sg_schema.field(37).type
+    _sg_v213 = [_sg_r.date for _sg_r in _sg_records]
+    _sg_a214 = _rt.dates(_sg_v213, _sg_t212)
+    _rt.check_nulls(_sg_a214, 0)
+    _sg_t215 = _sg_schema.field(38).type
+    _sg_v216 = [_sg_r.datetime for _sg_r in _sg_records]
+    _sg_a217 = _rt.timestamps(_sg_v216, _sg_t215, True)
+    _sg_t218 = _sg_schema.field(39).type
+    _sg_v219 = [_sg_r.print_ for _sg_r in _sg_records]
+    _sg_a220 = _rt.ints(_sg_v219, _sg_t218)
+    _rt.check_nulls(_sg_a220, 0)
+    _sg_t221 = _sg_schema.field(40).type
+    _sg_v222 = [_sg_r.tagged for _sg_r in _sg_records]
+    _sg_a223 = _rt.strings(_sg_v222, _sg_t221)
+    _rt.check_nulls(_sg_a223, 0)
+    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a46, _sg_a49, _sg_a52, _sg_a76, _sg_a89, _sg_a92, _sg_a95, _sg_a98, _sg_a101, _sg_a104, _sg_a107, _sg_a110, _sg_a113, _sg_a116, _sg_a119, _sg_a122, _sg_a125, _sg_a128, _sg_a131, _sg_a140, _sg_a151, _sg_a164, _sg_a182, _sg_a189, _sg_a211, _sg_a214, _sg_a217, _sg_a220, _sg_a223], _sg_schema)
 
 
 def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:

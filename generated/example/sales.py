@@ -329,18 +329,13 @@ def _sg_write_Transaction(_sg_records: _Sequence[Transaction], _sg_schema: _Any)
     _rt.check_instances(_sg_v35, TransInfo)
     _sg_v37 = [_sg_x.prod_id for _sg_x in _sg_v35]
     _sg_t38 = _sg_t34.field(0).type
-    _sg_o40 = _rt.offsets(_sg_v37, list)
-    _sg_v41 = [_sg_y for _sg_x in _sg_v37 for _sg_y in _sg_x]
-    _sg_t42 = _sg_t38.value_type
-    _sg_a43 = _rt.ints(_sg_v41, _sg_t42)
-    _rt.check_nulls(_sg_a43, 0)
-    _sg_a39 = _rt.list_array(_sg_o40, _sg_a43, _sg_t38, None)
+    _sg_a39 = _rt.typed_lists(_sg_v37, _sg_t38, True, 'int')
     _rt.check_nulls(_sg_a39, 0)
-    _sg_v44 = [_sg_x.purch_flag for _sg_x in _sg_v35]
-    _sg_t45 = _sg_t34.field(1).type
-    _sg_a46 = _rt.bools(_sg_v44, _sg_t45)
-    _rt.check_nulls(_sg_a46, 0)
-    _sg_a36 = _rt.struct_array([_sg_a39, _sg_a46], _sg_t34, None)
+    _sg_v40 = [_sg_x.purch_flag for _sg_x in _sg_v35]
+    _sg_t41 = _sg_t34.field(1).type
+    _sg_a42 = _rt.bools(_sg_v40, _sg_t41)
+    _rt.check_nulls(_sg_a42, 0)
+    _sg_a36 = _rt.struct_array([_sg_a39, _sg_a42], _sg_t34, None)
     _rt.check_nulls(_sg_a36, 0)
     return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a27, _sg_a36], _sg_schema)
 
@@ -681,18 +676,13 @@ def _sg_schema_TransInfo() -> _Any:
 def _sg_write_TransInfo(_sg_records: _Sequence[TransInfo], _sg_schema: _Any) -> _Any:
     _sg_t1 = _sg_schema.field(0).type
     _sg_v2 = [_sg_r.prod_id for _sg_r in _sg_records]
-    _sg_o4 = _rt.offsets(_sg_v2, list)
-    _sg_v5 = [_sg_y for _sg_x in _sg_v2 for _sg_y in _sg_x]
-    _sg_t6 = _sg_t1.value_type
-    _sg_a7 = _rt.ints(_sg_v5, _sg_t6)
-    _rt.check_nulls(_sg_a7, 0)
-    _sg_a3 = _rt.list_array(_sg_o4, _sg_a7, _sg_t1, None)
+    _sg_a3 = _rt.typed_lists(_sg_v2, _sg_t1, True, 'int')
     _rt.check_nulls(_sg_a3, 0)
-    _sg_t8 = _sg_schema.field(1).type
-    _sg_v9 = [_sg_r.purch_flag for _sg_r in _sg_records]
-    _sg_a10 = _rt.bools(_sg_v9, _sg_t8)
-    _rt.check_nulls(_sg_a10, 0)
-    return _rt.batch([_sg_a3, _sg_a10], _sg_schema)
+    _sg_t4 = _sg_schema.field(1).type
+    _sg_v5 = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _sg_a6 = _rt.bools(_sg_v5, _sg_t4)
+    _rt.check_nulls(_sg_a6, 0)
+    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
 
 
 def _sg_read_TransInfo(_sg_batch: _Any) -> list[TransInfo]:

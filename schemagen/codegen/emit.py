@@ -34,7 +34,7 @@ _READ = {
 }
 # Lists of these items convert in one pyarrow call once their item types are checked
 _FAST_LIST_ITEMS = {ir.String: "string", ir.Bytes: "binary", ir.Date: "date",
-                    ir.Decimal: "decimal"}
+                    ir.Decimal: "decimal", ir.Int: "int", ir.Float: "float", ir.Bool: "bool"}
 
 V = "_sg_v"  # the value inside union classifiers
 

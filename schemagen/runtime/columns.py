@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from itertools import accumulate, chain
 from itertools import repeat as repeat_iter
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from .._pyarrow import pa, pc
@@ -120,11 +121,20 @@ def dates(values: list[Any], typ: Any) -> Any:
     return _convert(values, typ)
 
 
+_TZINFO = attrgetter("tzinfo")
+
+
+def _tzinfos(values: list[Any]) -> set[Any]:
+    """The distinct ``tzinfo`` of the non-None values (C-level map, no Python loop)."""
+    if None in values:
+        values = [v for v in values if v is not None]
+    return set(map(_TZINFO, values))
+
+
 def times(values: list[Any], typ: Any) -> Any:
     _only(values, (datetime.time,))
-    for v in values:
-        if v is not None and v.tzinfo is not None:
-            raise Invalid("aware time")
+    if _tzinfos(values) - {None}:
+        raise Invalid("aware time")
     return _cast(_convert(values, pa.time64("us")), typ)  # sub-unit digits: error
 
 
@@ -136,9 +146,9 @@ def durations(values: list[Any], typ: Any) -> Any:
 def timestamps(values: list[Any], typ: Any, utc: bool) -> Any:
     """Aware datetimes for UTC columns, naive ones for local columns (checked)."""
     _only(values, (datetime.datetime,))
-    for v in values:
-        if v is not None and (v.tzinfo is None) == utc:
-            raise Invalid("naive/aware datetime mismatch")
+    zones = _tzinfos(values)
+    if (None in zones) if utc else bool(zones - {None}):
+        raise Invalid("naive/aware datetime mismatch")
     arr = _convert(values, pa.timestamp("us", tz=typ.tz))
     return _cast(arr, typ)  # sub-unit digits or out of range for ns: error
 
@@ -191,6 +201,9 @@ def enums(values: list[Any], typ: Any, symbols: frozenset[str]) -> Any:
 
 
 _LIST_ITEM_TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
+    "int": ((int,), (bool,)),
+    "float": ((float, int), (bool,)),
+    "bool": ((bool,), ()),
     "string": ((str,), ()),
     "binary": ((bytes,), ()),
     "date": ((datetime.date,), (datetime.datetime,)),

@@ -47,7 +47,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         print(f"{args.output} is out of date: run `schemagen compile "
               f"{' '.join(args.paths)} -o {args.output}`", file=sys.stderr)
         return 1
-    compiler.write(rendered, args.output)
+    compiler.write(rendered, args.output, inputs=args.paths)
     if not args.quiet:
         print(f"wrote {len(rendered)} files to {args.output}/")
     return 0
@@ -74,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except SchemagenError as exc:
         _err(str(exc))
+        return 2
+    except OSError as exc:  # unwritable output, a file where a folder should be, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"{where}{exc.strerror or exc}")
         return 2
     except KeyboardInterrupt:
         return 130

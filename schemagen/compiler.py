@@ -74,26 +74,48 @@ def check(rendered: dict[str, str], out_dir: str | Path) -> CheckResult:
     return res
 
 
-def _owned(out: Path) -> bool:
-    """Only a folder schemagen wrote (or an empty one) may be replaced."""
+def _foreign_files(out: Path) -> list[Path]:
+    """Files in ``out`` that schemagen did not generate (they would be lost in a swap)."""
     if not out.exists():
-        return True
+        return []
     if not out.is_dir():
+        return [out]
+    foreign = []
+    for p in sorted(out.rglob("*")):
+        if "__pycache__" in p.parts or p.is_dir():
+            continue
+        if p.suffix != ".py" or not _has_marker(p):
+            foreign.append(p)
+    return foreign
+
+
+def _has_marker(p: Path) -> bool:
+    try:
+        with p.open(encoding="utf-8", errors="replace") as f:
+            return f.read(len(MARKER)) == MARKER
+    except OSError:
         return False
-    entries = [p for p in out.iterdir() if p.name != "__pycache__"]
-    if not entries:
-        return True
-    init = out / "__init__.py"
-    return init.is_file() and init.read_text(encoding="utf-8", errors="replace").startswith(MARKER)
 
 
-def write(rendered: dict[str, str], out_dir: str | Path) -> None:
-    """Write into a temporary sibling folder, then swap it in place of ``out_dir``."""
+def write(rendered: dict[str, str], out_dir: str | Path,
+          inputs: Sequence[str | Path] = ()) -> None:
+    """Write into a temporary sibling folder, then swap it in place of ``out_dir``.
+
+    The old folder is only removed once the new one is in place; if the swap
+    fails, the old folder is put back.  A folder holding anything schemagen
+    did not generate (or the schemas being compiled) is never replaced.
+    """
     out = Path(out_dir).resolve()
-    if not _owned(out):
+    for src in inputs:
+        s = Path(src).resolve()
+        if s == out or out in s.parents:
+            raise UsageError(f"the output folder {out} contains the schema input {src}; "
+                             "choose another output folder")
+    foreign = _foreign_files(out)
+    if foreign:
+        shown = ", ".join(str(p) for p in foreign[:3]) + (" ..." if len(foreign) > 3 else "")
         raise UsageError(
-            f"{out} exists and was not written by schemagen (no generated __init__.py); "
-            "refusing to replace it"
+            f"{out} holds files schemagen did not generate ({shown}); refusing to replace it"
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     tag = secrets.token_hex(4)
@@ -106,9 +128,16 @@ def write(rendered: dict[str, str], out_dir: str | Path) -> None:
                 raise UsageError(f"refusing to write outside the output folder: {rel!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
+        moved = False
         if out.exists():
             os.replace(out, old)
-        os.replace(tmp, out)
+            moved = True
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            if moved:
+                os.replace(old, out)  # put the previous output back
+            raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)

@@ -98,6 +98,12 @@ def test_check_fresh_and_stale(project: Path, capsys: pytest.CaptureFixture[str]
     assert "stale" not in out.out
     assert snapshot(project / "out") == before
 
+    # a compile would delete the hand-written stray file: it refuses, touching nothing
+    assert main(["compile", "schemas", "-o", "out", "-q"]) == 2
+    assert "stray.py" in capsys.readouterr().err
+    assert snapshot(project / "out") == before
+    (project / "out" / "cli" / "stray.py").unlink()
+
     # a schema change makes the output stale too
     assert main(["compile", "schemas", "-o", "out", "-q"]) == 0
     changed = dict(GOOD, doc="A changed thing.")

@@ -248,22 +248,27 @@ def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'id')
         _sg_l2 = _rt.py_uuids(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'at')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'at')
         _sg_l4 = _rt.py_timestamps(_sg_c3, True)
     _sg_c5 = _rt.column(_sg_batch, 'severity')
     if _sg_c5 is None:
         _sg_l6 = _rt.repeat(Severity.LOW, _sg_n)
     else:
+        _rt.require(_sg_c5, 0, 'severity')
         _sg_l6 = _rt.py_enums(_sg_c5, Severity)
     _sg_c7 = _rt.column(_sg_batch, 'labels')
     if _sg_c7 is None:
         _sg_l8 = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
+        _rt.require(_sg_c7, 0, 'labels')
         _sg_o9 = _rt.list_offsets(_sg_c7)
+        _rt.require(_sg_c7.items, 0, 'labels{}')
         _sg_l10 = _rt.py_strings(_sg_c7.keys)
         _sg_l11 = _rt.py_strings(_sg_c7.items)
         _sg_l8 = _rt.apply_nulls(_sg_c7, _rt.split_dicts(_sg_l10, _sg_l11, _sg_o9))
@@ -276,41 +281,49 @@ def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
         if _sg_c15 is None:
             _sg_l16 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c15, _sg_c12.null_count, 'sale.trans_id')
             _sg_l16 = _rt.py_numbers(_sg_c15)
         _sg_c17 = _rt.child(_sg_c12, 'date')
         if _sg_c17 is None:
             _sg_l18 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c17, _sg_c12.null_count, 'sale.date')
             _sg_l18 = _rt.py_dates(_sg_c17)
         _sg_c19 = _rt.child(_sg_c12, 'time')
         if _sg_c19 is None:
             _sg_l20 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c19, _sg_c12.null_count, 'sale.time')
             _sg_l20 = _rt.py_times(_sg_c19)
         _sg_c21 = _rt.child(_sg_c12, 'amount')
         if _sg_c21 is None:
             _sg_l22 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c21, _sg_c12.null_count, 'sale.amount')
             _sg_l22 = _rt.py_numbers(_sg_c21)
         _sg_c23 = _rt.child(_sg_c12, 'user_info')
         if _sg_c23 is None:
             _sg_l24 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c23, _sg_c12.null_count, 'sale.user_info')
             _sg_n25 = len(_sg_c23)
             _sg_c26 = _rt.child(_sg_c23, 'cust_id')
             if _sg_c26 is None:
                 _sg_l27 = _rt.repeat(None, _sg_n25)
             else:
+                _rt.require(_sg_c26, _sg_c23.null_count, 'sale.user_info.cust_id')
                 _sg_l27 = _rt.py_numbers(_sg_c26)
             _sg_c28 = _rt.child(_sg_c23, 'device')
             if _sg_c28 is None:
                 _sg_l29 = _rt.repeat(None, _sg_n25)
             else:
+                _rt.require(_sg_c28, _sg_c23.null_count, 'sale.user_info.device')
                 _sg_l29 = _rt.py_strings(_sg_c28)
             _sg_c30 = _rt.child(_sg_c23, 'state')
             if _sg_c30 is None:
                 _sg_l31 = _rt.repeat(None, _sg_n25)
             else:
+                _rt.require(_sg_c30, _sg_c23.null_count, 'sale.user_info.state')
                 _sg_l31 = _rt.py_strings(_sg_c30)
             _sg_r32: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n25)
             for _sg_obj33, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r32, _sg_l27, _sg_l29, _sg_l31, strict=True):
@@ -322,17 +335,21 @@ def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
         if _sg_c34 is None:
             _sg_l35 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c34, _sg_c12.null_count, 'sale.marketing_info')
             _sg_n36 = len(_sg_c34)
             _sg_c37 = _rt.child(_sg_c34, 'camp_id')
             if _sg_c37 is None:
                 _sg_l38 = _rt.repeat(None, _sg_n36)
             else:
+                _rt.require(_sg_c37, _sg_c34.null_count, 'sale.marketing_info.camp_id')
                 _sg_l38 = _rt.py_numbers(_sg_c37)
             _sg_c39 = _rt.child(_sg_c34, 'keywords')
             if _sg_c39 is None:
                 _sg_l40 = _rt.repeat(None, _sg_n36)
             else:
+                _rt.require(_sg_c39, _sg_c34.null_count, 'sale.marketing_info.keywords')
                 _sg_o41 = _rt.list_offsets(_sg_c39)
+                _rt.require(_sg_c39.values, 0, 'sale.marketing_info.keywords[]')
                 _sg_l42 = _rt.py_strings(_sg_c39.values)
                 _sg_l40 = _rt.apply_nulls(_sg_c39, _rt.split(_sg_l42, _sg_o41))
             _sg_r43: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n36)
@@ -344,18 +361,22 @@ def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
         if _sg_c45 is None:
             _sg_l46 = _rt.repeat(None, _sg_n14)
         else:
+            _rt.require(_sg_c45, _sg_c12.null_count, 'sale.trans_info')
             _sg_n47 = len(_sg_c45)
             _sg_c48 = _rt.child(_sg_c45, 'prod_id')
             if _sg_c48 is None:
                 _sg_l49 = _rt.repeat(None, _sg_n47)
             else:
+                _rt.require(_sg_c48, _sg_c45.null_count, 'sale.trans_info.prod_id')
                 _sg_o50 = _rt.list_offsets(_sg_c48)
+                _rt.require(_sg_c48.values, 0, 'sale.trans_info.prod_id[]')
                 _sg_l51 = _rt.py_numbers(_sg_c48.values)
                 _sg_l49 = _rt.apply_nulls(_sg_c48, _rt.split(_sg_l51, _sg_o50))
             _sg_c52 = _rt.child(_sg_c45, 'purch_flag')
             if _sg_c52 is None:
                 _sg_l53 = _rt.repeat(None, _sg_n47)
             else:
+                _rt.require(_sg_c52, _sg_c45.null_count, 'sale.trans_info.purch_flag')
                 _sg_l53 = _rt.py_numbers(_sg_c52)
             _sg_r54: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n47)
             for _sg_obj55, _sg_x0, _sg_x1 in zip(_sg_r54, _sg_l49, _sg_l53, strict=True):
@@ -443,6 +464,7 @@ def _sg_read_Rejected(_sg_batch: _Any) -> list[Rejected]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'reason')
         _sg_l2 = _rt.py_strings(_sg_c1)
     _sg_r3: list[Rejected] = _rt.new_objects(Rejected, _sg_n)
     for _sg_obj4, _sg_x0 in zip(_sg_r3, _sg_l2, strict=True):

@@ -606,59 +606,72 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(True, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'flag')
         _sg_l4 = _rt.py_numbers(_sg_c3)
     _sg_c5 = _rt.column(_sg_batch, 'small')
     if _sg_c5 is None:
         _sg_l6 = _rt.repeat(-7, _sg_n)
     else:
+        _rt.require(_sg_c5, 0, 'small')
         _sg_l6 = _rt.py_numbers(_sg_c5)
     _sg_c7 = _rt.column(_sg_batch, 'big')
     if _sg_c7 is None:
         _sg_l8 = _rt.repeat(9007199254740993, _sg_n)
     else:
+        _rt.require(_sg_c7, 0, 'big')
         _sg_l8 = _rt.py_numbers(_sg_c7)
     _sg_c9 = _rt.column(_sg_batch, 'ratio')
     if _sg_c9 is None:
         _sg_l10 = _rt.repeat(0.5, _sg_n)
     else:
+        _rt.require(_sg_c9, 0, 'ratio')
         _sg_l10 = _rt.py_numbers(_sg_c9)
     _sg_c11 = _rt.column(_sg_batch, 'precise')
     if _sg_c11 is None:
         _sg_l12 = _rt.repeat(2.5, _sg_n)
     else:
+        _rt.require(_sg_c11, 0, 'precise')
         _sg_l12 = _rt.py_numbers(_sg_c11)
     _sg_c13 = _rt.column(_sg_batch, 'raw')
     if _sg_c13 is None:
         _sg_l14 = _rt.repeat(b'\x00\xff', _sg_n)
     else:
+        _rt.require(_sg_c13, 0, 'raw')
         _sg_l14 = _rt.py_objects(_sg_c13)
     _sg_c15 = _rt.column(_sg_batch, 'text')
     if _sg_c15 is None:
         _sg_l16 = _rt.repeat('it\'s "quoted"', _sg_n)
     else:
+        _rt.require(_sg_c15, 0, 'text')
         _sg_l16 = _rt.py_strings(_sg_c15)
     _sg_c17 = _rt.column(_sg_batch, 'color')
     if _sg_c17 is None:
         _sg_l18 = _rt.repeat(Color.GREEN, _sg_n)
     else:
+        _rt.require(_sg_c17, 0, 'color')
         _sg_l18 = _rt.py_enums(_sg_c17, Color)
     _sg_c19 = _rt.column(_sg_batch, 'digest')
     if _sg_c19 is None:
         _sg_l20 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c19, 0, 'digest')
         _sg_l20 = _rt.py_fixed(_sg_c19, 16)
     _sg_c21 = _rt.column(_sg_batch, 'tags')
     if _sg_c21 is None:
         _sg_l22 = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)
     else:
+        _rt.require(_sg_c21, 0, 'tags')
         _sg_o23 = _rt.list_offsets(_sg_c21)
+        _rt.require(_sg_c21.values, 0, 'tags[]')
         _sg_l24 = _rt.py_strings(_sg_c21.values)
         _sg_l22 = _rt.apply_nulls(_sg_c21, _rt.split(_sg_l24, _sg_o23))
     _sg_c25 = _rt.column(_sg_batch, 'counts')
     if _sg_c25 is None:
         _sg_l26 = _rt.repeat_factory(lambda: {'x': 1}, _sg_n)
     else:
+        _rt.require(_sg_c25, 0, 'counts')
         _sg_o27 = _rt.list_offsets(_sg_c25)
+        _rt.require(_sg_c25.items, 0, 'counts{}')
         _sg_l28 = _rt.py_strings(_sg_c25.keys)
         _sg_l29 = _rt.py_numbers(_sg_c25.items)
         _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split_dicts(_sg_l28, _sg_l29, _sg_o27))
@@ -676,6 +689,7 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c34 is None:
         _sg_l35 = _rt.repeat(3, _sg_n)
     else:
+        _rt.require(_sg_c34, 0, 'choice')
         _sg_l36 = _rt.py_numbers(_sg_c34.field(0))
         _sg_l37 = _rt.py_strings(_sg_c34.field(1))
         _sg_n39 = len(_sg_c34.field(2))
@@ -683,11 +697,13 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
         if _sg_c40 is None:
             _sg_l41 = _rt.repeat(None, _sg_n39)
         else:
+            _rt.require(_sg_c40, _sg_c34.field(2).null_count, 'choice.member2.x')
             _sg_l41 = _rt.py_numbers(_sg_c40)
         _sg_c42 = _rt.child(_sg_c34.field(2), 'y')
         if _sg_c42 is None:
             _sg_l43 = _rt.repeat(None, _sg_n39)
         else:
+            _rt.require(_sg_c42, _sg_c34.field(2).null_count, 'choice.member2.y')
             _sg_l43 = _rt.py_numbers(_sg_c42)
         _sg_r44: list[Point] = _rt.new_objects(Point, _sg_n39)
         for _sg_obj45, _sg_x0, _sg_x1 in zip(_sg_r44, _sg_l41, _sg_l43, strict=True):
@@ -706,86 +722,103 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c50 is None:
         _sg_l51 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c50, 0, 'price')
         _sg_l51 = _rt.py_objects(_sg_c50)
     _sg_c52 = _rt.column(_sg_batch, 'big_price')
     if _sg_c52 is None:
         _sg_l53 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c52, 0, 'big_price')
         _sg_l53 = _rt.py_objects(_sg_c52)
     _sg_c54 = _rt.column(_sg_batch, 'mid_price')
     if _sg_c54 is None:
         _sg_l55 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c54, 0, 'mid_price')
         _sg_l55 = _rt.py_objects(_sg_c54)
     _sg_c56 = _rt.column(_sg_batch, 'id')
     if _sg_c56 is None:
         _sg_l57 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c56, 0, 'id')
         _sg_l57 = _rt.py_uuids(_sg_c56)
     _sg_c58 = _rt.column(_sg_batch, 'day')
     if _sg_c58 is None:
         _sg_l59 = _rt.repeat(_dt.date(2022, 1, 8), _sg_n)
     else:
+        _rt.require(_sg_c58, 0, 'day')
         _sg_l59 = _rt.py_dates(_sg_c58)
     _sg_c60 = _rt.column(_sg_batch, 'tod_ms')
     if _sg_c60 is None:
         _sg_l61 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c60, 0, 'tod_ms')
         _sg_l61 = _rt.py_times(_sg_c60)
     _sg_c62 = _rt.column(_sg_batch, 'tod_us')
     if _sg_c62 is None:
         _sg_l63 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c62, 0, 'tod_us')
         _sg_l63 = _rt.py_times(_sg_c62)
     _sg_c64 = _rt.column(_sg_batch, 'at_ms')
     if _sg_c64 is None:
         _sg_l65 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c64, 0, 'at_ms')
         _sg_l65 = _rt.py_timestamps(_sg_c64, True)
     _sg_c66 = _rt.column(_sg_batch, 'at_us')
     if _sg_c66 is None:
         _sg_l67 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c66, 0, 'at_us')
         _sg_l67 = _rt.py_timestamps(_sg_c66, True)
     _sg_c68 = _rt.column(_sg_batch, 'at_ns')
     if _sg_c68 is None:
         _sg_l69 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c68, 0, 'at_ns')
         _sg_l69 = _rt.py_timestamps(_sg_c68, True)
     _sg_c70 = _rt.column(_sg_batch, 'local_ms')
     if _sg_c70 is None:
         _sg_l71 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c70, 0, 'local_ms')
         _sg_l71 = _rt.py_timestamps(_sg_c70, False)
     _sg_c72 = _rt.column(_sg_batch, 'local_us')
     if _sg_c72 is None:
         _sg_l73 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c72, 0, 'local_us')
         _sg_l73 = _rt.py_timestamps(_sg_c72, False)
     _sg_c74 = _rt.column(_sg_batch, 'local_ns')
     if _sg_c74 is None:
         _sg_l75 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c74, 0, 'local_ns')
         _sg_l75 = _rt.py_timestamps(_sg_c74, False)
     _sg_c76 = _rt.column(_sg_batch, 'wait')
     if _sg_c76 is None:
         _sg_l77 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c76, 0, 'wait')
         _sg_l77 = _rt.py_intervals(_sg_c76)
     _sg_c78 = _rt.column(_sg_batch, 'point')
     if _sg_c78 is None:
         _sg_l79 = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), _sg_n)
     else:
+        _rt.require(_sg_c78, 0, 'point')
         _sg_n80 = len(_sg_c78)
         _sg_c81 = _rt.child(_sg_c78, 'x')
         if _sg_c81 is None:
             _sg_l82 = _rt.repeat(None, _sg_n80)
         else:
+            _rt.require(_sg_c81, _sg_c78.null_count, 'point.x')
             _sg_l82 = _rt.py_numbers(_sg_c81)
         _sg_c83 = _rt.child(_sg_c78, 'y')
         if _sg_c83 is None:
             _sg_l84 = _rt.repeat(None, _sg_n80)
         else:
+            _rt.require(_sg_c83, _sg_c78.null_count, 'point.y')
             _sg_l84 = _rt.py_numbers(_sg_c83)
         _sg_r85: list[Point] = _rt.new_objects(Point, _sg_n80)
         for _sg_obj86, _sg_x0, _sg_x1 in zip(_sg_r85, _sg_l82, _sg_l84, strict=True):
@@ -801,11 +834,13 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
         if _sg_c90 is None:
             _sg_l91 = _rt.repeat(None, _sg_n89)
         else:
+            _rt.require(_sg_c90, _sg_c87.null_count, 'maybe_point.x')
             _sg_l91 = _rt.py_numbers(_sg_c90)
         _sg_c92 = _rt.child(_sg_c87, 'y')
         if _sg_c92 is None:
             _sg_l93 = _rt.repeat(None, _sg_n89)
         else:
+            _rt.require(_sg_c92, _sg_c87.null_count, 'maybe_point.y')
             _sg_l93 = _rt.py_numbers(_sg_c92)
         _sg_r94: list[Point] = _rt.new_objects(Point, _sg_n89)
         for _sg_obj95, _sg_x0, _sg_x1 in zip(_sg_r94, _sg_l91, _sg_l93, strict=True):
@@ -816,17 +851,21 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c96 is None:
         _sg_l97 = _rt.repeat_factory(lambda: [], _sg_n)
     else:
+        _rt.require(_sg_c96, 0, 'path')
         _sg_o98 = _rt.list_offsets(_sg_c96)
+        _rt.require(_sg_c96.values, 0, 'path[]')
         _sg_n100 = len(_sg_c96.values)
         _sg_c101 = _rt.child(_sg_c96.values, 'x')
         if _sg_c101 is None:
             _sg_l102 = _rt.repeat(None, _sg_n100)
         else:
+            _rt.require(_sg_c101, _sg_c96.values.null_count, 'path[].x')
             _sg_l102 = _rt.py_numbers(_sg_c101)
         _sg_c103 = _rt.child(_sg_c96.values, 'y')
         if _sg_c103 is None:
             _sg_l104 = _rt.repeat(None, _sg_n100)
         else:
+            _rt.require(_sg_c103, _sg_c96.values.null_count, 'path[].y')
             _sg_l104 = _rt.py_numbers(_sg_c103)
         _sg_r105: list[Point] = _rt.new_objects(Point, _sg_n100)
         for _sg_obj106, _sg_x0, _sg_x1 in zip(_sg_r105, _sg_l102, _sg_l104, strict=True):
@@ -838,6 +877,7 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c107 is None:
         _sg_l108 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c107, 0, 'named_points')
         _sg_o109 = _rt.list_offsets(_sg_c107)
         _sg_l110 = _rt.py_strings(_sg_c107.keys)
         _sg_n112 = len(_sg_c107.items)
@@ -845,11 +885,13 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
         if _sg_c113 is None:
             _sg_l114 = _rt.repeat(None, _sg_n112)
         else:
+            _rt.require(_sg_c113, _sg_c107.items.null_count, 'named_points{}.x')
             _sg_l114 = _rt.py_numbers(_sg_c113)
         _sg_c115 = _rt.child(_sg_c107.items, 'y')
         if _sg_c115 is None:
             _sg_l116 = _rt.repeat(None, _sg_n112)
         else:
+            _rt.require(_sg_c115, _sg_c107.items.null_count, 'named_points{}.y')
             _sg_l116 = _rt.py_numbers(_sg_c115)
         _sg_r117: list[Point] = _rt.new_objects(Point, _sg_n112)
         for _sg_obj118, _sg_x0, _sg_x1 in zip(_sg_r117, _sg_l114, _sg_l116, strict=True):
@@ -861,7 +903,9 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c119 is None:
         _sg_l120 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c119, 0, 'matrix')
         _sg_o121 = _rt.list_offsets(_sg_c119)
+        _rt.require(_sg_c119.values, 0, 'matrix[]')
         _sg_o123 = _rt.list_offsets(_sg_c119.values)
         _sg_l124 = _rt.py_numbers(_sg_c119.values.values)
         _sg_l122 = _rt.apply_nulls(_sg_c119.values, _rt.split(_sg_l124, _sg_o123))
@@ -870,27 +914,33 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c125 is None:
         _sg_l126 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c125, 0, 'shape')
         _sg_n127 = len(_sg_c125)
         _sg_c128 = _rt.child(_sg_c125, 'name')
         if _sg_c128 is None:
             _sg_l129 = _rt.repeat(None, _sg_n127)
         else:
+            _rt.require(_sg_c128, _sg_c125.null_count, 'shape.name')
             _sg_l129 = _rt.py_strings(_sg_c128)
         _sg_c130 = _rt.child(_sg_c125, 'corners')
         if _sg_c130 is None:
             _sg_l131 = _rt.repeat(None, _sg_n127)
         else:
+            _rt.require(_sg_c130, _sg_c125.null_count, 'shape.corners')
             _sg_o132 = _rt.list_offsets(_sg_c130)
+            _rt.require(_sg_c130.values, 0, 'shape.corners[]')
             _sg_n134 = len(_sg_c130.values)
             _sg_c135 = _rt.child(_sg_c130.values, 'x')
             if _sg_c135 is None:
                 _sg_l136 = _rt.repeat(None, _sg_n134)
             else:
+                _rt.require(_sg_c135, _sg_c130.values.null_count, 'shape.corners[].x')
                 _sg_l136 = _rt.py_numbers(_sg_c135)
             _sg_c137 = _rt.child(_sg_c130.values, 'y')
             if _sg_c137 is None:
                 _sg_l138 = _rt.repeat(None, _sg_n134)
             else:
+                _rt.require(_sg_c137, _sg_c130.values.null_count, 'shape.corners[].y')
                 _sg_l138 = _rt.py_numbers(_sg_c137)
             _sg_r139: list[Point] = _rt.new_objects(Point, _sg_n134)
             for _sg_obj140, _sg_x0, _sg_x1 in zip(_sg_r139, _sg_l136, _sg_l138, strict=True):
@@ -913,11 +963,13 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c145 is None:
         _sg_l146 = _rt.repeat('x', _sg_n)
     else:
+        _rt.require(_sg_c145, 0, 'class')
         _sg_l146 = _rt.py_strings(_sg_c145)
     _sg_c147 = _rt.column(_sg_batch, 'date')
     if _sg_c147 is None:
         _sg_l148 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c147, 0, 'date')
         _sg_l148 = _rt.py_dates(_sg_c147)
     _sg_c149 = _rt.column(_sg_batch, 'datetime')
     if _sg_c149 is None:
@@ -928,11 +980,13 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     if _sg_c151 is None:
         _sg_l152 = _rt.repeat(0, _sg_n)
     else:
+        _rt.require(_sg_c151, 0, 'print')
         _sg_l152 = _rt.py_numbers(_sg_c151)
     _sg_c153 = _rt.column(_sg_batch, 'tagged')
     if _sg_c153 is None:
         _sg_l154 = _rt.repeat('', _sg_n)
     else:
+        _rt.require(_sg_c153, 0, 'tagged')
         _sg_l154 = _rt.py_strings(_sg_c153)
     _sg_r155: list[Everything] = _rt.new_objects(Everything, _sg_n)
     for _sg_obj156, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28, _sg_x29, _sg_x30, _sg_x31, _sg_x32, _sg_x33, _sg_x34, _sg_x35, _sg_x36, _sg_x37, _sg_x38, _sg_x39, _sg_x40 in zip(_sg_r155, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l26, _sg_l31, _sg_l33, _sg_l35, _sg_l47, _sg_l51, _sg_l53, _sg_l55, _sg_l57, _sg_l59, _sg_l61, _sg_l63, _sg_l65, _sg_l67, _sg_l69, _sg_l71, _sg_l73, _sg_l75, _sg_l77, _sg_l79, _sg_l88, _sg_l97, _sg_l108, _sg_l120, _sg_l126, _sg_l146, _sg_l148, _sg_l150, _sg_l152, _sg_l154, strict=True):
@@ -1049,11 +1103,13 @@ def _sg_read_Point(_sg_batch: _Any) -> list[Point]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'x')
         _sg_l2 = _rt.py_numbers(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'y')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'y')
         _sg_l4 = _rt.py_numbers(_sg_c3)
     _sg_r5: list[Point] = _rt.new_objects(Point, _sg_n)
     for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):

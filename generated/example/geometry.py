@@ -113,22 +113,27 @@ def _sg_read_Shape(_sg_batch: _Any) -> list[Shape]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'name')
         _sg_l2 = _rt.py_strings(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'corners')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'corners')
         _sg_o5 = _rt.list_offsets(_sg_c3)
+        _rt.require(_sg_c3.values, 0, 'corners[]')
         _sg_n7 = len(_sg_c3.values)
         _sg_c8 = _rt.child(_sg_c3.values, 'x')
         if _sg_c8 is None:
             _sg_l9 = _rt.repeat(None, _sg_n7)
         else:
+            _rt.require(_sg_c8, _sg_c3.values.null_count, 'corners[].x')
             _sg_l9 = _rt.py_numbers(_sg_c8)
         _sg_c10 = _rt.child(_sg_c3.values, 'y')
         if _sg_c10 is None:
             _sg_l11 = _rt.repeat(None, _sg_n7)
         else:
+            _rt.require(_sg_c10, _sg_c3.values.null_count, 'corners[].y')
             _sg_l11 = _rt.py_numbers(_sg_c10)
         _sg_r12: list[Point] = _rt.new_objects(Point, _sg_n7)
         for _sg_obj13, _sg_x0, _sg_x1 in zip(_sg_r12, _sg_l9, _sg_l11, strict=True):

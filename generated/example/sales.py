@@ -124,43 +124,52 @@ def _sg_read_FlatSale(_sg_batch: _Any) -> list[FlatSale]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'trans_id')
         _sg_l2 = _rt.py_numbers(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'day')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'day')
         _sg_l4 = _rt.py_dates(_sg_c3)
     _sg_c5 = _rt.column(_sg_batch, 'amount')
     if _sg_c5 is None:
         _sg_l6 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c5, 0, 'amount')
         _sg_l6 = _rt.py_numbers(_sg_c5)
     _sg_c7 = _rt.column(_sg_batch, 'cust_id')
     if _sg_c7 is None:
         _sg_l8 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c7, 0, 'cust_id')
         _sg_l8 = _rt.py_numbers(_sg_c7)
     _sg_c9 = _rt.column(_sg_batch, 'device')
     if _sg_c9 is None:
         _sg_l10 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c9, 0, 'device')
         _sg_l10 = _rt.py_strings(_sg_c9)
     _sg_c11 = _rt.column(_sg_batch, 'state')
     if _sg_c11 is None:
         _sg_l12 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c11, 0, 'state')
         _sg_l12 = _rt.py_strings(_sg_c11)
     _sg_c13 = _rt.column(_sg_batch, 'keywords')
     if _sg_c13 is None:
         _sg_l14 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c13, 0, 'keywords')
         _sg_o15 = _rt.list_offsets(_sg_c13)
+        _rt.require(_sg_c13.values, 0, 'keywords[]')
         _sg_l16 = _rt.py_strings(_sg_c13.values)
         _sg_l14 = _rt.apply_nulls(_sg_c13, _rt.split(_sg_l16, _sg_o15))
     _sg_c17 = _rt.column(_sg_batch, 'purch_flag')
     if _sg_c17 is None:
         _sg_l18 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c17, 0, 'purch_flag')
         _sg_l18 = _rt.py_numbers(_sg_c17)
     _sg_r19: list[FlatSale] = _rt.new_objects(FlatSale, _sg_n)
     for _sg_obj20, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7 in zip(_sg_r19, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l18, strict=True):
@@ -346,41 +355,49 @@ def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'trans_id')
         _sg_l2 = _rt.py_numbers(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'date')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'date')
         _sg_l4 = _rt.py_dates(_sg_c3)
     _sg_c5 = _rt.column(_sg_batch, 'time')
     if _sg_c5 is None:
         _sg_l6 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c5, 0, 'time')
         _sg_l6 = _rt.py_times(_sg_c5)
     _sg_c7 = _rt.column(_sg_batch, 'amount')
     if _sg_c7 is None:
         _sg_l8 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c7, 0, 'amount')
         _sg_l8 = _rt.py_numbers(_sg_c7)
     _sg_c9 = _rt.column(_sg_batch, 'user_info')
     if _sg_c9 is None:
         _sg_l10 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c9, 0, 'user_info')
         _sg_n11 = len(_sg_c9)
         _sg_c12 = _rt.child(_sg_c9, 'cust_id')
         if _sg_c12 is None:
             _sg_l13 = _rt.repeat(None, _sg_n11)
         else:
+            _rt.require(_sg_c12, _sg_c9.null_count, 'user_info.cust_id')
             _sg_l13 = _rt.py_numbers(_sg_c12)
         _sg_c14 = _rt.child(_sg_c9, 'device')
         if _sg_c14 is None:
             _sg_l15 = _rt.repeat(None, _sg_n11)
         else:
+            _rt.require(_sg_c14, _sg_c9.null_count, 'user_info.device')
             _sg_l15 = _rt.py_strings(_sg_c14)
         _sg_c16 = _rt.child(_sg_c9, 'state')
         if _sg_c16 is None:
             _sg_l17 = _rt.repeat(None, _sg_n11)
         else:
+            _rt.require(_sg_c16, _sg_c9.null_count, 'user_info.state')
             _sg_l17 = _rt.py_strings(_sg_c16)
         _sg_r18: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n11)
         for _sg_obj19, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r18, _sg_l13, _sg_l15, _sg_l17, strict=True):
@@ -392,17 +409,21 @@ def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
     if _sg_c20 is None:
         _sg_l21 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c20, 0, 'marketing_info')
         _sg_n22 = len(_sg_c20)
         _sg_c23 = _rt.child(_sg_c20, 'camp_id')
         if _sg_c23 is None:
             _sg_l24 = _rt.repeat(None, _sg_n22)
         else:
+            _rt.require(_sg_c23, _sg_c20.null_count, 'marketing_info.camp_id')
             _sg_l24 = _rt.py_numbers(_sg_c23)
         _sg_c25 = _rt.child(_sg_c20, 'keywords')
         if _sg_c25 is None:
             _sg_l26 = _rt.repeat(None, _sg_n22)
         else:
+            _rt.require(_sg_c25, _sg_c20.null_count, 'marketing_info.keywords')
             _sg_o27 = _rt.list_offsets(_sg_c25)
+            _rt.require(_sg_c25.values, 0, 'marketing_info.keywords[]')
             _sg_l28 = _rt.py_strings(_sg_c25.values)
             _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split(_sg_l28, _sg_o27))
         _sg_r29: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n22)
@@ -414,18 +435,22 @@ def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
     if _sg_c31 is None:
         _sg_l32 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c31, 0, 'trans_info')
         _sg_n33 = len(_sg_c31)
         _sg_c34 = _rt.child(_sg_c31, 'prod_id')
         if _sg_c34 is None:
             _sg_l35 = _rt.repeat(None, _sg_n33)
         else:
+            _rt.require(_sg_c34, _sg_c31.null_count, 'trans_info.prod_id')
             _sg_o36 = _rt.list_offsets(_sg_c34)
+            _rt.require(_sg_c34.values, 0, 'trans_info.prod_id[]')
             _sg_l37 = _rt.py_numbers(_sg_c34.values)
             _sg_l35 = _rt.apply_nulls(_sg_c34, _rt.split(_sg_l37, _sg_o36))
         _sg_c38 = _rt.child(_sg_c31, 'purch_flag')
         if _sg_c38 is None:
             _sg_l39 = _rt.repeat(None, _sg_n33)
         else:
+            _rt.require(_sg_c38, _sg_c31.null_count, 'trans_info.purch_flag')
             _sg_l39 = _rt.py_numbers(_sg_c38)
         _sg_r40: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n33)
         for _sg_obj41, _sg_x0, _sg_x1 in zip(_sg_r40, _sg_l35, _sg_l39, strict=True):
@@ -519,16 +544,19 @@ def _sg_read_UserInfo(_sg_batch: _Any) -> list[UserInfo]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'cust_id')
         _sg_l2 = _rt.py_numbers(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'device')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'device')
         _sg_l4 = _rt.py_strings(_sg_c3)
     _sg_c5 = _rt.column(_sg_batch, 'state')
     if _sg_c5 is None:
         _sg_l6 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c5, 0, 'state')
         _sg_l6 = _rt.py_strings(_sg_c5)
     _sg_r7: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n)
     for _sg_obj8, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r7, _sg_l2, _sg_l4, _sg_l6, strict=True):
@@ -607,12 +635,15 @@ def _sg_read_MarketingInfo(_sg_batch: _Any) -> list[MarketingInfo]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'camp_id')
         _sg_l2 = _rt.py_numbers(_sg_c1)
     _sg_c3 = _rt.column(_sg_batch, 'keywords')
     if _sg_c3 is None:
         _sg_l4 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c3, 0, 'keywords')
         _sg_o5 = _rt.list_offsets(_sg_c3)
+        _rt.require(_sg_c3.values, 0, 'keywords[]')
         _sg_l6 = _rt.py_strings(_sg_c3.values)
         _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
     _sg_r7: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n)
@@ -691,13 +722,16 @@ def _sg_read_TransInfo(_sg_batch: _Any) -> list[TransInfo]:
     if _sg_c1 is None:
         _sg_l2 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c1, 0, 'prod_id')
         _sg_o3 = _rt.list_offsets(_sg_c1)
+        _rt.require(_sg_c1.values, 0, 'prod_id[]')
         _sg_l4 = _rt.py_numbers(_sg_c1.values)
         _sg_l2 = _rt.apply_nulls(_sg_c1, _rt.split(_sg_l4, _sg_o3))
     _sg_c5 = _rt.column(_sg_batch, 'purch_flag')
     if _sg_c5 is None:
         _sg_l6 = _rt.repeat(None, _sg_n)
     else:
+        _rt.require(_sg_c5, 0, 'purch_flag')
         _sg_l6 = _rt.py_numbers(_sg_c5)
     _sg_r7: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n)
     for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l6, strict=True):

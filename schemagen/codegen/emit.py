@@ -268,7 +268,7 @@ class ReaderEmitter:
         for f in rec.fields:
             c = o.var("c")
             o.add(f"{c} = _rt.column(_sg_batch, {f.name!r})")
-            cols.append(self._field(rec.name, f, c, "_sg_n"))
+            cols.append(self._field(rec.name, f, c, "_sg_n", f.name, "0"))
         o.add(f"return {self._construct(rec, cols, '_sg_n')}")
         return o.lines
 
@@ -292,8 +292,13 @@ class ReaderEmitter:
             o.add(f"{obj}.{names[f.name]} = {x}", 2)
         return out
 
-    def _field(self, owner: str, f: ir.Field, arr: str, n: str) -> str:
-        """List variable for field ``f`` read from ``arr`` (None when not projected)."""
+    def _field(self, owner: str, f: ir.Field, arr: str, n: str, path: str,
+               parent_nulls: str) -> str:
+        """List variable for field ``f`` read from ``arr`` (None when not projected).
+
+        A required field may only be null where its parent is (``parent_nulls``):
+        other writers can put nulls anywhere, and they must not become None.
+        """
         o = self.out
         out = o.var("l")
         o.add(f"if {arr} is None:")
@@ -305,12 +310,15 @@ class ReaderEmitter:
             o.add(f"{out} = _rt.repeat({dflt or 'None'}, {n})", 2)
         o.add("else:")
         start = len(o.lines)
-        val = self.column(f.type, arr)
+        _, nullable = ir.strip_nullable(f.type)
+        if not nullable:
+            o.add(f"_rt.require({arr}, {parent_nulls}, {path!r})")
+        val = self.column(f.type, arr, path)
         o.lines[start:] = ["    " + ln for ln in o.lines[start:]]
         o.add(f"{out} = {val}", 2)
         return out
 
-    def column(self, t: ir.Type, arr: str) -> str:
+    def column(self, t: ir.Type, arr: str, path: str) -> str:
         """Emit code turning Arrow array ``arr`` into a Python list; returns its source."""
         o = self.out
         inner, _ = ir.strip_nullable(t)
@@ -331,25 +339,30 @@ class ReaderEmitter:
             for f in rec.fields:
                 c = o.var("c")
                 o.add(f"{c} = _rt.child({arr}, {f.name!r})")
-                cols.append(self._field(rec.name, f, c, n))
+                cols.append(self._field(rec.name, f, c, n, f"{path}.{f.name}",
+                                        f"{arr}.null_count"))
             objs = self._construct(rec, cols, n)
             return f"_rt.apply_nulls({arr}, {objs})"
         if isinstance(inner, ir.List):
             offs, items = o.var("o"), o.var("l")
             o.add(f"{offs} = _rt.list_offsets({arr})")
-            o.add(f"{items} = {self.column(inner.item, f'{arr}.values')}")
+            if not ir.strip_nullable(inner.item)[1]:
+                o.add(f"_rt.require({arr}.values, 0, {path + '[]'!r})")
+            o.add(f"{items} = {self.column(inner.item, f'{arr}.values', path + '[]')}")
             return f"_rt.apply_nulls({arr}, _rt.split({items}, {offs}))"
         if isinstance(inner, ir.Map):
             offs, ks, vs = o.var("o"), o.var("l"), o.var("l")
             o.add(f"{offs} = _rt.list_offsets({arr})")
-            o.add(f"{ks} = {self.column(inner.key, f'{arr}.keys')}")
-            o.add(f"{vs} = {self.column(inner.value, f'{arr}.items')}")
+            if not ir.strip_nullable(inner.value)[1]:
+                o.add(f"_rt.require({arr}.items, 0, {path + '{}'!r})")
+            o.add(f"{ks} = {self.column(inner.key, f'{arr}.keys', path + '{key}')}")
+            o.add(f"{vs} = {self.column(inner.value, f'{arr}.items', path + '{}')}")
             return f"_rt.apply_nulls({arr}, _rt.split_dicts({ks}, {vs}, {offs}))"
         if isinstance(inner, ir.Union_):
             members = []
             for i, mt in enumerate(inner.members):
                 mv = o.var("l")
-                o.add(f"{mv} = {self.column(mt, f'{arr}.field({i})')}")
+                o.add(f"{mv} = {self.column(mt, f'{arr}.field({i})', f'{path}.member{i}')}")
                 members.append(mv)
             return f"_rt.apply_nulls({arr}, _rt.first_set([{', '.join(members)}]))"
         raise TypeError(f"cannot read {inner!r}")  # pragma: no cover

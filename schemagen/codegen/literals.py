@@ -7,8 +7,10 @@ become executable code.
 
 from __future__ import annotations
 
+import ast
 import datetime
 import decimal
+import inspect
 import math
 import uuid
 from collections.abc import Callable
@@ -111,16 +113,30 @@ def literal(  # noqa: C901 - one branch per IR node
 
 
 def docstring(text: str, indent: str) -> str:
-    """A docstring literal for ``text`` that cannot terminate early or inject code."""
+    """A docstring literal for ``text`` that cannot terminate early or inject code.
+
+    Every literal is checked with ``ast.literal_eval`` to give back exactly
+    ``text``; anything unusual falls back to ``repr``.
+    """
     text = text.strip()
-    printable = all(c.isprintable() or c in "\n\t" for c in text)
-    if not printable:
-        return repr(text)
-    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
-    lines = body.split("\n")
-    if len(lines) == 1:
-        return f'"""{body}"""'
-    rest = "\n".join((indent + ln) if ln.strip() else "" for ln in lines[1:])
-    return f'"""{lines[0]}\n{rest}\n{indent}"""'
+    if all(c.isprintable() or c in "\n\t" for c in text):
+        body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        if body.endswith('"') and not body.endswith('\\"'):
+            body = body[:-1] + '\\"'
+        lines = body.split("\n")
+        if len(lines) == 1:
+            lit = f'"""{body}"""'
+        else:
+            rest = "\n".join((indent + ln) if ln.strip() else "" for ln in lines[1:])
+            lit = f'"""{lines[0]}\n{rest}\n{indent}"""'
+        if _round_trips(lit, text):
+            return lit
+    return repr(text)
+
+
+def _round_trips(lit: str, text: str) -> bool:
+    try:
+        value = ast.literal_eval(lit)
+    except (SyntaxError, ValueError):
+        return False
+    return isinstance(value, str) and inspect.cleandoc(value) == inspect.cleandoc(text)

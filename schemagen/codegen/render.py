@@ -9,7 +9,9 @@ function bodies import lazily, so mutually referencing namespaces work.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
+import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -60,6 +62,21 @@ def _relative(from_pkg: tuple[str, ...], target: tuple[str, ...]) -> str:
     return "." * (len(from_pkg) - k + 1) + ".".join(target[k:])
 
 
+MAX_NAME = 120  # longest namespace part (a file name) we accept
+
+
+def _check_compiles(text: str, plan: ModulePlan) -> None:
+    """Defence in depth: a rendered module that is not valid Python is a compile error."""
+    try:
+        compile(text, plan.path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise SchemaError(
+            f"the generated module {plan.path!r} would not be valid Python ({exc}); "
+            f"the schema is too deeply nested or otherwise beyond what schemagen can render",
+            ", ".join(plan.sources),
+        ) from None
+
+
 def _isort_key(item: str) -> tuple[int, list[object]]:
     """isort's order-by-type with natural, case-insensitive ordering (ruff's default)."""
     name = item.split(" as ")[0]
@@ -100,19 +117,26 @@ class Compiler:
             parts = tuple(naming.module_part(p) for p in m.namespace.split(".")) if m.namespace else ()
             parts_of[m.namespace] = parts
         all_parts = set(parts_of.values())
-        seen_paths: dict[str, str] = {}
+        # every file and folder the package will have, compared case-insensitively:
+        # on macOS and Windows "A/" and "a/" are the same folder
+        seen_paths: dict[str, tuple[str, str]] = {}
         for m in modules:
             parts = parts_of[m.namespace]
+            if any(len(p) > MAX_NAME for p in parts):
+                raise SchemaError(f"namespace {m.namespace!r} has a part longer than "
+                                  f"{MAX_NAME} characters (it becomes a file name)")
             is_pkg = parts == () or any(p[: len(parts)] == parts and p != parts for p in all_parts)
             plan = ModulePlan(m.namespace, parts, is_pkg, list(m.types), list(m.sources))
-            key = plan.path.lower()
-            if key in seen_paths:
-                raise SchemaError(
-                    f"namespaces {seen_paths[key]!r} and {m.namespace!r} map to the same "
-                    f"module file {plan.path!r}"
-                )
-            seen_paths[key] = m.namespace
             self.plans.append(plan)
+            prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
+            for path in [*prefixes, plan.path]:
+                key = path.lower()
+                if key in seen_paths and seen_paths[key][0] != path:
+                    raise SchemaError(
+                        f"namespaces {seen_paths[key][1]!r} and {m.namespace!r} map to "
+                        f"{seen_paths[key][0]!r} and {path!r}, which differ only in case"
+                    )
+                seen_paths.setdefault(key, (path, m.namespace))
         # class names, unique per module, never shadowing a child module
         for plan in self.plans:
             children = {p[len(plan.parts)] for p in all_parts
@@ -171,7 +195,8 @@ class Compiler:
     def render(self, on_module: Callable[[str], None] | None = None) -> dict[str, str]:
         files: dict[str, str] = {}
         for plan in self.plans:
-            files[plan.path] = self._render_module(plan)
+            files[plan.path] = text = self._render_module(plan)
+            _check_compiles(text, plan)
             if on_module is not None:
                 on_module(plan.path)
         # packages that hold no types of their own
@@ -300,8 +325,16 @@ class Compiler:
 
     @staticmethod
     def _imports(body: str) -> dict[str, bool]:
+        """Which module-level aliases the rendered code uses (names only: a doc or
+        string literal that mentions ``_uuid`` does not count)."""
+        names = {
+            tok.string
+            for tok in tokenize.generate_tokens(io.StringIO(body).readline)
+            if tok.type == tokenize.NAME
+        }
+
         def uses(token: str) -> bool:
-            return re.search(rf"(?<![\w.]){re.escape(token)}\b", body) is not None
+            return token in names
 
         return {
             "dc": uses("_dc"), "dt": uses("_dt"), "decimal": uses("_decimal"),
@@ -395,7 +428,11 @@ class Compiler:
         native.setdefault("writer.model.name", "schemagen")
         for k, v in sorted(native.items()):
             metadata[k] = _chunked_repr(v, "            ")
-        pa_fields = [render_field(mapper.field(f), "_rt.pa") for f in rec.fields]
+        try:
+            pa_fields = [render_field(mapper.field(f), "_rt.pa") for f in rec.fields]
+        except ParquetMappingError as exc:
+            view["error"] = repr(str(exc))
+            return view
         view["arrow_fields"] = pa_fields
         view["metadata"] = [(repr(k), v) for k, v in sorted(metadata.items())]
 

@@ -645,6 +645,8 @@ class _Loader:
                     full,
                 )
             symbols[s.value] = s
+        if not symbols:
+            raise _err(file, sym_node, f"enum {full!r} has no symbols", full)
         default = obj.get("default")
         dvalue: str | None = None
         if default is not None:

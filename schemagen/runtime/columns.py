@@ -477,7 +477,20 @@ def py_json(arr: Any) -> list[Any]:
 
 
 def py_nulls(arr: Any) -> list[Any]:
+    if arr.null_count != len(arr):
+        from ..errors import ReadError
+
+        raise ReadError(f"a null-typed field holds {len(arr) - arr.null_count} non-null value(s)")
     return [None] * len(arr)
+
+
+def require(arr: Any, allowed: Any, path: str) -> None:
+    """A required field read from a file: nulls only where the parent is null."""
+    extra = arr.null_count - int(allowed)
+    if extra > 0:
+        from ..errors import ReadError
+
+        raise ReadError(f"column {path!r} holds {extra} null value(s) but the field is required")
 
 
 def py_enums(arr: Any, cls: Callable[[str], E]) -> list[E | None]:

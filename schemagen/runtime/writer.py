@@ -66,6 +66,13 @@ def writer_options(**options: Any) -> dict[str, Any]:
             raise UsageError(f"{name} must be a positive integer, got {value!r}")
     if o["batch_size"] is None:
         raise UsageError("batch_size must be a positive integer, got None")
+    if not isinstance(o["write_statistics"], bool):
+        raise UsageError(f"write_statistics must be True or False, got {o['write_statistics']!r}")
+    ud = o["use_dictionary"]
+    if not isinstance(ud, bool) and not (
+        isinstance(ud, (list, tuple)) and all(isinstance(c, str) for c in ud)
+    ):
+        raise UsageError(f"use_dictionary must be True, False or a list of column names, got {ud!r}")
     level = o["compression_level"]
     if level is not None:
         if comp in ("none", "snappy"):
@@ -81,6 +88,17 @@ def writer_options(**options: Any) -> dict[str, Any]:
                 f"compression_level for {comp} must be an integer in [{lo}, {hi}], got {level!r}"
             )
     return o
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - cannot happen for a file we just wrote
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class ParquetWriter(Generic[R]):
@@ -105,7 +123,11 @@ class ParquetWriter(Generic[R]):
         if self.path.is_dir():
             raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")
         self.schema = self.info.arrow_schema()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the folder {self.path.parent}: "
+                             f"{exc.strerror or exc}") from None
         self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
         self._pending: list[R] = []
         self._batches: list[Any] = []
@@ -114,10 +136,16 @@ class ParquetWriter(Generic[R]):
         self._count = 0  # records accepted so far (for error indexes)
         self._writer: Any = None
         self._closed = False
+        self._failed: str | None = None  # fail-stop: after a RecordError nothing is committed
 
     # ------------------------------------------------------------------ public
 
     def _check_open(self) -> None:
+        if self._failed is not None:
+            raise UsageError(
+                f"ParquetWriter for {self.path} stopped at an earlier error ({self._failed}); "
+                "nothing was committed"
+            )
         if self._closed:
             raise UsageError(f"ParquetWriter for {self.path} is closed; nothing more can be written")
 
@@ -150,6 +178,8 @@ class ParquetWriter(Generic[R]):
 
     def close(self) -> Path:
         """Flush, finish the footer and commit the file under its final name."""
+        if self._failed is not None:
+            self._check_open()  # raises: a failed writer commits nothing
         if self._closed:
             return self.path
         try:
@@ -166,6 +196,7 @@ class ParquetWriter(Generic[R]):
         return self.path
 
     def _commit(self) -> None:
+        _fsync(self._tmp)  # the data is on disk before the name says the file is complete
         if self._next_name is None:
             os.replace(self._tmp, self.path)  # atomic; replaces what was there
             return
@@ -180,9 +211,10 @@ class ParquetWriter(Generic[R]):
     def abort(self) -> None:
         """Discard everything: the final file is not created (or left as it was)."""
         self._closed = True
-        if self._writer is not None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
             try:
-                self._writer.close()
+                writer.close()
             except Exception:  # noqa: BLE001 - already failing; cleanup only
                 pass
         try:
@@ -236,7 +268,11 @@ class ParquetWriter(Generic[R]):
             problems = locate(types, root, records, offset)
             if not problems:  # pragma: no cover - the checker should always find it
                 problems = [RecordProblem(offset, "<batch>", None, f"convertible data ({exc})")]
-            raise RecordError(self.info.name, problems) from None
+            error = RecordError(self.info.name, problems)
+            # fail-stop: the rows of this batch are not written, so neither is the file
+            self.abort()
+            self._failed = str(error)
+            raise error from None
         self._count += len(records)
         self._batches.append(batch)
         self._batch_rows += batch.num_rows

@@ -82,8 +82,17 @@ class ArrowMapper:
         if isinstance(t, ir.Bytes):
             return pa.binary()
         if isinstance(t, ir.Fixed):
+            if not 0 < t.size < 2**31:
+                raise ParquetMappingError(
+                    f"fixed size {t.size}: Parquet FIXED_LEN_BYTE_ARRAY needs 1 to 2**31-1 bytes"
+                )
             return pa.binary(t.size)
         if isinstance(t, ir.Decimal):
+            if not 0 < t.precision <= 76 or not 0 <= t.scale <= t.precision:
+                raise ParquetMappingError(
+                    f"decimal({t.precision}, {t.scale}): Arrow decimals hold 1 to 76 digits "
+                    "with 0 <= scale <= precision"
+                )
             if t.precision <= 38:
                 return pa.decimal128(t.precision, t.scale)
             return pa.decimal256(t.precision, t.scale)

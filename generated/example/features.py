@@ -294,7 +294,7 @@ def _sg_write_Everything(_sg_records: _Sequence[Everything], _sg_schema: _Any) -
             return -1
         if isinstance(_sg_v, int) and not isinstance(_sg_v, bool) and -2147483648 <= _sg_v <= 2147483647:
             return 0
-        if isinstance(_sg_v, str):
+        if isinstance(_sg_v, str) and not isinstance(_sg_v, _enum.Enum):
             return 1
         if isinstance(_sg_v, Point):
             return 2

@@ -41,7 +41,7 @@ V = "_sg_v"  # the value inside union classifiers
 # isinstance checks that pick a union member on write (the value must also fit)
 _UNION_CHECK = {
     ir.Bool: f"isinstance({V}, bool)",
-    ir.String: f"isinstance({V}, str)",
+    ir.String: f"isinstance({V}, str) and not isinstance({V}, _enum.Enum)",
     ir.Json: f"{V} is not None",
     ir.Bytes: f"isinstance({V}, bytes)",
     ir.Date: f"isinstance({V}, _dt.date) and not isinstance({V}, _dt.datetime)",
@@ -58,8 +58,12 @@ def union_check(t: ir.Type, cls: Callable[[str], str]) -> str:
     """Python condition: value ``_sg_v`` belongs to (and fits) union member ``t``."""
     inner, _ = ir.strip_nullable(t)
     number = f"isinstance({V}, (int, float)) and not isinstance({V}, bool)"
-    if isinstance(inner, (ir.RecordRef, ir.EnumRef)):
+    if isinstance(inner, ir.RecordRef):
         return f"isinstance({V}, {cls(inner.name)})"
+    if isinstance(inner, ir.EnumRef):
+        # a member of the enum class, or a plain str that is one of its symbols
+        return (f"isinstance({V}, {cls(inner.name)}) or "
+                f"(type({V}) is str and {V} in {cls(inner.name)}.__members__.values())")
     if isinstance(inner, ir.Int):
         lo, hi = ((-(1 << (inner.bits - 1)), (1 << (inner.bits - 1)) - 1) if inner.signed
                   else (0, (1 << inner.bits) - 1))

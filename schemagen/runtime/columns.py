@@ -94,7 +94,21 @@ def ints(values: list[Any], typ: Any) -> Any:
 
 def floats(values: list[Any], typ: Any) -> Any:
     _only(values, (float, int), (bool,))
-    return _convert(values, typ)
+    arr = _convert(values, typ)
+    _check_float32(arr, values)
+    return arr
+
+
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _check_float32(arr: Any, values: Iterable[Any]) -> None:
+    """A finite value beyond float32's range would silently become infinite."""
+    if not pa.types.is_float32(arr.type) or not pc.any(pc.is_inf(arr)).as_py():
+        return
+    for v in values:
+        if v is not None and v == v and abs(v) > _FLOAT32_MAX and abs(v) != float("inf"):
+            raise Invalid("value out of float32 range")
 
 
 def bools(values: list[Any], typ: Any) -> Any:
@@ -221,6 +235,8 @@ def typed_lists(values: list[Any], typ: Any, items_required: bool, kind: str) ->
     lists = values if _NONE not in outer else [v for v in values if v is not None]
     _only(chain.from_iterable(lists), allowed, forbidden)
     arr = _convert(values, typ)
+    if kind == "float":
+        _check_float32(arr.flatten(), chain.from_iterable(lists))
     if items_required and arr.flatten().null_count:
         raise Invalid("null item in a list of required items")
     return arr
@@ -366,6 +382,13 @@ def batch(arrays: list[Any], schema: Any) -> Any:
 # ----------------------------------------------------------------------------- read side
 
 
+def _plain(arr: Any) -> Any:
+    """Dictionary-encoded columns (common in files from other tools) decoded."""
+    if pa.types.is_dictionary(arr.type):
+        return arr.dictionary_decode()
+    return arr
+
+
 def _valid(arr: Any) -> list[bool]:
     return arr.is_valid().to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
@@ -378,6 +401,7 @@ def _with_nulls(arr: Any, values: list[Any]) -> list[Any]:
 
 def py_numbers(arr: Any) -> list[Any]:
     """int, float and bool columns."""
+    arr = _plain(arr)
     if arr.null_count == 0:
         return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
     if pa.types.is_boolean(arr.type):
@@ -389,16 +413,19 @@ def py_numbers(arr: Any) -> list[Any]:
 
 def py_objects(arr: Any) -> list[Any]:
     """string, binary, decimal, date, time columns (numpy gives Python objects, None for null)."""
+    arr = _plain(arr)
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 
 def py_dates(arr: Any) -> list[Any]:
+    arr = _plain(arr)
     if pa.types.is_date64(arr.type):  # numpy would give datetimes for date64
         arr = arr.cast(pa.date32())
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 
 def py_times(arr: Any) -> list[Any]:
+    arr = _plain(arr)
     t = arr.type
     if t.unit == "ns":
         arr = _cast_exact(arr, pa.time64("us"))
@@ -418,6 +445,7 @@ def _cast_exact(arr: Any, typ: Any) -> Any:
 
 
 def py_timestamps(arr: Any, utc: bool) -> list[Any]:
+    arr = _plain(arr)
     t = arr.type
     if t.unit == "ns":
         arr = _cast_exact(arr, pa.timestamp("us", tz=t.tz))
@@ -432,12 +460,14 @@ def py_timestamps(arr: Any, utc: bool) -> list[Any]:
 
 
 def py_durations(arr: Any) -> list[Any]:
+    arr = _plain(arr)
     if arr.type.unit == "ns":
         arr = _cast_exact(arr, pa.duration("us"))
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 
 def py_uuids(arr: Any) -> list[Any]:
+    arr = _plain(arr)
     if isinstance(arr, pa.ExtensionArray):
         arr = arr.storage
     U = uuid.UUID
@@ -458,11 +488,13 @@ def _check_width(arr: Any, width: int) -> None:
 
 
 def py_fixed(arr: Any, width: int) -> list[Any]:
+    arr = _plain(arr)
     _check_width(arr, width)
     return py_objects(arr)
 
 
 def py_intervals(arr: Any) -> list[Any]:
+    arr = _plain(arr)
     _check_width(arr, 12)
     unpack = _INTERVAL.unpack
     return [
@@ -495,8 +527,7 @@ def require(arr: Any, allowed: Any, path: str) -> None:
 
 def py_enums(arr: Any, cls: Callable[[str], E]) -> list[E | None]:
     """Enum column; unknown symbols go through the class (its ``_missing_`` default)."""
-    if pa.types.is_dictionary(arr.type):
-        arr = arr.cast(arr.type.value_type)
+    arr = _plain(arr)
     members: dict[str, E] = {}
     out: list[E | None] = []
     append = out.append
@@ -521,8 +552,7 @@ def py_enums(arr: Any, cls: Callable[[str], E]) -> list[E | None]:
 
 
 def py_strings(arr: Any) -> list[Any]:
-    if pa.types.is_dictionary(arr.type):
-        arr = arr.cast(arr.type.value_type)
+    arr = _plain(arr)
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 

@@ -154,10 +154,12 @@ def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
             field = ds.field(*names)
             if op in _OPS:
                 e = getattr(field, _OPS[op])(value)
-            elif op == "in":
+            elif op in ("in", "not in"):
+                if not isinstance(value, (list, tuple, set, frozenset)):
+                    raise UsageError(f"filter {term!r}: {op!r} needs a list, tuple or set of values")
                 e = field.isin(list(value))
-            elif op == "not in":
-                e = ~field.isin(list(value))
+                if op == "not in":
+                    e = ~e
             else:
                 raise UsageError(f"unknown filter operator {op!r} in {term!r}")
             expr = e if expr is None else expr & e
@@ -267,6 +269,8 @@ def read(
 ) -> Iterator[R]:
     """Typed records from a file or folder, converted one batch at a time."""
     info = info_of(record_cls)
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
     convert = partial(_convert_batch, info)
     # chain/starmap keep the per-record iteration in C (no generator frame per record)
     return chain.from_iterable(

@@ -102,6 +102,8 @@ class Checker:
         elif isinstance(t, ir.Float):
             if not isinstance(v, (int, float)) or isinstance(v, bool):
                 bad("float")
+            elif t.bits == 32 and v == v and abs(v) != float("inf") and abs(v) > 3.4028234663852886e38:
+                bad("float within float32 range (about ±3.4e38)")
         elif isinstance(t, ir.String):
             if not isinstance(v, str):
                 bad("str")

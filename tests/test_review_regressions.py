@@ -621,3 +621,29 @@ def test_null_field_holding_a_value_is_read_error(nulls: Any, tmp_path: Path) ->
     with pytest.raises(schemagen.ReadError) as ei:
         list(schemagen.read(nulls.R, file))
     assert file.name in str(ei.value)
+
+
+# --------------------------------------------------------------------------- dates beyond year 9999
+
+
+@pytest.mark.parametrize(
+    ("field_type", "arrow"),
+    [
+        ({"type": "int", "logicalType": "date"},
+         pa.array([20_000_000], pa.int32()).cast(pa.date32())),
+        ({"type": "long", "logicalType": "local-timestamp-micros"},
+         pa.array([253_402_300_800_000_000], pa.timestamp("us"))),
+    ],
+    ids=["date", "timestamp"],
+)
+def test_dates_beyond_python_range_are_read_errors(compile_schemas: Any, tmp_path: Path,
+                                                    field_type: dict[str, Any],
+                                                    arrow: Any) -> None:
+    """numpy's tolist() would silently give an int for these; schemagen refuses."""
+    pkg = compile_schemas({"d.avsc": record_schema("dr", [{"name": "d", "type": field_type}])})
+    rec = pkg.module("dr").R
+    path = tmp_path / "foreign.parquet"
+    pq.write_table(pa.table({"d": arrow}), path)
+    with pytest.raises(schemagen.ReadError, match="years 1..9999") as info:
+        list(schemagen.read(rec, path))
+    assert "foreign.parquet" in str(info.value)

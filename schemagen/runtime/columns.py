@@ -417,10 +417,28 @@ def py_objects(arr: Any) -> list[Any]:
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 
+# Python's datetime covers years 1..9999; numpy's tolist() silently gives ints beyond
+_DAYS = (datetime.date.min.toordinal() - _EPOCH_ORDINAL,
+         datetime.date.max.toordinal() - _EPOCH_ORDINAL)
+_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000}
+
+
+def _check_range(arr: Any, width: Any, lo: int, hi: int) -> None:
+    if not len(arr) or arr.null_count == len(arr):
+        return
+    low, high = (v.as_py() for v in pc.min_max(arr.cast(width)).values())
+    if low < lo or high > hi:
+        from ..errors import ReadError
+
+        raise ReadError(f"{arr.type} values outside the years 1..9999 that Python's "
+                        "datetime can hold")
+
+
 def py_dates(arr: Any) -> list[Any]:
     arr = _plain(arr)
     if pa.types.is_date64(arr.type):  # numpy would give datetimes for date64
         arr = arr.cast(pa.date32())
+    _check_range(arr, pa.int32(), *_DAYS)
     return arr.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
 
 
@@ -450,6 +468,8 @@ def py_timestamps(arr: Any, utc: bool) -> list[Any]:
     if t.unit == "ns":
         arr = _cast_exact(arr, pa.timestamp("us", tz=t.tz))
         t = arr.type
+    per_day = _PER_DAY[t.unit]
+    _check_range(arr, pa.int64(), _DAYS[0] * per_day, (_DAYS[1] + 1) * per_day - 1)
     if t.tz is not None:
         # to_numpy on tz-aware data gives UTC wall-clock values
         arr = arr.cast(pa.timestamp(t.unit))

@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import SchemagenError
+from .errors import SchemagenError, UsageError
 
 
 def _err(msg: str) -> None:
@@ -25,12 +25,21 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _check_sql_dialect(name: str | None) -> None:
+    if name is not None:
+        from .typemap import sql
+
+        sql.dialect(name)  # unknown: an error listing the known dialects
+
+
 def _cmd_compile(args: argparse.Namespace) -> int:
     from . import compiler
 
+    _check_sql_dialect(args.sql_dialect)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rendered = compiler.render(args.paths, args.output, show_progress=not args.quiet)
+        rendered = compiler.render(args.paths, args.output, show_progress=not args.quiet,
+                                   sql_dialect=args.sql_dialect)
     if not args.quiet:
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
@@ -53,6 +62,37 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from .typemap import sql
+
+    if args.types:
+        if args.paths or args.record:
+            raise UsageError("--types prints the type registry; it takes no schema paths "
+                             "or --record")
+        names = [sql.dialect(args.dialect).name] if args.dialect else None
+        text = sql.render_json(names) if args.format == "json" else sql.render_markdown(names)
+        sys.stdout.write(text)
+        return 0
+    if not args.paths or not args.record or not args.dialect:
+        raise UsageError("DDL needs schema paths, --record NAME and --dialect D "
+                         "(or use --types to print the type registry)")
+    from . import frontends, sqlddl
+
+    sql.dialect(args.dialect)
+    _check_sql_dialect(args.sql_dialect)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        files = frontends.find_schema_files(args.paths)
+        if not files:
+            raise UsageError(f"no schema files found under {', '.join(args.paths)}")
+        schema = frontends.load(files, args.sql_dialect)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    sys.stdout.write(sqlddl.emit(schema.types, args.record, args.dialect,
+                                 location=args.location, table=args.table))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="schemagen", description=__doc__)
     p.add_argument("--version", action="version", version=f"schemagen {__version__}")
@@ -63,7 +103,29 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if the output is stale, missing or has extras")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress or summary output")
+    c.add_argument("--sql-dialect", metavar="NAME",
+                   help="dialect of .sql files without a '-- dialect: NAME' first line "
+                        "(default: drill)")
     c.set_defaults(func=_cmd_compile)
+    q = sub.add_parser(
+        "sql", help="print SQL DDL for a record, or the SQL type registry",
+        description="schemagen sql SCHEMA_PATH... --record NAME --dialect D: DDL that lets the "
+                    "engine query files schemagen wrote for the record.  schemagen sql --types "
+                    "[--dialect D]: the SQL <-> IR <-> Parquet type mapping.")
+    q.add_argument("paths", nargs="*", help="schema files or folders (searched recursively)")
+    q.add_argument("--record", metavar="NAME",
+                   help="the record: schema name, SQL table name or generated class name")
+    q.add_argument("--dialect", metavar="D",
+                   help="SQL dialect (drill, duckdb, spark, trino, hive; postgres for --types)")
+    q.add_argument("--location", metavar="PATH",
+                   help="where the Parquet dataset is (default: the table name)")
+    q.add_argument("--table", metavar="NAME", help="table/view name (default: from the record)")
+    q.add_argument("--types", action="store_true", help="print the type registry instead")
+    q.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                   help="--types output format")
+    q.add_argument("--sql-dialect", metavar="NAME",
+                   help="dialect of .sql schema files without a '-- dialect:' first line")
+    q.set_defaults(func=_cmd_sql)
     return p
 
 

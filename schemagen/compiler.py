@@ -28,22 +28,24 @@ class CheckResult:
         return not (self.stale or self.missing or self.extra)
 
 
-def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool = False) -> dict[str, str]:
+def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool = False,
+           sql_dialect: str | None = None) -> dict[str, str]:
     """Render the schemas under ``paths``: ``{relative path: source}``.
 
     With ``show_progress`` (and many files), a rich progress bar on stderr.
+    ``sql_dialect``: the dialect of ``.sql`` files without a ``-- dialect:`` line.
     """
     # sorted: the output must not depend on the order the paths were given in
     files = sorted(frontends.find_schema_files(paths))
     if not files:
         raise UsageError(f"no schema files found under {', '.join(map(str, paths))}")
     if not show_progress or len(files) < PROGRESS_MIN_FILES:
-        return Compiler(frontends.load(files), Path(out_dir).name).render()
+        return Compiler(frontends.load(files, sql_dialect), Path(out_dir).name).render()
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
         task = progress.add_task(f"parsing {len(files)} schema files", total=None)
-        schema = frontends.load(files)
+        schema = frontends.load(files, sql_dialect)
         compiler = Compiler(schema, Path(out_dir).name)
         progress.update(task, description="generating modules", total=len(compiler.plans),
                         completed=0)

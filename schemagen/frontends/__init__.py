@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from .. import ir
 from ..errors import SchemaError
 
 # extension -> loader name (module in this package with a ``load(paths)`` function)
-EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro"}
+EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql"}
 
 
 def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -36,23 +37,31 @@ def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def _loader(kind: str) -> Callable[[Sequence[Path]], ir.Schema]:
+def _loader(kind: str, sql_dialect: str | None = None) -> Callable[[Sequence[Path]], ir.Schema]:
     if kind == "avro":
         from . import avro
 
         return avro.load
+    if kind == "sql":
+        from . import sql
+
+        return functools.partial(sql.load, dialect=sql_dialect)
     raise SchemaError(f"no front end for {kind!r}")  # pragma: no cover
 
 
-def load(files: Sequence[Path]) -> ir.Schema:
-    """Load every schema file (grouped by format) into one IR schema."""
+def load(files: Sequence[Path], sql_dialect: str | None = None) -> ir.Schema:
+    """Load every schema file (grouped by format) into one IR schema.
+
+    ``sql_dialect`` is the dialect of ``.sql`` files without a ``-- dialect:``
+    first line (default ``drill``).
+    """
     by_kind: dict[str, list[Path]] = {}
     for f in files:
         by_kind.setdefault(EXTENSIONS[f.suffix], []).append(f)
     types: dict[str, ir.Named] = {}
     sources: dict[str, str] = {}
     for kind, group in sorted(by_kind.items()):
-        schema = _loader(kind)(group)
+        schema = _loader(kind, sql_dialect)(group)
         for name, t in schema.types.items():
             if name in types and types[name] != t:
                 raise SchemaError.at(

@@ -392,9 +392,9 @@ def test_register_a_whole_dialect(tmp_path: Path, capsys: pytest.CaptureFixture[
     class DatabricksDdl(sqlddl.SparkEmitter):
         dialect = "databricks"
 
-    sqlddl.register_emitter(DatabricksDdl)
     monkeypatch.setattr(sqlddl, "_EMITTERS", {**sqlddl._EMITTERS})  # noqa: SLF001 - undo after
     sqlddl.register_emitter(DatabricksDdl)
+    assert "databricks" in sqlddl.emitter_names()
     src = tmp_path / "events.sql"
     src.write_text("-- dialect: databricks\n"
                    "CREATE TABLE lake.events (id BIGINT NOT NULL, body VARIANT);\n")

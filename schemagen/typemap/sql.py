@@ -326,7 +326,7 @@ class SqlDialect:
 
             base = type(Dialect.get_or_raise(self.sqlglot_dialect))
             self._parse_dialect = type(
-                f"Schemagen{base.__name__}{abs(hash(self.name))}", (base,),
+                f"Schemagen_{self.name}_{base.__name__}", (base,),
                 {"SUPPORTS_USER_DEFINED_TYPES": True},
             )
         return self._parse_dialect

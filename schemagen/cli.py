@@ -39,7 +39,8 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rendered = compiler.render(args.paths, args.output, show_progress=not args.quiet,
-                                   sql_dialect=args.sql_dialect)
+                                   sql_dialect=args.sql_dialect,
+                                   include_dirs=args.include_dirs)
     if not args.quiet:
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
@@ -103,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if the output is stale, missing or has extras")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress or summary output")
+    c.add_argument("-I", "--include-dir", dest="include_dirs", action="append", default=[],
+                   metavar="DIR",
+                   help="folder searched for Thrift includes after the including file's own "
+                        "folder (repeatable, searched in order)")
     c.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql files without a '-- dialect: NAME' first line "
                         "(default: drill)")

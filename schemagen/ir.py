@@ -17,7 +17,7 @@ Rules (see DESIGN.md):
 Default values are held in *IR value form*, independent of any source format:
 ``None``, ``bool``, ``int``, ``float``, ``str``, ``bytes``, ``decimal.Decimal``,
 ``datetime.date/time/datetime``, ``datetime.timedelta``, ``uuid.UUID``,
-:class:`IntervalValue`, enum symbols as ``str``, lists as ``tuple``, maps as a
+:class:`IntervalValue`, enum symbols as ``str``, lists (and sets) as ``tuple``, maps as a
 ``tuple`` of ``(key, value)`` pairs, records as a ``tuple`` of
 ``(wire_name, value)`` pairs (only fields given) and union values as
 :class:`UnionValue`.
@@ -173,7 +173,12 @@ class RecordRef:
 
 @dataclass(frozen=True, slots=True)
 class List:
+    """A list; ``unique=True`` marks a set (Thrift ``set<T>``): still a Parquet LIST, but
+    the Python class holds a ``frozenset`` when the items are hashable (see
+    :func:`python_hashable`)."""
+
     item: Type
+    unique: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +207,35 @@ PRIMITIVES: Final = (
     Null, Bool, Int, Float, String, Bytes, Fixed, Decimal, Date, Time, Timestamp,
     Duration, Interval, Uuid, Json,
 )
+
+
+def python_hashable(t: Type) -> bool:
+    """Whether Python values of ``t`` are hashable (may be set items and dict keys).
+
+    Generated records and lists/dicts are mutable, so they are not; a set of
+    hashable items is a ``frozenset``, which is.  Code generation uses this to
+    choose ``frozenset[T]`` vs ``list[T]`` for sets and ``dict[K, V]`` vs
+    ``list[tuple[K, V]]`` for maps; the runtime uses it to check values.
+    """
+    if isinstance(t, Nullable):
+        return python_hashable(t.inner)
+    if isinstance(t, (RecordRef, Map, Json)):
+        return False
+    if isinstance(t, List):
+        return t.unique and python_hashable(t.item)
+    if isinstance(t, Union_):
+        return all(python_hashable(m) for m in t.members)
+    return True
+
+
+def is_frozenset(t: Type) -> bool:
+    """A set whose Python values are ``frozenset`` (unique list of hashable items)."""
+    return isinstance(t, List) and t.unique and python_hashable(t.item)
+
+
+def has_pair_list(t: Type) -> bool:
+    """A map whose Python values are ``list[tuple[K, V]]`` (its keys are not hashable)."""
+    return isinstance(t, Map) and not python_hashable(t.key)
 
 
 def strip_nullable(t: Type) -> tuple[Type, bool]:
@@ -261,7 +295,11 @@ class Record:
     # Format-specific metadata the front end wants written to Parquet footers
     # (e.g. ``parquet.avro.schema``, ``writer.model.name``). Opaque to codegen.
     native: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # "union": every field is nullable and at most one may be set (checked on write);
+    # generated classes get a ``which()`` method naming the member that is set.
     kind: Literal["record", "error", "union"] = "record"
+    # format-specific facts kept for docs and tools (e.g. Thrift annotations)
+    metadata: tuple[tuple[str, str], ...] = ()
 
     @property
     def namespace(self) -> str:
@@ -281,6 +319,8 @@ class Enum:
     aliases: tuple[str, ...] = ()
     values: tuple[int, ...] | None = None  # numeric values (Thrift, protobuf)
     location: SourceLocation | None = field(default=None, compare=False)
+    symbol_docs: tuple[str, ...] = ()  # one doc per symbol ("" when none), or empty
+    metadata: tuple[tuple[str, str], ...] = ()
 
     @property
     def namespace(self) -> str:
@@ -295,20 +335,47 @@ Named: TypeAlias = Record | Enum
 
 
 @dataclass(frozen=True, slots=True)
+class Constant:
+    """A named constant of a schema (Thrift ``const``): generated as a typed module constant.
+
+    ``value`` is in IR value form (see the module docstring), already resolved:
+    references to other constants or enum symbols are replaced by their values.
+    """
+
+    name: str  # full name
+    type: Type
+    value: Any = field(hash=False)
+    doc: str = ""
+    location: SourceLocation | None = field(default=None, compare=False)
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rpartition(".")[0]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rpartition(".")[2]
+
+
+@dataclass(frozen=True, slots=True)
 class Module:
-    """The named types of one namespace, with the files they came from."""
+    """The named types (and constants) of one namespace, with the files they came from."""
 
     namespace: str
     types: tuple[Named, ...]
     sources: tuple[str, ...]
+    constants: tuple[Constant, ...] = ()
 
 
 @dataclass(frozen=True)
 class Schema:
-    """Everything a front end produced: named types by full name, in definition order."""
+    """Everything a front end produced: named types by full name, in definition order,
+    and constants (by full name, in definition order)."""
 
     types: dict[str, Named]
     sources: dict[str, str]  # full name -> source file (as given to the compiler)
+    constants: dict[str, Constant] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         return hash(tuple(self.types.values()))
@@ -322,13 +389,19 @@ class Schema:
     def modules(self, fallback_namespace: dict[str, str] | None = None) -> list[Module]:
         """Group types into one :class:`Module` per namespace (sorted by namespace)."""
         groups: dict[str, list[Named]] = {}
+        consts: dict[str, list[Constant]] = {}
         srcs: dict[str, set[str]] = {}
         for full, t in self.types.items():
             ns = t.namespace
             groups.setdefault(ns, []).append(t)
             srcs.setdefault(ns, set()).add(self.sources.get(full, ""))
+        for c in self.constants.values():
+            ns = c.namespace
+            groups.setdefault(ns, [])
+            consts.setdefault(ns, []).append(c)
+            srcs.setdefault(ns, set()).add(c.location.file if c.location else "")
         return [
-            Module(ns, tuple(groups[ns]), tuple(sorted(srcs[ns])))
+            Module(ns, tuple(groups[ns]), tuple(sorted(srcs[ns])), tuple(consts.get(ns, ())))
             for ns in sorted(groups)
         ]
 
@@ -459,6 +532,8 @@ def type_to_json(t: Type) -> Any:
         out["inner"] = type_to_json(t.inner)
     elif isinstance(t, List):
         out["item"] = type_to_json(t.item)
+        if t.unique:
+            out["unique"] = True
     elif isinstance(t, Map):
         out["key"] = type_to_json(t.key)
         out["value"] = type_to_json(t.value)
@@ -479,7 +554,7 @@ def type_from_json(j: Any) -> Type:
     if cls is Nullable:
         return Nullable(type_from_json(j["inner"]))
     if cls is List:
-        return List(type_from_json(j["item"]))
+        return List(type_from_json(j["item"]), bool(j.get("unique", False)))
     if cls is Map:
         return Map(type_from_json(j["key"]), type_from_json(j["value"]))
     if cls is Union_:
@@ -495,9 +570,25 @@ def _loc_from(j: Any) -> SourceLocation | None:
     return None if j is None else SourceLocation(*j)
 
 
-def named_to_json(t: Named) -> dict[str, Any]:
+def _meta_json(meta: tuple[tuple[str, str], ...]) -> list[list[str]]:
+    return [list(p) for p in meta]
+
+
+def _meta_from(j: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in j or ())
+
+
+def named_to_json(t: Named | Constant) -> dict[str, Any]:
+    if isinstance(t, Constant):
+        out: dict[str, Any] = {"kind": "const", "name": t.name, "type": type_to_json(t.type),
+                               "value": _value_to_json(t.value)}
+        if t.doc:
+            out["doc"] = t.doc
+        if t.metadata:
+            out["metadata"] = _meta_json(t.metadata)
+        return out
     if isinstance(t, Enum):
-        out: dict[str, Any] = {"kind": "enum", "name": t.name, "symbols": list(t.symbols)}
+        out = {"kind": "enum", "name": t.name, "symbols": list(t.symbols)}
         if t.doc:
             out["doc"] = t.doc
         if t.default is not None:
@@ -506,6 +597,10 @@ def named_to_json(t: Named) -> dict[str, Any]:
             out["aliases"] = list(t.aliases)
         if t.values is not None:
             out["values"] = list(t.values)
+        if any(t.symbol_docs):
+            out["symbol_docs"] = list(t.symbol_docs)
+        if t.metadata:
+            out["metadata"] = _meta_json(t.metadata)
         return out
     fields = []
     for f in t.fields:
@@ -521,13 +616,15 @@ def named_to_json(t: Named) -> dict[str, Any]:
         if f.aliases:
             fj["aliases"] = list(f.aliases)
         if f.metadata:
-            fj["metadata"] = [list(p) for p in f.metadata]
+            fj["metadata"] = _meta_json(f.metadata)
         fields.append(fj)
     out = {"kind": t.kind, "name": t.name, "fields": fields}
     if t.doc:
         out["doc"] = t.doc
     if t.aliases:
         out["aliases"] = list(t.aliases)
+    if t.metadata:
+        out["metadata"] = _meta_json(t.metadata)
     return out
 
 
@@ -538,6 +635,7 @@ def named_from_json(j: dict[str, Any]) -> Named:
             name=j["name"], symbols=tuple(j["symbols"]), doc=j.get("doc", ""),
             default=j.get("default"), aliases=tuple(j.get("aliases", ())),
             values=None if vals is None else tuple(vals),
+            symbol_docs=tuple(j.get("symbol_docs", ())), metadata=_meta_from(j.get("metadata")),
         )
     fields = tuple(
         Field(
@@ -545,13 +643,22 @@ def named_from_json(j: dict[str, Any]) -> Named:
             doc=f.get("doc", ""),
             default=_value_from_json(f["default"]) if "default" in f else NO_DEFAULT,
             field_id=f.get("field_id"), aliases=tuple(f.get("aliases", ())),
-            metadata=tuple((a, b) for a, b in f.get("metadata", ())),
+            metadata=_meta_from(f.get("metadata")),
         )
         for f in j["fields"]
     )
     return Record(
         name=j["name"], fields=fields, doc=j.get("doc", ""),
         aliases=tuple(j.get("aliases", ())), kind=j["kind"],
+        metadata=_meta_from(j.get("metadata")),
+    )
+
+
+def constant_from_json(j: dict[str, Any]) -> Constant:
+    """Inverse of :func:`named_to_json` for a :class:`Constant`."""
+    return Constant(
+        name=j["name"], type=type_from_json(j["type"]), value=_value_from_json(j["value"]),
+        doc=j.get("doc", ""), metadata=_meta_from(j.get("metadata")),
     )
 
 

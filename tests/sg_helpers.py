@@ -114,11 +114,13 @@ class GenPackage:
         return (exact or found)[0]
 
 
-def build_package(sources: Sequence[Path], root: Path, name: str | None = None) -> GenPackage:
-    """Compile ``sources`` into ``root/<name>`` (a fresh ``gen_<hex>`` by default)."""
+def build_package(sources: Sequence[Path], root: Path, name: str | None = None,
+                  include_dirs: Sequence[Path] = ()) -> GenPackage:
+    """Compile ``sources`` into ``root/<name>`` (a fresh ``gen_<hex>`` by default);
+    ``include_dirs`` are searched for Thrift includes."""
     root.mkdir(parents=True, exist_ok=True)
     name = name or f"gen_{uuid.uuid4().hex[:12]}"
-    rendered = compiler.render(list(sources), root / name)
+    rendered = compiler.render(list(sources), root / name, include_dirs=include_dirs)
     compiler.write(rendered, root / name)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -205,6 +207,12 @@ class Strategies:
         rec = self.types[name]
         assert isinstance(rec, ir.Record)
         cls = self.classes[name]
+        if rec.kind == "union":  # at most one member set
+            return st.one_of(
+                st.builds(cls),
+                *(st.builds(cls, **{f.py_name or f.name: self.of(ir.strip_nullable(f.type)[0])})
+                  for f in rec.fields),
+            )
         return st.builds(cls, **{f.py_name or f.name: self.of(f.type) for f in rec.fields})
 
     def of(self, t: ir.Type) -> st.SearchStrategy[Any]:  # noqa: C901
@@ -257,8 +265,13 @@ class Strategies:
             return st.sampled_from(list(self.pkg.enum_class(t.name, e.symbols)))
         if isinstance(t, ir.RecordRef):
             return st.deferred(lambda name=t.name: self.record(name))
+        if isinstance(t, ir.List) and ir.is_frozenset(t):
+            return st.frozensets(self.of(t.item), max_size=n)
         if isinstance(t, ir.List):
             return st.lists(self.of(t.item), max_size=n)
+        if isinstance(t, ir.Map) and ir.has_pair_list(t):
+            return st.lists(st.tuples(self.of(t.key), self.of(t.value)), max_size=n,
+                            unique_by=lambda kv: repr(kv[0]))
         if isinstance(t, ir.Map):
             return st.dictionaries(self.of(t.key), self.of(t.value), max_size=n)
         if isinstance(t, ir.Union_):
@@ -343,7 +356,9 @@ def arrow_expected(v: Any, t: ir.Type, types: Mapping[str, ir.Named],  # noqa: C
         assert isinstance(rec, ir.Record)
         return {f.name: ae(getattr(v, f.py_name or f.name), f.type) for f in rec.fields}
     if isinstance(t, ir.List):
-        return [ae(x, t.item) for x in v]
+        return [ae(x, t.item) for x in v]  # a frozenset is written in iteration order
+    if isinstance(t, ir.Map) and ir.has_pair_list(t):
+        return [(ae(k, t.key), ae(x, t.value)) for k, x in v]
     if isinstance(t, ir.Map):
         return [(ae(k, t.key), ae(x, t.value)) for k, x in v.items()]
     if isinstance(t, ir.Union_):

@@ -431,9 +431,11 @@ def test_footer_for_each_record_of_repo(repo_pkg: GenPackage) -> None:
         assert md is not None, name
         root, types = ir.schema_from_json(md[b"schemagen.schema"].decode())
         assert root == name
+        assert md[b"writer.model.name"]
+        if md[b"writer.model.name"] != b"avro":
+            continue  # e.g. Thrift records: see test_thrift_roundtrip.py
         parsed = avro.schema.parse(md[b"parquet.avro.schema"].decode())
         assert parsed.fullname == name
-        assert md[b"writer.model.name"]
 
 
 # --------------------------------------------------------------------------- layout

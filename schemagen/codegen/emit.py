@@ -79,6 +79,10 @@ def union_check(t: ir.Type, cls: Callable[[str], str]) -> str:
     if isinstance(inner, ir.Timestamp):
         aware = "is not None" if inner.utc else "is None"
         return f"isinstance({V}, _dt.datetime) and {V}.tzinfo {aware}"
+    if ir.is_frozenset(inner):
+        return f"isinstance({V}, (set, frozenset))"
+    if ir.has_pair_list(inner):
+        return f"isinstance({V}, list)"
     return _UNION_CHECK[type(inner)]
 
 
@@ -135,6 +139,8 @@ class WriterEmitter:
             py = self.ctx.py_names[rec.name][f.name]
             o.add(f"{vals} = [_sg_r.{py} for _sg_r in _sg_records]")
             arrays.append(self.array(f.type, vals, typ, "0", False))
+        if rec.kind == "union" and len(arrays) > 1:
+            o.add(f"_rt.check_union([{', '.join(arrays)}])")
         o.add(f"return _rt.batch([{', '.join(arrays)}], _sg_schema)")
         return self.helpers + o.lines
 
@@ -157,8 +163,9 @@ class WriterEmitter:
             enum = self.ctx.types[inner.name]
             assert isinstance(enum, ir.Enum)
             syms = ", ".join(repr(s) for s in enum.symbols)
-            o.add(f"{a} = _rt.enums({vals}, {typ}, frozenset(({syms},)))")
-            placeholder = f", {enum.symbols[0]!r}"
+            known = f"frozenset(({syms},))" if enum.symbols else "frozenset()"
+            o.add(f"{a} = _rt.enums({vals}, {typ}, {known})")
+            placeholder = f", {enum.symbols[0]!r}" if enum.symbols else ""
         elif isinstance(inner, ir.RecordRef):
             self._struct(inner, vals, typ, a, maybe_none)
         elif isinstance(inner, ir.List):
@@ -199,10 +206,17 @@ class WriterEmitter:
                 o.add(f"{cv} = [_sg_x.{py} for _sg_x in {vals}]")
             o.add(f"{ct} = {typ}.field({i}).type")
             children.append(self.array(f.type, cv, ct, k, maybe_none))
+        if rec.kind == "union" and len(children) > 1:
+            o.add(f"_rt.check_union([{', '.join(children)}])")
         o.add(f"{a} = _rt.struct_array([{', '.join(children)}], {typ}, {m})")
 
     def _list(self, t: ir.List, vals: str, typ: str, a: str, maybe_none: bool) -> None:
         o = self.out
+        if ir.is_frozenset(t):
+            # sets (and frozensets) become lists: Parquet has no set type
+            conv = o.var("v")
+            o.add(f"{conv} = _rt.set_lists({vals})")
+            vals = conv
         item, item_nullable = ir.strip_nullable(t.item)
         fast = _FAST_LIST_ITEMS.get(type(item))
         if fast:
@@ -223,10 +237,16 @@ class WriterEmitter:
         o = self.out
         m, _ = self._mask(vals, maybe_none)
         offs, ks, vs, kt, vt = o.var("o"), o.var("v"), o.var("v"), o.var("t"), o.var("t")
-        o.add(f"{offs} = _rt.offsets({vals}, dict)")
         guard = " if _sg_x is not None" if maybe_none else ""
-        o.add(f"{ks} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x]")
-        o.add(f"{vs} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x.values()]")
+        if ir.has_pair_list(t):
+            # keys that Python cannot hash: the value is a list of (key, value) pairs
+            o.add(f"{offs} = _rt.offsets({vals}, list)")
+            o.add(f"{ks} = [_sg_k for _sg_x in {vals}{guard} for _sg_k, _sg_w in _sg_x]")
+            o.add(f"{vs} = [_sg_w for _sg_x in {vals}{guard} for _sg_k, _sg_w in _sg_x]")
+        else:
+            o.add(f"{offs} = _rt.offsets({vals}, dict)")
+            o.add(f"{ks} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x]")
+            o.add(f"{vs} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x.values()]")
         o.add(f"{kt} = {typ}.key_type")
         o.add(f"{vt} = {typ}.item_type")
         ka = self.array(t.key, ks, kt, "0", False)
@@ -353,7 +373,8 @@ class ReaderEmitter:
             if not ir.strip_nullable(inner.item)[1]:
                 o.add(f"_rt.require({arr}.values, 0, {path + '[]'!r})")
             o.add(f"{items} = {self.column(inner.item, f'{arr}.values', path + '[]')}")
-            return f"_rt.apply_nulls({arr}, _rt.split({items}, {offs}))"
+            split = "split_sets" if ir.is_frozenset(inner) else "split"
+            return f"_rt.apply_nulls({arr}, _rt.{split}({items}, {offs}))"
         if isinstance(inner, ir.Map):
             offs, ks, vs = o.var("o"), o.var("l"), o.var("l")
             o.add(f"{offs} = _rt.list_offsets({arr})")
@@ -361,7 +382,8 @@ class ReaderEmitter:
                 o.add(f"_rt.require({arr}.items, 0, {path + '{}'!r})")
             o.add(f"{ks} = {self.column(inner.key, f'{arr}.keys', path + '{key}')}")
             o.add(f"{vs} = {self.column(inner.value, f'{arr}.items', path + '{}')}")
-            return f"_rt.apply_nulls({arr}, _rt.split_dicts({ks}, {vs}, {offs}))"
+            split = "split_pairs" if ir.has_pair_list(inner) else "split_dicts"
+            return f"_rt.apply_nulls({arr}, _rt.{split}({ks}, {vs}, {offs}))"
         if isinstance(inner, ir.Union_):
             members = []
             for i, mt in enumerate(inner.members):

@@ -26,6 +26,8 @@ def is_mutable(t: ir.Type, value: Any) -> bool:
     if value is None:
         return False
     inner, _ = ir.strip_nullable(t)
+    if ir.is_frozenset(inner):
+        return False
     if isinstance(inner, (ir.List, ir.Map, ir.RecordRef, ir.Json)):
         return True
     if isinstance(inner, ir.Union_) and isinstance(value, ir.UnionValue):
@@ -92,8 +94,17 @@ def literal(  # noqa: C901 - one branch per IR node
     if isinstance(inner, ir.EnumRef):
         member = enum_members[inner.name][str(value)]
         return f"{ref(inner.name)}.{member}"
+    if ir.is_frozenset(inner):
+        assert isinstance(inner, ir.List)
+        # items rendered in a canonical order: the output must be deterministic
+        members = sorted({lit(v, inner.item) for v in value})
+        return "frozenset({" + ", ".join(members) + "})" if members else "frozenset()"
     if isinstance(inner, ir.List):
         return "[" + ", ".join(lit(v, inner.item) for v in value) + "]"
+    if ir.has_pair_list(inner):
+        assert isinstance(inner, ir.Map)
+        pairs = ", ".join(f"({lit(k, inner.key)}, {lit(v, inner.value)})" for k, v in value)
+        return "[" + pairs + "]"
     if isinstance(inner, ir.Map):
         items = ", ".join(f"{lit(k, inner.key)}: {lit(v, inner.value)}" for k, v in value)
         return "{" + items + "}"

@@ -19,13 +19,17 @@ MODULE_RESERVED = frozenset(
     {
         "annotations", "TYPE_CHECKING",
         "_dc", "_dt", "_decimal", "_enum", "_uuid", "_pa", "_rt", "_Any", "_ClassVar",
-        "_Sequence",
+        "_Sequence", "_Final",
     }
 )
 # Names a generated record class defines besides its fields.
 CLASS_RESERVED = frozenset({"arrow_schema", "self", "cls"})
+# Names a generated union record (``Record.kind == "union"``) defines besides its fields.
+UNION_RESERVED = frozenset({"which"})
 # Enum members that would clash with the Enum machinery.
 ENUM_RESERVED = frozenset({"name", "value", "mro", "self", "cls"})
+# ... and with what an enum with numeric values defines.
+NUMBERED_ENUM_RESERVED = frozenset({"number", "from_number"})
 
 _BUILTINS = frozenset(dir(builtins))
 _AMBIGUOUS = frozenset({"l", "O", "I"})  # pycodestyle E741/E742
@@ -80,15 +84,17 @@ def class_name(short: str) -> str:
     return identifier(short)
 
 
-def field_names(wire: list[str], module_names: set[str]) -> list[str]:
-    reserved = set(module_names) | CLASS_RESERVED
+def field_names(wire: list[str], module_names: set[str],
+                extra: frozenset[str] = frozenset()) -> list[str]:
+    reserved = set(module_names) | CLASS_RESERVED | extra
     return unique([identifier(w, reserved=frozenset(reserved)) for w in wire])
 
 
-def enum_member_names(symbols: list[str]) -> list[str]:
+def enum_member_names(symbols: list[str], extra: frozenset[str] = frozenset()) -> list[str]:
     out = []
+    reserved = ENUM_RESERVED | extra
     for s in symbols:
-        n = identifier(s, reserved=ENUM_RESERVED, avoid_builtins=False)
+        n = identifier(s, reserved=reserved, avoid_builtins=False)
         if n.startswith("_"):
             n = "S" + n  # enum treats _sunder_ names specially
         out.append(n)

@@ -9,9 +9,8 @@ function bodies import lazily, so mutually referencing namespaces work.
 from __future__ import annotations
 
 import dataclasses
-import io
+import json
 import re
-import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -43,6 +42,8 @@ class ModulePlan:
     sources: list[str]
     class_names: dict[str, str] = field(default_factory=dict)  # full name -> class name
     aliases: dict[str, str] = field(default_factory=dict)  # foreign full name -> local name
+    constants: list[ir.Constant] = field(default_factory=list)
+    const_names: dict[str, str] = field(default_factory=dict)  # full name -> Python name
 
     @property
     def path(self) -> str:
@@ -77,6 +78,19 @@ def _check_compiles(text: str, plan: ModulePlan) -> None:
         ) from None
 
 
+FULL_CHECK_BYTES = 4 * 1024 * 1024  # total output up to which every module is compiled
+SAFE_NESTING = 24  # type/value nesting below which generated expressions stay far from
+SAFE_UNION_WIDTH = 64  # the parser's limits (200 nested brackets, recursion depth)
+
+
+def _value_depth(v: object) -> int:
+    if isinstance(v, ir.UnionValue):
+        return _value_depth(v.value)
+    if isinstance(v, tuple):
+        return 1 + max((_value_depth(x) for x in v), default=0)
+    return 0
+
+
 def _isort_key(item: str) -> tuple[int, list[object]]:
     """isort's order-by-type with natural, case-insensitive ordering (ruff's default)."""
     name = item.split(" as ")[0]
@@ -85,6 +99,28 @@ def _isort_key(item: str) -> tuple[int, list[object]]:
         int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)
     ]
     return kind, natural
+
+
+_ALIASES = ("dc", "dt", "decimal", "enum", "uuid", "Any", "ClassVar", "Sequence", "rt", "Final")
+# String literals (any prefix; an escape is consumed whole, so an escaped quote never
+# ends one) and comments match first: an alias name inside them is never group 1.
+_ALIAS_SCAN = re.compile(
+    r"[rRbBuUfF]{0,2}"
+    r"(?:\"\"\"(?:[^\\]|\\[\s\S])*?\"\"\"|'''(?:[^\\]|\\[\s\S])*?'''"
+    r"|\"(?:[^\"\\\n]|\\[\s\S])*\"|'(?:[^'\\\n]|\\[\s\S])*')"
+    r"|#[^\n]*"
+    r"|(?<!\w)(_(?:" + "|".join(_ALIASES) + r"))\b"
+)
+
+
+_ANNOTATION_ALIASES = re.compile(r"(?<!\w)(_(?:" + "|".join(_ALIASES) + r"))\b")
+
+
+def _alias_names(src: str) -> set[str]:
+    """Module aliases named in Python source ``src`` (not inside its strings or comments)."""
+    if "_" not in src:
+        return set()
+    return {m.group(1) for m in _ALIAS_SCAN.finditer(src) if m.group(1)}
 
 
 def _chunked_repr(text: str, indent: str, width: int = 76) -> str:
@@ -106,6 +142,12 @@ class Compiler:
         self.owner: dict[str, ModulePlan] = {}
         self.py_names: dict[str, dict[str, str]] = {}
         self.enum_members: dict[str, dict[str, str]] = {}
+        self._depths: dict[str, int] = {}
+        # memos shared by every record (types never change once planned)
+        self._cycles: dict[str, list[str] | None] = {}
+        self._type_json: dict[str, dict[str, object]] = {}
+        self._field_src: dict[tuple[str, ir.Type, int | None], str] = {}
+        self._mapper = ArrowMapper(self.types)
         self._plan()
 
     # ------------------------------------------------------------------ planning
@@ -126,7 +168,8 @@ class Compiler:
                 raise SchemaError(f"namespace {m.namespace!r} has a part longer than "
                                   f"{MAX_NAME} characters (it becomes a file name)")
             is_pkg = parts == () or any(p[: len(parts)] == parts and p != parts for p in all_parts)
-            plan = ModulePlan(m.namespace, parts, is_pkg, list(m.types), list(m.sources))
+            plan = ModulePlan(m.namespace, parts, is_pkg, list(m.types), list(m.sources),
+                              constants=list(m.constants))
             self.plans.append(plan)
             prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
             for path in [*prefixes, plan.path]:
@@ -163,15 +206,29 @@ class Compiler:
                         n += "_"
                 taken.add(n)
                 plan.aliases[full] = n
+        # constant names: unique in the module, never shadowing a class or child module
+        for plan in self.plans:
+            children = {p[len(plan.parts)] for p in all_parts
+                        if len(p) > len(plan.parts) and p[: len(plan.parts)] == plan.parts}
+            taken = set(plan.class_names.values()) | set(plan.aliases.values()) | children
+            for c in plan.constants:
+                n = naming.identifier(c.short_name)
+                while n in taken:
+                    n += "_"
+                taken.add(n)
+                plan.const_names[c.name] = n
         # field and enum member names
         for plan in self.plans:
-            module_names = set(plan.class_names.values()) | set(plan.aliases.values())
+            module_names = (set(plan.class_names.values()) | set(plan.aliases.values())
+                            | set(plan.const_names.values()))
             for t in plan.types:
                 if isinstance(t, ir.Record):
-                    names = naming.field_names([f.name for f in t.fields], module_names)
+                    extra = naming.UNION_RESERVED if t.kind == "union" else frozenset()
+                    names = naming.field_names([f.name for f in t.fields], module_names, extra)
                     self.py_names[t.name] = {f.name: n for f, n in zip(t.fields, names)}
                 else:
-                    members = naming.enum_member_names(list(t.symbols))
+                    extra = naming.NUMBERED_ENUM_RESERVED if t.values is not None else frozenset()
+                    members = naming.enum_member_names(list(t.symbols), extra)
                     self.enum_members[t.name] = dict(zip(t.symbols, members))
         # the IR as generated: python names filled in
         for full, t in list(self.types.items()):
@@ -183,11 +240,13 @@ class Compiler:
 
     def _foreign_refs(self, plan: ModulePlan) -> list[str]:
         out: list[str] = []
-        for t in plan.types:
-            if isinstance(t, ir.Record):
-                for full in ir.closure(self.types, t.name):
-                    if self.owner[full] is not plan and full not in out:
-                        out.append(full)
+        roots = [t.name for t in plan.types if isinstance(t, ir.Record)]
+        for c in plan.constants:
+            roots.extend(sorted(ir.referenced_names(c.type)))
+        for root in roots:
+            for full in ir.closure(self.types, root):
+                if self.owner[full] is not plan and full not in out:
+                    out.append(full)
         return sorted(out)
 
     # ------------------------------------------------------------------ rendering
@@ -195,10 +254,18 @@ class Compiler:
     def render(self, on_module: Callable[[str], None] | None = None) -> dict[str, str]:
         files: dict[str, str] = {}
         for plan in self.plans:
-            files[plan.path] = text = self._render_module(plan)
-            _check_compiles(text, plan)
+            files[plan.path] = self._render_module(plan)
             if on_module is not None:
                 on_module(plan.path)
+        # Defence in depth: every module is compiled when the output is of ordinary
+        # size.  In a very large output, compiling everything would cost more than all
+        # the rest of the work, so only the modules whose shape comes near Python's
+        # parser limits (deep nesting, very wide unions) are: the others are valid by
+        # construction (sanitised names, repr() literals, checked docstrings, templates).
+        check_all = sum(len(t) for t in files.values()) <= FULL_CHECK_BYTES
+        for plan in self.plans:
+            if check_all or self._unusual_shape(plan):
+                _check_compiles(files[plan.path], plan)
         # packages that hold no types of their own
         for plan in self.plans:
             for i in range(len(plan.parts)):
@@ -208,6 +275,64 @@ class Compiler:
         if "__init__.py" not in files:
             files["__init__.py"] = self._render_empty(())
         return dict(sorted(files.items()))
+
+    def _schema_json(self, root: str) -> str:
+        """``ir.record_schema_json`` with each type's JSON made once."""
+        out = []
+        for name in ir.closure(self.types, root):
+            j = self._type_json.get(name)
+            if j is None:
+                j = self._type_json[name] = ir.named_to_json(self.types[name])
+            out.append(j)
+        doc = {"schemagen": 1, "root": root, "types": out}
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    def _arrow_field(self, mapper: ArrowMapper, f: ir.Field) -> str:
+        """Source of ``f``'s Arrow field (made once per name, type and field id)."""
+        key = (f.name, f.type, f.field_id)
+        src = self._field_src.get(key)
+        if src is None:
+            src = self._field_src[key] = render_field(mapper.field(f), "_rt.pa")
+        return src
+
+    def _unusual_shape(self, plan: ModulePlan) -> bool:
+        """Whether a module's generated expressions may nest deeply (then it is compiled)."""
+        depth = self._type_depth
+        for t in plan.types:
+            if isinstance(t, ir.Record):
+                if depth(ir.RecordRef(t.name)) > SAFE_NESTING:
+                    return True
+                if any(f.has_default and _value_depth(f.default) > SAFE_NESTING
+                       for f in t.fields):
+                    return True
+        return any(depth(c.type) > SAFE_NESTING or _value_depth(c.value) > SAFE_NESTING
+                   for c in plan.constants)
+
+    def _type_depth(self, t: ir.Type) -> int:
+        """Nesting of ``t``'s generated Arrow expression (records inline), 10**6 for a
+        union wider than SAFE_UNION_WIDTH."""
+        if isinstance(t, ir.Nullable):
+            return self._type_depth(t.inner)
+        if isinstance(t, ir.List):
+            return 1 + self._type_depth(t.item)
+        if isinstance(t, ir.Map):
+            return 1 + max(self._type_depth(t.key), self._type_depth(t.value))
+        if isinstance(t, ir.Union_):
+            if len(t.members) > SAFE_UNION_WIDTH:
+                return 10**6
+            return 1 + max(self._type_depth(m) for m in t.members)
+        if isinstance(t, ir.RecordRef):
+            known = self._depths.get(t.name)
+            if known is not None:
+                return known
+            self._depths[t.name] = 0  # recursive records are not rendered inline
+            rec = self.types.get(t.name)
+            d = 1
+            if isinstance(rec, ir.Record) and rec.fields:
+                d = 1 + max(self._type_depth(f.type) for f in rec.fields)
+            self._depths[t.name] = d
+            return d
+        return 0
 
     def _render_empty(self, parts: tuple[str, ...]) -> str:
         return _ENV.get_template("package.py.j2").render(
@@ -222,12 +347,16 @@ class Compiler:
     def _render_module(self, plan: ModulePlan) -> str:
         names, foreign = self._ref_for(plan)
         annotation_refs: set[str] = set()
+        # module aliases (_dt, _uuid, ...) the code uses, collected where code is made
+        aliases: set[str] = set()
 
         def ref(full: str) -> str:
             return names[full]
 
         def ann(t: ir.Type) -> str:
-            return self._annotation(t, ref, annotation_refs)
+            src = self._annotation(t, ref, annotation_refs)
+            aliases.update(_ANNOTATION_ALIASES.findall(src))  # annotations hold no strings
+            return src
 
         def import_lines(fulls: Iterable[str]) -> list[str]:
             return self._import_lines(plan, names, sorted(set(fulls) & foreign))
@@ -240,7 +369,9 @@ class Compiler:
                 used.add(full)
                 return names[full]
 
-            return literals.literal(value, t, r, self.types, self.enum_members, self.py_names)
+            src = literals.literal(value, t, r, self.types, self.enum_members, self.py_names)
+            aliases.update(_alias_names(src))
+            return src
 
         enums = []
         records = []
@@ -277,15 +408,38 @@ class Compiler:
                         "doc": literals.docstring(f.doc, "    ") if f.doc else "",
                     }
                 )
-            records.append(self._record_view(rec, cls, fields, names, local_imports, lit))
+            view = self._record_view(rec, cls, fields, names, local_imports, lit)
+            used_aliases = view.pop("aliases")
+            assert isinstance(used_aliases, set)
+            aliases.update(used_aliases)
+            records.append(view)
+        constants = []
+        for c in plan.constants:
+            name = plan.const_names[c.name]
+            used = set()
+            src = lit(c.value, c.type, used)
+            view = {"name": name, "annotation": ann(c.type), "value": src, "factory": None,
+                    "doc": literals.docstring(c.doc, "") if c.doc else ""}
+            if used & foreign:
+                # built on first import by a function that imports the other module's
+                # classes: no generated module imports another at import time
+                view["factory"] = f"_sg_const_{name}"
+                view["body"] = "\n".join(local_imports(used) + [f"    return {src}"])
+            constants.append(view)
         # required fields first is not needed: kw_only dataclasses allow any order
         body = _ENV.get_template("body.py.j2").render(
-            enums=enums, factories=factories, records=records
+            enums=enums, factories=factories, records=records, constants=constants
         )
-        imports = self._imports(body)
+        if records:  # the record template's own names
+            aliases.update(("_dc", "_ClassVar", "_rt", "_Any", "_Sequence"))
+        if enums:
+            aliases.add("_enum")
+        if constants:
+            aliases.add("_Final")
+        imports = {key: f"_{key}" in aliases for key in _ALIASES}
         type_checking = import_lines(annotation_refs)
         sources = [self._display_source(s) for s in plan.sources]
-        exported = sorted(plan.class_names.values())
+        exported = sorted([*plan.class_names.values(), *plan.const_names.values()])
         return _ENV.get_template("module.py.j2").render(
             version=__version__,
             sources=sources,
@@ -326,30 +480,39 @@ class Compiler:
     @staticmethod
     def _imports(body: str) -> dict[str, bool]:
         """Which module-level aliases the rendered code uses (names only: a doc or
-        string literal that mentions ``_uuid`` does not count)."""
-        names = {
-            tok.string
-            for tok in tokenize.generate_tokens(io.StringIO(body).readline)
-            if tok.type == tokenize.NAME
-        }
+        string literal that mentions ``_uuid`` does not count).
 
-        def uses(token: str) -> bool:
-            return token in names
-
-        return {
-            "dc": uses("_dc"), "dt": uses("_dt"), "decimal": uses("_decimal"),
-            "enum": uses("_enum"), "uuid": uses("_uuid"), "Any": uses("_Any"),
-            "ClassVar": uses("_ClassVar"), "Sequence": uses("_Sequence"), "rt": uses("_rt"),
-        }
+        One regular-expression pass in which string literals and comments match
+        (and are skipped) before names: the answer of scanning ``tokenize``'s
+        NAME tokens, at a hundredth of the cost.
+        """
+        names = _alias_names(body)
+        return {key: f"_{key}" in names for key in _ALIASES}
 
     def _enum_view(self, plan: ModulePlan, t: ir.Enum) -> dict[str, object]:
         members = self.enum_members[t.name]
-        return {
-            "name": plan.class_names[t.name],
+        docs = list(t.symbol_docs) if len(t.symbol_docs) == len(t.symbols) else [""] * len(t.symbols)
+        name = plan.class_names[t.name]
+        view: dict[str, object] = {
+            "name": name,
             "doc": literals.docstring(t.doc or f"Enum {t.name}.", "    "),
-            "members": [(members[s], repr(s)) for s in t.symbols],
+            "members": [
+                (members[s], repr(s), literals.docstring(d, "    ") if d else "")
+                for s, d in zip(t.symbols, docs)
+            ],
             "default": members[t.default] if t.default is not None else None,
+            "numbers": None,
         }
+        if t.values is not None and len(t.values) == len(t.symbols):
+            first: dict[int, str] = {}
+            for s, v in zip(t.symbols, t.values):
+                first.setdefault(int(v), s)
+            view["numbers"] = {
+                "const": f"_SG_NUMBERS_{name}",
+                "by_symbol": ", ".join(f"{s!r}: {int(v)}" for s, v in zip(t.symbols, t.values)),
+                "by_number": ", ".join(f"{v}: {s!r}" for v, s in first.items()),
+            }
+        return view
 
     def _annotation(self, t: ir.Type, ref: object, used: set[str]) -> str:  # noqa: C901
         assert callable(ref)
@@ -372,8 +535,14 @@ class Compiler:
         }
         if type(t) in simple:
             return simple[type(t)]
+        if ir.is_frozenset(t):
+            assert isinstance(t, ir.List)
+            return f"frozenset[{a(t.item)}]"
         if isinstance(t, ir.List):
             return f"list[{a(t.item)}]"
+        if ir.has_pair_list(t):
+            assert isinstance(t, ir.Map)
+            return f"list[tuple[{a(t.key)}, {a(t.value)}]]"
         if isinstance(t, ir.Map):
             return f"dict[{a(t.key)}, {a(t.value)}]"
         if isinstance(t, ir.Union_):
@@ -389,7 +558,7 @@ class Compiler:
         local_imports: Callable[[Iterable[str]], list[str]],
         lit: Callable[[object, ir.Type, set[str]], str],
     ) -> dict[str, object]:
-        schema_json = ir.record_schema_json(self.types, rec.name)
+        schema_json = self._schema_json(rec.name)
         ctx_used: set[str] = set()
 
         def ref(full: str) -> str:
@@ -408,28 +577,33 @@ class Compiler:
 
         error = None
         try:
-            check_representable(self.types, rec.name)
+            check_representable(self.types, rec.name, self._cycles)
         except ParquetMappingError as exc:
             error = str(exc)
+        py = self.py_names[rec.name]
         view: dict[str, object] = {
             "name": cls,
             "full_name": rec.name,
             "doc": literals.docstring(rec.doc or f"Record {rec.name}.", "    "),
             "fields": fields,
+            "union_members": (
+                [(py[f.name], repr(f.name)) for f in rec.fields] if rec.kind == "union" else None
+            ),
             "schema_const": f"_SG_SCHEMA_{cls}",
             "schema_json": _chunked_repr(schema_json, ""),
             "error": repr(error) if error else None,
+            "aliases": set(),
         }
         if error:
             return view
-        mapper = ArrowMapper(self.types)
+        mapper = self._mapper
         metadata = {"schemagen.schema": f"_SG_SCHEMA_{cls}"}
         native = dict(rec.native)
         native.setdefault("writer.model.name", "schemagen")
         for k, v in sorted(native.items()):
             metadata[k] = _chunked_repr(v, "            ")
         try:
-            pa_fields = [render_field(mapper.field(f), "_rt.pa") for f in rec.fields]
+            pa_fields = [self._arrow_field(mapper, f) for f in rec.fields]
         except ParquetMappingError as exc:
             view["error"] = repr(str(exc))
             return view
@@ -437,7 +611,10 @@ class Compiler:
         view["metadata"] = [(repr(k), v) for k, v in sorted(metadata.items())]
 
         ctx = Context(self.types, ref, self.py_names, default_expr, factory_expr, ctx_used)
-        writer = WriterEmitter(ctx).record_body(rec)
+        emitter = WriterEmitter(ctx)
+        writer = emitter.record_body(rec)
+        # union classifiers are the only emitted code naming _dt/_uuid/_decimal/_enum
+        view["aliases"] = _alias_names("\n".join(emitter.helpers))
         w_imports = local_imports(ctx_used)
         ctx_used.clear()
         reader = ReaderEmitter(ctx).record_body(rec)

@@ -10,7 +10,8 @@ from .. import ir
 from ..errors import SchemaError
 
 # extension -> loader name (module in this package with a ``load(paths)`` function)
-EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql"}
+EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql",
+                             ".thrift": "thrift"}
 
 
 def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -37,11 +38,16 @@ def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def _loader(kind: str, sql_dialect: str | None = None) -> Callable[[Sequence[Path]], ir.Schema]:
+def _loader(kind: str, sql_dialect: str | None = None,
+            include_dirs: Sequence[str | Path] = ()) -> Callable[[Sequence[Path]], ir.Schema]:
     if kind == "avro":
         from . import avro
 
         return avro.load
+    if kind == "thrift":
+        from . import thrift
+
+        return functools.partial(thrift.load, include_dirs=include_dirs)
     if kind == "sql":
         from . import sql
 
@@ -49,19 +55,22 @@ def _loader(kind: str, sql_dialect: str | None = None) -> Callable[[Sequence[Pat
     raise SchemaError(f"no front end for {kind!r}")  # pragma: no cover
 
 
-def load(files: Sequence[Path], sql_dialect: str | None = None) -> ir.Schema:
+def load(files: Sequence[Path], sql_dialect: str | None = None,
+         include_dirs: Sequence[str | Path] = ()) -> ir.Schema:
     """Load every schema file (grouped by format) into one IR schema.
 
     ``sql_dialect`` is the dialect of ``.sql`` files without a ``-- dialect:``
-    first line (default ``drill``).
+    first line (default ``drill``); ``include_dirs`` are searched for Thrift
+    ``include``s not found next to the including file.
     """
     by_kind: dict[str, list[Path]] = {}
     for f in files:
         by_kind.setdefault(EXTENSIONS[f.suffix], []).append(f)
     types: dict[str, ir.Named] = {}
     sources: dict[str, str] = {}
+    constants: dict[str, ir.Constant] = {}
     for kind, group in sorted(by_kind.items()):
-        schema = _loader(kind, sql_dialect)(group)
+        schema = _loader(kind, sql_dialect, include_dirs)(group)
         for name, t in schema.types.items():
             if name in types and types[name] != t:
                 raise SchemaError.at(
@@ -70,4 +79,9 @@ def load(files: Sequence[Path], sql_dialect: str | None = None) -> ir.Schema:
                 )
             types[name] = t
             sources[name] = schema.sources.get(name, "")
-    return ir.Schema(types, sources)
+        for name, c in schema.constants.items():
+            if name in constants and constants[name] != c:
+                raise SchemaError.at(c.location, f"constant {name} is also defined in "
+                                                 f"{constants[name].location}")
+            constants[name] = c
+    return ir.Schema(types, sources, constants)

@@ -272,6 +272,29 @@ def check_instances(values: list[Any], cls: type[Any]) -> None:
             raise Invalid(f"not a {cls.__name__}")
 
 
+_SET_TYPES = (set, frozenset)
+
+
+def set_lists(values: list[Any]) -> list[Any]:
+    """A column of sets (``set`` or ``frozenset``; None kept) as lists, for a LIST column."""
+    kinds = set(map(type, values))
+    kinds.discard(_NONE)
+    for k in kinds:
+        if not issubclass(k, _SET_TYPES):
+            raise Invalid(f"{k.__name__} value where a set is expected")
+    return [None if v is None else list(v) for v in values]
+
+
+def check_union(arrays: list[Any]) -> None:
+    """Union records: at most one member (child array) may be set in each row."""
+    used = [a for a in arrays if a.null_count != len(a)]
+    if len(used) < 2:
+        return  # at most one member is set anywhere in the column
+    counts = sum(a.is_valid().to_numpy(zero_copy_only=False).astype("int32") for a in used)
+    if int(counts.max()) > 1:
+        raise Invalid("more than one union member set")
+
+
 def union_mask(kinds: list[int]) -> tuple[Any, int]:
     """Mask of null union values (-1); a value matching no member (-2) is invalid."""
     if -2 in kinds:
@@ -586,6 +609,15 @@ def split(items: list[Any], offs: list[int]) -> list[Any]:
 
 def split_dicts(keys: list[Any], vals: list[Any], offs: list[int]) -> list[Any]:
     return [dict(zip(keys[s:e], vals[s:e])) for s, e in zip(offs, offs[1:])]
+
+
+def split_sets(items: list[Any], offs: list[int]) -> list[Any]:
+    return [frozenset(items[s:e]) for s, e in zip(offs, offs[1:])]
+
+
+def split_pairs(keys: list[Any], vals: list[Any], offs: list[int]) -> list[Any]:
+    """Maps whose keys Python cannot hash (records, lists): lists of (key, value) tuples."""
+    return [list(zip(keys[s:e], vals[s:e])) for s, e in zip(offs, offs[1:])]
 
 
 def apply_nulls(arr: Any, values: list[Any]) -> list[Any]:

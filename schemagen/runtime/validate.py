@@ -54,6 +54,13 @@ def _decimal_fits(v: decimal.Decimal, t: ir.Decimal) -> bool:
     return max(int_digits, 0) <= t.precision - t.scale
 
 
+class MembersSet(tuple[str, ...]):
+    """The wire names of the members of a union value that are set (more than one)."""
+
+    def __repr__(self) -> str:
+        return f"{len(self)} members set ({', '.join(self)})"
+
+
 class Checker:
     def __init__(self, types: dict[str, ir.Named]) -> None:
         self.types = types
@@ -64,6 +71,14 @@ class Checker:
         if info is None or getattr(info, "name", None) != rec.name:
             out.append(RecordProblem(index, path or "<record>", obj, f"a {rec.name} record"))
             return
+        if rec.kind == "union":
+            members = [f.name for f in rec.fields
+                       if getattr(obj, f.py_name or f.name, None) is not None]
+            if len(members) > 1:
+                out.append(RecordProblem(
+                    index, path or "<record>", MembersSet(members),
+                    f"at most one member of union {rec.name} set",
+                ))
         for f in rec.fields:
             fpath = f"{path}.{f.name}" if path else f.name
             try:
@@ -166,6 +181,24 @@ class Checker:
             rec = self.types[t.name]
             assert isinstance(rec, ir.Record)
             self.record(rec, v, path, index, out)
+        elif isinstance(t, ir.List) and ir.is_frozenset(t):
+            if not isinstance(v, (set, frozenset)):
+                bad(describe(t))
+            else:
+                for item in v:
+                    self.value(t.item, item, f"{path}[{item!r}]", index, out)
+                    if len(out) >= MAX_PROBLEMS:
+                        return
+        elif ir.has_pair_list(t):
+            assert isinstance(t, ir.Map)
+            if not isinstance(v, list) or not all(isinstance(p, tuple) and len(p) == 2 for p in v):
+                bad(describe(t))
+            else:
+                for i, (k, item) in enumerate(v):
+                    self.value(t.key, k, f"{path}[{i}] (key)", index, out)
+                    self.value(t.value, item, f"{path}[{i}]", index, out)
+                    if len(out) >= MAX_PROBLEMS:
+                        return
         elif isinstance(t, ir.List):
             if not isinstance(v, list):
                 bad(f"list[{describe(t.item)}]")
@@ -202,8 +235,14 @@ def describe(t: ir.Type) -> str:
         return f"datetime.datetime ({'aware, UTC' if t.utc else 'naive, local'})"
     if isinstance(t, (ir.RecordRef, ir.EnumRef)):
         return t.name
+    if ir.is_frozenset(t):
+        assert isinstance(t, ir.List)
+        return f"frozenset[{describe(t.item)}] (or set)"
     if isinstance(t, ir.List):
         return f"list[{describe(t.item)}]"
+    if ir.has_pair_list(t):
+        assert isinstance(t, ir.Map)
+        return f"list[tuple[{describe(t.key)}, {describe(t.value)}]]"
     if isinstance(t, ir.Map):
         return f"dict[{describe(t.key)}, {describe(t.value)}]"
     if isinstance(t, ir.Decimal):

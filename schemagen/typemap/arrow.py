@@ -133,14 +133,24 @@ class ArrowMapper:
         raise ParquetMappingError(f"no Arrow mapping for {t!r}")
 
 
-def check_representable(types: Mapping[str, ir.Named], record_name: str) -> None:
-    """Raise ParquetMappingError if ``record_name`` cannot become a Parquet schema."""
-    all_types = dict(types)
+def check_representable(types: Mapping[str, ir.Named], record_name: str,
+                         cycles: dict[str, list[str] | None] | None = None) -> None:
+    """Raise ParquetMappingError if ``record_name`` cannot become a Parquet schema.
+
+    ``cycles`` memoises :func:`ir.find_cycle` per record across calls (the caller
+    owns it; it must only be shared between calls with the same ``types``).
+    """
+    all_types = types if isinstance(types, dict) else dict(types)
     for name in ir.closure(all_types, record_name):
         t = all_types[name]
         if not isinstance(t, ir.Record):
             continue
-        cycle = ir.find_cycle(all_types, name)
+        if cycles is None:
+            cycle = ir.find_cycle(all_types, name)
+        elif name in cycles:
+            cycle = cycles[name]
+        else:
+            cycle = cycles[name] = ir.find_cycle(all_types, name)
         if cycle:
             via = "" if name == record_name else f" (reached from {record_name})"
             raise ParquetMappingError(

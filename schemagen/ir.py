@@ -28,6 +28,7 @@ No pyarrow here: this module must stay importable by every layer.
 from __future__ import annotations
 
 import base64
+import collections
 import datetime
 import decimal
 import json
@@ -665,16 +666,18 @@ def constant_from_json(j: dict[str, Any]) -> Constant:
 def closure(types: dict[str, Named], root: str) -> list[str]:
     """``root`` and every named type reachable from it, in first-visit order."""
     order: list[str] = []
-    stack = [root]
-    while stack:
-        name = stack.pop(0)
-        if name in order:
+    seen: set[str] = set()
+    queue = collections.deque([root])
+    while queue:
+        name = queue.popleft()
+        if name in seen:
             continue
+        seen.add(name)
         order.append(name)
         t = types[name]
         if isinstance(t, Record):
             for f in t.fields:
-                stack.extend(sorted(referenced_names(f.type)))
+                queue.extend(sorted(referenced_names(f.type)))
     return order
 
 

@@ -43,8 +43,6 @@ Every problem is a :class:`~schemagen.errors.SchemaError` naming
 from __future__ import annotations
 
 import bisect
-import contextlib
-import hashlib
 import inspect
 import os
 import re
@@ -55,7 +53,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
@@ -107,10 +104,21 @@ enum_value: IDENTIFIER (_EQ NUMBER)? annotations? _sep?
 struct: (KW_STRUCT | KW_UNION) IDENTIFIER KW_XSD_ALL? LBRACE field* RBRACE annotations?
 exception: KW_EXCEPTION IDENTIFIER LBRACE field* RBRACE annotations?
 service: KW_SERVICE IDENTIFIER (KW_EXTENDS IDENTIFIER)? LBRACE function* RBRACE annotations?
-function: (KW_ONEWAY | KW_ASYNC)? (_field_type | KW_VOID) IDENTIFIER _LPAR field* RPAR throws? annotations? _sep?
+function: _oneway (_field_type | KW_VOID) IDENTIFIER _LPAR field* RPAR _throws _fann _osep
+_oneway: (KW_ONEWAY | KW_ASYNC)?
+_throws: throws?
 throws: KW_THROWS _LPAR field* RPAR
 
-field: (NUMBER _COLON)? (KW_REQUIRED | KW_OPTIONAL)? _field_type AMP? _field_name default? KW_XSD_OPTIONAL? KW_XSD_NILLABLE? xsd_attrs? annotations? _sep?
+// optional parts are factored into inlined helper rules: written inline, each `?`
+// doubles the rule's expansions (2**10 for a field), and the LALR tables with them
+field: _fid _freq _field_type _fref _field_name _fdefault _fxsd _fann _osep
+_fid: (NUMBER _COLON)?
+_freq: (KW_REQUIRED | KW_OPTIONAL)?
+_fref: AMP?
+_fdefault: default?
+_fxsd: KW_XSD_OPTIONAL? KW_XSD_NILLABLE? xsd_attrs?
+_fann: annotations?
+_osep: _sep?
 _field_name: IDENTIFIER | {field_name_keywords}
 default: _EQ _const_value
 xsd_attrs: KW_XSD_ATTRS LBRACE field* RBRACE
@@ -222,46 +230,11 @@ class _Tokenizer(Lexer):
 _PARSER: Lark | None = None
 
 
-def _cache_folder() -> Path | None:
-    """A folder only this user can write to, for the parse tables (or None)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "schemagen"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = folder.stat()
-    except OSError:
-        return None
-    # the cache is a pickle: never load one that someone else could have written
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-        return None
-    return folder
-
-
 def _parser() -> Lark:
-    """The LALR parser; its tables (about half a second to build) are cached per user."""
+    """The LALR parser (its tables take about 0.1 s to build, once per process)."""
     global _PARSER
-    if _PARSER is not None:
-        return _PARSER
-    folder = _cache_folder()
-    key = hashlib.sha256(f"{GRAMMAR}\0{lark.__version__}".encode()).hexdigest()[:20]
-    cache = folder / f"thrift-lalr-{key}.pickle" if folder is not None else None
-    if cache is not None and cache.is_file():
-        try:
-            with cache.open("rb") as f:
-                _PARSER = Lark.load(f)
-            return _PARSER
-        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
-            _PARSER = None
-    _PARSER = Lark(GRAMMAR, parser="lalr", lexer=_Tokenizer)
-    if cache is not None:
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        try:
-            with tmp.open("wb") as f:
-                _PARSER.save(f)
-            os.replace(tmp, cache)  # atomic: readers see the old file or the new one
-        except Exception:  # noqa: BLE001 - caching is an optimisation only
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+    if _PARSER is None:
+        _PARSER = Lark(GRAMMAR, parser="lalr", lexer=_Tokenizer)
     return _PARSER
 
 

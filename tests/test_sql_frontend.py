@@ -155,8 +155,6 @@ def test_sql_records_round_trip_through_parquet(sql_pkg: GenPackage, tmp_path: P
     check()
 
 
-@pytest.mark.xfail(strict=True, reason="runtime bug: columns.ints infers int64 before casting, "
-                   "so a uint64 value >= 2**63 cannot be written")
 def test_uint64_above_int64_max_round_trips(sql_pkg: GenPackage, tmp_path: Path) -> None:
     m = sql_pkg.module("example.sql")
     rec = m.SqlFeatures(id_=1, created=datetime.datetime(2024, 1, 1, tzinfo=UTC), u64=2**64 - 1)

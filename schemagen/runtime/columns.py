@@ -87,6 +87,11 @@ def _inferred(values: list[Any], expected: Callable[[Any], bool]) -> Any:
 
 
 def ints(values: list[Any], typ: Any) -> Any:
+    if pa.types.is_unsigned_integer(typ):
+        # inference would stop at int64; convert straight to the unsigned type
+        # (pyarrow rejects negative and too-large values), after a type check
+        _only(values, (int,), (bool,))
+        return _convert(values, typ)
     # inference rejects bools and floats among ints (a typed conversion would
     # truncate floats); the safe cast then rejects out-of-range values
     return _cast(_inferred(values, pa.types.is_integer), typ)

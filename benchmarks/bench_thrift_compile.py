@@ -179,9 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             "`schemagen compile DIR -o OUT -q`.\n\n" + table + "\n"
         )
         md = ROOT / "BENCHMARKS.md"
-        with md.open("a", encoding="utf-8") as f:
-            f.write(section)
-        print(f"appended to {md}")
+        text = md.read_text(encoding="utf-8") if md.exists() else "# Benchmarks\n"
+        head, sep, rest = text.partition("\n## Thrift compile speed\n")
+        if sep:  # replace this script's previous section, keep everything else as it is
+            nxt = rest.find("\n## ")
+            text = head.rstrip("\n") + "\n" + ("" if nxt < 0 else rest[nxt:])
+        md.write_text(text.rstrip("\n") + "\n" + section, encoding="utf-8")
+        print(f"wrote the Thrift section of {md}")
     return 0 if result == "PASS" else 1
 
 

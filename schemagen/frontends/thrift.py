@@ -160,7 +160,9 @@ _TOKEN_RE: Final = re.compile(
     """,
     re.X,
 )
-_GAP: Final = re.compile(r"(?:\s+|//[^\n]*|\#[^\n]*|/\*[\s\S]*?\*/)*")
+# what may sit between a doc comment and its definition; one character or one whole
+# comment per step, so a failed match never backtracks through ways of splitting a run
+_GAP: Final = re.compile(r"(?:\s|//[^\n]*|\#[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _ESCAPES: Final = {"r": "\r", "n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
 
 # readable names of terminals, for syntax errors

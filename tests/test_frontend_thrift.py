@@ -845,3 +845,40 @@ def test_large_outputs_compile_only_unusual_modules(tmp_path: Path,
     (tmp_path / "deep.thrift").write_text(f"namespace py big.deep\nstruct D {{ 1: {too_deep} x }}")
     with pytest.raises(SchemaError, match="would not be valid Python"):
         compiler.render(srcs, tmp_path / "out")
+
+
+Q3 = '"' * 3  # a triple quote, spelled out to keep this file's literals simple
+S3 = "'" * 3
+HOSTILE = "\n".join([
+    "namespace py hostile.thrift",
+    "/** " + Q3 + ' + __import__("os").system("echo pwned") + ' + Q3 + " \\ end */",
+    "struct Evil {",
+    "  /** " + S3 + " + str(1/0) + " + S3 + " */",
+    "  1: string s = " + '"\\"); import os; os.system(' + "'echo pwned'" + '); (\\""',
+    "  2: i32 __init__",
+    "  3: string self",
+    '  4: string __class__ (x = "\\"\\"\\" + 1/0")',
+    "}",
+    "enum E { None, __init__, mro, _sg_x }",
+    'const string __import__ = "\\\\\\"\\n' + S3 + ' \\"\\"\\""',
+    "const i32 _sg_const_x = 1",
+    "const i32 print = 2",
+])
+
+
+def test_hostile_thrift_is_inert(tmp_path: Path) -> None:
+    srcs = write_schema_files(tmp_path / "idl", {"evil.thrift": HOSTILE})
+    pkg = build_package(srcs, tmp_path / "out")
+    try:
+        m = pkg.module("hostile.thrift")
+        e = m.Evil()
+        assert e.s == "\"); import os; os.system('echo pwned'); (\""
+        assert m.Evil.__doc__ == Q3 + ' + __import__("os").system("echo pwned") + ' + Q3 + " \\ end"
+        assert [x.value for x in m.E] == ["None", "__init__", "mro", "_sg_x"]
+        consts = {k: getattr(m, k) for k in m.__all__ if not isinstance(getattr(m, k), type)}
+        assert sorted(consts.values(), key=str) == [1, 2, '\\"\n' + S3 + ' ' + Q3]
+        assert "print" not in consts and "__import__" not in consts
+        assert not any(k.startswith("_") for k in consts)
+        assert run_ruff(pkg.path).returncode == 0
+    finally:
+        purge(pkg)

@@ -35,7 +35,7 @@ from schemagen.cli import main
 from schemagen.errors import SchemaWarning, UsageError
 from schemagen.typemap import sql as sqlmap
 
-SQL_EXAMPLES = REPO / "examples" / "sql"
+SQL_EXAMPLES = REPO / "schemas" / "sql"
 DDL_DIALECTS = ["drill", "duckdb", "spark", "hive", "trino"]
 UTC = datetime.timezone.utc
 

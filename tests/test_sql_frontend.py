@@ -36,7 +36,7 @@ from schemagen.cli import main
 from schemagen.errors import SchemaError, SchemaWarning
 from schemagen.frontends import sql as sqlfe
 
-SQL_EXAMPLES = REPO / "examples" / "sql"
+SQL_EXAMPLES = REPO / "schemas" / "sql"
 UTC = datetime.timezone.utc
 
 
@@ -59,7 +59,7 @@ def fields(rec: ir.Record) -> dict[str, ir.Field]:
 
 @pytest.fixture(scope="module")
 def sql_pkg(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """examples/sql compiled into a fresh package."""
+    """schemas/sql compiled into a fresh package."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SchemaWarning)
         pkg = build_package([SQL_EXAMPLES], tmp_path_factory.mktemp("sql_pkg"))
@@ -80,7 +80,7 @@ def _strip(t: ir.Type) -> ir.Type:
 
 
 def test_drill_sample_is_the_avro_sample(tmp_path: Path) -> None:
-    """schemas/avro/sales.avsc's Transaction and examples/sql/sales.sql's table agree."""
+    """schemas/avro/sales.avsc's Transaction and schemas/sql/sales.sql's table agree."""
     avro = frontends.load([SCHEMAS / "avro" / "sales.avsc"])
     sql = sqlfe.load([SQL_EXAMPLES / "sales.sql"])
     a, s = avro.record("example.sales.Transaction"), sql.record("example.sql.Transaction")

@@ -14,6 +14,12 @@ from .errors import (  # noqa: E402
 )
 from .ir import IntervalValue as Interval  # noqa: E402
 from .runtime.api import ParquetWriter, read, read_arrow, write  # noqa: E402
+from .runtime.messages import (  # noqa: E402
+    from_message,
+    from_messages,
+    to_message,
+    write_messages,
+)
 
 __all__ = [
     "Interval",
@@ -25,7 +31,11 @@ __all__ = [
     "SchemagenError",
     "UsageError",
     "__version__",
+    "from_message",
+    "from_messages",
     "read",
     "read_arrow",
+    "to_message",
     "write",
+    "write_messages",
 ]

@@ -107,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-I", "--include-dir", dest="include_dirs", action="append", default=[],
                    metavar="DIR",
                    help="folder searched for Thrift includes after the including file's own "
-                        "folder (repeatable, searched in order)")
+                        "folder, and protoc import path for .proto files (repeatable, "
+                        "searched in order)")
     c.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql files without a '-- dialect: NAME' first line "
                         "(default: drill)")

@@ -239,6 +239,33 @@ def has_pair_list(t: Type) -> bool:
     return isinstance(t, Map) and not python_hashable(t.key)
 
 
+ONEOF_PREFIX: Final = "schemagen.oneof."
+
+
+def oneof_groups(rec: Record) -> list[tuple[str, list[str]]]:
+    """Groups of fields of which at most one may be set (protobuf ``oneof``).
+
+    Declared in the record's metadata as ``schemagen.oneof.<group>`` =
+    comma-separated wire names (format-neutral: any front end may use it).
+    A union record (``kind == "union"``) is one implicit group of all its fields.
+    """
+    return [(k[len(ONEOF_PREFIX):], v.split(","))
+            for k, v in rec.metadata if k.startswith(ONEOF_PREFIX) and v]
+
+
+OPEN_ENUM: Final = ("schemagen.enum", "open")
+
+
+def is_open_enum(e: Enum) -> bool:
+    """An open enum (protobuf proto3): numbers without a symbol are legal values.
+
+    Declared in the enum's metadata as ``schemagen.enum=open`` (with numeric
+    ``values``).  Such a number is kept as its decimal string (``"7"``): in the
+    Parquet ENUM column and as a pseudo-member of the generated enum class.
+    """
+    return e.values is not None and OPEN_ENUM in e.metadata
+
+
 def strip_nullable(t: Type) -> tuple[Type, bool]:
     """Return the non-null inner type and whether ``t`` was nullable."""
     if isinstance(t, Nullable):

@@ -141,8 +141,17 @@ class WriterEmitter:
             arrays.append(self.array(f.type, vals, typ, "0", False))
         if rec.kind == "union" and len(arrays) > 1:
             o.add(f"_rt.check_union([{', '.join(arrays)}])")
+        self._oneofs(rec, arrays)
         o.add(f"return _rt.batch([{', '.join(arrays)}], _sg_schema)")
         return self.helpers + o.lines
+
+    def _oneofs(self, rec: ir.Record, arrays: list[str]) -> None:
+        """``oneof`` groups: at most one member set per row (checked like unions)."""
+        index = {f.name: i for i, f in enumerate(rec.fields)}
+        for _group, members in ir.oneof_groups(rec):
+            used = [arrays[index[m]] for m in members if m in index]
+            if len(used) > 1:
+                self.out.add(f"_rt.check_union([{', '.join(used)}])")
 
     def array(self, t: ir.Type, vals: str, typ: str, allowed: str, maybe_none: bool) -> str:
         """Emit code building an Arrow array from list ``vals``; returns its variable.
@@ -164,7 +173,8 @@ class WriterEmitter:
             assert isinstance(enum, ir.Enum)
             syms = ", ".join(repr(s) for s in enum.symbols)
             known = f"frozenset(({syms},))" if enum.symbols else "frozenset()"
-            o.add(f"{a} = _rt.enums({vals}, {typ}, {known})")
+            opened = ", True" if ir.is_open_enum(enum) else ""
+            o.add(f"{a} = _rt.enums({vals}, {typ}, {known}{opened})")
             placeholder = f", {enum.symbols[0]!r}" if enum.symbols else ""
         elif isinstance(inner, ir.RecordRef):
             self._struct(inner, vals, typ, a, maybe_none)
@@ -208,6 +218,7 @@ class WriterEmitter:
             children.append(self.array(f.type, cv, ct, k, maybe_none))
         if rec.kind == "union" and len(children) > 1:
             o.add(f"_rt.check_union([{', '.join(children)}])")
+        self._oneofs(rec, children)
         o.add(f"{a} = _rt.struct_array([{', '.join(children)}], {typ}, {m})")
 
     def _list(self, t: ir.List, vals: str, typ: str, a: str, maybe_none: bool) -> None:

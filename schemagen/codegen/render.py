@@ -224,6 +224,7 @@ class Compiler:
             for t in plan.types:
                 if isinstance(t, ir.Record):
                     extra = naming.UNION_RESERVED if t.kind == "union" else frozenset()
+                    extra |= {naming.identifier(f"which_{g}") for g, _ in ir.oneof_groups(t)}
                     names = naming.field_names([f.name for f in t.fields], module_names, extra)
                     self.py_names[t.name] = {f.name: n for f, n in zip(t.fields, names)}
                 else:
@@ -501,6 +502,7 @@ class Compiler:
                 for s, d in zip(t.symbols, docs)
             ],
             "default": members[t.default] if t.default is not None else None,
+            "open": ir.is_open_enum(t) and t.default is None,
             "numbers": None,
         }
         if t.values is not None and len(t.values) == len(t.symbols):
@@ -589,6 +591,11 @@ class Compiler:
             "union_members": (
                 [(py[f.name], repr(f.name)) for f in rec.fields] if rec.kind == "union" else None
             ),
+            "oneofs": [
+                (naming.identifier(f"which_{group}"), repr(group),
+                 [(py[w], repr(w)) for w in wires if w in py])
+                for group, wires in ir.oneof_groups(rec)
+            ],
             "schema_const": f"_SG_SCHEMA_{cls}",
             "schema_json": _chunked_repr(schema_json, ""),
             "error": repr(error) if error else None,

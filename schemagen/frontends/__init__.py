@@ -11,7 +11,7 @@ from ..errors import SchemaError
 
 # extension -> loader name (module in this package with a ``load(paths)`` function)
 EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql",
-                             ".thrift": "thrift"}
+                             ".thrift": "thrift", ".proto": "protobuf"}
 
 
 def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -48,6 +48,10 @@ def _loader(kind: str, sql_dialect: str | None = None,
         from . import thrift
 
         return functools.partial(thrift.load, include_dirs=include_dirs)
+    if kind == "protobuf":
+        from . import protobuf
+
+        return functools.partial(protobuf.load, include_dirs=include_dirs)
     if kind == "sql":
         from . import sql
 
@@ -61,7 +65,8 @@ def load(files: Sequence[Path], sql_dialect: str | None = None,
 
     ``sql_dialect`` is the dialect of ``.sql`` files without a ``-- dialect:``
     first line (default ``drill``); ``include_dirs`` are searched for Thrift
-    ``include``s not found next to the including file.
+    ``include``s not found next to the including file, and are protoc's import
+    paths for ``.proto`` files.
     """
     by_kind: dict[str, list[Path]] = {}
     for f in files:

@@ -210,13 +210,18 @@ def nulls(values: list[Any], typ: Any) -> Any:
     return pa.nulls(len(values))
 
 
-def enums(values: list[Any], typ: Any, symbols: frozenset[str]) -> Any:
+def enums(values: list[Any], typ: Any, symbols: frozenset[str], open_: bool = False) -> Any:
+    """ENUM strings; an open enum also takes numbers without a symbol as decimal strings."""
     arr = strings(values, typ)
     seen = pc.unique(arr).to_pylist()
     for s in seen:
-        if s is not None and s not in symbols:
+        if s is not None and s not in symbols and not (open_ and _enum_number(s)):
             raise Invalid("not an enum symbol")
     return arr
+
+
+def _enum_number(s: str) -> bool:
+    return s.isascii() and s.removeprefix("-").isdigit() and -(2**31) <= int(s) < 2**31
 
 
 _LIST_ITEM_TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {

@@ -79,6 +79,14 @@ class Checker:
                     index, path or "<record>", MembersSet(members),
                     f"at most one member of union {rec.name} set",
                 ))
+        for group, wires in ir.oneof_groups(rec):
+            py = {f.name: f.py_name or f.name for f in rec.fields}
+            members = [w for w in wires if getattr(obj, py.get(w, w), None) is not None]
+            if len(members) > 1:
+                out.append(RecordProblem(
+                    index, path or "<record>", MembersSet(members),
+                    f"at most one member of oneof {group} of {rec.name} set",
+                ))
         for f in rec.fields:
             fpath = f"{path}.{f.name}" if path else f.name
             try:
@@ -175,7 +183,10 @@ class Checker:
         elif isinstance(t, ir.EnumRef):
             enum = self.types[t.name]
             assert isinstance(enum, ir.Enum)
-            if not isinstance(v, str) or str(getattr(v, "value", v)) not in enum.symbols:
+            sym = str(getattr(v, "value", v)) if isinstance(v, str) else None
+            if sym is not None and ir.is_open_enum(enum) and sym.removeprefix("-").isdigit():
+                return
+            if sym is None or sym not in enum.symbols:
                 bad(f"a {t.name} symbol ({', '.join(enum.symbols)})")
         elif isinstance(t, ir.RecordRef):
             rec = self.types[t.name]

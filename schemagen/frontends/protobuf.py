@@ -1,0 +1,513 @@
+"""Protobuf front end: ``.proto`` files -> :class:`schemagen.ir.Schema`, through the real protoc.
+
+The files are compiled by grpcio-tools' bundled protoc (``python -m
+grpc_tools.protoc``, run as a subprocess so its messages reach us) into a
+``FileDescriptorSet`` (``--include_imports --include_source_info``), which is
+walked with ``google.protobuf.descriptor_pb2``.  protoc's error lines are
+relayed as :class:`~schemagen.errors.SchemaError` (``file:line:col: message``).
+
+Import paths: the ``include_dirs`` in order, then the folder of each given file
+that no earlier import path contains (shallowest files first, so a folder of
+schemas is one import root), then the bundled ``google/protobuf`` folder.
+
+Mapping decisions (see README, "Protobuf"):
+
+* package -> namespace (a file without a package: its file name);
+* nested messages and enums -> ``Outer_Inner`` classes in the package's module
+  (a name taken by another definition gets a further ``_``);
+* int32/sint32/sfixed32 -> int32, int64/sint64/sfixed64 -> int64, uint32/fixed32
+  -> uint32, uint64/fixed64 -> uint64; enums -> IR enums with their numbers;
+* fields with presence (proto2 ``optional``, proto3 ``optional``, message
+  fields, oneof members, editions ``EXPLICIT``) are nullable; proto3 implicit
+  fields are required with the zero value as default; proto2 ``required`` (and
+  editions ``LEGACY_REQUIRED``) are required without a default;
+* ``oneof`` -> nullable members plus record metadata ``schemagen.oneof.<name>``
+  (comma-separated wire names); generated code checks at most one is set and
+  has ``which_<name>()``; proto3 ``optional`` synthetic oneofs are dropped;
+* well-known types: Timestamp -> timestamp(us, UTC), Duration -> duration(us),
+  wrappers -> nullable primitives, Struct/Value/ListValue -> JSON, Any ->
+  record(type_url, value), Empty -> a record without fields (Parquet refuses
+  it with a clear error), FieldMask -> list of strings;
+* field numbers -> field ids; comments -> docs; ``json_name`` and the protobuf
+  type kept as field metadata (``protobuf.json_name``, ``protobuf.type``,
+  ``protobuf.wkt``) so the runtime's message conversion needs no descriptors;
+* extensions are ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from .. import ir
+from ..errors import SchemaError, SchemaWarning
+
+__all__ = ["load", "bundled_include"]
+
+_FD: Any = None  # descriptor_pb2.FieldDescriptorProto, imported lazily
+
+_INT32: Final = ir.Int(32)
+_INT64: Final = ir.Int(64)
+_UINT32: Final = ir.Int(32, signed=False)
+_UINT64: Final = ir.Int(64, signed=False)
+
+# FieldDescriptorProto.Type numbers
+_SCALARS: Final[dict[int, tuple[str, ir.Type]]] = {
+    1: ("double", ir.Float(64)), 2: ("float", ir.Float(32)), 3: ("int64", _INT64),
+    4: ("uint64", _UINT64), 5: ("int32", _INT32), 6: ("fixed64", _UINT64),
+    7: ("fixed32", _UINT32), 8: ("bool", ir.Bool()), 9: ("string", ir.String()),
+    12: ("bytes", ir.Bytes()), 13: ("uint32", _UINT32), 15: ("sfixed32", _INT32),
+    16: ("sfixed64", _INT64), 17: ("sint32", _INT32), 18: ("sint64", _INT64),
+}
+_TYPE_GROUP: Final = 10
+_TYPE_MESSAGE: Final = 11
+_TYPE_ENUM: Final = 14
+_LABEL_REQUIRED: Final = 2
+_LABEL_REPEATED: Final = 3
+
+_WRAPPERS: Final[dict[str, ir.Type]] = {
+    "google.protobuf.DoubleValue": ir.Float(64), "google.protobuf.FloatValue": ir.Float(32),
+    "google.protobuf.Int64Value": _INT64, "google.protobuf.UInt64Value": _UINT64,
+    "google.protobuf.Int32Value": _INT32, "google.protobuf.UInt32Value": _UINT32,
+    "google.protobuf.BoolValue": ir.Bool(), "google.protobuf.StringValue": ir.String(),
+    "google.protobuf.BytesValue": ir.Bytes(),
+}
+_JSON_WKT: Final = ("google.protobuf.Struct", "google.protobuf.Value",
+                    "google.protobuf.ListValue")
+
+_ERROR_LINE: Final = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+):\s*(?P<msg>.*)$")
+
+
+def bundled_include() -> str:
+    """The folder holding ``google/protobuf/*.proto`` shipped with grpcio-tools."""
+    import grpc_tools  # type: ignore[import-untyped]
+
+    return str(Path(grpc_tools.__file__).parent / "_proto")
+
+
+def _zero(t: ir.Type) -> Any:
+    if isinstance(t, ir.Bool):
+        return False
+    if isinstance(t, ir.Int):
+        return 0
+    if isinstance(t, ir.Float):
+        return 0.0
+    if isinstance(t, ir.String):
+        return ""
+    if isinstance(t, ir.Bytes):
+        return b""
+    return ir.NO_DEFAULT
+
+
+def _unescape_bytes(text: str) -> bytes:
+    """protoc's C-escaped ``default_value`` of a bytes field."""
+    out = bytearray()
+    i = 0
+    simple = {"n": 10, "r": 13, "t": 9, "\\": 92, "'": 39, '"': 34, "a": 7, "b": 8,
+              "f": 12, "v": 11, "?": 63}
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out += c.encode("utf-8")
+            i += 1
+            continue
+        n = text[i + 1]
+        if n in simple:
+            out.append(simple[n])
+            i += 2
+        elif n == "x":
+            m = re.match(r"[0-9a-fA-F]{1,2}", text[i + 2:])
+            assert m
+            out.append(int(m.group(), 16))
+            i += 2 + len(m.group())
+        else:
+            m = re.match(r"[0-7]{1,3}", text[i + 1:])
+            assert m
+            out.append(int(m.group(), 8) & 0xFF)
+            i += 1 + len(m.group())
+    return bytes(out)
+
+
+class _Loader:
+    def __init__(self, paths: Sequence[str | Path],
+                 include_dirs: Sequence[str | os.PathLike[str]]) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.include_dirs = [Path(d) for d in include_dirs]
+        self.files: dict[str, Any] = {}  # descriptor file name -> FileDescriptorProto
+        self.disk: dict[str, str] = {}  # descriptor file name -> path as shown to the user
+        self.names: dict[str, str] = {}  # ".pkg.Outer.Inner" -> IR full name
+        self.kinds: dict[str, str] = {}  # ".pkg.Outer.Inner" -> message / enum / map
+        self.messages: dict[str, tuple[Any, Any, list[int]]] = {}  # (file, descriptor, path)
+        self.enums: dict[str, tuple[Any, Any, list[int]]] = {}
+        self.docs: dict[tuple[str, tuple[int, ...]], tuple[str, int, int]] = {}
+        self.types: dict[str, ir.Named] = {}
+        self.sources: dict[str, str] = {}
+        self.roots: list[Path] = []
+
+    # ---------------------------------------------------------------- protoc
+
+    def run_protoc(self) -> Any:
+        from google.protobuf import descriptor_pb2  # type: ignore[import-untyped]
+
+        roots: list[Path] = list(self.include_dirs)
+        rel: list[str] = []
+        # shallowest files first: a file's folder becomes an import root for the files
+        # below it (``common/x.proto`` next to ``a.proto`` is imported as such)
+        for p in sorted(self.paths, key=lambda q: (len(q.resolve().parts), str(q))):
+            if not p.is_file():
+                raise SchemaError("no such file", str(p))
+            ap = p.resolve()
+            for r in roots:
+                try:
+                    rel.append(ap.relative_to(r.resolve()).as_posix())
+                    break
+                except ValueError:
+                    continue
+            else:
+                roots.append(p.parent)
+                rel.append(p.name)
+        roots = list(dict.fromkeys(roots))
+        self.roots = roots
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "set.pb"
+            cmd = [sys.executable, "-m", "grpc_tools.protoc",
+                   *(f"-I{r}" for r in roots), f"-I{bundled_include()}",
+                   "--include_imports", "--include_source_info",
+                   f"--descriptor_set_out={out}", *rel]
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            self.relay(proc.stderr, proc.returncode, rel)
+            fds = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+        return fds
+
+    def shown(self, name: str) -> str:
+        """A descriptor file name as a path the user recognises."""
+        if name in self.disk:
+            return self.disk[name]
+        for r in self.roots:
+            cand = r / name
+            if cand.is_file():
+                self.disk[name] = str(cand)
+                return str(cand)
+        self.disk[name] = name
+        return name
+
+    def relay(self, stderr: str, code: int, rel: list[str]) -> None:
+        errors: list[tuple[str, int, int, str]] = []
+        other: list[str] = []
+        for line in stderr.splitlines():
+            if not line.strip():
+                continue
+            m = _ERROR_LINE.match(line)
+            if m:
+                item = (self.shown(m["file"]), int(m["line"]), int(m["col"]), m["msg"])
+                if m["msg"].lower().startswith("warning:") and code == 0:
+                    warnings.warn_explicit(
+                        f"{item[0]}:{item[1]}:{item[2]}: {m['msg'][8:].strip()}",
+                        SchemaWarning, item[0], item[1])
+                else:
+                    errors.append(item)
+            elif code == 0 and line.lower().startswith("warning"):
+                warnings.warn(line, SchemaWarning, stacklevel=4)
+            else:
+                other.append(line)
+        if code == 0:
+            return
+        if errors:
+            f, ln, col, msg = errors[0]
+            more = [f"{a}:{b}:{c}: {d}" for a, b, c, d in errors[1:]] + other
+            raise SchemaError("\n".join([msg, *more]), f, ln, col)
+        text = "\n".join(other) or f"protoc failed (exit {code})"
+        m = re.match(r"^([^:\s]+\.proto):\s*(.*)$", text, re.S)
+        if m:
+            raise SchemaError(m.group(2), self.shown(m.group(1)))
+        raise SchemaError(text, self.shown(rel[0]) if rel else "<protobuf>")
+
+    # ---------------------------------------------------------------- indexing
+
+    def index(self, fds: Any) -> None:
+        for fd in fds.file:
+            self.files[fd.name] = fd
+            for loc in fd.source_code_info.location:
+                doc = "\n\n".join(
+                    t.strip("\n") for t in (loc.leading_comments, loc.trailing_comments) if t.strip()
+                )
+                lines = [ln[1:] if ln.startswith(" ") else ln for ln in doc.split("\n")]
+                span = list(loc.span)
+                self.docs[(fd.name, tuple(loc.path))] = (
+                    "\n".join(lines).strip(), span[0] + 1 if span else 0,
+                    span[1] + 1 if len(span) > 1 else 0)
+            ns = fd.package or re.sub(r"\W", "_", Path(fd.name).stem)
+            prefix = f".{fd.package}" if fd.package else ""
+            taken: set[str] = set()
+            for i, m in enumerate(fd.message_type):
+                self.index_message(fd, m, prefix, ns, "", [4, i], taken)
+            for i, e in enumerate(fd.enum_type):
+                self.index_enum(fd, e, prefix, ns, "", [5, i], taken)
+
+    def _unique(self, ns: str, short: str, taken: set[str]) -> str:
+        while short in taken:
+            short += "_"
+        taken.add(short)
+        return f"{ns}.{short}" if ns else short
+
+    def index_message(self, fd: Any, m: Any, prefix: str, ns: str, outer: str,
+                      path: list[int], taken: set[str]) -> None:
+        key = f"{prefix}.{m.name}"
+        short = f"{outer}_{m.name}" if outer else m.name
+        if m.options.map_entry:
+            self.kinds[key] = "map"
+        else:
+            self.kinds[key] = "message"
+            self.names[key] = self._unique(ns, short, taken)
+        self.messages[key] = (fd, m, path)
+        for i, n in enumerate(m.nested_type):
+            self.index_message(fd, n, key, ns, short, [*path, 3, i], taken)
+        for i, e in enumerate(m.enum_type):
+            self.index_enum(fd, e, key, ns, short, [*path, 4, i], taken)
+
+    def index_enum(self, fd: Any, e: Any, prefix: str, ns: str, outer: str,
+                   path: list[int], taken: set[str]) -> None:
+        key = f"{prefix}.{e.name}"
+        self.kinds[key] = "enum"
+        self.names[key] = self._unique(ns, f"{outer}_{e.name}" if outer else e.name, taken)
+        self.enums[key] = (fd, e, path)
+
+    def doc(self, fd: Any, path: list[int]) -> tuple[str, ir.SourceLocation]:
+        d, line, col = self.docs.get((fd.name, tuple(path)), ("", 0, 0))
+        return d, ir.SourceLocation(self.shown(fd.name), line, col)
+
+    # ---------------------------------------------------------------- conversion
+
+    def convert(self, fds: Any) -> ir.Schema:
+        self.index(fds)
+        given = self.given_files(fds)
+        queue: list[str] = []
+        for fd in fds.file:
+            if fd.name not in given:
+                continue
+            if fd.extension:
+                self.warn_extensions(fd, fd.extension, [7])
+            for key, (mfd, _m, _p) in self.messages.items():
+                if mfd is fd and self.kinds[key] == "message":
+                    queue.append(key)
+            for key, (efd, _e, _p) in self.enums.items():
+                if efd is fd:
+                    queue.append(key)
+        done: set[str] = set()
+        while queue:
+            key = queue.pop(0)
+            if key in done:
+                continue
+            done.add(key)
+            if self.kinds[key] == "enum":
+                self.enum(key)
+            else:
+                queue.extend(self.message(key))
+        ordered = {k: self.types[k] for k in sorted(self.types, key=self._order)}
+        return ir.Schema(ordered, {k: self.sources[k] for k in ordered})
+
+    def _order(self, name: str) -> tuple[int, ...]:
+        t = self.types[name]
+        loc = t.location
+        return (0, loc.line, loc.column) if loc else (1,)
+
+    def given_files(self, fds: Any) -> set[str]:
+        resolved = {p.resolve() for p in self.paths}
+        out = set()
+        for fd in fds.file:
+            for r in self.roots:
+                if (r / fd.name).resolve() in resolved:
+                    out.add(fd.name)
+        return out
+
+    def warn_extensions(self, fd: Any, exts: Any, path: list[int]) -> None:
+        for i, x in enumerate(exts):
+            _, loc = self.doc(fd, [*path, i])
+            warnings.warn_explicit(
+                f"{loc}: extension {x.name!r} (of {x.extendee.lstrip('.')}) is ignored: "
+                "extensions are not part of the generated records",
+                SchemaWarning, loc.file, loc.line)
+
+    def enum(self, key: str) -> None:
+        fd, e, path = self.enums[key]
+        doc, loc = self.doc(fd, path)
+        name = self.names[key]
+        symbols, values, sdocs = [], [], []
+        for i, v in enumerate(e.value):
+            symbols.append(v.name)
+            values.append(v.number)
+            sdocs.append(self.doc(fd, [*path, 2, i])[0])
+        closed = self.closed_enum(fd, e)
+        meta = [("protobuf.name", key.lstrip("."))]
+        if not closed:
+            meta.append(ir.OPEN_ENUM)
+        self.types[name] = ir.Enum(
+            name, tuple(symbols), doc=doc, values=tuple(values), location=loc,
+            symbol_docs=tuple(sdocs) if any(sdocs) else (), metadata=tuple(meta))
+        self.sources[name] = loc.file
+
+    @staticmethod
+    def closed_enum(fd: Any, e: Any) -> bool:
+        if fd.syntax == "proto3":
+            return False
+        if fd.syntax == "editions":
+            ft = e.options.features.enum_type or fd.options.features.enum_type
+            return bool(ft == 2)  # CLOSED
+        return True  # proto2
+
+    def presence(self, fd: Any, f: Any) -> str:
+        """"required", "explicit" or "implicit"."""
+        if f.label == _LABEL_REQUIRED:
+            return "required"
+        if fd.syntax == "editions":
+            fp = f.options.features.field_presence or fd.options.features.field_presence
+            if fp == 3:  # LEGACY_REQUIRED
+                return "required"
+            if fp == 2 and f.type not in (_TYPE_MESSAGE, _TYPE_GROUP) \
+                    and not f.HasField("oneof_index"):
+                return "implicit"
+            return "explicit"
+        if fd.syntax == "proto3":
+            if f.proto3_optional or f.type in (_TYPE_MESSAGE, _TYPE_GROUP) \
+                    or f.HasField("oneof_index"):
+                return "explicit"
+            return "implicit"
+        return "explicit"
+
+    def value_type(self, f: Any, refs: list[str], meta: list[tuple[str, str]]) -> ir.Type:
+        """The non-null IR type of one value of ``f`` (ignoring its label)."""
+        if f.type in _SCALARS:
+            pname, t = _SCALARS[f.type]
+            meta.append(("protobuf.type", pname))
+            return t
+        tn = f.type_name
+        full = tn.lstrip(".")
+        if f.type == _TYPE_ENUM:
+            meta.append(("protobuf.type", "enum"))
+            refs.append(tn)
+            return ir.EnumRef(self.names[tn])
+        if full == "google.protobuf.Timestamp":
+            meta.append(("protobuf.wkt", full))
+            return ir.Timestamp("us", True)
+        if full == "google.protobuf.Duration":
+            meta.append(("protobuf.wkt", full))
+            return ir.Duration("us")
+        if full in _WRAPPERS:
+            meta.append(("protobuf.wkt", full))
+            return _WRAPPERS[full]
+        if full in _JSON_WKT:
+            meta.append(("protobuf.wkt", full))
+            return ir.Json()
+        if full == "google.protobuf.FieldMask":
+            meta.append(("protobuf.wkt", full))
+            return ir.List(ir.String())
+        if self.kinds.get(tn) == "map":
+            _fd, entry, _p = self.messages[tn]
+            kf, vf = entry.field[0], entry.field[1]
+            kmeta: list[tuple[str, str]] = []
+            vmeta: list[tuple[str, str]] = []
+            kt = self.value_type(kf, refs, kmeta)
+            vt = self.value_type(vf, refs, vmeta)
+            meta.append(("protobuf.type", "map"))
+            meta.extend((f"protobuf.key.{k[9:]}", v) for k, v in kmeta)
+            meta.extend((f"protobuf.value.{k[9:]}", v) for k, v in vmeta)
+            return ir.Map(kt, vt)
+        meta.append(("protobuf.type", "group" if f.type == _TYPE_GROUP else "message"))
+        refs.append(tn)
+        return ir.RecordRef(self.names[tn])
+
+    def default(self, f: Any, t: ir.Type) -> Any:
+        text = f.default_value
+        if isinstance(t, ir.Bool):
+            return text == "true"
+        if isinstance(t, ir.Int):
+            return int(text, 0)
+        if isinstance(t, ir.Float):
+            low = text.lower()
+            if low in ("inf", "+inf"):
+                return math.inf
+            if low == "-inf":
+                return -math.inf
+            if low == "nan":
+                return math.nan
+            return float(text)
+        if isinstance(t, ir.String):
+            return text
+        if isinstance(t, ir.Bytes):
+            return _unescape_bytes(text)
+        if isinstance(t, ir.EnumRef):
+            return text
+        return ir.NO_DEFAULT  # pragma: no cover
+
+    def message(self, key: str) -> list[str]:
+        fd, m, path = self.messages[key]
+        doc, loc = self.doc(fd, path)
+        name = self.names[key]
+        refs: list[str] = []
+        if m.extension:
+            self.warn_extensions(fd, m.extension, [*path, 6])
+        oneofs: dict[int, list[str]] = {}
+        fields = []
+        for i, f in enumerate(m.field):
+            fdoc, floc = self.doc(fd, [*path, 2, i])
+            meta: list[tuple[str, str]] = []
+            vt = self.value_type(f, refs, meta)
+            pres = self.presence(fd, f)
+            if f.label == _LABEL_REPEATED:
+                t: ir.Type = vt if isinstance(vt, ir.Map) else ir.List(vt)
+                default: Any = ()
+                if not isinstance(vt, ir.Map):
+                    meta.append(("protobuf.label", "repeated"))
+            elif pres == "required":
+                t, default = vt, ir.NO_DEFAULT
+                meta.append(("protobuf.label", "required"))
+            elif pres == "implicit":
+                t = vt
+                default = _zero(vt)
+                if isinstance(vt, ir.EnumRef):
+                    enum = self.enums[f.type_name][1]
+                    default = enum.value[0].name if enum.value else ir.NO_DEFAULT
+            else:
+                t = ir.Nullable(vt)
+                default = None
+                if f.HasField("default_value"):
+                    default = self.default(f, vt)
+                    meta.append(("protobuf.default", f.default_value))
+                meta.append(("protobuf.presence", "explicit"))
+            if f.HasField("oneof_index") and not f.proto3_optional:
+                oneofs.setdefault(f.oneof_index, []).append(f.name)
+            if f.json_name:
+                meta.append(("protobuf.json_name", f.json_name))
+            fields.append(ir.Field(
+                f.name, t, doc=fdoc, default=default, field_id=f.number, location=floc,
+                metadata=tuple(meta)))
+        rmeta: list[tuple[str, str]] = [("protobuf.name", key.lstrip("."))]
+        for idx, members in sorted(oneofs.items()):
+            rmeta.append((f"schemagen.oneof.{m.oneof_decl[idx].name}", ",".join(members)))
+        native = (("writer.model.name", "protobuf"), ("protobuf.class", key.lstrip(".")),
+                  ("protobuf.file", fd.name))
+        self.types[name] = ir.Record(name, tuple(fields), doc=doc, location=loc,
+                                     native=native, metadata=tuple(rmeta))
+        self.sources[name] = loc.file
+        return refs
+
+
+def load(paths: Sequence[str | Path],
+         include_dirs: Sequence[str | os.PathLike[str]] = ()) -> ir.Schema:
+    """Load ``.proto`` files (and the files they import) through protoc.
+
+    Raises :class:`~schemagen.errors.SchemaError` for anything protoc rejects
+    (``file:line:col: message``) and warns :class:`~schemagen.errors.SchemaWarning`
+    for ignored extensions.
+    """
+    loader = _Loader(paths, include_dirs)
+    fds = loader.run_protoc()
+    return loader.convert(fds)

@@ -244,18 +244,31 @@ class _Loader:
                 self.docs[(fd.name, tuple(loc.path))] = (
                     "\n".join(lines).strip(), span[0] + 1 if span else 0,
                     span[1] + 1 if len(span) > 1 else 0)
-            ns = fd.package or re.sub(r"\W", "_", Path(fd.name).stem)
+        # top-level names first (in every file of a package), so a nested
+        # ``Outer.Inner`` never takes the name of a top-level ``Outer_Inner``
+        taken_by_ns: dict[str, set[str]] = {}
+        for fd in fds.file:
+            top = taken_by_ns.setdefault(self.namespace(fd), set())
+            top.update(m.name for m in fd.message_type)
+            top.update(e.name for e in fd.enum_type)
+        for fd in fds.file:
+            ns = self.namespace(fd)
             prefix = f".{fd.package}" if fd.package else ""
-            taken: set[str] = set()
+            taken = taken_by_ns[ns]
             for i, m in enumerate(fd.message_type):
                 self.index_message(fd, m, prefix, ns, "", [4, i], taken)
             for i, e in enumerate(fd.enum_type):
                 self.index_enum(fd, e, prefix, ns, "", [5, i], taken)
 
-    def _unique(self, ns: str, short: str, taken: set[str]) -> str:
-        while short in taken:
-            short += "_"
-        taken.add(short)
+    @staticmethod
+    def namespace(fd: Any) -> str:
+        return str(fd.package) or re.sub(r"\W", "_", Path(fd.name).stem)
+
+    def _unique(self, ns: str, short: str, taken: set[str], top: bool) -> str:
+        if not top:
+            while short in taken:
+                short += "_"
+            taken.add(short)
         return f"{ns}.{short}" if ns else short
 
     def index_message(self, fd: Any, m: Any, prefix: str, ns: str, outer: str,
@@ -266,7 +279,7 @@ class _Loader:
             self.kinds[key] = "map"
         else:
             self.kinds[key] = "message"
-            self.names[key] = self._unique(ns, short, taken)
+            self.names[key] = self._unique(ns, short, taken, not outer)
         self.messages[key] = (fd, m, path)
         for i, n in enumerate(m.nested_type):
             self.index_message(fd, n, key, ns, short, [*path, 3, i], taken)
@@ -277,7 +290,8 @@ class _Loader:
                    path: list[int], taken: set[str]) -> None:
         key = f"{prefix}.{e.name}"
         self.kinds[key] = "enum"
-        self.names[key] = self._unique(ns, f"{outer}_{e.name}" if outer else e.name, taken)
+        self.names[key] = self._unique(ns, f"{outer}_{e.name}" if outer else e.name, taken,
+                                       not outer)
         self.enums[key] = (fd, e, path)
 
     def doc(self, fd: Any, path: list[int]) -> tuple[str, ir.SourceLocation]:

@@ -20,6 +20,8 @@ Public API (also exported from :mod:`schemagen`)::
 from __future__ import annotations
 
 import datetime
+import gc
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -33,7 +35,7 @@ from .record import info_of
 __all__ = ["from_message", "from_messages", "to_message", "write_messages"]
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-_US = datetime.timedelta(microseconds=1)
+_TD = datetime.timedelta
 
 Conv = Callable[[Any], Any]
 
@@ -106,7 +108,7 @@ def _class_named(owner: type, py: str, kind: str) -> type:
 
 
 def _ts_in(m: Any) -> datetime.datetime:
-    return _EPOCH + datetime.timedelta(seconds=m.seconds, microseconds=m.nanos // 1000)
+    return _EPOCH + _TD(0, m.seconds, m.nanos // 1000)
 
 
 def _dur_in(m: Any) -> datetime.timedelta:
@@ -120,6 +122,38 @@ def _json_in(m: Any) -> Any:
     from google.protobuf import json_format  # type: ignore[import-untyped]
 
     return json_format.MessageToDict(m)
+
+
+def _compile_record(cls: type, plan: list[tuple[str, str, Conv | None, bool]]) -> Conv:
+    """A converter function for one record, compiled from the plan (no per-field loop).
+
+    Only Python names checked to be plain identifiers are spelled in the source;
+    every other name is passed as a string constant.
+    """
+    import keyword
+
+    ns: dict[str, Any] = {"_cls": cls}
+    args: list[str] = []
+    for i, (py, wire, conv, presence) in enumerate(plan):
+        if wire.isidentifier() and not keyword.iskeyword(wire) and wire.isascii():
+            get = f"_m.{wire}"
+        else:
+            get = f"_getattr(_m, {wire!r})"
+            ns["_getattr"] = getattr
+        if conv is not None:
+            ns[f"_c{i}"] = conv
+            get = f"_c{i}({get})"
+        if presence:
+            get = f"({get} if _has({wire!r}) else None)"
+        if py.isidentifier() and not keyword.iskeyword(py) and py.isascii():
+            args.append(f"{py}={get}")
+        else:
+            args.append(f"**{{{py!r}: {get}}}")
+    has = "    _has = _m.HasField\n" if any(p[3] for p in plan) else ""
+    src = f"def convert(_m):\n{has}    return _cls({', '.join(args)})\n"
+    exec(compile(src, f"<schemagen message converter {cls.__name__}>", "exec"), ns)  # noqa: S102
+    fn: Conv = ns["convert"]
+    return fn
 
 
 class _InBuilder:
@@ -148,17 +182,7 @@ class _InBuilder:
             conv = self.value(inner, meta, "", cls, f.py_name or f.name)
             plan.append((f.py_name or f.name, f.name, conv, presence))
 
-        def convert(m: Any) -> Any:
-            kw: dict[str, Any] = {}
-            has = m.HasField
-            for py, wire, conv, presence in plan:
-                if presence and not has(wire):
-                    kw[py] = None
-                    continue
-                v = getattr(m, wire)
-                kw[py] = v if conv is None else conv(v)
-            return cls(**kw)
-
+        convert = _compile_record(cls, plan)
         cell.append(convert)
         self.records[name] = convert
         return convert
@@ -375,10 +399,21 @@ def from_message(cls: type, message: Any) -> Any:
     return _in_converter(cls)(message)
 
 
+def _convert_all(conv: Conv, messages: Iterable[Any]) -> list[Any]:
+    # The records built here hold no reference cycles; the cyclic GC would only
+    # rescan the growing list (a third of the time), so it pauses meanwhile.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [conv(m) for m in messages]
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def from_messages(cls: type, messages: Iterable[Any]) -> list[Any]:
     """``from_message`` for each message."""
-    conv = _in_converter(cls)
-    return [conv(m) for m in messages]
+    return _convert_all(_in_converter(cls), messages)
 
 
 def to_message(record: Any, message_class: Any) -> Any:
@@ -395,7 +430,7 @@ def to_message(record: Any, message_class: Any) -> Any:
 
 
 def write_messages(cls: type, messages: Iterable[Any], path: str | os.PathLike[str],
-                   batch_size: int = 65536, **options: Any) -> Path:
+                   batch_size: int = 8192, **options: Any) -> Path:
     """Write protobuf messages to Parquet as records of generated class ``cls``.
 
     ``options`` are :class:`schemagen.ParquetWriter`'s.  Messages are converted in
@@ -403,16 +438,21 @@ def write_messages(cls: type, messages: Iterable[Any], path: str | os.PathLike[s
     """
     from .writer import ParquetWriter
 
+    if batch_size < 1:
+        raise UsageError(f"batch_size must be at least 1, got {batch_size!r}")
     conv = _in_converter(cls)
     w: ParquetWriter[Any]
-    with ParquetWriter(cls, path, **options) as w:
-        batch: list[Any] = []
-        append = batch.append
-        for m in messages:
-            append(conv(m))
-            if len(batch) >= batch_size:
+    enabled = gc.isenabled()
+    gc.disable()  # see _convert_all: no cycles are made here, only many small objects
+    try:
+        with ParquetWriter(cls, path, **options) as w:
+            it = iter(messages)
+            while True:
+                batch = [conv(m) for m in itertools.islice(it, batch_size)]
+                if not batch:
+                    break
                 w.write_many(batch)
-                batch.clear()
-        if batch:
-            w.write_many(batch)
+    finally:
+        if enabled:
+            gc.enable()
     return Path(w.path)

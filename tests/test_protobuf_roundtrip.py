@@ -404,3 +404,39 @@ def test_records_to_messages_bulk(env: Env) -> None:
     assert [m.trans_id for m in msgs] == [0, 1, 2]
     assert not msgs[0].HasField("user_info")
     assert schemagen.from_messages(mod.Transaction, msgs) == recs
+
+
+def test_keyword_and_builtin_field_names(env: Env) -> None:
+    pb = env.pb2("pbtests.unittest_pb2")
+    mod = env.mod("sgtest.unittest")
+    m = pb.TestNames(id=3)
+    setattr(m, "from", 1)
+    setattr(m, "class", "c")
+    setattr(m, "None", True)
+    m.inner.x = 2
+    m.clash.y = "y"
+    r = schemagen.from_message(mod.TestNames, m)
+    assert (r.from_, r.class_, r.None_, r.id_) == (1, "c", True, 3)
+    assert r.inner.x == 2 and r.clash.y == "y"
+    assert schemagen.to_message(r, pb.TestNames) == m
+
+
+def test_closed_enum_rejects_unknown_numbers(env: Env) -> None:
+    legacy = env.pb2("legacy_pb2")
+    lmod = env.mod("example.proto.legacy")
+    r = lmod.Legacy(id_=1, level=lmod.Level.HIGH)
+    m = schemagen.to_message(r, legacy.Legacy)
+    assert m.level == legacy.HIGH
+    assert schemagen.from_message(lmod.Legacy, m).level is lmod.Level.HIGH
+    with pytest.raises(ValueError):
+        lmod.Level("99")
+
+
+def test_recursive_messages_convert(env: Env) -> None:
+    pb = env.pb2("pbtests.unittest_pb2")
+    mod = env.mod("sgtest.unittest")
+    m = pb.TestRecursiveMessage(i=1)
+    m.a.a.i = 3
+    r = schemagen.from_message(mod.TestRecursiveMessage, m)
+    assert r.a.a.i == 3 and r.a.i is None and r.a.a.a is None
+    assert schemagen.to_message(r, pb.TestRecursiveMessage) == m

@@ -88,8 +88,11 @@ _ERROR_LINE: Final = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+)
 
 def bundled_include() -> str:
     """The folder holding ``google/protobuf/*.proto`` shipped with grpcio-tools."""
-    import grpc_tools  # type: ignore[import-untyped]
-
+    try:
+        import grpc_tools  # type: ignore[import-untyped]
+    except ImportError:
+        raise SchemaError("compiling .proto files needs grpcio-tools (pip install grpcio-tools)",
+                          "<protobuf>") from None
     return str(Path(grpc_tools.__file__).parent / "_proto")
 
 

@@ -73,10 +73,17 @@ def _module_namespace(modname: str) -> dict[str, Any]:
     return ns
 
 
+_FIELD_CLASSES: dict[type, dict[str, list[type]]] = {}
+
+
 def _field_classes(owner: type) -> dict[str, list[type]]:
     """Per field (Python name), the generated classes (records, enums) its annotation names."""
     import enum
     import typing
+
+    cached = _FIELD_CLASSES.get(owner)
+    if cached is not None:
+        return cached
 
     hints = typing.get_type_hints(owner, globalns=_module_namespace(owner.__module__))
     out: dict[str, list[type]] = {}
@@ -91,6 +98,7 @@ def _field_classes(owner: type) -> dict[str, list[type]]:
         acc: list[type] = []
         walk(t, acc)
         out[name] = acc
+    _FIELD_CLASSES[owner] = out
     return out
 
 

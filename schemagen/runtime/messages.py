@@ -20,7 +20,6 @@ Public API (also exported from :mod:`schemagen`)::
 from __future__ import annotations
 
 import datetime
-import gc
 import itertools
 import json
 import os
@@ -30,6 +29,7 @@ from typing import Any
 
 from .. import ir
 from ..errors import UsageError
+from .reader import without_gc
 from .record import info_of
 
 __all__ = ["from_message", "from_messages", "to_message", "write_messages"]
@@ -409,14 +409,10 @@ def from_message(cls: type, message: Any) -> Any:
 
 def _convert_all(conv: Conv, messages: Iterable[Any]) -> list[Any]:
     # The records built here hold no reference cycles; the cyclic GC would only
-    # rescan the growing list (a third of the time), so it pauses meanwhile.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return [conv(m) for m in messages]
-    finally:
-        if enabled:
-            gc.enable()
+    # rescan the growing list (a third of the time), so it pauses meanwhile --
+    # but not while the caller's iterable runs (its code may well make cycles).
+    msgs = messages if isinstance(messages, list) else list(messages)
+    return without_gc(lambda ms: [conv(m) for m in ms], msgs)
 
 
 def from_messages(cls: type, messages: Iterable[Any]) -> list[Any]:
@@ -450,17 +446,20 @@ def write_messages(cls: type, messages: Iterable[Any], path: str | os.PathLike[s
         raise UsageError(f"batch_size must be at least 1, got {batch_size!r}")
     conv = _in_converter(cls)
     w: ParquetWriter[Any]
-    enabled = gc.isenabled()
-    gc.disable()  # see _convert_all: no cycles are made here, only many small objects
-    try:
-        with ParquetWriter(cls, path, **options) as w:
-            it = iter(messages)
-            while True:
-                batch = [conv(m) for m in itertools.islice(it, batch_size)]
-                if not batch:
-                    break
-                w.write_many(batch)
-    finally:
-        if enabled:
-            gc.enable()
+
+    def write_all(msgs: Iterable[Any]) -> None:
+        it = iter(msgs)
+        while True:
+            chunk = list(itertools.islice(it, batch_size))
+            if not chunk:
+                break
+            w.write_many(_convert_all(conv, chunk))
+
+    with ParquetWriter(cls, path, **options) as w:
+        if isinstance(messages, (list, tuple)):
+            # no caller code runs while iterating a list: keep the cyclic GC paused
+            # for the whole write (it would rescan every message between batches)
+            without_gc(write_all, messages)
+        else:
+            write_all(messages)  # a generator's code runs with the GC on
     return Path(w.path)

@@ -313,8 +313,23 @@ class Field:
         return self.default is not NO_DEFAULT
 
 
+class _FullName:
+    """``namespace`` and ``short_name`` of a definition's dotted full ``name``."""
+
+    __slots__ = ()
+    name: str
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rpartition(".")[0]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rpartition(".")[2]
+
+
 @dataclass(frozen=True, slots=True)
-class Record:
+class Record(_FullName):
     name: str  # full name, e.g. "example.sales.Transaction"
     fields: tuple[Field, ...]
     doc: str = ""
@@ -329,17 +344,9 @@ class Record:
     # format-specific facts kept for docs and tools (e.g. Thrift annotations)
     metadata: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def namespace(self) -> str:
-        return self.name.rpartition(".")[0]
-
-    @property
-    def short_name(self) -> str:
-        return self.name.rpartition(".")[2]
-
 
 @dataclass(frozen=True, slots=True)
-class Enum:
+class Enum(_FullName):
     name: str
     symbols: tuple[str, ...]
     doc: str = ""
@@ -350,20 +357,12 @@ class Enum:
     symbol_docs: tuple[str, ...] = ()  # one doc per symbol ("" when none), or empty
     metadata: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def namespace(self) -> str:
-        return self.name.rpartition(".")[0]
-
-    @property
-    def short_name(self) -> str:
-        return self.name.rpartition(".")[2]
-
 
 Named: TypeAlias = Record | Enum
 
 
 @dataclass(frozen=True, slots=True)
-class Constant:
+class Constant(_FullName):
     """A named constant of a schema (Thrift ``const``): generated as a typed module constant.
 
     ``value`` is in IR value form (see the module docstring), already resolved:
@@ -376,14 +375,6 @@ class Constant:
     doc: str = ""
     location: SourceLocation | None = field(default=None, compare=False)
     metadata: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def namespace(self) -> str:
-        return self.name.rpartition(".")[0]
-
-    @property
-    def short_name(self) -> str:
-        return self.name.rpartition(".")[2]
 
 
 @dataclass(frozen=True, slots=True)

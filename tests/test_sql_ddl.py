@@ -119,7 +119,7 @@ def test_duckdb_runs_the_ddl_over_schemagen_files(name: str, pkg: GenPackage, tm
         for f in rec_ir.fields:
             assert described[f.name] == _duckdb_type(con, ddl_types.of(f)), f.name
         # values: what pyarrow reads from the same files
-        got = con.execute("SELECT * FROM v").to_arrow_table().to_pylist()
+        got = con.sql("SELECT * FROM v").to_arrow_table().to_pylist()
         assert sorted(map(json.dumps, map(_jsonable, got))) == \
             sorted(map(json.dumps, (_jsonable(record_arrow_expected(r)) for r in rows)))
         con.close()

@@ -6,9 +6,12 @@ Exit codes: 0 success; 1 the check found something; 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .errors import SchemagenError, UsageError
@@ -132,7 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql schema files without a '-- dialect:' first line")
     q.set_defaults(func=_cmd_sql)
+    _add_command_modules(sub)
     return p
+
+
+def _add_command_modules(sub: Any) -> None:
+    """Each module in ``schemagen/commands/`` adds one subcommand.
+
+    A command module defines ``add_parser(sub)``, which registers its parser
+    (``sub.add_parser(...)``) and sets ``func`` to a function taking the parsed
+    arguments and returning the exit code.  Heavy imports belong inside that
+    function so ``schemagen --help`` stays fast.
+    """
+    from . import commands
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
+        module = importlib.import_module(f"{commands.__name__}.{mod}")
+        module.add_parser(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""CLI subcommands beyond compile/sql: one module per command (see ``cli._add_command_modules``)."""

@@ -143,7 +143,9 @@ _SG_SCHEMA_Any = (
     'bytes","v":""},"doc":"Holds a Protobuf serialization of the type described b'
     'y type_url.","field_id":2,"metadata":[["protobuf.type","bytes"],["protobuf.j'
     'son_name","value"]],"name":"value","type":"bytes"}],"kind":"record","metadat'
-    'a":[["protobuf.name","google.protobuf.Any"]],"name":"google.protobuf.Any"}]}'
+    'a":[["protobuf.name","google.protobuf.Any"],["protobuf.file","google/protobu'
+    'f/any.proto"],["protobuf.package","google.protobuf"]],"name":"google.protobu'
+    'f.Any"}]}'
 )
 
 

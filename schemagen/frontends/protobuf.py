@@ -31,7 +31,10 @@ Mapping decisions (see README, "Protobuf"):
 * field numbers -> field ids; comments -> docs; ``json_name`` and the protobuf
   type kept as field metadata (``protobuf.json_name``, ``protobuf.type``,
   ``protobuf.wkt``) so the runtime's message conversion needs no descriptors;
-* extensions are ignored with a warning.
+* extensions are ignored with a warning;
+* for ``schemagen check``: records and enums carry ``protobuf.file``,
+  ``protobuf.package`` and their ``reserved`` numbers and names
+  (``protobuf.reserved`` = inclusive ranges ``"2,9-11"``, ``protobuf.reserved_names``).
 """
 
 from __future__ import annotations
@@ -137,6 +140,19 @@ def _unescape_bytes(text: str) -> bytes:
             out.append(int(m.group(), 8) & 0xFF)
             i += 1 + len(m.group())
     return bytes(out)
+
+
+def _file_and_reserved(fd: Any, ranges: list[tuple[int, int]],
+                       names: Sequence[str]) -> list[tuple[str, str]]:
+    """Metadata for ``schemagen check``: the defining file and package, and the
+    ``reserved`` numbers (inclusive ``a-b`` ranges) and names of a message or enum."""
+    out = [("protobuf.file", str(fd.name)), ("protobuf.package", str(fd.package))]
+    if ranges:
+        out.append(("protobuf.reserved",
+                    ",".join(str(a) if a == b else f"{a}-{b}" for a, b in sorted(ranges))))
+    if names:
+        out.append(("protobuf.reserved_names", ",".join(names)))
+    return out
 
 
 class _Loader:
@@ -366,6 +382,9 @@ class _Loader:
         meta = [("protobuf.name", key.lstrip("."))]
         if not closed:
             meta.append(ir.OPEN_ENUM)
+        # enum reserved ranges are inclusive at both ends
+        meta.extend(_file_and_reserved(fd, [(r.start, r.end) for r in e.reserved_range],
+                                       e.reserved_name))
         self.types[name] = ir.Enum(
             name, tuple(symbols), doc=doc, values=tuple(values), location=loc,
             symbol_docs=tuple(sdocs) if any(sdocs) else (), metadata=tuple(meta))
@@ -509,6 +528,9 @@ class _Loader:
         rmeta: list[tuple[str, str]] = [("protobuf.name", key.lstrip("."))]
         for idx, members in sorted(oneofs.items()):
             rmeta.append((f"schemagen.oneof.{m.oneof_decl[idx].name}", ",".join(members)))
+        # message reserved ranges end one past the last reserved number
+        rmeta.extend(_file_and_reserved(fd, [(r.start, r.end - 1) for r in m.reserved_range],
+                                        m.reserved_name))
         native = (("writer.model.name", "protobuf"), ("protobuf.class", key.lstrip(".")),
                   ("protobuf.file", fd.name))
         self.types[name] = ir.Record(name, tuple(fields), doc=doc, location=loc,

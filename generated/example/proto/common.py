@@ -47,8 +47,9 @@ _SG_SCHEMA_Money = (
     '"type":"int"}},{"default":0,"doc":"Nano units (10^-9) of the amount.","field'
     '_id":3,"metadata":[["protobuf.type","int32"],["protobuf.json_name","nanos"]]'
     ',"name":"nanos","type":{"bits":32,"signed":true,"type":"int"}}],"kind":"reco'
-    'rd","metadata":[["protobuf.name","example.proto.common.Money"]],"name":"exam'
-    'ple.proto.common.Money"}]}'
+    'rd","metadata":[["protobuf.name","example.proto.common.Money"],["protobuf.fi'
+    'le","common/money.proto"],["protobuf.package","example.proto.common"]],"name'
+    '":"example.proto.common.Money"}]}'
 )
 
 

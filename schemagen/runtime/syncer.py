@@ -1,0 +1,737 @@
+"""The Parquet syncer: ``connect(uri)`` -> ``dump(table, rows)`` / ``load(table)``.
+
+A syncer keeps named tables of rows in a folder of Parquet datasets, the way
+cs_tools' Parquet syncer does (``protocol://definition`` URIs, a
+``[configuration]`` table, ``load`` returning a list of dicts), with its bugs
+fixed:
+
+* every dump *appends* a new file ``<directory>/<table>/{major}_{minor}_{index}.parquet``
+  (cs_tools rewrote ``<directory>/<table>.parquet``, losing earlier batches);
+* the columns are the union of the keys of *all* rows, in first-seen order
+  (``pyarrow.Table.from_pylist`` only looks at the first row's keys);
+* each column holds one type, checked over every row (int and float mix to
+  float); anything else is a :class:`SyncerError` naming the table, column,
+  rows and types instead of a pyarrow conversion error;
+* an empty dump creates the (empty) table rather than nothing, so ``load``
+  returns ``[]``; loading a table that was never dumped is an error;
+* relative directories are relative to the definition file, not to the
+  current directory; unknown configuration keys are errors.
+
+Files are written under a hidden temporary name and linked into place only
+when complete (see ``writer.py``), so a reader never sees a partial file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import os
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl
+
+import tomllib
+
+from .._pyarrow import pa, pq
+from ..errors import UsageError
+from .reader import parquet_files
+
+R = TypeVar("R")
+
+PROTOCOLS = ("parquet",)
+DEFAULT_COMPRESSION = "gzip"  # cs_tools' default
+CONFIG_KEYS = ("directory", "compression", "compression_level", "row_group_size",
+               "block_size", "page_size", "use_dictionary", "write_statistics")
+_INT_KEYS = frozenset({"compression_level", "row_group_size", "block_size", "page_size"})
+_BOOL_KEYS = frozenset({"write_statistics"})
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+_FILE_NAME = re.compile(r"^(\d+)_(\d+)_(\d+)\.parquet$")
+_MAX_TABLE_NAME = 200
+_FLOAT_EXACT = 2**53  # ints beyond this cannot be stored exactly in a float column
+
+__all__ = ["CONFIG_KEYS", "DEFAULT_COMPRESSION", "PROTOCOLS", "ParquetSyncer", "SyncerError", "connect",
+           "default_config_locations", "rows_to_table", "user_config_path"]
+
+
+class SyncerError(UsageError):
+    """A syncer URI, definition or configuration is wrong, or rows cannot be stored."""
+
+
+# ============================================================================ configuration
+
+
+def connect(uri: str) -> ParquetSyncer:
+    """A syncer for ``uri``.
+
+    * ``parquet:///path/to/definition.toml`` (or ``parquet://relative/definition.toml``):
+      a TOML file with a ``[configuration]`` table;
+    * ``parquet://default``: the default definition of the nearest ``pyproject.toml``
+      (``[tool.schemagen.syncers] default = ...``), else of the user config file
+      (``$XDG_CONFIG_HOME/schemagen/config.toml``, ``[syncers] default = ...``);
+    * ``parquet://?directory=out&compression=snappy``: the configuration inline.
+
+    A definition (file or default) may be followed by ``?key=value`` overrides.
+    """
+    if not isinstance(uri, str):
+        raise SyncerError(f"a syncer URI must be a string like 'parquet:///path/definition.toml', "
+                          f"got {uri!r}")
+    protocol, sep, rest = uri.partition("://")
+    if not sep:
+        raise SyncerError(
+            f"syncer URI {uri!r} has no protocol; expected protocol://definition, e.g. "
+            "'parquet:///path/definition.toml', 'parquet://default' or "
+            "'parquet://?directory=out'"
+        )
+    if protocol.lower() not in PROTOCOLS:
+        raise SyncerError(f"syncer URI {uri!r}: unknown protocol {protocol!r}; "
+                          f"supported: {', '.join(PROTOCOLS)}")
+    spec, qmark, query = rest.partition("?")
+    overrides = _parse_query(uri, query) if qmark else {}
+    if spec == "" and qmark:  # inline: parquet://?directory=...
+        return _build(overrides, Path.cwd(), f"syncer URI {uri!r}")
+    if spec in ("", "default"):
+        conf, base, source = _find_default(uri)
+    else:
+        conf, base, source = _read_definition(Path(spec).expanduser())
+    if overrides:
+        conf = {**conf, **overrides}
+        source = f"{source} (with overrides from {uri!r})"
+    return _build(conf, base, source)
+
+
+def _parse_query(uri: str, query: str) -> dict[str, Any]:
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except ValueError:
+        raise SyncerError(f"syncer URI {uri!r}: the query {query!r} is not key=value pairs "
+                          "joined by '&'") from None
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise SyncerError(f"syncer URI {uri!r}: key {key!r} is given twice")
+        if key not in CONFIG_KEYS:
+            raise SyncerError(f"syncer URI {uri!r}: unknown key {key!r}; "
+                              f"known keys: {', '.join(CONFIG_KEYS)}")
+        out[key] = _from_text(uri, key, value)
+    return out
+
+
+def _from_text(uri: str, key: str, value: str) -> Any:
+    """Convert an inline (URI) value to the type the key takes."""
+    where = f"syncer URI {uri!r}: {key}"
+    if key in _INT_KEYS:
+        try:
+            return int(value, 10)
+        except ValueError:
+            raise SyncerError(f"{where} must be an integer, got {value!r}") from None
+    if key in _BOOL_KEYS or key == "use_dictionary":
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        if key == "use_dictionary" and value.strip():
+            return [c.strip() for c in value.split(",")]  # the columns to dictionary-encode
+        expected = "true or false" + (" or a comma-separated list of column names"
+                                      if key == "use_dictionary" else "")
+        raise SyncerError(f"{where} must be {expected}, got {value!r}")
+    return value
+
+
+def user_config_path() -> Path:
+    """``$XDG_CONFIG_HOME/schemagen/config.toml`` (``~/.config/...`` when unset or relative)."""
+    xdg = os.environ.get("XDG_CONFIG_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".config"
+    return base / "schemagen" / "config.toml"
+
+
+def default_config_locations(cwd: Path | None = None) -> list[Path]:
+    """Where ``parquet://default`` looks, in order."""
+    here = (cwd or Path.cwd()).resolve()
+    return [p / "pyproject.toml" for p in (here, *here.parents)] + [user_config_path()]
+
+
+def _find_default(uri: str) -> tuple[dict[str, Any], Path, str]:
+    looked: list[str] = []
+    user = user_config_path()
+    for path in default_config_locations():
+        is_user = path == user
+        if not path.is_file():
+            if is_user:
+                looked.append(f"{path} (no such file)")
+            continue
+        data = _load_toml(path)
+        where = "[syncers]" if is_user else "[tool.schemagen.syncers]"
+        table: Any = data.get("syncers") if is_user else data
+        if not is_user:
+            for part in ("tool", "schemagen", "syncers"):
+                table = table.get(part) if isinstance(table, dict) else None
+        if table is None:
+            looked.append(f"{path} (no {where} table)")
+            continue
+        if not isinstance(table, dict):
+            raise SyncerError(f"{path}: {where} must be a table, got {table!r}")
+        unknown = sorted(set(table) - {"default"})
+        if unknown:
+            raise SyncerError(f"{path}: unknown key {unknown[0]!r} in {where}; "
+                              "the only key is 'default'")
+        if "default" not in table:
+            raise SyncerError(f"{path}: {where} has no 'default' (a definition file path "
+                              "or an inline table of configuration keys)")
+        value = table["default"]
+        if isinstance(value, str):
+            target = Path(value).expanduser()
+            if not target.is_absolute():
+                target = path.parent / target
+            return _read_definition(target, referrer=f"{path} {where} default")
+        if isinstance(value, dict):
+            return value, path.parent, f"{path} {where} default"
+        raise SyncerError(f"{path}: {where} default must be a definition file path or an "
+                          f"inline table, got {value!r}")
+    raise SyncerError(
+        f"syncer URI {uri!r}: no default syncer definition found; looked in: "
+        + ("; ".join(looked) if looked else "(no pyproject.toml from the current folder up)")
+        + ". Set [tool.schemagen.syncers] default = \"path/to/definition.toml\" in "
+        f"pyproject.toml, or [syncers] default = ... in {user}"
+    )
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SyncerError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SyncerError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SyncerError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _read_definition(path: Path, referrer: str = "") -> tuple[dict[str, Any], Path, str]:
+    by = f" (named by {referrer})" if referrer else ""
+    if path.is_dir():
+        raise SyncerError(f"{path}{by} is a folder; expected a TOML definition file")
+    if not path.exists():
+        raise SyncerError(f"no syncer definition file at {path}{by}")
+    data = _load_toml(path)
+    unknown = sorted(set(data) - {"configuration"})
+    if unknown:
+        raise SyncerError(f"{path}: unknown key {unknown[0]!r} at the top level; a definition "
+                          "holds one [configuration] table")
+    conf = data.get("configuration")
+    if not isinstance(conf, dict):
+        raise SyncerError(f"{path}: missing [configuration] table (with at least "
+                          "directory = \"...\")" if conf is None else
+                          f"{path}: configuration must be a table, got {conf!r}")
+    return conf, path.resolve().parent, str(path)
+
+
+def _build(conf: Mapping[str, Any], base: Path, source: str) -> ParquetSyncer:
+    options = dict(conf)
+    directory = options.pop("directory", None)
+    return ParquetSyncer(directory, _base=base, _source=source, **options)
+
+
+def _configure(conf: Mapping[str, Any], base: Path, source: str) -> tuple[Path, dict[str, Any]]:
+    """Validate configuration keys and values -> (directory, writer options)."""
+    from .writer import writer_options
+
+    for key in conf:
+        if key not in CONFIG_KEYS:
+            raise SyncerError(f"{source}: unknown key {key!r} in [configuration]; "
+                              f"known keys: {', '.join(CONFIG_KEYS)}")
+    directory = conf.get("directory")
+    if directory is None:
+        raise SyncerError(f"{source}: 'directory' is required (the folder the tables go to)")
+    if isinstance(directory, os.PathLike):
+        directory = os.fspath(directory)
+    if not isinstance(directory, str) or not directory.strip() or "\0" in directory:
+        raise SyncerError(f"{source}: directory must be a non-empty path, got {directory!r}")
+    folder = Path(directory).expanduser()
+    if not folder.is_absolute():
+        folder = base / folder
+    folder = folder.resolve()
+    if folder.exists() and not folder.is_dir():
+        raise SyncerError(f"{source}: directory {folder} exists and is not a folder")
+    options: dict[str, Any] = {"compression": DEFAULT_COMPRESSION}
+    for key, value in conf.items():
+        if key == "directory":
+            continue
+        if key in _INT_KEYS and value is not None and (
+                not isinstance(value, int) or isinstance(value, bool)):
+            raise SyncerError(f"{source}: {key} must be an integer, got {value!r}")
+        if key == "compression" and not isinstance(value, str):
+            raise SyncerError(f"{source}: compression must be a string, got {value!r}")
+        options[key] = value
+    try:
+        checked = writer_options(**options)
+    except UsageError as exc:
+        raise SyncerError(f"{source}: {exc}") from None
+    return folder, {k: checked[k] for k in options}
+
+
+# ============================================================================ the syncer
+
+
+class ParquetSyncer:
+    """Tables of rows as Parquet datasets under one folder.
+
+    ``<directory>/<table>/`` holds one ``{major}_{minor}_{index}.parquet``
+    file per dump.  Build one with :func:`connect` or directly:
+    ``ParquetSyncer("out", compression="snappy")``.
+    """
+
+    protocol = "parquet"
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None,
+        *,
+        _base: Path | None = None,
+        _source: str = "ParquetSyncer()",
+        **options: Any,
+    ) -> None:
+        conf = {"directory": directory, **options} if directory is not None else dict(options)
+        self.source = _source
+        self.directory, self.options = _configure(conf, _base or Path.cwd(), _source)
+
+    @property
+    def name(self) -> str:
+        return self.protocol
+
+    @property
+    def compression(self) -> str:
+        return str(self.options["compression"])
+
+    def __repr__(self) -> str:
+        return f"<ParquetSyncer directory='{self.directory}' compression={self.compression}>"
+
+    # ------------------------------------------------------------------ tables
+
+    def table_path(self, table: str) -> Path:
+        """The folder of ``table`` (the name is checked: it can never leave the directory)."""
+        if not isinstance(table, str):
+            raise SyncerError(f"a table name must be a string, got {table!r}")
+        bad = _bad_table_name(table)
+        if bad:
+            raise SyncerError(f"table name {table!r} {bad}")
+        path = self.directory / table
+        if path.resolve().parent != self.directory.resolve():  # pragma: no cover - defence in depth
+            raise SyncerError(f"table name {table!r} leaves the directory {self.directory}")
+        return path
+
+    def tables(self) -> list[str]:
+        """The tables in the directory (folders whose names are valid table names)."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(p.name for p in self.directory.iterdir()
+                      if p.is_dir() and not _bad_table_name(p.name))
+
+    def files(self, table: str) -> list[Path]:
+        """The committed data files of ``table``, in the order they were dumped."""
+        folder = self.table_path(table)
+        if not folder.is_dir():
+            known = ", ".join(self.tables()) or "none"
+            raise SyncerError(f"table {table!r} does not exist in {self.directory} "
+                              f"(tables: {known})")
+        return sorted(parquet_files(folder), key=lambda p: _file_order(folder, p))
+
+    # ------------------------------------------------------------------ untyped
+
+    def dump(
+        self,
+        table: str,
+        rows: Iterable[Mapping[str, Any]] | None = None,
+        *,
+        data: Iterable[Mapping[str, Any]] | None = None,
+    ) -> Path | None:
+        """Append ``rows`` (dicts) to ``table`` as one new file; returns it (None when empty).
+
+        ``data=`` is accepted for cs_tools compatibility (``dump(table, data=rows)``).
+        """
+        if rows is not None and data is not None:
+            raise SyncerError("dump() takes rows or data=, not both")
+        given = rows if rows is not None else data
+        if given is None:
+            raise SyncerError(f"dump({table!r}) needs the rows to write")
+        folder = self.table_path(table)
+        if isinstance(given, Mapping):
+            raise SyncerError(f"dump({table!r}): rows must be a list of dicts, got one dict")
+        batch = rows_to_table(table, list(given))
+        self._mkdir(folder)
+        if batch is None:
+            return None
+        self._check_compatible(table, folder, batch.schema)
+        return _commit_table(folder, batch, self.options)
+
+    def load_arrow(self, table: str) -> Any:
+        """Every row of ``table`` as one ``pyarrow.Table`` (schemas of the files unified)."""
+        files = self.files(table)
+        parts = []
+        for f in files:
+            try:
+                parts.append(pq.read_table(str(f)))
+            except (OSError, pa.ArrowException) as exc:
+                raise SyncerError(f"{f}: not a readable Parquet file ({exc})") from None
+        if not parts:
+            return pa.table({})
+        try:
+            return pa.concat_tables(parts, promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+        raise _conflict(table, files, [t.schema for t in parts], parts)
+
+    def load(self, table: str) -> list[dict[str, Any]]:
+        """Every row of ``table``, as dicts, in the order they were dumped."""
+        result: list[dict[str, Any]] = self.load_arrow(table).to_pylist()
+        return result
+
+    # ------------------------------------------------------------------ typed
+
+    def dump_records(
+        self, table: str, records: Iterable[R], record_cls: type[R] | None = None
+    ) -> list[Path]:
+        """Append generated records to ``table`` through schemagen's writer; the files written.
+
+        The class is ``record_cls`` or the first record's; an empty dump creates the table.
+        """
+        from .record import info_of
+
+        folder = self.table_path(table)
+        items = list(records)
+        cls = record_cls if record_cls is not None else (type(items[0]) if items else None)
+        if cls is not None:
+            info_of(cls)  # a UsageError for anything but a generated record class
+        self._mkdir(folder)
+        if not items:
+            return []
+        assert cls is not None
+        self._check_compatible(table, folder, info_of(cls).arrow_schema())
+        return _write_records(folder, cls, items, self.options)
+
+    def load_records(self, record_cls: type[R], table: str, columns: Sequence[str] | None = None,
+                     filter: Any = None) -> list[R]:
+        """Every row of ``table`` as ``record_cls`` records (``schemagen.read``)."""
+        from .reader import read
+
+        files = self.files(table)
+        if not files:
+            return []
+        return list(read(record_cls, files, columns=columns, filter=filter))
+
+    # ------------------------------------------------------------------ internals
+
+    def _mkdir(self, folder: Path) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SyncerError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+
+    def _check_compatible(self, table: str, folder: Path, schema: Any) -> None:
+        """Refuse a dump that would make the table unloadable (a column changing type)."""
+        files = sorted(parquet_files(folder), key=lambda p: _file_order(folder, p))
+        schemas = []
+        for f in files:
+            try:
+                schemas.append(pq.read_schema(str(f)))
+            except (OSError, pa.ArrowException) as exc:
+                raise SyncerError(f"{f}: not a readable Parquet file ({exc})") from None
+        try:
+            pa.unify_schemas([*schemas, _plain(schema)], promote_options="permissive")
+            return
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+        raise _conflict(table, [*files, None], [*schemas, _plain(schema)], None)
+
+
+# ============================================================================ rows -> Arrow
+
+
+_EXACT_KINDS: dict[type, str] = {
+    bool: "bool", int: "int", float: "float", str: "string", bytes: "binary",
+    bytearray: "binary", _dt.date: "date", _dt.time: "time", _dt.timedelta: "duration",
+    decimal.Decimal: "decimal", list: "list", tuple: "list", dict: "struct",
+}
+_ARROW_OF_KIND: dict[str, Any] = {
+    "bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "string": pa.string(),
+    "binary": pa.binary(), "date": pa.date32(), "time": pa.time64("us"),
+    "duration": pa.duration("us"), "timestamp": pa.timestamp("us"),
+    "timestamp with time zone": pa.timestamp("us", tz="UTC"),
+}
+_KIND_NAMES = {"int": "int", "float": "float", "bool": "bool", "string": "str",
+               "binary": "bytes", "date": "date", "time": "time", "duration": "timedelta",
+               "decimal": "Decimal", "list": "list", "struct": "dict",
+               "timestamp": "datetime without time zone",
+               "timestamp with time zone": "datetime with time zone"}
+_SUPPORTED = ("None, bool, int, float, str, bytes, datetime, date, time, timedelta, Decimal, "
+              "lists and dicts of these")
+
+
+def _kind(value: Any) -> str | None:
+    """The column kind of one non-None value; None when the type is not supported."""
+    t = type(value)
+    if t is _dt.datetime:
+        return "timestamp" if value.tzinfo is None else "timestamp with time zone"
+    kind = _EXACT_KINDS.get(t)
+    if kind is not None:
+        return kind if not (kind == "time" and value.tzinfo is not None) else None
+    # subclasses (IntEnum, str enums, OrderedDict ...): most specific first
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary"
+    if isinstance(value, _dt.datetime):
+        return "timestamp" if value.tzinfo is None else "timestamp with time zone"
+    if isinstance(value, _dt.date):
+        return "date"
+    if isinstance(value, decimal.Decimal):
+        return "decimal"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, Mapping):
+        return "struct"
+    return None
+
+
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _describe(value: Any) -> str:
+    return f"{type(value).__name__} {_shown(value)}"
+
+
+def rows_to_table(table: str, rows: list[Any]) -> Any:
+    """dict rows -> ``pyarrow.Table`` (None for no rows), one type per column over ALL rows.
+
+    Columns are the union of the rows' keys in first-seen order; a key missing
+    from a row is null there.  int and float in one column make a float column
+    (ints beyond 2**53, which a float cannot hold exactly, are refused);
+    datetimes with a time zone are stored in UTC.  Any other mix of types is a
+    :class:`SyncerError` naming the column, both rows and both types.
+    """
+    if not rows:
+        return None
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            hint = (" (generated records go through dump_records)"
+                    if hasattr(type(row), "__schemagen__") else "")
+            raise SyncerError(f"table {table!r}: row {i} is {_describe(row)}, expected a dict"
+                              f"{hint}")
+    names = list(dict.fromkeys(chain.from_iterable(rows)))
+    for name in names:
+        if not isinstance(name, str) or not name:
+            row_i = next(i for i, r in enumerate(rows) if name in r)
+            raise SyncerError(f"table {table!r}: row {row_i} has the key {name!r}; column names "
+                              "must be non-empty strings")
+    if not names:
+        raise SyncerError(f"table {table!r}: none of the {len(rows)} rows has any key; "
+                          "there is nothing to store")
+    arrays = [_column(table, name, [r.get(name) for r in rows]) for name in names]
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _column(table: str, name: str, values: list[Any]) -> Any:
+    where = f"table {table!r}, column {name!r}"
+    types = set(map(type, values))
+    types.discard(type(None))
+    if not types:
+        return pa.nulls(len(values))
+    if len(types) == 1 and (t := next(iter(types))) in _EXACT_KINDS and t not in (
+            _dt.time, _dt.datetime):
+        kind = _EXACT_KINDS[t]
+        has_int = False
+    else:
+        kind, has_int = _scan_kinds(where, values)
+    if kind == "float" and has_int:
+        for i, v in enumerate(values):
+            if type(v) is not float and v is not None and abs(v) > _FLOAT_EXACT:
+                raise SyncerError(f"{where}: row {i} has int {v!r}, which a float column "
+                                  "cannot hold exactly (the column has floats too)")
+        values = [float(v) if v is not None else None for v in values]
+    arrow_type = _ARROW_OF_KIND.get(kind)
+    try:
+        return pa.array(values, type=arrow_type, from_pandas=False)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
+        reason = str(exc)
+    for i, v in enumerate(values):  # find the row pyarrow refused
+        try:
+            pa.array([v], type=arrow_type)
+        except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
+            if kind == "int" and isinstance(v, int):
+                raise SyncerError(f"{where}: row {i} has int {v!r}, outside the 64-bit range "
+                                  "Parquet stores") from None
+            raise SyncerError(f"{where}: row {i} has {_describe(v)} that cannot be stored "
+                              f"({exc})") from None
+    raise SyncerError(f"{where}: the values cannot be stored as one Parquet column "
+                      f"({reason})")
+
+
+def _scan_kinds(where: str, values: list[Any]) -> tuple[str, bool]:
+    """The column's kind, checking every value; (kind, saw an int in a float column)."""
+    kind: str | None = None
+    first = -1
+    has_int = False
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        k = _kind(v)
+        if k is None:
+            raise SyncerError(f"{where}: row {i} has {_describe(v)}; supported values are "
+                              f"{_SUPPORTED}")
+        if kind is None:
+            kind, first = k, i
+            has_int = k == "int"
+            continue
+        if k == kind:
+            continue
+        if {k, kind} == {"int", "float"}:
+            kind = "float"
+            has_int = True
+            continue
+        if kind == "float" and k == "int":  # pragma: no cover - covered by the set test
+            continue
+        raise SyncerError(
+            f"{where}: row {i} has {_KIND_NAMES[k]} {_shown(v)} but row {first} has "
+            f"{_KIND_NAMES[kind]} {_shown(values[first])}; a column holds one type "
+            "(only int and float mix, as float)"
+        )
+    assert kind is not None
+    return kind, has_int
+
+
+def _plain(schema: Any) -> Any:
+    return schema.remove_metadata() if schema.metadata else schema
+
+
+def _conflict(table: str, files: Sequence[Path | None], schemas: list[Any],
+              _parts: Any) -> SyncerError:
+    """Name the column and the two files whose types cannot be unified."""
+    seen: dict[str, tuple[Any, Path | None]] = {}
+    for f, schema in zip(files, schemas):
+        for field in schema:
+            if field.name not in seen:
+                seen[field.name] = (field.type, f)
+                continue
+            prev_type, prev_file = seen[field.name]
+            try:
+                merged = pa.unify_schemas(
+                    [pa.schema([pa.field(field.name, prev_type)]),
+                     pa.schema([pa.field(field.name, field.type)])],
+                    promote_options="permissive",
+                )
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                new = "the new rows" if f is None else str(f)
+                return SyncerError(
+                    f"table {table!r}, column {field.name!r}: {new} have type {field.type} "
+                    f"but {prev_file} has {prev_type}; these do not mix (a column keeps one "
+                    "type; int and float mix as float)"
+                )
+            seen[field.name] = (merged.field(0).type, prev_file)
+    return SyncerError(f"table {table!r}: its files cannot be read together "
+                       "(a value does not fit the unified column type, e.g. an int beyond "
+                       "2**53 in a column that became float)")
+
+
+# ============================================================================ files
+
+
+def _bad_table_name(name: str) -> str:
+    """Why ``name`` cannot be a table (a folder under the directory); '' when it can."""
+    if not name:
+        return "is empty"
+    if name in (".", ".."):
+        return "is not a folder name"
+    if any(c in name for c in "/\\:\0"):
+        return "must not contain '/', '\\', ':' or NUL (it names one folder in the directory)"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "must not contain control characters"
+    if name.startswith((".", "_")):
+        return "must not start with '.' or '_' (readers skip such folders as hidden)"
+    if name != name.strip():
+        return "must not start or end with whitespace"
+    if len(name) > _MAX_TABLE_NAME:
+        return f"is longer than {_MAX_TABLE_NAME} characters"
+    return ""
+
+
+def _file_order(folder: Path, path: Path) -> tuple[int, int, int, int, str]:
+    """Dump order: ``{major}_{minor}_{index}`` numerically, other names after, by name."""
+    rel = path.relative_to(folder).as_posix()
+    m = _FILE_NAME.match(rel)
+    if m:
+        return (0, int(m[1]), int(m[2]), int(m[3]), rel)
+    return (1, 0, 0, 0, rel)
+
+
+def _row_group_rows(table: Any, options: Mapping[str, Any]) -> int:
+    """Rows per row group: ``row_group_size``, or what fits ``block_size`` bytes of Arrow data."""
+    limits = [table.num_rows]
+    if options.get("row_group_size"):
+        limits.append(int(options["row_group_size"]))
+    block = options.get("block_size")
+    if block and table.num_rows:
+        per_row = max(table.nbytes / table.num_rows, 1e-9)
+        limits.append(max(1, int(block // per_row)))
+    return max(1, int(min(limits)))
+
+
+def _commit_table(folder: Path, table: Any, options: Mapping[str, Any]) -> Path:
+    """Write ``table`` to a new ``0_0_<n>.parquet`` in ``folder``; atomic, never clobbers."""
+    from .writer import _fsync
+
+    kwargs: dict[str, Any] = {
+        "compression": options.get("compression", DEFAULT_COMPRESSION),
+        "use_dictionary": options.get("use_dictionary", True),
+        "write_statistics": options.get("write_statistics", True),
+    }
+    if options.get("compression_level") is not None:
+        kwargs["compression_level"] = options["compression_level"]
+    if options.get("page_size") is not None:
+        kwargs["data_page_size"] = options["page_size"]
+    tmp = folder / f".syncer.{secrets.token_hex(8)}.parquet.tmp"
+    try:
+        with pq.ParquetWriter(str(tmp), table.schema, **kwargs) as w:
+            w.write_table(table, row_group_size=_row_group_rows(table, options))
+        _fsync(tmp)
+        while True:
+            target = folder / f"0_0_{_next_index(folder)}.parquet"
+            try:
+                os.link(tmp, target)  # no-clobber: another writer may have taken the name
+                return target
+            except FileExistsError:
+                continue
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _next_index(folder: Path) -> int:
+    taken = [int(m[3]) for p in folder.iterdir() if (m := _FILE_NAME.match(p.name))
+             and m[1] == "0" and m[2] == "0"]
+    return max(taken, default=-1) + 1
+
+
+def _write_records(folder: Path, cls: type, records: list[Any],
+                   options: Mapping[str, Any]) -> list[Path]:
+    from .writer import ParquetWriter
+
+    target = folder / f"0_0_{_next_index(folder)}.parquet"
+    w: ParquetWriter[Any]
+    with ParquetWriter(cls, target, _next_name=lambda p: p.with_name(
+            f"0_0_{_next_index(p.parent)}.parquet"), **options) as w:
+        w.write_many(records)
+    return [w.path]

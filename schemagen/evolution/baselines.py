@@ -1,0 +1,288 @@
+"""Baselines: what ``--against`` names.
+
+* a snapshot file (``schemas.lock.json``, written by ``schemagen snapshot``): every
+  version it keeps, oldest first (transitive modes check them all);
+* a folder of schema files: one version;
+* a git ref (``main``, ``origin/main``, ``HEAD~1``, a tag): the schema files under the
+  checked paths as they are at that ref, read with git itself (``git ls-tree`` +
+  ``git archive`` into a temporary folder).  A ref git does not know (a shallow
+  clone, a branch never fetched) is a usage error saying how to fetch it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from schemagen import ir
+from schemagen.errors import SchemagenError, UsageError
+
+from .engine import Version, format_of, load_files, relocate
+
+SNAPSHOT_FORMAT = 1
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def _loc(loc: ir.SourceLocation | None, rel: Callable[[str], str]) -> list[Any] | None:
+    return None if loc is None else [rel(loc.file), loc.line]
+
+
+def version_to_json(schema: ir.Schema, rel: Callable[[str], str]) -> dict[str, Any]:
+    """A version as JSON: IR of every type, source files and locations (paths via ``rel``)."""
+    types = [ir.named_to_json(t) for _, t in sorted(schema.types.items())]
+    locations: dict[str, Any] = {}
+    for name, t in sorted(schema.types.items()):
+        locations[name] = _loc(t.location, rel)
+        if isinstance(t, ir.Record):
+            for f in t.fields:
+                locations[f"{name}#{f.name}"] = _loc(f.location, rel)
+    return {
+        "types": types,
+        "sources": {k: rel(v) for k, v in sorted(schema.sources.items()) if k in schema.types},
+        "locations": locations,
+    }
+
+
+def version_from_json(doc: dict[str, Any], fix: Callable[[str], str]) -> ir.Schema:
+    locs: dict[str, Any] = doc.get("locations", {})
+
+    def loc(key: str) -> ir.SourceLocation | None:
+        j = locs.get(key)
+        return None if j is None else ir.SourceLocation(fix(j[0]), int(j[1]))
+
+    types: dict[str, ir.Named] = {}
+    for j in doc["types"]:
+        t = ir.named_from_json(j)
+        if isinstance(t, ir.Record):
+            fields = tuple(
+                ir.Field(f.name, f.type, f.py_name, f.doc, f.default, f.field_id, f.aliases,
+                         loc(f"{t.name}#{f.name}"), f.metadata)
+                for f in t.fields)
+            t = ir.Record(t.name, fields, t.doc, t.aliases, loc(t.name), t.native, t.kind,
+                          t.metadata)
+        else:
+            t = ir.Enum(t.name, t.symbols, t.doc, t.default, t.aliases, t.values, loc(t.name),
+                        t.symbol_docs, t.metadata)
+        types[t.name] = t
+    sources = {k: fix(v) for k, v in doc.get("sources", {}).items()}
+    return ir.Schema(types, sources)
+
+
+def _relpath_from(base: Path) -> Callable[[str], str]:
+    def rel(file: str) -> str:
+        if not file:
+            return file
+        return Path(os.path.relpath(Path(file).resolve(), base.resolve())).as_posix()
+    return rel
+
+
+def _display_from(base: Path) -> Callable[[str], str]:
+    """Snapshot-relative path -> path as shown to the user (relative to the cwd if below it)."""
+    def fix(file: str) -> str:
+        if not file:
+            return file
+        p = (base / file).resolve()
+        try:
+            return p.relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+    return fix
+
+
+def read_snapshot(path: Path) -> list[dict[str, Any]]:
+    """The raw versions of a snapshot file (oldest first); a clear error when it is not one."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a schemagen snapshot (invalid JSON: {exc})") from None
+    if not isinstance(doc, dict) or doc.get("schemagen_snapshot") != SNAPSHOT_FORMAT \
+            or not isinstance(doc.get("versions"), list):
+        raise UsageError(f"{path}: not a schemagen snapshot (expected an object with "
+                         f"\"schemagen_snapshot\": {SNAPSHOT_FORMAT} and \"versions\"; write one "
+                         "with `schemagen snapshot PATH... -o FILE`)")
+    versions: list[dict[str, Any]] = doc["versions"]
+    return versions
+
+
+def load_snapshot(path: Path) -> list[Version]:
+    out: list[Version] = []
+    fix = _display_from(path.parent)
+    for i, v in enumerate(read_snapshot(path), 1):
+        try:
+            out.append(Version(f"{path}#{i}", version_from_json(v, fix)))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise UsageError(f"{path}: version {i} is damaged ({type(exc).__name__}: {exc})") \
+                from None
+    return out
+
+
+def snapshot_text(schema: ir.Schema, out: Path) -> tuple[str, bool]:
+    """The snapshot file's new text, and whether the schema changed (a version added).
+
+    An existing snapshot keeps its versions: a changed schema is appended as the newest
+    version; an unchanged one only refreshes the newest version's file positions.
+    """
+    rel = _relpath_from(out.parent)
+    current = version_to_json(schema, rel)
+    versions: list[dict[str, Any]] = []
+    if out.exists():
+        versions = read_snapshot(out)
+    changed = not versions or versions[-1].get("types") != current["types"] \
+        or versions[-1].get("sources") != current["sources"]
+    if changed:
+        versions.append(current)
+    else:
+        versions[-1] = current
+    doc = {"schemagen_snapshot": SNAPSHOT_FORMAT, "versions": versions}
+    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=True) + "\n", changed
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- git
+
+
+def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise UsageError("git is not installed: a git ref baseline needs it") from None
+
+
+def git_root(cwd: Path) -> Path | None:
+    r = _git(["rev-parse", "--show-toplevel"], cwd)
+    if r.returncode != 0:
+        return None
+    return Path(r.stdout.decode().strip())
+
+
+def _fetch_hint(ref: str, root: Path) -> str:
+    shallow = _git(["rev-parse", "--is-shallow-repository"], root).stdout.decode().strip()
+    remote_ref = ref.split("/", 1)
+    fetch = (f"git fetch {remote_ref[0]} {remote_ref[1]}"
+             if len(remote_ref) == 2 and not ref.startswith(("refs/", "HEAD"))
+             else f"git fetch origin {ref}")
+    if shallow == "true":
+        return (f"this is a shallow clone, so {ref!r} may not have been fetched: run "
+                f"`git fetch --unshallow` (or `{fetch}`), or in GitHub Actions use "
+                "actions/checkout with `fetch-depth: 0`")
+    return f"fetch it first (e.g. `{fetch}`) or check the spelling"
+
+
+def resolve_ref(ref: str, root: Path) -> str:
+    """The commit id of ``ref``; a usage error saying how to fetch it when unknown."""
+    if ref.startswith("-"):
+        raise UsageError(f"invalid git ref {ref!r}")
+    r = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+             root)
+    if r.returncode != 0:
+        raise UsageError(f"--against {ref}: not a file, a folder, nor a git ref known to this "
+                         f"repository; {_fetch_hint(ref, root)}")
+    return r.stdout.decode().strip()
+
+
+def load_git(ref: str, paths: Sequence[str | Path], include_dirs: Sequence[str | Path],
+             sql_dialect: str | None, root: Path,
+             on_warning: Callable[[str], None] | None = None) -> Version:
+    """The schema files under ``paths`` as they are at ``ref``."""
+    commit = resolve_ref(ref, root)
+    cwd = Path.cwd().resolve()
+    rels: list[str] = []
+    for p in [*paths, *include_dirs]:
+        try:
+            rels.append(Path(p).resolve().relative_to(root.resolve()).as_posix() or ".")
+        except ValueError:
+            raise UsageError(f"{p}: outside the git repository {root} (a git baseline reads "
+                             "files of that repository)") from None
+    r = _git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--",
+              *dict.fromkeys(rels)], root)
+    if r.returncode != 0:
+        raise UsageError(f"git ls-tree {ref} failed: {r.stderr.decode(errors='replace').strip()}")
+    names = [n for n in r.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+             if n and format_of(n) is not None]
+    with tempfile.TemporaryDirectory(prefix="schemagen-baseline-") as tmp:
+        tmp_root = Path(tmp)
+        if names:
+            a = _git(["archive", "--format=tar", commit, "--", *names], root)
+            if a.returncode != 0:
+                raise UsageError(f"git archive {ref} failed: "
+                                 f"{a.stderr.decode(errors='replace').strip()}")
+            with tarfile.open(fileobj=io.BytesIO(a.stdout)) as tar:
+                tar.extractall(tmp_root, filter="data")
+        rel_paths = [tmp_root / rel for rel in rels[:len(paths)] if (tmp_root / rel).exists()]
+        rel_incs = [tmp_root / rel for rel in rels[len(paths):]]
+        prefix = str(tmp_root.resolve())
+
+        def fix(file: str) -> str:
+            f = str(Path(file).resolve()) if file else file
+            if f.startswith(prefix + os.sep):
+                real = root / f[len(prefix) + 1:]
+                try:
+                    return real.resolve().relative_to(cwd).as_posix()
+                except ValueError:
+                    return real.as_posix()
+            return file
+
+        try:
+            schema = load_files(rel_paths, rel_incs, sql_dialect, on_warning) if rel_paths \
+                else ir.Schema({}, {})
+        except SchemagenError as exc:
+            raise UsageError(f"baseline {ref}: {_unprefix(str(exc), prefix, root, cwd)}") \
+                from None
+        return Version(ref, relocate(schema, fix))
+
+
+def _unprefix(text: str, prefix: str, root: Path, cwd: Path) -> str:
+    try:
+        shown = root.resolve().relative_to(cwd).as_posix()
+    except ValueError:
+        shown = root.as_posix()
+    return text.replace(prefix + os.sep, "" if shown == "." else shown + "/")
+
+
+# --------------------------------------------------------------------------- any
+
+
+def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence[str | Path],
+                  sql_dialect: str | None, base_dir: Path | None = None,
+                  on_warning: Callable[[str], None] | None = None) -> list[Version]:
+    """The versions (oldest first) of a baseline: snapshot file, folder, or git ref.
+
+    ``base_dir`` resolves a relative file/folder baseline (the pyproject's folder for a
+    configured one); the current folder otherwise.
+    """
+    candidate = Path(spec)
+    if base_dir is not None and not candidate.is_absolute():
+        candidate = base_dir / candidate
+    if candidate.is_file():
+        return load_snapshot(candidate)
+    if candidate.is_dir():
+        try:
+            schema = load_files([candidate], include_dirs, sql_dialect, on_warning)
+        except SchemagenError as exc:
+            raise UsageError(f"baseline {spec}: {exc}") from None
+        return [Version(spec, schema)]
+    root = git_root(Path.cwd())
+    if root is None:
+        raise UsageError(f"--against {spec}: no such snapshot file or folder, and not in a git "
+                         "repository (so not a git ref either)")
+    return [load_git(spec, paths, include_dirs, sql_dialect, root, on_warning)]

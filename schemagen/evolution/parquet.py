@@ -1,0 +1,85 @@
+"""Parquet readability (category ``PARQUET``, every format).
+
+Can the generated reader of one version read the Parquet files the other version
+wrote?  The answer comes from the runtime itself,
+:func:`schemagen.runtime.resolve.readability_problems` (columns matched by field id,
+else name/alias; the promotions the runtime performs; required vs optional; missing
+fields need a default), so ``schemagen check`` and ``schemagen.read`` agree:
+
+* backward: reader = the new record, writer = the old one;
+* forward: reader = the old record, writer = the new one.
+
+Records are matched by full name; a record that only appears nested inside another
+record present in both versions is checked through that one (reported once).
+"""
+
+from __future__ import annotations
+
+from schemagen import ir
+
+from .model import Direction, Finding, direction_text, loc_of
+
+CATEGORY = "PARQUET"
+RULE = "PARQUET_UNREADABLE"
+
+
+def _checked_records(old: ir.Schema, new: ir.Schema) -> list[str]:
+    common = [n for n, t in new.types.items()
+              if isinstance(t, ir.Record) and isinstance(old.types.get(n), ir.Record)]
+    inner: set[str] = set()
+    for name in common:
+        for schema in (old, new):
+            rec = schema.types[name]
+            assert isinstance(rec, ir.Record)
+            for f in rec.fields:
+                inner |= ir.referenced_names(f.type) - {name}
+    return [n for n in common if n not in inner]
+
+
+def _field_node(types: dict[str, ir.Named], root: str, path: str) -> ir.Field | None:
+    """The IR field at a reader path (``a.b[].c``), for its file:line; None if not found."""
+    rec = types.get(root)
+    node: ir.Field | None = None
+    for part in path.split("."):
+        name = part.split("[")[0].split("{")[0]
+        if not isinstance(rec, ir.Record):
+            return node
+        found = next((f for f in rec.fields if f.name == name or f.py_name == name), None)
+        if found is None:
+            return node
+        node = found
+        refs = sorted(ir.referenced_names(found.type))
+        rec = types.get(refs[0]) if len(refs) == 1 else None
+    return node
+
+
+def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
+    """Readability problems of every record present in both versions, both directions."""
+    from schemagen.runtime.resolve import readability_problems
+
+    out: list[Finding] = []
+    for name in _checked_records(old, new):
+        sides: dict[str, dict[Direction, tuple[str | None, str | None, str]]] = {}
+        runs: tuple[tuple[Direction, ir.Schema, ir.Schema], ...] = (
+            ("backward", new, old), ("forward", old, new))
+        for direction, reader, writer in runs:
+            problems = readability_problems(reader=(name, reader.types),
+                                            writer=(name, writer.types))
+            for p in problems:
+                # (old side, new side, reason); the same field failing both ways is one finding
+                old_new = (p.writer, p.reader) if direction == "backward" else (p.reader, p.writer)
+                sides.setdefault(p.path, {})[direction] = (*old_new, p.reason)
+        for path, by_dir in sides.items():
+            breaks = frozenset(by_dir)
+            first = next(iter(by_dir.values()))
+            node = _field_node(new.types, name, path)
+            if node is None:
+                node = _field_node(old.types, name, path)
+            file, line = loc_of(node)
+            if file is None:
+                file, line = loc_of(new.types[name])
+            message = "; ".join(f"{direction_text(frozenset({d}))}: {path}: {v[2]}"
+                                for d, v in by_dir.items())
+            out.append(Finding(RULE, CATEGORY, "error", breaks, f"{name}.{path}" if path else name,
+                               message, old=first[0], new=first[1], file=file, line=line))
+    return out

@@ -1,0 +1,143 @@
+"""Reports of a check: text for humans, JSON, GitHub Actions annotations, JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from .engine import Result
+from .model import Finding
+
+FORMATS = ("text", "json", "github", "junit")
+
+
+def _where(f: Finding) -> str:
+    if f.file and f.line:
+        return f"{f.file}:{f.line}"
+    return f.file or "<schema>"
+
+
+def _old_new(f: Finding) -> str:
+    if f.old is None and f.new is None:
+        return ""
+    return f" (old: {f.old if f.old is not None else '-'}; new: {f.new if f.new is not None else '-'})"
+
+
+def _status(f: Finding, result: Result) -> str:
+    if f.fails(result.directions):
+        return "error"
+    return "warning" if f.severity == "warning" else "note"
+
+
+def _summary(result: Result) -> str:
+    n = len(result.failures)
+    against = ", ".join(result.versions)
+    verdict = (f"{n} incompatible change(s)" if n else "compatible")
+    others = len(result.findings) - n
+    extra = f"; {others} other finding(s) not failing under this mode" if others else ""
+    ign = f"; {len(result.ignored)} ignored by [tool.schemagen.check]" if result.ignored else ""
+    return f"schemagen check: {verdict} (mode {result.mode}, against {against}){extra}{ign}"
+
+
+def text(result: Result, quiet: bool = False) -> str:
+    lines: list[str] = []
+    for f in result.findings:
+        status = _status(f, result)
+        if quiet and status != "error":
+            continue
+        vs = f" [against {f.against}]" if len(result.versions) > 1 and f.against else ""
+        lines.append(f"{_where(f)}: {status}: {f.rule} ({f.category}) {f.path}: "
+                     f"{f.message}{_old_new(f)}{vs}")
+    if not quiet or result.failures:
+        lines.append(_summary(result))
+    return "".join(line + "\n" for line in lines)
+
+
+def _finding_json(f: Finding, result: Result, ignored: bool) -> dict[str, Any]:
+    return {
+        "rule": f.rule, "category": f.category, "severity": f.severity,
+        "breaks": sorted(f.breaks), "path": f.path, "message": f.message,
+        "old": f.old, "new": f.new, "file": f.file, "line": f.line, "against": f.against,
+        "fails": (not ignored) and f.fails(result.directions), "ignored": ignored,
+    }
+
+
+def to_json(result: Result) -> str:
+    doc = {
+        "mode": result.mode, "baseline": result.baseline, "against": result.versions,
+        "compatible": result.ok, "failures": len(result.failures),
+        "findings": [_finding_json(f, result, False) for f in result.findings]
+        + [_finding_json(f, result, True) for f in result.ignored],
+    }
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: Result) -> str:
+    """GitHub Actions workflow commands (``::error file=F,line=L,title=RULE::message``)."""
+    out: list[str] = []
+    for f in result.findings:
+        status = _status(f, result)
+        level = {"error": "error", "warning": "warning", "note": "notice"}[status]
+        props = []
+        if f.file:
+            props.append(f"file={_gh_prop(f.file)}")
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh_prop(f.rule)}")
+        msg = f"{f.path}: {f.message}{_old_new(f)}"
+        out.append(f"::{level} {','.join(props)}::{_gh_data(msg)}")
+    out.append(_summary(result))
+    return "".join(line + "\n" for line in out)
+
+
+def junit(result: Result) -> str:
+    """JUnit XML: one test case per finding (failure when it fails the mode), or one passing
+    case when there is nothing to report."""
+    suites = ET.Element("testsuites", name="schemagen check")
+    suite = ET.SubElement(suites, "testsuite", name=f"schemagen check ({result.mode})")
+    cases = 0
+    for f in [*result.findings, *result.ignored]:
+        cases += 1
+        case = ET.SubElement(suite, "testcase", classname=f"{f.category}.{f.rule}", name=f.path)
+        if f.file:
+            case.set("file", f.file)
+        if f.line:
+            case.set("line", str(f.line))
+        body = f"{_where(f)}: {f.message}{_old_new(f)}"
+        if f in result.ignored:
+            ET.SubElement(case, "skipped", message="ignored by [tool.schemagen.check]").text = body
+        elif f.fails(result.directions):
+            ET.SubElement(case, "failure", message=f.message, type=f.rule).text = body
+        else:
+            ET.SubElement(case, "system-out").text = f"{_status(f, result)}: {body}"
+    if cases == 0:
+        ET.SubElement(suite, "testcase", classname="schemagen.check",
+                      name=f"compatible against {', '.join(result.versions)}")
+        cases = 1
+    failures = len(result.failures)
+    for el in (suites, suite):
+        el.set("tests", str(cases))
+        el.set("failures", str(failures))
+        el.set("errors", "0")
+    suite.set("skipped", str(len(result.ignored)))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
+
+
+def render(result: Result, fmt: str, quiet: bool = False) -> str:
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "github":
+        return github(result)
+    if fmt == "junit":
+        return junit(result)
+    return text(result, quiet)

@@ -14,8 +14,12 @@ Two sources, in this order:
 
 Decisions (also in ``docs/inspect.md``):
 
-* INT96 (Impala/Spark legacy timestamps) -> ``Timestamp("ns", utc=False)``: what
-  pyarrow reads them as (nanoseconds of a day + Julian day, no time zone);
+* INT96 (Impala/Spark legacy timestamps: Julian day + nanoseconds of the day, no
+  time zone) -> ``Timestamp("us", utc=False)``.  pyarrow reads INT96 as
+  ``timestamp[ns]`` by default, whose range (1677..2262) silently wraps the
+  ``9999-12-31`` sentinels Spark writes; read with
+  ``coerce_int96_timestamp_unit="us"`` they are exact.  Spark and Impala write
+  whole microseconds; a sub-microsecond part would be truncated;
 * legacy 2-level lists and unannotated ``repeated`` fields -> ``List`` of the
   element (a repeated group -> a list of records), never null themselves;
 * a MAP whose ``key_value`` group has no ``value`` -> a ``List`` of its keys,
@@ -279,9 +283,8 @@ class _Walker:
             t = t.storage_type
         ann = col.annotation
         if col.physical == "INT96":
-            self.notes.append(f"{path}: INT96 legacy timestamp -> timestamp({t.unit}), no time zone")
-            if T.is_timestamp(t):
-                return ir.Timestamp(t.unit, utc=False)
+            self.notes.append(f"{path}: INT96 legacy timestamp -> timestamp(us), no time zone")
+            return ir.Timestamp("us", utc=False)
         if T.is_null(t):
             return ir.Null()
         if T.is_boolean(t):
@@ -357,7 +360,7 @@ def recover(path: str | Path, pf: Any = None, namespace: str = "",
     ``pf`` is an open ``pyarrow.parquet.ParquetFile`` (opened here when None).
     """
     if pf is None:
-        pf = pq.ParquetFile(str(path))
+        pf = pq.ParquetFile(str(path), coerce_int96_timestamp_unit="us")
     notes: list[str] = []
     meta = pf.schema_arrow.metadata
     try:

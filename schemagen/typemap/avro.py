@@ -1,0 +1,354 @@
+"""IR -> Avro schema JSON (``.avsc``), for any record.
+
+The result parses with ``avro.schema.parse`` and compiles again with
+``schemagen compile``.  Each named type is defined at its first use and
+referenced by full name afterwards.  Avro cannot say everything the IR can;
+those types get the nearest Avro type plus a ``"schemagen.type"`` property
+naming the IR type (ignored by Avro tools), and :func:`lossy` lists them:
+
+==========================  ==============================================================
+IR                          Avro
+==========================  ==============================================================
+Int(8/16), Int(8/16/u)      ``int``  (+ ``schemagen.type``)
+Int(32, unsigned)           ``long`` (+ ``schemagen.type``)
+Int(64, unsigned)           ``long`` (+ ``schemagen.type``; values over 2**63-1 do not fit)
+Float(16)                   ``float`` (+ ``schemagen.type``)
+Decimal(p, s)               ``bytes`` decimal; ``fixed`` decimal when ``byte_size`` is set
+Time(s) / Time(ns)          ``time-millis`` / ``time-micros`` (+ ``schemagen.type``)
+Timestamp(s)                ``timestamp-millis`` (or ``local-``; + ``schemagen.type``)
+Timestamp(ms/us/ns, utc)    ``timestamp-millis/micros/nanos``; naive: ``local-timestamp-*``
+Duration(unit)              ``long`` (+ ``schemagen.type``)
+Interval                    ``fixed(12)`` ``duration``
+Uuid                        ``string`` ``uuid``
+Json                        ``string`` (+ ``schemagen.type``)
+Fixed(n)                    ``fixed`` named ``Fixed<n>``
+Map with non-string keys    ``array`` of ``<Record><Field>Entry`` records ``{key, value}``
+Nullable(T)                 ``["null", T]`` (``[T, "null"]`` when the default is not null)
+Union_                      an Avro union (the member a default uses comes first)
+==========================  ==============================================================
+
+Field ids go to a ``"field-id"`` property (the Iceberg convention).  Field and
+type names that are not Avro names (``[A-Za-z_][A-Za-z0-9_]*``) are sanitised
+(``"my col"`` -> ``my_col``) and the original is kept in ``"schemagen.name"``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .. import ir
+from ..errors import SchemagenError
+
+__all__ = ["AvroMappingError", "dumps", "lossy", "record_schema"]
+
+_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_EPOCH_DATE: Final = datetime.date(1970, 1, 1)
+_EPOCH: Final = datetime.datetime(1970, 1, 1)
+_EPOCH_UTC: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_PER_SECOND: Final = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}
+_TS_UNIT: Final = {"s": "millis", "ms": "millis", "us": "micros", "ns": "nanos"}
+
+
+class AvroMappingError(SchemagenError):
+    """An IR schema that has no Avro form (e.g. a null-namespace type used from a namespace)."""
+
+
+def _avro_name(raw: str) -> str:
+    if _NAME.fullmatch(raw):
+        return raw
+    name = re.sub(r"[^A-Za-z0-9_]", "_", raw) or "_"
+    return "_" + name if name[0].isdigit() else name
+
+
+def _ir_text(t: ir.Type) -> str:
+    j = ir.type_to_json(t)
+    return j if isinstance(j, str) else json.dumps(j, sort_keys=True, separators=(",", ":"))
+
+
+def _unscaled_bytes(value: decimal.Decimal, scale: int, size: int | None) -> bytes:
+    unscaled = int(value.scaleb(scale).to_integral_value())
+    n = size or max(1, (unscaled.bit_length() + 8) // 8)
+    return unscaled.to_bytes(n, "big", signed=True)
+
+
+class _Emitter:
+    def __init__(self, types: Mapping[str, ir.Named]) -> None:
+        self.types = types
+        self.defined: set[str] = set()
+        self.lossy: list[str] = []
+
+    # names --------------------------------------------------------------------
+
+    def ref(self, full: str, ns: str) -> str:
+        """How to refer to an already defined type from namespace ``ns``."""
+        t_ns, _, short = full.rpartition(".")
+        if t_ns == ns:
+            return short
+        if not t_ns:
+            raise AvroMappingError(
+                f"{full} has no namespace but is used from namespace {ns!r}: Avro cannot "
+                "refer to it there (give it a namespace)"
+            )
+        return full
+
+    def named(self, full: str, ns: str, build: Any) -> Any:
+        if full in self.defined:
+            return self.ref(full, ns)
+        self.defined.add(full)
+        return build()
+
+    def _head(self, kind: str, full: str, ns: str) -> dict[str, Any]:
+        t_ns, _, short = full.rpartition(".")
+        for part in full.split("."):
+            if not _NAME.fullmatch(part):
+                raise AvroMappingError(f"{full!r} is not a valid Avro name")
+        out: dict[str, Any] = {"type": kind, "name": short}
+        if t_ns != ns:
+            out["namespace"] = t_ns
+        return out
+
+    # types --------------------------------------------------------------------
+
+    def type(self, t: ir.Type, ns: str, where: str, default: Any = ir.NO_DEFAULT) -> Any:
+        if isinstance(t, ir.Nullable):
+            inner = self.type(t.inner, ns, where)
+            members = inner if isinstance(inner, list) else [inner]
+            if default is ir.NO_DEFAULT or default is None:
+                return ["null", *members]
+            if isinstance(t.inner, ir.Union_) and isinstance(default, ir.UnionValue):
+                members = self._reorder(members, default.member)
+            return [*members, "null"]
+        if isinstance(t, ir.Union_):
+            members = [self.type(m, ns, f"{where}.member{i}") for i, m in enumerate(t.members)]
+            if isinstance(default, ir.UnionValue):
+                members = self._reorder(members, default.member)
+            return members
+        return self.plain(t, ns, where)
+
+    @staticmethod
+    def _reorder(members: list[Any], first: int) -> list[Any]:
+        return [members[first], *members[:first], *members[first + 1:]]
+
+    def _note(self, where: str, t: ir.Type, base: Any) -> dict[str, Any]:
+        self.lossy.append(f"{where}: {_ir_text(t)} -> {base if isinstance(base, str) else base}")
+        out = {"type": base} if isinstance(base, str) else dict(base)
+        out["schemagen.type"] = _ir_text(t)
+        return out
+
+    def plain(self, t: ir.Type, ns: str, where: str) -> Any:  # noqa: C901 - one branch per node
+        if isinstance(t, ir.Null):
+            return "null"
+        if isinstance(t, ir.Bool):
+            return "boolean"
+        if isinstance(t, ir.Int):
+            if t.signed and t.bits == 32:
+                return "int"
+            if t.signed and t.bits == 64:
+                return "long"
+            return self._note(where, t, "int" if t.bits < 32 else "long")
+        if isinstance(t, ir.Float):
+            if t.bits == 32:
+                return "float"
+            if t.bits == 64:
+                return "double"
+            return self._note(where, t, "float")
+        if isinstance(t, ir.String):
+            return "string"
+        if isinstance(t, ir.Json):
+            return self._note(where, t, "string")
+        if isinstance(t, ir.Bytes):
+            return "bytes"
+        if isinstance(t, ir.Fixed):
+            return self.fixed(f"Fixed{t.size}", t.size, {}, ns)
+        if isinstance(t, ir.Decimal):
+            lt = {"logicalType": "decimal", "precision": t.precision, "scale": t.scale}
+            if t.byte_size:
+                return self.fixed(f"Decimal{t.precision}_{t.scale}_{t.byte_size}", t.byte_size,
+                                  lt, ns)
+            return {"type": "bytes", **lt}
+        if isinstance(t, ir.Date):
+            return {"type": "int", "logicalType": "date"}
+        if isinstance(t, ir.Time):
+            if t.unit == "ms":
+                return {"type": "int", "logicalType": "time-millis"}
+            if t.unit == "us":
+                return {"type": "long", "logicalType": "time-micros"}
+            base: dict[str, Any] = (
+                {"type": "int", "logicalType": "time-millis"} if t.unit == "s"
+                else {"type": "long", "logicalType": "time-micros"})
+            return self._note(where, t, base)
+        if isinstance(t, ir.Timestamp):
+            lt = f"{'' if t.utc else 'local-'}timestamp-{_TS_UNIT[t.unit]}"
+            ts: dict[str, Any] = {"type": "long", "logicalType": lt}
+            return self._note(where, t, ts) if t.unit == "s" else ts
+        if isinstance(t, ir.Duration):
+            return self._note(where, t, "long")
+        if isinstance(t, ir.Interval):
+            return self.fixed("Interval", 12, {"logicalType": "duration"}, ns)
+        if isinstance(t, ir.Uuid):
+            return {"type": "string", "logicalType": "uuid"}
+        if isinstance(t, ir.EnumRef):
+            return self.named(t.name, ns, lambda: self.enum(t.name, ns))
+        if isinstance(t, ir.RecordRef):
+            return self.named(t.name, ns, lambda: self.record(t.name, ns))
+        if isinstance(t, ir.List):
+            return {"type": "array", "items": self.type(t.item, ns, where + "[]")}
+        if isinstance(t, ir.Map):
+            if isinstance(t.key, ir.String):
+                return {"type": "map", "values": self.type(t.value, ns, where + "{}")}
+            entry = self._entry_name(where, ns)
+            self.lossy.append(f"{where}: map with {_ir_text(t.key)} keys -> array of {entry}")
+            rec = self.named(entry, ns, lambda: {
+                **self._head("record", entry, ns),
+                "fields": [{"name": "key", "type": self.type(t.key, ns, where + "{key}")},
+                           {"name": "value", "type": self.type(t.value, ns, where + "{}")}],
+            })
+            return {"type": "array", "items": rec, "schemagen.type": "map"}
+        if isinstance(t, (ir.Union_, ir.Nullable)):
+            return self.type(t, ns, where)
+        raise AvroMappingError(f"{where}: no Avro form for {t!r}")  # pragma: no cover
+
+    def _entry_name(self, where: str, ns: str) -> str:
+        base = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", where) if p)
+        base = _avro_name((base or "Map") + "Entry")
+        full = f"{ns}.{base}" if ns else base
+        i = 2
+        while full in self.types or full in self.defined:
+            full = f"{ns}.{base}{i}" if ns else f"{base}{i}"
+            i += 1
+        return full
+
+    def fixed(self, short: str, size: int, extra: dict[str, Any], ns: str) -> Any:
+        full = f"{ns}.{short}" if ns else short
+        return self.named(full, ns, lambda: {"type": "fixed", "name": short, "size": size,
+                                             **extra})
+
+    def enum(self, full: str, ns: str) -> dict[str, Any]:
+        e = self.types[full]
+        assert isinstance(e, ir.Enum)
+        bad = [s for s in e.symbols if not _NAME.fullmatch(s)]
+        if bad:
+            raise AvroMappingError(f"enum {full}: symbols {bad} are not valid Avro names")
+        out = self._head("enum", full, ns)
+        if e.doc:
+            out["doc"] = e.doc
+        out["symbols"] = list(e.symbols)
+        if e.default is not None:
+            out["default"] = e.default
+        if e.aliases:
+            out["aliases"] = list(e.aliases)
+        return out
+
+    def record(self, full: str, ns: str) -> dict[str, Any]:
+        r = self.types[full]
+        if not isinstance(r, ir.Record):
+            raise AvroMappingError(f"{full} is not a record")
+        out = self._head("record", full, ns)
+        own_ns = full.rpartition(".")[0]
+        if r.doc:
+            out["doc"] = r.doc
+        if r.aliases:
+            out["aliases"] = list(r.aliases)
+        fields = []
+        taken: set[str] = set()
+        for f in r.fields:
+            name = _avro_name(f.name)
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            where = f"{full}.{f.name}"
+            fj: dict[str, Any] = {"name": name,
+                                  "type": self.type(f.type, own_ns, where, f.default)}
+            if name != f.name:
+                fj["schemagen.name"] = f.name
+                self.lossy.append(f"{where}: field name {f.name!r} -> {name!r}")
+            if f.doc:
+                fj["doc"] = f.doc
+            if f.has_default:
+                fj["default"] = self.default(f.type, f.default, where)
+            if f.aliases:
+                fj["aliases"] = [a for a in f.aliases if _NAME.fullmatch(a)]
+            if f.field_id is not None:
+                fj["field-id"] = f.field_id
+            fields.append(fj)
+        out["fields"] = fields
+        return out
+
+    # defaults -----------------------------------------------------------------
+
+    def default(self, t: ir.Type, v: Any, where: str) -> Any:  # noqa: C901
+        if v is None:
+            return None
+        if isinstance(t, ir.Nullable):
+            return self.default(t.inner, v, where)
+        if isinstance(t, ir.Union_):
+            assert isinstance(v, ir.UnionValue)
+            return self.default(t.members[v.member], v.value, where)
+        if isinstance(t, (ir.Bool, ir.Int, ir.Float, ir.String)):
+            return v
+        if isinstance(t, ir.Json):
+            return v if isinstance(v, str) else json.dumps(v)
+        if isinstance(t, (ir.Bytes, ir.Fixed)):
+            return bytes(v).decode("latin-1")
+        if isinstance(t, ir.Decimal):
+            return _unscaled_bytes(decimal.Decimal(v), t.scale, t.byte_size).decode("latin-1")
+        if isinstance(t, ir.Date):
+            return (v - _EPOCH_DATE).days
+        if isinstance(t, ir.Time):
+            us = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond
+            return us // 1000 if t.unit in ("s", "ms") else us
+        if isinstance(t, ir.Timestamp):
+            delta = v - (_EPOCH_UTC if v.tzinfo is not None else _EPOCH)
+            us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+            unit = "ms" if t.unit == "s" else t.unit
+            return us * 1000 if unit == "ns" else us // 1000 if unit == "ms" else us
+        if isinstance(t, ir.Duration):
+            us = (v.days * 86_400 + v.seconds) * 1_000_000 + v.microseconds
+            return us * _PER_SECOND[t.unit] // 1_000_000
+        if isinstance(t, ir.Interval):
+            raw = b"".join(x.to_bytes(4, "little") for x in (v.months, v.days, v.milliseconds))
+            return raw.decode("latin-1")
+        if isinstance(t, ir.Uuid):
+            return str(uuid.UUID(str(v)))
+        if isinstance(t, ir.EnumRef):
+            return v
+        if isinstance(t, ir.RecordRef):
+            rec = self.types[t.name]
+            assert isinstance(rec, ir.Record)
+            by_name = {f.name: f for f in rec.fields}
+            return {_avro_name(k): self.default(by_name[k].type, x, f"{where}.{k}")
+                    for k, x in v if k in by_name}
+        if isinstance(t, ir.List):
+            return [self.default(t.item, x, where + "[]") for x in v]
+        if isinstance(t, ir.Map):
+            if isinstance(t.key, ir.String):
+                return {k: self.default(t.value, x, where + "{}") for k, x in v}
+            return [{"key": self.default(t.key, k, where + "{key}"),
+                     "value": self.default(t.value, x, where + "{}")} for k, x in v]
+        raise AvroMappingError(f"{where}: cannot write default {v!r} for {t!r} in Avro")
+
+
+def record_schema(types: Mapping[str, ir.Named], root: str) -> dict[str, Any]:
+    """The Avro schema (as JSON data) of record ``root`` and everything it uses."""
+    em = _Emitter(types)
+    out = em.named(root, "", lambda: em.record(root, ""))
+    assert isinstance(out, dict)
+    return out
+
+
+def lossy(types: Mapping[str, ir.Named], root: str) -> list[str]:
+    """Where the Avro schema of ``root`` says less than the IR (one line each)."""
+    em = _Emitter(types)
+    em.named(root, "", lambda: em.record(root, ""))
+    return em.lossy
+
+
+def dumps(types: Mapping[str, ir.Named], root: str, indent: int | None = 2) -> str:
+    """:func:`record_schema` as ``.avsc`` text (keys in a stable order, newline at the end)."""
+    return json.dumps(record_schema(types, root), indent=indent, ensure_ascii=False) + "\n"

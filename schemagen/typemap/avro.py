@@ -184,8 +184,8 @@ class _Emitter:
                 else {"type": "long", "logicalType": "time-micros"})
             return self._note(where, t, base)
         if isinstance(t, ir.Timestamp):
-            lt = f"{'' if t.utc else 'local-'}timestamp-{_TS_UNIT[t.unit]}"
-            ts: dict[str, Any] = {"type": "long", "logicalType": lt}
+            lt_name = f"{'' if t.utc else 'local-'}timestamp-{_TS_UNIT[t.unit]}"
+            ts: dict[str, Any] = {"type": "long", "logicalType": lt_name}
             return self._note(where, t, ts) if t.unit == "s" else ts
         if isinstance(t, ir.Duration):
             return self._note(where, t, "long")

@@ -13,7 +13,14 @@ from .errors import (  # noqa: E402
     UsageError,
 )
 from .ir import IntervalValue as Interval  # noqa: E402
-from .runtime.api import ParquetWriter, read, read_arrow, write  # noqa: E402
+from .runtime.api import (  # noqa: E402
+    DatasetWriter,
+    ParquetWriter,
+    partitioning,
+    read,
+    read_arrow,
+    write,
+)
 from .runtime.messages import (  # noqa: E402
     from_message,
     from_messages,
@@ -22,6 +29,7 @@ from .runtime.messages import (  # noqa: E402
 )
 
 __all__ = [
+    "DatasetWriter",
     "Interval",
     "ParquetMappingError",
     "ParquetWriter",
@@ -33,6 +41,7 @@ __all__ = [
     "__version__",
     "from_message",
     "from_messages",
+    "partitioning",
     "read",
     "read_arrow",
     "to_message",

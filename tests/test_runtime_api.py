@@ -73,7 +73,7 @@ def test_write_folder_adds_files(sales: Any, tmp_path: Path) -> None:
     assert Path(first).parent == folder and Path(first).name == "0_0_0.parquet"
     second = schemagen.write([tx(sales, 2)], folder)
     assert Path(second).name == "0_0_1.parquet"
-    assert listing(folder) == ["0_0_0.parquet", "0_0_1.parquet"]
+    assert listing(folder) == ["0_0_0.parquet", "0_0_1.parquet", "_SUCCESS"]
     assert [r.trans_id for r in schemagen.read(sales.Transaction, folder)] == [0, 1, 2]
     # numbering continues after the highest file present
     (folder / "0_0_0.parquet").rename(folder / "0_0_7.parquet")

@@ -9,20 +9,25 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .dataset import DatasetWriter, partitioning
 from .reader import read, read_arrow
 from .writer import ParquetWriter
 
-__all__ = ["ParquetWriter", "read", "read_arrow", "write"]
+__all__ = ["DatasetWriter", "ParquetWriter", "partitioning", "read", "read_arrow", "write"]
+
+_DATASET_ONLY = ("mode", "partition_by", "major", "minor", "max_open_files")
 
 
 def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) -> Path:
-    """Write generated records to ``path`` and return the file written.
+    """Write generated records to ``path`` and return the (first) file written.
 
-    ``path`` ending in ``.parquet`` is one file; anything else is a dataset
-    folder, where the records go to a new file ``0_0_<n>.parquet`` (``n`` one
-    past the highest already there) so earlier files are never touched.  The
-    record class is taken from the first record.  All or nothing: if any
-    record is invalid, nothing is committed.
+    ``path`` ending in ``.parquet`` is one file (replaced if it exists).
+    Anything else is a dataset folder written by :class:`DatasetWriter`
+    (options ``mode``, ``partition_by``, ``major``, ``minor`` besides the
+    writer options): new ``{major}_{minor}_{index}.parquet`` files, ``0_0_0``
+    first, so earlier files are never touched.  The record class is taken
+    from the first record.  All or nothing: if any record is invalid, nothing
+    is committed.
     """
     rest: Iterable[Any]
     if isinstance(records, list):
@@ -39,25 +44,16 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
             ) from None
         rest = chain([first], it)
     target = Path(path)
-    next_name = None
-    if target.suffix != ".parquet":
-        target.mkdir(parents=True, exist_ok=True)
-        target = target / f"0_0_{_next_index(target)}.parquet"
-        next_name = _following
-    with ParquetWriter(type(first), target, _next_name=next_name, **options) as w:
-        w.write_many(rest)
-    return w.path
-
-
-def _next_index(folder: Path) -> int:
-    taken = [
-        int(p.stem.rsplit("_", 1)[-1])
-        for p in folder.glob("0_0_*.parquet")
-        if p.stem.rsplit("_", 1)[-1].isdigit()
-    ]
-    return max(taken, default=-1) + 1
-
-
-def _following(path: Path) -> Path:
-    """The next free ``0_0_<n>.parquet`` beside ``path`` (another writer took ``path``)."""
-    return path.with_name(f"0_0_{_next_index(path.parent)}.parquet")
+    if target.suffix == ".parquet":
+        given = sorted(set(options) & set(_DATASET_ONLY))
+        if given:
+            raise UsageError(
+                f"{', '.join(given)}: dataset option(s), but {target} names one .parquet file; "
+                "give a folder to write a dataset")
+        with ParquetWriter(type(first), target, **options) as w:
+            w.write_many(rest)
+        return w.path
+    with DatasetWriter(type(first), target, **options) as dw:
+        dw.write_many(rest)
+    files = dw.files
+    return files[0] if files else target

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from .._pyarrow import pa, pq
+from .._pyarrow import pa, pc, pq
 from ..errors import RecordError, RecordProblem, UsageError
 from .columns import Invalid
 from .reader import without_gc
@@ -101,6 +101,177 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def convert_records(info: RecordInfo, cls: type, schema: Any, records: list[Any],
+                    offset: int) -> Any:
+    """Records -> one Arrow batch in ``schema`` with the generated converter.
+
+    On failure the slow checker names the record (``offset`` + its index in
+    ``records``), field path, value and expectation: a RecordError.
+    """
+    try:
+        if set(map(type, records)) != {cls}:
+            raise Invalid("wrong record class")
+        return without_gc(lambda rs: info.to_batch(rs, schema), records)
+    except (Invalid, AttributeError, TypeError, ValueError, OverflowError,
+            pa.ArrowException) as exc:
+        root, types = info.ir
+        problems = locate(types, root, records, offset)
+        if not problems:  # pragma: no cover - the checker should always find it
+            problems = [RecordProblem(offset, "<batch>", None, f"convertible data ({exc})")]
+        raise RecordError(info.name, problems) from None
+
+
+def _type_text(field: Any) -> str:
+    return f"{field.type}{'' if field.nullable else ' not null'}"
+
+
+def _first_difference(got: Any, want: Any, path: str) -> str | None:
+    """Where two Arrow fields differ (name, type or nullability, nested too), or None."""
+    if got.name != want.name:
+        return f"column {path or got.name!r}: got name {got.name!r}, expected {want.name!r}"
+    here = f"{path}.{want.name}" if path else want.name
+    if got.nullable != want.nullable:
+        return (f"column {here!r}: got {_type_text(got)}, expected {_type_text(want)} "
+                "(nullability differs)")
+    gt, wt = got.type, want.type
+    if gt.equals(wt):
+        return None
+    plain = f"column {here!r}: got {_type_text(got)}, expected {_type_text(want)}"
+    if pa.types.is_struct(gt) and pa.types.is_struct(wt):
+        gf = [gt.field(i) for i in range(gt.num_fields)]
+        wf = [wt.field(i) for i in range(wt.num_fields)]
+        for g, w in zip(gf, wf):
+            found = _first_difference(g, w, here)
+            if found:
+                return found
+        if len(gf) != len(wf):
+            return plain + f" ({len(gf)} fields instead of {len(wf)})"
+        return plain
+    if pa.types.is_map(gt) and pa.types.is_map(wt):
+        for g, w in ((gt.key_field, wt.key_field), (gt.item_field, wt.item_field)):
+            found = _first_difference(g, w, here)
+            if found:
+                return found
+        return plain
+    if (pa.types.is_list(gt) and pa.types.is_list(wt)) or (
+            pa.types.is_large_list(gt) and pa.types.is_large_list(wt)):
+        return _first_difference(gt.value_field, wt.value_field, here) or plain
+    return plain
+
+
+def _first_null(arr: Any, field: Any, path: str, rows: Any, parent_valid: Any) -> Any:
+    """(path, top-level row) of the first null where ``field`` (or a child) is required.
+
+    Vectorised; children of null parents may hold anything (Parquet never
+    reads them).  ``rows`` maps positions of ``arr`` to top-level rows
+    (None: identity); ``parent_valid`` masks positions whose parents exist.
+    """
+    if not field.nullable and arr.null_count:
+        bad = arr.is_null()
+        if parent_valid is not None:
+            bad = pc.and_(bad, parent_valid)
+        if pc.any(bad).as_py():
+            pos = pc.index(bad, True).as_py()
+            return path, int(rows[pos]) if rows is not None else pos
+    t = arr.type
+    if pa.types.is_struct(t):
+        valid = arr.is_valid()
+        if parent_valid is not None:
+            valid = pc.and_(valid, parent_valid)
+        for i in range(t.num_fields):
+            child = t.field(i)
+            found = _first_null(arr.field(i), child, f"{path}.{child.name}", rows, valid)
+            if found:
+                return found
+    elif pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_map(t):
+        arr = _as_list(arr)
+        values = arr.flatten()  # items of present lists only (null lists hold none)
+        if len(values) == 0:
+            return None
+        parents = pc.list_parent_indices(arr).to_numpy()
+        sub_rows = parents if rows is None else rows[parents]
+        if pa.types.is_map(t):
+            for i, child in enumerate((t.key_field, t.item_field)):
+                found = _first_null(values.field(i), child, f"{path}{{{child.name}}}",
+                                    sub_rows, None)
+                if found:
+                    return found
+        else:
+            return _first_null(values, t.value_field, f"{path}[]", sub_rows, None)
+    return None
+
+
+def _has_nulls_below(arr: Any) -> bool:
+    """Cheap pre-check: does any array in this column's tree hold a null?"""
+    if arr.null_count:
+        return True
+    t = arr.type
+    if pa.types.is_struct(t):
+        return any(_has_nulls_below(arr.field(i)) for i in range(t.num_fields))
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_map(t):
+        return _has_nulls_below(_as_list(arr).flatten())
+    return False
+
+
+def _as_list(arr: Any) -> Any:
+    """A map array seen as its list of key/value structs (no copy); lists unchanged."""
+    t = arr.type
+    if not pa.types.is_map(t):
+        return arr
+    entries = pa.struct([t.key_field, t.item_field])
+    return arr.view(pa.list_(pa.field("key_value", entries, nullable=False)))
+
+
+def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
+                  where: str) -> list[Any]:
+    """Check Arrow data against ``schema``; return its batches rebuilt on ``schema``.
+
+    Names, types and nullability must match (a required-in-the-data column
+    may feed a nullable one; schema and field metadata are ignored): a
+    mismatch is a UsageError naming the first differing column.  A null in a
+    required column (nested ones too) is a RecordError naming the row
+    (``offset`` + row in ``data``) and the field path.
+    """
+    if isinstance(data, pa.RecordBatch):
+        batches = [data]
+    elif isinstance(data, pa.Table):
+        batches = data.to_batches()
+    else:
+        raise UsageError(f"{where}: write_arrow takes a pyarrow.Table or pyarrow.RecordBatch, "
+                         f"got {type(data).__name__}")
+    got_schema = data.schema
+    got = list(got_schema)
+    want = list(schema)
+    for g, w in zip(got, want):
+        if g.name == w.name and not g.nullable and w.nullable and g.type.equals(w.type):
+            continue  # non-null data into a nullable column: fine
+        problem = _first_difference(g, w, "")
+        if problem:
+            raise UsageError(f"{where}: Arrow data does not match {record_name}.arrow_schema(): "
+                             f"{problem}")
+    if len(got) != len(want):
+        extra = [f.name for f in got[len(want):]]
+        missing = [f.name for f in want[len(got):]]
+        what = (f"extra column(s) {', '.join(map(repr, extra))}" if extra
+                else f"missing column(s) {', '.join(map(repr, missing))}")
+        raise UsageError(f"{where}: Arrow data does not match {record_name}.arrow_schema(): "
+                         f"{what}")
+    out = []
+    base = offset
+    for batch in batches:
+        for i, f in enumerate(want):
+            col = batch.column(i)
+            if _has_nulls_below(col):
+                found = _first_null(col, f, f.name, None, None)
+                if found:
+                    path, row = found
+                    raise RecordError(record_name, [RecordProblem(
+                        base + row, path, None, "a value (the field is required, got null)")])
+        out.append(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+        base += batch.num_rows
+    return out
+
+
 class ParquetWriter(Generic[R]):
     """Write records of one generated class to one Parquet file.
 
@@ -113,6 +284,7 @@ class ParquetWriter(Generic[R]):
         path: str | os.PathLike[str],
         *,
         _next_name: Callable[[Path], Path] | None = None,
+        _schema: Any = None,
         **options: Any,
     ) -> None:
         self._next_name = _next_name  # set: never replace an existing file, take the next name
@@ -122,7 +294,10 @@ class ParquetWriter(Generic[R]):
         self.path = Path(path)
         if self.path.is_dir():
             raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")
-        self.schema = self.info.arrow_schema()
+        # _schema: the dataset writer's file schema (Hive partition columns removed);
+        # such a writer only takes Arrow data already in that layout (_write_checked)
+        self._full_schema = _schema is None
+        self.schema = self.info.arrow_schema() if _schema is None else _schema
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -171,10 +346,42 @@ class ParquetWriter(Generic[R]):
                 self._convert()
                 pending = self._pending
 
+    def write_arrow(self, data: Any) -> None:
+        """Append Arrow data (a ``pyarrow.Table`` or ``RecordBatch``) laid out
+        exactly as ``Record.arrow_schema()``: same column names, types and
+        nullability (schema metadata and field ids are not compared).
+
+        No Python objects are built: the columns go to the file as they are.
+        A layout mismatch is a UsageError naming the first differing column;
+        a null in a required column is a RecordError naming row and field.
+        Records written before with :meth:`write` keep their place in the file.
+        """
+        self._check_open()
+        self._convert()
+        try:
+            batches = arrow_batches(data, self.schema, self.info.name, self._count,
+                                    where=f"ParquetWriter for {self.path}")
+        except RecordError as error:
+            self.abort()
+            self._failed = str(error)
+            raise
+        for batch in batches:
+            self._write_checked(batch)
+
+    def _write_checked(self, batch: Any) -> None:
+        """Buffer one batch already in ``self.schema`` (checked by the caller)."""
+        self._count += batch.num_rows
+        self._add_batch(batch)
+
     @property
     def rows(self) -> int:
-        """Records accepted so far."""
+        """Records (and Arrow rows) accepted so far."""
         return self._count + len(self._pending)
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Arrow bytes converted but not yet written as a row group."""
+        return self._batch_bytes
 
     def close(self) -> Path:
         """Flush, finish the footer and commit the file under its final name."""
@@ -256,24 +463,21 @@ class ParquetWriter(Generic[R]):
         records = self._pending
         if not records:
             return
+        if not self._full_schema:
+            raise UsageError(f"ParquetWriter for {self.path} writes a partitioned dataset file "
+                             "and takes Arrow data only")
         self._pending = []
-        offset = self._count
         try:
-            if set(map(type, records)) != {self.cls}:
-                raise Invalid("wrong record class")
-            batch = without_gc(lambda rs: self.info.to_batch(rs, self.schema), records)
-        except (Invalid, AttributeError, TypeError, ValueError, OverflowError,
-                pa.ArrowException) as exc:
-            root, types = self.info.ir
-            problems = locate(types, root, records, offset)
-            if not problems:  # pragma: no cover - the checker should always find it
-                problems = [RecordProblem(offset, "<batch>", None, f"convertible data ({exc})")]
-            error = RecordError(self.info.name, problems)
+            batch = convert_records(self.info, self.cls, self.schema, records, self._count)
+        except RecordError as error:
             # fail-stop: the rows of this batch are not written, so neither is the file
             self.abort()
             self._failed = str(error)
-            raise error from None
+            raise
         self._count += len(records)
+        self._add_batch(batch)
+
+    def _add_batch(self, batch: Any) -> None:
         self._batches.append(batch)
         self._batch_rows += batch.num_rows
         self._batch_bytes += batch.nbytes

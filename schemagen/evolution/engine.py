@@ -176,7 +176,17 @@ def compare(old: ir.Schema, new: ir.Schema) -> list[Finding]:
         o = olds.get(kind, ir.Schema({}, {}))
         n = news.get(kind, ir.Schema({}, {}))
         if kind in RULE_MODULES:
-            findings.extend(_rule_module(kind).check(o, n))
+            try:
+                module = _rule_module(kind)
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__package__}.{RULE_MODULES[kind]}":
+                    raise
+                findings.append(Finding(
+                    "RULES_NOT_AVAILABLE", "SCHEMA", "warning", frozenset(), kind,
+                    f"no {kind} rule module in this installation: {kind} schemas were checked "
+                    "for Parquet readability and removed records only"))
+            else:
+                findings.extend(module.check(o, n))
         findings.extend(parquet.check(o, n))
         findings.extend(_removed_records(o, n))
     return findings

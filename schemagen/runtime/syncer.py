@@ -566,19 +566,33 @@ def _column(table: str, name: str, values: list[Any]) -> Any:
     arrow_type = _ARROW_OF_KIND.get(kind)
     try:
         return pa.array(values, type=arrow_type, from_pandas=False)
-    except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
-        reason = str(exc)
-    for i, v in enumerate(values):  # find the row pyarrow refused
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        pass
+    # find the first row pyarrow refuses: the shortest failing prefix (a prefix of a
+    # convertible list converts, so the search is monotone)
+    lo, hi = 0, len(values)  # values[:lo] converts, values[:hi] does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
         try:
-            pa.array([v], type=arrow_type)
-        except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
-            if kind == "int" and isinstance(v, int):
-                raise SyncerError(f"{where}: row {i} has int {v!r}, outside the 64-bit range "
-                                  "Parquet stores") from None
-            raise SyncerError(f"{where}: row {i} has {_describe(v)} that cannot be stored "
-                              f"({exc})") from None
-    raise SyncerError(f"{where}: the values cannot be stored as one Parquet column "
-                      f"({reason})")
+            pa.array(values[:mid], type=arrow_type, from_pandas=False)
+            lo = mid
+        except (pa.ArrowException, OverflowError, TypeError, ValueError):
+            hi = mid
+    i, v = hi - 1, values[hi - 1]
+    if kind == "int" and isinstance(v, int):
+        raise SyncerError(f"{where}: row {i} has int {v!r}, outside the 64-bit range "
+                          "Parquet stores")
+    try:
+        pa.array([v], type=arrow_type, from_pandas=False)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
+        raise SyncerError(f"{where}: row {i} has {_describe(v)}, which cannot be stored "
+                          f"({exc})") from None
+    try:
+        pa.array(values[:hi], type=arrow_type, from_pandas=False)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
+        raise SyncerError(f"{where}: row {i} has {_describe(v)}, which does not fit the rows "
+                          f"before it ({exc})") from None
+    raise AssertionError("unreachable: the prefix failed before")  # pragma: no cover
 
 
 def _scan_kinds(where: str, values: list[Any]) -> tuple[str, bool]:

@@ -1,0 +1,576 @@
+"""The Parquet syncer ``schemagen.syncer``: URI forms, configuration errors,
+append semantics, schema inference over all rows, typed records, and the files
+as pyarrow and DuckDB see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import schemagen
+from schemagen.syncer import ParquetSyncer, SyncerError, connect, default_config_locations
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user config and no pyproject.toml of the machine leak into a test."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+
+
+def no_outer_pyproject(tmp_path: Path) -> None:
+    outer = [p for p in default_config_locations(tmp_path)[:-1] if p.is_file()]
+    if outer:  # pragma: no cover - depends on the machine
+        pytest.skip(f"a pyproject.toml above the test folder changes the lookup: {outer}")
+
+
+def definition(path: Path, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def codecs(path: Path) -> set[str]:
+    md = pq.ParquetFile(path).metadata
+    return {md.row_group(r).column(c).compression
+            for r in range(md.num_row_groups) for c in range(md.num_columns)}
+
+
+def data_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+ROWS = [{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"}]
+
+# --------------------------------------------------------------------------- URI forms
+
+
+def test_definition_file_relative_directory_is_relative_to_the_file(tmp_path: Path) -> None:
+    d = definition(tmp_path / "conf" / "parquet.toml",
+                   '[configuration]\ndirectory = "data"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.chdir(elsewhere)
+    s = connect(f"parquet://{d}")  # parquet:///abs/path (three slashes)
+    assert s.directory == (tmp_path / "conf" / "data").resolve()
+    assert s.name == "parquet" and s.compression == "gzip"  # cs_tools' default
+    out = s.dump("users", ROWS)
+    assert out is not None and out.parent == tmp_path / "conf" / "data" / "users"
+    assert codecs(out) == {"GZIP"}
+    assert s.load("users") == ROWS
+    assert not (elsewhere / "data").exists()
+
+
+def test_definition_path_relative_to_cwd(tmp_path: Path) -> None:
+    definition(tmp_path / "defs" / "p.toml",
+               '[configuration]\ndirectory = "/tmp/ignored"\ndirectory2 = 1\n')
+    with pytest.raises(SyncerError, match=r"defs/p\.toml: unknown key 'directory2'"):
+        connect("parquet://defs/p.toml")
+    definition(tmp_path / "defs" / "q.toml",
+               f'[configuration]\ndirectory = "{tmp_path / "out"}"\ncompression = "SNAPPY"\n'
+               "row_group_size = 2\n")
+    s = connect("PARQUET://defs/q.toml")
+    assert s.directory == tmp_path / "out" and s.compression == "snappy"
+    out = s.dump("t", [{"i": i} for i in range(5)])
+    assert out is not None
+    md = pq.ParquetFile(out).metadata
+    assert [md.row_group(i).num_rows for i in range(md.num_row_groups)] == [2, 2, 1]
+    assert codecs(out) == {"SNAPPY"}
+
+
+def test_inline_uri(tmp_path: Path) -> None:
+    target = tmp_path / "in line"
+    s = connect(f"parquet://?directory={str(target).replace(' ', '%20')}&compression=Zstd"
+                "&compression_level=5&use_dictionary=false&write_statistics=no"
+                "&block_size=1048576")
+    assert s.directory == target
+    assert s.options == {"compression": "zstd", "compression_level": 5, "use_dictionary": False,
+                         "write_statistics": False, "block_size": 1048576}
+    out = s.dump("t", ROWS)
+    assert out is not None and codecs(out) == {"ZSTD"}
+    col = pq.ParquetFile(out).metadata.row_group(0).column(1)
+    assert not col.is_stats_set
+    assert "RLE_DICTIONARY" not in col.encodings
+    # relative inline directories are relative to the current folder
+    assert connect("parquet://?directory=rel").directory == tmp_path / "rel"
+
+
+def test_inline_dictionary_columns(tmp_path: Path) -> None:
+    s = connect("parquet://?directory=d&use_dictionary=name")
+    assert s.options["use_dictionary"] == ["name"]
+    out = s.dump("t", ROWS)
+    assert out is not None
+    md = pq.ParquetFile(out).metadata.row_group(0)
+    assert "RLE_DICTIONARY" not in md.column(0).encodings
+    assert "RLE_DICTIONARY" in md.column(1).encodings
+
+
+def test_default_from_pyproject_path(tmp_path: Path) -> None:
+    no_outer_pyproject(tmp_path)
+    definition(tmp_path / "proj" / "pyproject.toml",
+               '[project]\nname = "x"\n\n[tool.schemagen.syncers]\n'
+               'default = "conf/sync.toml"\n')
+    definition(tmp_path / "proj" / "conf" / "sync.toml",
+               '[configuration]\ndirectory = "../warehouse"\ncompression = "brotli"\n')
+    # user config present too: the pyproject wins
+    definition(tmp_path / "xdg" / "schemagen" / "config.toml",
+               '[syncers]\ndefault = { directory = "/nonexistent/user" }\n')
+    sub = tmp_path / "proj" / "src" / "pkg"
+    sub.mkdir(parents=True)
+    os.chdir(sub)
+    s = connect("parquet://default")
+    assert s.directory == tmp_path / "proj" / "warehouse"
+    assert s.compression == "brotli"
+    out = s.dump("t", ROWS)
+    assert out is not None and codecs(out) == {"BROTLI"}
+    # overrides after the default
+    assert connect("parquet://default?compression=lz4").compression == "lz4"
+    # parquet:// alone is the default too (cs_tools treats "" as "default")
+    assert connect("parquet://").directory == s.directory
+
+
+def test_default_from_pyproject_inline_table(tmp_path: Path) -> None:
+    no_outer_pyproject(tmp_path)
+    definition(tmp_path / "pyproject.toml",
+               '[tool.schemagen.syncers.default]\ndirectory = "dumps"\ncompression = "none"\n')
+    s = connect("parquet://default")
+    assert s.directory == tmp_path / "dumps"
+    out = s.dump("t", ROWS)
+    assert out is not None and codecs(out) == {"UNCOMPRESSED"}
+
+
+def test_default_from_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_outer_pyproject(tmp_path)
+    xdg = tmp_path / "cfg home"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(xdg))
+    # a pyproject without a [tool.schemagen.syncers] table is passed over
+    definition(tmp_path / "pyproject.toml", '[project]\nname = "x"\n')
+    definition(xdg / "schemagen" / "config.toml", '[syncers]\ndefault = "parquet.toml"\n')
+    definition(xdg / "schemagen" / "parquet.toml", '[configuration]\ndirectory = "tables"\n')
+    s = connect("parquet://default")
+    assert s.directory == xdg / "schemagen" / "tables"
+    s.dump("t", ROWS)
+    assert connect("parquet://default").load("t") == ROWS
+
+
+def test_missing_default_says_where_it_looked(tmp_path: Path) -> None:
+    no_outer_pyproject(tmp_path)
+    definition(tmp_path / "pyproject.toml", '[tool.black]\nline-length = 1\n')
+    with pytest.raises(SyncerError) as err:
+        connect("parquet://default")
+    msg = str(err.value)
+    assert "no default syncer definition" in msg
+    assert f"{tmp_path / 'pyproject.toml'} (no [tool.schemagen.syncers] table)" in msg
+    assert f"{tmp_path / 'xdg' / 'schemagen' / 'config.toml'} (no such file)" in msg
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('[tool.schemagen.syncers]\ndefualt = "x.toml"\n',
+     r"pyproject\.toml: unknown key 'defualt' in \[tool\.schemagen\.syncers\]"),
+    ('[tool.schemagen.syncers]\n', r"has no 'default'"),
+    ('[tool.schemagen]\nsyncers = 3\n', r"\[tool\.schemagen\.syncers\] must be a table"),
+    ('[tool.schemagen.syncers]\ndefault = 3\n', r"default must be a definition file path"),
+    ('[tool.schemagen.syncers]\ndefault = "missing.toml"\n',
+     r"no syncer definition file at .*missing\.toml \(named by .*pyproject\.toml"),
+    ('[tool.schemagen.syncers.default]\ndirectory = "d"\nbogus = true\n',
+     r"pyproject\.toml \[tool\.schemagen\.syncers\] default: unknown key 'bogus'"),
+    ('[tool.schemagen.syncers\n', r"pyproject\.toml: invalid TOML: .*line 1"),
+])
+def test_bad_default(tmp_path: Path, body: str, expected: str) -> None:
+    no_outer_pyproject(tmp_path)
+    definition(tmp_path / "pyproject.toml", body)
+    with pytest.raises(SyncerError, match=expected):
+        connect("parquet://default")
+
+
+# --------------------------------------------------------------------------- configuration errors
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('[configuration]\ndirectory = "d"\ncompresion = "gzip"\n',
+     r"def\.toml: unknown key 'compresion' in \[configuration\]; known keys: directory, "
+     r"compression"),
+    ('[configuration]\ndirectory = "d"\ncompression = "lzo"\n',
+     r"def\.toml: unknown compression 'lzo'; expected one of none, snappy, gzip"),
+    ('[configuration]\ndirectory = "d"\ncompression = 1\n', r"compression must be a string"),
+    ('[configuration]\ndirectory = "d"\nrow_group_size = "10"\n',
+     r"def\.toml: row_group_size must be an integer, got '10'"),
+    ('[configuration]\ndirectory = "d"\nblock_size = -1\n',
+     r"block_size must be a positive integer, got -1"),
+    ('[configuration]\ndirectory = "d"\ncompression = "gzip"\ncompression_level = 42\n',
+     r"compression_level for gzip must be an integer in \[1, 9\], got 42"),
+    ('[configuration]\ndirectory = "d"\ncompression = "snappy"\ncompression_level = 1\n',
+     r"compression 'snappy' takes no compression_level"),
+    ('[configuration]\ndirectory = "d"\nuse_dictionary = "yes"\n', r"use_dictionary must be"),
+    ('[configuration]\ncompression = "gzip"\n', r"def\.toml: 'directory' is required"),
+    ('[configuration]\ndirectory = ""\n', r"directory must be a non-empty path"),
+    ('[configuration]\ndirectory = 5\n', r"directory must be a non-empty path, got 5"),
+    ('directory = "d"\n', r"def\.toml: unknown key 'directory' at the top level"),
+    ('[other]\n', r"def\.toml: unknown key 'other' at the top level"),
+    ('', r"def\.toml: missing \[configuration\] table"),
+    ('configuration = 3\n', r"configuration must be a table"),
+    ('[configuration\n', r"def\.toml: invalid TOML: .*\(at line 1, column 15\)"),
+])
+def test_bad_definition(tmp_path: Path, body: str, expected: str) -> None:
+    d = definition(tmp_path / "def.toml", body)
+    with pytest.raises(SyncerError, match=expected):
+        connect(f"parquet://{d}")
+
+
+def test_definition_file_problems(tmp_path: Path) -> None:
+    with pytest.raises(SyncerError, match=r"no syncer definition file at .*nope\.toml"):
+        connect(f"parquet://{tmp_path / 'nope.toml'}")
+    with pytest.raises(SyncerError, match=r"is a folder; expected a TOML definition file"):
+        connect(f"parquet://{tmp_path}")
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes(b'[configuration]\ndirectory = "caf\xe9"\n')
+    with pytest.raises(SyncerError, match=r"latin1\.toml: not UTF-8 text"):
+        connect(f"parquet://{bad}")
+    (tmp_path / "file").write_text("x")
+    d = definition(tmp_path / "f.toml", '[configuration]\ndirectory = "file"\n')
+    with pytest.raises(SyncerError, match=r"directory .*file exists and is not a folder"):
+        connect(f"parquet://{d}")
+
+
+@pytest.mark.parametrize(("uri", "expected"), [
+    ("parquet://?directory=d&bogus=1", r"syncer URI '.*': unknown key 'bogus'; known keys"),
+    ("parquet://?directory=d&directory=e", r"key 'directory' is given twice"),
+    ("parquet://?compression=gzip", r"'directory' is required"),
+    ("parquet://?directory=d&compression=LZO", r"unknown compression 'LZO'"),
+    ("parquet://?directory=d&row_group_size=ten", r"row_group_size must be an integer, got 'ten'"),
+    ("parquet://?directory=d&row_group_size=0", r"row_group_size must be a positive integer"),
+    ("parquet://?directory=d&write_statistics=maybe", r"write_statistics must be true or false"),
+    ("parquet://?directory=d&use_dictionary=", r"use_dictionary must be true or false or a"),
+    ("parquet://?directory=", r"directory must be a non-empty path"),
+    ("parquet://?directory", r"the query 'directory' is not key=value pairs"),
+    ("csv://x.toml", r"unknown protocol 'csv'; supported: parquet"),
+    ("/some/definition.toml", r"has no protocol; expected protocol://definition"),
+])
+def test_bad_inline_uri(uri: str, expected: str) -> None:
+    with pytest.raises(SyncerError, match=expected):
+        connect(uri)
+
+
+def test_syncer_error_is_a_usage_error() -> None:
+    assert issubclass(SyncerError, schemagen.UsageError)
+    with pytest.raises(schemagen.UsageError):
+        connect(123)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("gzip", "GZIP"), ("GZIP", "GZIP"), ("Snappy", "SNAPPY"), ("ZSTD", "ZSTD"),
+    ("Brotli", "BROTLI"), ("LZ4", "LZ4"), ("None", "UNCOMPRESSED"),
+])
+def test_codecs_case_insensitive_and_applied(tmp_path: Path, given: str, stored: str) -> None:
+    d = definition(tmp_path / "d.toml",
+                   f'[configuration]\ndirectory = "x"\ncompression = "{given}"\n')
+    s = connect(f"parquet://{d}")
+    out = s.dump("t", [{"s": "abc" * 10, "i": i} for i in range(50)])
+    assert out is not None and codecs(out) == {stored}
+
+
+# --------------------------------------------------------------------------- dump / load
+
+
+def test_batches_append_in_order(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path / "out")
+    batches = [[{"n": i * 10 + j, "batch": i} for j in range(3)] for i in range(12)]
+    written = [s.dump("events", b) for b in batches]
+    assert [p.name for p in written if p] == [f"0_0_{i}.parquet" for i in range(12)]
+    # 12 files: the order is numeric, not by name (0_0_10 < 0_0_2 as text)
+    assert s.load("events") == [r for b in batches for r in b]
+    assert s.tables() == ["events"]
+    # cs_tools' keyword spelling
+    s.dump("events", data=[{"n": 999, "batch": 99}])
+    assert s.load("events")[-1] == {"n": 999, "batch": 99}
+    assert len(s.files("events")) == 13
+
+
+def test_keys_missing_from_the_first_row_are_kept(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    rows = [{"a": 1}, {"b": "x", "a": 2}, {}, {"c": [1, 2], "a": None}]
+    s.dump("t", rows)
+    assert s.load("t") == [
+        {"a": 1, "b": None, "c": None},
+        {"a": 2, "b": "x", "c": None},
+        {"a": None, "b": None, "c": None},
+        {"a": None, "b": None, "c": [1, 2]},
+    ]
+    assert pq.read_schema(s.files("t")[0]).names == ["a", "b", "c"]
+
+
+def test_batches_with_different_columns_and_number_types(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    s.dump("t", [{"a": 1, "b": "x"}])
+    s.dump("t", [{"a": 2.5, "c": True}])
+    s.dump("t", [{"a": None, "b": None}])  # an all-null column fits anything
+    s.dump("t", [{"d": {"k": 1}}])
+    s.dump("t", [{"d": {"k": 2, "l": "y"}}])  # a struct gaining a field
+    assert s.load("t") == [
+        {"a": 1.0, "b": "x", "c": None, "d": None},
+        {"a": 2.5, "b": None, "c": True, "d": None},
+        {"a": None, "b": None, "c": None, "d": None},
+        {"a": None, "b": None, "c": None, "d": {"k": 1, "l": None}},
+        {"a": None, "b": None, "c": None, "d": {"k": 2, "l": "y"}},
+    ]
+    assert type(s.load("t")[0]["a"]) is float
+
+
+def test_incompatible_batch_is_refused_before_writing(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    first = s.dump("t", [{"a": 1, "when": dt.date(2020, 1, 1)}])
+    with pytest.raises(SyncerError) as err:
+        s.dump("t", [{"a": "one"}])
+    assert str(err.value) == (
+        f"table 't', column 'a': the new rows have type string but {first} has int64; "
+        "these do not mix (a column keeps one type; int and float mix as float)"
+    )
+    with pytest.raises(SyncerError, match=r"column 'when': the new rows have type timestamp"):
+        s.dump("t", [{"when": dt.datetime(2020, 1, 1)}])
+    assert data_files(tmp_path / "t") == ["0_0_0.parquet"]  # nothing else, no temp file
+    assert s.load("t") == [{"a": 1, "when": dt.date(2020, 1, 1)}]
+
+
+def test_load_reports_a_conflict_between_files(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    s.dump("t", [{"a": 1}])
+    pq.write_table(pa.table({"a": ["x"]}), tmp_path / "t" / "0_0_1.parquet")  # not via dump
+    with pytest.raises(SyncerError, match=r"column 'a': .*0_0_1\.parquet have type string but "
+                       r".*0_0_0\.parquet has int64"):
+        s.load("t")
+    (tmp_path / "t" / "0_0_1.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(SyncerError, match=r"0_0_1\.parquet: not a readable Parquet file"):
+        s.load("t")
+    with pytest.raises(SyncerError, match=r"0_0_1\.parquet: not a readable Parquet file"):
+        s.dump("t", [{"a": 2}])
+
+
+def test_int_beyond_float_precision(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    with pytest.raises(SyncerError, match=r"column 'a': row 1 has int 9007199254740993, which "
+                       r"a float column cannot hold exactly"):
+        s.dump("t", [{"a": 0.5}, {"a": 2**53 + 1}])
+    s.dump("t", [{"a": 0.5}, {"a": 2**53}])
+    assert s.load("t") == [{"a": 0.5}, {"a": float(2**53)}]
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([{"a": 1}, {"a": 2}, {"a": "x"}],
+     "table 't', column 'a': row 2 has str 'x' but row 0 has int 1; a column holds one type "
+     "(only int and float mix, as float)"),
+    ([{"a": None}, {"a": True}, {"a": 1}],
+     "table 't', column 'a': row 2 has int 1 but row 1 has bool True"),
+    ([{"a": dt.datetime(2020, 1, 1)}, {"a": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}],
+     "row 1 has datetime with time zone datetime.datetime(2020, 1, 1, 0, 0, "
+     "tzinfo=datetime.timezone.utc) but row 0 has datetime without time zone"),
+    ([{"a": dt.date(2020, 1, 1)}, {"a": dt.datetime(2020, 1, 1)}],
+     "row 1 has datetime without time zone"),
+    ([{"a": [1]}, {"a": {"x": 1}}], "row 1 has dict {'x': 1} but row 0 has list [1]"),
+    ([{"a": b"x"}, {"a": "x"}], "row 1 has str 'x' but row 0 has bytes b'x'"),
+    ([{"a": 1}, {"a": object()}], "column 'a': row 1 has object <object object at"),
+    ([{"a": 2**63}], "column 'a': row 0 has int 9223372036854775808, outside the 64-bit range"),
+    ([{"a": [1]}, {"a": ["x"]}], "column 'a': row 1 has list ['x'], which does not fit the rows before it (Could not "
+     "convert 'x' with type str: tried to convert to int64)"),
+    ([{"a": dt.time(1, tzinfo=dt.timezone.utc)}], "row 0 has time datetime.time(1, 0, tzinfo"),
+    ([{"a": 1}, ("a", 2)], "table 't': row 1 is tuple ('a', 2), expected a dict"),
+    ([{}, {}], "table 't': none of the 2 rows has any key; there is nothing to store"),
+    ([{"a": 1}, {3: 1}], "table 't': row 1 has the key 3; column names must be non-empty"),
+    ([{"": 1}], "row 0 has the key ''; column names must be non-empty strings"),
+])
+def test_bad_rows(tmp_path: Path, rows: list[Any], expected: str) -> None:
+    s = ParquetSyncer(tmp_path)
+    with pytest.raises(SyncerError) as err:
+        s.dump("t", rows)
+    assert expected in str(err.value)
+    assert not (tmp_path / "t").exists()  # nothing written, not even the table folder
+
+
+def test_dump_argument_errors(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    with pytest.raises(SyncerError, match=r"rows must be a list of dicts, got one dict"):
+        s.dump("t", {"a": 1})
+    with pytest.raises(SyncerError, match=r"not both"):
+        s.dump("t", ROWS, data=ROWS)
+    with pytest.raises(SyncerError, match=r"needs the rows"):
+        s.dump("t")
+
+
+def test_empty_dump_creates_the_table(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path / "out")
+    with pytest.raises(SyncerError, match=r"table 'nothing' does not exist in .*out "
+                       r"\(tables: none\)"):
+        s.load("nothing")
+    assert s.dump("nothing", []) is None
+    assert s.dump("nothing", iter(())) is None
+    assert s.load("nothing") == [] and s.files("nothing") == []
+    assert s.tables() == ["nothing"]
+    s.dump("nothing", ROWS)
+    assert s.load("nothing") == ROWS
+    with pytest.raises(SyncerError, match=r"table 'other' does not exist .*\(tables: nothing\)"):
+        s.load("other")
+
+
+HOSTILE = ["", ".", "..", "../escape", "a/b", "/etc", "a\\b", "C:evil", ".hidden", "_meta",
+           "nul\0", "tab\tname", " padded", "x" * 201]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_table_names(tmp_path: Path, name: str) -> None:
+    root = tmp_path / "root"
+    s = ParquetSyncer(root)
+    for call in (lambda: s.dump(name, ROWS), lambda: s.load(name),
+                 lambda: s.dump_records(name, []), lambda: s.files(name)):
+        with pytest.raises(SyncerError, match=r"table name .* (is|must)"):
+            call()
+    assert os.listdir(tmp_path) == []  # nothing created, inside the directory or out
+    with pytest.raises(SyncerError, match=r"a table name must be a string"):
+        s.dump(3, ROWS)  # type: ignore[arg-type]
+
+
+def test_files_readable_by_duckdb_with_the_right_types(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    utc = dt.timezone.utc
+    row = {
+        "i": 1, "f": 1.5, "s": "x", "b": True, "raw": b"\x00\x01",
+        "d": dt.date(2024, 2, 29), "t": dt.time(12, 30, 0, 5),
+        "ts": dt.datetime(2024, 1, 1, 12), "tz": dt.datetime(2024, 1, 1, 12, tzinfo=utc),
+        "dur": dt.timedelta(seconds=90), "dec": decimal.Decimal("12.345"),
+        "ints": [1, 2], "obj": {"k": "v", "n": 2}, "nothing": None,
+    }
+    s.dump("all", [row, {k: None for k in row}])
+    loaded = s.load("all")
+    assert loaded[0] == row and loaded[1] == {k: None for k in row}
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    rel = con.sql(f"SELECT * FROM read_parquet('{tmp_path / 'all'}/*.parquet') LIMIT 1")
+    types = dict(zip(rel.columns, (str(t) for t in rel.types)))
+    assert types == {
+        "i": "BIGINT", "f": "DOUBLE", "s": "VARCHAR", "b": "BOOLEAN", "raw": "BLOB",
+        "d": "DATE", "t": "TIME", "ts": "TIMESTAMP", "tz": "TIMESTAMP WITH TIME ZONE",
+        "dur": "BIGINT", "dec": "DECIMAL(5,3)", "ints": "BIGINT[]",
+        "obj": "STRUCT(k VARCHAR, n BIGINT)", "nothing": types["nothing"],
+    }
+    (got,) = rel.to_arrow_table().to_pylist()  # DuckDB's values (fetchall needs pytz for TIMESTAMPTZ)
+    assert {k: v for k, v in got.items() if k != "dur"} == {
+        k: v for k, v in row.items() if k != "dur"}
+    assert got["dur"] == 90_000_000  # microseconds: Parquet has no duration type
+
+
+def test_aware_datetimes_are_stored_in_utc(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    plus2 = dt.timezone(dt.timedelta(hours=2))
+    s.dump("t", [{"at": dt.datetime(2024, 1, 1, 12, tzinfo=plus2)}])
+    (got,) = s.load("t")
+    assert got["at"] == dt.datetime(2024, 1, 1, 10, tzinfo=dt.timezone.utc)
+    assert got["at"].utcoffset() == dt.timedelta(0)
+
+
+# --------------------------------------------------------------------------- typed records
+
+
+SCHEMA = """
+{"type": "record", "name": "Event", "namespace": "sync.test", "fields": [
+  {"name": "id", "type": "long"},
+  {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["A", "B"]}},
+  {"name": "at", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+  {"name": "tags", "type": {"type": "array", "items": "string"}},
+  {"name": "score", "type": ["null", "double"], "default": null}
+]}
+"""
+
+
+def test_typed_dump_and_load(tmp_path: Path, compile_schemas: Any) -> None:
+    mod = compile_schemas({"event.avsc": SCHEMA}).module("sync.test")
+    Event = mod.Event
+    at = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+    recs = [Event(id_=i, kind=mod.Kind.A if i % 2 else mod.Kind.B, at=at, tags=[str(i)],
+                  score=i / 2 if i % 3 else None) for i in range(7)]
+    s = ParquetSyncer(tmp_path / "out", compression="zstd")
+    assert s.dump_records("events", []) == []
+    assert s.load_records(Event, "events") == []
+    first = s.dump_records("events", recs[:3])
+    second = s.dump_records("events", iter(recs[3:]), Event)
+    assert [p.parent for p in first + second] == [tmp_path / "out" / "events"] * 2
+    assert codecs(second[0]) == {"ZSTD"}
+    assert s.load_records(Event, "events") == recs
+    assert [r.id_ for r in s.load_records(Event, "events", filter=[("id", ">", 4)])] == [5, 6]
+    # the same table untyped: plain dicts
+    rows = s.load("events")
+    assert rows[1] == {"id": 1, "kind": "A", "at": at, "tags": ["1"], "score": 0.5}
+    n = duckdb.sql(f"SELECT count(*), sum(id) FROM read_parquet('{tmp_path}/out/events/*')")
+    assert n.fetchall() == [(7, 21)]
+    # an untyped dump that fits the records' columns can join the table
+    s.dump("events", [{"id": 7, "kind": "B", "at": at, "tags": [], "score": None}])
+    assert s.load_records(Event, "events")[-1] == Event(id_=7, kind=mod.Kind.B, at=at, tags=[])
+    # one that does not fit is refused
+    with pytest.raises(SyncerError, match=r"column 'id': the new rows have type string"):
+        s.dump("events", [{"id": "8"}])
+    with pytest.raises(SyncerError, match=r"row 0 is Event.*generated records go through "
+                       r"dump_records"):
+        s.dump("other", recs[:1])
+    with pytest.raises(schemagen.UsageError, match=r"is not a schemagen-generated record class"):
+        s.dump_records("other", [{"id": 1}])
+    with pytest.raises(schemagen.RecordError, match=r"record 1: field id"):
+        s.dump_records("events", [recs[0], Event(id_="x", kind=mod.Kind.A, at=at, tags=[])])
+
+
+# --------------------------------------------------------------------------- properties
+
+
+SCALARS = {
+    "int": st.integers(-(2**63), 2**63 - 1),
+    "float": st.floats(allow_nan=False),
+    "str": st.text(max_size=8),
+    "bool": st.booleans(),
+    "date": st.dates(),
+    "bytes": st.binary(max_size=8),
+}
+
+
+@st.composite
+def tables(draw: Any) -> tuple[list[dict[str, Any]], list[int]]:
+    kinds = draw(st.dictionaries(st.sampled_from("abcdef"), st.sampled_from(sorted(SCALARS)),
+                                 min_size=1, max_size=4))
+    rows = draw(st.lists(st.fixed_dictionaries(
+        {}, optional={k: st.none() | SCALARS[v] for k, v in kinds.items()}), min_size=1,
+        max_size=12))
+    cuts = sorted(draw(st.lists(st.integers(0, len(rows)), max_size=3)))
+    return rows, cuts
+
+
+def _chunks(rows: list[dict[str, Any]], cuts: list[int]) -> list[list[dict[str, Any]]]:
+    bounds = [0, *cuts, len(rows)]
+    return [rows[lo:hi] for lo, hi in zip(bounds, bounds[1:])]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tables())
+def test_roundtrip_property(tmp_path_factory: pytest.TempPathFactory,
+                            data: tuple[list[dict[str, Any]], list[int]]) -> None:
+    """Any split of any rows into dumps loads back as the same rows, in order."""
+    s = ParquetSyncer(tmp_path_factory.mktemp("prop"))
+    s.dump("t", [])
+    kept: list[dict[str, Any]] = []
+    for chunk in _chunks(*data):
+        if chunk and not any(chunk):  # only empty dicts: no column, refused
+            with pytest.raises(SyncerError, match="nothing to store"):
+                s.dump("t", chunk)
+            continue
+        s.dump("t", chunk)
+        kept.extend(chunk)
+    loaded = s.load("t")
+    names = list(dict.fromkeys(k for r in kept for k in r))
+    assert loaded == [{k: r.get(k) for k in names} for r in kept]

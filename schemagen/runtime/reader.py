@@ -22,12 +22,14 @@ from functools import partial
 from itertools import chain, starmap
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from .. import ir
 from .._pyarrow import ds, pa, pq
 from ..errors import ReadError, UsageError
 from .record import RecordInfo, info_of
-from .schemacheck import check_file_schema, locate_sub_microsecond
+from .resolve import Incompatibility, Plan, plan, writer_ir
+from .schemacheck import locate_sub_microsecond
 
 R = TypeVar("R")
 PathLike = str | os.PathLike[str]
@@ -35,24 +37,12 @@ DEFAULT_READ_BATCH = 65_536
 
 
 def parquet_files(path: PathLike | Sequence[PathLike]) -> list[Path]:
-    """The Parquet files under ``path`` (a file, a folder, or a list of them), sorted."""
-    if isinstance(path, (list, tuple)):
-        out: list[Path] = []
-        for p in path:
-            out.extend(parquet_files(p))
-        return out
-    p = Path(path)  # type: ignore[arg-type]
-    if p.is_file():
-        return [p]
-    if p.is_dir():
-        files = []
-        for f in sorted(p.rglob("*.parquet")):
-            rel = f.relative_to(p).parts
-            if any(part.startswith((".", "_")) for part in rel):
-                continue  # temporary files, _SUCCESS-style markers
-            files.append(f)
-        return files
-    raise UsageError(f"{p}: no such file or directory")
+    """The Parquet files under ``path`` (a file, a folder, or a list of them), sorted.
+
+    Names starting with "." (temporary files) or "_" (``_SUCCESS``, ``_temporary``;
+    a ``_key=value`` partition folder excepted) are skipped, at any depth.
+    """
+    return [f for f, _ in dataset_files(path)]
 
 
 # ----------------------------------------------------------------------------- projection
@@ -177,65 +167,261 @@ def _filter_columns(filter: Sequence[Any] | None) -> list[str]:
 # ----------------------------------------------------------------------------- batches
 
 
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+
+
+def incompatible(file: Path, record: str, problems: list[Incompatibility]) -> ReadError:
+    """One ReadError listing every incompatible field of a file."""
+    lines = "".join(f"\n  - {p}" for p in problems)
+    n = len(problems)
+    return ReadError(f"{file}: cannot be read as {record} "
+                     f"({n} incompatible field{'s' if n != 1 else ''}):{lines}")
+
+
+def _hidden(part: str) -> bool:
+    return part.startswith(".") or (part.startswith("_") and "=" not in part)
+
+
+def dataset_files(path: PathLike | Sequence[PathLike]) -> list[tuple[Path, dict[str, str | None]]]:
+    """Parquet files under ``path`` with their Hive partition values (``key=value/``
+    folders between the given folder and the file; percent escapes decoded,
+    ``__HIVE_DEFAULT_PARTITION__`` is None)."""
+    if isinstance(path, (list, tuple)):
+        out: list[tuple[Path, dict[str, str | None]]] = []
+        for p in path:
+            out.extend(dataset_files(p))
+        return out
+    p = Path(path)  # type: ignore[arg-type]
+    if p.is_file():
+        return [(p, {})]
+    if not p.is_dir():
+        raise UsageError(f"{p}: no such file or directory")
+    found = []
+    for f in sorted(p.rglob("*.parquet")):
+        rel = f.relative_to(p).parts
+        if any(_hidden(part) for part in rel):
+            continue  # temporary files, _SUCCESS-style markers
+        parts: dict[str, str | None] = {}
+        for folder in rel[:-1]:
+            if "=" in folder:
+                k, _, v = folder.partition("=")
+                value = unquote(v)
+                parts[unquote(k)] = None if value == HIVE_NULL else value
+        found.append((f, parts))
+    return found
+
+
+def _selection(info: RecordInfo, paths: Sequence[str]) -> dict[str, Any]:
+    """A selection tree of wire names from record field paths (raises on unknown fields)."""
+    root, types = info.ir
+    tree: dict[str, Any] = {}
+    for col in paths:
+        wire: list[str] = []
+        _translate(types, root, col, wire_names=wire)
+        node = tree
+        for i, name in enumerate(wire):
+            last = i == len(wire) - 1
+            if name in node and node[name] is None:
+                break  # already selected whole
+            if last:
+                node[name] = None
+            else:
+                node = node.setdefault(name, {})
+    return tree
+
+
+def _terms(filter: Any) -> list[list[tuple[Any, ...]]] | None:
+    if filter is None or not isinstance(filter, (list, tuple)) or not filter:
+        return None
+    return [list(filter)] if isinstance(filter[0], tuple) else [list(c) for c in filter]
+
+
+def _pushdown(filter: Any, expr: Any, info: RecordInfo, p: Plan, partitions: set[str]) -> Any:
+    """The filter in the file's own names, for row-group statistics (None: no pushdown).
+
+    Only ever weaker than the filter (terms the file cannot evaluate are left
+    out); the exact filter runs after resolution.
+    """
+    if expr is None:
+        return None
+    conj = _terms(filter)
+    if conj is None:  # a pyarrow expression: only when every column kept its name
+        return None if p.renamed or partitions else expr
+    disj = None
+    for terms in conj:
+        e = None
+        for col, op, value in terms:
+            wire = field_path(info, str(col))
+            src = p.source_path(wire)
+            if src is None or wire[0] in partitions:
+                continue
+            term = _term(ds.field(*src), op, value)
+            e = term if e is None else e & term
+        if e is None:
+            return None  # a conjunct the file cannot prune: every row group may match
+        disj = e if disj is None else disj | e
+    return disj
+
+
+def _term(field: Any, op: str, value: Any) -> Any:
+    if op in _OPS:
+        return getattr(field, _OPS[op])(value)
+    e = field.isin(list(value))
+    return ~e if op == "not in" else e
+
+
+def _open(f: Path) -> Any:
+    try:
+        pf = pq.ParquetFile(str(f))
+        if any(pf.schema.column(i).physical_type == "INT96" for i in range(len(pf.schema))):
+            # legacy Impala/Spark timestamps: microseconds, what Python datetimes hold
+            pf = pq.ParquetFile(str(f), coerce_int96_timestamp_unit="us")
+        return pf
+    except (OSError, pa.ArrowException) as exc:
+        raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
+
+
+def file_plan(info: RecordInfo, file: Path, file_schema: Any) -> Plan:
+    """The resolution plan for one file (a ReadError listing every problem)."""
+    root, types = info.ir
+    p = plan(root, types, file_schema, writer_ir(file_schema), info.arrow_schema())
+    if p.problems:
+        raise incompatible(file, info.name, p.problems)
+    return p
+
+
+def _with_partitions(info: RecordInfo, file: Path, schema: Any,
+                     parts: dict[str, str | None]) -> dict[str, Any]:
+    """Typed one-value arrays for the partition keys that are reader fields the file lacks."""
+    reader = info.arrow_schema()
+    out: dict[str, Any] = {}
+    for key, value in parts.items():
+        if schema.get_field_index(key) >= 0:
+            continue  # the file has the column: it wins
+        f = next((fl for fl in info.record.fields if key in (fl.name, fl.py_name)), None)
+        if f is None:
+            continue  # a partition the reader does not know
+        typ = reader.field(f.name).type
+        try:
+            arr = pa.array([value], pa.string()).cast(typ)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise ReadError(f"{file}: partition folder {key}={value}: {value!r} cannot be "
+                            f"read as {typ} for field {f.name!r} ({exc})") from None
+        if value is None and not reader.field(f.name).nullable:
+            raise ReadError(f"{file}: partition folder {key}={HIVE_NULL}: field {f.name!r} "
+                            "is required")
+        out[f.name] = arr
+    return out
+
+
 def iter_batches(
     info: RecordInfo,
     path: PathLike | Sequence[PathLike],
     columns: Sequence[str] | None = None,
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
+    fill: bool = True,
 ) -> Iterator[tuple[Path, Any]]:
-    """``(file, record batch)`` of the selected columns from every file under ``path``.
+    """``(file, record batch)`` in the record's own Arrow layout, from every file under ``path``.
 
-    Each file's schema is checked against the record first (ReadError on a
-    column of the wrong type, or a required field without default missing).
+    Each file gets a resolution plan first (:mod:`schemagen.runtime.resolve`):
+    a file written with another version of the record is renamed, cast and
+    filled into the reader's layout; incompatible fields are one ReadError
+    listing all of them.  ``fill=False`` leaves fields the file lacks out of
+    the batch (the generated reader fills their defaults itself).
     """
     expr = to_expression(filter, info)
-    leaves: list[str] | None = None
-    projected: set[str] | None = None
+    selection: dict[str, Any] | None = None
+    out_top: list[str] | None = None
     if columns is not None:
-        wanted = list(columns) + _filter_columns(filter)
-        leaves = parquet_columns(info, wanted)
-        projected = {c.split(".")[0] for c in leaves}
-        if expr is not None and not _filter_columns(filter):
-            leaves = None  # an expression's columns are unknown: read all, project after
-    for f in parquet_files(path):
+        selection = _selection(info, list(columns) + _filter_columns(filter))
+        out_top = list(_selection(info, list(columns)))
+        if expr is not None and _terms(filter) is None:
+            selection = None  # an expression's columns are unknown: read all, project after
+    for f, parts in dataset_files(path):
+        pf = _open(f)
+        file_schema = pf.schema_arrow
+        consts = _with_partitions(info, f, file_schema, parts)
+        if consts:
+            file_schema = pa.schema([*file_schema, *(pa.field(k, v.type) for k, v in
+                                                     consts.items())],
+                                    metadata=file_schema.metadata)
+        full = file_plan(info, f, file_schema)
+        p = full.prune(selection)
+        cols = None
+        if selection is not None:
+            cols = _existing(pf, p.file_columns(selection, file_schema))
+        push = _pushdown(filter, expr, info, full, set(consts))
         try:
-            pf = pq.ParquetFile(str(f))
-            file_schema = pf.schema_arrow
-        except (OSError, pa.ArrowException) as exc:
-            raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
-        problems = check_file_schema(info, file_schema, projected)
-        if problems:
-            raise ReadError(f"{f}: cannot be read as {info.name}: " + "; ".join(problems))
-        cols = _existing(pf, leaves)
-        try:
-            if expr is None:
-                for batch in pf.iter_batches(batch_size=batch_size, columns=cols):
-                    yield f, batch
-                continue
-            fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
-            groups = [rg.id for frag in fragment.split_by_row_group(expr) for rg in frag.row_groups]
-            for g in groups:
-                table = pf.read_row_group(g, columns=cols).filter(expr)
-                if columns is not None and leaves is None:
-                    table = table.select([c for c in _top(info, columns) if c in table.schema.names])
-                for batch in table.combine_chunks().to_batches(max_chunksize=batch_size):
-                    yield f, batch
+            if push is None:
+                source = pf.iter_batches(batch_size=batch_size, columns=cols)
+            else:
+                source = _row_groups(f, pf, push, cols, batch_size)
+            for raw in source:
+                if consts:
+                    raw = _add_constants(raw, consts)
+                try:
+                    batch = p.apply(raw, fill=fill or expr is not None)
+                except ReadError as exc:
+                    raise ReadError(f"{f}: {exc}") from None
+                if expr is not None:
+                    table = pa.Table.from_batches([batch]).filter(expr)
+                    if out_top is not None and selection is None:
+                        table = table.select([c for c in out_top if c in table.schema.names])
+                    if not fill:
+                        table = _drop_filled(table, full, raw)
+                    for b in table.combine_chunks().to_batches(max_chunksize=batch_size):
+                        yield f, b
+                    continue
+                yield f, batch
         except (OSError, pa.ArrowException) as exc:
             raise ReadError(f"{f}: {exc}") from None
 
 
-def _top(info: RecordInfo, columns: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(c.split(".")[0] for c in parquet_columns(info, columns)))
+def _drop_filled(table: Any, p: Plan, raw: Any) -> Any:
+    """Top-level columns filled only for the filter are left to the generated reader."""
+    have = set(raw.schema.names)
+    keep = [f.name for f in (p._root.fields if p._root is not None else [])
+            if f.src is not None and f.src in have and f.name in table.schema.names]
+    return table.select(keep) if len(keep) != table.num_columns else table
+
+
+def _row_groups(f: Path, pf: Any, push: Any, cols: list[str] | None,
+                batch_size: int) -> Iterator[Any]:
+    try:
+        fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
+        groups = [rg.id for frag in fragment.split_by_row_group(push) for rg in frag.row_groups]
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        groups = list(range(pf.metadata.num_row_groups))  # statistics cannot be used
+    for g in groups:
+        yield from pf.read_row_group(g, columns=cols).to_batches(max_chunksize=batch_size)
+
+
+def _add_constants(batch: Any, consts: dict[str, Any]) -> Any:
+    arrays = list(batch.columns)
+    fields = list(batch.schema)
+    for name, one in consts.items():
+        arrays.append(pa.repeat(one[0], batch.num_rows))
+        fields.append(pa.field(name, one.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields,
+                                                               metadata=batch.schema.metadata))
 
 
 def _existing(pf: Any, leaves: list[str] | None) -> list[str] | None:
-    """Drop projected paths a file does not have (older/newer record versions)."""
+    """Projected paths the file really has (a path under a list of another shape: the
+    whole top-level column)."""
     if leaves is None:
         return None
     paths = [pf.schema.column(i).path for i in range(len(pf.schema))]
-    keep = [c for c in leaves if any(p == c or p.startswith(c + ".") for p in paths)]
-    return keep
+    keep: list[str] = []
+    for c in leaves:
+        if any(p == c or p.startswith(c + ".") for p in paths):
+            keep.append(c)
+        else:
+            top = c.split(".")[0]
+            if any(p == top or p.startswith(top + ".") for p in paths):
+                keep.append(top)
+    return list(dict.fromkeys(keep))
 
 
 # ----------------------------------------------------------------------------- public
@@ -274,7 +460,7 @@ def read(
     convert = partial(_convert_batch, info)
     # chain/starmap keep the per-record iteration in C (no generator frame per record)
     return chain.from_iterable(
-        starmap(convert, iter_batches(info, path, columns, filter, batch_size))
+        starmap(convert, iter_batches(info, path, columns, filter, batch_size, fill=False))
     )
 
 
@@ -292,16 +478,38 @@ def read_arrow(
     columns: Sequence[str] | None = None,
     filter: Any = None,
 ) -> Any:
-    """A ``pyarrow.Table`` of the selected columns (the record's schema when none are)."""
+    """A ``pyarrow.Table`` in the record's own schema (of the selected columns when some are),
+    whatever version of the record wrote the files."""
     info = info_of(record_cls)
     batches = [b for _, b in iter_batches(info, path, columns, filter)]
     if not batches:
+        schema = info.arrow_schema()
         if columns is None:
-            return info.arrow_schema().empty_table()
-        return pa.table({})
+            return schema.empty_table()
+        return pa.schema([schema.field(n) for n in _selection(info, columns)],
+                         metadata=schema.metadata).empty_table()
     return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
         [pa.Table.from_batches([b]) for b in batches], promote_options="permissive"
     )
+
+
+def read_batches(
+    record_cls: type[R],
+    path: PathLike | Sequence[PathLike],
+    columns: Sequence[str] | None = None,
+    filter: Any = None,
+    batch_size: int = DEFAULT_READ_BATCH,
+) -> Iterator[list[R]]:
+    """Typed records a batch (a list of at most ``batch_size`` records) at a time.
+
+    Memory stays bounded by one batch plus one row group of one file.
+    """
+    info = info_of(record_cls)
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
+    for f, batch in iter_batches(info, path, columns, filter, batch_size, fill=False):
+        if batch.num_rows:
+            yield _convert_batch(info, f, batch)
 
 
 def _same_schema(batches: list[Any]) -> bool:

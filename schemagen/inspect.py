@@ -1,0 +1,603 @@
+"""``schemagen inspect``: what a Parquet file (or dataset folder) holds, as data.
+
+:func:`inspect` returns a JSON-ready report (the keys are documented in
+``docs/inspect.md`` and stable): per file the size, writer, row groups with
+per-column codecs, encodings, sizes and statistics, the key/value metadata,
+the first rows on request; per distinct schema the Parquet schema, the Arrow
+schema and the recovered IR (:mod:`schemagen.frontends.parquet`).
+:func:`render_text` formats it for people.
+
+Files come from anywhere, so they are untrusted: before pyarrow touches a file
+in this process,
+
+1. the file is checked cheaply here (size, ``PAR1`` magic at both ends, a
+   footer length that fits the file; an encrypted footer, ``PARE``, is named);
+2. a guard child process (``python -m schemagen.inspect --verify ...``) opens
+   each file with pyarrow, reads its footer, schemas and statistics and (unless
+   ``verify=False``) decodes every data page, reporting one JSON line per file.
+   A file on which pyarrow fails is reported with pyarrow's message; a file on
+   which the child crashes (a signal) or runs past ``timeout`` seconds is
+   reported as such, the child is killed and a new one continues with the
+   other files.  Only files that passed are then read in this process, by the
+   same pyarrow calls, so a corrupt file can never crash, hang or exhaust
+   this process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import os
+import queue
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from . import ir
+from .errors import ReadError, SchemagenError, UsageError
+
+__all__ = ["InspectError", "check_magic", "inspect", "render_text", "verify"]
+
+MAGIC: Final = b"PAR1"
+ENCRYPTED_MAGIC: Final = b"PARE"
+DEFAULT_TIMEOUT: Final = 60.0
+_BATCH: Final = 65_536
+
+
+class InspectError(ReadError):
+    """One or more files cannot be inspected (each problem names its file)."""
+
+
+# --------------------------------------------------------------------------- cheap checks
+
+
+def check_magic(path: Path) -> str | None:
+    """What is wrong with ``path`` as a Parquet file at the byte level (None: nothing)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(4)
+            if size < 12:
+                return f"not a Parquet file: {size} bytes is too short (at least 12 needed)"
+            f.seek(size - 8)
+            tail = f.read(8)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    footer_len = struct.unpack("<I", tail[:4])[0]
+    if head == ENCRYPTED_MAGIC or tail[4:] == ENCRYPTED_MAGIC:
+        return "encrypted Parquet file (PARE magic): not supported"
+    if head != MAGIC:
+        return f"not a Parquet file: starts with {head!r}, expected {MAGIC!r}"
+    if tail[4:] != MAGIC:
+        return f"not a Parquet file (or truncated): ends with {tail[4:]!r}, expected {MAGIC!r}"
+    if footer_len == 0 or footer_len > size - 12:
+        return f"corrupt footer: footer length {footer_len} does not fit in a file of {size} bytes"
+    return None
+
+
+# --------------------------------------------------------------------------- the guard
+
+
+def _open(path: str) -> Any:
+    from ._pyarrow import pq
+
+    return pq.ParquetFile(path, coerce_int96_timestamp_unit="us")
+
+
+def _probe(path: str, decode: bool) -> None:
+    """Everything this process will later do with the file, done first in the guard."""
+    pf = _open(path)
+    md = pf.metadata
+    str(pf.schema)
+    str(pf.schema_arrow)
+    for i in range(md.num_row_groups):
+        _row_group(md.row_group(i), i)
+    if decode:
+        for _ in pf.iter_batches(batch_size=_BATCH, use_threads=False):
+            pass
+
+
+def _worker(argv: Sequence[str]) -> int:
+    """Guard child: ``--verify [--footer-only] FILE...`` -> one JSON line per file."""
+    decode = "--footer-only" not in argv
+    files = [a for a in argv if not a.startswith("--")]
+    for f in files:
+        try:
+            _probe(f, decode)
+            res: dict[str, Any] = {"file": f, "ok": True}
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, as is
+            res = {"file": f, "ok": False, "error": str(exc) or type(exc).__name__}
+        sys.stdout.write(json.dumps(res) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return f"signal {-code}"
+
+
+def _worker_cmd(decode: bool) -> list[str]:
+    return [sys.executable, "-m", "schemagen.inspect", "--verify",
+            *([] if decode else ["--footer-only"])]
+
+
+def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool = True,
+           worker: Sequence[str] | None = None) -> dict[Path, str | None]:
+    """Open (and with ``decode``, fully decode) each file in a guard child process.
+
+    Returns ``{file: None (fine) or what is wrong}``.  ``worker`` replaces the
+    child's command (the files are appended); it is for tests.
+    """
+    results: dict[Path, str | None] = {}
+    pending = list(files)
+    cmd = list(worker) if worker is not None else _worker_cmd(decode)
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "") if env.get(
+        "PYTHONPATH") else root
+    while pending:
+        proc = subprocess.Popen(
+            [*cmd, *map(str, pending)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, env=env,
+        )
+        lines: queue.Queue[bytes] = queue.Queue()
+
+        def pump(stream: Any = proc.stdout, out: queue.Queue[bytes] = lines) -> None:
+            for line in iter(stream.readline, b""):
+                out.put(line)
+            out.put(b"")
+
+        t = threading.Thread(target=pump, daemon=True)
+        t.start()
+        stop = False
+        while pending and not stop:
+            current = pending[0]
+            try:
+                line = lines.get(timeout=timeout)
+            except queue.Empty:
+                proc.kill()
+                proc.wait()
+                results[current] = (f"timed out after {timeout:g} s reading the file "
+                                    "(pyarrow may loop on a corrupt file)")
+                pending.pop(0)
+                stop = True
+                continue
+            if not line:  # the child ended before reporting this file
+                code = proc.wait()
+                err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+                if code < 0:
+                    results[current] = (f"pyarrow crashed ({_signal_name(code)}) reading the "
+                                        "file: it is corrupt")
+                else:
+                    last = err.splitlines()[-1] if err else f"exit code {code}"
+                    results[current] = f"the reader process failed: {last}"
+                pending.pop(0)
+                stop = True
+                continue
+            try:
+                res = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # stray output
+            results[current] = None if res.get("ok") else (
+                f"corrupt or unreadable Parquet file (pyarrow: {res.get('error')})")
+            pending.pop(0)
+        if proc.poll() is None:
+            if pending:
+                proc.kill()
+            proc.wait()
+        t.join(timeout=1)
+        for s in (proc.stdout, proc.stderr):
+            if s is not None:
+                s.close()
+    return results
+
+
+# --------------------------------------------------------------------------- values
+
+
+def jsonable(v: Any) -> Any:
+    """A JSON-ready form of a Python value read from Parquet (bytes: UTF-8 text or 0x hex)."""
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return v if v == v and v not in (float("inf"), float("-inf")) else repr(v)
+    if isinstance(v, (bytes, bytearray)):
+        try:
+            return bytes(v).decode("utf-8")
+        except UnicodeDecodeError:
+            return "0x" + bytes(v).hex()
+    if isinstance(v, (decimal.Decimal, uuid.UUID)):
+        return str(v)
+    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
+        return v.isoformat()
+    if isinstance(v, datetime.timedelta):
+        return str(v)
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    return str(v)
+
+
+def _column_values(arr: Any) -> list[Any]:
+    """Python values of a column; values Python cannot hold become Arrow's text for them."""
+    from ._pyarrow import pa, pc
+
+    try:
+        return arr.to_pylist()  # type: ignore[no-any-return]
+    except (ValueError, OverflowError, pa.ArrowException):
+        pass
+    try:
+        return pc.cast(arr, pa.string()).to_pylist()  # type: ignore[no-any-return]
+    except (ValueError, OverflowError, pa.ArrowException, NotImplementedError):
+        pass
+    out = []
+    for i in range(len(arr)):
+        try:
+            out.append(arr[i].as_py())
+        except (ValueError, OverflowError, pa.ArrowException):
+            out.append(f"<{arr.type} value Python cannot hold>")
+    return out
+
+
+def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
+    if n <= 0 or pf.metadata.num_rows == 0:
+        return []
+    from ._pyarrow import pa
+
+    batches = []
+    got = 0
+    for b in pf.iter_batches(batch_size=min(n, _BATCH), use_threads=False):
+        batches.append(b)
+        got += b.num_rows
+        if got >= n:
+            break
+    if not batches:
+        return []
+    table = pa.Table.from_batches(batches).slice(0, n)
+    cols = {name: _column_values(table.column(i).combine_chunks())
+            for i, name in enumerate(table.schema.names)}
+    return [{k: jsonable(v[i]) for k, v in cols.items()} for i in range(table.num_rows)]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _stats(st: Any) -> dict[str, Any] | None:
+    if st is None:
+        return None
+    out: dict[str, Any] = {
+        "null_count": st.null_count if st.has_null_count else None,
+        "distinct_count": st.distinct_count if st.has_distinct_count else None,
+        "num_values": st.num_values,
+        "min": None,
+        "max": None,
+    }
+    if st.has_min_max:
+        for key in ("min", "max"):
+            try:
+                out[key] = jsonable(getattr(st, key))
+            except (ValueError, OverflowError, UnicodeDecodeError):
+                raw = getattr(st, f"{key}_raw", None)
+                out[key] = jsonable(raw) if raw is not None else None
+    return out
+
+
+def _row_group(rg: Any, index: int) -> dict[str, Any]:
+    cols = []
+    for j in range(rg.num_columns):
+        c = rg.column(j)
+        cols.append({
+            "path": c.path_in_schema,
+            "physical_type": c.physical_type,
+            "compression": c.compression,
+            "encodings": list(c.encodings),
+            "compressed_bytes": c.total_compressed_size,
+            "uncompressed_bytes": c.total_uncompressed_size,
+            "has_dictionary_page": bool(c.has_dictionary_page),
+            "statistics": _stats(c.statistics) if c.is_stats_set else None,
+        })
+    return {
+        "index": index,
+        "num_rows": rg.num_rows,
+        "total_byte_size": rg.total_byte_size,
+        "compressed_bytes": sum(c["compressed_bytes"] for c in cols),
+        "columns": cols,
+    }
+
+
+def _columns(schema: Any) -> list[dict[str, Any]]:
+    out = []
+    for i in range(len(schema)):
+        c = schema.column(i)
+        lt = str(c.logical_type.type) if c.logical_type is not None else "NONE"
+        out.append({
+            "path": c.path,
+            "physical_type": c.physical_type,
+            "logical_type": None if lt in ("NONE", "None") else str(c.logical_type),
+            "converted_type": None if c.converted_type in ("NONE", None) else c.converted_type,
+            "length": c.length if c.physical_type == "FIXED_LEN_BYTE_ARRAY" else None,
+            "precision": c.precision if c.precision and c.precision > 0 else None,
+            "scale": c.scale if c.precision and c.precision > 0 else None,
+            "max_definition_level": c.max_definition_level,
+            "max_repetition_level": c.max_repetition_level,
+        })
+    return out
+
+
+def _parquet_schema_text(schema: Any) -> str:
+    lines = str(schema).splitlines()
+    # the first line is the object's repr ("<pyarrow._parquet.ParquetSchema object at ...>")
+    if lines and lines[0].startswith("<"):
+        lines = lines[1:]
+    return "\n".join(ln for ln in lines).strip("\n")
+
+
+def _metadata(md: dict[bytes, bytes] | None) -> dict[str, str]:
+    if not md:
+        return {}
+    return {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in md.items()}
+
+
+@dataclass
+class _SchemaGroup:
+    key: tuple[str, str]
+    files: list[str]
+    parquet_schema: str
+    arrow_schema: str
+    recovered: Any  # frontends.parquet.Recovered | None
+    error: str | None
+
+
+def _ir_json(rec: Any) -> dict[str, Any]:
+    return {
+        "source": rec.source,
+        "root": rec.root,
+        "notes": list(rec.notes),
+        "types": [ir.named_to_json(rec.types[n]) for n in ir.closure(rec.types, rec.root)],
+    }
+
+
+def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
+            verify_data: bool = True, worker: Sequence[str] | None = None) -> dict[str, Any]:
+    """The report for a file or dataset folder (see the module docstring).
+
+    Raises :class:`InspectError` (naming each file and its problem) when a file
+    is not Parquet, is corrupt, or crashes/hangs the reader; :class:`UsageError`
+    when the path does not exist or a folder holds no Parquet files.
+    """
+    from .frontends import parquet as pqfront
+    from .runtime.reader import parquet_files
+
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{p}: no such file or directory")
+    files = parquet_files(p)
+    if not files:
+        raise UsageError(f"{p}: no Parquet files (*.parquet) in this folder")
+    problems: dict[Path, str | None] = {f: check_magic(f) for f in files}
+    good = [f for f in files if problems[f] is None]
+    if good:
+        problems.update(verify(good, timeout=timeout, decode=verify_data, worker=worker))
+    bad = [(f, msg) for f, msg in problems.items() if msg is not None]
+    if bad:
+        if len(bad) == 1:
+            raise InspectError(f"{bad[0][0]}: {bad[0][1]}")
+        raise InspectError(f"{len(bad)} of {len(files)} files cannot be read:\n"
+                           + "\n".join(f"  {f}: {m}" for f, m in bad))
+
+    groups: dict[tuple[str, str], _SchemaGroup] = {}
+    file_reports = []
+    left = rows
+    for f in files:
+        pf = _open(str(f))
+        md = pf.metadata
+        kv = pf.schema_arrow.metadata
+        ptext = _parquet_schema_text(pf.schema)
+        footer = (kv or {}).get(pqfront.FOOTER_KEY, b"").decode("utf-8", "replace")
+        key = (ptext, footer)
+        group = groups.get(key)
+        if group is None:
+            base = pqfront.record_name(p if p.is_dir() else f)
+            name = base if not groups else f"{base}{len(groups) + 1}"
+            try:
+                rec = pqfront.recover(f, pf, name=name)
+                err = None
+            except SchemagenError as exc:
+                rec, err = None, str(exc)
+            group = groups[key] = _SchemaGroup(key, [], ptext, pf.schema_arrow.to_string(
+                show_schema_metadata=False), rec, err)
+        group.files.append(str(f))
+        rep: dict[str, Any] = {
+            "file": str(f),
+            "size_bytes": f.stat().st_size,
+            "created_by": md.created_by,
+            "format_version": md.format_version,
+            "num_rows": md.num_rows,
+            "num_row_groups": md.num_row_groups,
+            "num_columns": md.num_columns,
+            "schema": list(groups).index(key),
+            "key_value_metadata": _metadata(kv),
+            "columns": _columns(pf.schema),
+            "row_groups": [_row_group(md.row_group(i), i) for i in range(md.num_row_groups)],
+        }
+        rep["compressed_bytes"] = sum(rg["compressed_bytes"] for rg in rep["row_groups"])
+        rep["uncompressed_bytes"] = sum(c["uncompressed_bytes"] for rg in rep["row_groups"]
+                                        for c in rg["columns"])
+        if rows:
+            got = _first_rows(pf, left)
+            rep["rows"] = got
+            left -= len(got)
+        file_reports.append(rep)
+
+    schemas = []
+    for i, g in enumerate(groups.values()):
+        entry: dict[str, Any] = {"index": i, "files": g.files, "parquet_schema": g.parquet_schema,
+                                 "arrow_schema": g.arrow_schema}
+        entry["ir"] = _ir_json(g.recovered) if g.recovered is not None else {"error": g.error}
+        schemas.append(entry)
+    return {
+        "schemagen_inspect": 1,
+        "path": str(p),
+        "kind": "folder" if p.is_dir() else "file",
+        "summary": {
+            "files": len(file_reports),
+            "schemas": len(schemas),
+            "num_rows": sum(r["num_rows"] for r in file_reports),
+            "num_row_groups": sum(r["num_row_groups"] for r in file_reports),
+            "size_bytes": sum(r["size_bytes"] for r in file_reports),
+            "compressed_bytes": sum(r["compressed_bytes"] for r in file_reports),
+            "uncompressed_bytes": sum(r["uncompressed_bytes"] for r in file_reports),
+        },
+        "schemas": schemas,
+        "files": file_reports,
+    }
+
+
+def recovered(report: dict[str, Any], index: int = 0) -> tuple[str, dict[str, ir.Named]]:
+    """The IR of schema ``index`` of a report: ``(root, types)`` (SchemagenError if none)."""
+    entry = report["schemas"][index]["ir"]
+    if "error" in entry:
+        raise SchemagenError(f"no IR for {report['path']}: {entry['error']}")
+    types = {t["name"]: ir.named_from_json(t) for t in entry["types"]}
+    return entry["root"], types
+
+
+# --------------------------------------------------------------------------- text
+
+
+def type_text(t: ir.Type) -> str:
+    """A compact text form of an IR type (``int32?`` is nullable)."""
+    if isinstance(t, ir.Nullable):
+        return type_text(t.inner) + "?"
+    if isinstance(t, ir.Int):
+        return f"{'' if t.signed else 'u'}int{t.bits}"
+    if isinstance(t, ir.Float):
+        return {16: "float16", 32: "float", 64: "double"}[t.bits]
+    if isinstance(t, ir.Decimal):
+        size = f", fixed {t.byte_size}" if t.byte_size else ""
+        return f"decimal({t.precision}, {t.scale}{size})"
+    if isinstance(t, ir.Fixed):
+        return f"fixed({t.size})"
+    if isinstance(t, (ir.Time, ir.Duration)):
+        return f"{type(t).__name__.lower()}({t.unit})"
+    if isinstance(t, ir.Timestamp):
+        return f"timestamp({t.unit}{', utc' if t.utc else ''})"
+    if isinstance(t, (ir.RecordRef, ir.EnumRef)):
+        return t.name
+    if isinstance(t, ir.List):
+        return f"{'set' if t.unique else 'list'}<{type_text(t.item)}>"
+    if isinstance(t, ir.Map):
+        return f"map<{type_text(t.key)}, {type_text(t.value)}>"
+    if isinstance(t, ir.Union_):
+        return "union<" + ", ".join(type_text(m) for m in t.members) + ">"
+    return type(t).__name__.rstrip("_").lower()
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)  # pragma: no cover
+
+
+def _table(header: list[str], rows: list[list[str]], indent: str) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    out = [indent + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    for r in rows:
+        out.append(indent + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    return out
+
+
+def _short(v: Any, width: int = 40) -> str:
+    s = "" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+    s = s.replace("\n", "\\n")
+    return s if len(s) <= width else s[: width - 3] + "..."
+
+
+def _ir_lines(entry: dict[str, Any]) -> list[str]:
+    if "error" in entry:
+        return [f"  IR: cannot be recovered: {entry['error']}"]
+    src = ("the footer's schemagen.schema" if entry["source"] == "footer"
+           else "the Parquet schema")
+    out = [f"  IR (from {src}): record {entry['root']}"]
+    for tj in entry["types"]:
+        t = ir.named_from_json(tj)
+        if isinstance(t, ir.Enum):
+            out.append(f"    enum {t.name} {{{', '.join(t.symbols)}}}")
+            continue
+        out.append(f"    record {t.name}")
+        rows = [[f.name, type_text(f.type), "" if f.field_id is None else f"id={f.field_id}"]
+                for f in t.fields]
+        out.extend(_table(["field", "type", ""], rows, "      ")[1:])
+    for n in entry["notes"]:
+        out.append(f"    note: {n}")
+    return out
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """The report for people: plain text, no terminal needed."""
+    out: list[str] = []
+    s = report["summary"]
+    if report["kind"] == "folder":
+        out.append(f"{report['path']}: dataset folder, {s['files']} files, {s['num_rows']} rows, "
+                   f"{s['num_row_groups']} row groups, {_size(s['size_bytes'])}, "
+                   f"{s['schemas']} distinct schema{'s' if s['schemas'] != 1 else ''}")
+        out.extend(_table(["file", "rows", "row groups", "size", "schema"],
+                          [[Path(f["file"]).name, str(f["num_rows"]), str(f["num_row_groups"]),
+                            _size(f["size_bytes"]), f"#{f['schema']}"] for f in report["files"]],
+                          "  "))
+    for sc in report["schemas"]:
+        out.append("")
+        out.append(f"schema #{sc['index']} ({len(sc['files'])} file"
+                   f"{'s' if len(sc['files']) != 1 else ''})")
+        out.append("  Parquet schema:")
+        out.extend("    " + ln for ln in sc["parquet_schema"].splitlines())
+        out.extend(_ir_lines(sc["ir"]))
+    for f in report["files"]:
+        out.append("")
+        out.append(f"file {f['file']}: {f['num_rows']} rows, {f['num_row_groups']} row groups, "
+                   f"{f['num_columns']} columns, {_size(f['size_bytes'])} "
+                   f"({_size(f['uncompressed_bytes'])} uncompressed)")
+        out.append(f"  created by: {f['created_by'] or '(unknown)'}; format version "
+                   f"{f['format_version']}")
+        if f["key_value_metadata"]:
+            out.append("  key/value metadata:")
+            for k, v in f["key_value_metadata"].items():
+                out.append(f"    {k}: {_short(v, 72)}")
+        for rg in f["row_groups"]:
+            out.append(f"  row group {rg['index']}: {rg['num_rows']} rows, "
+                       f"{_size(rg['compressed_bytes'])} compressed")
+            rows = []
+            for c in rg["columns"]:
+                st = c["statistics"] or {}
+                rows.append([c["path"], c["physical_type"], c["compression"],
+                             ",".join(c["encodings"]), _size(c["compressed_bytes"]),
+                             _size(c["uncompressed_bytes"]),
+                             "" if st.get("null_count") is None else str(st["null_count"]),
+                             _short(st.get("min"), 24), _short(st.get("max"), 24)])
+            out.extend(_table(["column", "type", "codec", "encodings", "size", "raw size",
+                               "nulls", "min", "max"], rows, "    "))
+        if "rows" in f:
+            out.append(f"  first {len(f['rows'])} rows:")
+            for i, r in enumerate(f["rows"]):
+                out.append(f"    {i}: " + json.dumps(r, ensure_ascii=False, sort_keys=False))
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+if __name__ == "__main__":  # the guard child: python -m schemagen.inspect --verify FILE...
+    if sys.argv[1:2] == ["--verify"]:
+        raise SystemExit(_worker(sys.argv[2:]))
+    raise SystemExit("usage: python -m schemagen.inspect --verify [--footer-only] FILE...")

@@ -1,0 +1,1550 @@
+"""``schemagen convert``: JSON Lines, JSON arrays, CSV and Avro files -> Parquet.
+
+Values are cast to a generated record's types; rows that cannot be converted
+go to a rejects sink (file, line, field path, reason, raw row), never dropped.
+
+Two paths produce the same rows:
+
+* the **fast path** (JSON Lines, CSV): a chunk of input is parsed by
+  ``pyarrow.json`` (or Python's ``csv`` module into string columns) and cast
+  column by column with ``pyarrow.compute``.  Every cast is conservative: a
+  value it is not sure about (a string not in the exact grammar, an int out
+  of range, a null in a required field, an unknown key ...) only marks its
+  row as *doubtful*;
+* the **per-row path** (the reference) converts one parsed value at a time
+  (``coerce``), builds generated record objects and lets the record's
+  generated converter (``to_batch``) build the Arrow batch.  It decides every
+  doubtful row: converted, or rejected with the field path and the reason.
+
+Rows keep their input order.  Memory is bounded by the chunk size: input is
+read ``chunk_bytes`` at a time and each converted batch goes straight to the
+writer.  When pyarrow cannot parse a chunk at all (a key whose JSON kind
+differs from what was expected, broken JSON), the kind is switched where the
+record's type allows it (``"false"`` strings for a boolean) or the chunk is
+split in halves until the bad lines are found and go through the per-row path.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime
+import decimal
+import gc
+import importlib
+import io
+import json
+import math
+import os
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .. import ir
+from .._pyarrow import pa, pc
+from ..errors import UsageError
+from .columns import fill_empty
+from .messages import _module_namespace
+from .record import RecordInfo, info_of
+
+pj: Any = importlib.import_module("pyarrow.json")
+
+__all__ = ["ConvertResult", "Converter", "Reject", "coerce_row", "convert", "INPUT_FORMATS"]
+
+INPUT_FORMATS = ("jsonl", "json", "csv", "avro")
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
+               ".avro": "avro"}
+DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
+PER_ROW_BATCH = 8192  # rows per batch on the per-row path (JSON arrays, Avro)
+MIN_SPLIT_LINES = 32  # below this many lines a failing chunk goes row by row
+MAX_RAW_CHARS = 1_000_000
+
+UnknownFields = Literal["reject", "ignore"]
+
+# --------------------------------------------------------------------------- grammar
+# The fast path and the per-row path accept exactly these spellings.
+
+_INT_RE = r"^[+-]?[0-9]+$"
+_INT_FAST_RE = r"^-?[0-9]{1,18}$"  # what pyarrow's cast parses without overflow
+_NUM_RE = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_HMS = r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])"
+_OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+_DIGITS = {"s": 0, "ms": 3, "us": 6, "ns": 6}  # Python holds microseconds at most
+
+
+def _frac(unit: str) -> str:
+    d = _DIGITS[unit]
+    return rf"(\.[0-9]{{1,{d}}})?" if d else ""
+
+
+def _time_re(unit: str) -> str:
+    return rf"^{_HMS}{_frac(unit)}$"
+
+
+def _ts_re(unit: str, offset: bool | None) -> str:
+    """``offset``: True required, False forbidden, None optional."""
+    tail = {True: _OFFSET, False: "", None: _OFFSET + "?"}[offset]
+    return rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_HMS}{_frac(unit)}{tail}$"
+
+
+_RE_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _match(pattern: str, s: str) -> bool:
+    r = _RE_CACHE.get(pattern)
+    if r is None:
+        r = _RE_CACHE[pattern] = re.compile(pattern)
+    return r.match(s) is not None and "\n" not in s
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Reject:
+    """One row that could not be converted."""
+
+    file: str
+    line: int  # 1-based line (JSON, CSV) or record number (Avro)
+    path: str  # field path, e.g. ``user_info.cust_id`` or ``trans_info.prod_id[2]``
+    reason: str
+    row: Any  # the raw row: its text (JSON), cells by header (CSV), the record (Avro)
+
+    def to_json(self) -> str:
+        return json.dumps({"file": self.file, "line": self.line, "path": self.path,
+                           "reason": self.reason, "row": self.row},
+                          ensure_ascii=False, default=_json_default)
+
+    def __str__(self) -> str:
+        where = f" at {self.path}" if self.path else ""
+        return f"{self.file}:{self.line}: {self.reason}{where}"
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, (datetime.date, datetime.time, datetime.datetime)):
+        return v.isoformat()
+    if isinstance(v, bytes):
+        return base64.b64encode(v).decode()
+    if isinstance(v, (decimal.Decimal, uuid.UUID)):
+        return str(v)
+    return repr(v)
+
+
+@dataclass
+class ConvertResult:
+    rows: int = 0  # rows written
+    rejected: int = 0
+    files: list[Path] = field(default_factory=list)  # Parquet files committed
+    seconds: float = 0.0
+    ignored_keys: dict[str, int] = field(default_factory=dict)  # --unknown-fields ignore
+    first_rejects: list[Reject] = field(default_factory=list)  # up to 20, for messages
+    rows_per_row_path: int = 0  # rows the fast path left to the per-row path
+
+
+class _Bad(Exception):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass
+class _Node:
+    t: ir.Type  # without Nullable
+    nullable: bool
+    target: Any  # pyarrow type
+    kind: str
+    default: Any = ir.NO_DEFAULT  # a required field's default (IR value)
+    fill: Any = None  # pyarrow scalar for a simple default
+    children: list[tuple[ir.Field, tuple[str, ...], _Node]] = field(default_factory=list)
+    item: _Node | None = None
+    symbols: frozenset[str] = frozenset()
+    cls: Any = None  # generated class (records)
+    py_names: dict[str, str] = field(default_factory=dict)
+
+
+_FAST_KINDS = {"bool", "int", "float", "string", "enum", "decimal", "date", "time",
+               "timestamp", "list", "record"}
+_INT_RANGE = {(b, s): ((-(2 ** (b - 1)), 2 ** (b - 1) - 1) if s else (0, 2**b - 1))
+              for b in (8, 16, 32, 64) for s in (True, False)}
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _kind(t: ir.Type) -> str:
+    return {ir.Bool: "bool", ir.Int: "int", ir.Float: "float", ir.String: "string",
+            ir.EnumRef: "enum", ir.Decimal: "decimal", ir.Date: "date", ir.Time: "time",
+            ir.Timestamp: "timestamp", ir.List: "list", ir.RecordRef: "record",
+            ir.Bytes: "bytes", ir.Fixed: "fixed", ir.Uuid: "uuid", ir.Json: "json",
+            ir.Map: "map", ir.Union_: "union", ir.Duration: "duration",
+            ir.Interval: "interval", ir.Null: "null"}.get(type(t), "other")
+
+
+class _Planner:
+    def __init__(self, info: RecordInfo) -> None:
+        self.root, self.types = info.ir
+        self.classes = _record_classes(info.cls)
+
+    def record(self, name: str, target: Any, nullable: bool) -> _Node:
+        rec = self.types[name]
+        assert isinstance(rec, ir.Record)
+        node = _Node(ir.RecordRef(name), nullable, target, "record", cls=self.classes.get(name))
+        for i, f in enumerate(rec.fields):
+            child = self.node(f.type, target.field(i).type)
+            if not child.nullable and f.has_default:
+                child.default = f.default
+                if child.kind in _FAST_KINDS - {"list", "record"}:
+                    try:
+                        child.fill = pa.scalar(_arrow_default(child, f.default), child.target)
+                    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+                        child.fill = None
+            keys = tuple(dict.fromkeys((f.name, *f.aliases)))
+            node.children.append((f, keys, child))
+            node.py_names[f.name] = f.py_name or f.name
+        return node
+
+    def node(self, t: ir.Type, target: Any) -> _Node:
+        inner, nullable = ir.strip_nullable(t)
+        kind = _kind(inner)
+        if isinstance(inner, ir.RecordRef):
+            return self.record(inner.name, target, nullable)
+        node = _Node(inner, nullable, target, kind)
+        if isinstance(inner, ir.List):
+            node.item = self.node(inner.item, target.value_type)
+        elif isinstance(inner, ir.Map):
+            node.item = self.node(inner.value, target.item_type)
+            node.children = [(ir.Field("key", inner.key), ("key",),
+                              self.node(inner.key, target.key_type))]
+        elif isinstance(inner, ir.Union_):
+            node.children = [(ir.Field(f"member{i}", m), (), self.node(m, target.field(i).type))
+                             for i, m in enumerate(inner.members)]
+        elif isinstance(inner, ir.EnumRef):
+            enum = self.types[inner.name]
+            assert isinstance(enum, ir.Enum)
+            node.symbols = frozenset(enum.symbols)
+        return node
+
+
+def _arrow_default(node: _Node, value: Any) -> Any:
+    t = node.t
+    if isinstance(t, ir.Timestamp) and isinstance(value, datetime.datetime):
+        if t.utc and value.tzinfo is None:
+            return value.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def _record_classes(cls: Any) -> dict[str, Any]:
+    """Full IR name -> generated class, for the root record and every record it reaches."""
+    import typing
+
+    out: dict[str, Any] = {}
+    todo = [cls]
+    while todo:
+        c = todo.pop()
+        info = getattr(c, "__schemagen__", None)
+        if info is None or info.name in out:
+            continue
+        out[info.name] = c
+        try:
+            hints = typing.get_type_hints(c, globalns=_module_namespace(c.__module__))
+        except Exception:  # noqa: BLE001 - annotations we cannot resolve: no nested classes
+            continue
+        todo.extend(_classes_in(h) for h in hints.values())
+        todo = [x for x in _flatten(todo) if x is not None]
+    return out
+
+
+def _classes_in(h: Any) -> Any:
+    if isinstance(h, type) and hasattr(h, "__schemagen__"):
+        return h
+    return [_classes_in(a) for a in getattr(h, "__args__", ())]
+
+
+def _flatten(xs: list[Any]) -> Iterator[Any]:
+    for x in xs:
+        if isinstance(x, list):
+            yield from _flatten(x)
+        else:
+            yield x
+
+
+def _fast_ok(node: _Node) -> bool:
+    if node.kind not in _FAST_KINDS:
+        return False
+    if node.kind == "float" and isinstance(node.t, ir.Float) and node.t.bits == 16:
+        return False
+    if node.item is not None and not _fast_ok(node.item):
+        return False
+    return all(_fast_ok(c) for _, _, c in node.children)
+
+
+# --------------------------------------------------------------------------- per-row path
+
+
+class _RowCoercer:
+    """The reference conversion of one parsed value (JSON, CSV cells, Avro) to a record."""
+
+    def __init__(self, unknown: UnknownFields, ignored: dict[str, int]) -> None:
+        self.unknown = unknown
+        self.ignored = ignored
+
+    def record(self, node: _Node, v: Any, path: str) -> Any:
+        if not isinstance(v, dict):
+            raise _Bad(path, f"expected an object, got {_show(v)}")
+        kwargs: dict[str, Any] = {}
+        known: set[str] = set()
+        for f, keys, child in node.children:
+            known.update(keys)
+            given = [k for k in keys if v.get(k) is not None]
+            fpath = f"{path}.{f.name}" if path else f.name
+            if len(given) > 1:
+                raise _Bad(fpath, f"given twice, as {' and '.join(map(repr, given))}")
+            value = v[given[0]] if given else None
+            if value is None:
+                if child.nullable:
+                    kwargs[node.py_names[f.name]] = None
+                elif child.default is not ir.NO_DEFAULT:
+                    continue  # the generated class supplies the default
+                elif any(k in v for k in keys):
+                    raise _Bad(fpath, "null in a required field")
+                else:
+                    raise _Bad(fpath, "missing required field")
+                continue
+            kwargs[node.py_names[f.name]] = self.value(child, value, fpath)
+        for k, val in v.items():
+            if k not in known and val is not None:
+                kpath = f"{path}.{k}" if path else k
+                if self.unknown == "reject":
+                    raise _Bad(kpath, "unknown field (not in the record or its aliases)")
+                self.ignored[kpath] = self.ignored.get(kpath, 0) + 1
+        if node.cls is None:  # pragma: no cover - classes are always found
+            raise _Bad(path, "no generated class")
+        return node.cls(**kwargs)
+
+    def value(self, node: _Node, v: Any, path: str) -> Any:  # noqa: C901 - one branch per kind
+        k = node.kind
+        t = node.t
+        if k == "record":
+            return self.record(node, v, path)
+        if k == "bool":
+            if isinstance(v, bool):
+                return v
+            if isinstance(v, str) and v.lower() in ("true", "false"):
+                return v.lower() == "true"
+            raise _Bad(path, f"expected a boolean (true/false), got {_show(v)}")
+        if k == "int":
+            assert isinstance(t, ir.Int)
+            if isinstance(v, str) and _match(_INT_RE, v):
+                n = int(v)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                n = v
+            else:
+                raise _Bad(path, f"expected an integer, got {_show(v)}")
+            lo, hi = _INT_RANGE[(t.bits, t.signed)]
+            if not lo <= n <= hi:
+                raise _Bad(path, f"{n} out of range for {'' if t.signed else 'u'}int{t.bits} "
+                                 f"[{lo}, {hi}]")
+            return n
+        if k == "float":
+            assert isinstance(t, ir.Float)
+            if isinstance(v, str) and _match(_NUM_RE, v):
+                x = float(v)
+            elif isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool):
+                x = float(v)
+            else:
+                raise _Bad(path, f"expected a number, got {_show(v)}")
+            if not math.isfinite(x) or (t.bits == 32 and abs(x) > _FLOAT32_MAX):
+                raise _Bad(path, f"{_show(v)} out of range for float{t.bits}")
+            return x
+        if k == "string":
+            if isinstance(v, str):
+                return v
+            raise _Bad(path, f"expected a string, got {_show(v)}")
+        if k == "enum":
+            if isinstance(v, str) and v in node.symbols:
+                return v
+            shown = ", ".join(sorted(node.symbols)[:10])
+            raise _Bad(path, f"expected one of the symbols {shown}, got {_show(v)}")
+        if k == "decimal":
+            assert isinstance(t, ir.Decimal)
+            if isinstance(v, str) and _match(_NUM_RE, v):
+                d = decimal.Decimal(v)
+            elif isinstance(v, (int, decimal.Decimal)) and not isinstance(v, bool):
+                d = decimal.Decimal(v)
+            else:
+                raise _Bad(path, f"expected a decimal number, got {_show(v)}")
+            return _fit_decimal(d, t, path, v)
+        if k == "date":
+            if isinstance(v, datetime.date) and not isinstance(v, datetime.datetime):
+                return v
+            if isinstance(v, str) and _match(_DATE_RE, v):
+                try:
+                    return datetime.date.fromisoformat(v)
+                except ValueError:
+                    pass
+            raise _Bad(path, f"expected a date YYYY-MM-DD, got {_show(v)}")
+        if k == "time":
+            assert isinstance(t, ir.Time)
+            if isinstance(v, datetime.time) and v.tzinfo is None:
+                return _check_sub_unit(v, t.unit, path)
+            if isinstance(v, str) and _match(_time_re(t.unit), v):
+                return datetime.time.fromisoformat(v)
+            raise _Bad(path, f"expected a time of day HH:MM:SS{_frac_text(t.unit)}, "
+                             f"got {_show(v)}")
+        if k == "timestamp":
+            assert isinstance(t, ir.Timestamp)
+            if isinstance(v, str) and _match(_ts_re(t.unit, None if t.utc else False), v):
+                text = v[:-1] + "+00:00" if v.endswith("Z") else v
+                try:
+                    v = datetime.datetime.fromisoformat(text)
+                except ValueError:
+                    raise _Bad(path, f"not a valid timestamp: {_show(v)}") from None
+            elif not isinstance(v, datetime.datetime):
+                zone = " (no zone offset: the field is local time)" if not t.utc else ""
+                raise _Bad(path, f"expected an ISO-8601 timestamp "
+                                 f"YYYY-MM-DDTHH:MM:SS{_frac_text(t.unit)}"
+                                 f"{'[Z|+HH:MM]' if t.utc else ''}{zone}, got {_show(v)}")
+            if t.utc:
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=datetime.timezone.utc)
+                else:
+                    v = v.astimezone(datetime.timezone.utc)
+            elif v.tzinfo is not None:
+                raise _Bad(path, f"a local timestamp takes no zone offset, got {_show(v)}")
+            return _check_sub_unit(v, t.unit, path)
+        if k == "list":
+            if not isinstance(v, list):
+                raise _Bad(path, f"expected an array, got {_show(v)}")
+            assert node.item is not None
+            out: list[Any] = []
+            for i, x in enumerate(v):
+                ipath = f"{path}[{i}]"
+                if x is None:
+                    if not node.item.nullable:
+                        raise _Bad(ipath, "null item in a list of required items")
+                    out.append(None)
+                else:
+                    out.append(self.value(node.item, x, ipath))
+            if isinstance(t, ir.List) and ir.is_frozenset(t):
+                return frozenset(out)
+            return out
+        return self.other(node, v, path)
+
+    def other(self, node: _Node, v: Any, path: str) -> Any:  # noqa: C901
+        k, t = node.kind, node.t
+        if k in ("bytes", "fixed"):
+            if isinstance(v, bytes):
+                b = v
+            elif isinstance(v, str):
+                try:
+                    b = base64.b64decode(v, validate=True)
+                except ValueError:
+                    raise _Bad(path, f"expected base64 text, got {_show(v)}") from None
+            else:
+                raise _Bad(path, f"expected bytes (base64 text), got {_show(v)}")
+            if isinstance(t, ir.Fixed) and len(b) != t.size:
+                raise _Bad(path, f"expected {t.size} bytes, got {len(b)}")
+            return b
+        if k == "uuid":
+            if isinstance(v, uuid.UUID):
+                return v
+            if isinstance(v, str):
+                try:
+                    return uuid.UUID(v)
+                except ValueError:
+                    pass
+            raise _Bad(path, f"expected a UUID, got {_show(v)}")
+        if k == "json":
+            return v
+        if k == "null":
+            raise _Bad(path, f"expected null, got {_show(v)}")
+        if k == "map":
+            if not isinstance(v, dict):
+                raise _Bad(path, f"expected an object (map), got {_show(v)}")
+            assert node.item is not None
+            key_node = node.children[0][2]
+            out: dict[Any, Any] = {}
+            for key, x in v.items():
+                kpath = f"{path}[{key!r}]"
+                kv = self.value(key_node, key, kpath)
+                if x is None:
+                    if not node.item.nullable:
+                        raise _Bad(kpath, "null value in a map of required values")
+                    out[kv] = None
+                else:
+                    out[kv] = self.value(node.item, x, kpath)
+            if isinstance(t, ir.Map) and ir.has_pair_list(t):
+                return list(out.items())
+            return out
+        if k == "union":
+            reasons = []
+            for f, _, member in node.children:
+                try:
+                    return self.value(member, v, path)
+                except _Bad as exc:
+                    reasons.append(f"{f.name}: {exc.reason}")
+            raise _Bad(path, f"matches no union member ({'; '.join(reasons)})")
+        if k == "duration":
+            if isinstance(v, datetime.timedelta):
+                return v
+            raise _Bad(path, f"expected a duration, got {_show(v)}")
+        if k == "interval":
+            if isinstance(v, dict) and set(v) == {"months", "days", "milliseconds"}:
+                try:
+                    return ir.IntervalValue(int(v["months"]), int(v["days"]),
+                                            int(v["milliseconds"]))
+                except (TypeError, ValueError):
+                    pass
+            raise _Bad(path, 'expected {"months": M, "days": D, "milliseconds": MS}, '
+                             f"got {_show(v)}")
+        raise _Bad(path, f"type {type(t).__name__} is not supported by convert")
+
+
+def _frac_text(unit: str) -> str:
+    d = _DIGITS[unit]
+    return f"[.{'f' * d}]" if d else ""
+
+
+def _fit_decimal(d: decimal.Decimal, t: ir.Decimal, path: str, raw: Any) -> decimal.Decimal:
+    if not d.is_finite():
+        raise _Bad(path, f"expected a finite decimal, got {_show(raw)}")
+    q = decimal.Decimal(1).scaleb(-t.scale)
+    with decimal.localcontext() as ctx:
+        ctx.prec = max(t.precision, 1) + 80
+        try:
+            r = d.quantize(q)
+        except decimal.InvalidOperation:
+            raise _Bad(path, f"{_show(raw)} does not fit decimal({t.precision}, {t.scale})") from None
+    if r != d:
+        raise _Bad(path, f"{_show(raw)} has more than {t.scale} decimal places "
+                         f"(decimal({t.precision}, {t.scale}))")
+    if len(r.as_tuple().digits) > t.precision and r != 0:
+        raise _Bad(path, f"{_show(raw)} does not fit decimal({t.precision}, {t.scale})")
+    return r
+
+
+def _check_sub_unit(v: Any, unit: str, path: str) -> Any:
+    us = v.microsecond
+    if (unit == "s" and us) or (unit == "ms" and us % 1000):
+        raise _Bad(path, f"{_show(v)} has more precision than the field's unit ({unit})")
+    return v
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, decimal.Decimal):
+        s = str(v)
+    elif isinstance(v, (dict, list)):
+        s = json.dumps(v, default=_json_default, ensure_ascii=False)
+    else:
+        s = repr(v)
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def coerce_row(record_cls: Any, value: Any, unknown_fields: UnknownFields = "reject") -> Any:
+    """The per-row reference conversion of one parsed row (a dict) to a record object.
+
+    Raises :class:`UsageError` naming the field path and the reason when it
+    cannot be converted.
+    """
+    info = info_of(record_cls)
+    node = _Planner(info).record(info.ir[0], info.arrow_schema(), False)
+    try:
+        return _RowCoercer(unknown_fields, {}).record(node, value, "")
+    except _Bad as exc:
+        raise UsageError(f"{exc.path or '<row>'}: {exc.reason}") from None
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+def _np_valid(arr: Any) -> Any:
+    if arr.null_count == 0:
+        return np.ones(len(arr), dtype=bool)
+    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _np(arr: Any) -> Any:
+    """A boolean Arrow array as numpy (null -> False)."""
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+class _FastCaster:
+    def __init__(self, unknown: UnknownFields, ignored: dict[str, int]) -> None:
+        self.unknown = unknown
+        self.ignored = ignored
+
+    def cast(self, node: _Node, arr: Any, path: str) -> tuple[Any, Any]:
+        """``(array of node.target, doubtful rows as numpy bool)``."""
+        n = len(arr)
+        if pa.types.is_null(arr.type):
+            out = pa.nulls(n, node.target)
+            bad = np.zeros(n, dtype=bool)
+        elif node.kind == "record":
+            out, bad = self.record(node, arr, path)
+        elif node.kind == "list":
+            out, bad = self.list(node, arr, path)
+        else:
+            out, bad = self.leaf(node, arr)
+        if not node.nullable and out.null_count:
+            if node.fill is not None:
+                out = pc.fill_null(out, node.fill)
+            else:
+                bad = bad | ~_np_valid(out)
+                out = fill_empty(out, out.null_count)
+        return out, bad
+
+    def record(self, node: _Node, arr: Any, path: str) -> tuple[Any, Any]:
+        n = len(arr)
+        valid = _np_valid(arr)
+        bad = np.zeros(n, dtype=bool)
+        present = {arr.type.field(i).name for i in range(arr.type.num_fields)}
+        known: set[str] = set()
+        children = []
+        for f, keys, child in node.children:
+            known.update(keys)
+            cols = [arr.field(k) for k in keys if k in present]
+            fpath = f"{path}.{f.name}" if path else f.name
+            if not cols:
+                col = pa.nulls(n)
+            elif len(cols) == 1:
+                col = cols[0]
+            else:
+                given = sum(_np_valid(c).astype(np.int8) for c in cols)
+                bad |= given > 1
+                col = pc.coalesce(*[c.cast(cols[0].type) if c.type != cols[0].type
+                                    and not pa.types.is_null(c.type) else c for c in cols])
+            out, cbad = self.cast(child, col, fpath)
+            bad |= cbad & valid
+            children.append(out)
+        for name in sorted(present - known):
+            extra = _np_valid(arr.field(name)) & valid
+            if extra.any():
+                if self.unknown == "reject":
+                    bad |= extra
+                else:
+                    kpath = f"{path}.{name}" if path else name
+                    self.ignored[kpath] = self.ignored.get(kpath, 0) + int(extra.sum())
+        mask = None if valid.all() else pa.array(~valid)
+        out = pa.StructArray.from_arrays(children, fields=list(node.target), mask=mask)
+        return out, bad
+
+    def list(self, node: _Node, arr: Any, path: str) -> tuple[Any, Any]:
+        assert node.item is not None
+        if not pa.types.is_list(arr.type):
+            return pa.nulls(len(arr), node.target), _np_valid(arr)
+        if arr.offset:
+            arr = pa.concat_arrays([arr])
+        offsets = arr.offsets
+        offs = np.asarray(offsets.to_numpy(), dtype=np.int64)
+        items, ibad = self.cast(node.item, arr.values, f"{path}[]")
+        bad = np.zeros(len(arr), dtype=bool)
+        if ibad.any():
+            lo, hi = offs[0], offs[-1]
+            rows = np.repeat(np.arange(len(arr)), np.diff(offs))
+            bad[rows[ibad[lo:hi]]] = True
+        mask = arr.is_null() if arr.null_count else None
+        out = pa.ListArray.from_arrays(offsets, items, type=node.target, mask=mask)
+        return out, bad
+
+    def leaf(self, node: _Node, arr: Any) -> tuple[Any, Any]:  # noqa: C901
+        k, t, target = node.kind, node.t, node.target
+        n = len(arr)
+        valid = _np_valid(arr)
+        src = arr.type
+        is_str = pa.types.is_string(src) or pa.types.is_large_string(src)
+        none = np.zeros(n, dtype=bool)
+        if k == "bool":
+            if pa.types.is_boolean(src):
+                return arr, none
+            if is_str:
+                low = pc.utf8_lower(arr)
+                t_ = pc.equal(low, "true")
+                ok = _np(pc.or_(t_, pc.equal(low, "false")))
+                return t_, valid & ~ok
+        elif k == "int":
+            assert isinstance(t, ir.Int)
+            bad = none
+            if is_str:
+                ok = _np(pc.match_substring_regex(arr, _INT_FAST_RE))
+                bad = valid & ~ok
+                arr = pc.if_else(pa.array(ok), arr, "0").cast(pa.int64())
+            if pa.types.is_integer(arr.type):
+                lo, hi = _INT_RANGE[(t.bits, t.signed)]
+                lo, hi = max(lo, -(2**63)), min(hi, 2**63 - 1)
+                if arr.type != pa.int64():
+                    arr = arr.cast(pa.int64())
+                mm = pc.min_max(arr)
+                if mm["min"].is_valid and (mm["min"].as_py() < lo or mm["max"].as_py() > hi):
+                    out_of = _np(pc.or_(pc.less(arr, lo), pc.greater(arr, hi)))
+                    bad = bad | out_of
+                    arr = pc.if_else(pa.array(out_of), 0, arr)
+                return arr.cast(target, safe=False), bad
+        elif k == "float":
+            assert isinstance(t, ir.Float)
+            bad = none
+            if is_str:
+                ok = _np(pc.match_substring_regex(arr, _NUM_RE))
+                bad = valid & ~ok
+                arr = pc.if_else(pa.array(ok), arr, "0").cast(pa.float64())
+            if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+                x = arr.cast(pa.float64(), safe=False)
+                limit = _FLOAT32_MAX if t.bits == 32 else math.inf
+                over = _np(pc.invert(pc.less_equal(pc.abs(x), limit)))
+                if over.any():
+                    bad = bad | (over & valid)
+                    x = pc.if_else(pa.array(over), 0.0, x)
+                return x.cast(target, safe=False), bad
+        elif k == "string":
+            if is_str:
+                return arr.cast(target), none
+        elif k == "enum":
+            if is_str:
+                ok = _np(pc.is_in(arr, value_set=pa.array(sorted(node.symbols), pa.string())))
+                return arr.cast(target), valid & ~ok
+        elif k == "decimal":
+            if pa.types.is_decimal(src):
+                try:
+                    return arr.cast(target), none
+                except pa.ArrowException:
+                    return pa.nulls(n, target), valid
+            if is_str:
+                ok = _np(pc.match_substring_regex(arr, _NUM_RE))
+                try:
+                    return pc.if_else(pa.array(ok), arr, "0").cast(target), valid & ~ok
+                except pa.ArrowException:
+                    return pa.nulls(n, target), valid
+        elif k == "date" and is_str:
+            ok = _np(pc.match_substring_regex(arr, _DATE_RE))
+            try:
+                return pc.if_else(pa.array(ok), arr, "1970-01-01").cast(target), valid & ~ok
+            except pa.ArrowException:
+                return pa.nulls(n, target), valid
+        elif k == "time" and is_str:
+            assert isinstance(t, ir.Time)
+            return self._time(arr, t.unit, target, valid)
+        elif k == "timestamp" and is_str:
+            assert isinstance(t, ir.Timestamp)
+            ok = _np(pc.match_substring_regex(arr, _ts_re(t.unit, None if t.utc else False)))
+            s = pc.if_else(pa.array(ok), arr, "1970-01-01T00:00:00")
+            if t.utc:
+                zoned = pc.match_substring_regex(s, _OFFSET + "$")
+                s = pc.if_else(zoned, s, pc.binary_join_element_wise(s, "Z", ""))
+            try:
+                return s.cast(target), valid & ~ok
+            except pa.ArrowException:
+                return pa.nulls(n, target), valid
+        # a source kind this target does not take: every value goes row by row
+        return pa.nulls(n, target), valid
+
+    @staticmethod
+    def _time(arr: Any, unit: str, target: Any, valid: Any) -> tuple[Any, Any]:
+        ok = _np(pc.match_substring_regex(arr, _time_re(unit)))
+        s = pc.if_else(pa.array(ok), arr, "00:00:00")
+
+        def part(a: int, b: int) -> Any:
+            return pc.utf8_slice_codeunits(s, a, b).cast(pa.int64())
+
+        secs = pc.add(pc.multiply(pc.add(pc.multiply(part(0, 2), 60), part(3, 5)), 60),
+                      part(6, 8))
+        digits = _DIGITS[unit]
+        if digits:
+            frac = pc.utf8_rpad(pc.utf8_slice_codeunits(s, 9, 9 + digits), width=digits,
+                                padding="0").cast(pa.int64())
+            value = pc.add(pc.multiply(secs, 10**digits), frac)
+        else:
+            value = secs
+        if unit == "ns":
+            value = pc.multiply(value, 1000)
+        width = pa.int32() if unit in ("s", "ms") else pa.int64()
+        return value.cast(width).cast(target), valid & ~ok
+
+
+# --------------------------------------------------------------------------- converter
+
+
+class _Rejects:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.count = 0
+        self.first: list[Reject] = []
+        self._tmp: Path | None = None
+        self._f: Any = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+            self._f = open(self._tmp, "w", encoding="utf-8")  # noqa: SIM115
+
+    def add(self, r: Reject) -> None:
+        self.count += 1
+        if len(self.first) < 20:
+            self.first.append(r)
+        if self._f is not None:
+            self._f.write(r.to_json() + "\n")
+
+    def close(self) -> None:
+        if self._f is not None and self._tmp is not None and self.path is not None:
+            self._f.close()
+            os.replace(self._tmp, self.path)
+            self._f = None
+
+    def abort(self) -> None:
+        if self._f is not None and self._tmp is not None:
+            self._f.close()
+            self._f = None
+            self._tmp.unlink(missing_ok=True)
+
+
+class Converter:
+    """Converts parsed input to Arrow batches of ``record_cls`` and hands them to ``sink``."""
+
+    def __init__(self, record_cls: Any, sink: Callable[[Any], None],
+                 rejects: Callable[[Reject], None], *, unknown_fields: UnknownFields = "reject",
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                 progress: Callable[[int], None] | None = None) -> None:
+        if unknown_fields not in ("reject", "ignore"):
+            raise UsageError(f"unknown_fields must be 'reject' or 'ignore', got {unknown_fields!r}")
+        self.info = info_of(record_cls)
+        self.schema = self.info.arrow_schema()
+        self.sink = sink
+        self.reject = rejects
+        self.unknown: UnknownFields = unknown_fields
+        self.chunk_bytes = max(int(chunk_bytes), 1024)
+        self.progress = progress or (lambda n: None)
+        self.ignored: dict[str, int] = {}
+        root_struct = pa.struct(list(self.schema))
+        self.node = _Planner(self.info).record(self.info.ir[0], root_struct, False)
+        self.fast = _fast_ok(self.node)
+        self.rows = 0
+        self.slow_rows = 0
+        self.coercer = _RowCoercer(self.unknown, self.ignored)
+        self.caster = _FastCaster(self.unknown, self.ignored)
+        self._read_types: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ output
+
+    def _emit(self, batch: Any) -> None:
+        if batch.num_rows:
+            self.rows += batch.num_rows
+            self.sink(batch)
+
+    def _struct_to_batch(self, arr: Any) -> Any:
+        cols = [arr.field(i) for i in range(arr.type.num_fields)]
+        return pa.RecordBatch.from_arrays(cols, schema=self.schema)
+
+    # ------------------------------------------------------------------ per-row
+
+    def _slow(self, items: Sequence[tuple[int, Any, Callable[[], Any]]], file: str) -> Any:
+        """``items``: (line, raw row, parse function).  Returns (batch or None, indexes kept)."""
+        records: list[Any] = []
+        kept: list[int] = []
+        lines: list[tuple[int, Any]] = []
+        for idx, (line, raw, parse) in enumerate(items):
+            try:
+                value = parse()
+                records.append(self.coercer.record(self.node, value, ""))
+            except _Bad as exc:
+                self.reject(Reject(file, line, exc.path, exc.reason, raw))
+                continue
+            kept.append(idx)
+            lines.append((line, raw))
+        self.slow_rows += len(items)
+        if not records:
+            return None, kept
+        batch, bad = self._to_batch(records)
+        if bad:
+            from .validate import locate
+
+            root, types = self.info.ir
+            for i in sorted(bad):
+                probs = locate(types, root, [records[i]], 0)
+                p = probs[0] if probs else None
+                self.reject(Reject(file, lines[i][0], p.path if p else "",
+                                   f"expected {p.expected}, got {_show(p.value)}" if p
+                                   else "not convertible", lines[i][1]))
+            kept = [k for j, k in enumerate(kept) if j not in bad]
+        return batch, kept
+
+    def _to_batch(self, records: list[Any]) -> tuple[Any, set[int]]:
+        try:
+            return self.info.to_batch(records, self.schema), set()
+        except Exception:  # noqa: BLE001 - find the records at fault one by one
+            bad: set[int] = set()
+            good = []
+            for i, r in enumerate(records):
+                try:
+                    self.info.to_batch([r], self.schema)
+                    good.append(r)
+                except Exception:  # noqa: BLE001
+                    bad.add(i)
+            if not good:
+                return None, bad
+            return self.info.to_batch(good, self.schema), bad
+
+    def _merge(self, fast: Any, good: Any, slow: Any, slow_idx: list[int]) -> None:
+        """Write the fast rows (where ``good``) and the per-row ones, in input order."""
+        fast_idx = np.flatnonzero(good)
+        parts = []
+        if len(fast_idx):
+            parts.append(fast.filter(pa.array(good)) if len(fast_idx) < len(good) else fast)
+        if slow is not None and len(slow_idx):
+            parts.append(slow)
+        if not parts:
+            return
+        if len(parts) == 1:
+            self._emit(parts[0])
+            return
+        order = np.argsort(np.concatenate([fast_idx, np.asarray(slow_idx)]), kind="stable")
+        table = pa.Table.from_batches(parts, schema=self.schema).take(pa.array(order))
+        for b in table.combine_chunks().to_batches():
+            self._emit(b)
+
+    # ------------------------------------------------------------------ JSON Lines
+
+    def _read_schema(self, node: _Node, jpath: str) -> Any:
+        if node.kind == "record":
+            fields = []
+            for _, keys, child in node.children:
+                for key in keys:
+                    fields.append(pa.field(key, self._read_schema(child, f"{jpath}/{key}")))
+            return pa.struct(fields)
+        if node.kind == "list":
+            assert node.item is not None
+            return pa.list_(self._read_schema(node.item, f"{jpath}/[]"))
+        got = self._read_types.get(jpath)
+        if got is not None:
+            return got
+        return {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(),
+                "decimal": node.target}.get(node.kind, pa.string())
+
+    def _flip(self, message: str) -> bool:
+        """Switch a key's read type after pyarrow saw another JSON kind there."""
+        m = re.search(r"Column\((/.*)\) changed from (\w+) to (\w+)", message)
+        if not m:
+            return False
+        jpath, new = m.group(1), m.group(3)
+        node = self._node_at(jpath)
+        if node is None:
+            return False
+        choice = {("bool", "string"): pa.string(), ("bool", "boolean"): pa.bool_(),
+                  ("int", "string"): pa.string(), ("int", "number"): pa.int64(),
+                  ("float", "string"): pa.string(), ("float", "number"): pa.float64()
+                  }.get((node.kind, new))
+        if choice is None or self._read_types.get(jpath) == choice:
+            return False
+        self._read_types[jpath] = choice
+        return True
+
+    def _node_at(self, jpath: str) -> _Node | None:
+        node = self.node
+        for part in jpath.split("/")[1:]:
+            if node.kind == "list" and part == "[]":
+                assert node.item is not None
+                node = node.item
+                continue
+            if node.kind != "record":
+                return None
+            nxt = None
+            for _, keys, child in node.children:
+                if part in keys:
+                    nxt = child
+            if nxt is None:
+                return None
+            node = nxt
+        return node
+
+    def json_lines(self, path: Path) -> None:
+        file = str(path)
+        with open(path, "rb") as f:
+            carry = b""
+            line = 1
+            first = True
+            while True:
+                data = f.read(self.chunk_bytes)
+                self.progress(len(data))
+                if first and data.startswith(b"\xef\xbb\xbf"):
+                    data = data[3:]
+                first = False
+                buf = carry + data
+                if not data:
+                    if buf.strip():
+                        self._json_chunk(buf, line, file)
+                    break
+                cut = buf.rfind(b"\n")
+                if cut < 0:
+                    carry = buf
+                    continue
+                chunk, carry = buf[: cut + 1], buf[cut + 1:]
+                self._json_chunk(chunk, line, file)
+                line += chunk.count(b"\n")
+
+    def _json_chunk(self, chunk: bytes, line: int, file: str) -> None:
+        if not self.fast:
+            self._json_rows(chunk, line, file)
+            return
+        table = None
+        for _ in range(8):
+            try:
+                table = self._read_json(chunk)
+                break
+            except pa.ArrowException as exc:
+                if not self._flip(str(exc)):
+                    break
+        if table is None:
+            nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+            if nlines <= MIN_SPLIT_LINES:
+                self._json_rows(chunk, line, file)
+                return
+            mid = chunk.find(b"\n", len(chunk) // 2)
+            if mid < 0 or mid + 1 >= len(chunk):
+                mid = chunk.rfind(b"\n", 0, len(chunk) - 1)
+            if mid < 0:
+                self._json_rows(chunk, line, file)
+                return
+            head, tail = chunk[: mid + 1], chunk[mid + 1:]
+            self._json_chunk(head, line, file)
+            self._json_chunk(tail, line + head.count(b"\n"), file)
+            return
+        self._json_table(table, chunk, line, file)
+
+    def _read_json(self, chunk: bytes) -> Any:
+        schema = pa.schema(list(self._read_schema(self.node, "")))
+        opts = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+        block = max(1 << 20, len(chunk) // max(os.cpu_count() or 1, 1) + 1)
+        try:
+            return pj.read_json(io.BytesIO(chunk), read_options=pj.ReadOptions(block_size=block),
+                                parse_options=opts)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            return pj.read_json(io.BytesIO(chunk),
+                                read_options=pj.ReadOptions(block_size=len(chunk) + 1),
+                                parse_options=opts)
+
+    def _json_table(self, table: Any, chunk: bytes, line: int, file: str) -> None:
+        n = table.num_rows
+        cols = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+        root = pa.StructArray.from_arrays(cols, names=table.column_names) if cols else \
+            pa.array([{}] * n, pa.struct([]))
+        arr, bad = self.caster.record(self.node, root, "")
+        batch = self._struct_to_batch(arr)
+        if not bad.any():
+            self._emit(batch)
+            return
+        spans = _line_spans(chunk)
+        if len(spans) != n:  # pragma: no cover - pyarrow skips exactly the blank lines
+            self._json_rows(chunk, line, file)
+            return
+        bad_idx = np.flatnonzero(bad).tolist()
+        items = []
+        for i in bad_idx:
+            rel, a, b = spans[i]
+            text = chunk[a:b]
+            items.append((line + rel, _raw_text(text), _json_parser(text)))
+        slow, kept = self._slow(items, file)
+        self._merge(batch, ~bad, slow, [bad_idx[k] for k in kept])
+
+    def _json_rows(self, chunk: bytes, line: int, file: str) -> None:
+        items = [(line + rel, _raw_text(chunk[a:b]), _json_parser(chunk[a:b]))
+                 for rel, a, b in _line_spans(chunk)]
+        for start in range(0, len(items), PER_ROW_BATCH):
+            batch, _ = self._slow(items[start: start + PER_ROW_BATCH], file)
+            if batch is not None:
+                self._emit(batch)
+
+    # ------------------------------------------------------------------ JSON array
+
+    def json_array(self, path: Path) -> None:
+        file = str(path)
+        items: list[tuple[int, Any, Callable[[], Any]]] = []
+        for line, raw, parse in _json_array_items(path, self.chunk_bytes, self.progress):
+            items.append((line, raw, parse))
+            if len(items) >= PER_ROW_BATCH:
+                self._flush_items(items, file)
+                items = []
+        self._flush_items(items, file)
+
+    def _flush_items(self, items: list[tuple[int, Any, Callable[[], Any]]], file: str) -> None:
+        if items:
+            batch, _ = self._slow(items, file)
+            if batch is not None:
+                self._emit(batch)
+
+    # ------------------------------------------------------------------ CSV
+
+    def csv(self, path: Path, delimiter: str = ",") -> None:
+        file = str(path)
+        columns = self._csv_columns()
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            try:
+                header = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise UsageError(f"{file}:1: not a CSV header: {exc}") from None
+            size = 0
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            last = reader.line_num
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    self.reject(Reject(file, last + 1, "", f"not CSV: {exc}", None))
+                    last = reader.line_num
+                    continue
+                lines.append(last + 1)
+                last = reader.line_num
+                if not row or (len(row) == 1 and not row[0]):
+                    lines.pop()
+                    continue
+                rows.append(row)
+                size += sum(map(len, row)) + len(row)
+                if size >= self.chunk_bytes // 4:
+                    self.progress(size)
+                    self._csv_chunk(header, rows, lines, columns, file)
+                    rows, lines, size = [], [], 0
+            self.progress(size)
+            self._csv_chunk(header, rows, lines, columns, file)
+
+    def _csv_columns(self) -> dict[str, _Node]:
+        """Dotted column name (names and aliases) -> leaf node; lists/maps cannot be cells."""
+        out: dict[str, _Node] = {}
+
+        def walk(node: _Node, prefix: str, fpath: str) -> None:
+            for f, keys, child in node.children:
+                for key in keys:
+                    name = f"{prefix}{key}"
+                    if child.kind == "record":
+                        walk(child, name + ".", f"{fpath}{f.name}.")
+                    elif child.kind in _FAST_KINDS:
+                        out[name] = child
+                    else:
+                        raise UsageError(f"field {fpath}{f.name} ({child.kind}) cannot be read "
+                                         "from a CSV column; use JSON Lines for this record")
+        walk(self.node, "", "")
+        return out
+
+    def _csv_chunk(self, header: list[str], rows: list[list[str]], lines: list[int],
+                   columns: dict[str, _Node], file: str) -> None:
+        if not rows:
+            return
+        width = len(header)
+        wrong = [i for i, r in enumerate(rows) if len(r) != width]
+        for i in reversed(wrong):
+            self.reject(Reject(file, lines[i], "", f"expected {width} cells, got {len(rows[i])}",
+                               rows[i]))
+            del rows[i], lines[i]
+        if not rows:
+            return
+        cells = list(zip(*rows))
+        arrays: dict[str, Any] = {}
+        for name, col in zip(header, cells):
+            a = pa.array(col, pa.string())
+            node = columns.get(name)
+            if not (node is not None and node.kind == "string" and not node.nullable):
+                a = pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+            arrays[name] = a
+        root = _nest(arrays, len(rows))
+        arr, bad = self.caster.record(self.node, root, "")
+        batch = self._struct_to_batch(arr)
+        if not bad.any():
+            self._emit(batch)
+            return
+        bad_idx = np.flatnonzero(bad).tolist()
+        items = []
+        for i in bad_idx:
+            raw = dict(zip(header, rows[i]))
+            items.append((lines[i], raw, _csv_parser(raw, columns)))
+        slow, kept = self._slow(items, file)
+        self._merge(batch, ~bad, slow, [bad_idx[k] for k in kept])
+
+    # ------------------------------------------------------------------ Avro
+
+    def avro(self, path: Path) -> None:
+        try:
+            import fastavro
+        except ImportError:  # pragma: no cover - a declared dependency
+            raise UsageError("reading Avro files needs fastavro (pip install fastavro)") from None
+        file = str(path)
+        items: list[tuple[int, Any, Callable[[], Any]]] = []
+        with open(path, "rb") as f:
+            try:
+                reader = fastavro.reader(f)
+            except Exception as exc:  # noqa: BLE001 - fastavro raises many kinds
+                raise UsageError(f"{file}: not an Avro container file: {exc}") from None
+            pos = 0
+            try:
+                for i, rec in enumerate(reader, 1):
+                    items.append((i, rec, _const(rec)))
+                    if len(items) >= PER_ROW_BATCH:
+                        self._flush_items(items, file)
+                        items = []
+                        now = f.tell()
+                        self.progress(now - pos)
+                        pos = now
+            except Exception as exc:  # noqa: BLE001
+                self._flush_items(items, file)
+                raise UsageError(f"{file}: corrupt Avro data after record {i if items else pos}: "
+                                 f"{exc}") from None
+            self._flush_items(items, file)
+            self.progress(os.path.getsize(path) - pos)
+
+
+def _const(v: Any) -> Callable[[], Any]:
+    return lambda: v
+
+
+def _nest(arrays: dict[str, Any], n: int) -> Any:
+    """Dotted column names -> nested struct arrays (``a.b`` is child ``b`` of ``a``)."""
+    tree: dict[str, Any] = {}
+    for name, a in arrays.items():
+        parts = name.split(".")
+        d = tree
+        for p in parts[:-1]:
+            nxt = d.setdefault(p, {})
+            if not isinstance(nxt, dict):
+                nxt = d[p] = {}
+            d = nxt
+        if parts[-1] not in d:
+            d[parts[-1]] = a
+
+    def build(d: dict[str, Any]) -> Any:
+        names = list(d)
+        cols = [build(v) if isinstance(v, dict) else v for v in d.values()]
+        if not cols:
+            return pa.array([{}] * n, pa.struct([]))
+        valid = None
+        if any(isinstance(v, dict) for v in d.values()) or True:
+            # a nested record whose cells are all empty is null
+            any_valid = np.zeros(n, dtype=bool)
+            for c in cols:
+                any_valid |= _np_valid(c)
+            valid = any_valid
+        mask = None if valid is None or valid.all() else pa.array(~valid)
+        return pa.StructArray.from_arrays(cols, names=names, mask=mask)
+
+    root = build(tree)
+    # the root row itself is never null
+    return pa.StructArray.from_arrays([root.field(i) for i in range(root.type.num_fields)],
+                                      names=[f.name for f in root.type]) \
+        if root.type.num_fields else root
+
+
+def _csv_parser(raw: dict[str, str], columns: dict[str, _Node]) -> Callable[[], Any]:
+    def parse() -> Any:
+        out: dict[str, Any] = {}
+        for name, cell in raw.items():
+            node = columns.get(name)
+            value: Any = cell
+            if cell == "" and not (node is not None and node.kind == "string"
+                                   and not node.nullable):
+                value = None
+            parts = name.split(".")
+            d = out
+            for p in parts[:-1]:
+                nxt = d.get(p)
+                if not isinstance(nxt, dict):
+                    nxt = d[p] = {}
+                d = nxt
+            d.setdefault(parts[-1], value)
+        return _drop_empty(out)
+    return parse
+
+
+def _drop_empty(d: dict[str, Any]) -> Any:
+    """A nested record whose cells are all empty is null (as on the fast path)."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            v = _drop_empty(v)
+        out[k] = v
+    return out if any(v is not None for v in out.values()) else None
+
+
+def _line_spans(chunk: bytes) -> list[tuple[int, int, int]]:
+    """(line offset, start, end) of every non-blank line (what pyarrow reads as rows)."""
+    out = []
+    start = 0
+    rel = 0
+    n = len(chunk)
+    while start < n:
+        end = chunk.find(b"\n", start)
+        if end < 0:
+            end = n
+        if chunk[start:end].strip():
+            out.append((rel, start, end))
+        rel += 1
+        start = end + 1
+    return out
+
+
+def _raw_text(b: bytes) -> str:
+    s = b.decode("utf-8", errors="replace").rstrip("\r")
+    return s if len(s) <= MAX_RAW_CHARS else s[:MAX_RAW_CHARS] + "...(truncated)"
+
+
+def _no_dups(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _Bad(k, "key given twice in one object")
+            seen.add(k)
+    return d
+
+
+def _json_parser(text: bytes) -> Callable[[], Any]:
+    def parse() -> Any:
+        try:
+            s = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Bad("", f"not UTF-8: {exc}") from None
+        try:
+            v = json.loads(s, parse_float=decimal.Decimal, object_pairs_hook=_no_dups)
+        except json.JSONDecodeError as exc:
+            raise _Bad("", f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+        except RecursionError:
+            raise _Bad("", "invalid JSON: nested too deeply") from None
+        if not isinstance(v, dict):
+            raise _Bad("", f"expected a JSON object, got {_show(v)}")
+        return v
+    return parse
+
+
+def _json_array_items(path: Path, chunk: int,
+                      progress: Callable[[int], None]) -> Iterator[tuple[int, Any, Callable[[], Any]]]:
+    """Elements of a top-level JSON array, streamed: (line, raw text, parse function)."""
+    decoder = json.JSONDecoder(parse_float=decimal.Decimal, object_pairs_hook=_no_dups)
+    file = str(path)
+    with open(path, encoding="utf-8-sig") as f:
+        buf = ""
+        pos = 0
+        line = 1
+        eof = False
+        state = "start"  # start -> item -> sep -> end
+
+        def more() -> bool:
+            nonlocal buf, pos, eof
+            data = f.read(chunk)
+            progress(len(data.encode("utf-8", errors="replace")) if data else 0)
+            if not data:
+                eof = True
+                return False
+            buf = buf[pos:] + data
+            pos = 0
+            return True
+
+        def skip_ws() -> None:
+            nonlocal pos, line
+            while True:
+                while pos < len(buf) and buf[pos] in " \t\r\n":
+                    if buf[pos] == "\n":
+                        line += 1
+                    pos += 1
+                if pos < len(buf) or eof or not more():
+                    return
+
+        while True:
+            skip_ws()
+            if pos >= len(buf):
+                if state != "end":
+                    raise UsageError(f"{file}:{line}: the JSON array is not closed (missing ']')")
+                return
+            c = buf[pos]
+            if state == "start":
+                if c != "[":
+                    raise UsageError(f"{file}:{line}: expected a JSON array ('['), got {c!r}; "
+                                     "use --input-format jsonl for JSON Lines")
+                pos += 1
+                skip_ws()
+                if pos < len(buf) and buf[pos] == "]":
+                    pos += 1
+                    state = "end"
+                else:
+                    state = "item"
+                continue
+            if state == "end":
+                raise UsageError(f"{file}:{line}: unexpected text after the JSON array: {c!r}")
+            if state == "sep":
+                if c == ",":
+                    pos += 1
+                    state = "item"
+                elif c == "]":
+                    pos += 1
+                    state = "end"
+                else:
+                    raise UsageError(f"{file}:{line}: expected ',' or ']' between array "
+                                     f"elements, got {c!r}")
+                continue
+            while True:
+                try:
+                    value, end = decoder.raw_decode(buf, pos)
+                    break
+                except _Bad as exc:
+                    skipped = _skip_value(buf, pos)
+                    if skipped is None and not eof and more():
+                        continue
+                    if skipped is None:
+                        raise UsageError(f"{file}:{line}: invalid JSON array element") from None
+                    end = skipped
+                    raw = buf[pos:end]
+                    bad = exc
+                    yield line, raw, _raiser(bad)
+                    line += raw.count("\n")
+                    pos = end
+                    value = _SKIP
+                    break
+                except json.JSONDecodeError as exc:
+                    if exc.pos >= len(buf) - 1 and not eof and more():
+                        continue
+                    if not eof and len(buf) - pos < 64 * chunk and more():
+                        continue
+                    raise UsageError(f"{file}:{line + buf.count(chr(10), pos, exc.pos)}: "
+                                     f"invalid JSON: {exc.msg}") from None
+            if value is not _SKIP:
+                raw = buf[pos:end]
+                yield line, _cap(raw), _checked_object(value)
+                line += raw.count("\n")
+                pos = end
+            state = "sep"
+
+
+_SKIP = object()
+
+
+def _cap(s: str) -> str:
+    return s if len(s) <= MAX_RAW_CHARS else s[:MAX_RAW_CHARS] + "...(truncated)"
+
+
+def _raiser(exc: _Bad) -> Callable[[], Any]:
+    def parse() -> Any:
+        raise exc
+    return parse
+
+
+def _checked_object(v: Any) -> Callable[[], Any]:
+    def parse() -> Any:
+        if not isinstance(v, dict):
+            raise _Bad("", f"expected a JSON object, got {_show(v)}")
+        return v
+    return parse
+
+
+def _skip_value(buf: str, pos: int) -> int | None:
+    """End of the JSON value at ``pos`` parsed without the duplicate-key check."""
+    try:
+        _, end = json.JSONDecoder().raw_decode(buf, pos)
+        return int(end)
+    except json.JSONDecodeError:
+        return None
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def input_format_of(path: Path, given: str | None) -> str:
+    if given:
+        if given not in INPUT_FORMATS:
+            raise UsageError(f"unknown input format {given!r}; known: {', '.join(INPUT_FORMATS)}")
+        return given
+    fmt = _EXTENSIONS.get(path.suffix.lower(), "jsonl")
+    if fmt == "json":  # .json: an array if it starts with '[', else JSON Lines (as Drill reads it)
+        with open(path, "rb") as f:
+            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        return "json" if head.startswith(b"[") else "jsonl"
+    return fmt
+
+
+def convert(
+    record_cls: Any,
+    inputs: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    input_format: str | None = None,
+    rejects: str | os.PathLike[str] | None = None,
+    unknown_fields: UnknownFields = "reject",
+    mode: str = "append",
+    partition_by: Sequence[str] = (),
+    progress: Callable[[int], None] | None = None,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    csv_delimiter: str = ",",
+    **writer_options: Any,
+) -> ConvertResult:
+    """Convert ``inputs`` to Parquet at ``out`` as ``record_cls`` records.
+
+    ``out`` ending in ``.parquet`` is one file, anything else a dataset folder
+    (``mode``, ``partition_by``).  Rows that cannot be converted go to
+    ``rejects`` (JSON Lines) and are counted in the result; nothing is
+    committed under ``out`` if an input cannot be read at all (UsageError).
+    """
+    started = time.perf_counter()
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise UsageError("convert needs at least one input file")
+    formats = [input_format_of(p, input_format) for p in paths]
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"{p}: no such input file")
+    info = info_of(record_cls)
+    target = Path(out)
+    single = target.suffix == ".parquet"
+    if single and (partition_by or mode != "append"):
+        raise UsageError("--partition-by and --mode apply to a dataset folder; "
+                         f"{target} names one .parquet file")
+    writer: Any
+    if single:
+        from .writer import ParquetWriter
+
+        writer = ParquetWriter(record_cls, target, **writer_options)
+    else:
+        from .dataset import DatasetWriter
+
+        writer = DatasetWriter(record_cls, target, mode=mode, partition_by=list(partition_by),
+                               **writer_options)
+    sink = _Rejects(Path(rejects) if rejects is not None else None)
+    result = ConvertResult()
+    conv = Converter(info.cls, writer.write_arrow, sink.add, unknown_fields=unknown_fields,
+                     chunk_bytes=chunk_bytes, progress=progress)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for p, fmt in zip(paths, formats):
+            if fmt == "jsonl":
+                conv.json_lines(p)
+            elif fmt == "json":
+                conv.json_array(p)
+            elif fmt == "csv":
+                conv.csv(p, csv_delimiter)
+            else:
+                conv.avro(p)
+        closed = writer.close()
+    except BaseException:
+        writer.abort()
+        sink.abort()
+        raise
+    finally:
+        if was_enabled:
+            gc.enable()
+    sink.close()
+    result.files = list(closed) if isinstance(closed, list) else [Path(closed)]
+    result.rows = conv.rows
+    result.rejected = sink.count
+    result.first_rejects = sink.first
+    result.ignored_keys = dict(sorted(conv.ignored.items()))
+    result.rows_per_row_path = conv.slow_rows
+    result.seconds = time.perf_counter() - started
+    return result

@@ -15,6 +15,7 @@ from __future__ import annotations
 from .runtime.syncer import (
     CONFIG_KEYS,
     DEFAULT_COMPRESSION,
+    MODES,
     PROTOCOLS,
     ParquetSyncer,
     SyncerError,
@@ -29,6 +30,7 @@ Syncer = ParquetSyncer  # the only protocol so far
 __all__ = [
     "CONFIG_KEYS",
     "DEFAULT_COMPRESSION",
+    "MODES",
     "PROTOCOLS",
     "ParquetSyncer",
     "Syncer",

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -339,7 +341,7 @@ def test_incompatible_batch_is_refused_before_writing(tmp_path: Path) -> None:
     )
     with pytest.raises(SyncerError, match=r"column 'when': the new rows have type timestamp"):
         s.dump("t", [{"when": dt.datetime(2020, 1, 1)}])
-    assert data_files(tmp_path / "t") == ["0_0_0.parquet"]  # nothing else, no temp file
+    assert data_files(tmp_path / "t") == ["0_0_0.parquet", "_SUCCESS"]  # no temporary file
     assert s.load("t") == [{"a": 1, "when": dt.date(2020, 1, 1)}]
 
 
@@ -420,6 +422,60 @@ def test_empty_dump_creates_the_table(tmp_path: Path) -> None:
     assert s.load("nothing") == ROWS
     with pytest.raises(SyncerError, match=r"table 'other' does not exist .*\(tables: nothing\)"):
         s.load("other")
+
+
+def test_success_note_and_crashed_temp_files(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    s.dump("t", ROWS)
+    (tmp_path / "t" / ".0_0_1.parquet.deadbeef.tmp").write_bytes(b"half a file")
+    out = s.dump("t", [{"id": 3}])
+    assert out == tmp_path / "t" / "0_0_1.parquet"
+    note = json.loads((tmp_path / "t" / "_SUCCESS").read_text())
+    assert note["files"] == ["0_0_1.parquet"] and note["rows"] == 1 and note["table"] == "t"
+    assert data_files(tmp_path / "t") == ["0_0_0.parquet", "0_0_1.parquet", "_SUCCESS"]
+    assert s.load("t") == [*ROWS, {"id": 3, "name": None}]
+
+
+def test_concurrent_dumps_never_clobber(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    s.dump("t", [])
+
+    def work(w: int) -> list[Path | None]:
+        other = ParquetSyncer(tmp_path)  # its own syncer, like another process
+        return [other.dump("t", [{"w": w, "i": i}]) for i in range(5)]
+
+    with ThreadPoolExecutor(4) as pool:
+        written = [p for ps in pool.map(work, range(4)) for p in ps]
+    assert len(set(written)) == 20 and all(p is not None for p in written)
+    rows = s.load("t")
+    assert sorted((r["w"], r["i"]) for r in rows) == [(w, i) for w in range(4) for i in range(5)]
+    for w in range(4):  # each writer's rows stay in its order
+        assert [r["i"] for r in rows if r["w"] == w] == list(range(5))
+    assert not [p for p in (tmp_path / "t").iterdir() if p.name.startswith(".")]
+
+
+def test_overwrite_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = ParquetSyncer(tmp_path)
+    assert s.dump("t", ROWS, mode="overwrite") == tmp_path / "t" / "0_0_0.parquet"
+    s.dump("t", ROWS)
+    out = s.dump("t", [{"other": "shape"}], mode="overwrite")  # no compatibility needed
+    assert out == tmp_path / "t" / "0_0_0.parquet"
+    assert s.load("t") == [{"other": "shape"}]
+    assert s.dump("t", [], mode="overwrite") is None
+    assert s.load("t") == [] and s.tables() == ["t"]
+    s.dump("t", ROWS)
+
+    def broken(folder: Path, table: Any, options: Any) -> Path:
+        (folder / "0_0_0.parquet").write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("schemagen.runtime.syncer._commit_table", broken)
+    with pytest.raises(OSError, match="No space left"):
+        s.dump("t", [{"x": 1}], mode="overwrite")
+    assert s.load("t") == ROWS  # the old table, untouched
+    assert sorted(os.listdir(tmp_path)) == ["t"]  # no staging folder left behind
+    with pytest.raises(SyncerError, match=r"mode must be 'append' or 'overwrite', got 'replace'"):
+        s.dump("t", ROWS, mode="replace")
 
 
 HOSTILE = ["", ".", "..", "../escape", "a/b", "/etc", "a\\b", "C:evil", ".hidden", "_meta",
@@ -509,7 +565,7 @@ def test_typed_dump_and_load(tmp_path: Path, compile_schemas: Any) -> None:
     # the same table untyped: plain dicts
     rows = s.load("events")
     assert rows[1] == {"id": 1, "kind": "A", "at": at, "tags": ["1"], "score": 0.5}
-    n = duckdb.sql(f"SELECT count(*), sum(id) FROM read_parquet('{tmp_path}/out/events/*')")
+    n = duckdb.sql(f"SELECT count(*), sum(id) FROM read_parquet('{tmp_path}/out/events/*.parquet')")
     assert n.fetchall() == [(7, 21)]
     # an untyped dump that fits the records' columns can join the table
     s.dump("events", [{"id": 7, "kind": "B", "at": at, "tags": [], "score": None}])
@@ -524,6 +580,18 @@ def test_typed_dump_and_load(tmp_path: Path, compile_schemas: Any) -> None:
         s.dump_records("other", [{"id": 1}])
     with pytest.raises(schemagen.RecordError, match=r"record 1: field id"):
         s.dump_records("events", [recs[0], Event(id_="x", kind=mod.Kind.A, at=at, tags=[])])
+    assert s.load_records(Event, "events")[:7] == recs  # the failed dump left nothing
+    # overwrite: the table becomes exactly the new records
+    (out,) = s.dump_records("events", recs[5:], mode="overwrite")
+    assert out == tmp_path / "out" / "events" / "0_0_0.parquet"
+    assert s.load_records(Event, "events") == recs[5:]
+    assert s.dump_records("events", [], Event, mode="overwrite") == []
+    assert s.load_records(Event, "events") == []
+    # block_size rolls typed dumps into several files, read back in order
+    small = ParquetSyncer(tmp_path / "small", block_size=200, compression="none")
+    files = small.dump_records("events", recs)
+    assert len(files) > 1
+    assert small.load_records(Event, "events") == recs
 
 
 # --------------------------------------------------------------------------- properties

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import json
 import os
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,7 +56,7 @@ _FILE_NAME = re.compile(r"^(\d+)_(\d+)_(\d+)\.parquet$")
 _MAX_TABLE_NAME = 200
 _FLOAT_EXACT = 2**53  # ints beyond this cannot be stored exactly in a float column
 
-__all__ = ["CONFIG_KEYS", "DEFAULT_COMPRESSION", "PROTOCOLS", "ParquetSyncer", "SyncerError", "connect",
+__all__ = ["CONFIG_KEYS", "DEFAULT_COMPRESSION", "MODES", "PROTOCOLS", "ParquetSyncer", "SyncerError", "connect",
            "default_config_locations", "rows_to_table", "user_config_path"]
 
 
@@ -351,11 +353,16 @@ class ParquetSyncer:
         rows: Iterable[Mapping[str, Any]] | None = None,
         *,
         data: Iterable[Mapping[str, Any]] | None = None,
+        mode: str = "append",
     ) -> Path | None:
-        """Append ``rows`` (dicts) to ``table`` as one new file; returns it (None when empty).
+        """Add ``rows`` (dicts) to ``table`` as one new file; returns it (None when empty).
 
-        ``data=`` is accepted for cs_tools compatibility (``dump(table, data=rows)``).
+        ``mode="append"`` (the default) keeps every earlier dump; ``"overwrite"``
+        replaces the table's contents when the new file is complete (cs_tools'
+        behaviour, made atomic).  ``data=`` is accepted for cs_tools
+        compatibility (``dump(table, data=rows)``).
         """
+        _check_mode(mode)
         if rows is not None and data is not None:
             raise SyncerError("dump() takes rows or data=, not both")
         given = rows if rows is not None else data
@@ -365,6 +372,11 @@ class ParquetSyncer:
         if isinstance(given, Mapping):
             raise SyncerError(f"dump({table!r}): rows must be a list of dicts, got one dict")
         batch = rows_to_table(table, list(given))
+        if mode == "overwrite":
+            self._mkdir(self.directory)
+            written = _overwrite(folder, lambda staging: (
+                [] if batch is None else [_commit_table(staging, batch, self.options)]))
+            return written[0] if written else None
         self._mkdir(folder)
         if batch is None:
             return None
@@ -396,19 +408,27 @@ class ParquetSyncer:
     # ------------------------------------------------------------------ typed
 
     def dump_records(
-        self, table: str, records: Iterable[R], record_cls: type[R] | None = None
+        self, table: str, records: Iterable[R], record_cls: type[R] | None = None, *,
+        mode: str = "append",
     ) -> list[Path]:
-        """Append generated records to ``table`` through schemagen's writer; the files written.
+        """Add generated records to ``table`` through schemagen's ``DatasetWriter``;
+        returns the files written (several when ``block_size`` rolls them).
 
-        The class is ``record_cls`` or the first record's; an empty dump creates the table.
+        The class is ``record_cls`` or the first record's; an empty dump creates
+        the table.  ``mode`` as in :meth:`dump`.
         """
         from .record import info_of
 
+        _check_mode(mode)
         folder = self.table_path(table)
         items = list(records)
         cls = record_cls if record_cls is not None else (type(items[0]) if items else None)
         if cls is not None:
             info_of(cls)  # a UsageError for anything but a generated record class
+        if mode == "overwrite":
+            self._mkdir(self.directory)
+            return _overwrite(folder, lambda staging: (
+                _write_records(staging, cls, items, self.options) if cls is not None else []))
         self._mkdir(folder)
         if not items:
             return []
@@ -684,12 +704,43 @@ def _bad_table_name(name: str) -> str:
 
 
 def _file_order(folder: Path, path: Path) -> tuple[int, int, int, int, str]:
-    """Dump order: ``{major}_{minor}_{index}`` numerically, other names after, by name."""
+    """Dump order: ``{major}_{minor}_{index}`` by index, then pair (numerically, not
+    as text: ``0_0_10`` after ``0_0_9``); other names after those, by name."""
     rel = path.relative_to(folder).as_posix()
     m = _FILE_NAME.match(rel)
     if m:
-        return (0, int(m[1]), int(m[2]), int(m[3]), rel)
+        return (0, int(m[3]), int(m[1]), int(m[2]), rel)
     return (1, 0, 0, 0, rel)
+
+
+MODES = ("append", "overwrite")
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise SyncerError(f"mode must be 'append' or 'overwrite', got {mode!r}")
+
+
+def _overwrite(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Replace ``folder`` by what ``write(staging)`` puts in a hidden sibling folder,
+    in one atomic swap once it is complete (``dataset.exchange``); a failure leaves
+    the old table as it was."""
+    from .dataset import STAGING_MARK, _remove_stale_staging, exchange
+
+    _remove_stale_staging(folder)
+    staging = folder.parent / f".{folder.name}{STAGING_MARK}{secrets.token_hex(6)}"
+    staging.mkdir()
+    try:
+        written = write(staging)
+        if folder.exists():
+            old = exchange(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / p.relative_to(staging) for p in written]
 
 
 def _row_group_rows(table: Any, options: Mapping[str, Any]) -> int:
@@ -705,47 +756,81 @@ def _row_group_rows(table: Any, options: Mapping[str, Any]) -> int:
 
 
 def _commit_table(folder: Path, table: Any, options: Mapping[str, Any]) -> Path:
-    """Write ``table`` to a new ``0_0_<n>.parquet`` in ``folder``; atomic, never clobbers."""
+    """Write ``table`` as one new ``{major}_{minor}_{index}.parquet`` in ``folder``.
+
+    The generic (untyped) counterpart of ``DatasetWriter``, with its pieces: a
+    claimed ``major_minor`` pair (``dataset.claim_pair``), a hidden temporary
+    file fsync-ed and linked to its final name without clobbering, and a
+    ``_SUCCESS`` note written atomically.
+    """
+    from .dataset import SUCCESS_NAME, _atomic_write, _now, claim_pair
     from .writer import _fsync
 
     kwargs: dict[str, Any] = {
         "compression": options.get("compression", DEFAULT_COMPRESSION),
         "use_dictionary": options.get("use_dictionary", True),
         "write_statistics": options.get("write_statistics", True),
+        "store_decimal_as_integer": True,
     }
     if options.get("compression_level") is not None:
         kwargs["compression_level"] = options["compression_level"]
     if options.get("page_size") is not None:
         kwargs["data_page_size"] = options["page_size"]
-    tmp = folder / f".syncer.{secrets.token_hex(8)}.parquet.tmp"
+    claim = claim_pair(folder, None, None)
     try:
-        with pq.ParquetWriter(str(tmp), table.schema, **kwargs) as w:
-            w.write_table(table, row_group_size=_row_group_rows(table, options))
-        _fsync(tmp)
-        while True:
-            target = folder / f"0_0_{_next_index(folder)}.parquet"
-            try:
-                os.link(tmp, target)  # no-clobber: another writer may have taken the name
-                return target
-            except FileExistsError:
-                continue
+        prefix = f"{claim.major}_{claim.minor}_"
+        index = _scan(folder, prefix)
+        tmp = folder / f".{prefix}{index}.parquet.{secrets.token_hex(6)}.tmp"
+        try:
+            with pq.ParquetWriter(str(tmp), table.schema, **kwargs) as w:
+                w.write_table(table, row_group_size=_row_group_rows(table, options))
+            _fsync(tmp)
+            while True:  # no-clobber: someone without our claim may have taken the name
+                target = folder / f"{prefix}{index}.parquet"
+                try:
+                    os.link(tmp, target)
+                    break
+                except FileExistsError:
+                    index = max(index + 1, _scan(folder, prefix))
+        finally:
+            tmp.unlink(missing_ok=True)
+        note = {"writer": f"schemagen {_version()} syncer", "table": folder.name,
+                "major": claim.major, "minor": claim.minor, "files": [target.name],
+                "rows": table.num_rows, "completed": _now()}
+        _atomic_write(folder / SUCCESS_NAME, (json.dumps(note, indent=1) + "\n").encode())
     finally:
-        tmp.unlink(missing_ok=True)
+        claim.release()
+    return target
 
 
-def _next_index(folder: Path) -> int:
-    taken = [int(m[3]) for p in folder.iterdir() if (m := _FILE_NAME.match(p.name))
-             and m[1] == "0" and m[2] == "0"]
-    return max(taken, default=-1) + 1
+def _scan(folder: Path, prefix: str) -> int:
+    """The next index: one past the highest of ANY pair in ``folder`` (so sequential
+    dumps sort in dump order whichever pair each one claimed; the name stays unique
+    by its pair).  Removes temporary files a crashed earlier holder of our pair
+    left (we hold its claim: none of them is live)."""
+    highest = -1
+    for entry in os.scandir(folder):
+        name = entry.name
+        m = _FILE_NAME.match(name)
+        if m:
+            highest = max(highest, int(m[3]))
+        elif name.startswith("." + prefix) and name.endswith(".tmp"):
+            Path(entry.path).unlink(missing_ok=True)
+    return highest + 1
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
 
 
 def _write_records(folder: Path, cls: type, records: list[Any],
                    options: Mapping[str, Any]) -> list[Path]:
-    from .writer import ParquetWriter
+    """Generated records -> new files in ``folder`` through ``DatasetWriter`` (append)."""
+    from .dataset import DatasetWriter
 
-    target = folder / f"0_0_{_next_index(folder)}.parquet"
-    w: ParquetWriter[Any]
-    with ParquetWriter(cls, target, _next_name=lambda p: p.with_name(
-            f"0_0_{_next_index(p.parent)}.parquet"), **options) as w:
+    w: DatasetWriter[Any]
+    with DatasetWriter(cls, folder, mode="append", **options) as w:
         w.write_many(records)
-    return [w.path]
+    return w.files

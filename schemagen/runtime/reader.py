@@ -351,6 +351,8 @@ def iter_batches(
         cols = None
         if selection is not None:
             cols = _existing(pf, p.file_columns(selection, file_schema))
+            if not cols and len(pf.schema):
+                cols = [pf.schema.column(0).path]  # only for the row count: unselected
         push = _pushdown(filter, expr, info, full, set(consts))
         try:
             if push is None:

@@ -967,7 +967,8 @@ def plan(reader_root: str, reader_types: dict[str, ir.Named], file_schema: Any,
     wfields = [file_schema.field(i) for i in range(len(file_schema))]
     fields = planner.record(rec, wfields, wrec if isinstance(wrec, ir.Record) else None, "")
     root = _Struct(fields, None)
-    identity = not planner.problems and _is_identity(file_schema, reader_schema)
+    identity = not planner.problems and _is_identity(file_schema, reader_schema) \
+        and _trivial(root)
     return Plan(planner.problems, reader_schema, root, identity, planner.renamed)
 
 
@@ -976,6 +977,20 @@ def _is_identity(file_schema: Any, reader_schema: Any) -> bool:
         return False
     return all(a.type.equals(b.type) and a.nullable == b.nullable
                for a, b in zip(file_schema, reader_schema))
+
+
+def _trivial(node: _Node | None) -> bool:
+    """No value-level work (checks, symbol mapping, renames) anywhere under ``node``."""
+    if node is None or isinstance(node, (_Same, _Cast)):
+        return True
+    if isinstance(node, _Struct):
+        return all(f.src == f.name and not f.check_nulls and _trivial(f.node)
+                   for f in node.fields)
+    if isinstance(node, _List):
+        return not node.check_nulls and _trivial(node.item)
+    if isinstance(node, _Map):
+        return not node.check_nulls and _trivial(node.key) and _trivial(node.value)
+    return False
 
 
 def readability_problems(reader: tuple[str, dict[str, ir.Named]],

@@ -1,0 +1,373 @@
+"""Reading files written with another version of a record (issue 6, part 3).
+
+A table of old/new Avro record pairs: each is written with one version and read
+with the other, in BOTH directions, through real Parquet files; the static
+answer of ``readability_problems`` must agree with what ``schemagen.read`` does.
+Thrift pairs check field-id matching (ids win over names).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+import schemagen
+from schemagen.runtime.resolve import Incompatibility, readability_problems, readability_risks
+
+UTC = datetime.timezone.utc
+
+
+def rec(fields: list[dict[str, Any]], name: str = "R", ns: str = "evo") -> str:
+    return json.dumps({"type": "record", "name": name, "namespace": ns, "fields": fields})
+
+
+def f(name: str, type_: Any, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, **extra}
+
+
+ENUM2 = {"type": "enum", "name": "E", "symbols": ["A", "B"]}
+ENUM3 = {"type": "enum", "name": "E", "symbols": ["A", "B", "C"]}
+ENUM2_DFLT = {"type": "enum", "name": "E", "symbols": ["A", "B", "X"], "default": "X"}
+P1 = {"type": "record", "name": "P", "fields": [f("x", "int")]}
+P2 = {"type": "record", "name": "P", "fields": [f("x", "long"), f("y", "int", default=-1)]}
+DEC52 = {"type": "bytes", "logicalType": "decimal", "precision": 5, "scale": 2}
+DEC103 = {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 3}
+TS_MS = {"type": "long", "logicalType": "timestamp-millis"}
+TS_US = {"type": "long", "logicalType": "timestamp-micros"}
+D = decimal.Decimal
+T0 = datetime.datetime(2024, 1, 2, 3, 4, 5, 6000, tzinfo=UTC)
+
+# (id, v1 fields, v2 fields, v1 rows, v2 rows,
+#  what v2 reads from v1 rows (list of dicts | "error words"), what v1 reads from v2 rows)
+CASES: list[tuple[str, list[Any], list[Any], list[dict[str, Any]], list[dict[str, Any]], Any, Any]] = [
+    ("add-nullable", [f("id", "long")],
+     [f("id", "long"), f("note", ["null", "string"], default=None)],
+     [{"id": 1}], [{"id": 2, "note": "n"}],
+     [{"id": 1, "note": None}], [{"id": 2}]),
+    ("add-with-default", [f("id", "long")], [f("id", "long"), f("qty", "int", default=7)],
+     [{"id": 1}], [{"id": 2, "qty": 3}], [{"id": 1, "qty": 7}], [{"id": 2}]),
+    ("add-required-no-default", [f("id", "long")], [f("id", "long"), f("qty", "int")],
+     [{"id": 1}], [{"id": 2, "qty": 3}], "qty: missing", [{"id": 2}]),
+    ("int-long", [f("n", "int")], [f("n", "long")], [{"n": 5}], [{"n": 2**40}],
+     [{"n": 5}], "int64 cannot be read as int32"),
+    ("float-double", [f("x", "float")], [f("x", "double")], [{"x": 1.5}], [{"x": 0.1}],
+     [{"x": 1.5}], "narrowing"),
+    ("int-double", [f("x", "int")], [f("x", "double")], [{"x": 3}], [{"x": 2.5}],
+     [{"x": 3.0}], "cannot be read as int32"),
+    ("long-float", [f("x", "long")], [f("x", "float")], [{"x": 2**24 + 1}], [{"x": 1.0}],
+     [{"x": float(2**24)}], "cannot be read as int64"),
+    ("decimal-widening", [f("d", DEC52)], [f("d", DEC103)], [{"d": D("123.45")}],
+     [{"d": D("1234567.891")}], [{"d": D("123.450")}], "decimal(10, 3) cannot be read"),
+    ("string-bytes", [f("s", "string")], [f("s", "bytes")], [{"s": "hé"}], [{"s": b"ok"}],
+     [{"s": "hé".encode()}], [{"s": "ok"}]),
+    ("rename-by-alias", [f("name", "string")], [f("full_name", "string", aliases=["name"])],
+     [{"name": "ann"}], [{"full_name": "bob"}], [{"full_name": "ann"}], [{"name": "bob"}]),
+    ("enum-symbol-added", [f("e", ENUM2)], [f("e", ENUM3)], [{"e": "B"}], [{"e": "C"}],
+     [{"e": "B"}], "symbols C are not in the reader's enum"),
+    ("enum-with-default", [f("e", ENUM2_DFLT)], [f("e", ENUM3)], [{"e": "B"}], [{"e": "C"}],
+     "symbols X are not in the reader's enum", [{"e": "X"}]),
+    ("nested-record", [f("p", P1)], [f("p", P2)], [{"p": {"x": 1}}], [{"p": {"x": 2, "y": 3}}],
+     [{"p": {"x": 1, "y": -1}}], "p.x: int64 cannot be read as int32"),
+    ("list-items", [f("xs", {"type": "array", "items": "int"})],
+     [f("xs", {"type": "array", "items": "long"})], [{"xs": [1, 2]}], [{"xs": [3]}],
+     [{"xs": [1, 2]}], "xs[]: int64 cannot be read as int32"),
+    ("map-values", [f("m", {"type": "map", "values": "float"})],
+     [f("m", {"type": "map", "values": "double"})], [{"m": {"a": 0.5}}], [{"m": {"b": 1.0}}],
+     [{"m": {"a": 0.5}}], "m{value}"),
+    ("list-of-records", [f("ps", {"type": "array", "items": P1})],
+     [f("ps", {"type": "array", "items": P2})], [{"ps": [{"x": 1}, {"x": 2}]}],
+     [{"ps": [{"x": 9, "y": 8}]}], [{"ps": [{"x": 1, "y": -1}, {"x": 2, "y": -1}]}],
+     "ps[].x"),
+    ("optional-to-required", [f("n", ["null", "long"])], [f("n", "long")], [{"n": 4}],
+     [{"n": 5}], [{"n": 4}], [{"n": 5}]),
+    ("timestamp-ms-us", [f("t", TS_MS)], [f("t", TS_US)], [{"t": T0}], [{"t": T0}],
+     [{"t": T0}], "us values cannot be read as ms"),
+    ("union-member-added", [f("u", ["string", "long"])], [f("u", ["string", "long", "double"])],
+     [{"u": 3}], [{"u": 1.5}], [{"u": 3}], "writer member 2 (double) matches no member"),
+    ("value-into-union", [f("u", "long")], [f("u", ["string", "long"])], [{"u": 3}],
+     [{"u": "s"}], [{"u": 3}], "member 0 (string) cannot be read as int64"),
+    ("string-to-int", [f("v", "string")], [f("v", "int")], [{"v": "1"}], [{"v": 1}],
+     "v: string values cannot be read as int32", "v: int32 values cannot be read as string"),
+    ("field-removed", [f("a", "long"), f("b", "string")], [f("a", "long")],
+     [{"a": 1, "b": "x"}], [{"a": 2}], [{"a": 1}], "b: missing"),
+]
+
+
+def _ns(case: str, version: int) -> str:
+    return f"evo_{case.replace('-', '_')}_v{version}"
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Any]]:
+    """Every case's two versions, compiled in one package per version."""
+    from sg_helpers import build_package, purge, write_schema_files
+
+    root = tmp_path_factory.mktemp("evo")
+    out: dict[str, tuple[Any, Any]] = {}
+    pkgs = []
+    for version in (1, 2):
+        files = {f"{case}.avsc": rec(v1 if version == 1 else v2, ns=_ns(case, version))
+                 for case, v1, v2, *_ in CASES}
+        srcs = write_schema_files(root / f"s{version}", files)
+        pkgs.append(build_package(srcs, root / f"g{version}"))
+    for case, *_ in CASES:
+        out[case] = (pkgs[0].module(_ns(case, 1)).R, pkgs[1].module(_ns(case, 2)).R)
+    yield out  # type: ignore[misc]
+    for p in pkgs:
+        purge(p)
+
+
+def _make(cls: Any, row: dict[str, Any]) -> Any:
+    """A record of ``cls`` from wire-named values (nested dicts become records)."""
+    info = cls.__schemagen__
+    root, types = info.ir
+    import importlib
+
+    mod = importlib.import_module(cls.__module__)
+
+    def build(rname: str, values: dict[str, Any]) -> Any:
+        r = types[rname]
+        klass = getattr(mod, r.short_name) if r.name != root else cls
+        kw = {}
+        for fld in r.fields:
+            if fld.name not in values:
+                continue
+            kw[fld.py_name] = convert(fld.type, values[fld.name])
+        return klass(**kw)
+
+    def convert(t: Any, v: Any) -> Any:
+        from schemagen import ir
+
+        inner, _ = ir.strip_nullable(t)
+        if v is None:
+            return None
+        if isinstance(inner, ir.RecordRef):
+            return build(inner.name, v)
+        if isinstance(inner, ir.List):
+            return [convert(inner.item, x) for x in v]
+        if isinstance(inner, ir.Map):
+            return {k: convert(inner.value, x) for k, x in v.items()}
+        if isinstance(inner, ir.EnumRef):
+            return getattr(mod, types[inner.name].short_name)(v)
+        return v
+
+    return build(root, row)
+
+
+def _plain(obj: Any) -> Any:
+    """A record as wire-named plain values (for comparisons)."""
+    info = getattr(type(obj), "__schemagen__", None)
+    if info is not None:
+        return {fl.name: _plain(getattr(obj, fl.py_name)) for fl in info.record.fields}
+    if isinstance(obj, list):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if hasattr(obj, "value") and type(obj).__module__ != "decimal" and hasattr(type(obj), "__members__"):
+        return obj.value
+    return obj
+
+
+def _directions() -> list[Any]:
+    out = []
+    for case, _v1, _v2, rows1, rows2, new_reads_old, old_reads_new in CASES:
+        out.append(pytest.param(case, 1, rows1, new_reads_old, id=f"{case}-backward"))
+        out.append(pytest.param(case, 2, rows2, old_reads_new, id=f"{case}-forward"))
+    return out
+
+
+@pytest.mark.parametrize(("case", "written_by", "rows", "expected"), _directions())
+def test_evolution_reads(pairs: dict[str, tuple[Any, Any]], tmp_path: Path, case: str,
+                         written_by: int, rows: list[dict[str, Any]], expected: Any) -> None:
+    v1, v2 = pairs[case]
+    writer, reader = (v1, v2) if written_by == 1 else (v2, v1)
+    path = schemagen.write([_make(writer, r) for r in rows], tmp_path / "w.parquet")
+    static = readability_problems(reader.__schemagen__.ir, writer.__schemagen__.ir)
+    if isinstance(expected, str):
+        with pytest.raises(schemagen.ReadError) as ei:
+            list(schemagen.read(reader, path))
+        msg = str(ei.value)
+        assert expected in msg and "w.parquet" in msg, msg
+        with pytest.raises(schemagen.ReadError, match="cannot be read as"):
+            schemagen.read_arrow(reader, path)
+        # the check agrees: the same problems, statically
+        assert static and all(isinstance(p, Incompatibility) for p in static)
+        assert all(str(p) in msg for p in static), (static, msg)
+    else:
+        got = [_plain(r) for r in schemagen.read(reader, path)]
+        assert got == expected
+        assert static == []
+        table = schemagen.read_arrow(reader, path)
+        assert table.schema.equals(reader.arrow_schema()), (table.schema, reader.arrow_schema())
+        # and the table holds what the typed read gave, in the reader's Arrow layout
+        assert pa.Table.from_batches([reader.__schemagen__.to_batch(
+            list(schemagen.read(reader, path)), reader.arrow_schema())]).equals(table)
+
+
+def test_every_incompatible_field_is_listed(compile_schemas: Any, tmp_path: Path) -> None:
+    old = compile_schemas(rec([f("a", "long"), f("b", "double"), f("c", "string"),
+                               f("ok", "int")], ns="evo_many_v1")).module("evo_many_v1")
+    new = compile_schemas(rec([f("a", "int"), f("b", "float"), f("c", "int"), f("ok", "long"),
+                               f("d", "string")], ns="evo_many_v2")).module("evo_many_v2")
+    path = schemagen.write([old.R(a=1, b=1.0, c="x", ok=1)], tmp_path / "old.parquet")
+    with pytest.raises(schemagen.ReadError) as ei:
+        list(schemagen.read(new.R, path))
+    msg = str(ei.value)
+    assert "old.parquet" in msg and "4 incompatible fields" in msg, msg
+    for line in ("a: int64 cannot be read as int32 (narrowing) (written as int64, read as int32)",
+                 "b: double cannot be read as float (narrowing)",
+                 "c: string values cannot be read as int32",
+                 "d: missing in the file, and the field is required with no default"):
+        assert line in msg, msg
+    assert "ok:" not in msg
+    probs = readability_problems(new.R.__schemagen__.ir, old.R.__schemagen__.ir)
+    assert [p.path for p in probs] == ["a", "b", "c", "d"]
+    assert probs[3].writer is None and probs[3].reader == "string"
+
+
+def test_nullable_to_required_with_nulls_is_read_error(compile_schemas: Any,
+                                                       tmp_path: Path) -> None:
+    old = compile_schemas(rec([f("n", ["null", "long"])], ns="evo_nr1")).module("evo_nr1")
+    new = compile_schemas(rec([f("n", "long")], ns="evo_nr2")).module("evo_nr2")
+    path = schemagen.write([old.R(n=1), old.R(n=None)], tmp_path / "o.parquet")
+    assert readability_problems(new.R.__schemagen__.ir, old.R.__schemagen__.ir) == []
+    risks = readability_risks(new.R.__schemagen__.ir, old.R.__schemagen__.ir)
+    assert [r.path for r in risks] == ["n"]
+    for how in (lambda: list(schemagen.read(new.R, path)),
+                lambda: schemagen.read_arrow(new.R, path)):
+        with pytest.raises(schemagen.ReadError) as ei:
+            how()
+        assert "'n'" in str(ei.value) and "required" in str(ei.value)
+        assert "o.parquet" in str(ei.value)
+
+
+def test_bytes_to_string_invalid_utf8_names_the_row(compile_schemas: Any,
+                                                   tmp_path: Path) -> None:
+    old = compile_schemas(rec([f("s", "bytes")], ns="evo_u1")).module("evo_u1")
+    new = compile_schemas(rec([f("s", "string")], ns="evo_u2")).module("evo_u2")
+    path = schemagen.write([old.R(s=b"fine"), old.R(s=b"\xff\xfe")], tmp_path / "b.parquet")
+    with pytest.raises(schemagen.ReadError, match=r"row 1: b'\\xff\\xfe' is not valid UTF-8"):
+        list(schemagen.read(new.R, path))
+
+
+def test_string_to_enum_unknown_symbols(compile_schemas: Any, tmp_path: Path) -> None:
+    old = compile_schemas(rec([f("e", "string")], ns="evo_se1")).module("evo_se1")
+    strict = compile_schemas(rec([f("e", ENUM2)], ns="evo_se2")).module("evo_se2")
+    lenient = compile_schemas(rec([f("e", ENUM2_DFLT)], ns="evo_se3")).module("evo_se3")
+    path = schemagen.write([old.R(e="A"), old.R(e="Q")], tmp_path / "s.parquet")
+    assert [r.e for r in schemagen.read(lenient.R, path)] == [lenient.E.A, lenient.E.X]
+    assert schemagen.read_arrow(lenient.R, path).column("e").to_pylist() == ["A", "X"]
+    with pytest.raises(schemagen.ReadError, match="row 1: unknown symbol 'Q'"):
+        schemagen.read_arrow(strict.R, path)
+    with pytest.raises(schemagen.ReadError, match="'Q'"):
+        list(schemagen.read(strict.R, path))
+
+
+def test_projection_with_evolution(pairs: dict[str, tuple[Any, Any]], tmp_path: Path) -> None:
+    v1, v2 = pairs["nested-record"]
+    path = schemagen.write([_make(v1, {"p": {"x": 7}})], tmp_path / "p.parquet")
+    got = list(schemagen.read(v2, path, columns=["p.y"]))
+    assert _plain(got[0]) == {"p": {"x": None, "y": -1}}
+    t = schemagen.read_arrow(v2, path, columns=["p.y"])
+    assert t.to_pylist() == [{"p": {"y": -1}}]
+    t = schemagen.read_arrow(v2, path, columns=["p.x"])
+    assert t.schema.field("p").type == pa.struct([pa.field("x", pa.int64(), nullable=False)])
+
+
+def test_filter_on_renamed_field_is_pushed_down(pairs: dict[str, tuple[Any, Any]],
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    v1, v2 = pairs["rename-by-alias"]
+    path = schemagen.write([_make(v1, {"name": f"n{i:02}"}) for i in range(40)],
+                           tmp_path / "r.parquet", row_group_size=10)
+    seen: list[int] = []
+    orig = pq.ParquetFile.read_row_group
+
+    def spy(self: Any, i: int, *a: Any, **kw: Any) -> Any:
+        seen.append(i)
+        return orig(self, i, *a, **kw)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy)
+    got = [r.full_name for r in schemagen.read(v2, path, filter=[("full_name", ">=", "n35")])]
+    assert got == [f"n{i}" for i in range(35, 40)]
+    assert seen == [3]
+    seen.clear()
+    # a pyarrow expression in the reader's names: exact, applied after resolution
+    t = schemagen.read_arrow(v2, path, filter=ds.field("full_name") == "n07")
+    assert t.column("full_name").to_pylist() == ["n07"]
+
+
+def test_filter_on_field_missing_in_file_uses_default(pairs: dict[str, tuple[Any, Any]],
+                                                      tmp_path: Path) -> None:
+    v1, v2 = pairs["add-with-default"]
+    path = schemagen.write([_make(v1, {"id": i}) for i in range(3)], tmp_path / "d.parquet")
+    assert [r.id_ for r in schemagen.read(v2, path, filter=[("qty", "=", 7)])] == [0, 1, 2]
+    assert list(schemagen.read(v2, path, filter=[("qty", "=", 8)])) == []
+
+
+THRIFT_V1 = """namespace py evo.thr1
+struct S {
+  1: required i64 id,
+  2: optional string name,
+  3: optional i32 score,
+}
+"""
+THRIFT_RENAMED = """namespace py evo.thr2
+struct S {
+  1: required i64 ident,
+  2: optional string label,
+  3: optional i64 score,
+}
+"""
+THRIFT_SWAPPED = """namespace py evo.thr3
+struct S {
+  1: required i64 id,
+  5: optional string name,
+  2: optional string other,
+}
+"""
+
+
+def test_thrift_field_ids_win_over_names(compile_schemas: Any, tmp_path: Path) -> None:
+    v1 = compile_schemas({"s.thrift": THRIFT_V1}).module("evo.thr1")
+    renamed = compile_schemas({"s.thrift": THRIFT_RENAMED}).module("evo.thr2")
+    swapped = compile_schemas({"s.thrift": THRIFT_SWAPPED}).module("evo.thr3")
+    path = schemagen.write([v1.S(id_=1, name="a", score=3)], tmp_path / "t.parquet")
+    # renamed fields with the same ids read fine (and i32 -> i64 is a promotion)
+    assert list(schemagen.read(renamed.S, path)) == [renamed.S(ident=1, label="a", score=3)]
+    assert schemagen.read_arrow(renamed.S, path).schema.equals(renamed.S.arrow_schema())
+    # id 5 is not in the file: "name" is None although the file has a "name" column (id 2)
+    assert list(schemagen.read(swapped.S, path)) == [swapped.S(id_=1, name=None, other="a")]
+    # a filter on a field matched by id is translated to the file's column
+    assert [s.ident for s in schemagen.read(renamed.S, path, filter=[("label", "=", "a")])] == [1]
+    for reader, writer in ((renamed, v1), (swapped, v1)):
+        assert readability_problems(reader.S.__schemagen__.ir, writer.S.__schemagen__.ir) == []
+    back = schemagen.write([renamed.S(ident=2, label="b", score=2**40)], tmp_path / "n.parquet")
+    with pytest.raises(schemagen.ReadError, match="score: int64 cannot be read as int32"):
+        list(schemagen.read(v1.S, back))
+
+
+def test_foreign_file_without_footer(compile_schemas: Any, tmp_path: Path) -> None:
+    """Files from other tools: promotions by Arrow type; finer units checked value by value."""
+    m = compile_schemas(rec([f("n", "long"), f("t", TS_MS), f("x", "double")],
+                            ns="evo_foreign")).module("evo_foreign")
+    ok = tmp_path / "ok.parquet"
+    pq.write_table(pa.table({"n": pa.array([1], pa.int16()),
+                             "t": pa.array([T0], pa.timestamp("us", tz="UTC")),
+                             "x": pa.array([2], pa.int32())}), ok)
+    assert list(schemagen.read(m.R, ok)) == [m.R(n=1, t=T0, x=2.0)]
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"n": pa.array([1], pa.int64()),
+                             "t": pa.array([T0 + datetime.timedelta(microseconds=1)],
+                                           pa.timestamp("us", tz="UTC")),
+                             "x": pa.array([2.0])}), bad)
+    with pytest.raises(schemagen.ReadError, match="'t'.*lose data"):
+        list(schemagen.read(m.R, bad))

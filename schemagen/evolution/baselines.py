@@ -63,10 +63,11 @@ def version_from_json(doc: dict[str, Any], fix: Callable[[str], str]) -> ir.Sche
     for j in doc["types"]:
         t = ir.named_from_json(j)
         if isinstance(t, ir.Record):
+            # py_name as stored ("" = left to codegen), not named_from_json's fill-in
             fields = tuple(
-                ir.Field(f.name, f.type, f.py_name, f.doc, f.default, f.field_id, f.aliases,
-                         loc(f"{t.name}#{f.name}"), f.metadata)
-                for f in t.fields)
+                ir.Field(f.name, f.type, fj.get("py_name", ""), f.doc, f.default, f.field_id,
+                         f.aliases, loc(f"{t.name}#{f.name}"), f.metadata)
+                for f, fj in zip(t.fields, j["fields"], strict=True))
             t = ir.Record(t.name, fields, t.doc, t.aliases, loc(t.name), t.native, t.kind,
                           t.metadata)
         else:

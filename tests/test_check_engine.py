@@ -1,0 +1,318 @@
+"""`schemagen check` / `schemagen snapshot`: modes, transitive history, snapshot files,
+folder baselines, removed records, ignores and configuration, every report format parsed
+back, exit codes (run in-process through the CLI)."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from schemagen import cli
+from schemagen.evolution import engine
+from schemagen.evolution.model import Finding
+
+
+def rec(*fields: dict[str, Any], name: str = "R") -> str:
+    return json.dumps({"type": "record", "name": name, "namespace": "ns", "fields": list(fields)},
+                      indent=1)
+
+
+def f(name: str, type_: Any, **kw: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, **kw}
+
+
+V1 = rec(f("a", "int"))
+V2 = rec(f("a", "int"), f("b", "string", default="x"))
+V3 = rec(f("a", "int"), f("b", "string"))          # b loses its default: fine against V2 only
+INT_LONG = rec(f("a", "long"))
+
+
+def put(d: Path, text: str, name: str = "r.avsc") -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_text(text)
+    return d
+
+
+def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+# --------------------------------------------------------------------------- modes
+
+
+@pytest.mark.parametrize(("mode", "code"), [
+    ("backward", 0), ("forward", 1), ("full", 1), ("none", 0),
+    ("backward_transitive", 0), ("forward_transitive", 1), ("full_transitive", 1),
+])
+def test_modes_int_to_long(tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str,
+                           code: int) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "new", INT_LONG)
+    got, out, _ = main(capsys, "check", "new", "--against", "old", "--mode", mode)
+    assert got == code, out
+    assert "AVRO_TYPE_MISMATCH" in out and "ns.R.a" in out  # reported under every mode
+    assert ("incompatible change" in out) is (code == 1)
+
+
+def test_default_mode_is_backward_then_config(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "new", INT_LONG)
+    assert main(capsys, "check", "new", "--against", "old")[0] == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.schemagen.check]\nmode = "forward"\n')
+    assert main(capsys, "check", "new", "--against", "old")[0] == 1
+    # --mode beats the configuration
+    assert main(capsys, "check", "new", "--against", "old", "--mode", "backward")[0] == 0
+
+
+def test_removed_record_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "old", rec(f("z", "int"), name="Gone"), "gone.avsc")
+    put(tmp_path / "new", V1)
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    [gone] = [x for x in doc["findings"] if x["rule"] == "RECORD_NO_DELETE"]
+    assert gone["path"] == "ns.Gone" and gone["breaks"] == ["backward"]
+    assert gone["file"] == "old/gone.avsc" and gone["line"] == 1  # the old file, for a deletion
+    # renamed with an alias: not a deletion
+    put(tmp_path / "new2", json.dumps({"type": "record", "name": "Gone2", "namespace": "ns",
+                                       "aliases": ["Gone"], "fields": [f("z", "int")]}))
+    put(tmp_path / "new2", V1, "r2.avsc")
+    code, out, _ = main(capsys, "check", "new2", "--against", "old", "--format", "json")
+    assert code == 0 and "RECORD_NO_DELETE" not in out
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def test_snapshot_history_and_transitive(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    s = tmp_path / "schemas"
+    put(s, V1)
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json")[0] == 0
+    first = (tmp_path / "lock.json").read_bytes()
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json")[0] == 0
+    assert (tmp_path / "lock.json").read_bytes() == first  # unchanged schema: same bytes
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json", "--check")[0] == 0
+    put(s, V2)
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json", "--check")[0] == 1
+    assert (tmp_path / "lock.json").read_bytes() == first  # --check writes nothing
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json")[0] == 0
+    doc = json.loads((tmp_path / "lock.json").read_text())
+    assert len(doc["versions"]) == 2
+    assert doc["versions"][0]["sources"] == {"ns.R": "schemas/r.avsc"}
+    put(s, V3)
+    # V3 against the latest (V2) is fine; against V1 (transitive) b has no default
+    code, out, _ = main(capsys, "check", "schemas", "--against", "lock.json")
+    assert code == 0, out
+    code, out, _ = main(capsys, "check", "schemas", "--against", "lock.json", "--mode",
+                        "backward_transitive", "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["against"] == ["lock.json#1", "lock.json#2"]
+    failing = [x for x in doc["findings"] if x["fails"]]
+    assert {x["against"] for x in failing} == {"lock.json#1"}
+    assert {x["rule"] for x in failing} == {"AVRO_READER_FIELD_MISSING_DEFAULT_VALUE",
+                                            "PARQUET_UNREADABLE"}
+    assert all(x["path"] == "ns.R.b" and x["file"] == "schemas/r.avsc" for x in failing)
+
+
+def test_snapshot_round_trips_the_ir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = Path(__file__).resolve().parents[1] / "schemas"
+    assert main(capsys, "snapshot", str(repo), "-o", "lock.json", "-q")[0] == 0
+    from schemagen.evolution import baselines
+
+    [v] = baselines.load_snapshot(tmp_path / "lock.json")
+    live = engine.load_files([repo])
+    assert v.schema.types == live.types  # every type, field, default, id and metadata
+    located = 0
+    for name, t in live.types.items():
+        if t.location is None:
+            assert v.schema.types[name].location is None
+            continue
+        loc = v.schema.types[name].location
+        assert loc is not None and loc.line == t.location.line
+        assert Path(loc.file).resolve() == Path(t.location.file).resolve()
+        located += 1
+    assert located > 10
+    # the repo's schemas checked against their own snapshot: nothing breaks
+    code, out, _ = main(capsys, "check", str(repo), "--against", "lock.json", "--mode", "full")
+    assert code == 0, out
+
+
+def test_bad_snapshot_and_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "new", V1)
+    (tmp_path / "bad.json").write_text("{nope")
+    code, _, err = main(capsys, "check", "new", "--against", "bad.json")
+    assert code == 2 and "not a schemagen snapshot" in err
+    (tmp_path / "other.json").write_text('{"a": 1}')
+    assert main(capsys, "check", "new", "--against", "other.json")[0] == 2
+    put(tmp_path / "broken", '{"type": "record", "name": "R", "fields": [{"name": 1}]}')
+    code, _, err = main(capsys, "check", "new", "--against", "broken")
+    assert code == 2 and "baseline broken" in err and "r.avsc" in err
+    code, _, err = main(capsys, "check", "broken", "--against", "new")
+    assert code == 2 and "broken/r.avsc:1" in err
+    code, _, err = main(capsys, "check", "new")
+    assert code == 2 and "no baseline" in err
+
+
+# --------------------------------------------------------------------------- config
+
+
+def test_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "new", rec(f("a", "string"), f("c", "int")))
+    assert main(capsys, "check", "new", "--against", "old")[0] == 1
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.schemagen.check]\nbaseline = "old"\nignore = [\n'
+        '  {rule = "AVRO_TYPE_MISMATCH", path = "ns.R.a"},\n'
+        '  {rule = "PARQUET", path = "ns.R.a", reason = "rewritten in 2024"},\n'
+        ']\n')
+    code, out, _ = main(capsys, "check", "new", "--format", "json")
+    assert code == 1  # c (added without a default) is not ignored
+    doc = json.loads(out)
+    assert {x["path"] for x in doc["findings"] if x["fails"]} == {"ns.R.c"}
+    assert {(x["rule"], x["ignored"]) for x in doc["findings"] if x["path"] == "ns.R.a"} == {
+        ("AVRO_TYPE_MISMATCH", True), ("PARQUET_UNREADABLE", True)}
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.schemagen.check]\nbaseline = "old"\nignore = [{path = "ns.R"}]\n')
+    code, out, _ = main(capsys, "check", "new")
+    assert code == 0 and "ignored by [tool.schemagen.check]" in out
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('modes = "full"', "unknown key(s) 'modes'"),
+    ('mode = "sideways"', "is not a mode"),
+    ("baseline = 3", "baseline must be a non-empty string"),
+    ('ignore = "AVRO"', "ignore must be an array"),
+    ('ignore = [{rule = "X", paths = "y"}]', "ignore[0]: unknown key(s) 'paths'"),
+    ("ignore = [{}]", "give a rule, a path or both"),
+    ('ignore = [{rule = ""}]', "rule must be a non-empty string"),
+    ("[[", "not valid TOML"),
+])
+def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str,
+                       message: str) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "new", V1)
+    text = table if table == "[[" else f"[tool.schemagen.check]\n{table}\n"
+    (tmp_path / "pyproject.toml").write_text(text)
+    code, _, err = main(capsys, "check", "new", "--against", "old")
+    assert code == 2 and message in err and "pyproject.toml" in err
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def _changed(tmp_path: Path) -> None:
+    put(tmp_path / "old", rec(f("a", "int"), f("gone", "int")))
+    put(tmp_path / "new", rec(f("a", "long"), f("c", "int")))
+
+
+def test_report_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _changed(tmp_path)
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--mode", "full")
+    assert code == 1
+    lines = out.splitlines()
+    pat = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<status>error|warning|note): "
+                     r"(?P<rule>[A-Z_]+) \((?P<cat>[A-Z_]+)\) (?P<path>\S+): (?P<msg>.*)$")
+    parsed = [pat.match(x) for x in lines[:-1]]
+    assert all(parsed), lines
+    rows = {(m["rule"], m["path"]): m for m in parsed if m}
+    t = rows[("AVRO_TYPE_MISMATCH", "ns.R.a")]
+    assert t["file"] == "new/r.avsc" and t["line"] == "6" and t["status"] == "error"
+    assert "(old: int; new: long)" in t["msg"]
+    g = rows[("AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "ns.R.gone")]
+    assert g["file"] == "old/r.avsc" and g["line"] == "10"
+    assert "a reader using the old schema cannot read data written with the new one" in g["msg"]
+    assert lines[-1].startswith("schemagen check: ") and "incompatible change(s)" in lines[-1]
+    # --quiet: only failing lines (and the summary)
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--mode", "none", "-q")
+    assert code == 0 and out == ""
+
+
+def test_report_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _changed(tmp_path)
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["compatible"] is False and doc["mode"] == "backward"
+    keys = {"rule", "category", "severity", "breaks", "path", "message", "old", "new", "file",
+            "line", "against", "fails", "ignored"}
+    assert all(set(x) == keys for x in doc["findings"])
+    assert doc["failures"] == sum(x["fails"] for x in doc["findings"]) > 0
+    fails = {(x["rule"], x["path"]) for x in doc["findings"] if x["fails"]}
+    assert fails == {("AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "ns.R.c"),
+                     ("PARQUET_UNREADABLE", "ns.R.c")}
+
+
+def test_report_github(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _changed(tmp_path)
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--format", "github")
+    assert code == 1
+    pat = re.compile(r"^::(?P<level>error|warning|notice) (?P<props>[^:]*)::(?P<msg>.*)$")
+    annotations = []
+    for line in out.splitlines()[:-1]:
+        m = pat.match(line)
+        assert m, line
+        props = dict(p.split("=", 1) for p in m["props"].split(","))
+        annotations.append((m["level"], props, m["msg"]))
+    errors = [(p["title"], p["file"], p["line"]) for lvl, p, _ in annotations if lvl == "error"]
+    assert sorted(errors) == [("AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "new/r.avsc", "10"),
+                              ("PARQUET_UNREADABLE", "new/r.avsc", "10")]
+    notices = {p["title"] for lvl, p, _ in annotations if lvl == "notice"}
+    assert "AVRO_TYPE_MISMATCH" in notices  # reported, but forward is not enforced
+
+
+def test_github_escaping() -> None:
+    from schemagen.evolution import report
+
+    res = engine.Result("backward", "x", ["x"], [Finding(
+        "R1", "AVRO", "error", frozenset({"backward"}), "a.b", "100% bad\nsecond line",
+        file="dir,x/f:1.avsc", line=3)])
+    line = report.github(res).splitlines()[0]
+    assert line == "::error file=dir%2Cx/f%3A1.avsc,line=3,title=R1::a.b: 100%25 bad%0Asecond line"
+
+
+def test_report_junit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _changed(tmp_path)
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--format", "junit")
+    assert code == 1
+    root = ET.fromstring(out.split("\n", 1)[1])
+    suite = root.find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert int(suite.get("tests", "0")) == len(cases) > 0
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert int(suite.get("failures", "0")) == len(failed) == 2
+    assert {c.get("classname") for c in failed} == {
+        "AVRO.AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "PARQUET.PARQUET_UNREADABLE"}
+    assert all(c.get("name") == "ns.R.c" and c.get("file") == "new/r.avsc" for c in failed)
+    # compatible: one passing case
+    put(tmp_path / "same", rec(f("a", "int"), f("gone", "int")))
+    code, out, _ = main(capsys, "check", "same", "--against", "old", "--format", "junit")
+    root = ET.fromstring(out.split("\n", 1)[1])
+    assert code == 0 and root.get("failures") == "0" and root.get("tests") == "1"
+
+
+def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "new", V1)
+    assert main(capsys, "check", "new", "--against", "old")[0] == 0
+    assert main(capsys, "check", "missing", "--against", "old")[0] == 2
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["check", "new", "--against", "old", "--mode", "sideways"])
+    assert exc.value.code == 2
+    assert main(capsys, "check", "new", "--against", "old", "--sql-dialect", "nope")[0] == 2

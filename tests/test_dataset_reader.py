@@ -1,0 +1,156 @@
+"""Reading dataset folders (issue 6, part 2): many files of several record versions,
+Hive partition folders, projection, filters pushed to row-group statistics,
+batches of bounded size."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+import schemagen
+from schemagen.runtime.reader import dataset_files, read_batches
+
+
+def rec(ns: str, fields: list[dict[str, Any]]) -> str:
+    return json.dumps({"type": "record", "name": "Sale", "namespace": ns, "fields": fields})
+
+
+COUNTRY = {"type": "enum", "name": "Country", "symbols": ["DE", "FR", "US"]}
+V1 = [{"name": "id", "type": "int"}, {"name": "amount", "type": "float"}]
+V2 = [{"name": "id", "type": "long"}, {"name": "amount", "type": "double"},
+      {"name": "note", "type": ["null", "string"], "default": None}]
+V3 = [{"name": "id", "type": "long"}, {"name": "total", "type": "double", "aliases": ["amount"]},
+      {"name": "note", "type": ["null", "string"], "default": None},
+      {"name": "qty", "type": "int", "default": 1}]
+
+
+@pytest.fixture
+def versions(compile_schemas: Any) -> tuple[Any, Any, Any]:
+    return tuple(compile_schemas({f"s{i}.avsc": rec(f"dsr.v{i}", v)}).module(f"dsr.v{i}").Sale
+                 for i, v in enumerate((V1, V2, V3), start=1))  # type: ignore[return-value]
+
+
+def test_folder_mixing_three_versions(versions: tuple[Any, Any, Any], tmp_path: Path) -> None:
+    v1, v2, v3 = versions
+    folder = tmp_path / "sales"
+    schemagen.write([v1(id_=i, amount=float(i)) for i in range(3)], folder)
+    schemagen.write([v2(id_=i, amount=i + 0.5, note=f"n{i}") for i in range(3, 5)], folder)
+    schemagen.write([v3(id_=5, total=9.0, note=None, qty=4)], folder)
+    (folder / ".tmp-half.parquet").write_bytes(b"PAR1garbage")  # hidden: skipped
+    (folder / "_SUCCESS").write_text("{}")
+    got = sorted(schemagen.read(v3, folder), key=lambda r: r.id_)
+    assert got == [v3(id_=0, total=0.0, note=None, qty=1), v3(id_=1, total=1.0, note=None, qty=1),
+                   v3(id_=2, total=2.0, note=None, qty=1), v3(id_=3, total=3.5, note="n3", qty=1),
+                   v3(id_=4, total=4.5, note="n4", qty=1), v3(id_=5, total=9.0, note=None, qty=4)]
+    table = schemagen.read_arrow(v3, folder)
+    assert table.schema.equals(v3.arrow_schema())
+    assert sorted(table.column("total").to_pylist()) == [0.0, 1.0, 2.0, 3.5, 4.5, 9.0]
+    # filters and projections in the reader's names, across all three versions
+    hits = schemagen.read_arrow(v3, folder, columns=["id"], filter=[("total", ">", 3.0)])
+    assert sorted(hits.column("id").to_pylist()) == [3, 4, 5]
+    assert sorted(r.id_ for r in schemagen.read(v3, folder, filter=ds.field("qty") == 4)) == [5]
+    # the oldest reader cannot read the newer files (int64 ids): one error, every field
+    with pytest.raises(schemagen.ReadError) as ei:
+        list(schemagen.read(v1, folder))
+    msg = str(ei.value)
+    assert "id: int64 cannot be read as int32" in msg and "amount: double cannot be read" in msg
+
+
+def test_read_batches_bounded(versions: tuple[Any, Any, Any], tmp_path: Path) -> None:
+    _, v2, _ = versions
+    folder = tmp_path / "b"
+    schemagen.write([v2(id_=i, amount=0.0) for i in range(25)], folder, row_group_size=10)
+    schemagen.write([v2(id_=i, amount=0.0) for i in range(25, 30)], folder)
+    sizes = [len(b) for b in read_batches(v2, folder, batch_size=7)]
+    assert all(s <= 7 for s in sizes) and sum(sizes) == 30
+    got = [r.id_ for b in read_batches(v2, folder, batch_size=4, filter=[("id", ">=", 23)])
+           for r in b]
+    assert got == list(range(23, 30))
+    with pytest.raises(schemagen.UsageError):
+        next(read_batches(v2, folder, batch_size=0))
+
+
+PART = [{"name": "id", "type": "long"}, {"name": "country", "type": ["null", COUNTRY]},
+        {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+        {"name": "shop", "type": "string"}, {"name": "vip", "type": "boolean"}]
+
+
+@pytest.fixture
+def part(compile_schemas: Any) -> Any:
+    return compile_schemas({"p.avsc": rec("dsr.part", PART)}).module("dsr.part")
+
+
+def test_hive_partitions_come_back_typed(part: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    day = datetime.date(2024, 5, 6)
+    rows = [part.Sale(id_=i, country=[part.Country.DE, part.Country.FR, None][i % 3], day=day,
+                      shop=["a/b", "x=y%", "plain"][i % 3], vip=i % 2 == 0) for i in range(9)]
+    with schemagen.DatasetWriter(part.Sale, folder,
+                                 partition_by=["country", "day", "shop", "vip"]) as w:
+        w.write_many(rows)
+    files = [f for f, _ in dataset_files(folder)]
+    assert files and all("country" not in pq.read_schema(f).names for f in files)
+    assert any("__HIVE_DEFAULT_PARTITION__" in str(f) for f in files)
+    assert sorted(schemagen.read(part.Sale, folder), key=lambda r: r.id_) == rows
+    table = schemagen.read_arrow(part.Sale, folder)
+    assert table.schema.equals(part.Sale.arrow_schema())
+    assert sorted(table.to_pylist(), key=lambda r: r["id"])[1]["shop"] == "x=y%"
+    # filters on partition columns (exact after resolution), and with projection
+    de = schemagen.read_arrow(part.Sale, folder, columns=["id"], filter=[("country", "=", "DE")])
+    assert sorted(de.column("id").to_pylist()) == [0, 3, 6]
+    got = [r.id_ for r in schemagen.read(part.Sale, folder, filter=[("shop", "=", "a/b")])]
+    assert sorted(got) == [0, 3, 6]
+    nulls = schemagen.read_arrow(part.Sale, folder, filter=ds.field("country").is_null())
+    assert sorted(nulls.column("id").to_pylist()) == [2, 5, 8]
+    # DuckDB agrees on the same folder
+    con = duckdb.connect()
+    n = con.execute(f"select count(*) from read_parquet('{folder}/**/*.parquet', "
+                    "hive_partitioning=true) where country = 'DE'").fetchone()
+    assert n == (3,)
+
+
+def test_bad_partition_value_is_read_error(part: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "bad" / "day=not-a-date" / "country=DE" / "shop=s" / "vip=true"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"id": pa.array([1], pa.int64())}), folder / "0_0_0.parquet")
+    with pytest.raises(schemagen.ReadError) as ei:
+        list(schemagen.read(part.Sale, tmp_path / "bad"))
+    msg = str(ei.value)
+    assert "day=not-a-date" in msg and "'day'" in msg and "0_0_0.parquet" in msg
+
+
+def test_hive_null_in_required_partition_field(part: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "n" / "day=2024-01-01" / "country=DE" / "shop=__HIVE_DEFAULT_PARTITION__" \
+        / "vip=false"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"id": pa.array([1], pa.int64())}), folder / "0_0_0.parquet")
+    with pytest.raises(schemagen.ReadError, match="'shop' is required"):
+        list(schemagen.read(part.Sale, tmp_path / "n"))
+
+
+def test_partition_folder_of_unknown_field_is_ignored(part: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "u" / "region=eu"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"id": pa.array([1], pa.int64()),
+                             "country": ["FR"], "day": [datetime.date(2024, 1, 1)],
+                             "shop": ["s"], "vip": [True]}), folder / "f.parquet")
+    assert [r.country for r in schemagen.read(part.Sale, tmp_path / "u")] == [part.Country.FR]
+
+
+def test_missing_required_column_in_one_file_names_that_file(versions: tuple[Any, Any, Any],
+                                                            tmp_path: Path) -> None:
+    _, v2, _ = versions
+    folder = tmp_path / "m"
+    schemagen.write([v2(id_=1, amount=1.0)], folder)
+    pq.write_table(pa.table({"id": pa.array([2], pa.int64())}), folder / "0_9_0.parquet")
+    with pytest.raises(schemagen.ReadError) as ei:
+        list(schemagen.read(v2, folder))
+    assert "0_9_0.parquet" in str(ei.value) and "amount: missing" in str(ei.value)

@@ -178,6 +178,14 @@ def test_missing_default_says_where_it_looked(tmp_path: Path) -> None:
     assert f"{tmp_path / 'xdg' / 'schemagen' / 'config.toml'} (no such file)" in msg
 
 
+def test_missing_default_without_any_config(tmp_path: Path) -> None:
+    no_outer_pyproject(tmp_path)
+    with pytest.raises(SyncerError) as err:
+        connect("parquet://default")
+    assert f"pyproject.toml in {tmp_path} and its parents (none found)" in str(err.value)
+    assert "config.toml (no such file)" in str(err.value)
+
+
 @pytest.mark.parametrize(("body", "expected"), [
     ('[tool.schemagen.syncers]\ndefualt = "x.toml"\n',
      r"pyproject\.toml: unknown key 'defualt' in \[tool\.schemagen\.syncers\]"),

@@ -195,9 +195,11 @@ def _find_default(uri: str) -> tuple[dict[str, Any], Path, str]:
             return value, path.parent, f"{path} {where} default"
         raise SyncerError(f"{path}: {where} default must be a definition file path or an "
                           f"inline table, got {value!r}")
+    if not any("pyproject.toml" in entry for entry in looked):
+        looked.insert(0, f"pyproject.toml in {Path.cwd()} and its parents (none found)")
     raise SyncerError(
         f"syncer URI {uri!r}: no default syncer definition found; looked in: "
-        + ("; ".join(looked) if looked else "(no pyproject.toml from the current folder up)")
+        + "; ".join(looked)
         + ". Set [tool.schemagen.syncers] default = \"path/to/definition.toml\" in "
         f"pyproject.toml, or [syncers] default = ... in {user}"
     )
@@ -303,6 +305,7 @@ class ParquetSyncer:
         conf = {"directory": directory, **options} if directory is not None else dict(options)
         self.source = _source
         self.directory, self.options = _configure(conf, _base or Path.cwd(), _source)
+        self._schemas: dict[Path, tuple[tuple[int, int, int], Any]] = {}
 
     @property
     def name(self) -> str:
@@ -398,7 +401,7 @@ class ParquetSyncer:
             return pa.concat_tables(parts, promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
-        raise _conflict(table, files, [t.schema for t in parts], parts)
+        raise _conflict(table, files, [t.schema for t in parts])
 
     def load(self, table: str) -> list[dict[str, Any]]:
         """Every row of ``table``, as dicts, in the order they were dumped."""
@@ -454,21 +457,30 @@ class ParquetSyncer:
         except OSError as exc:
             raise SyncerError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
 
+    def _footer_schema(self, path: Path) -> Any:
+        """A data file's Arrow schema; cached (committed files never change in place)."""
+        try:
+            st = path.stat()
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            cached = self._schemas.get(path)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            schema = pq.read_schema(str(path))
+        except (OSError, pa.ArrowException) as exc:
+            raise SyncerError(f"{path}: not a readable Parquet file ({exc})") from None
+        self._schemas[path] = (key, schema)
+        return schema
+
     def _check_compatible(self, table: str, folder: Path, schema: Any) -> None:
         """Refuse a dump that would make the table unloadable (a column changing type)."""
         files = sorted(parquet_files(folder), key=lambda p: _file_order(folder, p))
-        schemas = []
-        for f in files:
-            try:
-                schemas.append(pq.read_schema(str(f)))
-            except (OSError, pa.ArrowException) as exc:
-                raise SyncerError(f"{f}: not a readable Parquet file ({exc})") from None
+        schemas = [self._footer_schema(f) for f in files]
         try:
             pa.unify_schemas([*schemas, _plain(schema)], promote_options="permissive")
             return
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
-        raise _conflict(table, [*files, None], [*schemas, _plain(schema)], None)
+        raise _conflict(table, [*files, None], [*schemas, _plain(schema)])
 
 
 # ============================================================================ rows -> Arrow
@@ -652,8 +664,7 @@ def _plain(schema: Any) -> Any:
     return schema.remove_metadata() if schema.metadata else schema
 
 
-def _conflict(table: str, files: Sequence[Path | None], schemas: list[Any],
-              _parts: Any) -> SyncerError:
+def _conflict(table: str, files: Sequence[Path | None], schemas: list[Any]) -> SyncerError:
     """Name the column and the two files whose types cannot be unified."""
     seen: dict[str, tuple[Any, Path | None]] = {}
     for f, schema in zip(files, schemas):

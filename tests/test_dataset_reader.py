@@ -88,7 +88,8 @@ def part(compile_schemas: Any) -> Any:
     return compile_schemas({"p.avsc": rec("dsr.part", PART)}).module("dsr.part")
 
 
-def test_hive_partitions_come_back_typed(part: Any, tmp_path: Path) -> None:
+def test_hive_partitions_come_back_typed(part: Any, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "p"
     day = datetime.date(2024, 5, 6)
     rows = [part.Sale(id_=i, country=[part.Country.DE, part.Country.FR, None][i % 3], day=day,
@@ -110,6 +111,16 @@ def test_hive_partitions_come_back_typed(part: Any, tmp_path: Path) -> None:
     assert sorted(got) == [0, 3, 6]
     nulls = schemagen.read_arrow(part.Sale, folder, filter=ds.field("country").is_null())
     assert sorted(nulls.column("id").to_pylist()) == [2, 5, 8]
+    # files in other partitions are not even opened
+    import schemagen.runtime.reader as reader
+
+    opened: list[Path] = []
+    orig = reader._open
+    monkeypatch.setattr(reader, "_open", lambda f: opened.append(f) or orig(f))
+    assert sorted(r.id_ for r in schemagen.read(part.Sale, folder, filter=[
+        ("country", "in", ["FR"]), ("id", "<", 5)])) == [1, 4]
+    assert opened and all("country=FR" in str(f) for f in opened)
+    monkeypatch.undo()
     # DuckDB agrees on the same folder
     con = duckdb.connect()
     n = con.execute(f"select count(*) from read_parquet('{folder}/**/*.parquet', "

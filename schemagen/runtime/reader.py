@@ -290,13 +290,31 @@ def file_plan(info: RecordInfo, file: Path, file_schema: Any) -> Plan:
     return p
 
 
+def _partition_excludes(filter: Any, info: RecordInfo, consts: dict[str, Any]) -> bool:
+    """Whether the partition values alone rule out every conjunct of a tuple filter."""
+    conj = _terms(filter)
+    if conj is None or not consts:
+        return False
+    table = pa.table(consts)
+    for terms in conj:
+        e = None
+        for col, op, value in terms:
+            wire = field_path(info, str(col))
+            if len(wire) == 1 and wire[0] in consts:
+                t = _term(ds.field(wire[0]), op, value)
+                e = t if e is None else e & t
+        if e is None or table.filter(e).num_rows:
+            return False
+    return True
+
+
 def _with_partitions(info: RecordInfo, file: Path, schema: Any,
                      parts: dict[str, str | None]) -> dict[str, Any]:
     """Typed one-value arrays for the partition keys that are reader fields the file lacks."""
     reader = info.arrow_schema()
     out: dict[str, Any] = {}
     for key, value in parts.items():
-        if schema.get_field_index(key) >= 0:
+        if schema is not None and schema.get_field_index(key) >= 0:
             continue  # the file has the column: it wins
         f = next((fl for fl in info.record.fields if key in (fl.name, fl.py_name)), None)
         if f is None:
@@ -339,6 +357,8 @@ def iter_batches(
         if expr is not None and _terms(filter) is None:
             selection = None  # an expression's columns are unknown: read all, project after
     for f, parts in dataset_files(path):
+        if parts and _partition_excludes(filter, info, _with_partitions(info, f, None, parts)):
+            continue  # the folder's partition values rule the filter out: not even opened
         pf = _open(f)
         file_schema = pf.schema_arrow
         consts = _with_partitions(info, f, file_schema, parts)

@@ -32,8 +32,8 @@ SNAPSHOT_FORMAT = 1
 # --------------------------------------------------------------------------- snapshots
 
 
-def _loc(loc: ir.SourceLocation | None, rel: Callable[[str], str]) -> list[Any] | None:
-    return None if loc is None else [rel(loc.file), loc.line]
+def _loc(loc: ir.SourceLocation | None, rel: Callable[[str], str]) -> str | None:
+    return None if loc is None else f"{rel(loc.file)}:{loc.line}"
 
 
 def version_to_json(schema: ir.Schema, rel: Callable[[str], str]) -> dict[str, Any]:
@@ -56,8 +56,11 @@ def version_from_json(doc: dict[str, Any], fix: Callable[[str], str]) -> ir.Sche
     locs: dict[str, Any] = doc.get("locations", {})
 
     def loc(key: str) -> ir.SourceLocation | None:
-        j = locs.get(key)
-        return None if j is None else ir.SourceLocation(fix(j[0]), int(j[1]))
+        j = locs.get(key)  # "file:line"
+        if j is None:
+            return None
+        file, _, line = str(j).rpartition(":")
+        return ir.SourceLocation(fix(file), int(line))
 
     types: dict[str, ir.Named] = {}
     for j in doc["types"]:
@@ -153,6 +156,13 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        if path.exists():
+            mode = path.stat().st_mode & 0o7777
+        else:  # what open() would give: 0o666 less the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -374,6 +374,11 @@ def test_int_beyond_float_precision(tmp_path: Path) -> None:
         s.dump("t", [{"a": 0.5}, {"a": 2**53 + 1}])
     s.dump("t", [{"a": 0.5}, {"a": 2**53}])
     assert s.load("t") == [{"a": 0.5}, {"a": float(2**53)}]
+    s.dump("u", [{"a": 2**53 + 1}])
+    s.dump("u", [{"a": 0.5}])  # int64 and double unify; the value does not fit
+    with pytest.raises(SyncerError, match=r"table 'u': its files cannot be read together: "
+                       r"Integer value 9007199254740993 not in range"):
+        s.load("u")
 
 
 @pytest.mark.parametrize(("rows", "expected"), [

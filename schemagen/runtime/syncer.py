@@ -399,9 +399,9 @@ class ParquetSyncer:
             return pa.table({})
         try:
             return pa.concat_tables(parts, promote_options="permissive")
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            pass
-        raise _conflict(table, files, [t.schema for t in parts])
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+            reason = str(exc)
+        raise _conflict(table, files, [t.schema for t in parts], reason)
 
     def load(self, table: str) -> list[dict[str, Any]]:
         """Every row of ``table``, as dicts, in the order they were dumped."""
@@ -478,9 +478,9 @@ class ParquetSyncer:
         try:
             pa.unify_schemas([*schemas, _plain(schema)], promote_options="permissive")
             return
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            pass
-        raise _conflict(table, [*files, None], [*schemas, _plain(schema)])
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+            reason = str(exc)
+        raise _conflict(table, [*files, None], [*schemas, _plain(schema)], reason)
 
 
 # ============================================================================ rows -> Arrow
@@ -664,7 +664,8 @@ def _plain(schema: Any) -> Any:
     return schema.remove_metadata() if schema.metadata else schema
 
 
-def _conflict(table: str, files: Sequence[Path | None], schemas: list[Any]) -> SyncerError:
+def _conflict(table: str, files: Sequence[Path | None], schemas: list[Any],
+              reason: str) -> SyncerError:
     """Name the column and the two files whose types cannot be unified."""
     seen: dict[str, tuple[Any, Path | None]] = {}
     for f, schema in zip(files, schemas):
@@ -687,9 +688,8 @@ def _conflict(table: str, files: Sequence[Path | None], schemas: list[Any]) -> S
                     "type; int and float mix as float)"
                 )
             seen[field.name] = (merged.field(0).type, prev_file)
-    return SyncerError(f"table {table!r}: its files cannot be read together "
-                       "(a value does not fit the unified column type, e.g. an int beyond "
-                       "2**53 in a column that became float)")
+    return SyncerError(f"table {table!r}: its files cannot be read together: {reason} "
+                       "(e.g. an int beyond 2**53 in a column that other dumps made float)")
 
 
 # ============================================================================ files

@@ -113,6 +113,16 @@ def describe(t: ir.Type) -> str:
     return avro_type(t)
 
 
+def _lacking(r: ir.Type, wb: ir.Type) -> str:
+    same = [rb for rb in branches(r) if rb == wb or (
+        isinstance(rb, ir.RecordRef | ir.EnumRef) and type(rb) is type(wb))]
+    if same:
+        return (f"no branch of the reader union reads the writer's branch {describe(wb)} "
+                f"(the reader's {describe(same[0])} is incompatible with it: see the "
+                "findings inside it)")
+    return f"the reader union lacks the writer's branch {describe(wb)}"
+
+
 @dataclass(frozen=True)
 class _Issue:
     rule: str
@@ -177,8 +187,7 @@ class _Checker:
                 for wb in branches(w):
                     if not self.compatible(r, wb):
                         self._issue("AVRO_MISSING_UNION_BRANCH", path,
-                                    f"the reader union lacks the writer's branch {describe(wb)}",
-                                    describe(r), describe(w), rnode, wnode)
+                                    _lacking(r, wb), describe(r), describe(w), rnode, wnode)
             return
         if wt == "union":
             for wb in branches(w):

@@ -120,9 +120,10 @@ def read_snapshot(path: Path) -> list[dict[str, Any]]:
 def load_snapshot(path: Path) -> list[Version]:
     out: list[Version] = []
     fix = _display_from(path.parent)
+    shown = fix(path.name) if path.is_absolute() else path.as_posix()
     for i, v in enumerate(read_snapshot(path), 1):
         try:
-            out.append(Version(f"{path}#{i}", version_from_json(v, fix)))
+            out.append(Version(f"{shown}#{i}", version_from_json(v, fix)))
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise UsageError(f"{path}: version {i} is damaged ({type(exc).__name__}: {exc})") \
                 from None

@@ -24,6 +24,8 @@ RULE = "PARQUET_UNREADABLE"
 
 
 def _checked_records(old: ir.Schema, new: ir.Schema) -> list[str]:
+    """Records in both versions, those no other common record references first (a problem
+    inside a nested record is then reported once, under the outermost record)."""
     common = [n for n, t in new.types.items()
               if isinstance(t, ir.Record) and isinstance(old.types.get(n), ir.Record)]
     inner: set[str] = set()
@@ -33,7 +35,7 @@ def _checked_records(old: ir.Schema, new: ir.Schema) -> list[str]:
             assert isinstance(rec, ir.Record)
             for f in rec.fields:
                 inner |= ir.referenced_names(f.type) - {name}
-    return [n for n in common if n not in inner]
+    return [n for n in common if n not in inner] + [n for n in common if n in inner]
 
 
 def _field_node(types: dict[str, ir.Named], root: str, path: str) -> ir.Field | None:
@@ -58,6 +60,7 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
     from schemagen.runtime.resolve import readability_problems
 
     out: list[Finding] = []
+    reported: set[tuple[str, int | None, tuple[tuple[str, str], ...]]] = set()
     for name in _checked_records(old, new):
         sides: dict[str, dict[Direction, tuple[str | None, str | None, str]]] = {}
         runs: tuple[tuple[Direction, ir.Schema, ir.Schema], ...] = (
@@ -78,6 +81,11 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
             file, line = loc_of(node)
             if file is None:
                 file, line = loc_of(new.types[name])
+            if file is not None:  # the same field and reasons, reached from another record
+                key = (file, line, tuple((d, v[2]) for d, v in sorted(by_dir.items())))
+                if key in reported:
+                    continue
+                reported.add(key)
             message = "; ".join(f"{direction_text(frozenset({d}))}: {path}: {v[2]}"
                                 for d, v in by_dir.items())
             out.append(Finding(RULE, CATEGORY, "error", breaks, f"{name}.{path}" if path else name,

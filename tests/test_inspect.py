@@ -1,0 +1,574 @@
+"""``schemagen inspect``: reports, IR recovery from foreign Parquet files, --emit avsc|py with
+read-back checks, corrupt files (exit 2, never a crash or hang), the guard process."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import importlib
+import json
+import os
+import re
+import shutil
+import sys
+import uuid
+import warnings
+from pathlib import Path
+from typing import Any
+
+import avro.schema
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from sg_helpers import CORPUS, build_package, purge
+
+import schemagen
+from schemagen import cli, frontends, ir
+from schemagen import inspect as insp
+from schemagen.codegen.render import Compiler
+from schemagen.errors import SchemagenError
+from schemagen.frontends import parquet as pqfront
+from schemagen.typemap import avro as avro_map
+
+PARQUET = CORPUS / "parquet"
+BAD = PARQUET / "bad"
+pytestmark = pytest.mark.skipif(not PARQUET.is_dir(),
+                                reason=f"shared test corpus not found at {PARQUET}")
+GOOD = sorted(PARQUET.glob("*.parquet")) if PARQUET.is_dir() else []
+BAD_FILES = sorted(BAD.glob("*.parquet")) if BAD.is_dir() else []
+
+# Files whose values Python cannot hold in full, so no typed read can equal pyarrow's:
+UNREPRESENTABLE = {
+    # row 6 is an INT96 whose instant lies far outside years 1..9999
+    "int96_from_spark.parquet": "a",
+    # ul_observation_date's sum/variance are timestamps far beyond year 9999
+    "nested_structs.rust.parquet": "ul_observation_date",
+}
+# Files whose Avro schema cannot read them back (Avro's limits, not schemagen's):
+AVRO_CANNOT = {
+    "map_no_value.parquet": "map with int32 keys (Avro map keys are strings)",
+    "nested_maps.snappy.parquet": "map with int32 keys (Avro map keys are strings)",
+    "nested_structs.rust.parquet": "uint64 counts (Avro has no unsigned long)",
+}
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def load_pkg(types: dict[str, ir.Named], root: str, where: Path, source: str = "x") -> Any:
+    """Compile ``types`` the way ``inspect --emit py`` does; return the root's class."""
+    name = f"insp_{uuid.uuid4().hex[:10]}"
+    comp = Compiler(ir.Schema(types, {n: source for n in types}), name)
+    from schemagen import compiler
+
+    compiler.write(comp.render(), where / name)
+    sys.path.insert(0, str(where))
+    plan = comp.owner[root]
+    mod = importlib.import_module(".".join((name, *plan.parts)))
+    return getattr(mod, plan.class_names[root]), name
+
+
+def unload(name: str, where: Path) -> None:
+    for m in list(sys.modules):
+        if m == name or m.startswith(name + "."):
+            del sys.modules[m]
+    while str(where) in sys.path:
+        sys.path.remove(str(where))
+
+
+def as_plain(v: Any, t: ir.Type, types: dict[str, ir.Named]) -> Any:
+    """A typed value in pyarrow's ``to_pylist`` shape (records -> dicts, maps -> pairs)."""
+    if v is None:
+        return None
+    inner, _ = ir.strip_nullable(t)
+    if isinstance(inner, ir.RecordRef):
+        rec = types[inner.name]
+        assert isinstance(rec, ir.Record)
+        return {f.name: as_plain(getattr(v, f.py_name or f.name), f.type, types)
+                for f in rec.fields}
+    if isinstance(inner, ir.List):
+        return [as_plain(x, inner.item, types) for x in v]
+    if isinstance(inner, ir.Map):
+        return [(as_plain(k, inner.key, types), as_plain(x, inner.value, types))
+                for k, x in v.items()]
+    if isinstance(inner, ir.Uuid):
+        return v.bytes
+    if isinstance(inner, ir.Interval):
+        return v
+    return v
+
+
+def typed_rows(cls: Any, path: Path, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    info = cls.__schemagen__
+    root, types = info.ir
+    return [as_plain(r, ir.RecordRef(root), types) for r in schemagen.read(cls, path,
+                                                                            columns=columns)]
+
+
+def pyarrow_rows(path: Path, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    return pq.read_table(path, columns=columns,  # type: ignore[no-any-return]
+                         coerce_int96_timestamp_unit="us").to_pylist()
+
+
+# --------------------------------------------------------------------------- IR recovery
+
+
+def recover(name: str) -> pqfront.Recovered:
+    return pqfront.recover(PARQUET / name)
+
+
+def fields(rec: pqfront.Recovered, record: str | None = None) -> dict[str, ir.Type]:
+    r = rec.types[record or rec.root]
+    assert isinstance(r, ir.Record)
+    return {f.name: f.type for f in r.fields}
+
+
+N = ir.Nullable
+I32, I64 = ir.Int(32), ir.Int(64)
+
+
+def test_every_corpus_file_has_an_ir() -> None:
+    assert len(GOOD) >= 24
+    for f in GOOD:
+        rec = pqfront.recover(f)
+        assert rec.source == "parquet"
+        assert rec.root == pqfront.record_name(f)
+        assert isinstance(rec.types[rec.root], ir.Record)
+        # every record's wire names are exactly the Arrow names pyarrow reads
+        assert [f_.name for f_ in rec.record.fields] == pq.ParquetFile(f).schema_arrow.names
+
+
+def test_int96_is_a_naive_microsecond_timestamp() -> None:
+    for name in ("int96_from_spark.parquet", "alltypes_plain.parquet"):
+        rec = recover(name)
+        col = "a" if name.startswith("int96") else "timestamp_col"
+        assert fields(rec)[col] == N(ir.Timestamp("us", utc=False))
+        assert any("INT96" in n for n in rec.notes)
+    # Impala's tinyint/smallint are bare INT32, strings bare BYTE_ARRAY
+    f = fields(recover("alltypes_plain.parquet"))
+    assert f["tinyint_col"] == N(I32) and f["string_col"] == N(ir.Bytes())
+
+
+def test_legacy_lists_and_unannotated_repeated_fields_are_lists() -> None:
+    assert fields(recover("old_list_structure.parquet")) == {"a": ir.List(ir.List(I32))}
+    rec = recover("repeated_no_annotation.parquet")
+    assert fields(rec) == {"id": I32, "phoneNumbers": N(ir.RecordRef("PhoneNumbers"))}
+    assert fields(rec, "PhoneNumbers") == {"phone": ir.List(ir.RecordRef("PhoneItem"))}
+    assert fields(rec, "PhoneItem") == {"number": I64, "kind": N(ir.String())}
+    rec = recover("repeated_primitive_no_list.parquet")
+    assert fields(rec) == {"Int32_list": ir.List(I32), "String_list": ir.List(ir.String()),
+                           "group_of_lists": ir.RecordRef("GroupOfLists")}
+
+
+def test_map_without_value_is_a_list_of_keys() -> None:
+    rec = recover("map_no_value.parquet")
+    assert fields(rec) == {"my_map": ir.Map(I32, N(I32)), "my_map_no_v": ir.List(I32),
+                           "my_list": ir.List(I32)}
+    assert rec.notes == ("my_map_no_v: MAP without a value field -> list of its keys",)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("int32_decimal.parquet", ir.Decimal(4, 2)),
+    ("int64_decimal.parquet", ir.Decimal(10, 2)),
+    ("fixed_length_decimal.parquet", ir.Decimal(25, 2, 11)),
+    ("fixed_length_decimal_legacy.parquet", ir.Decimal(13, 2, 6)),
+    ("byte_array_decimal.parquet", ir.Decimal(4, 2)),
+])
+def test_every_decimal_encoding(name: str, expected: ir.Decimal) -> None:
+    rec = recover(name)
+    assert fields(rec) == {"value": N(expected)}
+    if name.startswith("byte_array"):
+        assert rec.record.fields[0].field_id == 6  # PARQUET:field_id kept
+
+
+def test_nested_files() -> None:
+    assert fields(recover("nested_lists.snappy.parquet")) == {
+        "a": N(ir.List(N(ir.List(N(ir.List(N(ir.String()))))))), "b": I32}
+    assert fields(recover("nested_maps.snappy.parquet")) == {
+        "a": N(ir.Map(ir.String(), N(ir.Map(I32, ir.Bool())))), "b": I32, "c": ir.Float(64)}
+    rec = recover("nested_structs.rust.parquet")
+    assert fields(rec, "RollNum")["count"] == ir.Int(64, signed=False)
+    assert fields(rec, "UlObservationDate")["min"] == ir.Timestamp("us", utc=True)
+    rec = recover("nonnullable.impala.parquet")
+    assert fields(rec, "NestedStruct") == {
+        "a": I32, "B": ir.List(I32), "c": ir.RecordRef("C"),
+        "G": ir.Map(ir.String(), ir.RecordRef("GValue"))}
+    assert fields(rec, "C") == {"D": ir.List(ir.List(ir.RecordRef("DItem")))}
+    assert fields(rec, "DItem") == {"e": I32, "f": ir.String()}
+    assert fields(rec, "H") == {"i": ir.List(ir.Float(64))}
+    assert fields(recover("null_list.parquet")) == {"emptylist": N(ir.List(ir.Null()))}
+    assert recover("binary.parquet").record.fields[0].field_id == 1
+
+
+def test_annotations_written_by_duckdb(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "types.parquet"
+    con = duckdb.connect()
+    con.execute(f"""copy (select uuid '3fa85f64-5717-4562-b3fc-2c963f66afa6' as u,
+        '{{"a": [1, 2]}}'::json as j, interval 3 day as iv, time '12:34:56.789' as t,
+        timestamp '2020-01-01 10:00:00.123456' as ts, timestamptz '2020-01-01 00:00:00+00' as tz,
+        timestamp_ms '2020-01-01 10:00:00.123' as tms,
+        200::utinyint as u8, 60000::usmallint as u16, 4000000000::uinteger as u32,
+        18000000000000000000::ubigint as u64, (-5)::tinyint as i8, (-6)::smallint as i16,
+        123.45::decimal(5,2) as d, 12345678901234567890.12::decimal(38,2) as d38,
+        date '2020-02-02' as dt, 1.5::float as f, 'x'::blob as b, 'ok' as s)
+        to '{path}' (format parquet)""")
+    f = fields(pqfront.recover(path))
+    assert f == {
+        "u": ir.Uuid(), "j": ir.Json(), "iv": ir.Interval(), "t": ir.Time("us"),
+        "ts": ir.Timestamp("us", False), "tz": ir.Timestamp("us", True),
+        "tms": ir.Timestamp("ms", False),
+        "u8": ir.Int(8, False), "u16": ir.Int(16, False), "u32": ir.Int(32, False),
+        "u64": ir.Int(64, False), "i8": ir.Int(8), "i16": ir.Int(16),
+        "d": ir.Decimal(5, 2), "d38": ir.Decimal(38, 2, 16), "dt": ir.Date(),
+        "f": ir.Float(32), "b": ir.Bytes(), "s": ir.String(),
+    }
+    rec = pqfront.recover(path)
+    cls, name = load_pkg(rec.types, rec.root, tmp_path / "pkg")
+    try:
+        [got] = list(schemagen.read(cls, path))
+        assert got.u == uuid.UUID("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        assert got.j == {"a": [1, 2]}
+        assert got.iv == schemagen.Interval(0, 3, 0)
+        assert got.t == datetime.time(12, 34, 56, 789000)
+        assert got.tz == datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+        assert (got.u8, got.u16, got.u32, got.u64) == (200, 60000, 4000000000,
+                                                       18000000000000000000)
+        assert got.d38 == decimal.Decimal("12345678901234567890.12")
+        # and the values match DuckDB's own reading
+        assert con.execute(f"select u8, u64, d, dt from '{path}'").fetchone() == (
+            got.u8, got.u64, got.d, got.dt)
+    finally:
+        unload(name, tmp_path / "pkg")
+
+
+# --------------------------------------------------------------------------- read back
+
+
+def _compare_read_back(cls: Any, f: Path) -> None:
+    if f.name in UNREPRESENTABLE:
+        with pytest.raises(SchemagenError):
+            typed_rows(cls, f)
+        rec = cls.__schemagen__.record
+        keep = [x.name for x in rec.fields if x.name != UNREPRESENTABLE[f.name]]
+        if keep:  # the other fields read exactly (unselected fields are None in records)
+            got = [{k: r[k] for k in keep} for r in typed_rows(cls, f, keep)]
+            assert got == pyarrow_rows(f, keep)
+        return
+    assert typed_rows(cls, f) == pyarrow_rows(f)
+
+
+@pytest.mark.parametrize("f", GOOD, ids=[f.name for f in GOOD])
+def test_emitted_package_reads_the_file_like_pyarrow(f: Path, tmp_path: Path) -> None:
+    rec = pqfront.recover(f)
+    cls, name = load_pkg(rec.types, rec.root, tmp_path)
+    try:
+        _compare_read_back(cls, f)
+    finally:
+        unload(name, tmp_path)
+
+
+def test_int96_sentinels_read_back_exactly(tmp_path: Path) -> None:
+    """The representable rows of int96_from_spark, rewritten as INT96 (9999-12-31 included)."""
+    table = pq.read_table(PARQUET / "int96_from_spark.parquet",
+                          coerce_int96_timestamp_unit="us").slice(0, 5)
+    path = tmp_path / "int96.parquet"
+    pq.write_table(table, path, use_deprecated_int96_timestamps=True)
+    assert pq.ParquetFile(path).schema.column(0).physical_type == "INT96"
+    rec = pqfront.recover(path)
+    cls, name = load_pkg(rec.types, rec.root, tmp_path / "pkg")
+    try:
+        got = [r.a for r in schemagen.read(cls, path)]
+        assert got[2] == datetime.datetime(9999, 12, 31, 3, 0)
+        assert got == [r["a"] for r in table.to_pylist()]
+    finally:
+        unload(name, tmp_path / "pkg")
+
+
+@pytest.mark.parametrize("f", GOOD, ids=[f.name for f in GOOD])
+def test_emitted_avsc_parses_compiles_and_reads_back(f: Path, tmp_path: Path) -> None:
+    rec = pqfront.recover(f)
+    text = avro_map.dumps(rec.types, rec.root)
+    with warnings.catch_warnings():  # avro 1.12's Python library lacks local-timestamp-*
+        warnings.simplefilter("ignore")
+        avro.schema.parse(text)  # the Avro library accepts it
+    avsc = tmp_path / f"{rec.root}.avsc"
+    avsc.write_text(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pkg = build_package([avsc], tmp_path / "out")
+    try:
+        cls = pkg.record(rec.root)
+        if f.name in AVRO_CANNOT:
+            with pytest.raises(SchemagenError):
+                typed_rows(cls, f)
+            return
+        _compare_read_back(cls, f)
+    finally:
+        purge(pkg)
+
+
+def test_avro_mapping_round_trips_avro_schemas(tmp_path: Path) -> None:
+    """IR from real Avro schemas -> .avsc -> IR again: the same types, defaults and docs."""
+    avro_dir = CORPUS / "avro"
+    files = [p for p in sorted(avro_dir.glob("*.avsc")) if p.name != "interop.avsc"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        schema = frontends.load(files)
+        for name, t in schema.types.items():
+            if not isinstance(t, ir.Record):
+                continue
+            out = tmp_path / f"{name}.avsc"
+            out.write_text(avro_map.dumps(schema.types, name))
+            again = frontends.load([out])
+            for n in ir.closure(schema.types, name):
+                assert ir.named_to_json(again.types[n]) == ir.named_to_json(schema.types[n]), n
+
+
+def test_avro_mapping_of_lossy_types() -> None:
+    r = ir.Record("ns.R", (
+        ir.Field("u", ir.Int(64, signed=False)), ir.Field("h", ir.Float(16)),
+        ir.Field("d", ir.Duration("ms")), ir.Field("j", ir.Json()),
+        ir.Field("my col", N(ir.Int(8)), default=None, field_id=7),
+        ir.Field("m", ir.Map(ir.Int(32), ir.String())),
+        ir.Field("dec", ir.Decimal(9, 2), default=decimal.Decimal("1.50")),
+        ir.Field("ts", ir.Timestamp("s", True),
+                 default=datetime.datetime(1970, 1, 1, 0, 0, 2, tzinfo=datetime.timezone.utc)),
+    ))
+    doc = avro_map.record_schema({"ns.R": r}, "ns.R")
+    avro.schema.parse(json.dumps(doc))
+    by = {f.get("schemagen.name", f["name"]): f for f in doc["fields"]}
+    assert by["u"]["type"] == {"type": "long", "schemagen.type": '{"bits":64,"signed":false,"type":"int"}'}
+    assert by["my col"]["name"] == "my_col" and by["my col"]["field-id"] == 7
+    assert by["my col"]["type"][0] == "null"
+    assert by["m"]["type"]["type"] == "array"
+    assert by["dec"]["default"] == "\x00\x96"  # 150 unscaled, big-endian two's complement
+    assert by["ts"]["default"] == 2000
+    lossy = avro_map.lossy({"ns.R": r}, "ns.R")
+    assert len(lossy) == 8 and any("my col" in x for x in lossy)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_folder_report_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for f in GOOD:
+        os.symlink(f, folder / f.name)
+    code, out, err = run_cli(capsys, "inspect", str(folder), "--json", "--rows", "3")
+    assert code == 0, err
+    rep = json.loads(out)
+    assert rep["kind"] == "folder" and rep["summary"]["files"] == len(GOOD)
+    by_name = {Path(f["file"]).name: f for f in rep["files"]}
+    total_rows = 0
+    for f in GOOD:
+        md = pq.ParquetFile(f).metadata
+        r = by_name[f.name]
+        assert (r["num_rows"], r["num_row_groups"], r["num_columns"]) == (
+            md.num_rows, md.num_row_groups, md.num_columns)
+        assert [c["path"] for c in r["columns"]] == [
+            md.schema.column(i).path for i in range(md.num_columns)]
+        rg = r["row_groups"][0]["columns"][0]
+        assert rg["compression"] == md.row_group(0).column(0).compression
+        assert rg["compressed_bytes"] == md.row_group(0).column(0).total_compressed_size
+        total_rows += md.num_rows
+    assert rep["summary"]["num_rows"] == total_rows
+    # the first 3 rows of the folder are the first file's
+    first = GOOD[0]
+    assert by_name[first.name]["rows"] == [insp.jsonable(r) for r in pyarrow_rows(first)[:3]]
+    # statistics are reported
+    plain = by_name["alltypes_plain.parquet"]
+    stats = {c["path"]: c["statistics"] for c in plain["row_groups"][0]["columns"]}
+    assert by_name["int32_decimal.parquet"]["row_groups"][0]["columns"][0]["statistics"][
+        "null_count"] == 0
+    assert "id" in stats
+    assert len(rep["schemas"]) == len({f["schema"] for f in rep["files"]})
+    # the text form has every file and the IR of every schema
+    code, text, _ = run_cli(capsys, "inspect", str(folder))
+    assert code == 0
+    assert f"{len(GOOD)} files" in text and "IR (from the Parquet schema)" in text
+    for f in GOOD:
+        assert f.name in text
+
+
+def test_single_file_text_rows_and_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "inspect", str(PARQUET / "alltypes_plain.parquet"),
+                             "--rows", "2")
+    assert code == 0, err
+    assert "optional int96 field_id=-1 timestamp_col;" in out
+    assert re.search(r"\n +timestamp_col +timestamp\(us\)\?\n", out)
+    assert "note: timestamp_col: INT96 legacy timestamp" in out
+    assert "first 2 rows:" in out and '"date_string_col": "03/01/09"' in out
+    assert "created by: impala version 1.3.0" in out
+    code, out, _ = run_cli(capsys, "inspect", str(PARQUET / "nonnullable.impala.parquet"))
+    assert "parquet.avro.schema: " in out  # key/value metadata
+
+
+def test_cli_emit_py_and_avsc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = PARQUET / "repeated_no_annotation.parquet"
+    out_dir = tmp_path / "legacy_pkg"
+    code, out, err = run_cli(capsys, "inspect", str(f), "--emit", "py", "-o", str(out_dir))
+    assert code == 0, err
+    assert "from legacy_pkg import RepeatedNoAnnotation" in out
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import legacy_pkg  # type: ignore[import-not-found]
+
+        cls = legacy_pkg.RepeatedNoAnnotation
+        assert typed_rows(cls, f) == pyarrow_rows(f)
+    finally:
+        unload("legacy_pkg", tmp_path)
+    # the avsc goes to stdout, or atomically to -o
+    code, out, err = run_cli(capsys, "inspect", str(PARQUET / "int32_decimal.parquet"),
+                             "--emit", "avsc")
+    assert code == 0 and json.loads(out)["fields"][0]["type"][1] == {
+        "type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2}
+    target = tmp_path / "m.avsc"
+    code, _, err = run_cli(capsys, "inspect", str(PARQUET / "map_no_value.parquet"), "--emit",
+                           "avsc", "-o", str(target))
+    assert code == 0 and "Avro cannot say exactly: MapNoValue.my_map" in err
+    assert avro.schema.parse(target.read_text()).name == "MapNoValue"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_schemagen_files_use_the_footer_ir(compile_schemas: Any, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    pkg = compile_schemas({"t.avsc": json.dumps({
+        "type": "record", "name": "Trade", "namespace": "ex.m", "fields": [
+            {"name": "trade_id", "type": "long"},
+            {"name": "side", "type": {"type": "enum", "name": "Side", "symbols": ["BUY", "SELL"]}},
+            {"name": "px", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9,
+                                    "scale": 2}},
+            {"name": "tags", "type": {"type": "map", "values": "string"}, "default": {}},
+            {"name": "at", "type": ["null", {"type": "long", "logicalType": "timestamp-micros"}],
+             "default": None},
+        ]})})
+    Trade = pkg.record("ex.m.Trade")
+    Side = pkg.enum_class("ex.m.Side", ["BUY", "SELL"])
+    recs = [Trade(trade_id=i, side=Side.SELL, px=decimal.Decimal("1.25"), tags={"k": str(i)},
+                  at=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
+            for i in range(3)]
+    path = tmp_path / "trades.parquet"
+    schemagen.write(recs, path)
+    code, out, err = run_cli(capsys, "inspect", str(path), "--json")
+    assert code == 0, err
+    entry = json.loads(out)["schemas"][0]["ir"]
+    assert entry["source"] == "footer" and entry["root"] == "ex.m.Trade"
+    root, types = insp.recovered(json.loads(out))
+    info_root, info_types = Trade.__schemagen__.ir
+    assert root == info_root and types == info_types
+    cls, name = load_pkg(types, root, tmp_path / "pkg")
+    try:
+        back = list(schemagen.read(cls, path))
+        assert [(r.trade_id, r.side.value, r.px, r.tags, r.at) for r in back] == [
+            (r.trade_id, r.side.value, r.px, r.tags, r.at) for r in recs]
+    finally:
+        unload(name, tmp_path / "pkg")
+
+
+def test_folder_with_two_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    pq.write_table(pa.table({"a": [1, 2]}), folder / "0_0_0.parquet")
+    pq.write_table(pa.table({"a": [3]}), folder / "0_0_1.parquet")
+    pq.write_table(pa.table({"a": ["x"]}), folder / "0_0_2.parquet")
+    (folder / "_SUCCESS").write_text("")
+    code, out, err = run_cli(capsys, "inspect", str(folder), "--json")
+    assert code == 0, err
+    rep = json.loads(out)
+    assert rep["summary"] == {**rep["summary"], "files": 3, "schemas": 2, "num_rows": 4}
+    assert [s["ir"]["root"] for s in rep["schemas"]] == ["Ds", "Ds2"]
+    assert [f["schema"] for f in rep["files"]] == [0, 0, 1]
+    code, _, err = run_cli(capsys, "inspect", str(folder), "--emit", "avsc")
+    assert code == 2 and "2 different schemas" in err
+    shutil.rmtree(folder / "0_0_2.parquet", ignore_errors=True)
+    (folder / "0_0_2.parquet").unlink()
+    code, out, err = run_cli(capsys, "inspect", str(folder), "--emit", "avsc")
+    assert code == 0 and json.loads(out)["name"] == "Ds"
+
+
+@pytest.mark.parametrize("f", BAD_FILES, ids=[f.name for f in BAD_FILES])
+def test_bad_files_exit_2_with_a_clear_message(f: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "inspect", str(f))
+    assert code == 2 and out == ""
+    assert err.startswith(f"schemagen: error: {f}: ")
+    assert "corrupt" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = (PARQUET / "single_nan.parquet").read_bytes()
+    cases = {
+        "empty.parquet": (b"", "too short"),
+        "text.parquet": (b"hello, this is not parquet at all", "starts with b'hell'"),
+        "truncated.parquet": (good[:-3], "truncated"),
+        "encrypted.parquet": (b"PARE" + good[4:-4] + b"PARE", "encrypted"),
+        "footer.parquet": (good[:-8] + (10**6).to_bytes(4, "little") + b"PAR1",
+                           "footer length 1000000"),
+        "garbage_footer.parquet": (b"PAR1" + b"\xff" * 40 + (30).to_bytes(4, "little")
+                                   + b"PAR1", "corrupt or unreadable"),
+    }
+    for name, (data, expected) in cases.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        code, out, err = run_cli(capsys, "inspect", str(p))
+        assert code == 2 and expected in err and str(p) in err, (name, err)
+    code, _, err = run_cli(capsys, "inspect", str(tmp_path / "missing.parquet"))
+    assert code == 2 and "no such file or directory" in err
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    code, _, err = run_cli(capsys, "inspect", str(empty))
+    assert code == 2 and "no Parquet files" in err
+    f = str(PARQUET / "single_nan.parquet")
+    for argv, msg in ((["--emit", "py"], "needs -o"), (["-o", "x.avsc"], "only used with --emit"),
+                      (["--rows", "-1"], "--rows"), (["--timeout", "0"], "--timeout")):
+        code, _, err = run_cli(capsys, "inspect", f, *argv)
+        assert code == 2 and msg in err
+    code, _, err = run_cli(capsys, "inspect", f, "--emit", "py", "-o", str(tmp_path / "not-id"))
+    assert code == 2 and "Python identifier" in err
+    # a folder with one bad file names it (and only it)
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    shutil.copy(PARQUET / "single_nan.parquet", ds / "a.parquet")
+    (ds / "b.parquet").write_bytes(b"PAR1")
+    code, _, err = run_cli(capsys, "inspect", str(ds))
+    assert code == 2 and f"{ds / 'b.parquet'}: not a Parquet file" in err
+    assert "a.parquet" not in err
+
+
+# --------------------------------------------------------------------------- the guard
+
+
+def test_guard_survives_a_crashing_reader(tmp_path: Path) -> None:
+    files = [tmp_path / n for n in ("a.parquet", "crash.parquet", "c.parquet")]
+    script = ("import json, os, signal, sys\n"
+              "for f in sys.argv[1:]:\n"
+              "    if 'crash' in os.path.basename(f): os.kill(os.getpid(), signal.SIGSEGV)\n"
+              "    print(json.dumps({'file': f, 'ok': True}), flush=True)\n")
+    res = insp.verify(files, timeout=30, worker=[sys.executable, "-c", script])
+    assert res[files[0]] is None and res[files[2]] is None
+    assert res[files[1]] == "pyarrow crashed (SIGSEGV) reading the file: it is corrupt"
+
+
+def test_guard_times_out_on_a_hanging_reader(tmp_path: Path) -> None:
+    files = [tmp_path / n for n in ("hang.parquet", "b.parquet")]
+    script = ("import json, os, sys, time\n"
+              "for f in sys.argv[1:]:\n"
+              "    if 'hang' in os.path.basename(f): time.sleep(60)\n"
+              "    print(json.dumps({'file': f, 'ok': False, 'error': 'boom'}), flush=True)\n")
+    res = insp.verify(files, timeout=1, worker=[sys.executable, "-c", script])
+    assert res[files[0]] is not None and res[files[0]].startswith("timed out after 1 s")
+    assert res[files[1]] == "corrupt or unreadable Parquet file (pyarrow: boom)"
+
+
+def test_guard_worker_really_decodes_pages() -> None:
+    """The footer of ARROW-GH-45185 is fine: only decoding the pages finds the problem."""
+    f = BAD / "ARROW-GH-45185.parquet"
+    res = insp.verify([f], decode=False)
+    assert res[f] is None
+    res = insp.verify([f], decode=True)
+    assert res[f] is not None and "repetition level" in res[f]

@@ -113,6 +113,10 @@ CASES: list[tuple[str, str, str, set[str], bool, bool]] = [
     ("logical timestamp-millis -> long (same underlying type)",
      rec(f("t", {"type": "long", "logicalType": "timestamp-millis"})), rec(f("t", "long")),
      set(), True, True),
+    # SchemaCompatibility's quirk: a missing enum field whose enum has a default symbol is
+    # compared with the writer record (TYPE_MISMATCH, not READER_FIELD_MISSING_DEFAULT_VALUE)
+    ("enum field with a default symbol added without a field default", rec(f("a", "int")),
+     rec(f("a", "int"), f("c", ENUM_DEF)), {"TYPE_MISMATCH"}, False, True),
     ("several changes, all reported",
      rec(f("a", "int"), f("b", "string"), f("c", ENUM3)),
      rec(f("a", "string"), f("c", ENUM), f("d", "int")),
@@ -195,3 +199,44 @@ def test_recursive_records(tmp_path: Path) -> None:
     findings = avro_rules.check(old, new)
     assert [(x.rule, x.path, x.breaks) for x in findings] == [
         ("AVRO_TYPE_MISMATCH", "ns.Node.v", frozenset({"forward"}))]
+
+
+# --------------------------------------------------------------------------- property
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PRIMS = ["int", "long", "float", "double", "string", "bytes", "boolean"]
+_plain = st.sampled_from(PRIMS) | st.sampled_from([ENUM, ENUM3, ENUM_DEF, INNER, INNER_LONG])
+_unnamed = st.one_of(
+    st.sampled_from(PRIMS),
+    st.builds(lambda t: {"type": "array", "items": t}, st.sampled_from(PRIMS)),
+    st.builds(lambda t: {"type": "map", "values": t}, st.sampled_from(PRIMS)),
+    st.lists(st.sampled_from(PRIMS), min_size=1, max_size=3, unique=True).map(
+        lambda ts: ["null", *ts]),
+    st.lists(st.sampled_from(PRIMS), min_size=2, max_size=3, unique=True),
+)
+# named types (enums, records) only in field "a", so each name is defined once
+_fields = st.fixed_dictionaries({}, optional={"a": _plain | _unnamed, "b": _unnamed,
+                                              "c": _unnamed}).filter(bool)
+
+
+def _record(fields: dict[str, Any]) -> str:
+    return rec(*(f(n, t) for n, t in sorted(fields.items())))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old_fields=_fields, new_fields=_fields)
+def test_same_verdict_as_the_avro_package(tmp_path_factory: pytest.TempPathFactory,
+                                          old_fields: dict[str, Any],
+                                          new_fields: dict[str, Any]) -> None:
+    old_text, new_text = _record(old_fields), _record(new_fields)
+    d = tmp_path_factory.mktemp("prop")
+    findings = avro_rules.check(load(d, "old", old_text), load(d, "new", new_text))
+    for direction, reader, writer in (("backward", new_text, old_text),
+                                      ("forward", old_text, new_text)):
+        ok, kinds = avro_lib_ok(reader, writer)
+        mine = {x.rule.removeprefix("AVRO_") for x in findings if direction in x.breaks}
+        assert (not mine) is ok, (direction, old_text, new_text)
+        assert mine == kinds, (direction, old_text, new_text)

@@ -137,8 +137,9 @@ def test_default_from_pyproject_path(tmp_path: Path) -> None:
     assert s.compression == "brotli"
     out = s.dump("t", ROWS)
     assert out is not None and codecs(out) == {"BROTLI"}
-    # overrides after the default
+    # overrides after the default; a directory in the URI is relative to the current folder
     assert connect("parquet://default?compression=lz4").compression == "lz4"
+    assert connect("parquet://default?directory=here").directory == sub / "here"
     # parquet:// alone is the default too (cs_tools treats "" as "default")
     assert connect("parquet://").directory == s.directory
 
@@ -264,6 +265,10 @@ def test_definition_file_problems(tmp_path: Path) -> None:
     ("parquet://?directory=d&write_statistics=maybe", r"write_statistics must be true or false"),
     ("parquet://?directory=d&use_dictionary=", r"use_dictionary must be true or false or a"),
     ("parquet://?directory=", r"directory must be a non-empty path"),
+    ("parquet://?directory=d&use_dictionary=a,,b", r"use_dictionary must be true or false or"),
+    ("parquet://?directory=a%00b", r"directory: the path 'a\\x00b' contains a NUL character"),
+    ("parquet://defs/a\0.toml", r"the path 'defs/a\\x00\.toml' contains a NUL character"),
+    ("parquet://~no_such_user_here/d.toml", r"cannot expand '~no_such_user_here/d\.toml'"),
     ("parquet://?directory", r"the query 'directory' is not key=value pairs"),
     ("csv://x.toml", r"unknown protocol 'csv'; supported: parquet"),
     ("/some/definition.toml", r"has no protocol; expected protocol://definition"),
@@ -506,6 +511,17 @@ def test_hostile_table_names(tmp_path: Path, name: str) -> None:
     assert os.listdir(tmp_path) == []  # nothing created, inside the directory or out
     with pytest.raises(SyncerError, match=r"a table name must be a string"):
         s.dump(3, ROWS)  # type: ignore[arg-type]
+
+
+def test_symlinked_table_leading_out_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "root").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "root" / "evil").symlink_to(tmp_path / "outside")
+    s = ParquetSyncer(tmp_path / "root")
+    with pytest.raises(SyncerError, match=r"table 'evil' leads out of the directory .*root "
+                       r"\(to .*outside\)"):
+        s.dump("evil", ROWS)
+    assert os.listdir(tmp_path / "outside") == []
 
 
 def test_files_readable_by_duckdb_with_the_right_types(tmp_path: Path) -> None:

@@ -99,10 +99,12 @@ def connect(uri: str) -> ParquetSyncer:
     if spec in ("", "default"):
         conf, base, source = _find_default(uri)
     else:
-        conf, base, source = _read_definition(Path(spec).expanduser())
+        conf, base, source = _read_definition(_expand(spec, f"syncer URI {uri!r}"))
     if overrides:
         conf = {**conf, **overrides}
         source = f"{source} (with overrides from {uri!r})"
+        if "directory" in overrides:  # a directory typed in the URI: relative to here
+            base = Path.cwd()
     return _build(conf, base, source)
 
 
@@ -137,12 +139,23 @@ def _from_text(uri: str, key: str, value: str) -> Any:
             return True
         if low in _FALSE:
             return False
-        if key == "use_dictionary" and value.strip():
-            return [c.strip() for c in value.split(",")]  # the columns to dictionary-encode
+        names = [c.strip() for c in value.split(",")]  # the columns to dictionary-encode
+        if key == "use_dictionary" and all(names):
+            return names
         expected = "true or false" + (" or a comma-separated list of column names"
                                       if key == "use_dictionary" else "")
         raise SyncerError(f"{where} must be {expected}, got {value!r}")
     return value
+
+
+def _expand(text: str, where: str) -> Path:
+    """``text`` as a path, ``~`` expanded; a NUL or an unknown ``~user`` is an error."""
+    if "\0" in text:
+        raise SyncerError(f"{where}: the path {text!r} contains a NUL character")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # ~someone without a home folder
+        raise SyncerError(f"{where}: cannot expand {text!r} ({exc})") from None
 
 
 def user_config_path() -> Path:
@@ -187,7 +200,7 @@ def _find_default(uri: str) -> tuple[dict[str, Any], Path, str]:
                               "or an inline table of configuration keys)")
         value = table["default"]
         if isinstance(value, str):
-            target = Path(value).expanduser()
+            target = _expand(value, f"{path}: {where} default")
             if not target.is_absolute():
                 target = path.parent / target
             return _read_definition(target, referrer=f"{path} {where} default")
@@ -256,9 +269,9 @@ def _configure(conf: Mapping[str, Any], base: Path, source: str) -> tuple[Path, 
         raise SyncerError(f"{source}: 'directory' is required (the folder the tables go to)")
     if isinstance(directory, os.PathLike):
         directory = os.fspath(directory)
-    if not isinstance(directory, str) or not directory.strip() or "\0" in directory:
+    if not isinstance(directory, str) or not directory.strip():
         raise SyncerError(f"{source}: directory must be a non-empty path, got {directory!r}")
-    folder = Path(directory).expanduser()
+    folder = _expand(directory, f"{source}: directory")
     if not folder.is_absolute():
         folder = base / folder
     folder = folder.resolve()
@@ -328,8 +341,9 @@ class ParquetSyncer:
         if bad:
             raise SyncerError(f"table name {table!r} {bad}")
         path = self.directory / table
-        if path.resolve().parent != self.directory.resolve():  # pragma: no cover - defence in depth
-            raise SyncerError(f"table name {table!r} leaves the directory {self.directory}")
+        if path.resolve().parent != self.directory.resolve():  # e.g. a symlink to elsewhere
+            raise SyncerError(f"table {table!r} leads out of the directory {self.directory} "
+                              f"(to {path.resolve()})")
         return path
 
     def tables(self) -> list[str]:

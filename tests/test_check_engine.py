@@ -316,3 +316,22 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["check", "new", "--against", "old", "--mode", "sideways"])
     assert exc.value.code == 2
     assert main(capsys, "check", "new", "--against", "old", "--sql-dialect", "nope")[0] == 2
+
+
+def test_several_baselines_transitive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "v1", V1)
+    put(tmp_path / "v2", V2)
+    put(tmp_path / "v3", V3)
+    assert main(capsys, "check", "v3", "--against", "v1", "--against", "v2")[0] == 0
+    code, out, _ = main(capsys, "check", "v3", "--against", "v1", "--against", "v2",
+                        "--mode", "backward_transitive")
+    assert code == 1 and "[against v1]" in out and "[against v2]" not in out
+
+
+def test_the_projects_own_check(capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """What .ci/run does: schemas/ against the committed snapshot, mode from pyproject."""
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    code, out, _ = main(capsys, "check", "schemas/", "--quiet")
+    assert code == 0, out

@@ -607,9 +607,12 @@ class DatasetWriter(Generic[R]):
                 part.created_folder = True
             part.next_index = self._scan(part.folder)
         name = f"{self.major}_{self.minor}_{part.next_index}.parquet"
+        # block_size is the file size here: the dataset writer rolls the file when
+        # it is reached, so the file writer only cuts row groups by row count
+        options = dict(self.options, block_size=None)
         part.writer = ParquetWriter(
             self.cls, part.folder / name, _schema=self.file_schema,
-            _next_name=lambda p: self._following(part), **self.options)
+            _next_name=lambda p: self._following(part), **options)
         part.file_bytes = 0
 
     def _scan(self, folder: Path) -> int:

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from .._pyarrow import pa, pc, pq
 from ..errors import RecordError, RecordProblem, UsageError
-from .columns import Invalid
+from .columns import Invalid, fill_empty
 from .reader import without_gc
 from .record import RecordInfo, info_of
 from .validate import locate
@@ -125,10 +125,12 @@ def _type_text(field: Any) -> str:
     return f"{field.type}{'' if field.nullable else ' not null'}"
 
 
-def _first_difference(got: Any, want: Any, path: str) -> str | None:
+def _first_difference(got: Any, want: Any, path: str, index: int = -1) -> str | None:
     """Where two Arrow fields differ (name, type or nullability, nested too), or None."""
     if got.name != want.name:
-        return f"column {path or got.name!r}: got name {got.name!r}, expected {want.name!r}"
+        if not path:
+            return f"column {index} is named {got.name!r}, expected {want.name!r}"
+        return f"column {path!r}: child field named {got.name!r}, expected {want.name!r}"
     here = f"{path}.{want.name}" if path else want.name
     if got.nullable != want.nullable:
         return (f"column {here!r}: got {_type_text(got)}, expected {_type_text(want)} "
@@ -213,13 +215,40 @@ def _has_nulls_below(arr: Any) -> bool:
     return False
 
 
-def _as_list(arr: Any) -> Any:
-    """A map array seen as its list of key/value structs (no copy); lists unchanged."""
+def _fill_required(arr: Any, nullable: bool) -> Any:
+    """Placeholder values for the nulls left in required fields, which (checked by
+    :func:`_first_null` before) all sit under a null parent: Arrow allows them
+    there, Parquet writers do not.  Returns ``arr`` itself when nothing changes."""
     t = arr.type
-    if not pa.types.is_map(t):
+    mask = arr.is_null() if arr.null_count else None
+    if pa.types.is_struct(t):
+        kids = [arr.field(i) for i in range(t.num_fields)]
+        new = [_fill_required(k, t.field(i).nullable) for i, k in enumerate(kids)]
+        if any(n is not k for n, k in zip(new, kids)):
+            arr = pa.StructArray.from_arrays(new, fields=list(t), mask=mask)
+    elif pa.types.is_map(t):
+        keys = _fill_required(arr.keys, False)
+        items = _fill_required(arr.items, t.item_field.nullable)
+        if keys is not arr.keys or items is not arr.items:
+            arr = pa.MapArray.from_arrays(arr.offsets, keys, items, type=t, mask=mask)
+    elif pa.types.is_list(t) or pa.types.is_large_list(t):
+        values = _fill_required(arr.values, t.value_field.nullable)
+        if values is not arr.values:
+            arr = type(arr).from_arrays(arr.offsets, values, type=t, mask=mask)
+    if not nullable and arr.null_count:
+        arr = fill_empty(arr, arr.null_count)
+    return arr
+
+
+def _as_list(arr: Any) -> Any:
+    """A map array seen as its list of key/value structs (no copy, no validation:
+    the data may hold the very nulls being looked for); lists unchanged."""
+    if not pa.types.is_map(arr.type):
         return arr
-    entries = pa.struct([t.key_field, t.item_field])
-    return arr.view(pa.list_(pa.field("key_value", entries, nullable=False)))
+    entries = arr.values
+    as_list = pa.list_(pa.field("key_value", entries.type, nullable=False))
+    return pa.Array.from_buffers(as_list, len(arr), arr.buffers()[:2], offset=arr.offset,
+                                 children=[entries])
 
 
 def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
@@ -242,10 +271,10 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
     got_schema = data.schema
     got = list(got_schema)
     want = list(schema)
-    for g, w in zip(got, want):
+    for i, (g, w) in enumerate(zip(got, want)):
         if g.name == w.name and not g.nullable and w.nullable and g.type.equals(w.type):
             continue  # non-null data into a nullable column: fine
-        problem = _first_difference(g, w, "")
+        problem = _first_difference(g, w, "", i)
         if problem:
             raise UsageError(f"{where}: Arrow data does not match {record_name}.arrow_schema(): "
                              f"{problem}")
@@ -259,15 +288,17 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
     out = []
     base = offset
     for batch in batches:
+        columns = batch.columns
         for i, f in enumerate(want):
-            col = batch.column(i)
+            col = columns[i]
             if _has_nulls_below(col):
                 found = _first_null(col, f, f.name, None, None)
                 if found:
                     path, row = found
                     raise RecordError(record_name, [RecordProblem(
                         base + row, path, None, "a value (the field is required, got null)")])
-        out.append(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+                columns[i] = _fill_required(col, f.nullable)
+        out.append(pa.RecordBatch.from_arrays(columns, schema=schema))
         base += batch.num_rows
     return out
 

@@ -454,6 +454,23 @@ def test_success_note_and_crashed_temp_files(tmp_path: Path) -> None:
     assert s.load("t") == [*ROWS, {"id": 3, "name": None}]
 
 
+def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = ParquetSyncer(tmp_path)
+    s.dump("t", ROWS)
+
+    def disk_full(self: Any, table: Any, row_group_size: Any = None) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetWriter, "write_table", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            s.dump("t", [{"id": 3, "name": "cy"}])
+    # no partial file, no temporary file, the claim released (0_0 is free again)
+    assert data_files(tmp_path / "t") == ["0_0_0.parquet", "_SUCCESS"]
+    assert s.dump("t", [{"id": 3}]) == tmp_path / "t" / "0_0_1.parquet"
+    assert s.load("t") == [*ROWS, {"id": 3, "name": None}]
+
+
 def test_concurrent_dumps_never_clobber(tmp_path: Path) -> None:
     s = ParquetSyncer(tmp_path)
     s.dump("t", [])

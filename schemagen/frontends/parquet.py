@@ -29,8 +29,9 @@ Decisions (also in ``docs/inspect.md``):
   BYTE_ARRAY) -> ``Decimal(p, s)``; ``byte_size`` keeps the FLBA width;
 * ``INT(8/16/32/64, signed)`` / ``UINT_8..64`` / ``INT_8..64`` -> ``Int(bits, signed)``;
   bare INT32/INT64 -> ``Int(32)``/``Int(64)`` (Impala's tinyint is a bare INT32);
-* STRING/UTF8 -> ``String``; JSON -> ``Json``; UUID -> ``Uuid``; ENUM -> ``String``
-  (Parquet does not store the symbols); BSON and un-annotated BYTE_ARRAY ->
+* STRING/UTF8 -> ``String``; JSON -> ``Json``; UUID -> ``Uuid``; ENUM -> ``String`` (or
+  ``Bytes`` when pyarrow reads it as binary; Parquet does not store the symbols, and the
+  field's metadata keeps ``parquet.annotation=ENUM``); BSON and un-annotated BYTE_ARRAY ->
   ``Bytes``; FIXED_LEN_BYTE_ARRAY -> ``Fixed(n)``; INTERVAL -> ``Interval``;
   DATE -> ``Date``; TIME(unit) -> ``Time(unit)``; TIMESTAMP(utc, unit) ->
   ``Timestamp(unit, utc)``; a column annotated NULL (UNKNOWN) -> ``Null``;

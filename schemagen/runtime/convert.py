@@ -675,9 +675,9 @@ class _FastCaster:
             assert isinstance(t, ir.Int)
             bad = none
             if is_str:
-                ok = _np(pc.match_substring_regex(arr, _INT_FAST_RE))
-                bad = valid & ~ok
-                arr = pc.if_else(pa.array(ok), arr, "0").cast(pa.int64())
+                m = pc.match_substring_regex(arr, _INT_FAST_RE)
+                bad = valid & ~_np(m)
+                arr = pc.if_else(m, arr, "0").cast(pa.int64())
             if pa.types.is_integer(arr.type):
                 lo, hi = _INT_RANGE[(t.bits, t.signed)]
                 lo, hi = max(lo, -(2**63)), min(hi, 2**63 - 1)
@@ -693,9 +693,9 @@ class _FastCaster:
             assert isinstance(t, ir.Float)
             bad = none
             if is_str:
-                ok = _np(pc.match_substring_regex(arr, _NUM_RE))
-                bad = valid & ~ok
-                arr = pc.if_else(pa.array(ok), arr, "0").cast(pa.float64())
+                m = pc.match_substring_regex(arr, _NUM_RE)
+                bad = valid & ~_np(m)
+                arr = pc.if_else(m, arr, "0").cast(pa.float64())
             if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
                 x = arr.cast(pa.float64(), safe=False)
                 limit = _FLOAT32_MAX if t.bits == 32 else math.inf
@@ -718,15 +718,15 @@ class _FastCaster:
                 except pa.ArrowException:
                     return pa.nulls(n, target), valid
             if is_str:
-                ok = _np(pc.match_substring_regex(arr, _NUM_RE))
+                m = pc.match_substring_regex(arr, _NUM_RE)
                 try:
-                    return pc.if_else(pa.array(ok), arr, "0").cast(target), valid & ~ok
+                    return pc.if_else(m, arr, "0").cast(target), valid & ~_np(m)
                 except pa.ArrowException:
                     return pa.nulls(n, target), valid
         elif k == "date" and is_str:
-            ok = _np(pc.match_substring_regex(arr, _DATE_RE))
+            m = pc.match_substring_regex(arr, _DATE_RE)
             try:
-                return pc.if_else(pa.array(ok), arr, "1970-01-01").cast(target), valid & ~ok
+                return pc.if_else(m, arr, "1970-01-01").cast(target), valid & ~_np(m)
             except pa.ArrowException:
                 return pa.nulls(n, target), valid
         elif k == "time" and is_str:
@@ -734,8 +734,9 @@ class _FastCaster:
             return self._time(arr, t.unit, target, valid)
         elif k == "timestamp" and is_str:
             assert isinstance(t, ir.Timestamp)
-            ok = _np(pc.match_substring_regex(arr, _ts_re(t.unit, None if t.utc else False)))
-            s = pc.if_else(pa.array(ok), arr, "1970-01-01T00:00:00")
+            m = pc.match_substring_regex(arr, _ts_re(t.unit, None if t.utc else False))
+            ok = _np(m)
+            s = pc.if_else(m, arr, "1970-01-01T00:00:00")
             if t.utc:
                 zoned = pc.match_substring_regex(s, _OFFSET + "$")
                 s = pc.if_else(zoned, s, pc.binary_join_element_wise(s, "Z", ""))
@@ -748,8 +749,9 @@ class _FastCaster:
 
     @staticmethod
     def _time(arr: Any, unit: str, target: Any, valid: Any) -> tuple[Any, Any]:
-        ok = _np(pc.match_substring_regex(arr, _time_re(unit)))
-        s = pc.if_else(pa.array(ok), arr, "00:00:00")
+        m = pc.match_substring_regex(arr, _time_re(unit))
+        ok = _np(m)
+        s = pc.if_else(m, arr, "00:00:00")
 
         def part(a: int, b: int) -> Any:
             return pc.utf8_slice_codeunits(s, a, b).cast(pa.int64())
@@ -1129,7 +1131,7 @@ class Converter:
                     name = f"{prefix}{key}"
                     if child.kind == "record":
                         walk(child, name + ".", f"{fpath}{f.name}.")
-                    elif child.kind in _FAST_KINDS:
+                    elif child.kind in _FAST_KINDS - {"list"}:
                         out[name] = child
                     else:
                         raise UsageError(f"field {fpath}{f.name} ({child.kind}) cannot be read "
@@ -1142,30 +1144,31 @@ class Converter:
         if not rows:
             return
         width = len(header)
-        wrong = [i for i, r in enumerate(rows) if len(r) != width]
-        for i in reversed(wrong):
-            self.reject(Reject(file, lines[i], "", f"expected {width} cells, got {len(rows[i])}",
-                               rows[i]))
-            del rows[i], lines[i]
-        if not rows:
-            return
-        cells = list(zip(*rows))
+        wrong = np.array([len(r) != width for r in rows], dtype=bool)
+        cells = list(zip(*(r if len(r) == width else (r + [""] * width)[:width] for r in rows)))
         arrays: dict[str, Any] = {}
+        given: dict[str, Any] = {}
         for name, col in zip(header, cells):
             a = pa.array(col, pa.string())
+            given[name] = _np(pc.not_equal(a, ""))
             node = columns.get(name)
             if not (node is not None and node.kind == "string" and not node.nullable):
                 a = pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
             arrays[name] = a
-        root = _nest(arrays, len(rows))
+        root = _nest(arrays, given, len(rows))
         arr, bad = self.caster.record(self.node, root, "")
+        bad |= wrong
         batch = self._struct_to_batch(arr)
         if not bad.any():
             self._emit(batch)
             return
         bad_idx = np.flatnonzero(bad).tolist()
-        items = []
+        items: list[tuple[int, Any, Callable[[], Any]]] = []
         for i in bad_idx:
+            if wrong[i]:
+                problem = _Bad("", f"expected {width} cells, got {len(rows[i])}")
+                items.append((lines[i], rows[i], _raiser(problem)))
+                continue
             raw = dict(zip(header, rows[i]))
             items.append((lines[i], raw, _csv_parser(raw, columns)))
         slow, kept = self._slow(items, file)
@@ -1207,8 +1210,9 @@ def _const(v: Any) -> Callable[[], Any]:
     return lambda: v
 
 
-def _nest(arrays: dict[str, Any], n: int) -> Any:
-    """Dotted column names -> nested struct arrays (``a.b`` is child ``b`` of ``a``)."""
+def _nest(arrays: dict[str, Any], given: dict[str, Any], n: int) -> Any:
+    """Dotted column names -> nested struct arrays (``a.b`` is child ``b`` of ``a``);
+    a nested record whose cells are all empty is null."""
     tree: dict[str, Any] = {}
     for name, a in arrays.items():
         parts = name.split(".")
@@ -1219,24 +1223,20 @@ def _nest(arrays: dict[str, Any], n: int) -> Any:
                 nxt = d[p] = {}
             d = nxt
         if parts[-1] not in d:
-            d[parts[-1]] = a
+            d[parts[-1]] = (a, given[name])
 
-    def build(d: dict[str, Any]) -> Any:
+    def build(d: dict[str, Any]) -> tuple[Any, Any]:
         names = list(d)
-        cols = [build(v) if isinstance(v, dict) else v for v in d.values()]
-        if not cols:
-            return pa.array([{}] * n, pa.struct([]))
-        valid = None
-        if any(isinstance(v, dict) for v in d.values()) or True:
-            # a nested record whose cells are all empty is null
-            any_valid = np.zeros(n, dtype=bool)
-            for c in cols:
-                any_valid |= _np_valid(c)
-            valid = any_valid
-        mask = None if valid is None or valid.all() else pa.array(~valid)
-        return pa.StructArray.from_arrays(cols, names=names, mask=mask)
+        built = [build(v) if isinstance(v, dict) else v for v in d.values()]
+        if not built:
+            return pa.array([{}] * n, pa.struct([])), np.zeros(n, dtype=bool)
+        valid = np.zeros(n, dtype=bool)
+        for _, g in built:
+            valid |= g
+        mask = None if valid.all() else pa.array(~valid)
+        return pa.StructArray.from_arrays([c for c, _ in built], names=names, mask=mask), valid
 
-    root = build(tree)
+    root, _ = build(tree)
     # the root row itself is never null
     return pa.StructArray.from_arrays([root.field(i) for i in range(root.type.num_fields)],
                                       names=[f.name for f in root.type]) \
@@ -1271,7 +1271,7 @@ def _drop_empty(d: dict[str, Any]) -> Any:
         if isinstance(v, dict):
             v = _drop_empty(v)
         out[k] = v
-    return out if any(v is not None for v in out.values()) else None
+    return out if any(v is not None and v != "" for v in out.values()) else None
 
 
 def _line_spans(chunk: bytes) -> list[tuple[int, int, int]]:

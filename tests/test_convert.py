@@ -1,0 +1,528 @@
+"""``schemagen convert``: JSON Lines / JSON / CSV / Avro -> Parquet, casts, rejects, exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sg_helpers import REPO, GenPackage
+
+import schemagen
+from schemagen.cli import main
+from schemagen.runtime import convert as cv
+
+SALES = str(REPO / "schemas" / "avro" / "sales.avsc")
+DRILL = REPO / "examples" / "drill" / "transactions.json"
+UTC = dt.timezone.utc
+
+KITCHEN = json.dumps({
+    "type": "record", "name": "Kitchen", "namespace": "t", "fields": [
+        {"name": "id", "type": "long"},
+        {"name": "small", "type": "int", "default": 0},
+        {"name": "ratio", "type": "float", "default": 0.0},
+        {"name": "flag", "type": "boolean", "default": False},
+        {"name": "price", "type": ["null", {"type": "bytes", "logicalType": "decimal",
+                                            "precision": 9, "scale": 2}], "default": None},
+        {"name": "day", "type": ["null", {"type": "int", "logicalType": "date"}],
+         "default": None},
+        {"name": "at", "type": ["null", {"type": "int", "logicalType": "time-millis"}],
+         "default": None},
+        {"name": "ts", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}],
+         "default": None},
+        {"name": "local", "type": ["null", {"type": "long",
+                                            "logicalType": "local-timestamp-micros"}],
+         "default": None},
+        {"name": "color", "type": {"type": "enum", "name": "Color",
+                                   "symbols": ["RED", "GREEN"]}, "default": "RED"},
+        {"name": "note", "type": ["null", "string"], "default": None, "aliases": ["comment"]},
+        {"name": "owner", "type": ["null", {"type": "record", "name": "Owner", "fields": [
+            {"name": "name", "type": "string"},
+            {"name": "age", "type": ["null", "int"], "default": None}]}], "default": None},
+        {"name": "tags", "type": {"type": "array", "items": "string"}, "default": []},
+        {"name": "items", "type": {"type": "array", "items": {
+            "type": "record", "name": "Item", "fields": [
+                {"name": "sku", "type": "string"}, {"name": "qty", "type": "int"}]}},
+         "default": []},
+    ]})
+
+
+@pytest.fixture
+def kitchen(compile_schemas: Any) -> Any:
+    return compile_schemas({"k.avsc": KITCHEN}).module("t").Kitchen
+
+
+@pytest.fixture
+def sales(repo_pkg: GenPackage) -> Any:
+    return repo_pkg.module("example.sales")
+
+
+def _jsonl(path: Path, rows: list[Any]) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+def _rejects(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _convert_rows(cls: Any, tmp: Path, rows: list[Any], **kw: Any) -> tuple[Any, Any, list[Any]]:
+    src = _jsonl(tmp / "in.jsonl", rows)
+    out = tmp / "out.parquet"
+    rej = tmp / "rej.jsonl"
+    res = cv.convert(cls, [src], out, rejects=rej, **kw)
+    return res, pq.read_table(out), _rejects(rej)
+
+
+# --------------------------------------------------------------------------- Drill example
+
+
+def test_drill_sample_cli_pyarrow_duckdb_and_typed_read(tmp_path: Path, sales: Any,
+                                                        capsys: Any) -> None:
+    out = tmp_path / "sample.parquet"
+    code = main(["convert", str(DRILL), "--schema", SALES, "--record", "Transaction",
+                 "--out", str(out), "--rejects", str(tmp_path / "rej.jsonl")])
+    assert code == 0
+    assert "5 rows written, 0 rejected" in capsys.readouterr().err
+    assert (tmp_path / "rej.jsonl").read_text() == ""
+    t = pq.read_table(out)
+    assert t.schema.field("date").type == pa.date32()
+    assert t.schema.field("time").type == pa.time32("ms")
+    assert t.column("trans_info").to_pylist()[2] == {"prod_id": [293, 90], "purch_flag": True}
+    recs = list(schemagen.read(sales.Transaction, out))
+    assert [r.trans_id for r in recs] == [0, 1, 2, 3, 4]
+    assert recs[0].date == dt.date(2013, 7, 26) and recs[0].time == dt.time(4, 56, 59)
+    assert recs[1].amount == 100.40 and recs[1].trans_info.prod_id == []
+    assert recs[0].marketing_info.keywords[:3] == ["go", "to", "thing"]
+    con = duckdb.connect()
+    types = dict(con.execute(f"DESCRIBE SELECT * FROM '{out}'").fetchall()[i][:2]
+                 for i in range(7))
+    assert types["date"] == "DATE" and types["time"] == "TIME" and types["amount"] == "DOUBLE"
+    got = con.execute(f"SELECT extract(year FROM t.date) AS y, t.user_info.cust_id AS c "
+                      f"FROM '{out}' t ORDER BY trans_id").fetchall()
+    assert got == [(2013, 28), (2013, 86623), (2013, 11), (2013, 666), (2013, 999)]
+
+
+def test_drill_example_script_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(REPO / "examples" / "drill_example.py"),
+                           "--out", str(tmp_path / "drill")], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "2013" in proc.stdout and "86623" in proc.stdout
+
+
+# --------------------------------------------------------------------------- casts
+
+
+GOOD: list[tuple[dict[str, Any], str, Any]] = [
+    ({"small": "-12"}, "small", -12),
+    ({"small": 2**31 - 1}, "small", 2**31 - 1),
+    ({"ratio": "1.5e2"}, "ratio", 150.0),
+    ({"ratio": 3}, "ratio", 3.0),
+    ({"flag": "false"}, "flag", False),
+    ({"flag": "TRUE"}, "flag", True),
+    ({"flag": True}, "flag", True),
+    ({"price": "12.30"}, "price", decimal.Decimal("12.30")),
+    ({"price": 7.5}, "price", decimal.Decimal("7.50")),
+    ({"day": "2013-07-26"}, "day", dt.date(2013, 7, 26)),
+    ({"at": "23:59:58.125"}, "at", dt.time(23, 59, 58, 125000)),
+    ({"ts": "2013-07-26T10:00:00+02:00"}, "ts", dt.datetime(2013, 7, 26, 8, tzinfo=UTC)),
+    ({"ts": "2013-07-26 10:00:00.5"}, "ts", dt.datetime(2013, 7, 26, 10, 0, 0, 500000,
+                                                        tzinfo=UTC)),
+    ({"local": "2013-07-26T10:00:00.123456"}, "local", dt.datetime(2013, 7, 26, 10, 0, 0,
+                                                                   123456)),
+    ({"color": "GREEN"}, "color", "GREEN"),
+    ({"comment": "via alias"}, "note", "via alias"),
+    ({"owner": {"name": "ann", "age": "41"}}, "owner", {"name": "ann", "age": 41}),
+    ({"items": [{"sku": "a", "qty": "2"}]}, "items", [{"sku": "a", "qty": 2}]),
+    ({}, "color", "RED"),
+    ({"tags": None}, "tags", []),
+]
+
+BAD: list[tuple[dict[str, Any], str, str]] = [
+    ({"small": 2**31}, "small", "out of range for int32"),
+    ({"small": "12x"}, "small", "expected an integer"),
+    ({"small": 1.5}, "small", "expected an integer"),
+    ({"small": True}, "small", "expected an integer"),
+    ({"ratio": "fast"}, "ratio", "expected a number"),
+    ({"ratio": 1e300}, "ratio", "out of range for float32"),
+    ({"flag": "yes"}, "flag", "expected a boolean"),
+    ({"flag": 1}, "flag", "expected a boolean"),
+    ({"price": "1.234"}, "price", "more than 2 decimal places"),
+    ({"price": "123456789"}, "price", "does not fit decimal(9, 2)"),
+    ({"price": "12,3"}, "price", "expected a decimal"),
+    ({"day": "2013-02-30"}, "day", "expected a date"),
+    ({"day": "26/07/2013"}, "day", "expected a date"),
+    ({"at": "24:00:00"}, "at", "expected a time of day"),
+    ({"at": "10:00:00.1234"}, "at", "expected a time of day"),
+    ({"ts": "2013-07-26"}, "ts", "expected an ISO-8601 timestamp"),
+    ({"local": "2013-07-26T10:00:00Z"}, "local", "no zone offset"),
+    ({"color": "BLUE"}, "color", "expected one of the symbols GREEN, RED"),
+    ({"note": 5}, "note", "expected a string"),
+    ({"note": "a", "comment": "b"}, "note", "given twice"),
+    ({"owner": {"age": 3}}, "owner.name", "missing required field"),
+    ({"owner": {"name": "x", "pet": "cat"}}, "owner.pet", "unknown field"),
+    ({"owner": "ann"}, "owner", "expected an object"),
+    ({"items": [{"sku": "a", "qty": 1}, {"sku": "b", "qty": "z"}]}, "items[1].qty",
+     "expected an integer"),
+    ({"items": [None]}, "items[0]", "null item"),
+    ({"tags": "a"}, "tags", "expected an array"),
+    ({"extra": 1}, "extra", "unknown field"),
+    ({"id": None}, "id", "null in a required field"),
+]
+
+
+def _base(i: int) -> dict[str, Any]:
+    return {"id": i}
+
+
+def test_every_cast_good_and_bad(kitchen: Any, tmp_path: Path) -> None:
+    rows: list[Any] = []
+    for i, (extra, _, _) in enumerate(GOOD):
+        rows.append({**_base(i), **extra})
+    for i, (extra, _, _) in enumerate(BAD):
+        rows.append({**_base(1000 + i), **extra})
+    rows.append({"small": 1})  # id missing
+    res, table, rejects = _convert_rows(kitchen, tmp_path, rows)
+    got = table.to_pylist()
+    assert res.rows == len(GOOD) == len(got)
+    for (extra, col, want), row in zip(GOOD, got):
+        assert row[col] == want, (extra, row[col])
+    assert res.rejected == len(BAD) + 1 == len(rejects)
+    for (extra, path, reason), rej in zip(BAD, rejects):
+        assert rej["path"] == path, (extra, rej)
+        assert reason in rej["reason"], (extra, rej)
+    last = rejects[-1]
+    assert last["path"] == "id" and last["reason"] == "missing required field"
+    assert last["line"] == len(rows) and last["row"] == '{"small": 1}'
+    assert rejects[0]["file"] == str(tmp_path / "in.jsonl")
+    assert rejects[0]["line"] == len(GOOD) + 1
+    assert json.loads(rejects[0]["row"]) == {**_base(1000), **BAD[0][0]}
+
+
+def test_good_rows_only_through_fast_path(kitchen: Any, tmp_path: Path) -> None:
+    rows = [{"id": i, "small": i, "flag": "true", "day": "2020-01-02", "at": "01:02:03",
+             "ts": "2020-01-02T03:04:05Z", "price": "1.5", "owner": {"name": "x"},
+             "items": [{"sku": "s", "qty": 1}], "tags": ["a"]} for i in range(500)]
+    res, table, rejects = _convert_rows(kitchen, tmp_path, rows)
+    assert res.rows == 500 and not rejects
+    assert res.rows_per_row_path == 0
+    assert table.column("price").to_pylist()[0] == decimal.Decimal("1.50")
+
+
+def test_read_back_with_duckdb_types(kitchen: Any, tmp_path: Path) -> None:
+    rows = [{"id": 1, "price": "3.25", "day": "2001-02-03", "at": "04:05:06",
+             "ts": "2001-02-03T04:05:06Z", "local": "2001-02-03 04:05:06",
+             "owner": {"name": "o"}, "items": [{"sku": "k", "qty": 9}]}]
+    _, _, _ = _convert_rows(kitchen, tmp_path, rows)
+    con = duckdb.connect()
+    desc = dict((r[0], r[1]) for r in con.execute(
+        f"DESCRIBE SELECT * FROM '{tmp_path / 'out.parquet'}'").fetchall())
+    assert desc["small"] == "INTEGER" and desc["ratio"] == "FLOAT"
+    assert desc["price"] == "DECIMAL(9,2)" and desc["day"] == "DATE"
+    assert desc["at"] == "TIME" and desc["ts"] == "TIMESTAMP WITH TIME ZONE"
+    assert desc["local"] == "TIMESTAMP" and desc["items"].startswith("STRUCT(sku VARCHAR")
+    row = con.execute(f"SELECT price, items[1].qty, owner.name FROM "
+                      f"'{tmp_path / 'out.parquet'}'").fetchone()
+    assert row == (decimal.Decimal("3.25"), 9, "o")
+    back = list(schemagen.read(kitchen, tmp_path / "out.parquet"))
+    assert back[0].items[0].qty == 9 and back[0].owner.name == "o"
+
+
+# --------------------------------------------------------------------------- fast vs per-row
+
+
+_VALUES = {
+    "small": st.one_of(st.integers(-2**33, 2**33), st.integers(-99, 99).map(str),
+                       st.sampled_from(["+5", "0x1", " 1", "1e3", "-0", ""]), st.none()),
+    "ratio": st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-9, 9),
+                       st.sampled_from(["1.5", ".5", "1.", "nan", "1e39", "-2E-3"])),
+    "flag": st.one_of(st.booleans(), st.sampled_from(["true", "False", "1", "no", ""])),
+    "price": st.one_of(st.decimals(places=3, min_value=-10**8, max_value=10**8,
+                                   allow_nan=False).map(str),
+                       st.sampled_from(["1.", ".25", "+1", "1e2", "1E-2", "abc", " 1"])),
+    "day": st.one_of(st.dates().map(str), st.sampled_from(["2013-7-26", "2013-02-29",
+                                                           "2012-02-29", "x"])),
+    "at": st.one_of(st.times().map(lambda t: t.isoformat()),
+                    st.sampled_from(["10:00", "23:59:60", "00:00:00.5"])),
+    "ts": st.one_of(st.datetimes(min_value=dt.datetime(1900, 1, 1),
+                                 max_value=dt.datetime(2200, 1, 1)).map(str),
+                    st.sampled_from(["2013-07-26T10:00:00Z", "2013-07-26T10:00:00-01:30",
+                                     "2013-07-26T10:00:00.1234+01:00", "2013-07-26t10:00:00"])),
+    "color": st.sampled_from(["RED", "GREEN", "red", None]),
+    "comment": st.one_of(st.text(max_size=5), st.none()),
+    "tags": st.one_of(st.lists(st.one_of(st.text(max_size=3), st.none()), max_size=3),
+                      st.none()),
+    "owner": st.one_of(st.none(), st.fixed_dictionaries(
+        {"name": st.one_of(st.text(max_size=3), st.none())},
+        optional={"age": st.one_of(st.integers(-5, 5), st.just("7"), st.just(2**40)),
+                  "zzz": st.none()})),
+}
+
+rows_strategy = st.lists(
+    st.fixed_dictionaries({"id": st.integers(0, 10**6)},
+                          optional=dict(_VALUES.items())), min_size=1, max_size=40)
+
+
+def _run_converter(cls: Any, path: Path, fast: bool, chunk: int) -> tuple[list[Any], list[Any]]:
+    batches: list[Any] = []
+    rejects: list[Any] = []
+    conv = cv.Converter(cls, batches.append, rejects.append, chunk_bytes=chunk)
+    conv.fast = fast and conv.fast
+    conv.json_lines(path)
+    rows = pa.Table.from_batches(batches, schema=cls.arrow_schema()).to_pylist() \
+        if batches else []
+    return rows, [(r.line, r.path, r.reason) for r in rejects]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=rows_strategy, chunk=st.sampled_from([1024, 1 << 20]))
+def test_fast_path_agrees_with_per_row_path(kitchen: Any, tmp_path: Path,
+                                            rows: list[dict[str, Any]], chunk: int) -> None:
+    src = tmp_path / "h.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    fast_rows, fast_rej = _run_converter(kitchen, src, True, chunk)
+    slow_rows, slow_rej = _run_converter(kitchen, src, False, chunk)
+    assert fast_rows == slow_rows
+    assert fast_rej == slow_rej
+    assert len(fast_rows) + len(fast_rej) == len(rows)
+
+
+# --------------------------------------------------------------------------- rejects & CLI
+
+
+def test_cli_rejects_file_and_exit_1(tmp_path: Path, capsys: Any) -> None:
+    lines = DRILL.read_text().splitlines()
+    bad = json.loads(lines[1])
+    bad["user_info"]["cust_id"] = "eighty"
+    src = tmp_path / "t.jsonl"
+    src.write_text("\n".join([lines[0], json.dumps(bad), "", "{not json", lines[2]]) + "\n")
+    out = tmp_path / "t.parquet"
+    rej = tmp_path / "r.jsonl"
+    code = main(["convert", str(src), "--schema", SALES, "--record", "Transaction", "--out",
+                 str(out), "--rejects", str(rej), "-q"])
+    assert code == 1
+    assert capsys.readouterr().err == ""
+    r1, r2 = _rejects(rej)
+    assert r1 == {"file": str(src), "line": 2, "path": "user_info.cust_id",
+                  "reason": "expected an integer, got 'eighty'", "row": json.dumps(bad)}
+    assert r2["line"] == 4 and r2["path"] == "" and r2["reason"].startswith("invalid JSON")
+    assert r2["row"] == "{not json"
+    assert pq.read_table(out).column("trans_id").to_pylist() == [0, 2]
+
+
+def test_cli_rejects_printed_without_rejects_file(tmp_path: Path, capsys: Any) -> None:
+    src = _jsonl(tmp_path / "t.jsonl", ['{"trans_id": 1}'])
+    code = main(["convert", str(src), "--schema", SALES, "--record", "Transaction",
+                 "--out", str(tmp_path / "o.parquet")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"rejected: {src}:1: missing required field at date" in err
+    assert "0 rows written, 1 rejected" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--record", "Nope"], "no record 'Nope' in the schemas (records: "),
+    (["--record", "Transaction", "--compression", "zip"], "unknown compression 'zip'"),
+    (["--record", "Transaction", "--partition-by", "trans_id"], "apply to a dataset folder"),
+    (["--record", "Transaction", "--input-format", "csv"], "cannot be read from a CSV column"),
+])
+def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: Any, argv: list[str],
+                                 message: str) -> None:
+    code = main(["convert", str(DRILL), "--schema", SALES, "--out",
+                 str(tmp_path / "o.parquet"), *argv])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_cli_missing_input_and_bad_schema_exit_2(tmp_path: Path, capsys: Any) -> None:
+    assert main(["convert", str(tmp_path / "nope.jsonl"), "--schema", SALES, "--record",
+                 "Transaction", "--out", str(tmp_path / "o.parquet")]) == 2
+    assert "no such input file" in capsys.readouterr().err
+    bad = tmp_path / "bad.avsc"
+    bad.write_text('{"type": "record", "name": "X", "fields": [{"name": "a"}]}')
+    assert main(["convert", str(DRILL), "--schema", str(bad), "--record", "X", "--out",
+                 str(tmp_path / "o.parquet")]) == 2
+    assert "bad.avsc" in capsys.readouterr().err
+
+
+def test_unknown_fields_ignored_and_counted(kitchen: Any, tmp_path: Path) -> None:
+    rows = [{"id": 1, "x": 1, "owner": {"name": "a", "y": [1]}}, {"id": 2, "x": None},
+            {"id": 3, "x": "s"}]
+    res, table, rejects = _convert_rows(kitchen, tmp_path, rows, unknown_fields="ignore")
+    assert res.rows == 3 and not rejects
+    assert res.ignored_keys == {"owner.y": 1, "x": 2}
+
+
+def test_duplicate_key_and_non_object_rows_rejected(kitchen: Any, tmp_path: Path) -> None:
+    res, table, rejects = _convert_rows(
+        kitchen, tmp_path, ['{"id": 1, "id": 2}', "[1, 2]", '{"id": 3}', "\ufeff"])
+    assert table.column("id").to_pylist() == [3]
+    assert [(r["line"], r["path"]) for r in rejects][:2] == [(1, "id"), (2, "")]
+    assert "given twice" in rejects[0]["reason"]
+    assert "expected a JSON object" in rejects[1]["reason"]
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_json_array_input(kitchen: Any, tmp_path: Path) -> None:
+    src = tmp_path / "a.json"
+    src.write_text('[\n  {"id": 1, "day": "2020-01-01"},\n  {"id": "x"},\n'
+                   '  {"id": 3,\n   "tags": ["a"]}\n]\n')
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=rej)
+    assert res.rows == 2 and res.rejected == 1
+    assert pq.read_table(tmp_path / "o.parquet").column("id").to_pylist() == [1, 3]
+    (r,) = _rejects(rej)
+    assert (r["line"], r["path"], r["row"]) == (3, "id", '{"id": "x"}')
+
+
+def test_json_array_broken_is_usage_error(kitchen: Any, tmp_path: Path) -> None:
+    src = tmp_path / "a.json"
+    src.write_text('[{"id": 1}, {"id": 2}')
+    with pytest.raises(schemagen.UsageError, match="not closed"):
+        cv.convert(kitchen, [src], tmp_path / "o.parquet", input_format="json")
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_csv_input_nested_columns_and_empty_cells(compile_schemas: Any, tmp_path: Path) -> None:
+    cls = compile_schemas({"c.avsc": json.dumps({
+        "type": "record", "name": "Row", "namespace": "c", "fields": [
+            {"name": "id", "type": "int"},
+            {"name": "ok", "type": "boolean"},
+            {"name": "when", "type": {"type": "int", "logicalType": "date"}},
+            {"name": "label", "type": "string"},
+            {"name": "maybe", "type": ["null", "double"], "default": None},
+            {"name": "who", "type": ["null", {"type": "record", "name": "Who", "fields": [
+                {"name": "name", "type": "string"}]}], "default": None},
+        ]})}).module("c").Row
+    src = tmp_path / "in.csv"
+    src.write_text('id,ok,when,label,maybe,who.name\n'
+                   '1,true,2020-01-01,"a, b",1.5,ann\n'
+                   '2,false,2020-01-02,,,\n'
+                   '3,maybe,2020-01-03,x,,\n'
+                   '"4",true,2020-01-04,"multi\nline",2,bob\n'
+                   '5,true\n')
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(cls, [src], tmp_path / "o.parquet", rejects=rej)
+    rows = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    assert [r["id"] for r in rows] == [1, 2, 4]
+    assert rows[0]["label"] == "a, b" and rows[0]["who"] == {"name": "ann"}
+    assert rows[1]["label"] == "" and rows[1]["maybe"] is None and rows[1]["who"] is None
+    assert rows[2]["label"] == "multi\nline"
+    r1, r2 = _rejects(rej)
+    assert (r1["line"], r1["path"]) == (4, "ok") and r1["row"]["ok"] == "maybe"
+    assert r2["line"] == 7 and "expected 6 cells" in r2["reason"]
+    assert res.rejected == 2
+
+
+def test_avro_input(sales: Any, tmp_path: Path) -> None:
+    fastavro = pytest.importorskip("fastavro")
+    schema = fastavro.parse_schema(json.loads(Path(SALES).read_text()))
+    good = {"trans_id": 1, "date": dt.date(2013, 7, 26), "time": dt.time(4, 56, 59),
+            "amount": 1.5, "user_info": {"cust_id": 2, "device": "d", "state": "s"},
+            "marketing_info": {"camp_id": 3, "keywords": ["k"]},
+            "trans_info": {"prod_id": [4], "purch_flag": True}}
+    src = tmp_path / "in.avro"
+    with open(src, "wb") as f:
+        fastavro.writer(f, schema, [good, {**good, "trans_id": 2}])
+    res = cv.convert(sales.Transaction, [src], tmp_path / "o.parquet")
+    assert res.rows == 2 and res.rejected == 0
+    back = list(schemagen.read(sales.Transaction, tmp_path / "o.parquet"))
+    assert back[1].trans_id == 2 and back[0].time == dt.time(4, 56, 59)
+    assert back[0].trans_info.purch_flag is True
+    # a record with a different schema (a narrower int, a missing field) is checked too
+    other = fastavro.parse_schema({"type": "record", "name": "T", "fields": [
+        {"name": "trans_id", "type": "string"}]})
+    src2 = tmp_path / "other.avro"
+    with open(src2, "wb") as f:
+        fastavro.writer(f, other, [{"trans_id": "7"}])
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(sales.Transaction, [src2], tmp_path / "o2.parquet", rejects=rej)
+    (r,) = _rejects(rej)
+    assert res.rejected == 1 and r["line"] == 1 and r["path"] == "date"
+    assert r["row"] == {"trans_id": "7"}
+
+
+def test_not_avro_is_usage_error(sales: Any, tmp_path: Path) -> None:
+    src = tmp_path / "x.avro"
+    src.write_bytes(b"not avro at all")
+    with pytest.raises(schemagen.UsageError, match="not an Avro container"):
+        cv.convert(sales.Transaction, [src], tmp_path / "o.parquet")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_dataset_output_partitioned_and_streamed(sales: Any, tmp_path: Path) -> None:
+    rows = [json.loads(x) for x in DRILL.read_text().splitlines()]
+    many = []
+    for i in range(4000):
+        r = json.loads(json.dumps(rows[i % 5]))
+        r["trans_id"] = i
+        many.append(r)
+    src = _jsonl(tmp_path / "many.jsonl", many)
+    batches: list[int] = []
+    out = tmp_path / "ds"
+    res = cv.convert(sales.Transaction, [src], out, chunk_bytes=64 * 1024,
+                     block_size=64 * 1024, progress=batches.append)
+    assert res.rows == 4000 and res.rejected == 0
+    assert len(res.files) > 1  # the writer rolled files: nothing held the whole input
+    assert sum(batches) == src.stat().st_size and len(batches) > 10
+    assert all(pq.ParquetFile(f).metadata.num_row_groups >= 1 for f in res.files)
+    back = schemagen.read_arrow(sales.Transaction, out)
+    assert sorted(back.column("trans_id").to_pylist()) == list(range(4000))
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*), count(DISTINCT trans_id) FROM "
+                       f"read_parquet('{out}/*.parquet')").fetchone() == (4000, 4000)
+    # order is kept within the single-file output as well
+    res = cv.convert(sales.Transaction, [src], tmp_path / "one.parquet",
+                     chunk_bytes=64 * 1024, row_group_size=500)
+    pf = pq.ParquetFile(tmp_path / "one.parquet")
+    assert pf.metadata.num_row_groups == 8
+    assert pf.read().column("trans_id").to_pylist() == list(range(4000))
+
+
+def test_partition_by_via_cli(tmp_path: Path) -> None:
+    out = tmp_path / "parts"
+    assert main(["convert", str(DRILL), "--schema", SALES, "--record", "Transaction", "--out",
+                 str(out), "--partition-by", "trans_id", "-q"]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [
+        f"trans_id={i}" for i in range(5)]
+    con = duckdb.connect()
+    got = con.execute(f"SELECT trans_id, user_info.cust_id FROM read_parquet('{out}/**/*.parquet',"
+                      f" hive_partitioning=true) ORDER BY trans_id").fetchall()
+    assert got == [(0, 28), (1, 86623), (2, 11), (3, 666), (4, 999)]
+
+
+def test_failed_input_commits_nothing(sales: Any, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "a.jsonl", [DRILL.read_text().splitlines()[0]])
+    missing = tmp_path / "b.avro"
+    missing.write_bytes(b"garbage")
+    with pytest.raises(schemagen.UsageError):
+        cv.convert(sales.Transaction, [src, missing], tmp_path / "o.parquet",
+                   rejects=tmp_path / "r.jsonl")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "b.avro"]
+
+
+def test_coerce_row_reference(sales: Any) -> None:
+    row = json.loads(DRILL.read_text().splitlines()[0])
+    rec = cv.coerce_row(sales.Transaction, row)
+    assert rec.trans_info.purch_flag is False and rec.date == dt.date(2013, 7, 26)
+    with pytest.raises(schemagen.UsageError, match="user_info.state: missing required field"):
+        cv.coerce_row(sales.Transaction, {**row, "user_info": {"cust_id": 1, "device": "d"}})

@@ -516,8 +516,8 @@ _KIND_NAMES = {"int": "int", "float": "float", "bool": "bool", "string": "str",
                "decimal": "Decimal", "list": "list", "struct": "dict",
                "timestamp": "datetime without time zone",
                "timestamp with time zone": "datetime with time zone"}
-_SUPPORTED = ("None, bool, int, float, str, bytes, datetime, date, time, timedelta, Decimal, "
-              "lists and dicts of these")
+_SUPPORTED = ("None, bool, int, float, str, bytes, datetime, date, time (without tzinfo), "
+              "timedelta, Decimal, lists and dicts of these")
 
 
 def _kind(value: Any) -> str | None:
@@ -543,6 +543,8 @@ def _kind(value: Any) -> str | None:
         return "timestamp" if value.tzinfo is None else "timestamp with time zone"
     if isinstance(value, _dt.date):
         return "date"
+    if isinstance(value, _dt.timedelta):
+        return "duration"
     if isinstance(value, decimal.Decimal):
         return "decimal"
     if isinstance(value, (list, tuple)):

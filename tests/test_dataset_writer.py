@@ -266,6 +266,22 @@ def test_max_open_files_commits_least_recent(m: Any, tmp_path: Path) -> None:
                   .to_pylist()) == sorted(i % 6 for i in range(24))
 
 
+def test_memory_stays_bounded_with_many_partitions(m: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "ds"
+    block = 16 * 1024
+    recs = [sale(m, i) for i in range(4000)]
+    table = schemagen.read_arrow(m.Sale, schemagen.write(recs, tmp_path / "src.parquet"))
+    table = table.set_column(2, table.schema.field(2), pa.array([i % 40 for i in range(4000)],
+                                                                pa.int32()))
+    with schemagen.DatasetWriter(m.Sale, folder, partition_by=["year"], block_size=block) as w:
+        for b in table.to_batches(max_chunksize=100):
+            w.write_arrow(b)
+            assert w.buffered_bytes <= 4 * block  # 40 partitions, each below one block
+    # files cut early hold several row groups; every row is there
+    assert any(pq.ParquetFile(f).metadata.num_row_groups > 1 for f in w.files)
+    assert hive_ids(folder) == list(range(4000))
+
+
 # --------------------------------------------------------------------------- modes
 
 

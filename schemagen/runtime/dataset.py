@@ -62,6 +62,9 @@ STAGING_MARK = ".schemagen-overwrite-"
 MAX_PAIRS = 100_000  # automatic minor numbers tried before giving up
 MAX_SEGMENT_BYTES = 255  # a file name component on common file systems
 DEFAULT_MAX_OPEN_FILES = 64
+# buffered Arrow data across all open partition files, in blocks: beyond it the
+# largest buffer is written out as a row group early (its file stays open)
+MEMORY_BLOCKS = 4
 STALE_STAGING_SECONDS = 3600
 
 # Hive's FileUtils.escapePathName: these become %XX in partition folder names
@@ -518,6 +521,7 @@ class DatasetWriter(Generic[R]):
         for key, rows in self._split(batch, offset):
             self._feed(self._part(key), rows)
         self._limit_open_files()
+        self._limit_memory()
 
     def _split(self, batch: Any, offset: int) -> list[tuple[tuple[str, ...], Any]]:
         """Group rows by partition values (vectorised); drop the partition columns."""
@@ -659,6 +663,23 @@ class DatasetWriter(Generic[R]):
         open_parts.sort(key=lambda p: p.last_used)
         for part in open_parts[: len(open_parts) - self.max_open_files]:
             self._roll(part)
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Arrow bytes held in memory, not yet written (all partitions)."""
+        return sum(p.writer.buffered_bytes for p in self._parts.values() if p.writer is not None)
+
+    def _limit_memory(self) -> None:
+        block = self.options["block_size"]
+        if not block:
+            return
+        buffers = sorted((p.writer.buffered_bytes, n, p.writer)
+                         for n, p in enumerate(self._parts.values()) if p.writer is not None)
+        total = sum(b[0] for b in buffers)
+        while total > MEMORY_BLOCKS * block and buffers:
+            size, _, writer = buffers.pop()  # the largest
+            writer._flush_row_group()
+            total -= size
 
     def _write_success(self) -> None:
         files = [p.relative_to(self._root).as_posix() for p in self._committed]

@@ -335,3 +335,25 @@ def test_the_projects_own_check(capsys: pytest.CaptureFixture[str],
     monkeypatch.chdir(root)
     code, out, _ = main(capsys, "check", "schemas/", "--quiet")
     assert code == 0, out
+
+
+def test_snapshot_of_more_than_is_checked(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Checking one folder against a snapshot of several: the others are not "removed"."""
+    put(tmp_path / "s" / "a", V1)
+    put(tmp_path / "s" / "b", rec(f("z", "int"), name="Other"))
+    assert main(capsys, "snapshot", "s", "-o", "lock.json", "-q")[0] == 0
+    assert main(capsys, "check", "s/a", "--against", "lock.json")[0] == 0
+    (tmp_path / "s" / "b" / "r.avsc").unlink()
+    put(tmp_path / "s" / "b", V1.replace('"R"', '"Renamed"'))
+    code, out, _ = main(capsys, "check", "s", "--against", "lock.json")
+    assert code == 1 and "RECORD_NO_DELETE" in out and "ns.Other" in out
+
+
+def test_no_schema_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    put(tmp_path / "old", V1)
+    code, _, err = main(capsys, "check", "empty", "--against", "old")
+    assert code == 2 and "no schema types found under empty" in err
+    code, _, err = main(capsys, "snapshot", "empty", "-o", "x.json")
+    assert code == 2 and not (tmp_path / "x.json").exists()

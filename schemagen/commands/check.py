@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     mode = args.mode or cfg.mode or "backward"
     warn = None if args.quiet else (lambda m: print(f"warning: {m}", file=sys.stderr))
     new = engine.load_files(args.paths, args.include_dirs, args.sql_dialect, warn)
+    if not new.types:
+        raise UsageError(f"no schema types found under {', '.join(args.paths)}")
     if args.against:
         specs, base_dir = list(args.against), None
     elif cfg.baseline:

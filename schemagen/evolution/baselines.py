@@ -130,6 +130,21 @@ def load_snapshot(path: Path) -> list[Version]:
     return out
 
 
+def restrict(schema: ir.Schema, paths: Sequence[str | Path]) -> ir.Schema:
+    """The types whose source file lies under one of ``paths`` (a snapshot may record more
+    schemas than a check looks at: those others are not "removed")."""
+    roots = [Path(p).resolve() for p in paths]
+
+    def under(file: str) -> bool:
+        f = Path(file).resolve()
+        return any(f == r or r in f.parents for r in roots)
+
+    keep = {n for n, t in schema.types.items()
+            if under(schema.sources.get(n) or (t.location.file if t.location else ""))}
+    return ir.Schema({n: t for n, t in schema.types.items() if n in keep},
+                     {n: s for n, s in schema.sources.items() if n in keep})
+
+
 def snapshot_text(schema: ir.Schema, out: Path) -> tuple[str, bool]:
     """The snapshot file's new text, and whether the schema changed (a version added).
 
@@ -286,7 +301,7 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
     if base_dir is not None and not candidate.is_absolute():
         candidate = base_dir / candidate
     if candidate.is_file():
-        return load_snapshot(candidate)
+        return [Version(v.label, restrict(v.schema, paths)) for v in load_snapshot(candidate)]
     if candidate.is_dir():
         try:
             schema = load_files([candidate], include_dirs, sql_dialect, on_warning)

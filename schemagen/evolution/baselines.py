@@ -131,8 +131,9 @@ def load_snapshot(path: Path) -> list[Version]:
 
 
 def restrict(schema: ir.Schema, paths: Sequence[str | Path]) -> ir.Schema:
-    """The types whose source file lies under one of ``paths`` (a snapshot may record more
-    schemas than a check looks at: those others are not "removed")."""
+    """The types whose source file lies under one of ``paths``, and the types they reach (a
+    snapshot may record more schemas than a check looks at: those others are not
+    "removed")."""
     roots = [Path(p).resolve() for p in paths]
 
     def under(file: str) -> bool:
@@ -141,6 +142,9 @@ def restrict(schema: ir.Schema, paths: Sequence[str | Path]) -> ir.Schema:
 
     keep = {n for n, t in schema.types.items()
             if under(schema.sources.get(n) or (t.location.file if t.location else ""))}
+    for n in list(keep):  # and what those reach (imported files, well-known types)
+        if isinstance(schema.types[n], ir.Record):
+            keep.update(m for m in ir.closure(schema.types, n) if m in schema.types)
     return ir.Schema({n: t for n, t in schema.types.items() if n in keep},
                      {n: s for n, s in schema.sources.items() if n in keep})
 

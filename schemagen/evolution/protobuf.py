@@ -24,6 +24,8 @@ See ``docs/check-rules-thrift-protobuf.md`` for the rule list and what is left o
 
 from __future__ import annotations
 
+import math
+import struct
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
@@ -133,7 +135,8 @@ class _Field:
     type_name: str  # full protobuf name for message/group/enum kinds, else ""
     key_kind: str  # maps only
     json_name: str
-    default: str | None
+    default: str | None  # the default as written (``[default = ...]``), if any
+    effective: object  # the value readers fill in when absent (bytes/number); None: n/a
     oneof: str | None
 
     @property
@@ -194,8 +197,63 @@ def _fields(rec: ir.Record, types: dict[str, ir.Named]) -> dict[int, _Field]:
         out[f.field_id] = _Field(
             f=f, number=f.field_id, card=card, kind=kind, type_name=type_name,
             key_kind=key_kind, json_name=_meta(m, "protobuf.json_name") or f.name,
-            default=_meta(m, "protobuf.default"), oneof=groups.get(f.name))
+            default=_meta(m, "protobuf.default"),
+            effective=_effective_default(f, card, kind, type_name, types),
+            oneof=groups.get(f.name))
     return out
+
+
+def _effective_default(f: ir.Field, card: str, kind: str, type_name: str,
+                       types: dict[str, ir.Named]) -> object:
+    """What a reader fills in for an absent singular scalar/enum field, in buf's
+    comparable form (``getDefault``): bytes for string/bytes, a number otherwise
+    (enums: the value's number); None when the field cannot have a default."""
+    if card in ("repeated", "map") or kind not in _WIRE_GROUP \
+            or kind in ("message", "group"):
+        return None
+    given = _meta(f.metadata, "protobuf.default") is not None
+    value = f.default if given else None
+    if kind == "string":
+        return value.encode() if isinstance(value, str) else b""
+    if kind == "bytes":
+        return value if isinstance(value, bytes) else b""
+    if kind == "enum":
+        enum = next((t for t in types.values()
+                     if isinstance(t, ir.Enum) and _pname(t) == type_name), None)
+        if enum is None or not enum.symbols:
+            return None
+        numbers = dict(zip(enum.symbols, _values(enum)))
+        return numbers.get(value, _values(enum)[0]) if isinstance(value, str) \
+            else _values(enum)[0]
+    if kind in ("float", "double"):
+        return float(value) if isinstance(value, int | float) else 0.0
+    return int(value) if isinstance(value, int | float) else 0  # ints and bool
+
+
+def _is_zero(v: object) -> bool:
+    return v == b"" or (isinstance(v, int | float) and not math.isnan(v) and v == 0)
+
+
+def _defaults_equal(a: _Field, b: _Field) -> bool:
+    """buf's ``defaultsEqual``: strings/bytes by value, numbers (bool and enum numbers
+    included) numerically, NaN equal to NaN, float vs double at float precision."""
+    x, y = a.effective, b.effective
+    if isinstance(x, bytes) or isinstance(y, bytes):
+        return x == y
+    assert isinstance(x, int | float) and isinstance(y, int | float)
+    if isinstance(x, float) and isinstance(y, float):
+        if math.isnan(x) or math.isnan(y):
+            return math.isnan(x) and math.isnan(y)
+        if {a.kind, b.kind} == {"float", "double"}:
+            return _f32(x) == _f32(y)
+    return x == y
+
+
+def _f32(v: float) -> float:
+    try:
+        return float(struct.unpack("<f", struct.pack("<f", v))[0])
+    except OverflowError:
+        return math.copysign(math.inf, v)
 
 
 # --------------------------------------------------------------------------- reserved
@@ -384,8 +442,9 @@ class _Checker:
                 "other, so data that sets this field together with another member keeps "
                 "only the last one on one side and both on the other",
                 a.oneof or "(no oneof)", b.oneof or "(no oneof)", node)
-        if a.kind == b.kind and a.type_name == b.type_name and a.default != b.default \
-                and a.card != "repeated" and b.card != "repeated":
+        if a.effective is not None and b.effective is not None \
+                and not (_is_zero(a.effective) and _is_zero(b.effective)) \
+                and not _defaults_equal(a, b):
             self.add(
                 "FIELD_SAME_DEFAULT", BOTH, path,
                 f"the default of field {b.number} ({b.f.name!r}) changed from "
@@ -556,7 +615,7 @@ def _names_by_number(e: ir.Enum) -> dict[int, list[str]]:
 def _default_text(f: _Field) -> str:
     if f.default is not None:
         return f.default
-    return "the type's default (none given)"
+    return f"{f.effective!r} (the type's default)"
 
 
 def check(old: ir.Schema, new: ir.Schema, category: Category = "WIRE_JSON") -> list[Finding]:

@@ -357,3 +357,19 @@ def test_no_schema_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 2 and "no schema types found under empty" in err
     code, _, err = main(capsys, "snapshot", "empty", "-o", "x.json")
     assert code == 2 and not (tmp_path / "x.json").exists()
+
+
+def test_snapshot_taken_elsewhere_is_used_whole(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A snapshot of another checkout: no file of it is under the checked path, so nothing
+    is filtered out (a change is found, a removed record too)."""
+    put(tmp_path / "a" / "s", V1)
+    put(tmp_path / "a" / "s", rec(f("z", "int"), name="Other"), "o.avsc")
+    assert main(capsys, "snapshot", "a/s", "-o", "a/lock.json", "-q")[0] == 0
+    put(tmp_path / "b" / "s", V3)
+    code, out, _ = main(capsys, "check", "b/s", "--against", "a/lock.json", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert {(x["rule"], x["path"]) for x in doc["findings"] if x["fails"]} == {
+        ("AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "ns.R.b"), ("PARQUET_UNREADABLE", "ns.R.b"),
+        ("RECORD_NO_DELETE", "ns.Other")}

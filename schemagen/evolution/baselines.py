@@ -17,7 +17,7 @@ import os
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,19 +130,30 @@ def load_snapshot(path: Path) -> list[Version]:
     return out
 
 
-def restrict(schema: ir.Schema, paths: Sequence[str | Path]) -> ir.Schema:
-    """The types whose source file lies under one of ``paths``, and the types they reach (a
-    snapshot may record more schemas than a check looks at: those others are not
-    "removed")."""
+def restrict(schema: ir.Schema, paths: Sequence[str | Path],
+             new_names: Collection[str] = ()) -> ir.Schema:
+    """The part of a snapshot version a check of ``paths`` compares with.
+
+    A snapshot may record more schemas than a check looks at (``schemas/`` recorded,
+    ``schemas/avro`` checked): those others are not "removed".  Kept: the types whose
+    source file lies under one of ``paths``, the types the new version also has, and the
+    types those reach (imports, well-known types).  A snapshot none of whose files lies
+    under ``paths`` (taken in another checkout) is kept whole.
+    """
     roots = [Path(p).resolve() for p in paths]
 
     def under(file: str) -> bool:
+        if not file:
+            return False
         f = Path(file).resolve()
         return any(f == r or r in f.parents for r in roots)
 
     keep = {n for n, t in schema.types.items()
             if under(schema.sources.get(n) or (t.location.file if t.location else ""))}
-    for n in list(keep):  # and what those reach (imported files, well-known types)
+    if not keep:
+        return schema
+    keep |= {n for n in new_names if n in schema.types}
+    for n in list(keep):
         if isinstance(schema.types[n], ir.Record):
             keep.update(m for m in ir.closure(schema.types, n) if m in schema.types)
     return ir.Schema({n: t for n, t in schema.types.items() if n in keep},
@@ -295,17 +306,21 @@ def _unprefix(text: str, prefix: str, root: Path, cwd: Path) -> str:
 
 def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence[str | Path],
                   sql_dialect: str | None, base_dir: Path | None = None,
-                  on_warning: Callable[[str], None] | None = None) -> list[Version]:
+                  on_warning: Callable[[str], None] | None = None,
+                  new_names: Collection[str] = ()) -> list[Version]:
     """The versions (oldest first) of a baseline: snapshot file, folder, or git ref.
 
     ``base_dir`` resolves a relative file/folder baseline (the pyproject's folder for a
-    configured one); the current folder otherwise.
+    configured one); the current folder otherwise.  A snapshot is limited to what the
+    check of ``paths`` compares (see :func:`restrict`; ``new_names``: the new version's
+    types).
     """
     candidate = Path(spec)
     if base_dir is not None and not candidate.is_absolute():
         candidate = base_dir / candidate
     if candidate.is_file():
-        return [Version(v.label, restrict(v.schema, paths)) for v in load_snapshot(candidate)]
+        return [Version(v.label, restrict(v.schema, paths, new_names))
+                for v in load_snapshot(candidate)]
     if candidate.is_dir():
         try:
             schema = load_files([candidate], include_dirs, sql_dialect, on_warning)

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sg_helpers import GenPackage, build_package, purge, write_schema_files
 
@@ -402,6 +403,8 @@ def test_partitioning_read_by_pyarrow_and_duckdb(m: Any, tmp_path: Path) -> None
         "hive_partitioning=true)").fetchall()}
     assert types["year"] == "BIGINT" and types["day"] == "DATE" and types["country"] == "VARCHAR"
     assert types["flag"] == "VARCHAR"
+    # and schemagen.read gives the typed records back (partition fields from the folders)
+    assert sorted(schemagen.read(m.Sale, folder), key=lambda r: r.num) == recs
 
 
 HOSTILE = ["../escape", "a/b", "/abs", "..", ".", "=", "x=y", "%41", "100%", "back\\slash",
@@ -425,6 +428,7 @@ def test_hostile_partition_values(m: Any, tmp_path: Path) -> None:
     got = duckdb.sql(f"SELECT num, country FROM read_parquet('{folder}/**/*.parquet', "
                      "hive_partitioning=true) ORDER BY num").fetchall()
     assert [g[1] for g in got] == HOSTILE
+    assert sorted(schemagen.read(m.Sale, folder), key=lambda r: r.num) == recs
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -473,6 +477,25 @@ def test_refused_partition_field_names(compile_schemas: Any, tmp_path: Path) -> 
     with pytest.raises(schemagen.UsageError, match="the files would hold no columns"):
         schemagen.DatasetWriter(mod.W, tmp_path / "ds", partition_by=["b", "a"])
     assert not (tmp_path / "ds").exists()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(min_size=1, max_size=30).filter(lambda v: v != HIVE_NULL),
+                min_size=1, max_size=4))
+def test_any_partition_text_round_trips(m: Any, values: list[str]) -> None:
+    recs = [sale(m, i, country=v) for i, v in enumerate(values)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "ds"
+        schemagen.write(recs, folder, partition_by=["country"])
+        assert sorted(os.listdir(tmp)) == ["ds"]
+        assert all(len(Path(f).parts) == 2 for f in visible(folder) if f != "_SUCCESS")
+        t = ds.dataset(folder, partitioning=schemagen.partitioning(m.Sale, ["country"])).to_table()
+        assert sorted(zip(t["num"].to_pylist(), t["country"].to_pylist())) == list(
+            enumerate(values))
+        got = duckdb.sql(f"SELECT num, country FROM read_parquet('{folder}/**/*.parquet', "
+                         "hive_partitioning=true, hive_types={'country': VARCHAR}) "
+                         "ORDER BY num").fetchall()
+        assert got == list(enumerate(values))
 
 
 @given(st.text(max_size=40))

@@ -527,35 +527,35 @@ class DatasetWriter(Generic[R]):
         """Group rows by partition values (vectorised); drop the partition columns."""
         import numpy as np
 
-        codes = np.zeros(batch.num_rows, dtype=np.int64)
+        keys: list[Any] = []  # per partition column: each row's index into its texts
         segments: list[list[str]] = []
         for col in self.partition_by:
             enc = pc.dictionary_encode(batch.column(col.index))
             values = enc.dictionary.to_pylist()
             texts = [self._segment(v, col, enc, i, offset) for i, v in enumerate(values)]
-            indices = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
             if enc.indices.null_count:
                 if not col.nullable:  # pragma: no cover - conversion refuses it first
                     raise UsageError(f"null in the required partition column {col.name!r}")
                 texts.append(f"{col.name}={HIVE_NULL}")
-            codes = codes * len(texts) + indices.astype(np.int64)
+            keys.append(enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False))
             segments.append(texts)
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-        ends = np.r_[starts[1:], len(order)]
+        order = np.lexsort(keys[::-1])  # stable; the first partition column sorts first
+        change = np.zeros(batch.num_rows, dtype=bool)
+        change[0] = True
+        for k in keys:
+            ks = k[order]
+            change[1:] |= ks[1:] != ks[:-1]
+        starts = np.flatnonzero(change).tolist()
+        ends = starts[1:] + [batch.num_rows]
         keep = [i for i in range(batch.num_columns)
                 if i not in {c.index for c in self.partition_by}]
         data = batch.select(keep).take(pa.array(order))
         data = pa.RecordBatch.from_arrays(data.columns, schema=self.file_schema)
         out = []
-        for s, e in zip(starts.tolist(), ends.tolist()):
-            code = int(sorted_codes[s])
-            key: list[str] = []
-            for texts in reversed(segments):
-                key.append(texts[code % len(texts)])
-                code //= len(texts)
-            out.append((tuple(reversed(key)), data.slice(s, e - s)))
+        for s, e in zip(starts, ends):
+            row = order[s]
+            key = tuple(texts[int(k[row])] for texts, k in zip(segments, keys))
+            out.append((key, data.slice(s, e - s)))
         return out
 
     def _segment(self, value: Any, col: PartitionColumn, enc: Any, i: int, offset: int) -> str:

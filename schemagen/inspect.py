@@ -403,7 +403,7 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
     for f in files:
         pf = _open(str(f))
         md = pf.metadata
-        kv = pf.schema_arrow.metadata
+        kv = md.metadata  # the footer's key/value metadata as stored (ARROW:schema included)
         ptext = _parquet_schema_text(pf.schema)
         footer = (kv or {}).get(pqfront.FOOTER_KEY, b"").decode("utf-8", "replace")
         key = (ptext, footer)
@@ -513,6 +513,10 @@ def _size(n: int) -> str:
     return str(n)  # pragma: no cover
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _table(header: list[str], rows: list[list[str]], indent: str) -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     out = [indent + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
@@ -552,25 +556,25 @@ def render_text(report: dict[str, Any]) -> str:
     out: list[str] = []
     s = report["summary"]
     if report["kind"] == "folder":
-        out.append(f"{report['path']}: dataset folder, {s['files']} files, {s['num_rows']} rows, "
-                   f"{s['num_row_groups']} row groups, {_size(s['size_bytes'])}, "
-                   f"{s['schemas']} distinct schema{'s' if s['schemas'] != 1 else ''}")
+        out.append(f"{report['path']}: dataset folder, {_n(s['files'], 'file')}, "
+                   f"{_n(s['num_rows'], 'row')}, {_n(s['num_row_groups'], 'row group')}, "
+                   f"{_size(s['size_bytes'])}, {_n(s['schemas'], 'distinct schema')}")
         out.extend(_table(["file", "rows", "row groups", "size", "schema"],
                           [[Path(f["file"]).name, str(f["num_rows"]), str(f["num_row_groups"]),
                             _size(f["size_bytes"]), f"#{f['schema']}"] for f in report["files"]],
                           "  "))
     for sc in report["schemas"]:
         out.append("")
-        out.append(f"schema #{sc['index']} ({len(sc['files'])} file"
-                   f"{'s' if len(sc['files']) != 1 else ''})")
+        out.append(f"schema #{sc['index']} ({_n(len(sc['files']), 'file')})")
         out.append("  Parquet schema:")
         out.extend("    " + ln for ln in sc["parquet_schema"].splitlines())
         out.extend(_ir_lines(sc["ir"]))
     for f in report["files"]:
         out.append("")
-        out.append(f"file {f['file']}: {f['num_rows']} rows, {f['num_row_groups']} row groups, "
-                   f"{f['num_columns']} columns, {_size(f['size_bytes'])} "
-                   f"({_size(f['uncompressed_bytes'])} uncompressed)")
+        out.append(f"file {f['file']}: {_n(f['num_rows'], 'row')}, "
+                   f"{_n(f['num_row_groups'], 'row group')}, {_n(f['num_columns'], 'column')}, "
+                   f"{_size(f['size_bytes'])} on disk; column data {_size(f['compressed_bytes'])}"
+                   f" ({_size(f['uncompressed_bytes'])} uncompressed)")
         out.append(f"  created by: {f['created_by'] or '(unknown)'}; format version "
                    f"{f['format_version']}")
         if f["key_value_metadata"]:
@@ -578,7 +582,7 @@ def render_text(report: dict[str, Any]) -> str:
             for k, v in f["key_value_metadata"].items():
                 out.append(f"    {k}: {_short(v, 72)}")
         for rg in f["row_groups"]:
-            out.append(f"  row group {rg['index']}: {rg['num_rows']} rows, "
+            out.append(f"  row group {rg['index']}: {_n(rg['num_rows'], 'row')}, "
                        f"{_size(rg['compressed_bytes'])} compressed")
             rows = []
             for c in rg["columns"]:
@@ -591,7 +595,7 @@ def render_text(report: dict[str, Any]) -> str:
             out.extend(_table(["column", "type", "codec", "encodings", "size", "raw size",
                                "nulls", "min", "max"], rows, "    "))
         if "rows" in f:
-            out.append(f"  first {len(f['rows'])} rows:")
+            out.append(f"  first {_n(len(f['rows']), 'row')}:")
             for i, r in enumerate(f["rows"]):
                 out.append(f"    {i}: " + json.dumps(r, ensure_ascii=False, sort_keys=False))
     return "\n".join(out).lstrip("\n") + "\n"

@@ -247,6 +247,35 @@ def test_annotations_written_by_duckdb(tmp_path: Path) -> None:
         unload(name, tmp_path / "pkg")
 
 
+def test_enum_and_bson_annotations(tmp_path: Path) -> None:
+    """pyarrow cannot write ENUM/BSON: a file it wrote is patched in place (same sizes:
+    converted_type UTF8 -> ENUM/BSON, LogicalType STRING -> ENUM/BSON in the footer)."""
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"enum_col": ["ok", "sad"], "bson_col": ["x", None]}), plain,
+                   store_schema=False)
+    data = plain.read_bytes()
+    for name, converted, logical in ((b"enum_col", 8, 0x4C), (b"bson_col", 40, 0xDC)):
+        head = bytes([len(name)]) + name
+        pattern = head + bytes([0x25, 0x00, 0x4C, 0x1C, 0x00, 0x00])
+        assert data.count(pattern) == 1
+        data = data.replace(pattern, head + bytes([0x25, converted, 0x4C, logical, 0, 0]))
+    path = tmp_path / "annotated.parquet"
+    path.write_bytes(data)
+    cols = pq.ParquetFile(path).schema
+    assert [cols.column(i).logical_type.type for i in range(2)] == ["ENUM", "BSON"]
+    rec = pqfront.recover(path)
+    # pyarrow reads both as binary: Bytes, with the annotation kept in the field's metadata
+    assert fields(rec) == {"enum_col": N(ir.Bytes()), "bson_col": N(ir.Bytes())}
+    assert [f.metadata for f in rec.record.fields] == [
+        (("parquet.annotation", "ENUM"),), (("parquet.annotation", "BSON"),)]
+    cls, name = load_pkg(rec.types, rec.root, tmp_path / "pkg")
+    try:
+        assert typed_rows(cls, path) == pyarrow_rows(path) == [
+            {"enum_col": b"ok", "bson_col": b"x"}, {"enum_col": b"sad", "bson_col": None}]
+    finally:
+        unload(name, tmp_path / "pkg")
+
+
 # --------------------------------------------------------------------------- read back
 
 

@@ -231,23 +231,40 @@ def jsonable(v: Any) -> Any:
 
 
 def _column_values(arr: Any) -> list[Any]:
-    """Python values of a column; values Python cannot hold become Arrow's text for them."""
+    """Python values of a column; a value Python cannot hold (a timestamp beyond year 9999)
+    becomes Arrow's text for it, and only that value: its neighbours stay as they are."""
     from ._pyarrow import pa, pc
 
     try:
         return arr.to_pylist()  # type: ignore[no-any-return]
     except (ValueError, OverflowError, pa.ArrowException):
         pass
-    try:
-        return pc.cast(arr, pa.string()).to_pylist()  # type: ignore[no-any-return]
-    except (ValueError, OverflowError, pa.ArrowException, NotImplementedError):
-        pass
+    t = arr.type
+    valid = arr.is_valid().to_pylist()
+    if pa.types.is_struct(t):
+        children = [_column_values(c) for c in arr.flatten()]
+        names = [t.field(i).name for i in range(t.num_fields)]
+        return [dict(zip(names, vals)) if ok else None
+                for ok, *vals in zip(valid, *children)] if children else [None] * len(arr)
+    if pa.types.is_map(t):
+        out: list[Any] = []
+        for i, ok in enumerate(valid):
+            kv = arr[i].values if ok else None
+            out.append(None if kv is None else list(zip(
+                _column_values(kv.field(0)), _column_values(kv.field(1)))))
+        return out
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return [_column_values(arr[i].values) if ok else None for i, ok in enumerate(valid)]
     out = []
     for i in range(len(arr)):
         try:
             out.append(arr[i].as_py())
         except (ValueError, OverflowError, pa.ArrowException):
-            out.append(f"<{arr.type} value Python cannot hold>")
+            try:
+                text = pc.cast(arr.slice(i, 1), pa.string())[0].as_py()
+            except (ValueError, OverflowError, pa.ArrowException, NotImplementedError):
+                text = f"{t} value Python cannot hold"
+            out.append(text if text.startswith("<") else f"<{text}>")
     return out
 
 

@@ -439,6 +439,23 @@ def test_single_file_text_rows_and_metadata(capsys: pytest.CaptureFixture[str]) 
     assert "parquet.avro.schema: " in out  # key/value metadata
 
 
+def test_rows_python_cannot_hold_are_shown_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "inspect", str(PARQUET / "int96_from_spark.parquet"),
+                             "--rows", "10", "--json")
+    assert code == 0, err
+    rows = [r["a"] for r in json.loads(out)["files"][0]["rows"]]
+    assert rows[:5] == ["2024-01-01T20:34:56.123456", "2024-01-01T01:00:00",
+                        "9999-12-31T03:00:00", "2024-12-30T23:00:00", None]
+    assert rows[5].startswith("<") and "-7188624036226874385" in rows[5]
+    code, out, err = run_cli(capsys, "inspect", str(PARQUET / "nested_structs.rust.parquet"),
+                             "--rows", "1", "--json")
+    [row] = json.loads(out)["files"][0]["rows"]
+    date = row["ul_observation_date"]
+    assert date["count"] == 495 and date["mean"] == "1970-01-01T00:00:00+00:00"
+    assert date["min"].startswith("<-12585-07-27")  # only the values Python cannot hold
+    assert row["roll_num"]["count"] == 495
+
+
 def test_cli_emit_py_and_avsc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = PARQUET / "repeated_no_annotation.parquet"
     out_dir = tmp_path / "legacy_pkg"

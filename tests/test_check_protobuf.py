@@ -72,25 +72,26 @@ CASES: list[Case] = [
      (set(), OK3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
     # zigzag encoding: sint32/sint64 are their own group
     ("int32_to_sint32", proto("int32 a = 1;"), proto("sint32 a = 1;"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     ("sint32_to_sint64", proto("sint32 a = 1;"), proto("sint64 a = 1;"),
      (set(), OK3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
     ("fixed32_to_sfixed32", proto("fixed32 a = 1;"), proto("sfixed32 a = 1;"),
      (set(), OK3), (set(), OK3)),
     ("fixed32_to_int32", proto("fixed32 a = 1;"), proto("int32 a = 1;"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     ("float_to_double", proto("float a = 1;"), proto("double a = 1;"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     # buf: string -> bytes is allowed for WIRE; bytes -> string is not (UTF-8 not
     # guaranteed): only a reader of the new (string) schema is hurt
     ("string_to_bytes", proto("string a = 1;"), proto("bytes a = 1;"),
      (set(), OK3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
     ("bytes_to_string", proto("bytes a = 1;"), proto("string a = 1;"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, BACK), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, BACK),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE", "FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
     # buf: "Enum is compatible with int32, uint32, int64, uint64 if the values match an
     # enum value, but we have no way of verifying this" -> its own group
     ("enum_to_int32", proto("Color c = 1;", extra=_ENUM), proto("int32 c = 1;", extra=_ENUM),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     ("message_type_changed", proto("Item i = 1;", extra=_ITEMS),
      proto("Item2 i = 1;", extra=_ITEMS),
      ({"FIELD_SAME_TYPE"}, FAIL3), ({"FIELD_SAME_TYPE"}, FAIL3)),
@@ -120,7 +121,7 @@ CASES: list[Case] = [
     ("number_reused", proto("int32 a = 1; string note = 3;"),
      proto("int32 a = 1; int64 amount = 3;"),
      ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3),
-     ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE", "FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE", "FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"}, FAIL3)),
     ("field_renamed", proto("int32 a = 1;"), proto("int32 b = 1;"),
      (set(), OK3), ({"FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"}, FAIL3)),
     ("json_name_changed", proto("int32 a = 1;"), proto('int32 a = 1 [json_name = "A"];'),
@@ -142,14 +143,14 @@ CASES: list[Case] = [
     # cardinality
     ("repeated_to_singular", proto("repeated int32 xs = 1;"), proto("int32 xs = 1;"),
      ({"FIELD_WIRE_COMPATIBLE_CARDINALITY"}, FAIL3),
-     ({"FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_CARDINALITY"}, FAIL3)),
     ("repeated_entries_to_map",
      proto("message E { int32 key = 1; string value = 2; }\nrepeated E m = 1;"),
      proto("map<int32, string> m = 1;"),
      (set(), OK3), ({"FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"}, FAIL3)),
     ("map_value_int32_to_sint32", proto("map<string, int32> m = 1;"),
      proto("map<string, sint32> m = 1;"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     ("map_key_int32_to_int64", proto("map<int32, string> m = 1;"),
      proto("map<int64, string> m = 1;"),
      (set(), OK3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
@@ -164,11 +165,11 @@ CASES: list[Case] = [
     ("p2_optional_to_required", proto("optional int32 a = 1;", syntax="proto2"),
      proto("required int32 a = 1;", syntax="proto2"),
      ({"FIELD_WIRE_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"}, BACK),
-     ({"FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"}, BACK)),
+     ({"FIELD_WIRE_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"}, BACK)),
     ("p2_required_to_optional", proto("required int32 a = 1;", syntax="proto2"),
      proto("optional int32 a = 1;", syntax="proto2"),
      ({"FIELD_WIRE_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"}, FWD),
-     ({"FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"}, FWD)),
+     ({"FIELD_WIRE_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"}, FWD)),
     ("p2_required_added", proto("optional int32 a = 1;", syntax="proto2"),
      proto("optional int32 a = 1; required string b = 2;", syntax="proto2"),
      ({"MESSAGE_SAME_REQUIRED_FIELDS"}, BACK), ({"MESSAGE_SAME_REQUIRED_FIELDS"}, BACK)),
@@ -191,7 +192,7 @@ CASES: list[Case] = [
     ("p2_default_float_to_double", proto("optional float a = 1 [default = 0.1];",
                                          syntax="proto2"),
      proto("optional double a = 1 [default = 0.1];", syntax="proto2"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     ("p2_default_hex_same_number", proto("optional int32 a = 1 [default = 16];",
                                          syntax="proto2"),
      proto("optional int64 a = 1 [default = 0x10];", syntax="proto2"),
@@ -206,7 +207,7 @@ CASES: list[Case] = [
     ("p2_group_to_message", proto("optional group G = 1 { optional int32 a = 2; }",
                                   syntax="proto2"),
      proto("message G { optional int32 a = 2; } optional G g = 1;", syntax="proto2"),
-     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, FAIL3)),
+     ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3), ({"FIELD_WIRE_COMPATIBLE_TYPE"}, FAIL3)),
     # enums
     ("enum_value_deleted", proto("Color c = 1;", extra=_ENUM),
      proto("Color c = 1;", extra="enum Color { RED = 0; GREEN = 1; }"),
@@ -240,13 +241,17 @@ def test_rule_table(tmp_path: Path, case: Case) -> None:
         assert {f.rule for f in findings} == rules, (category, findings)
         assert verdicts(findings) == expected, (category, findings)
         for f in findings:
-            assert f.category == category
+            assert f.category == pb.category_of(f.rule)
+            assert category == "WIRE_JSON" or f.category == "WIRE"
             assert f.severity == "error"
             assert f.breaks, f
             assert f.message.startswith(DIRECTION_TEXT[min(f.breaks)]), f.message
             assert f.file and f.file.endswith("a.proto"), f
-    # the default category is buf's recommended minimum, WIRE_JSON
-    assert pb.check(old, new) == pb.check(old, new, "WIRE_JSON")
+    # the default category is buf's recommended minimum, WIRE_JSON; WIRE is the same
+    # as ignoring the findings of category WIRE_JSON
+    everything = pb.check(old, new)
+    assert everything == pb.check(old, new, "WIRE_JSON")
+    assert [f for f in everything if f.category == "WIRE"] == pb.check(old, new, "WIRE")
 
 
 def test_finding_details(tmp_path: Path) -> None:
@@ -416,3 +421,31 @@ def test_verdicts_agree_with_the_protobuf_runtime(tmp_path: Path) -> None:
     assert new.FromString(old(xs=[1, 2, 3]).SerializeToString()).xs == 0
     old, new = pair("card2", "repeated int32 xs = 1 [packed = false];", "int32 xs = 1;")
     assert new.FromString(old(xs=[1, 2, 3]).SerializeToString()).xs == 3
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def test_through_the_engine_transitive_and_ignore(tmp_path: Path) -> None:
+    """The engine runs these rules per version: ``backward`` against the latest version
+    misses a number reused after an unreserved deletion, ``backward_transitive`` finds it;
+    ignoring the category WIRE_JSON leaves buf's WIRE category."""
+    from schemagen.evolution import engine
+
+    v1 = load_text(tmp_path / "v1", proto("int32 a = 1; string note = 3;"))
+    v2 = load_text(tmp_path / "v2", proto("int32 a = 1;"))
+    v3 = load_text(tmp_path / "v3", proto("int32 a = 1; int64 amount = 3;"))
+    history = [engine.Version("v1", v1), engine.Version("v2", v2)]
+
+    def ours(result: engine.Result) -> set[tuple[str, str, str | None]]:
+        return {(f.rule, f.path, f.against) for f in result.findings
+                if f.category in pb.CATEGORIES}
+
+    assert ours(engine.run(v3, history, "backward")) == set()
+    transitive = engine.run(v3, history, "backward_transitive")
+    assert ("FIELD_WIRE_COMPATIBLE_TYPE", "t.M.amount", "v1") in ours(transitive)
+    assert not transitive.ok
+    wire_only = engine.run(v3, history, "backward_transitive",
+                           ignores=[engine.Ignore(rule="WIRE_JSON")])
+    assert ours(wire_only) == {("FIELD_WIRE_COMPATIBLE_TYPE", "t.M.amount", "v1")}
+    assert {f.rule for f in wire_only.ignored} >= {"FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"}

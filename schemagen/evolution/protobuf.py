@@ -7,13 +7,15 @@ keeps (``protobuf.type``/``protobuf.wkt``, ``protobuf.label``/``protobuf.presenc
 messages and enums ``protobuf.name``, ``protobuf.file``, ``protobuf.package``,
 ``protobuf.reserved``, ``protobuf.reserved_names``).
 
-``check(old, new, category)`` runs one category, as ``buf breaking`` does with
-``use: [WIRE]`` or ``use: [WIRE_JSON]``; the default is ``WIRE_JSON``, buf's
-recommended minimum.  ``WIRE`` protects the binary encoding; ``WIRE_JSON`` also the
-JSON mapping (field names, ``json_name``, enum value names, JSON forms of types), so
-it replaces ``FIELD_WIRE_COMPATIBLE_TYPE``/``_CARDINALITY`` by their stricter
-``FIELD_WIRE_JSON_COMPATIBLE_*`` twins.  Messages and enums are paired by their full
-protobuf name, fields by number, enum values by number, files by path.
+Each finding is reported under the least strict category whose rules catch it:
+category ``WIRE`` = the binary encoding breaks (and so JSON does too), ``WIRE_JSON`` =
+only the JSON mapping breaks (field names, ``json_name``, enum value names, JSON forms
+of types).  So a wire-incompatible type change is ``FIELD_WIRE_COMPATIBLE_TYPE``
+[WIRE] even where buf's WIRE_JSON run would call it ``FIELD_WIRE_JSON_COMPATIBLE_TYPE``,
+and ignoring the category ``WIRE_JSON`` leaves exactly buf's WIRE category.
+``check(old, new)`` reports both (buf's recommended minimum is WIRE_JSON);
+``check(old, new, "WIRE")`` only the WIRE findings.  Messages and enums are paired by
+their full protobuf name, fields by number, enum values by number, files by path.
 
 A protobuf change breaks both reading directions unless the rule says otherwise:
 ``bytes -> string`` (WIRE) and gaining a required field break backward only, losing
@@ -36,7 +38,7 @@ from .model import BACKWARD, BOTH, FORWARD, Direction, Finding, direction_text, 
 Category: TypeAlias = Literal["WIRE", "WIRE_JSON"]
 CATEGORIES: Final[tuple[Category, ...]] = ("WIRE", "WIRE_JSON")
 
-__all__ = ["CATEGORIES", "RULES", "Category", "check"]
+__all__ = ["CATEGORIES", "RULES", "Category", "category_of", "check"]
 
 _W: Final = frozenset({"WIRE"})
 _J: Final = frozenset({"WIRE_JSON"})
@@ -324,17 +326,15 @@ class _Checker:
         self.category = category
         self.findings: list[Finding] = []
 
-    def on(self, rule: str) -> bool:
-        return self.category in RULES[rule][0]
-
     def add(self, rule: str, breaks: frozenset[Direction], path: str, text: str,
             old: str | None, new: str | None,
             node: ir.Field | ir.Record | ir.Enum | None, file: str | None = None) -> None:
-        if not self.on(rule):
+        category = category_of(rule)
+        if self.category == "WIRE" and category != "WIRE":
             return
         loc_file, line = loc_of(node)
         self.findings.append(Finding(
-            rule=rule, category=self.category, severity="error", breaks=breaks, path=path,
+            rule=rule, category=category, severity="error", breaks=breaks, path=path,
             message=f"{direction_text(breaks)}: {text}", old=old, new=new,
             file=loc_file or file, line=line))
 
@@ -426,9 +426,9 @@ class _Checker:
             reuse = (f" (number {b.number} was {a.decl!r} and is now {b.decl!r})"
                      if a.f.name != b.f.name else "")
             if a.card == "map" and a.key_kind != b.key_kind:
-                self.kinds(a.key_kind, "", b.key_kind, "", f"{path}.key", node, "")
+                self.kinds(a.key_kind, "", b.key_kind, "", f"{path}{{key}}", node, "")
             self.kinds(a.kind, a.type_name, b.kind, b.type_name,
-                       f"{path}.value" if a.card == "map" else path, node, reuse)
+                       f"{path}{{value}}" if a.card == "map" else path, node, reuse)
         if a.oneof != b.oneof:
             if a.oneof is None:
                 what = f"moved into oneof {b.oneof!r}"
@@ -463,10 +463,9 @@ class _Checker:
     def cardinality(self, a: _Field, b: _Field, path: str) -> None:
         if a.card == b.card:
             return
-        json = self.category == "WIRE_JSON"
-        groups = _CARD_JSON if json else _CARD_WIRE
-        if groups.get(a.card) == groups.get(b.card):
+        if _CARD_JSON.get(a.card) == _CARD_JSON.get(b.card):
             return
+        wire = _CARD_WIRE.get(a.card) != _CARD_WIRE.get(b.card)
         cards = {a.card, b.card}
         if cards <= {"explicit", "implicit", "required"}:
             breaks = BACKWARD if b.card == "required" else FORWARD
@@ -481,8 +480,8 @@ class _Checker:
             why = ("a singular reader keeps only the last of several values (and cannot "
                    "parse a packed run of scalars), a repeated reader turns one value into "
                    "a list")
-        rule = ("FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY" if json
-                else "FIELD_WIRE_COMPATIBLE_CARDINALITY")
+        rule = ("FIELD_WIRE_COMPATIBLE_CARDINALITY" if wire
+                else "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY")
         self.add(rule, breaks, path,
                  f"field {b.number} ({b.f.name!r}) changed cardinality from "
                  f"{_CARD_TEXT[a.card]} to {_CARD_TEXT[b.card]}: {why}",
@@ -496,14 +495,12 @@ class _Checker:
         old_s, new_s = oname or ok, nname or nk
         wire_ok = _WIRE_GROUP[ok] == _WIRE_GROUP[nk] or (ok, nk) == ("string", "bytes")
         json_ok = _JSON_GROUP[ok] == _JSON_GROUP[nk]
+        bytes_to_string = (ok, nk) == ("bytes", "string")
         if not wire_ok:
-            breaks = BACKWARD if (ok, nk) == ("bytes", "string") and \
-                self.category == "WIRE" else BOTH
-            if (ok, nk) == ("bytes", "string"):
+            breaks = BACKWARD if bytes_to_string else BOTH
+            if bytes_to_string:
                 why = ("bytes written with the old schema need not be valid UTF-8, and "
-                       "string fields reject invalid UTF-8"
-                       + ("; in JSON, bytes are base64 text" if self.category == "WIRE_JSON"
-                          else ""))
+                       "string fields reject invalid UTF-8")
             elif _ENCODING[ok] == _ENCODING[nk]:
                 why = (f"both are {_ENCODING[ok]} on the wire, but buf keeps {ok} and {nk} "
                        "apart: " + ("numbers need not be values of the enum"
@@ -512,17 +509,17 @@ class _Checker:
             else:
                 why = (f"{ok} is {_ENCODING[ok]} and {nk} is {_ENCODING[nk]} on the wire, "
                        "so each side misreads or drops the other's values")
-            rule = ("FIELD_WIRE_JSON_COMPATIBLE_TYPE" if self.category == "WIRE_JSON"
-                    else "FIELD_WIRE_COMPATIBLE_TYPE")
-            self.add(rule, breaks, path, f"type changed from {old_s} to {new_s}{reuse}: {why}",
-                     old_s, new_s, node)
-            return
-        if not json_ok and self.category == "WIRE_JSON":
+            self.add("FIELD_WIRE_COMPATIBLE_TYPE", breaks, path,
+                     f"type changed from {old_s} to {new_s}{reuse}: {why}", old_s, new_s, node)
+        if not json_ok and (wire_ok or bytes_to_string):
+            # JSON-only, or (bytes -> string) breaking JSON in more directions than the wire
             self.add(
                 "FIELD_WIRE_JSON_COMPATIBLE_TYPE", BOTH, path,
-                f"type changed from {old_s} to {new_s}{reuse}: compatible on the wire, but "
-                f"in JSON {ok} is {_JSON_FORM[ok]} and {nk} is {_JSON_FORM[nk]}",
+                f"type changed from {old_s} to {new_s}{reuse}: "
+                + ("compatible on the wire, but " if wire_ok else "")
+                + f"in JSON {ok} is {_JSON_FORM[ok]} and {nk} is {_JSON_FORM[nk]}",
                 old_s, new_s, node)
+        if not wire_ok or not json_ok:
             return
         if ok == nk and ok in ("message", "group", "enum") and oname != nname:
             if ok == "enum" and self.enum_superset(oname, nname):
@@ -618,8 +615,17 @@ def _default_text(f: _Field) -> str:
     return f"{f.effective!r} (the type's default)"
 
 
+def category_of(rule: str) -> Category:
+    """``WIRE`` for a rule of buf's WIRE category (it breaks the binary encoding, and so
+    JSON too), ``WIRE_JSON`` for a rule only the WIRE_JSON category has."""
+    return "WIRE" if "WIRE" in RULES[rule][0] else "WIRE_JSON"
+
+
 def check(old: ir.Schema, new: ir.Schema, category: Category = "WIRE_JSON") -> list[Finding]:
-    """Every finding of buf's ``category`` rules between two versions of protobuf schemas."""
+    """Every finding of buf's ``category`` rules between two versions of protobuf schemas.
+
+    ``WIRE_JSON`` (the default) reports everything; ``WIRE`` only the findings whose
+    category is ``WIRE`` (the same as ignoring the category ``WIRE_JSON``)."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown protobuf rule category {category!r} "
                          f"(expected one of {', '.join(CATEGORIES)})")

@@ -314,10 +314,10 @@ class _Checker:
                 self.record(orec, nrec, path)  # field by field, findings below ``path``
             return []
         if isinstance(o, ir.List) and isinstance(n, ir.List):
-            return self.types(o.item, n.item, f"{path}.element")
+            return self.types(o.item, n.item, f"{path}[]")
         if isinstance(o, ir.Map) and isinstance(n, ir.Map):
-            return (self.types(o.key, n.key, f"{path}.key")
-                    + self.types(o.value, n.value, f"{path}.value"))
+            return (self.types(o.key, n.key, f"{path}{{key}}")
+                    + self.types(o.value, n.value, f"{path}{{value}}"))
         return []
 
     def enum_swap(self, old_name: str, new_name: str, path: str) -> list[_TypeIssue]:

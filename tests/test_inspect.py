@@ -518,6 +518,27 @@ def test_schemagen_files_use_the_footer_ir(compile_schemas: Any, tmp_path: Path,
         unload(name, tmp_path / "pkg")
 
 
+@pytest.mark.parametrize("footer", [
+    b"{not json", b"\xff\xfe", b'{"root": "R", "types": [1]}',
+    b'{"root": "R", "types": [{"kind": "record", "name": "R", "fields": '
+    b'[{"name": "a", "type": {"type": "int", "bits": 7}}]}]}',
+    b'{"root": "R", "types": [{"kind": "record", "name": "R", "fields": '
+    b'[{"name": "other", "type": "string"}]}]}',
+], ids=["json", "utf8", "shape", "bad-int", "other-columns"])
+def test_untrusted_footer_ir_falls_back_to_the_parquet_schema(
+        footer: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "lying.parquet"
+    table = pa.table({"a": pa.array([1, 2], pa.int32())})
+    pq.write_table(table.replace_schema_metadata({b"schemagen.schema": footer}), path)
+    code, out, err = run_cli(capsys, "inspect", str(path), "--json")
+    assert code == 0, err
+    entry = json.loads(out)["schemas"][0]["ir"]
+    assert entry["source"] == "parquet" and entry["root"] == "Lying"
+    assert len(entry["notes"]) == 1 and "schemagen.schema" in entry["notes"][0]
+    assert [f["type"] for f in entry["types"][0]["fields"]] == [
+        {"type": "nullable", "inner": {"type": "int", "bits": 32, "signed": True}}]
+
+
 def test_folder_with_two_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "ds"
     folder.mkdir()

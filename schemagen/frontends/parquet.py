@@ -124,11 +124,18 @@ def from_footer(metadata: Mapping[bytes, bytes] | None) -> tuple[str, dict[str, 
     try:
         root, types = ir.schema_from_json(raw.decode("utf-8"))
         rec = types[root]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        if not isinstance(rec, ir.Record):
+            raise ValueError(f"its root {root!r} is not a record")
+        # the text is untrusted: it must describe a schema that maps to Parquet
+        from ..typemap.arrow import ArrowMapper
+
+        ArrowMapper(types).schema(root)
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
+            AttributeError, IndexError, RecursionError, SchemaError) as exc:
         raise ValueError(f"unreadable schemagen.schema footer value ({type(exc).__name__}: "
                          f"{exc})") from None
-    if not isinstance(rec, ir.Record):
-        raise ValueError(f"schemagen.schema root {root!r} is not a record")
+    except Exception as exc:  # ParquetMappingError and anything a hostile IR provokes
+        raise ValueError(f"schemagen.schema footer value is not a usable schema ({exc})") from None
     return root, types
 
 
@@ -370,7 +377,13 @@ def recover(path: str | Path, pf: Any = None, namespace: str = "",
         found = None
         notes.append(f"{exc}; recovered from the Parquet schema instead")
     if found is not None:
-        return Recovered(found[0], found[1], "footer")
+        root_rec = found[1][found[0]]
+        assert isinstance(root_rec, ir.Record)
+        wanted = [f.name for f in root_rec.fields]
+        if wanted == list(pf.schema_arrow.names):
+            return Recovered(found[0], found[1], "footer")
+        notes.append(f"the footer's schemagen.schema ({found[0]}: {', '.join(wanted)}) does not "
+                     "match the file's columns; recovered from the Parquet schema instead")
     try:
         rec = from_schema(pf.schema, pf.schema_arrow, name or record_name(path), namespace)
     except SchemaError as exc:

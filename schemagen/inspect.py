@@ -34,6 +34,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Sequence
@@ -147,8 +148,10 @@ def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "") if env.get(
         "PYTHONPATH") else root
     while pending:
+        # stderr goes to a file: a chatty child must never block on a full pipe
+        errfile = tempfile.TemporaryFile()
         proc = subprocess.Popen(
-            [*cmd, *map(str, pending)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [*cmd, *map(str, pending)], stdout=subprocess.PIPE, stderr=errfile,
             stdin=subprocess.DEVNULL, env=env,
         )
         lines: queue.Queue[bytes] = queue.Queue()
@@ -175,7 +178,8 @@ def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool
                 continue
             if not line:  # the child ended before reporting this file
                 code = proc.wait()
-                err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+                errfile.seek(0)
+                err = errfile.read().decode("utf-8", "replace").strip()
                 if code < 0:
                     results[current] = (f"pyarrow crashed ({_signal_name(code)}) reading the "
                                         "file: it is corrupt")
@@ -197,9 +201,9 @@ def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool
                 proc.kill()
             proc.wait()
         t.join(timeout=1)
-        for s in (proc.stdout, proc.stderr):
-            if s is not None:
-                s.close()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        errfile.close()
     return results
 
 

@@ -634,6 +634,15 @@ def test_guard_times_out_on_a_hanging_reader(tmp_path: Path) -> None:
     assert res[files[1]] == "corrupt or unreadable Parquet file (pyarrow: boom)"
 
 
+def test_guard_reports_a_failing_reader_process(tmp_path: Path) -> None:
+    files = [tmp_path / "a.parquet", tmp_path / "b.parquet"]
+    script = ("import sys\n"
+              "sys.stderr.write('x' * 200_000 + '\\nMemoryError: out of memory\\n')\n"
+              "sys.exit(3)\n")
+    res = insp.verify(files, timeout=30, worker=[sys.executable, "-c", script])
+    assert res == {f: "the reader process failed: MemoryError: out of memory" for f in files}
+
+
 def test_guard_worker_really_decodes_pages() -> None:
     """The footer of ARROW-GH-45185 is fine: only decoding the pages finds the problem."""
     f = BAD / "ARROW-GH-45185.parquet"

@@ -526,3 +526,15 @@ def test_coerce_row_reference(sales: Any) -> None:
     assert rec.trans_info.purch_flag is False and rec.date == dt.date(2013, 7, 26)
     with pytest.raises(schemagen.UsageError, match="user_info.state: missing required field"):
         cv.coerce_row(sales.Transaction, {**row, "user_info": {"cust_id": 1, "device": "d"}})
+
+
+def test_only_doubtful_rows_take_the_per_row_path(kitchen: Any, tmp_path: Path) -> None:
+    rows: list[dict[str, Any]] = [{"id": i, "day": "2020-01-02", "ts": "2020-01-02T03:04:05",
+                                   "price": "2.5", "ratio": "1.25"} for i in range(1000)]
+    rows[10]["day"] = "2013-02-30"  # matches the grammar, not a date: pyarrow refuses it
+    rows[20]["ts"] = "2013-02-29T00:00:00"
+    rows[30]["flag"] = "maybe"
+    res, table, rejects = _convert_rows(kitchen, tmp_path, rows)
+    assert [(r["line"], r["path"]) for r in rejects] == [(11, "day"), (21, "ts"), (31, "flag")]
+    assert res.rows_per_row_path == 3
+    assert table.column("id").to_pylist() == [i for i in range(1000) if i not in (10, 20, 30)]

@@ -27,7 +27,9 @@ Nullable(T)                 ``["null", T]`` (``[T, "null"]`` when the default is
 Union_                      an Avro union (the member a default uses comes first)
 ==========================  ==============================================================
 
-Field ids go to a ``"field-id"`` property (the Iceberg convention).  Field and
+Field ids go to a ``"field-id"`` property (the Iceberg convention).  ``error`` records become
+``record`` (``.avsc`` files have no errors); a non-finite float default (JSON has none) is
+left out, kept in ``"schemagen.default"`` and listed by :func:`lossy`.  Field and
 type names that are not Avro names (``[A-Za-z_][A-Za-z0-9_]*``) are sanitised
 (``"my col"`` -> ``my_col``) and the original is kept in ``"schemagen.name"``.
 """
@@ -37,6 +39,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -53,6 +56,10 @@ _EPOCH: Final = datetime.datetime(1970, 1, 1)
 _EPOCH_UTC: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 _PER_SECOND: Final = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}
 _TS_UNIT: Final = {"s": "millis", "ms": "millis", "us": "micros", "ns": "nanos"}
+
+
+class _NoJsonDefault(Exception):
+    """A default Avro's JSON cannot hold (a non-finite float)."""
 
 
 class AvroMappingError(SchemagenError):
@@ -271,7 +278,11 @@ class _Emitter:
             if f.doc:
                 fj["doc"] = f.doc
             if f.has_default:
-                fj["default"] = self.default(f.type, f.default, where)
+                try:
+                    fj["default"] = self.default(f.type, f.default, where)
+                except _NoJsonDefault as exc:
+                    fj["schemagen.default"] = str(exc)
+                    self.lossy.append(f"{where}: default {exc} has no Avro JSON form; left out")
             if f.aliases:
                 fj["aliases"] = [a for a in f.aliases if _NAME.fullmatch(a)]
             if f.field_id is not None:
@@ -290,6 +301,8 @@ class _Emitter:
         if isinstance(t, ir.Union_):
             assert isinstance(v, ir.UnionValue)
             return self.default(t.members[v.member], v.value, where)
+        if isinstance(t, ir.Float) and not (isinstance(v, (int, float)) and math.isfinite(v)):
+            raise _NoJsonDefault(repr(v))
         if isinstance(t, (ir.Bool, ir.Int, ir.Float, ir.String)):
             return v
         if isinstance(t, ir.Json):

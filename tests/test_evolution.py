@@ -371,3 +371,22 @@ def test_foreign_file_without_footer(compile_schemas: Any, tmp_path: Path) -> No
                              "x": pa.array([2.0])}), bad)
     with pytest.raises(schemagen.ReadError, match="'t'.*lose data"):
         list(schemagen.read(m.R, bad))
+
+
+def test_filters_stay_exact_where_values_change(pairs: dict[str, tuple[Any, Any]],
+                                                compile_schemas: Any, tmp_path: Path) -> None:
+    """No pushdown through value-changing resolutions (defaults, enum fallbacks, rounding)."""
+    v1, v2 = pairs["add-with-default"]
+    path = schemagen.write([_make(v1, {"id": i}) for i in range(30)], tmp_path / "d.parquet",
+                           row_group_size=10)
+    assert len(list(schemagen.read(v2, path, filter=ds.field("qty") == 7))) == 30
+    assert len(schemagen.read_arrow(v2, path, filter=(ds.field("qty") == 7)
+                                    & (ds.field("id") < 3))) == 3
+    old = compile_schemas(rec([f("e", "string"), f("n", "long")], ns="evo_fx1")).module("evo_fx1")
+    new = compile_schemas(rec([f("e", ENUM2_DFLT), f("n", "float")],
+                              ns="evo_fx2")).module("evo_fx2")
+    rows = [old.R(e="Q" if i >= 10 else "A", n=2**24 + 1 if i == 25 else i) for i in range(30)]
+    path = schemagen.write(rows, tmp_path / "e.parquet", row_group_size=10)
+    assert len(list(schemagen.read(new.R, path, filter=[("e", "=", "X")]))) == 20
+    assert len(schemagen.read_arrow(new.R, path, filter=ds.field("e") == "X")) == 20
+    assert len(list(schemagen.read(new.R, path, filter=[("n", "=", float(2**24))]))) == 1

@@ -245,14 +245,14 @@ def _pushdown(filter: Any, expr: Any, info: RecordInfo, p: Plan, partitions: set
     if expr is None:
         return None
     conj = _terms(filter)
-    if conj is None:  # a pyarrow expression: only when every column kept its name
-        return None if p.renamed or partitions else expr
+    if conj is None:  # a pyarrow expression: only when every column kept its name and values
+        return expr if p.expression_pushdown() and not partitions else None
     disj = None
     for terms in conj:
         e = None
         for col, op, value in terms:
             wire = field_path(info, str(col))
-            src = p.source_path(wire)
+            src = p.pushdown_path(wire)
             if src is None or wire[0] in partitions:
                 continue
             term = _term(ds.field(*src), op, value)

@@ -167,10 +167,13 @@ class _Same(_Node):
 
 
 class _Cast(_Node):
-    def __init__(self, target: Any, safe: bool = True, storage: bool = False) -> None:
+    def __init__(self, target: Any, safe: bool = True, storage: bool = False,
+                 exact: bool = False) -> None:
         self.target = target
         self.safe = safe
         self.storage = storage  # extension array: cast its storage
+        # values and their order unchanged (a filter on the file's column means the same)
+        self.exact = exact
 
     def apply(self, arr: Any, path: str, ctx: _Ctx) -> Any:
         arr = _plain(arr)
@@ -547,7 +550,7 @@ class _Planner:
             self.problem(path, reason, writer, describe(inner))
 
         if isinstance(inner, ir.Null):
-            return _AllNull()
+            return _Same(target) if T.is_null(wat) else _AllNull()
         if T.is_null(wat):
             return _Cast(target)  # an all-null column fits any type
         if isinstance(w_inner, ir.Union_) and not isinstance(inner, ir.Union_):
@@ -569,20 +572,20 @@ class _Planner:
             if T.is_integer(wat):
                 why = _int_narrowing(wat, inner)
                 if why is None:
-                    return _Cast(target)
+                    return _Cast(target, exact=True)
                 bad(why)
                 return None
         elif isinstance(inner, ir.Float):
             if T.is_floating(wat):
                 if wat.bit_width <= inner.bits:
-                    return _Cast(target)
+                    return _Cast(target, exact=True)
                 bad(f"{wat} cannot be read as {target} (narrowing)")
                 return None
             if T.is_integer(wat):
                 return _Cast(target, safe=False)  # rounds, as Avro's int -> float promotion
         elif isinstance(inner, (ir.String, ir.Json)):
             if T.is_string(wat) or T.is_large_string(wat):
-                return _Cast(target)
+                return _Cast(target, exact=True)
             if T.is_binary(wat) or T.is_large_binary(wat):
                 if isinstance(w_inner, (ir.Fixed, ir.Interval, ir.Uuid, ir.Decimal)):
                     bad(f"{describe(w_inner)} values cannot be read as a string")
@@ -617,13 +620,13 @@ class _Planner:
             if T.is_decimal(wat):
                 if inner.scale >= wat.scale and \
                         inner.precision - inner.scale >= wat.precision - wat.scale:
-                    return _Cast(target)
+                    return _Cast(target, exact=True)
                 bad(f"decimal({wat.precision}, {wat.scale}) cannot be read as "
                     f"decimal({inner.precision}, {inner.scale}) (values or digits would be lost)")
                 return None
         elif isinstance(inner, ir.Date):
             if T.is_date(wat):
-                return _Cast(target)
+                return _Cast(target, exact=True)
         elif isinstance(inner, (ir.Time, ir.Timestamp, ir.Duration)):
             kind = {ir.Time: T.is_time, ir.Timestamp: T.is_timestamp,
                     ir.Duration: T.is_duration}[type(inner)]
@@ -639,7 +642,7 @@ class _Planner:
                         if inner.utc else
                         "a UTC instant cannot be read as a local (naive) timestamp")
                     return None
-                return _Cast(target)
+                return _Cast(target, exact=True)
         elif isinstance(inner, ir.EnumRef):
             if T.is_string(wat) or T.is_large_string(wat):
                 enum = self.rt[inner.name]
@@ -886,6 +889,23 @@ class Plan:
             node = f.node
         return out
 
+    def pushdown_path(self, wire_path: Sequence[str]) -> list[str] | None:
+        """The file's names along a reader path when a filter on that file column means
+        the same as on the reader's field (same values, same order), else None."""
+        src = self.source_path(wire_path)
+        if src is None:
+            return None
+        node: _Node | None = self._root
+        for name in wire_path:
+            assert isinstance(node, _Struct)
+            node = next(f for f in node.fields if f.name == name).node
+        return src if _exact(node) else None
+
+    def expression_pushdown(self) -> bool:
+        """Whether a pyarrow expression in the reader's names can prune this file's row
+        groups as it is: every column kept its name and values, none is missing."""
+        return _same_names(self._root)
+
     def file_columns(self, selection: Mapping[str, Any], file_schema: Any) -> list[str]:
         """Parquet column path prefixes to read for a selection tree (reader names)."""
         out: list[str] = []
@@ -979,6 +999,20 @@ def _is_identity(file_schema: Any, reader_schema: Any) -> bool:
                for a, b in zip(file_schema, reader_schema))
 
 
+def _exact(node: _Node | None) -> bool:
+    return isinstance(node, _Same) or (isinstance(node, _Cast) and node.exact)
+
+
+def _same_names(node: _Node | None) -> bool:
+    if isinstance(node, _Struct):
+        return all(f.src == f.name and _same_names(f.node) for f in node.fields)
+    if isinstance(node, _List):
+        return _same_names(node.item)
+    if isinstance(node, _Map):
+        return _same_names(node.key) and _same_names(node.value)
+    return _exact(node)
+
+
 def _trivial(node: _Node | None) -> bool:
     """No value-level work (checks, symbol mapping, renames) anywhere under ``node``."""
     if node is None or isinstance(node, (_Same, _Cast)):
@@ -990,6 +1024,9 @@ def _trivial(node: _Node | None) -> bool:
         return not node.check_nulls and _trivial(node.item)
     if isinstance(node, _Map):
         return not node.check_nulls and _trivial(node.key) and _trivial(node.value)
+    if isinstance(node, _Union):
+        return len(node.routes) == node.target.num_fields and all(
+            w == r and _trivial(n) for w, r, n in node.routes)
     return False
 
 

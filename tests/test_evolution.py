@@ -390,3 +390,91 @@ def test_filters_stay_exact_where_values_change(pairs: dict[str, tuple[Any, Any]
     assert len(list(schemagen.read(new.R, path, filter=[("e", "=", "X")]))) == 20
     assert len(schemagen.read_arrow(new.R, path, filter=ds.field("e") == "X")) == 20
     assert len(list(schemagen.read(new.R, path, filter=[("n", "=", float(2**24))]))) == 1
+
+
+# --------------------------------------------------------------------------- the promotion matrix
+
+PRIMS: dict[str, tuple[Any, Any]] = {
+    "int": ("int", 7), "long": ("long", 7), "float": ("float", 1.5), "double": ("double", 1.5),
+    "string": ("string", "A"), "bytes": ("bytes", b"A"), "boolean": ("boolean", True),
+    "dec52": (DEC52, D("1.50")), "dec103": (DEC103, D("1.500")),
+    "date": ({"type": "int", "logicalType": "date"}, datetime.date(2024, 1, 2)),
+    "ts_ms": (TS_MS, T0), "ts_us": (TS_US, T0),
+    "enum": (ENUM2, "A"),
+}
+# (writer, reader) pairs that read; every other pair of different types is refused
+ALLOWED = {
+    ("int", "long"), ("int", "float"), ("int", "double"), ("long", "float"), ("long", "double"),
+    ("float", "double"), ("string", "bytes"), ("bytes", "string"), ("dec52", "dec103"),
+    ("ts_ms", "ts_us"), ("enum", "string"), ("string", "enum"),
+}
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from sg_helpers import build_package, purge, write_schema_files
+
+    root = tmp_path_factory.mktemp("matrix")
+    files = {f"{k}.avsc": rec([f("v", t)], name=f"R_{k}", ns="mx") for k, (t, _) in PRIMS.items()}
+    pkg = build_package(write_schema_files(root / "s", files), root / "g")
+    yield pkg.module("mx")
+    purge(pkg)
+
+
+def test_promotion_matrix_runtime_and_check_agree(matrix: Any, tmp_path: Path) -> None:
+    written = {}
+    for k, (_, value) in PRIMS.items():
+        cls = getattr(matrix, f"R_{k}")
+        v = matrix.E(value) if k == "enum" else value
+        written[k] = schemagen.write([cls(v=v)], tmp_path / f"{k}.parquet")
+    outcome = {}
+    for w in PRIMS:
+        for r in PRIMS:
+            reader, writer = getattr(matrix, f"R_{r}"), getattr(matrix, f"R_{w}")
+            static = readability_problems(reader.__schemagen__.ir, writer.__schemagen__.ir)
+            try:
+                got = list(schemagen.read(reader, written[w]))
+                ok = True
+                assert len(got) == 1
+            except schemagen.ReadError as exc:
+                ok = False
+                assert all(str(p) in str(exc) for p in static), (w, r, static, exc)
+            assert ok == (static == []), (w, r, static)
+            outcome[w, r] = ok
+    assert {k for k, ok in outcome.items() if ok and k[0] != k[1]} == ALLOWED
+    assert all(outcome[k, k] for k in PRIMS)
+
+
+PROTO_V1 = """syntax = "proto3";
+package evo.pb1;
+message Item {
+  int64 id = 1;
+  string name = 2;
+  optional int32 score = 3;
+}
+"""
+PROTO_V2 = """syntax = "proto3";
+package evo.pb2;
+message Item {
+  int64 id = 1;
+  string label = 2;          // renamed, same number
+  optional int64 score = 3;  // widened
+  optional string added = 4;
+}
+"""
+
+
+def test_protobuf_field_numbers_match(compile_schemas: Any, tmp_path: Path) -> None:
+    v1 = compile_schemas({"i.proto": PROTO_V1}).module("evo.pb1")
+    v2 = compile_schemas({"i.proto": PROTO_V2}).module("evo.pb2")
+    path = schemagen.write([v1.Item(id_=1, name="a", score=5), v1.Item(id_=2, name="b")],
+                           tmp_path / "p.parquet")
+    got = list(schemagen.read(v2.Item, path))
+    assert [(i.id_, i.label, i.score, i.added) for i in got] == [(1, "a", 5, None),
+                                                                (2, "b", None, None)]
+    assert [i.id_ for i in schemagen.read(v2.Item, path, filter=[("label", "=", "b")])] == [2]
+    table = schemagen.read_arrow(v2.Item, path, columns=["label"])
+    assert table.column("label").to_pylist() == ["a", "b"]
+    assert readability_problems(v2.Item.__schemagen__.ir, v1.Item.__schemagen__.ir) == []
+    probs = readability_problems(v1.Item.__schemagen__.ir, v2.Item.__schemagen__.ir)
+    assert [p.path for p in probs] == ["score"]

@@ -594,7 +594,7 @@ class _Planner:
         elif isinstance(inner, ir.Bytes):
             if T.is_binary(wat) or T.is_large_binary(wat) or T.is_string(wat) \
                     or T.is_large_string(wat) or T.is_fixed_size_binary(wat):
-                if isinstance(w_inner, (ir.Decimal, ir.Interval, ir.Uuid)):
+                if isinstance(w_inner, (ir.Decimal, ir.Interval, ir.Uuid, ir.EnumRef)):
                     bad(f"{describe(w_inner)} values cannot be read as bytes")
                     return None
                 return _Cast(target, storage=True)

@@ -478,3 +478,20 @@ def test_protobuf_field_numbers_match(compile_schemas: Any, tmp_path: Path) -> N
     assert readability_problems(v2.Item.__schemagen__.ir, v1.Item.__schemagen__.ir) == []
     probs = readability_problems(v1.Item.__schemagen__.ir, v2.Item.__schemagen__.ir)
     assert [p.path for p in probs] == ["score"]
+
+
+def test_hostile_footer_is_ignored(pairs: dict[str, tuple[Any, Any]], tmp_path: Path) -> None:
+    """An unparsable or lying ``schemagen.schema`` footer: the Arrow schema decides."""
+    _, v2 = pairs["int-long"]
+    for footer in (b"{not json", b'{"root": "x", "types": [{"kind": 1}]}', b"[" * 5000,
+                   b'{"schemagen": 1, "root": "evo.R", "types": []}'):
+        path = tmp_path / "h.parquet"
+        pq.write_table(pa.table({"n": pa.array([3], pa.int32())},
+                                metadata={b"schemagen.schema": footer}), path)
+        assert [r.n for r in schemagen.read(v2, path)] == [3]
+
+
+def test_recursive_records_have_no_readability_problems(compile_schemas: Any) -> None:
+    m = compile_schemas(rec([f("v", "long"), f("next", ["null", "R"], default=None)],
+                            ns="evo_rec")).module("evo_rec")
+    assert readability_problems(m.R.__schemagen__.ir, m.R.__schemagen__.ir) == []

@@ -959,9 +959,12 @@ def writer_ir(file_schema: Any) -> tuple[str, Types] | None:
     if text is None:
         return None
     try:
-        return ir.schema_from_json(text.decode("utf-8"))
-    except (ValueError, KeyError, TypeError):
+        root, types = ir.schema_from_json(text.decode("utf-8"))
+    except Exception:  # noqa: BLE001 - untrusted footer text: any failure means "unknown"
         return None
+    if not isinstance(root, str) or not isinstance(types.get(root), ir.Record):
+        return None
+    return root, types
 
 
 def plan(reader_root: str, reader_types: dict[str, ir.Named], file_schema: Any,
@@ -1036,26 +1039,35 @@ def readability_problems(reader: tuple[str, dict[str, ir.Named]],
 
     Maps the writer IR to its Arrow schema (field ids included) exactly as the
     writer does and runs :func:`plan`: the same answer the runtime gives for
-    such a file, without any file.  Data-dependent checks (a null in a
+    such a file, without any file.  Records Parquet cannot store (recursive or
+    empty ones, on either side) have no files to read: the answer is ``[]``.  Data-dependent checks (a null in a
     nullable writer field read as required, an unknown enum symbol coming from
     a string, invalid UTF-8 in bytes read as a string) are not problems here;
     see :func:`readability_risks`.
     """
+    from ..errors import ParquetMappingError
     from ..typemap.arrow import ArrowMapper
 
     wroot, wtypes = writer
-    schema = ArrowMapper(wtypes).schema(wroot)
-    return plan(reader[0], reader[1], schema, writer).problems
+    try:
+        schema = ArrowMapper(wtypes).schema(wroot)
+        return plan(reader[0], reader[1], schema, writer).problems
+    except ParquetMappingError:
+        return []  # recursive or empty records: no Parquet file of them can exist
 
 
 def readability_risks(reader: tuple[str, dict[str, ir.Named]],
                       writer: tuple[str, dict[str, ir.Named]]) -> list[Incompatibility]:
     """Fields that read fine unless the data holds certain values (checked per batch)."""
+    from ..errors import ParquetMappingError
     from ..typemap.arrow import ArrowMapper
 
     wroot, wtypes = writer
-    schema = ArrowMapper(wtypes).schema(wroot)
-    p = plan(reader[0], reader[1], schema, writer)
+    try:
+        schema = ArrowMapper(wtypes).schema(wroot)
+        p = plan(reader[0], reader[1], schema, writer)
+    except ParquetMappingError:
+        return []
     out: list[Incompatibility] = []
     if p._root is not None:
         _risks(p._root, "", out)

@@ -495,7 +495,7 @@ def recovered(report: dict[str, Any], index: int = 0) -> tuple[str, dict[str, ir
     """The IR of schema ``index`` of a report: ``(root, types)`` (SchemagenError if none)."""
     entry = report["schemas"][index]["ir"]
     if "error" in entry:
-        raise SchemagenError(f"no IR for {report['path']}: {entry['error']}")
+        raise SchemagenError(f"cannot recover a schema: {entry['error']}")
     types = {t["name"]: ir.named_from_json(t) for t in entry["types"]}
     return entry["root"], types
 

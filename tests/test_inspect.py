@@ -575,6 +575,19 @@ def test_untrusted_footer_ir_falls_back_to_the_parquet_schema(
         {"type": "nullable", "inner": {"type": "int", "bits": 32, "signed": True}}]
 
 
+def test_duplicate_column_names_are_reported(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "dup.parquet"
+    pq.write_table(pa.Table.from_arrays([pa.array([1]), pa.array([2])], names=["a", "a"]), path)
+    code, out, err = run_cli(capsys, "inspect", str(path), "--json")
+    assert code == 0, err  # the report is still there...
+    assert json.loads(out)["schemas"][0]["ir"] == {
+        "error": f"{path}: the group has several columns named 'a'; a record's fields need "
+                 "distinct names (at <root>)"}
+    code, _, err = run_cli(capsys, "inspect", str(path), "--emit", "avsc")
+    assert code == 2 and "several columns named 'a'" in err  # ...but there is nothing to emit
+
+
 def test_folder_with_two_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "ds"
     folder.mkdir()

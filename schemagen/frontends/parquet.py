@@ -205,6 +205,11 @@ class _Walker:
 
     def record(self, name: str, fields: list[Any], path: str) -> str:
         full = name
+        names = [f.name for f in fields]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise SchemaError(f"the group has several columns named {dup[0]!r}; a record's "
+                              "fields need distinct names", path=path or "<root>")
         self.types[full] = ir.Record(full, ())  # reserve the name first (children see it taken)
         out = tuple(self.field(f, f"{path}.{f.name}" if path else f.name, full) for f in fields)
         if not out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,14 @@ _VALUES = {
     "comment": st.one_of(st.text(max_size=5), st.none()),
     "tags": st.one_of(st.lists(st.one_of(st.text(max_size=3), st.none()), max_size=3),
                       st.none()),
+    "note": st.one_of(st.text(max_size=3), st.none(), st.integers(0, 3)),
+    "local": st.sampled_from(["2013-07-26 10:00:00", "2013-07-26T10:00:00Z", "1999-12-31T23:59:59.999999",
+                              "2013-07-26T10:00:00.1234567", None]),
+    "items": st.one_of(st.none(), st.lists(st.one_of(st.none(), st.fixed_dictionaries(
+        {"sku": st.one_of(st.text(max_size=2), st.integers(0, 1))},
+        optional={"qty": st.one_of(st.integers(-2**32, 2**32), st.just("3"), st.none()),
+                  "extra": st.one_of(st.none(), st.integers(0, 1))})), max_size=3)),
+    "zz": st.one_of(st.none(), st.integers(0, 1), st.just([1])),
     "owner": st.one_of(st.none(), st.fixed_dictionaries(
         {"name": st.one_of(st.text(max_size=3), st.none())},
         optional={"age": st.one_of(st.integers(-5, 5), st.just("7"), st.just(2**40)),
@@ -276,28 +285,34 @@ rows_strategy = st.lists(
                           optional=dict(_VALUES.items())), min_size=1, max_size=40)
 
 
-def _run_converter(cls: Any, path: Path, fast: bool, chunk: int) -> tuple[list[Any], list[Any]]:
+def _run_converter(cls: Any, path: Path, fast: bool, chunk: int,
+                   unknown: Any) -> tuple[list[Any], list[Any], dict[str, int]]:
     batches: list[Any] = []
     rejects: list[Any] = []
-    conv = cv.Converter(cls, batches.append, rejects.append, chunk_bytes=chunk)
-    conv.fast = fast and conv.fast
+    conv = cv.Converter(cls, batches.append, rejects.append, chunk_bytes=chunk,
+                        unknown_fields=unknown)
+    assert conv.fast
+    conv.fast = fast
     conv.json_lines(path)
     rows = pa.Table.from_batches(batches, schema=cls.arrow_schema()).to_pylist() \
         if batches else []
-    return rows, [(r.line, r.path, r.reason) for r in rejects]
+    return rows, [(r.line, r.path, r.reason) for r in rejects], conv.ignored
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "40")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=rows_strategy, chunk=st.sampled_from([1024, 1 << 20]))
+@given(rows=rows_strategy, chunk=st.sampled_from([1024, 1 << 20]),
+       unknown=st.sampled_from(["reject", "ignore"]))
 def test_fast_path_agrees_with_per_row_path(kitchen: Any, tmp_path: Path,
-                                            rows: list[dict[str, Any]], chunk: int) -> None:
+                                            rows: list[dict[str, Any]], chunk: int,
+                                            unknown: str) -> None:
     src = tmp_path / "h.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    fast_rows, fast_rej = _run_converter(kitchen, src, True, chunk)
-    slow_rows, slow_rej = _run_converter(kitchen, src, False, chunk)
+    fast_rows, fast_rej, fast_ign = _run_converter(kitchen, src, True, chunk, unknown)
+    slow_rows, slow_rej, slow_ign = _run_converter(kitchen, src, False, chunk, unknown)
     assert fast_rows == slow_rows
     assert fast_rej == slow_rej
+    assert fast_ign == slow_ign
     assert len(fast_rows) + len(fast_rej) == len(rows)
 
 

@@ -297,6 +297,15 @@ class _RowCoercer:
     def __init__(self, unknown: UnknownFields, ignored: dict[str, int]) -> None:
         self.unknown = unknown
         self.ignored = ignored
+        self.pending: dict[str, int] = {}  # ignored keys of the row being converted
+
+    def row(self, node: _Node, v: Any) -> Any:
+        """Convert one row; its ignored keys are counted only when it converts."""
+        self.pending = {}
+        out = self.record(node, v, "")
+        for k, n in self.pending.items():
+            self.ignored[k] = self.ignored.get(k, 0) + n
+        return out
 
     def record(self, node: _Node, v: Any, path: str) -> Any:
         if not isinstance(v, dict):
@@ -326,7 +335,7 @@ class _RowCoercer:
                 kpath = f"{path}.{k}" if path else k
                 if self.unknown == "reject":
                     raise _Bad(kpath, "unknown field (not in the record or its aliases)")
-                self.ignored[kpath] = self.ignored.get(kpath, 0) + 1
+                self.pending[kpath] = self.pending.get(kpath, 0) + 1
         if node.cls is None:  # pragma: no cover - classes are always found
             raise _Bad(path, "no generated class")
         return node.cls(**kwargs)
@@ -559,7 +568,7 @@ def coerce_row(record_cls: Any, value: Any, unknown_fields: UnknownFields = "rej
     info = info_of(record_cls)
     node = _Planner(info).record(info.ir[0], info.arrow_schema(), False)
     try:
-        return _RowCoercer(unknown_fields, {}).record(node, value, "")
+        return _RowCoercer(unknown_fields, {}).row(node, value)
     except _Bad as exc:
         raise UsageError(f"{exc.path or '<row>'}: {exc.reason}") from None
 
@@ -596,6 +605,17 @@ class _FastCaster:
     def __init__(self, unknown: UnknownFields, ignored: dict[str, int]) -> None:
         self.unknown = unknown
         self.ignored = ignored
+        self.in_list = False
+        # ignored unknown keys (key path, rows) of the batch being cast
+        self.pending: list[tuple[str, Any]] = []
+
+    def counted(self, bad: Any) -> None:
+        """Count the ignored keys of the rows the fast path writes (not ``bad``)."""
+        for kpath, rows in self.pending:
+            n = int((rows & ~bad).sum())
+            if n:
+                self.ignored[kpath] = self.ignored.get(kpath, 0) + n
+        self.pending = []
 
     def cast(self, node: _Node, arr: Any, path: str) -> tuple[Any, Any]:
         """``(array of node.target, doubtful rows as numpy bool)``."""
@@ -645,11 +665,10 @@ class _FastCaster:
         for name in sorted(present - known):
             extra = _np_valid(arr.field(name)) & valid
             if extra.any():
-                if self.unknown == "reject":
-                    bad |= extra
-                else:
-                    kpath = f"{path}.{name}" if path else name
-                    self.ignored[kpath] = self.ignored.get(kpath, 0) + int(extra.sum())
+                if self.unknown == "reject" or self.in_list:
+                    bad |= extra  # rejected, or counted by the per-row path (inside lists)
+                else:  # counted for the rows that are written (see counted())
+                    self.pending.append((f"{path}.{name}" if path else name, extra))
         mask = None if valid.all() else pa.array(~valid)
         out = pa.StructArray.from_arrays(children, fields=list(node.target), mask=mask)
         return out, bad
@@ -662,7 +681,11 @@ class _FastCaster:
             arr = pa.concat_arrays([arr])
         offsets = arr.offsets
         offs = np.asarray(offsets.to_numpy(), dtype=np.int64)
-        items, ibad = self.cast(node.item, arr.values, f"{path}[]")
+        outer, self.in_list = self.in_list, True
+        try:
+            items, ibad = self.cast(node.item, arr.values, f"{path}[]")
+        finally:
+            self.in_list = outer
         bad = np.zeros(len(arr), dtype=bool)
         if ibad.any():
             lo, hi = offs[0], offs[-1]
@@ -863,7 +886,7 @@ class Converter:
         for idx, (line, raw, parse) in enumerate(items):
             try:
                 value = parse()
-                records.append(self.coercer.record(self.node, value, ""))
+                records.append(self.coercer.row(self.node, value))
             except _Bad as exc:
                 self.reject(Reject(file, line, exc.path, exc.reason, raw))
                 continue
@@ -1048,6 +1071,7 @@ class Converter:
         root = pa.StructArray.from_arrays(cols, names=table.column_names) if cols else \
             pa.array([{}] * n, pa.struct([]))
         arr, bad = self.caster.record(self.node, root, "")
+        self.caster.counted(bad)
         batch = self._struct_to_batch(arr)
         if not bad.any():
             self._emit(batch)
@@ -1168,6 +1192,7 @@ class Converter:
         root = _nest(arrays, given, len(rows))
         arr, bad = self.caster.record(self.node, root, "")
         bad |= wrong
+        self.caster.counted(bad)
         batch = self._struct_to_batch(arr)
         if not bad.any():
             self._emit(batch)

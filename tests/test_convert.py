@@ -553,3 +553,44 @@ def test_only_doubtful_rows_take_the_per_row_path(kitchen: Any, tmp_path: Path) 
     assert [(r["line"], r["path"]) for r in rejects] == [(11, "day"), (21, "ts"), (31, "flag")]
     assert res.rows_per_row_path == 3
     assert table.column("id").to_pylist() == [i for i in range(1000) if i not in (10, 20, 30)]
+
+
+def test_thrift_unions_sets_and_narrow_ints(compile_schemas: Any, tmp_path: Path) -> None:
+    pkg = compile_schemas({"b.thrift": """
+        namespace py t2
+        union Pick { 1: string a; 2: i32 b }
+        struct Box {
+          1: required i64 id;
+          2: optional Pick pick;
+          3: optional set<string> tags;
+          4: optional byte tiny;
+          5: optional i16 mid;
+        }
+    """})
+    box = next(c for n, c in pkg.records().items() if n.endswith("Box"))
+    rows = [{"id": 1, "pick": {"a": "x"}, "tags": ["p", "q"], "tiny": -128, "mid": "-300"},
+            {"id": 2, "pick": {"a": "x", "b": 1}},
+            {"id": 3, "tags": ["a", "a"]},
+            {"id": 4, "tiny": 200},
+            {"id": 5, "mid": 40000}]
+    res, table, rejects = _convert_rows(box, tmp_path, rows)
+    assert table.column("id").to_pylist() == [1]
+    assert table.to_pylist()[0]["mid"] == -300 and table.to_pylist()[0]["tiny"] == -128
+    assert [(r["line"], r["path"]) for r in rejects] == [
+        (2, "pick"), (3, "tags"), (4, "tiny"), (5, "mid")]
+    assert "duplicate items in a set" in rejects[1]["reason"]
+    assert "out of range for int8 [-128, 127]" in rejects[2]["reason"]
+    assert "out of range for int16" in rejects[3]["reason"]
+    back = list(schemagen.read(box, tmp_path / "out.parquet"))
+    assert back[0].tags == frozenset({"p", "q"}) and back[0].pick.which() == "a"
+
+
+def test_json_array_duplicate_keys_and_scalars(kitchen: Any, tmp_path: Path) -> None:
+    src = tmp_path / "a.json"
+    src.write_text('[{"id": 1, "id": 2}, 5, {"id": 3}]')
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=rej)
+    assert res.rows == 1
+    r1, r2 = _rejects(rej)
+    assert (r1["path"], r1["row"]) == ("id", '{"id": 1, "id": 2}')
+    assert "given twice" in r1["reason"] and "expected a JSON object" in r2["reason"]

@@ -171,6 +171,7 @@ class _Node:
     item: _Node | None = None
     symbols: frozenset[str] = frozenset()
     cls: Any = None  # generated class (records)
+    per_row: bool = False  # only the per-row path converts it
     py_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -199,6 +200,8 @@ class _Planner:
         rec = self.types[name]
         assert isinstance(rec, ir.Record)
         node = _Node(ir.RecordRef(name), nullable, target, "record", cls=self.classes.get(name))
+        # unions and oneofs (at most one member set) are checked by the generated converter
+        node.per_row = rec.kind == "union" or bool(ir.oneof_groups(rec))
         for i, f in enumerate(rec.fields):
             child = self.node(f.type, target.field(i).type)
             if not child.nullable and f.has_default:
@@ -279,7 +282,9 @@ def _flatten(xs: list[Any]) -> Iterator[Any]:
 
 
 def _fast_ok(node: _Node) -> bool:
-    if node.kind not in _FAST_KINDS:
+    if node.kind not in _FAST_KINDS or node.per_row:
+        return False
+    if isinstance(node.t, ir.List) and node.t.unique:  # sets: duplicates are checked
         return False
     if node.kind == "float" and isinstance(node.t, ir.Float) and node.t.bits == 16:
         return False
@@ -444,8 +449,12 @@ class _RowCoercer:
                     out.append(None)
                 else:
                     out.append(self.value(node.item, x, ipath))
-            if isinstance(t, ir.List) and ir.is_frozenset(t):
-                return frozenset(out)
+            if isinstance(t, ir.List) and t.unique:
+                distinct = frozenset(out) if ir.is_frozenset(t) else None
+                if distinct is not None and len(distinct) != len(out):
+                    raise _Bad(path, "duplicate items in a set")
+                if distinct is not None:
+                    return distinct
             return out
         return self.other(node, v, path)
 
@@ -879,34 +888,39 @@ class Converter:
     # ------------------------------------------------------------------ per-row
 
     def _slow(self, items: Sequence[tuple[int, Any, Callable[[], Any]]], file: str) -> Any:
-        """``items``: (line, raw row, parse function).  Returns (batch or None, indexes kept)."""
+        """``items``: (line, raw row, parse function).  Returns (batch or None, indexes kept).
+
+        Rejects are reported in input order."""
         records: list[Any] = []
         kept: list[int] = []
-        lines: list[tuple[int, Any]] = []
+        rejected: list[tuple[int, Reject]] = []
         for idx, (line, raw, parse) in enumerate(items):
             try:
                 value = parse()
                 records.append(self.coercer.row(self.node, value))
             except _Bad as exc:
-                self.reject(Reject(file, line, exc.path, exc.reason, raw))
+                rejected.append((idx, Reject(file, line, exc.path, exc.reason, raw)))
                 continue
             kept.append(idx)
-            lines.append((line, raw))
         self.slow_rows += len(items)
-        if not records:
-            return None, kept
-        batch, bad = self._to_batch(records)
-        if bad:
-            from .validate import locate
+        batch = None
+        if records:
+            batch, bad = self._to_batch(records)
+            if bad:
+                from .validate import locate
 
-            root, types = self.info.ir
-            for i in sorted(bad):
-                probs = locate(types, root, [records[i]], 0)
-                p = probs[0] if probs else None
-                self.reject(Reject(file, lines[i][0], p.path if p else "",
-                                   f"expected {p.expected}, got {_show(p.value)}" if p
-                                   else "not convertible", lines[i][1]))
-            kept = [k for j, k in enumerate(kept) if j not in bad]
+                root, types = self.info.ir
+                for i in sorted(bad):
+                    probs = locate(types, root, [records[i]], 0)
+                    p = probs[0] if probs else None
+                    line, raw, _ = items[kept[i]]
+                    rejected.append((kept[i], Reject(
+                        file, line, p.path if p else "",
+                        f"expected {p.expected}, got {_show(p.value)}" if p
+                        else "not convertible", raw)))
+                kept = [k for j, k in enumerate(kept) if j not in bad]
+        for _, r in sorted(rejected, key=lambda x: x[0]):
+            self.reject(r)
         return batch, kept
 
     def _to_batch(self, records: list[Any]) -> tuple[Any, set[int]]:
@@ -1224,6 +1238,7 @@ class Converter:
             except Exception as exc:  # noqa: BLE001 - fastavro raises many kinds
                 raise UsageError(f"{file}: not an Avro container file: {exc}") from None
             pos = 0
+            i = 0
             try:
                 for i, rec in enumerate(reader, 1):
                     items.append((i, rec, _const(rec)))
@@ -1235,8 +1250,7 @@ class Converter:
                         pos = now
             except Exception as exc:  # noqa: BLE001
                 self._flush_items(items, file)
-                raise UsageError(f"{file}: corrupt Avro data after record {i if items else pos}: "
-                                 f"{exc}") from None
+                raise UsageError(f"{file}: corrupt Avro data after record {i}: {exc}") from None
             self._flush_items(items, file)
             self.progress(os.path.getsize(path) - pos)
 

@@ -320,6 +320,41 @@ def test_mode_overwrite_replaces_when_done(m: Any, tmp_path: Path) -> None:
     assert fresh == tmp_path / "new" / "0_0_0.parquet"
 
 
+def test_overwrite_without_atomic_swap(m: Any, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where renameat2/renamex_np is missing: two renames, same result."""
+    import schemagen.runtime.dataset as dataset
+
+    monkeypatch.setattr(dataset, "_native_exchange", lambda a, b: False)
+    folder = tmp_path / "ds"
+    schemagen.write([sale(m, i) for i in range(3)], folder)
+    schemagen.write([sale(m, 10)], folder, mode="overwrite")
+    assert ids(m, folder) == [10] and sorted(os.listdir(tmp_path)) == ["ds"]
+
+
+def test_stale_staging_folders_are_removed(m: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "ds"
+    schemagen.write([sale(m, 1)], folder)
+    dead_old = tmp_path / ".ds.schemagen-overwrite-aaaa"  # no claim file, an hour old
+    dead_old.mkdir()
+    (dead_old / "0_0_0.parquet").write_bytes(b"x")
+    os.utime(dead_old, (time.time() - 7200, time.time() - 7200))
+    young = tmp_path / ".ds.schemagen-overwrite-bbbb"  # just created: maybe a live writer
+    young.mkdir()
+    other = tmp_path / ".other.schemagen-overwrite-cccc"  # another dataset's: not ours
+    other.mkdir()
+    os.utime(other, (time.time() - 7200, time.time() - 7200))
+    live = schemagen.DatasetWriter(m.Sale, folder, mode="overwrite")  # holds its claim
+    live.write(sale(m, 2))
+    schemagen.write([sale(m, 3)], folder, mode="overwrite")
+    left = sorted(os.listdir(tmp_path))
+    assert ".ds.schemagen-overwrite-aaaa" not in left
+    assert {".ds.schemagen-overwrite-bbbb", ".other.schemagen-overwrite-cccc"} <= set(left)
+    assert ids(m, folder) == [3]
+    live.close()  # the live one was left alone and completes
+    assert ids(m, folder) == [2]
+
+
 @pytest.mark.parametrize("how", ["record", "exception", "arrow"])
 def test_failing_overwrite_keeps_old_data(m: Any, tmp_path: Path, how: str) -> None:
     folder = tmp_path / "ds"

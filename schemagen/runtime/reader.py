@@ -1,16 +1,27 @@
 """Reading Parquet files and folders back as generated records or Arrow tables.
 
+Files: a file, a folder (recursively; names starting with "." or "_" skipped)
+or a list of them.  Hive ``key=value`` folders give values for the record's
+top-level fields the files lack (cast to the field type; percent escapes
+decoded; ``__HIVE_DEFAULT_PARTITION__`` is null).
+
+Versions: each file gets a resolution plan (:mod:`schemagen.runtime.resolve`)
+from the reader record, the file's Arrow schema and the writer's IR in the
+footer; batches are turned into the reader's layout before conversion, and a
+file that cannot be read is one ReadError listing every incompatible field.
+
 Projection: ``columns`` are field paths in the record's own terms
 (``"user_info.cust_id"``; lists and maps are walked through transparently,
 so ``"items.sku"`` selects ``sku`` inside a list of records).  They are turned
-into Parquet column paths, so unselected columns are never read from disk.
-In typed reads, fields that were not selected take their schema default when
-they have one, else ``None``.
+into the file's Parquet column paths, so unselected columns are never read from
+disk.  In typed reads, fields that were not selected take their schema default
+when they have one, else ``None``.
 
-Filters: a pyarrow expression or DNF-style tuples ``[("amount", ">", 10)]``.
-Row groups whose statistics rule the filter out are skipped; rows are then
-filtered exactly.  Columns a filter needs are read too (and so appear in the
-records even if not selected).
+Filters: a pyarrow expression or DNF-style tuples ``[("amount", ">", 10)]`` in
+the reader's names.  Row groups whose statistics rule the filter out are
+skipped (tuple terms translated to each file's column names); rows are then
+filtered exactly on the resolved batches.  Columns a filter needs are read too
+(and so appear in the records even if not selected).
 """
 
 from __future__ import annotations

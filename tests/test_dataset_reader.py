@@ -111,6 +111,14 @@ def test_hive_partitions_come_back_typed(part: Any, tmp_path: Path,
     assert sorted(got) == [0, 3, 6]
     nulls = schemagen.read_arrow(part.Sale, folder, filter=ds.field("country").is_null())
     assert sorted(nulls.column("id").to_pylist()) == [2, 5, 8]
+    # one partition folder, or one file in it, still gives the folder's values
+    fr = next(f for f in files if "country=FR" in str(f))
+    one = list(schemagen.read(part.Sale, fr))
+    assert one and all(r.country is part.Country.FR and r.day == day for r in one)
+    sub = fr.parent
+    while "country=FR" in str(sub.parent):
+        sub = sub.parent
+    assert {r.country for r in schemagen.read(part.Sale, sub)} == {part.Country.FR}
     # files in other partitions are not even opened
     import schemagen.runtime.reader as reader
 

@@ -204,22 +204,38 @@ def dataset_files(path: PathLike | Sequence[PathLike]) -> list[tuple[Path, dict[
         return out
     p = Path(path)  # type: ignore[arg-type]
     if p.is_file():
-        return [(p, {})]
+        return [(p, _partition_values(_enclosing(p.parent)))]
     if not p.is_dir():
         raise UsageError(f"{p}: no such file or directory")
+    outer = _enclosing(p)
     found = []
     for f in sorted(p.rglob("*.parquet")):
         rel = f.relative_to(p).parts
         if any(_hidden(part) for part in rel):
             continue  # temporary files, _SUCCESS-style markers
-        parts: dict[str, str | None] = {}
-        for folder in rel[:-1]:
-            if "=" in folder:
-                k, _, v = folder.partition("=")
-                value = unquote(v)
-                parts[unquote(k)] = None if value == HIVE_NULL else value
-        found.append((f, parts))
+        found.append((f, _partition_values([*outer, *rel[:-1]])))
     return found
+
+
+def _enclosing(folder: Path) -> list[str]:
+    """The ``key=value`` folders the given path itself ends with (reading one partition
+    folder, or one file inside it, still gives its values), outermost first."""
+    out: list[str] = []
+    for part in (folder, *folder.parents):
+        if "=" not in part.name or _hidden(part.name):
+            break
+        out.insert(0, part.name)
+    return out
+
+
+def _partition_values(folders: Sequence[str]) -> dict[str, str | None]:
+    parts: dict[str, str | None] = {}
+    for folder in folders:
+        if "=" in folder:
+            k, _, v = folder.partition("=")
+            value = unquote(v)
+            parts[unquote(k)] = None if value == HIVE_NULL else value
+    return parts
 
 
 def _selection(info: RecordInfo, paths: Sequence[str]) -> dict[str, Any]:

@@ -525,3 +525,49 @@ def test_nested_evolution_on_sliced_batches(compile_schemas: Any, tmp_path: Path
     assert table.schema.equals(new.R.arrow_schema())
     assert table.column("u").to_pylist()[:2] == [{"member0": None, "member1": 3},
                                                  {"member0": "t4", "member1": None}]
+
+
+# --------------------------------------------------------------------------- property: apply keeps values
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from schemagen import ir  # noqa: E402
+from schemagen.runtime.resolve import plan  # noqa: E402
+
+_WIDTHS = [(pa.int8(), -(2**7), 2**7 - 1), (pa.int16(), -(2**15), 2**15 - 1),
+           (pa.int32(), -(2**31), 2**31 - 1), (pa.uint8(), 0, 255), (pa.uint32(), 0, 2**32 - 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_apply_keeps_values_of_promoted_nested_columns(data: st.DataObject) -> None:
+    """int -> int64 inside a nullable list of structs, on arbitrary slices: values unchanged."""
+    typ, lo, hi = data.draw(st.sampled_from(_WIDTHS))
+    ints = st.one_of(st.none(), st.integers(lo, hi))
+    rows = data.draw(st.lists(st.fixed_dictionaries({
+        "v": ints,
+        "xs": st.one_of(st.none(), st.lists(st.one_of(st.none(), st.fixed_dictionaries(
+            {"a": st.integers(lo, hi), "b": ints})), max_size=4))}), max_size=12))
+    elem = pa.struct([pa.field("a", typ, nullable=False), pa.field("b", typ)])
+    schema = pa.schema([pa.field("v", typ), pa.field("xs", pa.list_(pa.field("element", elem)))])
+    batch = pa.RecordBatch.from_pylist(rows, schema=schema)
+    start = data.draw(st.integers(0, len(rows)))
+    batch = batch.slice(start, data.draw(st.integers(0, len(rows) - start)))
+    types: dict[str, ir.Named] = {
+        "p.R": ir.Record("p.R", (
+            ir.Field("v", ir.Nullable(ir.Int(64)), py_name="v"),
+            ir.Field("xs", ir.Nullable(ir.List(ir.Nullable(ir.RecordRef("p.E")))), py_name="xs"))),
+        "p.E": ir.Record("p.E", (
+            ir.Field("a", ir.Int(64), py_name="a"),
+            ir.Field("b", ir.Nullable(ir.Int(64)), py_name="b"),
+            ir.Field("c", ir.Int(32), py_name="c", default=9))),
+    }
+    p = plan("p.R", types, schema)
+    assert p.problems == []
+    out = p.apply(batch)
+    expected = [{"v": r["v"], "xs": None if r["xs"] is None else
+                 [None if x is None else {**x, "c": 9} for x in r["xs"]]}
+                for r in batch.to_pylist()]
+    assert out.to_pylist() == expected
+    assert out.schema.field("v").type == pa.int64()

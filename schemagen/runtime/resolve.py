@@ -344,8 +344,9 @@ def _rebased(arr: Any) -> tuple[Any, Any]:
     first, last = offsets[0].as_py(), offsets[-1].as_py()
     if first or last != len(values):
         values = values.slice(first, last - first)
-        if first:
-            offsets = pc.subtract(offsets, pa.scalar(first, offsets.type))
+    if first or offsets.offset:
+        # a fresh array: from_arrays refuses sliced offsets together with a null mask
+        offsets = pc.subtract(offsets, pa.scalar(first, offsets.type))
     return offsets, values
 
 

@@ -571,3 +571,36 @@ def test_apply_keeps_values_of_promoted_nested_columns(data: st.DataObject) -> N
                 for r in batch.to_pylist()]
     assert out.to_pylist() == expected
     assert out.schema.field("v").type == pa.int64()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_apply_keeps_values_of_maps_and_unions(data: st.DataObject) -> None:
+    """map values and union members resolved (int32 -> int64, member order changed) on slices."""
+    i32 = st.integers(-(2**31), 2**31 - 1)
+    rows = data.draw(st.lists(st.fixed_dictionaries({
+        "m": st.one_of(st.none(), st.lists(st.tuples(st.text(max_size=3),
+                                                      st.one_of(st.none(), i32)), max_size=3)),
+        "u": st.one_of(st.none(), st.fixed_dictionaries({"member0": i32, "member1": st.none()}),
+                       st.fixed_dictionaries({"member0": st.none(),
+                                              "member1": st.text(max_size=3)}))}),
+        max_size=10))
+    schema = pa.schema([
+        pa.field("m", pa.map_(pa.string(), pa.field("value", pa.int32()))),
+        pa.field("u", pa.struct([pa.field("member0", pa.int32()),
+                                 pa.field("member1", pa.string())]))])
+    batch = pa.RecordBatch.from_pylist(rows, schema=schema)
+    start = data.draw(st.integers(0, len(rows)))
+    batch = batch.slice(start, data.draw(st.integers(0, len(rows) - start)))
+    types: dict[str, ir.Named] = {"p.R": ir.Record("p.R", (
+        ir.Field("m", ir.Nullable(ir.Map(ir.String(), ir.Nullable(ir.Int(64)))), py_name="m"),
+        ir.Field("u", ir.Nullable(ir.Union_((ir.String(), ir.Int(64)))), py_name="u")))}
+    p = plan("p.R", types, schema)
+    assert p.problems == []
+    out = p.apply(batch).to_pylist()
+    for got, want in zip(out, batch.to_pylist(), strict=True):
+        assert got["m"] == want["m"]
+        if want["u"] is None:
+            assert got["u"] is None
+        else:
+            assert got["u"] == {"member0": want["u"]["member1"], "member1": want["u"]["member0"]}

@@ -32,7 +32,6 @@ import datetime
 import decimal
 import gc
 import importlib
-import io
 import json
 import math
 import os
@@ -792,25 +791,11 @@ class _FastCaster:
     @staticmethod
     def _time(arr: Any, unit: str, target: Any, valid: Any) -> tuple[Any, Any]:
         m = pc.match_substring_regex(arr, _time_re(unit))
-        ok = _np(m)
-        s = pc.if_else(m, arr, "00:00:00")
-
-        def part(a: int, b: int) -> Any:
-            return pc.utf8_slice_codeunits(s, a, b).cast(pa.int64())
-
-        secs = pc.add(pc.multiply(pc.add(pc.multiply(part(0, 2), 60), part(3, 5)), 60),
-                      part(6, 8))
-        digits = _DIGITS[unit]
-        if digits:
-            frac = pc.utf8_rpad(pc.utf8_slice_codeunits(s, 9, 9 + digits), width=digits,
-                                padding="0").cast(pa.int64())
-            value = pc.add(pc.multiply(secs, 10**digits), frac)
-        else:
-            value = secs
-        if unit == "ns":
-            value = pc.multiply(value, 1000)
+        s = pc.binary_join_element_wise("1970-01-01T", pc.if_else(m, arr, "00:00:00"), "")
+        ts, cbad = _cast_parts(s, pa.timestamp(unit))  # the grammar is checked: no surprises
         width = pa.int32() if unit in ("s", "ms") else pa.int64()
-        return value.cast(width).cast(target), valid & ~ok
+        out = ts.cast(pa.int64()).cast(width).cast(target)
+        return out, valid & (~_np(m) | cbad)
 
 
 # --------------------------------------------------------------------------- converter
@@ -873,13 +858,28 @@ class Converter:
         self.coercer = _RowCoercer(self.unknown, self.ignored)
         self.caster = _FastCaster(self.unknown, self.ignored)
         self._read_types: dict[str, Any] = {}
+        self.sink_pool: Any = None  # a ThreadPoolExecutor(1): the sink runs there
+        self._in_flight: Any = None
 
     # ------------------------------------------------------------------ output
 
     def _emit(self, batch: Any) -> None:
-        if batch.num_rows:
-            self.rows += batch.num_rows
+        if not batch.num_rows:
+            return
+        self.rows += batch.num_rows
+        if self.sink_pool is None:
             self.sink(batch)
+            return
+        # the writer encodes the previous batch (GIL released) while the next one is cast;
+        # one batch in flight at most, in order
+        self.finish()
+        self._in_flight = self.sink_pool.submit(self.sink, batch)
+
+    def finish(self) -> None:
+        """Wait until the writer took every batch (raises what the writer raised)."""
+        fut, self._in_flight = self._in_flight, None
+        if fut is not None:
+            fut.result()
 
     def _struct_to_batch(self, arr: Any) -> Any:
         cols = [arr.field(i) for i in range(arr.type.num_fields)]
@@ -1012,74 +1012,102 @@ class Converter:
         return node
 
     def json_lines(self, path: Path) -> None:
-        file = str(path)
-        with open(path, "rb") as f:
-            carry = b""
-            line = 1
-            first = True
-            while True:
-                data = f.read(self.chunk_bytes)
-                self.progress(len(data))
-                if first and data.startswith(b"\xef\xbb\xbf"):
-                    data = data[3:]
-                first = False
-                buf = carry + data
-                if not data:
-                    if buf.strip():
-                        self._json_chunk(buf, line, file)
-                    break
-                cut = buf.rfind(b"\n")
-                if cut < 0:
-                    carry = buf
-                    continue
-                chunk, carry = buf[: cut + 1], buf[cut + 1:]
-                self._json_chunk(chunk, line, file)
-                line += chunk.count(b"\n")
+        from concurrent.futures import Future, ThreadPoolExecutor
 
-    def _json_chunk(self, chunk: bytes, line: int, file: str) -> None:
+        file = str(path)
+        with open(path, "rb") as f, _LineIndex(path) as lines, ThreadPoolExecutor(1) as pool:
+            # the next chunk is parsed (pyarrow, GIL released) while this one is cast and written
+            pending: tuple[Any, int, Future[Any] | None] | None = None
+            for chunk, offset in self._line_chunks(f):
+                fut = pool.submit(self._read_json, chunk, self._arrow_read_schema()) \
+                    if self.fast else None
+                if pending is not None:
+                    self._json_chunk(*pending, file=file, lines=lines)
+                pending = (chunk, offset, fut)
+            if pending is not None:
+                self._json_chunk(*pending, file=file, lines=lines)
+
+    def _line_chunks(self, f: Any) -> Iterator[tuple[Any, int]]:
+        """About ``chunk_bytes`` of whole lines at a time (a memoryview, not copied) and the
+        byte offset each chunk starts at (line numbers are counted only when needed)."""
+        pos = 0
+        carry = b""
+        while True:
+            data = f.read(self.chunk_bytes)
+            if pos == 0 and data.startswith(b"\xef\xbb\xbf"):
+                self.progress(3)
+                data = data[3:]
+                pos = 3
+            if not data:
+                if carry.strip():
+                    yield carry, pos
+                return
+            cut = data.rfind(b"\n")
+            if cut < 0:  # a line longer than a chunk
+                carry += data
+                self.progress(len(data))
+                continue
+            if cut + 1 < len(data):
+                f.seek(cut + 1 - len(data), os.SEEK_CUR)  # the partial line is read again
+            self.progress(cut + 1)
+            if carry:
+                chunk: Any = carry + data[: cut + 1]
+                carry = b""
+            else:
+                chunk = memoryview(data)[: cut + 1]
+            yield chunk, pos
+            pos += len(chunk)
+
+    def _json_chunk(self, chunk: Any, offset: int, fut: Any = None, *, file: str,
+                    lines: _LineIndex) -> None:
         if not self.fast:
-            self._json_rows(chunk, line, file)
+            self._json_rows(bytes(chunk), lines.line_at(offset), file)
             return
         table = None
-        for _ in range(8):
+        for attempt in range(8):
             try:
-                table = self._read_json(chunk)
+                if attempt == 0 and fut is not None:
+                    table = fut.result()
+                else:
+                    table = self._read_json(chunk, self._arrow_read_schema())
                 break
             except pa.ArrowException as exc:
                 if not self._flip(str(exc)):
                     break
         if table is None:
+            chunk = bytes(chunk)
             nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
-            if nlines <= MIN_SPLIT_LINES:
-                self._json_rows(chunk, line, file)
-                return
             mid = chunk.find(b"\n", len(chunk) // 2)
             if mid < 0 or mid + 1 >= len(chunk):
                 mid = chunk.rfind(b"\n", 0, len(chunk) - 1)
-            if mid < 0:
-                self._json_rows(chunk, line, file)
+            if nlines <= MIN_SPLIT_LINES or mid < 0:
+                self._json_rows(chunk, lines.line_at(offset), file)
                 return
             head, tail = chunk[: mid + 1], chunk[mid + 1:]
-            self._json_chunk(head, line, file)
-            self._json_chunk(tail, line + head.count(b"\n"), file)
+            self._json_chunk(head, offset, file=file, lines=lines)
+            self._json_chunk(tail, offset + len(head), file=file, lines=lines)
             return
-        self._json_table(table, chunk, line, file)
+        self._json_table(table, chunk, lambda: lines.line_at(offset), file)
 
-    def _read_json(self, chunk: bytes) -> Any:
-        schema = pa.schema(list(self._read_schema(self.node, "")))
+    def _arrow_read_schema(self) -> Any:
+        return pa.schema(list(self._read_schema(self.node, "")))
+
+    def _read_json(self, chunk: Any, schema: Any) -> Any:
         opts = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
         block = 1 << 20  # fastest in measurements (more blocks in parallel, cache-sized)
         try:
-            return pj.read_json(io.BytesIO(chunk), read_options=pj.ReadOptions(block_size=block),
+            return pj.read_json(pa.BufferReader(pa.py_buffer(chunk)),
+                                read_options=pj.ReadOptions(block_size=block),
                                 parse_options=opts)
         except pa.ArrowInvalid as exc:
             if "straddl" not in str(exc):
                 raise
-            return pj.read_json(io.BytesIO(chunk),
+            return pj.read_json(pa.BufferReader(pa.py_buffer(chunk)),
                                 read_options=pj.ReadOptions(block_size=len(chunk) + 1),
                                 parse_options=opts)
 
-    def _json_table(self, table: Any, chunk: bytes, line: int, file: str) -> None:
+    def _json_table(self, table: Any, chunk: bytes, line_of: Callable[[], int],
+                    file: str) -> None:
         n = table.num_rows
         cols = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
         root = pa.StructArray.from_arrays(cols, names=table.column_names) if cols else \
@@ -1090,6 +1118,8 @@ class Converter:
         if not bad.any():
             self._emit(batch)
             return
+        chunk = bytes(chunk)
+        line = line_of()
         spans = _line_spans(chunk)
         if len(spans) != n:  # pragma: no cover - pyarrow skips exactly the blank lines
             self._json_rows(chunk, line, file)
@@ -1253,6 +1283,40 @@ class Converter:
                 raise UsageError(f"{file}: corrupt Avro data after record {i}: {exc}") from None
             self._flush_items(items, file)
             self.progress(os.path.getsize(path) - pos)
+
+
+class _LineIndex:
+    """Line numbers of byte offsets in a file, counted lazily (only rejects need them)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.line = 1
+        self._f: Any = None
+
+    def line_at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        if offset > self.offset:
+            if self._f is None:
+                self._f = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
+            self._f.seek(self.offset)
+            left = offset - self.offset
+            while left > 0:
+                data = self._f.read(min(left, DEFAULT_CHUNK_BYTES))
+                if not data:
+                    break
+                self.line += data.count(b"\n")
+                left -= len(data)
+            self.offset = offset
+        return self.line
+
+    def __enter__(self) -> _LineIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._f is not None:
+            self._f.close()
 
 
 def _const(v: Any) -> Callable[[], Any]:
@@ -1568,6 +1632,9 @@ def convert(
     result = ConvertResult()
     conv = Converter(info.cls, writer.write_arrow, sink.add, unknown_fields=unknown_fields,
                      chunk_bytes=chunk_bytes, progress=progress)
+    from concurrent.futures import ThreadPoolExecutor
+
+    conv.sink_pool = pool = ThreadPoolExecutor(1)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -1580,12 +1647,15 @@ def convert(
                 conv.csv(p, csv_delimiter)
             else:
                 conv.avro(p)
+        conv.finish()
         closed = writer.close()
     except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
         writer.abort()
         sink.abort()
         raise
     finally:
+        pool.shutdown(wait=True)
         if was_enabled:
             gc.enable()
     sink.close()

@@ -633,3 +633,29 @@ def test_defaults_of_every_kind_fill_missing_fields(compile_schemas: Any, tmp_pa
     assert table.schema.equals(new.R.arrow_schema())
     assert pa.Table.from_batches([new.R.__schemagen__.to_batch(typed, new.R.arrow_schema())]) \
         .equals(table)
+
+
+def test_value_errors_name_the_file_row(compile_schemas: Any, tmp_path: Path) -> None:
+    """Rows are counted from the start of the file, across batches and row groups."""
+    old = compile_schemas(rec([f("id", "long"), f("s", "bytes"), f("n", ["null", "long"])],
+                              ns="evo_rw1")).module("evo_rw1")
+    new = compile_schemas(rec([f("id", "long"), f("s", "string"), f("n", "long")],
+                              ns="evo_rw2")).module("evo_rw2")
+    rows = [old.R(id_=i, s=b"\xff" if i == 150 else b"ok", n=None if i == 170 else i)
+            for i in range(200)]
+    path = schemagen.write(rows, tmp_path / "r.parquet", row_group_size=50)
+    for kw in ({"batch_size": 64}, {"batch_size": 7, "filter": [("id", ">=", 120)]}):
+        with pytest.raises(schemagen.ReadError, match=r"r\.parquet: field 's': row 150: b'\\xff'"):
+            list(schemagen.read(new.R, path, **kw))
+        with pytest.raises(schemagen.ReadError,
+                           match=r"field 'n' holds 1 null value\(s\) \(first at row 170\)"):
+            list(schemagen.read(new.R, path, columns=["n"], **kw))
+    ts = tmp_path / "ts.parquet"
+    pq.write_table(pa.table({"t": pa.array([T0] * 99 + [T0 + datetime.timedelta(microseconds=1)],
+                                           pa.timestamp("us", tz="UTC"))}), ts,
+                   row_group_size=30)
+    m = compile_schemas(rec([f("t", TS_MS)], ns="evo_rw3")).module("evo_rw3")
+    with pytest.raises(schemagen.ReadError, match=r"field 't': row 99: datetime.datetime\(2024, "
+                                                  r"1, 2, 3, 4, 5, 6001, .*cannot be read as "
+                                                  r"timestamp\[ms, tz=UTC\]"):
+        schemagen.read_arrow(m.R, ts)

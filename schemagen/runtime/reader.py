@@ -403,14 +403,14 @@ def iter_batches(
         push = _pushdown(filter, expr, info, full, set(consts))
         try:
             if push is None:
-                source = pf.iter_batches(batch_size=batch_size, columns=cols)
+                source = _numbered(pf.iter_batches(batch_size=batch_size, columns=cols))
             else:
                 source = _row_groups(f, pf, push, cols, batch_size)
-            for raw in source:
+            for row0, raw in source:
                 if consts:
                     raw = _add_constants(raw, consts)
                 try:
-                    batch = p.apply(raw, fill=fill or expr is not None)
+                    batch = p.apply(raw, fill=fill or expr is not None, row0=row0)
                 except ReadError as exc:
                     raise ReadError(f"{f}: {exc}") from None
                 if expr is not None:
@@ -435,15 +435,30 @@ def _drop_filled(table: Any, p: Plan, raw: Any) -> Any:
     return table.select(keep) if len(keep) != table.num_columns else table
 
 
+def _numbered(batches: Iterator[Any]) -> Iterator[tuple[int, Any]]:
+    """(file row of the first row, batch)."""
+    row0 = 0
+    for b in batches:
+        yield row0, b
+        row0 += b.num_rows
+
+
 def _row_groups(f: Path, pf: Any, push: Any, cols: list[str] | None,
-                batch_size: int) -> Iterator[Any]:
+                batch_size: int) -> Iterator[tuple[int, Any]]:
     try:
         fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
         groups = [rg.id for frag in fragment.split_by_row_group(push) for rg in frag.row_groups]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         groups = list(range(pf.metadata.num_row_groups))  # statistics cannot be used
+    meta = pf.metadata
+    starts = [0]
+    for g in range(meta.num_row_groups):
+        starts.append(starts[-1] + meta.row_group(g).num_rows)
     for g in groups:
-        yield from pf.read_row_group(g, columns=cols).to_batches(max_chunksize=batch_size)
+        row0 = starts[g]
+        for b in pf.read_row_group(g, columns=cols).to_batches(max_chunksize=batch_size):
+            yield row0, b
+            row0 += b.num_rows
 
 
 def _add_constants(batch: Any, consts: dict[str, Any]) -> Any:

@@ -119,12 +119,21 @@ def _arrow_text(at: Any) -> str:
 
 
 class _Ctx:
-    """Per-apply state: whether missing fields are filled (read_arrow) or left out."""
+    """Per-apply state: whether missing fields are filled (read_arrow) or left out, and
+    the file row of the batch's first row (for messages; None when unknown)."""
 
-    __slots__ = ("fill",)
+    __slots__ = ("fill", "row0")
 
-    def __init__(self, fill: bool) -> None:
+    def __init__(self, fill: bool, row0: int | None = None) -> None:
         self.fill = fill
+        self.row0 = row0
+
+    def where(self, path: str, i: int) -> str:
+        """``row N: `` for a value at index ``i`` of a column along ``path`` ('' inside
+        lists and maps, whose values are not rows)."""
+        if "[" in path or "{" in path:
+            return ""
+        return f"row {i if self.row0 is None else self.row0 + i}: "
 
 
 class _Node:
@@ -149,6 +158,19 @@ def _plain(arr: Any) -> Any:
 
 def _wrap(path: str, exc: Exception) -> ReadError:
     return ReadError(f"field {path!r}: {exc}")
+
+
+def _first_failing(arr: Any, fn: Any) -> int:
+    """Index of the first value of ``arr`` for which ``fn(slice)`` raises (binary search)."""
+    lo, hi = 0, len(arr)  # fn(arr[:lo]) succeeds, fn(arr[:hi]) fails
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            fn(arr.slice(0, mid))
+            lo = mid
+        except pa.ArrowException:
+            hi = mid
+    return lo
 
 
 class _Same(_Node):
@@ -180,12 +202,25 @@ class _Cast(_Node):
         if self.storage and isinstance(arr, pa.ExtensionArray):
             arr = arr.storage
         try:
-            if pa.types.is_binary(arr.type) and getattr(self.target, "extension_name", None):
-                arr = arr.cast(self.target.storage_type)
-                return pa.ExtensionArray.from_storage(self.target, arr)
-            return arr.cast(self.target, safe=self.safe)
+            return self._cast(arr)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _wrap(path, exc) from None
+            i = _first_failing(arr, self._cast)
+            raise ReadError(f"field {path!r}: {ctx.where(path, i)}{_shown(arr[i])} cannot be "
+                            f"read as {self.target} ({exc})") from None
+
+    def _cast(self, arr: Any) -> Any:
+        if pa.types.is_binary(arr.type) and getattr(self.target, "extension_name", None):
+            arr = arr.cast(self.target.storage_type)
+            return pa.ExtensionArray.from_storage(self.target, arr)
+        return arr.cast(self.target, safe=self.safe)
+
+
+def _shown(scalar: Any) -> str:
+    try:
+        text = repr(scalar.as_py())
+    except (ValueError, OverflowError, pa.ArrowException):
+        text = str(scalar)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class _Utf8(_Node):
@@ -207,7 +242,7 @@ class _Utf8(_Node):
                         b.decode("utf-8")
                     except UnicodeDecodeError as exc:
                         raise ReadError(
-                            f"field {path!r}: row {i}: {b[:40]!r} is not valid UTF-8 "
+                            f"field {path!r}: {ctx.where(path, i)}{b[:40]!r} is not valid UTF-8 "
                             f"({exc.reason}), so it cannot be read as a string"
                         ) from None
             raise  # pragma: no cover - the cast failed for another reason
@@ -234,7 +269,7 @@ class _Enum(_Node):
         row = pc.index(unknown, True).as_py()
         value = arr[row].as_py()
         raise ReadError(
-            f"field {path!r}: row {row}: unknown symbol {value!r} for enum {self.name} "
+            f"field {path!r}: {ctx.where(path, row)}unknown symbol {value!r} for enum {self.name} "
             f"(symbols: {', '.join(self.symbols.to_pylist())}; the enum has no default "
             "to fall back to)"
         )
@@ -250,7 +285,7 @@ class _AllNull(_Node):
         return pa.nulls(len(arr))
 
 
-def _check_required(arr: Any, parent_valid: Any, path: str) -> None:
+def _check_required(arr: Any, parent_valid: Any, path: str, ctx: _Ctx) -> None:
     """No nulls in a required field except where its parent is null."""
     if not arr.null_count:
         return
@@ -261,8 +296,9 @@ def _check_required(arr: Any, parent_valid: Any, path: str) -> None:
     if pc.any(bad).as_py():
         row = pc.index(bad, True).as_py()
         n = pc.sum(bad).as_py()
-        raise ReadError(f"field {path!r} holds {n} null value(s) (first at row {row}) "
-                        "but the field is required")
+        first = ctx.where(path, row)[:-2]
+        raise ReadError(f"field {path!r} holds {n} null value(s) "
+                        f"{'(first at ' + first + ') ' if first else ''}but the field is required")
 
 
 @dataclass
@@ -308,7 +344,7 @@ class _Struct(_Node):
             assert f.node is not None
             a = f.node.apply(a, sub, ctx)
             if f.check_nulls:
-                _check_required(a, parent_valid, sub)
+                _check_required(a, parent_valid, sub, ctx)
             out_arrays.append(a)
             out_fields.append(f.arrow if a.type.equals(f.arrow.type)
                               else f.arrow.with_type(a.type))
@@ -368,7 +404,7 @@ class _List(_Node):
         offsets, values = _rebased(arr)
         items = self.item.apply(values, sub, ctx)
         if self.check_nulls:
-            _check_required(items, None, sub)
+            _check_required(items, None, sub, ctx)
         field_ = self.item_field.with_type(items.type)
         mask = arr.is_null() if arr.null_count else None
         return pa.ListArray.from_arrays(offsets, items, type=pa.list_(field_), mask=mask)
@@ -391,7 +427,7 @@ class _Map(_Node):
         # "{}" for map values at run time, as the generated readers' messages say
         vals = self.value.apply(entries.field(1), path + "{}", ctx)
         if self.check_nulls:
-            _check_required(vals, None, path + "{}")
+            _check_required(vals, None, path + "{}", ctx)
         mask = arr.is_null() if arr.null_count else None
         typ = pa.map_(keys.type, self.value_field.with_type(vals.type))
         return pa.MapArray.from_arrays(offsets, keys, vals, type=typ, mask=mask)
@@ -845,12 +881,13 @@ class Plan:
     identity: bool = False
     renamed: bool = False
 
-    def apply(self, batch: Any, fill: bool = True) -> Any:
+    def apply(self, batch: Any, fill: bool = True, row0: int | None = None) -> Any:
         """A batch in the file's layout -> the reader's layout (``pa.RecordBatch``).
 
         ``fill``: add the reader fields the file lacks (default or null); with
         False they are left out (the generated reader fills them itself).
         Columns the batch lacks because they were not selected stay out.
+        ``row0``: the file row of the batch's first row (named in value errors).
         """
         if self.problems:
             raise ReadError("; ".join(str(p) for p in self.problems))
@@ -859,7 +896,7 @@ class Plan:
             return batch if batch.schema.metadata == meta else \
                 batch.replace_schema_metadata(meta)
         assert self._root is not None
-        ctx = _Ctx(fill)
+        ctx = _Ctx(fill, row0)
         arrays = [batch.column(i) for i in range(batch.num_columns)]
         out_arrays, out_fields = self._root.columns(arrays, batch.schema.names, batch.num_rows,
                                                     "", ctx, None)

@@ -659,3 +659,25 @@ def test_value_errors_name_the_file_row(compile_schemas: Any, tmp_path: Path) ->
                                                   r"1, 2, 3, 4, 5, 6001, .*cannot be read as "
                                                   r"timestamp\[ms, tz=UTC\]"):
         schemagen.read_arrow(m.R, ts)
+
+
+def test_open_enum_keeps_numbers(compile_schemas: Any, tmp_path: Path) -> None:
+    """proto3 enums are open: a symbol the reader lacks reads as its number ("2"), as protobuf
+    keeps unknown enum numbers; numbers without a symbol stay numbers."""
+    v1 = compile_schemas({"c.proto": """syntax = "proto3";
+package evo.oe1;
+enum Color { RED = 0; GREEN = 1; BLUE = 2; }
+message M { Color c = 1; }
+"""}).module("evo.oe1")
+    v2 = compile_schemas({"c.proto": """syntax = "proto3";
+package evo.oe2;
+enum Color { RED = 0; GREEN = 1; }
+message M { Color c = 1; }
+"""}).module("evo.oe2")
+    path = schemagen.write([v1.M(c=v1.Color.GREEN), v1.M(c=v1.Color("7")), v1.M(c=v1.Color.BLUE)],
+                           tmp_path / "e.parquet")
+    assert readability_problems(v2.M.__schemagen__.ir, v1.M.__schemagen__.ir) == []
+    got = [m.c for m in schemagen.read(v2.M, path)]
+    assert got == [v2.Color.GREEN, v2.Color("7"), v2.Color("2")]
+    assert got[2].number == 2
+    assert schemagen.read_arrow(v2.M, path).column("c").to_pylist() == ["GREEN", "7", "2"]

@@ -251,16 +251,26 @@ class _Utf8(_Node):
 class _Enum(_Node):
     """string -> enum symbols: unknown symbols take the default, else a ReadError."""
 
-    def __init__(self, name: str, symbols: tuple[str, ...], default: str | None) -> None:
+    def __init__(self, name: str, symbols: tuple[str, ...], default: str | None,
+                 open_: bool = False, numbers: Mapping[str, str] | None = None) -> None:
         self.name = name
         self.symbols = pa.array(list(symbols), pa.string())
         self.default = default
+        self.open = open_  # numbers without a symbol ("7") are values of an open enum
+        # writer symbols the reader lacks -> their numbers (open enums keep unknown numbers)
+        self.from_ = pa.array(list(numbers or ()), pa.string())
+        self.to = pa.array(list((numbers or {}).values()), pa.string())
 
     def apply(self, arr: Any, path: str, ctx: _Ctx) -> Any:
         arr = _plain(arr)
         if not pa.types.is_string(arr.type):
             arr = arr.cast(pa.string())
+        if len(self.from_):
+            idx = pc.index_in(arr, value_set=self.from_)
+            arr = pc.if_else(idx.is_valid(), self.to.take(idx), arr)
         known = pc.is_in(arr, value_set=self.symbols)
+        if self.open:
+            known = pc.or_(known, pc.match_substring_regex(arr, r"^-?[0-9]+$"))
         unknown = pc.and_(pc.invert(known), arr.is_valid())
         if not pc.any(unknown).as_py():
             return arr
@@ -690,11 +700,16 @@ class _Planner:
                         extra = [s for s in wenum.symbols if s not in enum.symbols]
                         if not extra:
                             return _Cast(target)
+                        if ir.is_open_enum(enum) and wenum.values is not None:
+                            # protobuf: an open enum keeps numbers it has no symbol for
+                            numbers = dict(zip(wenum.symbols, map(str, wenum.values)))
+                            return _Enum(inner.name, enum.symbols, enum.default, True,
+                                         {s: numbers[s] for s in extra})
                         if enum.default is None:
                             bad(f"the writer's symbols {', '.join(extra)} are not in the "
                                 "reader's enum, which has no default")
                             return None
-                return _Enum(inner.name, enum.symbols, enum.default)
+                return _Enum(inner.name, enum.symbols, enum.default, ir.is_open_enum(enum))
         elif isinstance(inner, ir.RecordRef):
             if T.is_struct(wat) and not isinstance(w_inner, ir.Union_):
                 rec = self.rt[inner.name]

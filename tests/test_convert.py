@@ -352,7 +352,8 @@ def test_cli_rejects_printed_without_rejects_file(tmp_path: Path, capsys: Any) -
 @pytest.mark.parametrize("argv, message", [
     (["--record", "Nope"], "no record 'Nope' in the schemas (records: "),
     (["--record", "Transaction", "--compression", "zip"], "unknown compression 'zip'"),
-    (["--record", "Transaction", "--partition-by", "trans_id"], "apply to a dataset folder"),
+    (["--record", "Transaction", "--partition-by", "trans_id"], "applies to a dataset folder"),
+    (["--record", "Transaction", "--mode", "append"], "cannot append to the single Parquet"),
     (["--record", "Transaction", "--input-format", "csv"], "cannot be read from a CSV column"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: Any, argv: list[str],
@@ -594,3 +595,21 @@ def test_json_array_duplicate_keys_and_scalars(kitchen: Any, tmp_path: Path) -> 
     r1, r2 = _rejects(rej)
     assert (r1["path"], r1["row"]) == ("id", '{"id": 1, "id": 2}')
     assert "given twice" in r1["reason"] and "expected a JSON object" in r2["reason"]
+
+
+def test_single_file_modes(sales: Any, tmp_path: Path) -> None:
+    out = tmp_path / "o.parquet"
+    out.write_bytes(b"old")
+    with pytest.raises(schemagen.UsageError, match="exists"):
+        cv.convert(sales.Transaction, [DRILL], out, mode="error")
+    assert out.read_bytes() == b"old"
+    res = cv.convert(sales.Transaction, [DRILL], out)  # overwrite is the default for a file
+    assert res.rows == 5 and pq.read_table(out).num_rows == 5
+
+
+def test_bad_options_leave_nothing_behind(sales: Any, tmp_path: Path) -> None:
+    for kwargs in ({"unknown_fields": "drop"}, {"compression": "zip"}):
+        with pytest.raises(schemagen.UsageError):
+            cv.convert(sales.Transaction, [DRILL], tmp_path / "ds", rejects=tmp_path / "r.jsonl",
+                       **kwargs)
+    assert list(tmp_path.iterdir()) == []

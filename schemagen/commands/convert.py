@@ -50,8 +50,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--row-group-size", type=int, metavar="ROWS")
     p.add_argument("--page-size", type=int, metavar="BYTES")
     p.add_argument("--no-dictionary", action="store_true", help="no dictionary encoding")
-    p.add_argument("--mode", choices=("append", "overwrite", "error"), default="append",
-                   help="dataset folder mode (default append)")
+    p.add_argument("--mode", choices=("append", "overwrite", "error"),
+                   help="dataset folder: append (default), overwrite or error (if it holds "
+                        "data); one .parquet file: overwrite (default) or error (if it exists)")
     p.add_argument("--partition-by", action="append", default=[], metavar="FIELD",
                    help="Hive-style partition column of a dataset (repeatable)")
     p.add_argument("-I", "--include-dir", dest="include_dirs", action="append", default=[],

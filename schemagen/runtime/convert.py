@@ -1590,7 +1590,7 @@ def convert(
     input_format: str | None = None,
     rejects: str | os.PathLike[str] | None = None,
     unknown_fields: UnknownFields = "reject",
-    mode: str = "append",
+    mode: str | None = None,
     partition_by: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
@@ -1599,8 +1599,9 @@ def convert(
 ) -> ConvertResult:
     """Convert ``inputs`` to Parquet at ``out`` as ``record_cls`` records.
 
-    ``out`` ending in ``.parquet`` is one file, anything else a dataset folder
-    (``mode``, ``partition_by``).  Rows that cannot be converted go to
+    ``out`` ending in ``.parquet`` is one file (``mode``: ``overwrite`` - the default -
+    replaces it, ``error`` refuses an existing file), anything else a dataset folder
+    (``mode``: ``append`` - the default -, ``overwrite``, ``error``; ``partition_by``).  Rows that cannot be converted go to
     ``rejects`` (JSON Lines) and are counted in the result; nothing is
     committed under ``out`` if an input cannot be read at all (UsageError).
     """
@@ -1608,30 +1609,42 @@ def convert(
     paths = [Path(p) for p in inputs]
     if not paths:
         raise UsageError("convert needs at least one input file")
-    formats = [input_format_of(p, input_format) for p in paths]
     for p in paths:
         if not p.is_file():
             raise UsageError(f"{p}: no such input file")
+    formats = [input_format_of(p, input_format) for p in paths]
     info = info_of(record_cls)
     target = Path(out)
     single = target.suffix == ".parquet"
-    if single and (partition_by or mode != "append"):
-        raise UsageError("--partition-by and --mode apply to a dataset folder; "
-                         f"{target} names one .parquet file")
-    writer: Any
     if single:
-        from .writer import ParquetWriter
+        if partition_by:
+            raise UsageError(f"--partition-by applies to a dataset folder; {target} names "
+                             "one .parquet file")
+        if mode == "append":
+            raise UsageError(f"cannot append to the single Parquet file {target}: write a "
+                             "dataset folder (an --out path without .parquet) to append")
+        if mode == "error" and target.exists():
+            raise UsageError(f"{target} exists (mode 'error')")
+    writer: Any = None
+    conv = Converter(info.cls, lambda batch: writer.write_arrow(batch), lambda r: sink.add(r),
+                     unknown_fields=unknown_fields, chunk_bytes=chunk_bytes, progress=progress)
+    from .writer import ParquetWriter
+    from .writer import writer_options as check_options
 
-        writer = ParquetWriter(record_cls, target, **writer_options)
-    else:
-        from .dataset import DatasetWriter
-
-        writer = DatasetWriter(record_cls, target, mode=mode, partition_by=list(partition_by),
-                               **writer_options)
+    check_options(**writer_options)  # bad options: nothing is created
     sink = _Rejects(Path(rejects) if rejects is not None else None)
+    try:
+        if single:
+            writer = ParquetWriter(record_cls, target, **writer_options)
+        else:
+            from .dataset import DatasetWriter
+
+            writer = DatasetWriter(record_cls, target, mode=mode or "append",
+                                   partition_by=list(partition_by), **writer_options)
+    except BaseException:
+        sink.abort()
+        raise
     result = ConvertResult()
-    conv = Converter(info.cls, writer.write_arrow, sink.add, unknown_fields=unknown_fields,
-                     chunk_bytes=chunk_bytes, progress=progress)
     from concurrent.futures import ThreadPoolExecutor
 
     conv.sink_pool = pool = ThreadPoolExecutor(1)

@@ -325,7 +325,6 @@ class _Struct(_Node):
     def __init__(self, fields: list[_FieldPlan], target: Any) -> None:
         self.fields = fields
         self.target = target
-        self.identity = False
 
     def prune(self, sel: Any) -> _Node:
         if sel is None:
@@ -397,14 +396,13 @@ def _rebased(arr: Any) -> tuple[Any, Any]:
 
 
 class _List(_Node):
-    def __init__(self, item: _Node, item_field: Any, check_nulls: bool, large: bool) -> None:
+    def __init__(self, item: _Node, item_field: Any, check_nulls: bool) -> None:
         self.item = item
         self.item_field = item_field
         self.check_nulls = check_nulls
-        self.large = large
 
     def prune(self, sel: Any) -> _Node:
-        return _List(self.item.prune(sel), self.item_field, self.check_nulls, self.large)
+        return _List(self.item.prune(sel), self.item_field, self.check_nulls)
 
     def apply(self, arr: Any, path: str, ctx: _Ctx) -> Any:
         arr = _plain(arr)
@@ -728,7 +726,7 @@ class _Planner:
                 if item is None:
                     return None
                 check = not ir.strip_nullable(inner.item)[1] and wat.value_field.nullable
-                return _List(item, target.value_field, check, False)
+                return _List(item, target.value_field, check)
         elif isinstance(inner, ir.Map):
             if T.is_map(wat):
                 wk = w_inner.key if isinstance(w_inner, ir.Map) else None

@@ -34,8 +34,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", required=True, metavar="PATH",
                    help="output: a path ending in .parquet is one file, else a dataset folder")
     p.add_argument("--input-format", choices=("jsonl", "json", "csv", "avro"),
-                   help="input format (default: by extension; .json is a JSON array, "
-                        "anything unknown JSON Lines)")
+                   help="input format (default: by extension: .csv, .avro, .jsonl/.ndjson; "
+                        ".json is a JSON array when it starts with '[', else JSON Lines; "
+                        "anything else JSON Lines)")
     p.add_argument("--rejects", metavar="FILE",
                    help="JSON Lines file for rows that cannot be converted (written "
                         "atomically; empty when none)")

@@ -613,3 +613,66 @@ def test_bad_options_leave_nothing_behind(sales: Any, tmp_path: Path) -> None:
             cv.convert(sales.Transaction, [DRILL], tmp_path / "ds", rejects=tmp_path / "r.jsonl",
                        **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+FLAT = json.dumps({
+    "type": "record", "name": "Flat", "namespace": "f", "fields": [
+        {"name": "i", "type": "int"},
+        {"name": "x", "type": ["null", "double"], "default": None},
+        {"name": "b", "type": "boolean", "default": True},
+        {"name": "d", "type": ["null", {"type": "int", "logicalType": "date"}], "default": None},
+        {"name": "t", "type": ["null", {"type": "long", "logicalType": "timestamp-micros"}],
+         "default": None},
+        {"name": "s", "type": "string", "aliases": ["label"]},
+        {"name": "e", "type": ["null", {"type": "enum", "name": "E", "symbols": ["A", "B"]}],
+         "default": None},
+        {"name": "in", "type": ["null", {"type": "record", "name": "In", "fields": [
+            {"name": "k", "type": "long"}]}], "default": None},
+    ]})
+
+@pytest.fixture
+def flat(compile_schemas: Any) -> Any:
+    return compile_schemas({"flat.avsc": FLAT}).module("f").Flat
+
+
+_CELLS = {
+    "i": st.one_of(st.integers(-2**32, 2**32).map(str), st.sampled_from(["", "x", "1.0", "+3"])),
+    "x": st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                   st.sampled_from(["", "1e999", "nan", ".5"])),
+    "b": st.sampled_from(["true", "false", "TRUE", "", "1"]),
+    "d": st.one_of(st.dates().map(str), st.sampled_from(["", "2013-02-30", "2013-1-1"])),
+    "t": st.one_of(st.datetimes().map(str), st.sampled_from(["", "2013-07-26T10:00:00+05:00"])),
+    "s": st.text(alphabet="ab,\"\n ", max_size=4),
+    "e": st.sampled_from(["A", "B", "C", ""]),
+    "in.k": st.sampled_from(["", "1", "k", str(2**63)]),
+}
+
+
+@settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries(_CELLS), min_size=1, max_size=30),
+       header_alias=st.booleans())
+def test_csv_fast_path_agrees_with_per_row_path(flat: Any, tmp_path: Path,
+                                                rows: list[dict[str, str]],
+                                                header_alias: bool) -> None:
+    import csv as csv_mod
+
+    cls = flat
+    src = tmp_path / "h.csv"
+    with open(src, "w", newline="", encoding="utf-8") as f:
+        w = csv_mod.writer(f)
+        w.writerow([("label" if header_alias and k == "s" else k) for k in _CELLS])
+        for r in rows:
+            w.writerow(list(r.values()))
+    results = []
+    for fast in (True, False):
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(cls, batches.append, rejects.append, chunk_bytes=1024)
+        conv.fast = fast
+        conv.csv(src)
+        table = pa.Table.from_batches(batches, schema=cls.arrow_schema()) if batches else None
+        results.append((table.to_pylist() if table is not None else [],
+                        [(r.line, r.path, r.reason) for r in rejects]))
+    assert results[0] == results[1]
+    assert len(results[0][0]) + len(results[0][1]) == len(rows)

@@ -1236,6 +1236,8 @@ class Converter:
         root = _nest(arrays, given, len(rows))
         arr, bad = self.caster.record(self.node, root, "")
         bad |= wrong
+        if not self.fast:  # records the fast path cannot build (or the reference, in tests)
+            bad[:] = True
         self.caster.counted(bad)
         batch = self._struct_to_batch(arr)
         if not bad.any():

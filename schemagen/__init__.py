@@ -27,6 +27,7 @@ from .runtime.messages import (  # noqa: E402
     to_message,
     write_messages,
 )
+from .runtime.reader import read_batches  # noqa: E402
 
 __all__ = [
     "DatasetWriter",
@@ -44,6 +45,7 @@ __all__ = [
     "partitioning",
     "read",
     "read_arrow",
+    "read_batches",
     "to_message",
     "write",
     "write_messages",

@@ -676,3 +676,22 @@ def test_csv_fast_path_agrees_with_per_row_path(flat: Any, tmp_path: Path,
                         [(r.line, r.path, r.reason) for r in rejects]))
     assert results[0] == results[1]
     assert len(results[0][0]) + len(results[0][1]) == len(rows)
+
+
+@pytest.mark.parametrize("name, fmt", [("x.csv", "csv"), ("x.json", "json")])
+def test_not_utf8_text_is_usage_error(flat: Any, tmp_path: Path, name: str, fmt: str) -> None:
+    src = tmp_path / name
+    src.write_bytes(b'[{"i": 1, "s": "\xff\xfe"}]' if fmt == "json" else b"i,s\n1,\xff\n")
+    with pytest.raises(schemagen.UsageError, match="not UTF-8"):
+        cv.convert(flat, [src], tmp_path / "o.parquet", input_format=fmt)
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_jsonl_invalid_utf8_row_rejected(kitchen: Any, tmp_path: Path) -> None:
+    src = tmp_path / "x.jsonl"
+    src.write_bytes(b'{"id": 1}\n{"id": 2, "note": "\xff"}\n{"id": 3}\n')
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=rej)
+    assert res.rows == 2
+    (r,) = _rejects(rej)
+    assert r["line"] == 2 and "not UTF-8" in r["reason"]

@@ -1070,10 +1070,15 @@ class Converter:
                     table = fut.result()
                 else:
                     table = self._read_json(chunk, self._arrow_read_schema())
-                break
             except pa.ArrowException as exc:
                 if not self._flip(str(exc)):
                     break
+                continue
+            try:
+                table.validate(full=True)  # pyarrow's JSON reader lets invalid UTF-8 through
+            except pa.ArrowInvalid:
+                table = None  # found row by row below ("not UTF-8")
+            break
         if table is None:
             chunk = bytes(chunk)
             nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
@@ -1656,10 +1661,12 @@ def convert(
         for p, fmt in zip(paths, formats):
             if fmt == "jsonl":
                 conv.json_lines(p)
-            elif fmt == "json":
-                conv.json_array(p)
-            elif fmt == "csv":
-                conv.csv(p, csv_delimiter)
+            elif fmt in ("json", "csv"):
+                try:
+                    conv.json_array(p) if fmt == "json" else conv.csv(p, csv_delimiter)
+                except UnicodeDecodeError as exc:
+                    raise UsageError(f"{p}: not UTF-8 text (byte {exc.start}: "
+                                     f"{exc.reason})") from None
             else:
                 conv.avro(p)
         conv.finish()

@@ -695,3 +695,37 @@ def test_jsonl_invalid_utf8_row_rejected(kitchen: Any, tmp_path: Path) -> None:
     assert res.rows == 2
     (r,) = _rejects(rej)
     assert r["line"] == 2 and "not UTF-8" in r["reason"]
+
+
+_RSS_SCRIPT = """
+import json, resource, sys
+sys.path.insert(0, sys.argv[3])
+from schemagen.commands.convert import compiled_record
+from schemagen.runtime.convert import convert
+row = open(sys.argv[4]).readline()
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write(row)
+with compiled_record([sys.argv[5]], "Transaction") as cls:
+    res = convert(cls, [sys.argv[1]], sys.argv[1] + ".out", chunk_bytes=1 << 20,
+                  block_size=2 << 20)
+print(res.rows, len(res.files), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_memory_does_not_grow_with_input_size(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def peak(n: int) -> tuple[int, int]:
+        proc = subprocess.run(
+            [sys.executable, "-c", _RSS_SCRIPT, str(tmp_path / f"in{n}.jsonl"), str(n), str(REPO),
+             str(DRILL), SALES], capture_output=True, text=True, check=True, timeout=120)
+        rows, files, rss_kib = map(int, proc.stdout.split())
+        assert rows == n
+        return files, rss_kib
+
+    files_small, small = peak(80_000)  # ~25 MB of JSON (past the warm-up of pools and buffers)
+    files_big, big = peak(320_000)  # ~100 MB of JSON
+    assert files_big > files_small >= 1
+    assert big - small < 16 * 1024, (small, big)  # KiB: far less than the 75 MB more input

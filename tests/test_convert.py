@@ -729,3 +729,39 @@ def test_memory_does_not_grow_with_input_size(tmp_path: Path) -> None:
     files_big, big = peak(320_000)  # ~100 MB of JSON
     assert files_big > files_small >= 1
     assert big - small < 16 * 1024, (small, big)  # KiB: far less than the 75 MB more input
+
+
+def test_per_row_types_maps_unions_bytes_uuid(compile_schemas: Any, tmp_path: Path) -> None:
+    cls = compile_schemas({"o.avsc": json.dumps({
+        "type": "record", "name": "Odd", "namespace": "o", "fields": [
+            {"name": "id", "type": "int"},
+            {"name": "counts", "type": {"type": "map", "values": "int"}, "default": {}},
+            {"name": "either", "type": ["null", "int", "string"], "default": None},
+            {"name": "blob", "type": ["null", "bytes"], "default": None},
+            {"name": "four", "type": ["null", {"type": "fixed", "name": "F4", "size": 4}],
+             "default": None},
+            {"name": "uid", "type": ["null", {"type": "string", "logicalType": "uuid"}],
+             "default": None},
+        ]})}).module("o").Odd
+    rows = [{"id": 1, "counts": {"a": 1, "b": "2"}, "either": "x", "blob": "aGk=",
+             "four": "AAECAw==", "uid": "12345678-1234-5678-1234-567812345678"},
+            {"id": 2, "either": 7},
+            {"id": 3, "counts": {"a": "z"}},
+            {"id": 4, "blob": "***"},
+            {"id": 5, "four": "aGk="},
+            {"id": 6, "uid": "nope"},
+            {"id": 7, "either": [1]},
+            {"id": 8, "either": "7"}]
+    res, table, rejects = _convert_rows(cls, tmp_path, rows)
+    got = table.to_pylist()
+    assert [r["id"] for r in got] == [1, 2, 8]
+    assert got[2]["either"] == {"member0": None, "member1": "7"}  # a string stays a string
+    assert dict(got[0]["counts"]) == {"a": 1, "b": 2} and got[0]["blob"] == b"hi"
+    assert got[0]["four"] == b"\0\1\2\3" and got[1]["counts"] == []
+    assert [(r["line"], r["path"]) for r in rejects] == [
+        (3, "counts['a']"), (4, "blob"), (5, "four"), (6, "uid"), (7, "either")]
+    assert "expected 4 bytes, got 2" in rejects[2]["reason"]
+    assert "matches no union member" in rejects[4]["reason"]
+    back = list(schemagen.read(cls, tmp_path / "out.parquet"))
+    assert str(back[0].uid) == "12345678-1234-5678-1234-567812345678"
+    assert back[0].either == "x" and back[1].either == 7

@@ -199,6 +199,9 @@ class _Planner:
         rec = self.types[name]
         assert isinstance(rec, ir.Record)
         node = _Node(ir.RecordRef(name), nullable, target, "record", cls=self.classes.get(name))
+        if node.cls is None:
+            raise UsageError(f"cannot find the generated class of record {name} (from the "
+                             "annotations of the classes that use it)")
         # unions and oneofs (at most one member set) are checked by the generated converter
         node.per_row = rec.kind == "union" or bool(ir.oneof_groups(rec))
         for i, f in enumerate(rec.fields):
@@ -302,6 +305,7 @@ class _RowCoercer:
         self.unknown = unknown
         self.ignored = ignored
         self.pending: dict[str, int] = {}  # ignored keys of the row being converted
+        self.strict = False  # True: no numbers or booleans read from strings (unions)
 
     def row(self, node: _Node, v: Any) -> Any:
         """Convert one row; its ignored keys are counted only when it converts."""
@@ -340,8 +344,6 @@ class _RowCoercer:
                 if self.unknown == "reject":
                     raise _Bad(kpath, "unknown field (not in the record or its aliases)")
                 self.pending[kpath] = self.pending.get(kpath, 0) + 1
-        if node.cls is None:  # pragma: no cover - classes are always found
-            raise _Bad(path, "no generated class")
         return node.cls(**kwargs)
 
     def value(self, node: _Node, v: Any, path: str) -> Any:  # noqa: C901 - one branch per kind
@@ -352,12 +354,12 @@ class _RowCoercer:
         if k == "bool":
             if isinstance(v, bool):
                 return v
-            if isinstance(v, str) and v.lower() in ("true", "false"):
+            if not self.strict and isinstance(v, str) and v.lower() in ("true", "false"):
                 return v.lower() == "true"
             raise _Bad(path, f"expected a boolean (true/false), got {_show(v)}")
         if k == "int":
             assert isinstance(t, ir.Int)
-            if isinstance(v, str) and _match(_INT_RE, v):
+            if not self.strict and isinstance(v, str) and _match(_INT_RE, v):
                 n = int(v)
             elif isinstance(v, int) and not isinstance(v, bool):
                 n = v
@@ -370,7 +372,7 @@ class _RowCoercer:
             return n
         if k == "float":
             assert isinstance(t, ir.Float)
-            if isinstance(v, str) and _match(_NUM_RE, v):
+            if not self.strict and isinstance(v, str) and _match(_NUM_RE, v):
                 x = float(v)
             elif isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool):
                 x = float(v)
@@ -390,7 +392,7 @@ class _RowCoercer:
             raise _Bad(path, f"expected one of the symbols {shown}, got {_show(v)}")
         if k == "decimal":
             assert isinstance(t, ir.Decimal)
-            if isinstance(v, str) and _match(_NUM_RE, v):
+            if not self.strict and isinstance(v, str) and _match(_NUM_RE, v):
                 d = decimal.Decimal(v)
             elif isinstance(v, (int, decimal.Decimal)) and not isinstance(v, bool):
                 d = decimal.Decimal(v)
@@ -504,12 +506,20 @@ class _RowCoercer:
                 return list(out.items())
             return out
         if k == "union":
+            # members in order, first without reading numbers/booleans from strings (so "7"
+            # is a string member when there is one), then with
             reasons = []
-            for f, _, member in node.children:
+            for strict in (True, False):
+                outer, self.strict = self.strict, strict
                 try:
-                    return self.value(member, v, path)
-                except _Bad as exc:
-                    reasons.append(f"{f.name}: {exc.reason}")
+                    for f, _, member in node.children:
+                        try:
+                            return self.value(member, v, path)
+                        except _Bad as exc:
+                            if not strict:
+                                reasons.append(f"{f.name}: {exc.reason}")
+                finally:
+                    self.strict = outer
             raise _Bad(path, f"matches no union member ({'; '.join(reasons)})")
         if k == "duration":
             if isinstance(v, datetime.timedelta):
@@ -746,7 +756,7 @@ class _FastCaster:
             if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
                 x = arr.cast(pa.float64(), safe=False)
                 limit = _FLOAT32_MAX if t.bits == 32 else math.inf
-                over = _np(pc.invert(pc.less_equal(pc.abs(x), limit)))
+                over = _np(pc.invert(pc.and_(pc.is_finite(x), pc.less_equal(pc.abs(x), limit))))
                 if over.any():
                     bad = bad | (over & valid)
                     x = pc.if_else(pa.array(over), 0.0, x)

@@ -373,3 +373,79 @@ def test_snapshot_taken_elsewhere_is_used_whole(tmp_path: Path,
     assert {(x["rule"], x["path"]) for x in doc["findings"] if x["fails"]} == {
         ("AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "ns.R.b"), ("PARQUET_UNREADABLE", "ns.R.b"),
         ("RECORD_NO_DELETE", "ns.Other")}
+
+
+# --------------------------------------------------------------------------- damaged snapshots
+
+
+def _damage(doc: dict[str, Any], how: str) -> None:
+    v = doc["versions"][0]
+    rec_j = next(t for t in v["types"] if t.get("kind") == "record")
+    enum_j = next(t for t in v["types"] if t.get("kind") == "enum")
+    if how == "version not an object":
+        doc["versions"] = [1]
+    elif how == "types not objects":
+        v["types"] = [1]
+    elif how == "locations a list":
+        v["locations"] = [1]
+    elif how == "sources a list":
+        v["sources"] = [1]
+    elif how == "location without line":
+        v["locations"]["ns.R"] = "r.avsc:abc"
+    elif how == "symbols not strings":
+        enum_j["symbols"] = [1, 2]
+    elif how == "dangling reference":
+        rec_j["fields"][0]["type"] = {"type": "recordref", "name": "zz.Missing"}
+    elif how == "int of 7 bits":
+        rec_j["fields"][0]["type"] = {"type": "int", "bits": 7}
+    elif how == "unknown type":
+        rec_j["fields"][0]["type"] = "nonsense"
+    elif how == "type recorded twice":
+        v["types"].append(dict(rec_j))
+    elif how == "bad default":
+        rec_j["fields"][0]["default"] = {"$": "zzz"}
+
+
+@pytest.mark.parametrize("how", [
+    "version not an object", "types not objects", "locations a list", "sources a list",
+    "location without line", "symbols not strings", "dangling reference", "int of 7 bits",
+    "unknown type", "type recorded twice", "bad default",
+])
+def test_damaged_snapshot_exit_2_and_left_alone(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                how: str) -> None:
+    put(tmp_path / "s", rec(f("a", "int"), f("e", {"type": "enum", "name": "E",
+                                                    "symbols": ["X", "Y"]})))
+    assert main(capsys, "snapshot", "s", "-o", "lock.json")[0] == 0
+    doc = json.loads((tmp_path / "lock.json").read_text())
+    _damage(doc, how)
+    damaged = json.dumps(doc)
+    (tmp_path / "lock.json").write_text(damaged)
+    code, _, err = main(capsys, "check", "s", "--against", "lock.json")
+    assert code == 2 and "lock.json: version 1 is damaged" in err, err
+    # snapshot refuses to append to (and so keep) a damaged file, and leaves it as it was
+    put(tmp_path / "s", rec(f("a", "long"), f("e", {"type": "enum", "name": "E",
+                                                     "symbols": ["X", "Y"]})))
+    for argv in (("snapshot", "s", "-o", "lock.json"),
+                 ("snapshot", "s", "-o", "lock.json", "--check")):
+        code, _, err = main(capsys, *argv)
+        assert code == 2 and "version 1 is damaged" in err, err
+    assert (tmp_path / "lock.json").read_text() == damaged
+
+
+def test_snapshot_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "s", V1)
+    (tmp_path / "lock.json").write_text('{"versions": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, _, err = main(capsys, "check", "s", "--against", "lock.json")
+    assert code == 2 and "nested too deeply" in err
+
+
+def test_snapshot_summary_counts_versions(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # a field named "types" must not be counted as a version
+    put(tmp_path / "s", rec(f("types", "int")))
+    code, out, _ = main(capsys, "snapshot", "s", "-o", "lock.json")
+    assert code == 0 and "1 version(s)" in out, out
+    put(tmp_path / "s", rec(f("types", "int"), f("b", "int", default=1)))
+    code, out, _ = main(capsys, "snapshot", "s", "-o", "lock.json")
+    assert code == 0 and "2 version(s)" in out, out

@@ -52,33 +52,154 @@ def version_to_json(schema: ir.Schema, rel: Callable[[str], str]) -> dict[str, A
     }
 
 
-def version_from_json(doc: dict[str, Any], fix: Callable[[str], str]) -> ir.Schema:
-    locs: dict[str, Any] = doc.get("locations", {})
+class DamagedSnapshot(ValueError):
+    """A snapshot version that does not describe a schema (hand-edited, truncated...)."""
+
+
+_UNITS = ("s", "ms", "us", "ns")
+
+
+def _str_tuple(v: Any, what: str) -> None:
+    if not isinstance(v, tuple | list) or not all(isinstance(x, str) for x in v):
+        raise DamagedSnapshot(f"{what} must be a list of strings, got {v!r}")
+
+
+def _check_type(t: Any, types: dict[str, ir.Named], at: str) -> None:
+    """``t`` is a well-formed IR type whose named references resolve (``at``: where)."""
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise DamagedSnapshot(f"{at}: {what}, got {t!r}")
+
+    def is_int(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if isinstance(t, ir.Nullable):
+        need(not isinstance(t.inner, ir.Nullable | ir.Null), "a nullable of a nullable or null")
+        _check_type(t.inner, types, at)
+    elif isinstance(t, ir.List):
+        need(isinstance(t.unique, bool), "a list with unique true/false")
+        _check_type(t.item, types, f"{at}[]")
+    elif isinstance(t, ir.Map):
+        _check_type(t.key, types, f"{at}{{key}}")
+        _check_type(t.value, types, f"{at}{{value}}")
+    elif isinstance(t, ir.Union_):
+        need(isinstance(t.members, tuple) and len(t.members) >= 2,
+             "a union of two or more members")
+        for m in t.members:
+            _check_type(m, types, at)
+    elif isinstance(t, ir.EnumRef | ir.RecordRef):
+        need(isinstance(t.name, str), "a type name")
+        kind = ir.Enum if isinstance(t, ir.EnumRef) else ir.Record
+        if not isinstance(types.get(t.name), kind):
+            raise DamagedSnapshot(f"{at}: refers to {t.name!r}, which is not "
+                                  f"{'an enum' if kind is ir.Enum else 'a record'} of this "
+                                  "version")
+    elif isinstance(t, ir.Int):
+        need(t.bits in (8, 16, 32, 64) and isinstance(t.signed, bool),
+             "an int of 8, 16, 32 or 64 bits")
+    elif isinstance(t, ir.Float):
+        need(t.bits in (16, 32, 64), "a float of 16, 32 or 64 bits")
+    elif isinstance(t, ir.Fixed):
+        need(is_int(t.size) and t.size > 0, "a fixed with a positive size")
+    elif isinstance(t, ir.Decimal):
+        need(is_int(t.precision) and is_int(t.scale) and t.precision > 0
+             and 0 <= t.scale <= t.precision
+             and (t.byte_size is None or (is_int(t.byte_size) and t.byte_size > 0)),
+             "a decimal with 0 <= scale <= precision")
+    elif isinstance(t, ir.Time | ir.Duration):
+        need(t.unit in _UNITS, f"a unit among {', '.join(_UNITS)}")
+    elif isinstance(t, ir.Timestamp):
+        need(t.unit in _UNITS and isinstance(t.utc, bool),
+             f"a unit among {', '.join(_UNITS)} and utc true/false")
+    else:
+        need(isinstance(t, ir.PRIMITIVES), "an IR type")
+
+
+def _check_version(schema: ir.Schema) -> None:
+    for name, t in schema.types.items():
+        _str_tuple(t.aliases, f"{name}: aliases")
+        if isinstance(t, ir.Enum):
+            _str_tuple(t.symbols, f"{name}: symbols")
+            if not t.symbols or len(set(t.symbols)) != len(t.symbols):
+                raise DamagedSnapshot(f"{name}: symbols must be distinct and not empty, got "
+                                      f"{list(t.symbols)!r}")
+            if t.default is not None and t.default not in t.symbols:
+                raise DamagedSnapshot(f"{name}: default {t.default!r} is not a symbol")
+            if t.values is not None and (
+                    len(t.values) != len(t.symbols)
+                    or not all(isinstance(v, int) and not isinstance(v, bool)
+                               for v in t.values)):
+                raise DamagedSnapshot(f"{name}: values must be one integer per symbol, got "
+                                      f"{list(t.values)!r}")
+            continue
+        if t.kind not in ("record", "error", "union"):
+            raise DamagedSnapshot(f"{name}: kind {t.kind!r} is not record, error, union or enum")
+        seen: set[str] = set()
+        for f in t.fields:
+            if not isinstance(f.name, str) or not f.name or f.name in seen:
+                raise DamagedSnapshot(f"{name}: field name {f.name!r} is empty, not a string "
+                                      "or repeated")
+            seen.add(f.name)
+            _str_tuple(f.aliases, f"{name}.{f.name}: aliases")
+            if f.field_id is not None and (not isinstance(f.field_id, int)
+                                           or isinstance(f.field_id, bool)):
+                raise DamagedSnapshot(f"{name}.{f.name}: field_id must be an integer, got "
+                                      f"{f.field_id!r}")
+            _check_type(f.type, schema.types, f"{name}.{f.name}")
+
+
+def version_from_json(doc: Any, fix: Callable[[str], str]) -> ir.Schema:
+    """A version of a snapshot file; :class:`DamagedSnapshot` naming the element when the
+    JSON does not describe a schema (the file is untrusted: it may have been edited)."""
+    if not isinstance(doc, dict):
+        raise DamagedSnapshot(f"expected an object with \"types\", got {doc!r:.60}")
+    raw_types = doc.get("types")
+    if not isinstance(raw_types, list) or not all(isinstance(j, dict) for j in raw_types):
+        raise DamagedSnapshot("\"types\" must be a list of objects")
+    locs = doc.get("locations", {})
+    srcs = doc.get("sources", {})
+    for key, m, ok, value in (("locations", locs, (str, type(None)), '"file:line"'),
+                              ("sources", srcs, (str,), "file")):
+        if not isinstance(m, dict) or not all(isinstance(v, ok) for v in m.values()):
+            raise DamagedSnapshot(f'"{key}" must be an object of type name -> {value}')
 
     def loc(key: str) -> ir.SourceLocation | None:
         j = locs.get(key)  # "file:line"
         if j is None:
             return None
-        file, _, line = str(j).rpartition(":")
+        file, _, line = j.rpartition(":")
+        if not file or not line.isdigit():
+            raise DamagedSnapshot(f"locations: {key}: expected \"file:line\", got {j!r}")
         return ir.SourceLocation(fix(file), int(line))
 
     types: dict[str, ir.Named] = {}
-    for j in doc["types"]:
-        t = ir.named_from_json(j)
-        if isinstance(t, ir.Record):
-            # py_name as stored ("" = left to codegen), not named_from_json's fill-in
-            fields = tuple(
-                ir.Field(f.name, f.type, fj.get("py_name", ""), f.doc, f.default, f.field_id,
-                         f.aliases, loc(f"{t.name}#{f.name}"), f.metadata)
-                for f, fj in zip(t.fields, j["fields"], strict=True))
-            t = ir.Record(t.name, fields, t.doc, t.aliases, loc(t.name), t.native, t.kind,
-                          t.metadata)
-        else:
-            t = ir.Enum(t.name, t.symbols, t.doc, t.default, t.aliases, t.values, loc(t.name),
-                        t.symbol_docs, t.metadata)
+    for i, j in enumerate(raw_types):
+        what = f"type {i + 1} ({j.get('name')!r})"
+        try:
+            t = ir.named_from_json(j)
+            if isinstance(t, ir.Record):
+                # py_name as stored ("" = left to codegen), not named_from_json's fill-in
+                fields = tuple(
+                    ir.Field(f.name, f.type, fj.get("py_name", ""), f.doc, f.default,
+                             f.field_id, f.aliases, loc(f"{t.name}#{f.name}"), f.metadata)
+                    for f, fj in zip(t.fields, j["fields"], strict=True))
+                t = ir.Record(t.name, fields, t.doc, t.aliases, loc(t.name), t.native, t.kind,
+                              t.metadata)
+            else:
+                t = ir.Enum(t.name, t.symbols, t.doc, t.default, t.aliases, t.values,
+                            loc(t.name), t.symbol_docs, t.metadata)
+        except DamagedSnapshot:
+            raise
+        except Exception as exc:  # noqa: BLE001 - untrusted JSON: any failure is "damaged"
+            raise DamagedSnapshot(f"{what}: {type(exc).__name__}: {exc}") from None
+        if not isinstance(t.name, str) or not t.name:
+            raise DamagedSnapshot(f"{what}: the name must be a non-empty string")
+        if t.name in types:
+            raise DamagedSnapshot(f"{what}: {t.name} is recorded twice")
         types[t.name] = t
-    sources = {k: fix(v) for k, v in doc.get("sources", {}).items()}
-    return ir.Schema(types, sources)
+    schema = ir.Schema(types, {k: fix(v) for k, v in srcs.items()})
+    _check_version(schema)
+    return schema
 
 
 def _relpath_from(base: Path) -> Callable[[str], str]:
@@ -108,6 +229,8 @@ def read_snapshot(path: Path) -> list[dict[str, Any]]:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: not a schemagen snapshot (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a schemagen snapshot (JSON nested too deeply)") from None
     if not isinstance(doc, dict) or doc.get("schemagen_snapshot") != SNAPSHOT_FORMAT \
             or not isinstance(doc.get("versions"), list):
         raise UsageError(f"{path}: not a schemagen snapshot (expected an object with "
@@ -124,9 +247,9 @@ def load_snapshot(path: Path) -> list[Version]:
     for i, v in enumerate(read_snapshot(path), 1):
         try:
             out.append(Version(f"{shown}#{i}", version_from_json(v, fix)))
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise UsageError(f"{path}: version {i} is damaged ({type(exc).__name__}: {exc})") \
-                from None
+        except DamagedSnapshot as exc:
+            raise UsageError(f"{path}: version {i} is damaged ({exc}); restore it from version "
+                             "control, or write a new one with `schemagen snapshot`") from None
     return out
 
 
@@ -170,6 +293,7 @@ def snapshot_text(schema: ir.Schema, out: Path) -> tuple[str, bool]:
     current = version_to_json(schema, rel)
     versions: list[dict[str, Any]] = []
     if out.exists():
+        load_snapshot(out)  # a damaged file is an error, not something to append to
         versions = read_snapshot(out)
     changed = not versions or versions[-1].get("types") != current["types"] \
         or versions[-1].get("sources") != current["sources"]

@@ -124,7 +124,7 @@ def test_hive_partitions_come_back_typed(part: Any, tmp_path: Path,
 
     opened: list[Path] = []
     orig = reader._open
-    monkeypatch.setattr(reader, "_open", lambda f: opened.append(f) or orig(f))
+    monkeypatch.setattr(reader, "_open", lambda f, *a: opened.append(f) or orig(f, *a))
     assert sorted(r.id_ for r in schemagen.read(part.Sale, folder, filter=[
         ("country", "in", ["FR"]), ("id", "<", 5)])) == [1, 4]
     assert opened and all("country=FR" in str(f) for f in opened)
@@ -173,3 +173,47 @@ def test_missing_required_column_in_one_file_names_that_file(versions: tuple[Any
     with pytest.raises(schemagen.ReadError) as ei:
         list(schemagen.read(v2, folder))
     assert "0_9_0.parquet" in str(ei.value) and "amount: missing" in str(ei.value)
+
+
+def test_overwrite_while_reading_never_mixes_versions(versions: tuple[Any, Any, Any],
+                                                      tmp_path: Path) -> None:
+    """An overwrite completing while a folder is read: a ReadError, not old and new rows
+    silently mixed (the new dataset reuses the old file names)."""
+    _, v2, _ = versions
+    folder = tmp_path / "ow"
+    for i in range(3):
+        schemagen.write([v2(id_=i, amount=0.0, note="old")], folder)
+    it = schemagen.read(v2, folder, batch_size=1)
+    assert next(it).note == "old"
+    schemagen.write([v2(id_=i, amount=1.0, note="new") for i in range(3)], folder,
+                    mode="overwrite", block_size=1)
+    assert sorted(p.name for p in folder.glob("*.parquet")) == [
+        "0_0_0.parquet", "0_0_1.parquet", "0_0_2.parquet"]
+    with pytest.raises(schemagen.ReadError, match="replaced .*while it was being read"):
+        list(it)
+    # a fresh read sees the new dataset only
+    assert [r.note for r in schemagen.read(v2, folder)] == ["new"] * 3
+
+
+def test_filter_values_are_checked_against_field_types(part: Any, tmp_path: Path) -> None:
+    """A filter value of the wrong type is a UsageError naming the term and the field's
+    type, before any file is read (partition columns included), never a raw Arrow error."""
+    folder = tmp_path / "p"
+    day = datetime.date(2024, 5, 6)
+    schemagen.write([part.Sale(id_=1, country=None, day=day, shop="s", vip=True)], folder,
+                    partition_by=["day"])
+    one = schemagen.write([part.Sale(id_=1, country=None, day=day, shop="s", vip=True)],
+                          tmp_path / "one.parquet")
+    for target in (folder, one, tmp_path / "empty"):
+        target.mkdir(exist_ok=True) if target.name == "empty" else None
+        with pytest.raises(schemagen.UsageError,
+                           match=r"\('day', '=', '2024-05-06'\): field 'day' is date32"):
+            schemagen.read_arrow(part.Sale, target, filter=[("day", "=", "2024-05-06")])
+        with pytest.raises(schemagen.UsageError, match=r"field 'id' is int64, and 'x' \(str\)"):
+            list(schemagen.read(part.Sale, target, filter=[[("id", ">", 0)], [("id", ">", "x")]]))
+        with pytest.raises(schemagen.UsageError, match="No match for FieldRef.Name.nope."):
+            schemagen.read_arrow(part.Sale, target, filter=ds.field("nope") > 1)
+        with pytest.raises(schemagen.UsageError, match="must evaluate to bool"):
+            schemagen.read_arrow(part.Sale, target, filter=ds.field("id") + 1)
+    assert schemagen.read_arrow(part.Sale, folder, filter=[("day", "=", day)]).num_rows == 1
+    assert schemagen.read_arrow(part.Sale, one, columns="shop").column_names == ["shop"]

@@ -168,6 +168,36 @@ def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
     return disj
 
 
+def check_filter(expr: Any, filter: Any, info: RecordInfo) -> None:
+    """UsageError unless ``expr`` can run on the record's Arrow layout: every field known,
+    every value comparable with its field's type, a boolean result (checked on an empty
+    table of the record's schema, before any file is opened)."""
+    if expr is None:
+        return
+    empty = info.arrow_schema().empty_table()
+    conj = _terms(filter)
+    terms: list[tuple[Any, Any]] = [(None, expr)]
+    if conj is not None:
+        terms = [(t, to_expression([t], info)) for c in conj for t in c]
+    for term, e in terms:
+        try:
+            empty.filter(e)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            reason = str(exc).splitlines()[0]
+            if term is None:
+                raise UsageError(f"filter {e} cannot be evaluated on {info.name}: "
+                                 f"{reason}") from None
+            col, op, value = term
+            names = field_path(info, str(col))
+            typ = empty.schema.field(names[0]).type
+            for name in names[1:]:
+                typ = typ.field(name).type
+            raise UsageError(
+                f"filter term {term!r}: field {'.'.join(names)!r} is {typ}, and "
+                f"{value!r} ({type(value).__name__}) cannot be compared with it with "
+                f"{op!r} ({reason})") from None
+
+
 def _filter_columns(filter: Sequence[Any] | None) -> list[str]:
     if filter is None or not isinstance(filter, (list, tuple)) or not filter:
         return []
@@ -197,24 +227,62 @@ def dataset_files(path: PathLike | Sequence[PathLike]) -> list[tuple[Path, dict[
     """Parquet files under ``path`` with their Hive partition values (``key=value/``
     folders between the given folder and the file; percent escapes decoded,
     ``__HIVE_DEFAULT_PARTITION__`` is None)."""
+    return [(f, parts) for f, parts, _ in _listing(path)]
+
+
+# (folder given by the caller, its identity when listed): a folder replaced by an
+# overwrite (renameat2 exchange) has another inode at the same path
+Guard = tuple[Path, tuple[int, int]]
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _listing(path: PathLike | Sequence[PathLike],
+             ) -> list[tuple[Path, dict[str, str | None], Guard | None]]:
+    """:func:`dataset_files` plus, for files found in a folder, the folder's identity,
+    so a reader can tell that the folder was swapped for another one (an overwrite)
+    while it was reading it."""
     if isinstance(path, (list, tuple)):
-        out: list[tuple[Path, dict[str, str | None]]] = []
+        out: list[tuple[Path, dict[str, str | None], Guard | None]] = []
         for p in path:
-            out.extend(dataset_files(p))
+            out.extend(_listing(p))
         return out
     p = Path(path)  # type: ignore[arg-type]
     if p.is_file():
-        return [(p, _partition_values(_enclosing(p.parent)))]
+        return [(p, _partition_values(_enclosing(p.parent)), None)]
     if not p.is_dir():
         raise UsageError(f"{p}: no such file or directory")
     outer = _enclosing(p)
-    found = []
-    for f in sorted(p.rglob("*.parquet")):
-        rel = f.relative_to(p).parts
-        if any(_hidden(part) for part in rel):
-            continue  # temporary files, _SUCCESS-style markers
-        found.append((f, _partition_values([*outer, *rel[:-1]])))
-    return found
+    for _ in range(3):  # an overwrite swapping the folder mid-listing: list it again
+        before = _identity(p)
+        found = []
+        for f in sorted(p.rglob("*.parquet")):
+            rel = f.relative_to(p).parts
+            if any(_hidden(part) for part in rel):
+                continue  # temporary files, _SUCCESS-style markers
+            found.append((f, _partition_values([*outer, *rel[:-1]])))
+        if before is not None and _identity(p) == before:
+            return [(f, parts, (p, before)) for f, parts in found]
+    raise _replaced(p)
+
+
+def _replaced(folder: Path) -> ReadError:
+    return ReadError(
+        f"{folder}: the dataset folder was replaced (a mode='overwrite' write completed, or "
+        "it was moved or deleted) while it was being read; the rows read so far came from "
+        "the earlier version: read it again")
+
+
+def _check_guard(guard: Guard | None) -> None:
+    """ReadError when the folder a file was listed in is no longer the same folder."""
+    if guard is not None and _identity(guard[0]) != guard[1]:
+        raise _replaced(guard[0])
 
 
 def _enclosing(folder: Path) -> list[str]:
@@ -297,15 +365,19 @@ def _term(field: Any, op: str, value: Any) -> Any:
     return ~e if op == "not in" else e
 
 
-def _open(f: Path) -> Any:
+def _open(f: Path, guard: Guard | None = None) -> Any:
+    """Open one file; with ``guard``, make sure it is still the dataset that was listed
+    (a file opened after an overwrite swapped the folder would belong to the new one)."""
     try:
         pf = pq.ParquetFile(str(f))
         if any(pf.schema.column(i).physical_type == "INT96" for i in range(len(pf.schema))):
             # legacy Impala/Spark timestamps: microseconds, what Python datetimes hold
             pf = pq.ParquetFile(str(f), coerce_int96_timestamp_unit="us")
-        return pf
     except (OSError, pa.ArrowException) as exc:
+        _check_guard(guard)
         raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
+    _check_guard(guard)  # opened before any swap: the file stays readable, whatever follows
+    return pf
 
 
 def file_plan(info: RecordInfo, file: Path, file_schema: Any) -> Plan:
@@ -376,6 +448,9 @@ def iter_batches(
     the batch (the generated reader fills their defaults itself).
     """
     expr = to_expression(filter, info)
+    check_filter(expr, filter, info)
+    if isinstance(columns, str):
+        columns = [columns]
     selection: dict[str, Any] | None = None
     out_top: list[str] | None = None
     if columns is not None:
@@ -383,10 +458,10 @@ def iter_batches(
         out_top = list(_selection(info, list(columns)))
         if expr is not None and _terms(filter) is None:
             selection = None  # an expression's columns are unknown: read all, project after
-    for f, parts in dataset_files(path):
+    for f, parts, guard in _listing(path):
         if parts and _partition_excludes(filter, info, _with_partitions(info, f, None, parts)):
             continue  # the folder's partition values rule the filter out: not even opened
-        pf = _open(f)
+        pf = _open(f, guard)
         file_schema = pf.schema_arrow
         consts = _with_partitions(info, f, file_schema, parts)
         if consts:

@@ -449,3 +449,35 @@ def test_snapshot_summary_counts_versions(tmp_path: Path,
     put(tmp_path / "s", rec(f("types", "int"), f("b", "int", default=1)))
     code, out, _ = main(capsys, "snapshot", "s", "-o", "lock.json")
     assert code == 0 and "2 version(s)" in out, out
+
+
+def test_junit_with_characters_xml_cannot_hold(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from schemagen.evolution import report
+
+    # a folder name with a control character, a newline, a comma and a colon
+    weird = "new dir, a:b\nx\x01"
+    put(tmp_path / "old", V1)
+    put(tmp_path / weird, INT_LONG)
+    for fmt in ("junit", "github", "json"):
+        code, out, _ = main(capsys, "check", weird, "--against", "old", "--mode", "full",
+                            "--format", fmt)
+        assert code == 1
+        if fmt == "junit":
+            root = ET.fromstring(out.split("\n", 1)[1])
+            files = {c.get("file") for c in root.iter("testcase")}
+            assert files == {"new dir, a:b\nx\\x01/r.avsc"}
+        elif fmt == "github":
+            first = out.splitlines()[0]
+            assert first.startswith("::error file=new dir%2C a%3Ab%0Ax\x01/r.avsc,line=")
+        else:
+            assert {x["file"] for x in json.loads(out)["findings"]} == {f"{weird}/r.avsc"}
+    # a lone surrogate (a file name that is not UTF-8) and control characters in messages
+    res = engine.Result("full", "x", ["x"], [Finding(
+        "R1", "SQL", "error", frozenset({"backward"}), "t.c\x02", "bad \x00 value\x1b",
+        old="\x7f", new="\udcff", file="\udcff/f.sql", line=3)])
+    root = ET.fromstring(report.junit(res).split("\n", 1)[1])
+    [case] = root.iter("testcase")
+    assert case.get("file") == "\\udcff/f.sql" and case.get("name") == "t.c\\x02"
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message") == "bad \\x00 value\\x1b"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -99,6 +100,16 @@ def github(result: Result) -> str:
     return "".join(line + "\n" for line in out)
 
 
+# characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates such as
+# the ones a file name that is not UTF-8 decodes to)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(s: str) -> str:
+    """``s`` with the characters XML cannot hold written as ``\\xNN``/``\\uNNNN``."""
+    return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], s)
+
+
 def junit(result: Result) -> str:
     """JUnit XML: one test case per finding (failure when it fails the mode), or one passing
     case when there is nothing to report."""
@@ -107,21 +118,22 @@ def junit(result: Result) -> str:
     cases = 0
     for f in [*result.findings, *result.ignored]:
         cases += 1
-        case = ET.SubElement(suite, "testcase", classname=f"{f.category}.{f.rule}", name=f.path)
+        case = ET.SubElement(suite, "testcase", classname=_xml(f"{f.category}.{f.rule}"),
+                             name=_xml(f.path))
         if f.file:
-            case.set("file", f.file)
+            case.set("file", _xml(f.file))
         if f.line:
             case.set("line", str(f.line))
-        body = f"{_where(f)}: {f.message}{_old_new(f)}"
-        if f in result.ignored:
+        body = _xml(f"{_where(f)}: {f.message}{_old_new(f)}")
+        if cases > len(result.findings):  # the ignored ones come last
             ET.SubElement(case, "skipped", message="ignored by [tool.schemagen.check]").text = body
         elif f.fails(result.directions):
-            ET.SubElement(case, "failure", message=f.message, type=f.rule).text = body
+            ET.SubElement(case, "failure", message=_xml(f.message), type=_xml(f.rule)).text = body
         else:
             ET.SubElement(case, "system-out").text = f"{_status(f, result)}: {body}"
     if cases == 0:
         ET.SubElement(suite, "testcase", classname="schemagen.check",
-                      name=f"compatible against {', '.join(result.versions)}")
+                      name=_xml(f"compatible against {', '.join(result.versions)}"))
         cases = 1
     failures = len(result.failures)
     for el in (suites, suite):

@@ -203,12 +203,15 @@ def test_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ("ignore = [{}]", "give a rule, a path or both"),
     ('ignore = [{rule = ""}]', "rule must be a non-empty string"),
     ("[[", "not valid TOML"),
+    ("tool = 1", "tool must be a table"),
+    ("[tool]\nschemagen = 1", "tool.schemagen must be a table"),
 ])
 def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str,
                        message: str) -> None:
     put(tmp_path / "old", V1)
     put(tmp_path / "new", V1)
-    text = table if table == "[[" else f"[tool.schemagen.check]\n{table}\n"
+    raw = table == "[[" or table.startswith(("tool", "[tool]"))
+    text = table if raw else f"[tool.schemagen.check]\n{table}\n"
     (tmp_path / "pyproject.toml").write_text(text)
     code, _, err = main(capsys, "check", "new", "--against", "old")
     assert code == 2 and message in err and "pyproject.toml" in err

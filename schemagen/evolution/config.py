@@ -60,9 +60,14 @@ def load(path: Path | None = None, start: Path | None = None) -> CheckConfig:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
-    table: Any = doc.get("tool", {}).get("schemagen", {}).get("check")
-    if table is None:
-        return CheckConfig(file=path)
+    table: Any = doc
+    for i, key in enumerate(("tool", "schemagen", "check")):
+        if not isinstance(table, dict):
+            dotted = ".".join(("tool", "schemagen", "check")[:i])
+            raise UsageError(f"{path}: {dotted} must be a table, got {table!r}")
+        table = table.get(key)
+        if table is None:
+            return CheckConfig(file=path)
     where = f"{path}: [tool.schemagen.check]"
     if not isinstance(table, dict):
         raise UsageError(f"{where} must be a table")

@@ -89,6 +89,21 @@ def test_git_from_a_subfolder_and_new_paths(repo: Path, capsys: pytest.CaptureFi
     assert run(capsys, "more", "--against", "HEAD")[0] == 0
 
 
+def test_github_annotations_from_a_subfolder(repo: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # GitHub attaches annotations by path from the workspace (repository) root
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(repo / "schemas" / "avro")
+    code = cli.main(["check", ".", "--against", "HEAD~1", "--format", "github", "--mode", "full"])
+    out = capsys.readouterr().out
+    files = {line.split("file=")[1].split(",")[0] for line in out.splitlines()
+             if line.startswith("::")}
+    assert code == 1 and files == {"schemas/avro/r.avsc"}, out
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo / "schemas"))
+    cli.main(["check", ".", "--against", "HEAD~1", "--format", "github", "--mode", "full"])
+    assert "::error file=avro/r.avsc,line=" in capsys.readouterr().out
+
+
 def test_unknown_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "schemas", "--against", "origin/main")
     assert code == 2

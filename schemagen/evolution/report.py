@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .engine import Result
@@ -82,15 +85,35 @@ def _gh_prop(s: str) -> str:
     return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
+def _workspace_relative() -> Callable[[str], str]:
+    """File name -> the path GitHub annotations need: relative to the workspace
+    (``$GITHUB_WORKSPACE``, else the root of the git work tree around the current folder),
+    so that a check run from a subfolder still annotates the right file."""
+    cwd = Path.cwd().resolve()
+    env = os.environ.get("GITHUB_WORKSPACE")
+    root = Path(env).resolve() if env else next(
+        (d for d in (cwd, *cwd.parents) if (d / ".git").exists()), None)
+
+    def fix(file: str) -> str:
+        if root is None:
+            return file
+        try:
+            return (cwd / file).resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            return file
+    return fix
+
+
 def github(result: Result) -> str:
     """GitHub Actions workflow commands (``::error file=F,line=L,title=RULE::message``)."""
     out: list[str] = []
+    where = _workspace_relative()
     for f in result.findings:
         status = _status(f, result)
         level = {"error": "error", "warning": "warning", "note": "notice"}[status]
         props = []
         if f.file:
-            props.append(f"file={_gh_prop(f.file)}")
+            props.append(f"file={_gh_prop(where(f.file))}")
         if f.line:
             props.append(f"line={f.line}")
         props.append(f"title={_gh_prop(f.rule)}")

@@ -765,3 +765,65 @@ def test_per_row_types_maps_unions_bytes_uuid(compile_schemas: Any, tmp_path: Pa
     back = list(schemagen.read(cls, tmp_path / "out.parquet"))
     assert str(back[0].uid) == "12345678-1234-5678-1234-567812345678"
     assert back[0].either == "x" and back[1].either == 7
+
+
+# --------------------------------------------------------------------------- edge values
+
+
+def test_dates_and_timestamps_outside_python_range_rejected(kitchen: Any, tmp_path: Path) -> None:
+    rows: list[Any] = [
+        {"id": 1, "ts": "9999-12-31T23:30:00-01:00"},  # year 10000 in UTC
+        {"id": 2, "ts": "0001-01-01T00:30:00+01:00"},  # year 0 in UTC
+        {"id": 3, "day": "0000-01-01"},
+        {"id": 4, "local": "0000-12-31T00:00:00"},
+        {"id": 5, "ts": "9999-12-31T22:59:59.999-01:00", "day": "9999-12-31",
+         "local": "0001-01-01T00:00:00"},
+    ]
+    for fast in (True, False):
+        src = _jsonl(tmp_path / "in.jsonl", rows)
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(kitchen, batches.append, rejects.append)
+        conv.fast = fast
+        conv.json_lines(src)
+        got = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).to_pylist()
+        assert [r["id"] for r in got] == [5], fast
+        assert got[0]["ts"] == dt.datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+        assert [(r.line, r.path) for r in rejects] == [(1, "ts"), (2, "ts"), (3, "day"),
+                                                       (4, "local")], fast
+        assert "'9999-12-31T23:30:00-01:00' is out of range in UTC" in rejects[0].reason
+
+
+def test_huge_numbers_nan_and_nested_duplicate_keys(kitchen: Any, tmp_path: Path) -> None:
+    big = "9" * 5000  # more digits than int() takes
+    rows = [f'{{"id": 1, "small": {big}}}', f'{{"id": 2, "small": "{big}"}}',
+            f'{{"id": 3, "price": {big}}}', f'{{"id": {big}}}',
+            '{"id": 5, "ratio": NaN}', '{"id": 6, "owner": {"name": "a", "name": "b"}}',
+            '{"id": 7, "items": [{"sku": "a", "qty": 1, "qty": 2}]}', '{"id": 8}']
+    res, table, rejects = _convert_rows(kitchen, tmp_path, rows)
+    assert table.column("id").to_pylist() == [8]
+    assert [(r["line"], r["path"]) for r in rejects] == [
+        (1, "small"), (2, "small"), (3, "price"), (4, "id"), (5, "ratio"), (6, "owner.name"),
+        (7, "items[0].qty")]
+    assert "out of range for int32" in rejects[0]["reason"]
+    assert "out of range for int32" in rejects[1]["reason"]
+    assert "does not fit decimal(9, 2)" in rejects[2]["reason"]
+    assert rejects[4]["reason"] == "expected a number, got NaN"
+    assert rejects[5]["reason"] == "key given twice in one object"
+    # the same from a JSON array (element by element)
+    src = tmp_path / "a.json"
+    src.write_text("[" + ",\n".join(rows) + "]")
+    rej = tmp_path / "ra.jsonl"
+    res = cv.convert(kitchen, [src], tmp_path / "a.parquet", rejects=rej)
+    assert res.rows == 1 and res.rejected == 7
+    assert [(r["line"], r["path"]) for r in _rejects(rej)] == [
+        (r["line"], r["path"]) for r in rejects]
+
+
+def test_json_array_number_cut_by_a_read_is_not_truncated(kitchen: Any, tmp_path: Path) -> None:
+    src = tmp_path / "a.json"
+    for pad in (1015, 1019, 1022):  # the number straddles the first 1024-character read
+        src.write_text("[" + " " * pad + '1234567890, {"id": 2, "note": "' + "x" * 3000 + '"}]')
+        items = list(cv._json_array_items(src, 1024, lambda n: None))  # noqa: SLF001
+        assert [raw for _, raw, _ in items][0] == "1234567890", pad
+        assert len(items) == 2 and items[1][2]()["note"] == "x" * 3000

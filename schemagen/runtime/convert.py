@@ -318,6 +318,8 @@ class _RowCoercer:
     def record(self, node: _Node, v: Any, path: str) -> Any:
         if not isinstance(v, dict):
             raise _Bad(path, f"expected an object, got {_show(v)}")
+        if isinstance(v, _DupKeys):
+            raise _Bad(f"{path}.{v.dup}" if path else v.dup, "key given twice in one object")
         kwargs: dict[str, Any] = {}
         known: set[str] = set()
         for f, keys, child in node.children:
@@ -359,16 +361,19 @@ class _RowCoercer:
             raise _Bad(path, f"expected a boolean (true/false), got {_show(v)}")
         if k == "int":
             assert isinstance(t, ir.Int)
+            n: int | None
             if not self.strict and isinstance(v, str) and _match(_INT_RE, v):
-                n = int(v)
+                n = int(v) if len(v) <= 64 else None  # int() refuses > 4300 digits
             elif isinstance(v, int) and not isinstance(v, bool):
                 n = v
+            elif isinstance(v, _HugeInt):
+                n = None
             else:
                 raise _Bad(path, f"expected an integer, got {_show(v)}")
             lo, hi = _INT_RANGE[(t.bits, t.signed)]
-            if not lo <= n <= hi:
-                raise _Bad(path, f"{n} out of range for {'' if t.signed else 'u'}int{t.bits} "
-                                 f"[{lo}, {hi}]")
+            if n is None or not lo <= n <= hi:
+                raise _Bad(path, f"{_show(v) if n is None else n} out of range for "
+                                 f"{'' if t.signed else 'u'}int{t.bits} [{lo}, {hi}]")
             return n
         if k == "float":
             assert isinstance(t, ir.Float)
@@ -378,6 +383,8 @@ class _RowCoercer:
                 x = float(v)
             else:
                 raise _Bad(path, f"expected a number, got {_show(v)}")
+            if isinstance(v, float) and math.isnan(v):
+                raise _Bad(path, "expected a number, got NaN")
             if not math.isfinite(x) or (t.bits == 32 and abs(x) > _FLOAT32_MAX):
                 raise _Bad(path, f"{_show(v)} out of range for float{t.bits}")
             return x
@@ -418,6 +425,7 @@ class _RowCoercer:
                              f"got {_show(v)}")
         if k == "timestamp":
             assert isinstance(t, ir.Timestamp)
+            raw = v
             if isinstance(v, str) and _match(_ts_re(t.unit, None if t.utc else False), v):
                 text = v[:-1] + "+00:00" if v.endswith("Z") else v
                 try:
@@ -433,7 +441,11 @@ class _RowCoercer:
                 if v.tzinfo is None:
                     v = v.replace(tzinfo=datetime.timezone.utc)
                 else:
-                    v = v.astimezone(datetime.timezone.utc)
+                    try:
+                        v = v.astimezone(datetime.timezone.utc)
+                    except OverflowError:  # e.g. 9999-12-31T23:30:00-01:00
+                        raise _Bad(path, f"{_show(raw)} is out of range in UTC (years "
+                                         "0001 to 9999)") from None
             elif v.tzinfo is not None:
                 raise _Bad(path, f"a local timestamp takes no zone offset, got {_show(v)}")
             return _check_sub_unit(v, t.unit, path)
@@ -484,12 +496,15 @@ class _RowCoercer:
                     pass
             raise _Bad(path, f"expected a UUID, got {_show(v)}")
         if k == "json":
+            _check_dups(v, path)
             return v
         if k == "null":
             raise _Bad(path, f"expected null, got {_show(v)}")
         if k == "map":
             if not isinstance(v, dict):
                 raise _Bad(path, f"expected an object (map), got {_show(v)}")
+            if isinstance(v, _DupKeys):
+                raise _Bad(f"{path}[{v.dup!r}]", "key given twice in one object")
             assert node.item is not None
             key_node = node.children[0][2]
             out: dict[Any, Any] = {}
@@ -617,6 +632,21 @@ def _cast_parts(arr: Any, target: Any) -> tuple[Any, Any]:
     a, bad_a = _cast_parts(arr.slice(0, mid), target)
     b, bad_b = _cast_parts(arr.slice(mid), target)
     return pa.concat_arrays([a, b]), np.concatenate([bad_a, bad_b])
+
+
+def _outside_python(out: Any) -> Any:
+    """Dates and timestamps outside Python's years 1..9999 (year 0, or year 10000 after
+    an offset is applied): doubtful, so the per-row path rejects them."""
+    t = out.type
+    if pa.types.is_date(t):
+        lo, hi = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
+    else:
+        lo, hi = datetime.datetime(1, 1, 1), datetime.datetime(9999, 12, 31, 23, 59, 59, 999999)
+        if t.tz is not None:
+            lo, hi = (x.replace(tzinfo=datetime.timezone.utc) for x in (lo, hi))
+        if t.unit == "ns":  # int64 nanoseconds hold 1677..2262 only: the cast refused the rest
+            return np.zeros(len(out), dtype=bool)
+    return _np(pc.or_(pc.less(out, pa.scalar(lo, t)), pc.greater(out, pa.scalar(hi, t))))
 
 
 class _FastCaster:
@@ -781,7 +811,7 @@ class _FastCaster:
         elif k == "date" and is_str:
             m = pc.match_substring_regex(arr, _DATE_RE)
             out, cbad = _cast_parts(pc.if_else(m, arr, "1970-01-01"), target)
-            return out, valid & (~_np(m) | cbad)
+            return out, valid & (~_np(m) | cbad | _outside_python(out))
         elif k == "time" and is_str:
             assert isinstance(t, ir.Time)
             return self._time(arr, t.unit, target, valid)
@@ -794,7 +824,7 @@ class _FastCaster:
                 zoned = pc.match_substring_regex(s, _OFFSET + "$")
                 s = pc.if_else(zoned, s, pc.binary_join_element_wise(s, "Z", ""))
             out, cbad = _cast_parts(s, target)
-            return out, valid & (~ok | cbad)
+            return out, valid & (~ok | cbad | _outside_python(out))
         # a source kind this target does not take: every value goes row by row
         return pa.nulls(n, target), valid
 
@@ -910,6 +940,11 @@ class Converter:
                 records.append(self.coercer.row(self.node, value))
             except _Bad as exc:
                 rejected.append((idx, Reject(file, line, exc.path, exc.reason, raw)))
+                continue
+            except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+                # not foreseen by the casts above: the row is rejected, never lost
+                rejected.append((idx, Reject(file, line, "", f"cannot convert: "
+                                             f"{type(exc).__name__}: {exc}", raw)))
                 continue
             kept.append(idx)
         self.slow_rows += len(items)
@@ -1426,15 +1461,44 @@ def _raw_text(b: bytes) -> str:
     return s if len(s) <= MAX_RAW_CHARS else s[:MAX_RAW_CHARS] + "...(truncated)"
 
 
+class _DupKeys(dict):  # type: ignore[type-arg]
+    """A JSON object that gave the key ``dup`` twice: the row is rejected (naming the
+    field path) when the object is converted, not dropped or merged."""
+
+    dup: str = ""
+
+
+class _HugeInt(decimal.Decimal):
+    """A JSON integer longer than ``int()`` takes (4300 digits): out of range anywhere."""
+
+
 def _no_dups(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     d = dict(pairs)
     if len(d) != len(pairs):
         seen: set[str] = set()
         for k, _ in pairs:
             if k in seen:
-                raise _Bad(k, "key given twice in one object")
+                out = _DupKeys(d)
+                out.dup = k
+                return out
             seen.add(k)
     return d
+
+
+def _parse_int(s: str) -> Any:
+    return int(s) if len(s) <= 4000 else _HugeInt(s)
+
+
+def _check_dups(v: Any, path: str) -> None:
+    """Reject a JSON value (a ``json`` field) holding an object with a key given twice."""
+    if isinstance(v, _DupKeys):
+        raise _Bad(f"{path}.{v.dup}", "key given twice in one object")
+    if isinstance(v, dict):
+        for k, x in v.items():
+            _check_dups(x, f"{path}.{k}")
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            _check_dups(x, f"{path}[{i}]")
 
 
 def _json_parser(text: bytes) -> Callable[[], Any]:
@@ -1444,7 +1508,8 @@ def _json_parser(text: bytes) -> Callable[[], Any]:
         except UnicodeDecodeError as exc:
             raise _Bad("", f"not UTF-8: {exc}") from None
         try:
-            v = json.loads(s, parse_float=decimal.Decimal, object_pairs_hook=_no_dups)
+            v = json.loads(s, parse_float=decimal.Decimal, parse_int=_parse_int,
+                           object_pairs_hook=_no_dups)
         except json.JSONDecodeError as exc:
             raise _Bad("", f"invalid JSON: {exc.msg} at column {exc.colno}") from None
         except RecursionError:
@@ -1458,7 +1523,8 @@ def _json_parser(text: bytes) -> Callable[[], Any]:
 def _json_array_items(path: Path, chunk: int,
                       progress: Callable[[int], None]) -> Iterator[tuple[int, Any, Callable[[], Any]]]:
     """Elements of a top-level JSON array, streamed: (line, raw text, parse function)."""
-    decoder = json.JSONDecoder(parse_float=decimal.Decimal, object_pairs_hook=_no_dups)
+    decoder = json.JSONDecoder(parse_float=decimal.Decimal, parse_int=_parse_int,
+                               object_pairs_hook=_no_dups)
     file = str(path)
     with open(path, encoding="utf-8-sig") as f:
         buf = ""
@@ -1523,37 +1589,24 @@ def _json_array_items(path: Path, chunk: int,
             while True:
                 try:
                     value, end = decoder.raw_decode(buf, pos)
-                    break
-                except _Bad as exc:
-                    skipped = _skip_value(buf, pos)
-                    if skipped is None and not eof and more():
-                        continue
-                    if skipped is None:
-                        raise UsageError(f"{file}:{line}: invalid JSON array element") from None
-                    end = skipped
-                    raw = buf[pos:end]
-                    bad = exc
-                    yield line, raw, _raiser(bad)
-                    line += raw.count("\n")
-                    pos = end
-                    value = _SKIP
+                    if end >= len(buf) and not eof and more():
+                        continue  # a number may go on in the next read
                     break
                 except json.JSONDecodeError as exc:
                     if exc.pos >= len(buf) - 1 and not eof and more():
                         continue
-                    if not eof and len(buf) - pos < 64 * chunk and more():
+                    # a string may be cut by the end of the buffer (the error names where
+                    # it starts): read on, up to a bound; any other error is final
+                    if exc.msg.startswith("Unterminated string") and not eof \
+                            and len(buf) - pos < 64 * chunk and more():
                         continue
                     raise UsageError(f"{file}:{line + buf.count(chr(10), pos, exc.pos)}: "
                                      f"invalid JSON: {exc.msg}") from None
-            if value is not _SKIP:
-                raw = buf[pos:end]
-                yield line, _cap(raw), _checked_object(value)
-                line += raw.count("\n")
-                pos = end
+            raw = buf[pos:end]
+            yield line, _cap(raw), _checked_object(value)
+            line += raw.count("\n")
+            pos = end
             state = "sep"
-
-
-_SKIP = object()
 
 
 def _cap(s: str) -> str:
@@ -1572,15 +1625,6 @@ def _checked_object(v: Any) -> Callable[[], Any]:
             raise _Bad("", f"expected a JSON object, got {_show(v)}")
         return v
     return parse
-
-
-def _skip_value(buf: str, pos: int) -> int | None:
-    """End of the JSON value at ``pos`` parsed without the duplicate-key check."""
-    try:
-        _, end = json.JSONDecoder().raw_decode(buf, pos)
-        return int(end)
-    except json.JSONDecodeError:
-        return None
 
 
 # --------------------------------------------------------------------------- entry point

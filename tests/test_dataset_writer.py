@@ -164,6 +164,7 @@ def test_live_writers_get_distinct_pairs(m: Any, tmp_path: Path) -> None:
     ({"mode": "replace"}, "mode must be one of 'append', 'overwrite', 'error', got 'replace'"),
     ({"max_open_files": 0}, "max_open_files must be a positive integer, got 0"),
     ({"block_size": 0}, "block_size must be a positive integer, got 0"),
+    ({"block_size": None}, "block_size=None needs row_group_size"),
     ({"compresion": "zstd"}, "unknown writer option"),
 ])
 def test_bad_arguments(m: Any, tmp_path: Path, kw: dict[str, Any], message: str) -> None:
@@ -224,6 +225,23 @@ def test_rolls_files_at_block_size(m: Any, tmp_path: Path) -> None:
     assert got == recs
     # a file normally holds one row group (block = row group = file, as in Drill)
     assert {pq.ParquetFile(f).metadata.num_row_groups for f in files} == {1}
+
+
+def test_block_size_none_needs_row_groups(m: Any, tmp_path: Path) -> None:
+    """block_size=None: no rolling, but row groups still bounded (row_group_size rows);
+    without row_group_size either, everything would be buffered until close()."""
+    folder = tmp_path / "ds"
+    with schemagen.DatasetWriter(m.Sale, folder, block_size=None, row_group_size=100,
+                                 batch_size=50) as w:
+        for i in range(450):
+            w.write(sale(m, i))
+            assert w.buffered_bytes < 200 * 64  # never more than a row group's worth
+    assert [f.name for f in w.files] == ["0_0_0.parquet"]
+    md = pq.ParquetFile(w.files[0]).metadata
+    assert [md.row_group(i).num_rows for i in range(md.num_row_groups)] == [100] * 4 + [50]
+    with pytest.raises(schemagen.UsageError, match="block_size=None needs row_group_size"):
+        schemagen.ParquetWriter(m.Sale, tmp_path / "one.parquet", block_size=None)
+    assert not (tmp_path / "one.parquet").exists()
 
 
 def test_writer_options_pass_through(m: Any, tmp_path: Path) -> None:

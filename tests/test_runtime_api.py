@@ -176,6 +176,7 @@ def test_compression_level_changes_output(sales: Any, tmp_path: Path) -> None:
         {"row_group_size": "10"},
         {"block_size": 0},
         {"block_size": 1.5},
+        {"block_size": None},
         {"page_size": -1},
         {"batch_size": 0},
     ],

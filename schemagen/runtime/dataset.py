@@ -49,7 +49,13 @@ from .. import ir as _ir
 from .._pyarrow import ds, pa, pc
 from ..errors import RecordError, RecordProblem, UsageError
 from .record import RecordInfo, info_of
-from .writer import ParquetWriter, arrow_batches, convert_records, writer_options
+from .writer import (
+    ParquetWriter,
+    arrow_batches,
+    check_bounded,
+    convert_records,
+    writer_options,
+)
 
 R = TypeVar("R")
 
@@ -321,6 +327,7 @@ class DatasetWriter(Generic[R]):
         self.info: RecordInfo = info_of(record_cls)
         self.cls = record_cls
         self.options = writer_options(**options)
+        check_bounded(self.options)
         if mode not in MODES:
             raise UsageError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
         self.mode = mode

@@ -90,6 +90,15 @@ def writer_options(**options: Any) -> dict[str, Any]:
     return o
 
 
+def check_bounded(options: dict[str, Any]) -> None:
+    """UsageError when neither ``block_size`` nor ``row_group_size`` bounds a row group
+    (the whole file would be held in memory until ``close()``)."""
+    if options["block_size"] is None and options["row_group_size"] is None:
+        raise UsageError("block_size=None needs row_group_size (rows per row group): "
+                         "without either, a writer would hold all its data in memory "
+                         "until close()")
+
+
 def _fsync(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -322,6 +331,8 @@ class ParquetWriter(Generic[R]):
         self.info: RecordInfo = info_of(record_cls)
         self.cls = record_cls
         self.options = writer_options(**options)
+        if _next_name is None:  # (a dataset's file writer is bounded by the dataset writer)
+            check_bounded(self.options)
         self.path = Path(path)
         if self.path.is_dir():
             raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")

@@ -113,3 +113,37 @@ def test_finding_points_at_the_field(tmp_path: Path) -> None:
     assert b.breaks == {"backward"} and b.line == 2 and b.rule == "PARQUET_UNREADABLE"
     assert "a reader using the new schema cannot read data written with the old one" in b.message
     assert c.breaks == {"backward"} and c.line == 3
+
+
+@pytest.mark.parametrize(("old_d", "new_d", "a_type", "verdict"), [
+    ((10, 2), (10, 4), "int", (False, False)),   # a decimal's scale changed: unreadable
+    ((10, 2), (12, 2), "long", (True, False)),   # widened both: backward only
+    ((10, 2), (10, 2), "int", (True, True)),
+])
+def test_renamed_record_checked_through_its_alias(
+        tmp_path: Path, compile_schemas: Any, old_d: tuple[int, int], new_d: tuple[int, int],
+        a_type: str, verdict: tuple[bool, bool]) -> None:
+    import decimal
+
+    def text(name: str, d: tuple[int, int], a: str, aliases: list[str]) -> str:
+        dec = {"type": "bytes", "logicalType": "decimal", "precision": d[0], "scale": d[1]}
+        return json.dumps({"type": "record", "name": name, "namespace": "ns",
+                           "aliases": aliases, "fields": [f("a", a), f("d", dec)]})
+
+    old_text, new_text = text("R", old_d, "int", []), text("R2", new_d, a_type, ["ns.R"])
+    old_mod = compile_schemas({"r.avsc": old_text}).module("ns")
+    new_mod = compile_schemas({"r.avsc": new_text}).module("ns")
+    for tag, t in (("o", old_text), ("n", new_text)):
+        (tmp_path / tag).mkdir()
+        (tmp_path / tag / "r.avsc").write_text(t)
+    findings = parquet.check(engine.load_files([tmp_path / "o"]),
+                             engine.load_files([tmp_path / "n"]))
+    assert all(x.path.startswith("ns.R2.") for x in findings), findings
+    back_ok = not [x for x in findings if "backward" in x.breaks]
+    fwd_ok = not [x for x in findings if "forward" in x.breaks]
+    assert (back_ok, fwd_ok) == verdict
+    old_file = schemagen.write([old_mod.R(a=1, d=decimal.Decimal("1.25"))], tmp_path / "o.parquet")
+    new_file = schemagen.write([new_mod.R2(a=1, d=decimal.Decimal("1.25"))],
+                               tmp_path / "n.parquet")
+    assert _reads(new_mod.R2, old_file) is back_ok, findings
+    assert _reads(old_mod.R, new_file) is fwd_ok, findings

@@ -9,8 +9,9 @@ fields need a default), so ``schemagen check`` and ``schemagen.read`` agree:
 * backward: reader = the new record, writer = the old one;
 * forward: reader = the old record, writer = the new one.
 
-Records are matched by full name; a record that only appears nested inside another
-record present in both versions is checked through that one (reported once).
+Records are matched by full name, else by an alias of the new record (an Avro rename); a
+record that only appears nested inside another record present in both versions is checked
+through that one (reported once).
 """
 
 from __future__ import annotations
@@ -23,19 +24,30 @@ CATEGORY = "PARQUET"
 RULE = "PARQUET_UNREADABLE"
 
 
-def _checked_records(old: ir.Schema, new: ir.Schema) -> list[str]:
-    """Records in both versions, those no other common record references first (a problem
-    inside a nested record is then reported once, under the outermost record)."""
-    common = [n for n, t in new.types.items()
-              if isinstance(t, ir.Record) and isinstance(old.types.get(n), ir.Record)]
+def _checked_records(old: ir.Schema, new: ir.Schema) -> list[tuple[str, str]]:
+    """``(new name, old name)`` of the records in both versions (by full name, else by an
+    alias of the new record naming the old one, an Avro rename), those no other common
+    record references first (a problem inside a nested record is then reported once,
+    under the outermost record)."""
+    pairs: list[tuple[str, str]] = []
+    for n, t in new.types.items():
+        if not isinstance(t, ir.Record):
+            continue
+        if isinstance(old.types.get(n), ir.Record):
+            pairs.append((n, n))
+            continue
+        alias = next((a for a in t.aliases if a not in new.types
+                      and isinstance(old.types.get(a), ir.Record)), None)
+        if alias is not None:
+            pairs.append((n, alias))
     inner: set[str] = set()
-    for name in common:
-        for schema in (old, new):
+    for new_name, old_name in pairs:
+        for schema, name in ((old, old_name), (new, new_name)):
             rec = schema.types[name]
             assert isinstance(rec, ir.Record)
             for f in rec.fields:
                 inner |= ir.referenced_names(f.type) - {name}
-    return [n for n in common if n not in inner] + [n for n in common if n in inner]
+    return ([p for p in pairs if not inner & set(p)] + [p for p in pairs if inner & set(p)])
 
 
 def _field_node(types: dict[str, ir.Named], root: str, path: str) -> ir.Field | None:
@@ -61,13 +73,13 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
 
     out: list[Finding] = []
     reported: set[tuple[str, int | None, tuple[tuple[str, str], ...]]] = set()
-    for name in _checked_records(old, new):
+    for name, old_name in _checked_records(old, new):
         sides: dict[str, dict[Direction, tuple[str | None, str | None, str]]] = {}
-        runs: tuple[tuple[Direction, ir.Schema, ir.Schema], ...] = (
-            ("backward", new, old), ("forward", old, new))
-        for direction, reader, writer in runs:
-            problems = readability_problems(reader=(name, reader.types),
-                                            writer=(name, writer.types))
+        runs: tuple[tuple[Direction, tuple[str, ir.Schema], tuple[str, ir.Schema]], ...] = (
+            ("backward", (name, new), (old_name, old)), ("forward", (old_name, old), (name, new)))
+        for direction, (rname, reader), (wname, writer) in runs:
+            problems = readability_problems(reader=(rname, reader.types),
+                                            writer=(wname, writer.types))
             for p in problems:
                 # (old side, new side, reason); the same field failing both ways is one finding
                 old_new = (p.writer, p.reader) if direction == "backward" else (p.reader, p.writer)
@@ -77,7 +89,7 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
             first = next(iter(by_dir.values()))
             node = _field_node(new.types, name, path)
             if node is None:
-                node = _field_node(old.types, name, path)
+                node = _field_node(old.types, old_name, path)
             file, line = loc_of(node)
             if file is None:
                 file, line = loc_of(new.types[name])

@@ -354,7 +354,8 @@ def test_cli_rejects_printed_without_rejects_file(tmp_path: Path, capsys: Any) -
     (["--record", "Transaction", "--compression", "zip"], "unknown compression 'zip'"),
     (["--record", "Transaction", "--partition-by", "trans_id"], "applies to a dataset folder"),
     (["--record", "Transaction", "--mode", "append"], "cannot append to the single Parquet"),
-    (["--record", "Transaction", "--input-format", "csv"], "cannot be read from a CSV column"),
+    (["--record", "Transaction", "--csv-delimiter", ";;"], "CSV delimiter must be one character"),
+    (["--record", "Transaction", "--rejects", str(DRILL)], "is also an input file"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: Any, argv: list[str],
                                  message: str) -> None:
@@ -827,3 +828,43 @@ def test_json_array_number_cut_by_a_read_is_not_truncated(kitchen: Any, tmp_path
         items = list(cv._json_array_items(src, 1024, lambda n: None))  # noqa: SLF001
         assert [raw for _, raw, _ in items][0] == "1234567890", pad
         assert len(items) == 2 and items[1][2]()["note"] == "x" * 3000
+
+
+def test_csv_header_problems_exit_2_and_absent_list_fields_take_defaults(
+        kitchen: Any, tmp_path: Path, capsys: Any) -> None:
+    schema = tmp_path / "k.avsc"
+    schema.write_text(KITCHEN)
+    out = tmp_path / "o.parquet"
+    cases = {"i,i,s\n1,2,a\n": "column 'i' appears twice in the CSV header",
+             "id,tags\n1,a\n": "column 'tags': field tags (list) cannot be read",
+             "id,items.sku\n1,a\n": "column 'items.sku': field items (list) cannot be read"}
+    for text, message in cases.items():
+        src = tmp_path / "in.csv"
+        src.write_text(text)
+        assert main(["convert", str(src), "--schema", str(schema), "--record", "Kitchen",
+                     "--out", str(out), "-q"]) == 2
+        assert message in capsys.readouterr().err
+        assert not out.exists()
+    # list fields the CSV does not name take their defaults
+    src = tmp_path / "in.csv"
+    src.write_text("id,owner.name,comment\n1,ann,hi\n2,,\n")
+    res = cv.convert(kitchen, [src], out)
+    rows = pq.read_table(out).to_pylist()
+    assert res.rows == 2 and rows[0]["tags"] == [] and rows[0]["items"] == []
+    assert rows[0]["owner"] == {"name": "ann", "age": None} and rows[1]["owner"] is None
+    assert rows[0]["note"] == "hi"
+
+
+def test_rejects_never_replaces_an_input_or_the_output(sales: Any, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(DRILL.read_text())
+    before = src.read_bytes()
+    for out, rejects, message in [
+            (tmp_path / "o.parquet", src, "is also an input file"),
+            (tmp_path / "o.parquet", tmp_path / "o.parquet", "is also the --out path"),
+            (tmp_path / "ds", tmp_path / "ds" / "rej.jsonl", "inside the dataset folder"),
+            (src, None, "is also an input file")]:
+        with pytest.raises(schemagen.UsageError, match=message):
+            cv.convert(sales.Transaction, [src], out, rejects=rejects, input_format="jsonl")
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -1213,7 +1213,7 @@ class Converter:
 
     def csv(self, path: Path, delimiter: str = ",") -> None:
         file = str(path)
-        columns = self._csv_columns()
+        columns, not_cells = self._csv_columns()
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f, delimiter=delimiter)
             try:
@@ -1222,6 +1222,7 @@ class Converter:
                 return
             except csv.Error as exc:
                 raise UsageError(f"{file}:1: not a CSV header: {exc}") from None
+            _check_header(file, header, not_cells)
             size = 0
             rows: list[list[str]] = []
             lines: list[int] = []
@@ -1249,9 +1250,12 @@ class Converter:
             self.progress(size)
             self._csv_chunk(header, rows, lines, columns, file)
 
-    def _csv_columns(self) -> dict[str, _Node]:
-        """Dotted column name (names and aliases) -> leaf node; lists/maps cannot be cells."""
+    def _csv_columns(self) -> tuple[dict[str, _Node], dict[str, str]]:
+        """Dotted column name (names and aliases) -> leaf node, and the column names of
+        fields that cannot be cells (lists, maps ...) -> the message if a header names one
+        (such fields left out of the CSV take their default)."""
         out: dict[str, _Node] = {}
+        not_cells: dict[str, str] = {}
 
         def walk(node: _Node, prefix: str, fpath: str) -> None:
             for f, keys, child in node.children:
@@ -1262,10 +1266,10 @@ class Converter:
                     elif child.kind in _FAST_KINDS - {"list"}:
                         out[name] = child
                     else:
-                        raise UsageError(f"field {fpath}{f.name} ({child.kind}) cannot be read "
-                                         "from a CSV column; use JSON Lines for this record")
+                        not_cells[name] = (f"field {fpath}{f.name} ({child.kind}) cannot be "
+                                           "read from a CSV column; use JSON Lines for it")
         walk(self.node, "", "")
-        return out
+        return out, not_cells
 
     def _csv_chunk(self, header: list[str], rows: list[list[str]], lines: list[int],
                    columns: dict[str, _Node], file: str) -> None:
@@ -1373,6 +1377,19 @@ class _LineIndex:
 
 def _const(v: Any) -> Callable[[], Any]:
     return lambda: v
+
+
+def _check_header(file: str, header: list[str], not_cells: dict[str, str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise UsageError(f"{file}:1: column {name!r} appears twice in the CSV header")
+        seen.add(name)
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            problem = not_cells.get(".".join(parts[:i]))
+            if problem:
+                raise UsageError(f"{file}:1: column {name!r}: {problem}")
 
 
 def _nest(arrays: dict[str, Any], given: dict[str, Any], n: int) -> Any:
@@ -1643,6 +1660,26 @@ def input_format_of(path: Path, given: str | None) -> str:
     return fmt
 
 
+def _check_paths(paths: list[Path], target: Path, single: bool,
+                 rejects: str | os.PathLike[str] | None) -> None:
+    """The output and the rejects file must not replace an input (or each other), and
+    the rejects file must not land in the dataset folder (readers would take it for data)."""
+    ins = {p.resolve(): p for p in paths}
+    out = target.resolve()
+    if out in ins:
+        raise UsageError(f"--out {target} is also an input file")
+    if rejects is None:
+        return
+    rej = Path(rejects).resolve()
+    if rej in ins:
+        raise UsageError(f"--rejects {rejects} is also an input file (it would be replaced)")
+    if rej == out:
+        raise UsageError(f"--rejects {rejects} is also the --out path")
+    if not single and out in rej.parents:
+        raise UsageError(f"--rejects {rejects} is inside the dataset folder {target}; "
+                         "readers of the dataset would take it for data")
+
+
 def convert(
     record_cls: Any,
     inputs: Sequence[str | os.PathLike[str]],
@@ -1686,6 +1723,10 @@ def convert(
                              "dataset folder (an --out path without .parquet) to append")
         if mode == "error" and target.exists():
             raise UsageError(f"{target} exists (mode 'error')")
+    _check_paths(paths, target, single, rejects)
+    if len(csv_delimiter) != 1 or csv_delimiter in "\"\r\n":
+        raise UsageError(f"the CSV delimiter must be one character (not a quote or a line "
+                         f"break), got {csv_delimiter!r}")
     writer: Any = None
     conv = Converter(info.cls, lambda batch: writer.write_arrow(batch), lambda r: sink.add(r),
                      unknown_fields=unknown_fields, chunk_bytes=chunk_bytes, progress=progress)

@@ -868,3 +868,33 @@ def test_rejects_never_replaces_an_input_or_the_output(sales: Any, tmp_path: Pat
             cv.convert(sales.Transaction, [src], out, rejects=rejects, input_format="jsonl")
     assert src.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_protobuf_json_names_and_durations(compile_schemas: Any, tmp_path: Path) -> None:
+    pkg = compile_schemas({"d.proto": """
+        syntax = "proto3";
+        package dp;
+        import "google/protobuf/duration.proto";
+        message Ev {
+          int64 event_id = 1;
+          string user_name = 2 [json_name = "who"];
+          google.protobuf.Duration took = 3;
+        }
+    """})
+    ev = next(c for n, c in pkg.records().items() if n.endswith("Ev"))
+    rows = ['{"eventId": "1", "who": "ann", "took": "1.5s"}',  # MessageToJson's spelling
+            '{"event_id": 2, "user_name": "bob", "took": "-0.000001s"}',
+            '{"event_id": 3, "took": "0.0000001s"}',
+            '{"event_id": 4, "took": 1.5}',
+            '{"event_id": 5, "eventId": 5}',
+            '{"event_id": 6, "userName": "x"}']
+    res, table, rejects = _convert_rows(ev, tmp_path, rows)
+    got = table.to_pylist()
+    assert [r["event_id"] for r in got] == [1, 2]
+    assert got[0]["user_name"] == "ann" and got[0]["took"] == dt.timedelta(seconds=1.5)
+    assert got[1]["took"] == -dt.timedelta(microseconds=1)
+    assert [(r["line"], r["path"]) for r in rejects] == [
+        (3, "took"), (4, "took"), (5, "event_id"), (6, "userName")]
+    assert "more precision than the field's unit (us)" in rejects[0]["reason"]
+    assert "given twice, as 'event_id' and 'eventId'" in rejects[2]["reason"]
+    assert [r.event_id for r in schemagen.read(ev, tmp_path / "out.parquet")] == [1, 2]

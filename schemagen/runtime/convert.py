@@ -77,6 +77,7 @@ _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _HMS = r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])"
 _OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 _DIGITS = {"s": 0, "ms": 3, "us": 6, "ns": 6}  # Python holds microseconds at most
+_DURATION_RE = r"^-?[0-9]{1,12}(\.[0-9]{1,9})?s$"
 
 
 def _frac(unit: str) -> str:
@@ -213,7 +214,9 @@ class _Planner:
                         child.fill = pa.scalar(_arrow_default(child, f.default), child.target)
                     except (pa.ArrowException, TypeError, ValueError, OverflowError):
                         child.fill = None
-            keys = tuple(dict.fromkeys((f.name, *f.aliases)))
+            # protobuf's JSON mapping writes lowerCamelCase names (``json_name``): taken too
+            json_name = dict(f.metadata).get("protobuf.json_name", "")
+            keys = tuple(dict.fromkeys(k for k in (f.name, *f.aliases, json_name) if k))
             node.children.append((f, keys, child))
             node.py_names[f.name] = f.py_name or f.name
         return node
@@ -537,9 +540,21 @@ class _RowCoercer:
                     self.strict = outer
             raise _Bad(path, f"matches no union member ({'; '.join(reasons)})")
         if k == "duration":
+            assert isinstance(t, ir.Duration)
             if isinstance(v, datetime.timedelta):
-                return v
-            raise _Bad(path, f"expected a duration, got {_show(v)}")
+                return _check_sub_unit(v, t.unit, path)
+            if isinstance(v, str) and _match(_DURATION_RE, v):  # protobuf JSON: "-1.5s"
+                sign = -1 if v.startswith("-") else 1
+                whole, _, frac = v.lstrip("-")[:-1].partition(".")
+                if int(frac or "0") and len(frac.rstrip("0")) > _DIGITS[t.unit]:
+                    raise _Bad(path, f"{_show(v)} has more precision than the field's unit "
+                                     f"({t.unit})")
+                try:
+                    return sign * datetime.timedelta(
+                        seconds=int(whole), microseconds=int((frac + "000000")[:6]))
+                except OverflowError:
+                    raise _Bad(path, f"{_show(v)} is out of range for a duration") from None
+            raise _Bad(path, f'expected a duration in seconds like "1.5s", got {_show(v)}')
         if k == "interval":
             if isinstance(v, dict) and set(v) == {"months", "days", "milliseconds"}:
                 try:
@@ -576,7 +591,7 @@ def _fit_decimal(d: decimal.Decimal, t: ir.Decimal, path: str, raw: Any) -> deci
 
 
 def _check_sub_unit(v: Any, unit: str, path: str) -> Any:
-    us = v.microsecond
+    us = v.microseconds if isinstance(v, datetime.timedelta) else v.microsecond
     if (unit == "s" and us) or (unit == "ms" and us % 1000):
         raise _Bad(path, f"{_show(v)} has more precision than the field's unit ({unit})")
     return v

@@ -484,3 +484,23 @@ def test_junit_with_characters_xml_cannot_hold(tmp_path: Path,
     assert case.get("file") == "\\udcff/f.sql" and case.get("name") == "t.c\\x02"
     failure = case.find("failure")
     assert failure is not None and failure.get("message") == "bad \\x00 value\\x1b"
+
+
+@pytest.mark.parametrize("layout", ["root", "proto"])
+def test_folder_baseline_imports_its_own_files(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               layout: str) -> None:
+    # -I pointing into the checked folder must not make the baseline read the new files
+    common = 'syntax = "proto3";\npackage t.c;\nmessage Money {{ {} units = 1; }}\n'
+    main_proto = ('syntax = "proto3";\npackage t.a;\nimport "c/c.proto";\n'
+                  "message Order {{ {} id = 1; t.c.Money price = 2; }}\n")
+    sub = "" if layout == "root" else "proto"
+    for tag, t in (("old", "int32"), ("new", "int64")):
+        put(tmp_path / tag / sub / "c", common.format(t), "c.proto")
+        put(tmp_path / tag / sub, main_proto.format(t), "m.proto")
+    inc = str(Path("new") / sub) if sub else "new"
+    code, out, err = main(capsys, "check", "new", "--against", "old", "-I", inc, "--mode",
+                          "full", "--format", "json")
+    assert code == 1, err
+    paths = {x["path"] for x in json.loads(out)["findings"] if x["category"] == "WIRE_JSON"}
+    assert paths == {"t.a.Order.id", "t.c.Money.units"}

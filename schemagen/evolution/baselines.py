@@ -428,6 +428,28 @@ def _unprefix(text: str, prefix: str, root: Path, cwd: Path) -> str:
 # --------------------------------------------------------------------------- any
 
 
+def _folder_includes(folder: Path, paths: Sequence[str | Path],
+                     include_dirs: Sequence[str | Path]) -> list[Path]:
+    """The include folders of a folder baseline standing for the checked folder.
+
+    An include folder inside the checked folder (``-I schemas/proto`` with ``schemas/``
+    checked) means the same folder of the baseline (``old/proto``): the new files must not
+    stand in for the baseline's own imports.  Include folders elsewhere (third-party
+    protos, shared Thrift includes) are used as they are.
+    """
+    dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    out: list[Path] = []
+    for inc in include_dirs:
+        mapped = Path(inc)
+        resolved = mapped.resolve()
+        if len(dirs) == 1 and (resolved == dirs[0] or dirs[0] in resolved.parents):
+            mapped = folder / resolved.relative_to(dirs[0])
+            if not mapped.is_dir():  # not in the baseline: nothing to import from there
+                continue
+        out.append(mapped)
+    return out
+
+
 def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence[str | Path],
                   sql_dialect: str | None, base_dir: Path | None = None,
                   on_warning: Callable[[str], None] | None = None,
@@ -447,7 +469,8 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
                 for v in load_snapshot(candidate)]
     if candidate.is_dir():
         try:
-            schema = load_files([candidate], include_dirs, sql_dialect, on_warning)
+            schema = load_files([candidate], _folder_includes(candidate, paths, include_dirs),
+                                sql_dialect, on_warning)
         except SchemagenError as exc:
             raise UsageError(f"baseline {spec}: {exc}") from None
         return [Version(spec, schema)]

@@ -142,3 +142,30 @@ def test_schema_error_at_the_ref(repo: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2
     assert "baseline HEAD~1" in err and "schemas/avro/r.avsc:1" in err
     assert "schemagen-baseline" not in err  # no temporary folder names
+
+
+def test_include_folder_outside_the_repository(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # third-party protos outside the repository are imported as they are at both versions
+    third = tmp_path / "third_party"
+    third.mkdir()
+    (third / "money.proto").write_text('syntax = "proto3";\npackage tp;\n'
+                                       "message Money { int64 units = 1; }\n")
+    r = tmp_path / "prepo"
+    (r / "protos").mkdir(parents=True)
+    git(r, "init", "-q")
+    text = ('syntax = "proto3";\npackage app;\nimport "money.proto";\n'
+            "message Order {{ {} id = 1; tp.Money price = 2; }}\n")
+    (r / "protos" / "o.proto").write_text(text.format("int32"))
+    git(r, "add", "-A")
+    git(r, "commit", "-q", "-m", "v1")
+    (r / "protos" / "o.proto").write_text(text.format("int64"))
+    monkeypatch.chdir(r)
+    code, doc, err = run(capsys, "protos", "-I", str(third), "--against", "HEAD", "--mode",
+                         "full", "--format", "json")
+    assert code == 1, err
+    assert {x["path"] for x in doc["findings"]} >= {"app.Order.id"}
+    # the checked paths themselves must be in the repository
+    code, _, err = run(capsys, str(third), "--against", "HEAD")
+    assert code == 2 and "outside the git repository" in err

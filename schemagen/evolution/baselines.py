@@ -373,14 +373,18 @@ def load_git(ref: str, paths: Sequence[str | Path], include_dirs: Sequence[str |
     commit = resolve_ref(ref, root)
     cwd = Path.cwd().resolve()
     rels: list[str] = []
-    for p in [*paths, *include_dirs]:
+    outside: dict[int, Path] = {}  # include folders outside the repository: used as they are
+    for i, p in enumerate([*paths, *include_dirs]):
         try:
             rels.append(Path(p).resolve().relative_to(root.resolve()).as_posix() or ".")
         except ValueError:
-            raise UsageError(f"{p}: outside the git repository {root} (a git baseline reads "
-                             "files of that repository)") from None
+            if i < len(paths):
+                raise UsageError(f"{p}: outside the git repository {root} (a git baseline "
+                                 "reads files of that repository)") from None
+            outside[i - len(paths)] = Path(p)
+            rels.append("")
     r = _git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--",
-              *dict.fromkeys(rels)], root)
+              *dict.fromkeys(r for r in rels if r)], root)
     if r.returncode != 0:
         raise UsageError(f"git ls-tree {ref} failed: {r.stderr.decode(errors='replace').strip()}")
     names = [n for n in r.stdout.decode("utf-8", errors="surrogateescape").split("\0")
@@ -395,7 +399,7 @@ def load_git(ref: str, paths: Sequence[str | Path], include_dirs: Sequence[str |
             with tarfile.open(fileobj=io.BytesIO(a.stdout)) as tar:
                 tar.extractall(tmp_root, filter="data")
         rel_paths = [tmp_root / rel for rel in rels[:len(paths)] if (tmp_root / rel).exists()]
-        rel_incs = [tmp_root / rel for rel in rels[len(paths):]]
+        rel_incs = [outside.get(i, tmp_root / rel) for i, rel in enumerate(rels[len(paths):])]
         prefix = str(tmp_root.resolve())
 
         def fix(file: str) -> str:

@@ -898,3 +898,30 @@ def test_protobuf_json_names_and_durations(compile_schemas: Any, tmp_path: Path)
     assert "more precision than the field's unit (us)" in rejects[0]["reason"]
     assert "given twice, as 'event_id' and 'eventId'" in rejects[2]["reason"]
     assert [r.event_id for r in schemagen.read(ev, tmp_path / "out.parquet")] == [1, 2]
+
+
+def test_sql_json_column_ns_timestamps_and_unsigned_ints(compile_schemas: Any,
+                                                         tmp_path: Path) -> None:
+    pkg = compile_schemas({"t.sql": """-- dialect: duckdb
+        CREATE TABLE ev (id BIGINT NOT NULL, payload JSON, ts_ns TIMESTAMP_NS,
+                         u8 UTINYINT, u64 UBIGINT);
+    """})
+    ev = next(iter(pkg.records().values()))
+    rows = ['{"id": 1, "payload": {"a": 1.50, "b": [1, null, -2.5e3]}, "u8": 255,'
+            ' "u64": 18446744073709551615, "ts_ns": "2262-04-11T23:47:16.854775"}',
+            '{"id": 2, "payload": {"x": NaN}}',
+            '{"id": 3, "payload": {"k": 1, "k": 2}}',
+            '{"id": 4, "ts_ns": "2300-01-01T00:00:00"}',
+            '{"id": 5, "ts_ns": "1677-09-21T00:00:00"}',
+            '{"id": 6, "u8": 256}',
+            '{"id": 7, "u64": -1}',
+            '{"id": 8, "payload": "text"}']
+    res, table, rejects = _convert_rows(ev, tmp_path, rows)
+    got = table.to_pylist()
+    assert [r["id"] for r in got] == [1, 8]
+    assert json.loads(got[0]["payload"]) == {"a": 1.5, "b": [1, None, -2500.0]}
+    assert got[0]["u64"] == 2**64 - 1 and got[1]["payload"] == '"text"'
+    assert [(r["line"], r["path"]) for r in rejects] == [
+        (2, "payload.x"), (3, "payload.k"), (4, "ts_ns"), (5, "ts_ns"), (6, "u8"), (7, "u64")]
+    assert "out of range for a nanosecond timestamp" in rejects[2]["reason"]
+    assert "out of range for uint64" in rejects[5]["reason"]

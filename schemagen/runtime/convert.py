@@ -180,6 +180,8 @@ _FAST_KINDS = {"bool", "int", "float", "string", "enum", "decimal", "date", "tim
 _INT_RANGE = {(b, s): ((-(2 ** (b - 1)), 2 ** (b - 1) - 1) if s else (0, 2**b - 1))
               for b in (8, 16, 32, 64) for s in (True, False)}
 _FLOAT32_MAX = 3.4028234663852886e38
+_NS_MIN = datetime.datetime(1677, 9, 21, 0, 12, 43, 145225)  # int64 nanoseconds, rounded in
+_NS_MAX = datetime.datetime(2262, 4, 11, 23, 47, 16, 854775)
 
 
 def _kind(t: ir.Type) -> str:
@@ -451,6 +453,9 @@ class _RowCoercer:
                                          "0001 to 9999)") from None
             elif v.tzinfo is not None:
                 raise _Bad(path, f"a local timestamp takes no zone offset, got {_show(v)}")
+            if t.unit == "ns" and not _NS_MIN <= v.replace(tzinfo=None) <= _NS_MAX:
+                raise _Bad(path, f"{_show(raw)} is out of range for a nanosecond timestamp "
+                                 "(1677-09-21 to 2262-04-11 in UTC)")
             return _check_sub_unit(v, t.unit, path)
         if k == "list":
             if not isinstance(v, list):
@@ -499,8 +504,7 @@ class _RowCoercer:
                     pass
             raise _Bad(path, f"expected a UUID, got {_show(v)}")
         if k == "json":
-            _check_dups(v, path)
-            return v
+            return _json_value(v, path)
         if k == "null":
             raise _Bad(path, f"expected null, got {_show(v)}")
         if k == "map":
@@ -1521,16 +1525,25 @@ def _parse_int(s: str) -> Any:
     return int(s) if len(s) <= 4000 else _HugeInt(s)
 
 
-def _check_dups(v: Any, path: str) -> None:
-    """Reject a JSON value (a ``json`` field) holding an object with a key given twice."""
+def _json_value(v: Any, path: str) -> Any:
+    """A parsed JSON value for a ``json`` field: numbers with a fraction as floats (they
+    were read as exact decimals), and rejected: an object giving a key twice, NaN or
+    Infinity (not JSON), an integer too long to write back."""
     if isinstance(v, _DupKeys):
         raise _Bad(f"{path}.{v.dup}", "key given twice in one object")
     if isinstance(v, dict):
-        for k, x in v.items():
-            _check_dups(x, f"{path}.{k}")
-    elif isinstance(v, list):
-        for i, x in enumerate(v):
-            _check_dups(x, f"{path}[{i}]")
+        return {k: _json_value(x, f"{path}.{k}") for k, x in v.items()}
+    if isinstance(v, list):
+        return [_json_value(x, f"{path}[{i}]") for i, x in enumerate(v)]
+    if isinstance(v, _HugeInt):
+        raise _Bad(path, f"integer {_show(v)} is too long (more than 4000 digits)")
+    if isinstance(v, (decimal.Decimal, float)):
+        x = float(v)
+        if not math.isfinite(x):
+            raise _Bad(path, f"expected a finite number (JSON has no NaN or Infinity), "
+                             f"got {_show(v)}")
+        return x
+    return v
 
 
 def _json_parser(text: bytes) -> Callable[[], Any]:

@@ -217,3 +217,40 @@ def test_filter_values_are_checked_against_field_types(part: Any, tmp_path: Path
             schemagen.read_arrow(part.Sale, target, filter=ds.field("id") + 1)
     assert schemagen.read_arrow(part.Sale, folder, filter=[("day", "=", day)]).num_rows == 1
     assert schemagen.read_arrow(part.Sale, one, columns="shop").column_names == ["shop"]
+
+
+def test_partition_fields_match_like_columns(compile_schemas: Any, tmp_path: Path) -> None:
+    """Folder keys are matched to reader fields as columns are: by field id (Thrift,
+    protobuf: the folder column carries the reader field's id), by alias: never a
+    silent None for a renamed partition field."""
+    th1 = compile_schemas({"a.thrift": "namespace py dsr.th1\nstruct R { 1: required i64 id,"
+                           " 2: optional string country, 3: required string city }"})
+    th2 = compile_schemas({"a.thrift": "namespace py dsr.th2\nstruct R { 1: required i64 id,"
+                           " 2: optional string nation, 3: required string town }"})
+    r1, r2 = th1.record("dsr.th1.R"), th2.record("dsr.th2.R")
+    folder = tmp_path / "th"
+    schemagen.write([r1(id_=1, country="DE", city="B"), r1(id_=2, country=None, city="P")],
+                    folder, partition_by=["country", "city"])
+    assert sorted(schemagen.read(r1, folder), key=lambda r: r.id_) == [
+        r1(id_=1, country="DE", city="B"), r1(id_=2, country=None, city="P")]
+    assert schemagen.read_arrow(r1, folder, filter=[("city", "=", "P")]).column(
+        "id").to_pylist() == [2]
+    # renamed fields, same ids: the folders country=/city= give nation/town
+    assert sorted(schemagen.read(r2, folder), key=lambda r: r.id_) == [
+        r2(id_=1, nation="DE", town="B"), r2(id_=2, nation=None, town="P")]
+    assert schemagen.read_arrow(r2, folder, filter=[("town", "=", "B")],
+                                columns=["nation"]).to_pylist() == [{"nation": "DE"}]
+    # Avro: a field renamed with an alias
+    old = rec("dsr.al1", [{"name": "id", "type": "long"},
+                          {"name": "country", "type": ["null", "string"]}])
+    new = rec("dsr.al2", [{"name": "id", "type": "long"},
+                          {"name": "nation", "type": "string", "aliases": ["country"]}])
+    a1 = compile_schemas({"o.avsc": old}).module("dsr.al1").Sale
+    a2 = compile_schemas({"n.avsc": new}).module("dsr.al2").Sale
+    avro = tmp_path / "avro"
+    schemagen.write([a1(id_=1, country="DE"), a1(id_=2, country="FR")], avro,
+                    partition_by=["country"])
+    assert sorted(schemagen.read(a2, avro), key=lambda r: r.id_) == [
+        a2(id_=1, nation="DE"), a2(id_=2, nation="FR")]
+    assert schemagen.read_arrow(a2, avro, filter=[("nation", "=", "FR")]).column(
+        "id").to_pylist() == [2]

@@ -457,6 +457,26 @@ def test_filter_with_projection(sales: Any, sales_file: Path) -> None:
     assert [r.trans_id for r in got] == [98, 99]
 
 
+def test_read_arrow_gives_exactly_the_selection(sales: Any, sales_file: Path) -> None:
+    """read_arrow(columns=...) has the same schema whether rows match or not: the
+    selected fields in the record's order, without the columns read only for a filter."""
+    T = sales.Transaction
+    for flt in ([("user_info.state", "=", "NY"), ("trans_id", "<", 4)],
+                ds.field("user_info", "state") == "NY"):
+        hit = schemagen.read_arrow(T, sales_file, columns=["user_info.cust_id", "amount"],
+                                   filter=flt)
+        miss = schemagen.read_arrow(T, sales_file, columns=["user_info.cust_id", "amount"],
+                                    filter=[("trans_id", "<", -1)])
+        assert miss.num_rows == 0 and hit.schema.equals(miss.schema, check_metadata=True)
+        assert hit.schema.names == ["amount", "user_info"]
+        assert hit.to_pylist()[:2] == [{"amount": 0.0, "user_info": {"cust_id": 1000}},
+                                       {"amount": 2.5, "user_info": {"cust_id": 1002}}]
+    whole = schemagen.read_arrow(T, sales_file, columns=["user_info"],
+                                 filter=[("user_info.cust_id", "=", 1001)])
+    assert whole.to_pylist() == [{"user_info": {"cust_id": 1001, "device": "dev1",
+                                                "state": "CA"}}]
+
+
 def test_filter_prunes_row_groups(sales: Any, sales_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
     orig = pq.ParquetFile.read_row_group

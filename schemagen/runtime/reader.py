@@ -21,7 +21,8 @@ Filters: a pyarrow expression or DNF-style tuples ``[("amount", ">", 10)]`` in
 the reader's names.  Row groups whose statistics rule the filter out are
 skipped (tuple terms translated to each file's column names); rows are then
 filtered exactly on the resolved batches.  Columns a filter needs are read too
-(and so appear in the records even if not selected).
+(and so appear in typed records even if not selected; ``read_arrow`` returns
+exactly the selection).
 """
 
 from __future__ import annotations
@@ -407,17 +408,48 @@ def _partition_excludes(filter: Any, info: RecordInfo, consts: dict[str, Any]) -
     return True
 
 
+def _partition_field(info: RecordInfo, key: str, writer: ir.Record | None) -> ir.Field | None:
+    """The reader field a ``key=value`` folder gives values for, matched as columns are:
+    by field id (the writer's field named ``key`` in the footer and the reader's field
+    carry the same id), else by name (wire or Python), by one of the reader field's
+    aliases, or by a writer field ``key`` whose aliases hold the reader's name."""
+    fields = info.record.fields
+    wf = next((f for f in writer.fields if f.name == key), None) if writer is not None else None
+    if wf is not None and wf.field_id is not None:
+        same_id = [f for f in fields if f.field_id == wf.field_id]
+        if same_id:
+            return same_id[0]
+        if any(f.field_id is not None for f in fields):
+            return None  # the id is not the reader's: a field it does not know
+    for f in fields:
+        if key in (f.name, f.py_name):
+            return f
+    for f in fields:
+        if key in f.aliases:
+            return f
+    if wf is not None:
+        for f in fields:
+            if f.name in wf.aliases:
+                return f
+    return None
+
+
 def _with_partitions(info: RecordInfo, file: Path, schema: Any,
                      parts: dict[str, str | None]) -> dict[str, Any]:
-    """Typed one-value arrays for the partition keys that are reader fields the file lacks."""
+    """Typed one-value arrays for the partition keys that are reader fields the file lacks
+    (keyed by the reader's field name)."""
     reader = info.arrow_schema()
+    wir = writer_ir(schema) if schema is not None else None
+    wrec = wir[1].get(wir[0]) if wir is not None else None
     out: dict[str, Any] = {}
     for key, value in parts.items():
         if schema is not None and schema.get_field_index(key) >= 0:
             continue  # the file has the column: it wins
-        f = next((fl for fl in info.record.fields if key in (fl.name, fl.py_name)), None)
-        if f is None:
+        f = _partition_field(info, key, wrec if isinstance(wrec, ir.Record) else None)
+        if f is None or f.name in out:
             continue  # a partition the reader does not know
+        if schema is not None and schema.get_field_index(f.name) >= 0:
+            continue  # the file has a column of that name: it wins
         typ = reader.field(f.name).type
         try:
             arr = pa.array([value], pa.string()).cast(typ)
@@ -465,8 +497,10 @@ def iter_batches(
         file_schema = pf.schema_arrow
         consts = _with_partitions(info, f, file_schema, parts)
         if consts:
-            file_schema = pa.schema([*file_schema, *(pa.field(k, v.type) for k, v in
-                                                     consts.items())],
+            # the reader's own field (its field id included: matched like a column)
+            reader_schema = info.arrow_schema()
+            file_schema = pa.schema([*file_schema, *(reader_schema.field(k).with_type(v.type)
+                                                     for k, v in consts.items())],
                                     metadata=file_schema.metadata)
         full = file_plan(info, f, file_schema)
         p = full.prune(selection)
@@ -620,16 +654,46 @@ def read_arrow(
     """A ``pyarrow.Table`` in the record's own schema (of the selected columns when some are),
     whatever version of the record wrote the files."""
     info = info_of(record_cls)
-    batches = [b for _, b in iter_batches(info, path, columns, filter)]
+    if isinstance(columns, str):
+        columns = [columns]
+    schema = info.arrow_schema()
+    if columns is not None:
+        # exactly the selection, in the record's field order, whether rows matched or not
+        # (columns read only for the filter are left out)
+        tree = _selection(info, columns)
+        schema = pa.schema([f.with_type(_pruned(f.type, tree[f.name])) for f in schema
+                            if f.name in tree], metadata=schema.metadata)
+    batches = [_project(b, schema) for _, b in iter_batches(info, path, columns, filter)]
     if not batches:
-        schema = info.arrow_schema()
-        if columns is None:
-            return schema.empty_table()
-        return pa.schema([schema.field(n) for n in _selection(info, columns)],
-                         metadata=schema.metadata).empty_table()
+        return schema.empty_table()
     return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
         [pa.Table.from_batches([b]) for b in batches], promote_options="permissive"
     )
+
+
+def _pruned(t: Any, sel: Any) -> Any:
+    """An Arrow type restricted to a selection tree (structs, through lists and maps)."""
+    if sel is None:
+        return t
+    if pa.types.is_struct(t):
+        return pa.struct([t.field(i).with_type(_pruned(t.field(i).type, sel[t.field(i).name]))
+                          for i in range(t.num_fields) if t.field(i).name in sel])
+    if pa.types.is_map(t):
+        return pa.map_(t.key_field, t.item_field.with_type(_pruned(t.item_type, sel)))
+    if pa.types.is_list(t):
+        return pa.list_(t.value_field.with_type(_pruned(t.value_type, sel)))
+    return t  # pragma: no cover - selections only walk records, lists and maps
+
+
+def _project(batch: Any, schema: Any) -> Any:
+    """``batch`` with exactly ``schema``'s columns (struct children dropped by name)."""
+    if batch.schema.equals(schema):
+        return batch
+    arrays = []
+    for f in schema:
+        col = batch.column(f.name)
+        arrays.append(col if col.type.equals(f.type) else col.cast(f.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def read_batches(

@@ -355,7 +355,6 @@ def test_cli_rejects_printed_without_rejects_file(tmp_path: Path, capsys: Any) -
     (["--record", "Transaction", "--partition-by", "trans_id"], "applies to a dataset folder"),
     (["--record", "Transaction", "--mode", "append"], "cannot append to the single Parquet"),
     (["--record", "Transaction", "--csv-delimiter", ";;"], "CSV delimiter must be one character"),
-    (["--record", "Transaction", "--rejects", str(DRILL)], "is also an input file"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: Any, argv: list[str],
                                  message: str) -> None:

@@ -173,6 +173,18 @@ def test_bad_arguments(m: Any, tmp_path: Path, kw: dict[str, Any], message: str)
     assert not (tmp_path / "ds").exists() or everything(tmp_path / "ds") == []
 
 
+def test_overwrite_needs_a_folder_name(m: Any, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "ds"
+    schemagen.write([sale(m, 1)], folder)
+    before = snapshot(folder)
+    monkeypatch.chdir(folder)
+    for name in (".", "..", "./"):
+        with pytest.raises(schemagen.UsageError, match="give the dataset folder by its name"):
+            schemagen.write([sale(m, 2)], name, mode="overwrite")
+    assert snapshot(folder) == before and sorted(os.listdir(tmp_path)) == ["ds"]
+
+
 def test_path_that_is_a_file_or_not_a_record(m: Any, tmp_path: Path) -> None:
     f = tmp_path / "plain"
     f.write_text("x")

@@ -351,6 +351,9 @@ class DatasetWriter(Generic[R]):
                     f"{existing[0].relative_to(self.path)}); mode='error' writes only into an "
                     "empty or missing folder (use mode='append' or 'overwrite')")
         self._root = self.path
+        if mode == "overwrite" and self.path.name in ("", ".", ".."):
+            raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
+                             f"give the dataset folder by its name, not {str(path)!r}")
         if mode == "overwrite":
             _remove_stale_staging(self.path)
             self._root = self.path.parent / (

@@ -204,6 +204,8 @@ def test_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ('ignore = [{rule = ""}]', "rule must be a non-empty string"),
     ("[[", "not valid TOML"),
     ("tool = 1", "tool must be a table"),
+    ('ignore = [{rule = "AVRO_TYPE_MISMATCHH"}]', "did you mean AVRO_TYPE_MISMATCH"),
+    ('ignore = [{rule = "nonsense", path = "a"}]', "'nonsense' is not a rule ID or category"),
     ("[tool]\nschemagen = 1", "tool.schemagen must be a table"),
 ])
 def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str,
@@ -504,3 +506,16 @@ def test_folder_baseline_imports_its_own_files(tmp_path: Path,
     assert code == 1, err
     paths = {x["path"] for x in json.loads(out)["findings"] if x["category"] == "WIRE_JSON"}
     assert paths == {"t.a.Order.id", "t.c.Money.units"}
+
+
+def test_every_reported_rule_is_known_to_the_config() -> None:
+    # ignore entries are checked against this list: a rule a module reports must be in it
+    from schemagen.evolution import config
+
+    known = config.known_rules()
+    src = Path(engine.__file__).parent
+    for module in ("avro", "sql", "thrift", "parquet", "engine"):
+        text = (src / f"{module}.py").read_text(encoding="utf-8")
+        for rule in re.findall(r'"((?:AVRO|SQL|THRIFT|PARQUET|RECORD|RULES)_[A-Z_]+)"', text):
+            assert known.get(rule) == "rule", (module, rule)
+    assert known["WIRE_JSON"] == "category" and known["FIELD_SAME_ONEOF"] == "rule"

@@ -33,6 +33,10 @@ from schemagen import ir
 from .model import BACKWARD, FORWARD, Direction, Finding, direction_text, loc_of
 
 CATEGORY = "AVRO"
+RULES: tuple[str, ...] = (
+    "AVRO_TYPE_MISMATCH", "AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "AVRO_MISSING_ENUM_SYMBOLS",
+    "AVRO_MISSING_UNION_BRANCH", "AVRO_FIXED_SIZE_MISMATCH", "AVRO_NAME_MISMATCH",
+)
 
 # IR type -> Avro schema type (the underlying type of logical types)
 _PROMOTIONS: dict[str, frozenset[str]] = {   # reader type -> writer types it can read
@@ -330,4 +334,4 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
     return out
 
 
-__all__ = ["BACKWARD", "CATEGORY", "FORWARD", "avro_type", "check", "describe"]
+__all__ = ["BACKWARD", "CATEGORY", "FORWARD", "RULES", "avro_type", "check", "describe"]

@@ -30,6 +30,18 @@ KEYS = ("mode", "baseline", "ignore")
 IGNORE_KEYS = ("rule", "path", "reason")
 
 
+def known_rules() -> dict[str, str]:
+    """Every rule ID and category ``schemagen check`` reports -> ``"rule"``/``"category"``."""
+    from . import avro, engine, parquet, protobuf, sql, thrift
+
+    out = {r: "rule" for r in (*avro.RULES, *sql.RULES, *thrift.RULES, *protobuf.RULES,
+                               parquet.RULE, *engine.ENGINE_RULES)}
+    for c in (avro.CATEGORY, sql.CATEGORY, thrift.CATEGORY, *protobuf.CATEGORIES,
+              parquet.CATEGORY, "SCHEMA"):
+        out[c] = "category"
+    return out
+
+
 @dataclass(frozen=True)
 class CheckConfig:
     file: Path | None = None
@@ -100,6 +112,14 @@ def load(path: Path | None = None, start: Path | None = None) -> CheckConfig:
         for k in IGNORE_KEYS:
             if k in entry and (not isinstance(entry[k], str) or not entry[k]):
                 raise UsageError(f"{at}: {k} must be a non-empty string, got {entry[k]!r}")
+        if "rule" in entry and entry["rule"] not in known_rules():
+            import difflib
+
+            close = difflib.get_close_matches(entry["rule"], list(known_rules()), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else \
+                " (see docs/check.md for the rule IDs and categories)"
+            raise UsageError(f"{at}: rule {entry['rule']!r} is not a rule ID or category of "
+                             f"schemagen check{hint}")
         if "rule" not in entry and "path" not in entry:
             raise UsageError(f"{at}: give a rule, a path or both (an entry ignoring "
                              "everything is not allowed; use --mode none)")

@@ -32,6 +32,9 @@ from .model import (
     mode_directions,
 )
 
+# the rules the engine itself reports (category SCHEMA)
+ENGINE_RULES: tuple[str, ...] = ("RECORD_NO_DELETE", "RULES_NOT_AVAILABLE")
+
 # source format -> rule module in this package (Parquet readability runs for all)
 RULE_MODULES: dict[str, str] = {
     "avro": "avro", "thrift": "thrift", "protobuf": "protobuf", "sql": "sql",

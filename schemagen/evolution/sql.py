@@ -30,6 +30,11 @@ from schemagen import ir
 from .model import BACKWARD, BOTH, FORWARD, Direction, Finding, direction_text, loc_of
 
 CATEGORY = "SQL"
+RULES: tuple[str, ...] = (
+    "SQL_COLUMN_TYPE_WIDENED", "SQL_COLUMN_TYPE_NARROWED", "SQL_COLUMN_TYPE_CHANGED",
+    "SQL_NOT_NULL_ADDED", "SQL_NOT_NULL_REMOVED", "SQL_COLUMN_DROPPED",
+    "SQL_COLUMN_ADDED_NOT_NULL", "SQL_ENUM_VALUES_CHANGED",
+)
 _UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
 _INT_DIGITS = {8: 3, 16: 5, 32: 10, 64: 19}
 _LENGTH = re.compile(r"^\s*(?:n?var)?char(?:acter)?(?:\s+varying)?\s*\(\s*(\d+)\s*\)", re.I)

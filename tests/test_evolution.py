@@ -527,6 +527,26 @@ def test_nested_evolution_on_sliced_batches(compile_schemas: Any, tmp_path: Path
                                                  {"member0": "t4", "member1": None}]
 
 
+def test_nested_record_with_only_new_fields(compile_schemas: Any, tmp_path: Path) -> None:
+    """A nested record none of whose reader fields is in the file (all defaults): its
+    nulls are kept, on sliced batches too, without building Python values per row."""
+    q1 = {"type": "record", "name": "Q", "fields": [f("old", "int")]}
+    q2 = {"type": "record", "name": "Q", "fields": [f("a", "int", default=4),
+                                                    f("b", ["null", "string"], default=None)]}
+    old = compile_schemas(rec([f("id", "int"), f("q", ["null", q1])],
+                              ns="evo_nq1")).module("evo_nq1")
+    new = compile_schemas(rec([f("id", "int"), f("q", ["null", q2])],
+                              ns="evo_nq2")).module("evo_nq2")
+    rows = [old.R(id_=i, q=old.Q(old=i) if i % 3 else None) for i in range(20)]
+    path = schemagen.write(rows, tmp_path / "q.parquet", row_group_size=7)
+    want = [new.R(id_=i, q=new.Q(a=4, b=None) if i % 3 else None) for i in range(20)]
+    assert list(schemagen.read(new.R, path, batch_size=3)) == want
+    assert list(schemagen.read(new.R, path, filter=[("id", ">=", 5)], batch_size=4)) == want[5:]
+    table = schemagen.read_arrow(new.R, path, filter=[("id", "<", 4)])
+    assert table.column("q").to_pylist() == [None, {"a": 4, "b": None}, {"a": 4, "b": None},
+                                             None]
+
+
 # --------------------------------------------------------------------------- property: apply keeps values
 
 from hypothesis import given, settings  # noqa: E402

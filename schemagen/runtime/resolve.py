@@ -367,9 +367,12 @@ class _Struct(_Node):
         valid = arr.is_valid() if arr.null_count else None
         arrays, fields = self.columns(children, names, len(arr), path, ctx, valid)
         mask = arr.is_null() if arr.null_count else None
-        if not fields:
-            return pa.array([None if m else {} for m in (mask.to_pylist() if mask else
-                                                          [False] * len(arr))], pa.struct([]))
+        if not fields:  # every field left to the generated reader: only validity remains
+            if mask is None:
+                return pa.Array.from_buffers(pa.struct([]), len(arr), [None], children=[])
+            valid = pc.invert(mask)
+            return pa.Array.from_buffers(pa.struct([]), len(valid), [valid.buffers()[1]],
+                                         offset=valid.offset, children=[])
         return pa.StructArray.from_arrays(arrays, fields=fields, mask=mask)
 
 

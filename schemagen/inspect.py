@@ -25,11 +25,13 @@ in this process,
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
 import json
 import os
 import queue
+import re
 import signal
 import struct
 import subprocess
@@ -95,11 +97,16 @@ def _open(path: str) -> Any:
 
 # The guard child's program.  It imports only pyarrow (not schemagen: half a second less per
 # run) and touches everything the report later reads in this process: the footer, both
-# schemas, every column chunk's statistics, and (unless --footer-only) every data page.
+# schemas, every column chunk's statistics, and every data page ("decode"), or only the
+# first N rows ("rows:N", for --no-verify --rows N: the rows shown are read here too).
+# It runs with -P: the current folder is not on its sys.path (a json.py or a pyarrow/
+# folder where the user stands must not be imported in its place).
 _WORKER_SOURCE: Final = """
 import json, sys
 import pyarrow.parquet as pq
-decode = sys.argv[1] == "decode"
+mode = sys.argv[1]
+decode = mode == "decode"
+limit = int(mode[5:]) if mode.startswith("rows:") else 0
 for f in sys.argv[2:]:
     try:
         pf = pq.ParquetFile(f, coerce_int96_timestamp_unit="us")
@@ -119,15 +126,22 @@ for f in sys.argv[2:]:
                                 getattr(st, key)
                             except (ValueError, OverflowError, UnicodeDecodeError):
                                 pass
-        if decode:
-            for _ in pf.iter_batches(batch_size=65536, use_threads=False):
-                pass
+        if decode or limit:
+            got = 0
+            for b in pf.iter_batches(batch_size=65536 if decode else min(limit, 65536),
+                                     use_threads=False):
+                got += b.num_rows
+                if not decode and got >= limit:
+                    break
         res = {"file": f, "ok": True}
     except Exception as exc:
         res = {"file": f, "ok": False, "error": str(exc) or type(exc).__name__}
     sys.stdout.write(json.dumps(res) + "\\n")
     sys.stdout.flush()
 """
+# files per guard process: bounded so the command line stays far below the OS limit
+_ARGV_FILES: Final = 500
+_ARGV_CHARS: Final = 64 * 1024
 
 
 def _signal_name(code: int) -> str:
@@ -137,79 +151,108 @@ def _signal_name(code: int) -> str:
         return f"signal {-code}"
 
 
-def _worker_cmd(decode: bool) -> list[str]:
-    return [sys.executable, "-c", _WORKER_SOURCE, "decode" if decode else "footer"]
+def _worker_cmd(decode: bool, rows: int = 0) -> list[str]:
+    mode = "decode" if decode else f"rows:{rows}" if rows > 0 else "footer"
+    return [sys.executable, "-P", "-c", _WORKER_SOURCE, mode]
+
+
+def _chunk(pending: collections.deque[Path]) -> list[Path]:
+    """The next files for one guard process (at least one)."""
+    out: list[Path] = []
+    chars = 0
+    for f in pending:
+        chars += len(os.fsencode(f)) + 1
+        if out and (len(out) >= _ARGV_FILES or chars > _ARGV_CHARS):
+            break
+        out.append(f)
+    return out
 
 
 def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool = True,
-           worker: Sequence[str] | None = None) -> dict[Path, str | None]:
+           worker: Sequence[str] | None = None, rows: int = 0) -> dict[Path, str | None]:
     """Open (and with ``decode``, fully decode) each file in a guard child process.
 
-    Returns ``{file: None (fine) or what is wrong}``.  ``worker`` replaces the
-    child's command (the files are appended); it is for tests.
+    Returns ``{file: None (fine) or what is wrong}``.  Without ``decode``, the
+    first ``rows`` rows of each file are still decoded (they will be shown).
+    ``worker`` replaces the child's command (the files are appended); it is for tests.
     """
     results: dict[Path, str | None] = {}
-    pending = list(files)
-    cmd = list(worker) if worker is not None else _worker_cmd(decode)
+    pending = collections.deque(files)
+    cmd = list(worker) if worker is not None else _worker_cmd(decode, rows)
     env = dict(os.environ)
     while pending:
+        batch = _chunk(pending)
         # stderr goes to a file: a chatty child must never block on a full pipe
-        errfile = tempfile.TemporaryFile()
-        proc = subprocess.Popen(
-            [*cmd, *map(str, pending)], stdout=subprocess.PIPE, stderr=errfile,
-            stdin=subprocess.DEVNULL, env=env,
-        )
-        lines: queue.Queue[bytes] = queue.Queue()
-
-        def pump(stream: Any = proc.stdout, out: queue.Queue[bytes] = lines) -> None:
-            for line in iter(stream.readline, b""):
-                out.put(line)
-            out.put(b"")
-
-        t = threading.Thread(target=pump, daemon=True)
-        t.start()
-        stop = False
-        while pending and not stop:
-            current = pending[0]
+        with tempfile.TemporaryFile() as errfile:
+            proc = subprocess.Popen(
+                [*cmd, *map(str, batch)], stdout=subprocess.PIPE, stderr=errfile,
+                stdin=subprocess.DEVNULL, env=env,
+            )
             try:
-                line = lines.get(timeout=timeout)
-            except queue.Empty:
-                proc.kill()
+                _collect(proc, batch, pending, results, timeout, errfile)
+            finally:
+                # never leave the child behind (an interrupt, an error here): a child
+                # looping inside pyarrow's C++ code ignores SIGINT
+                if proc.poll() is None:
+                    proc.kill()
                 proc.wait()
-                results[current] = (f"timed out after {timeout:g} s reading the file "
-                                    "(pyarrow may loop on a corrupt file)")
-                pending.pop(0)
-                stop = True
-                continue
-            if not line:  # the child ended before reporting this file
-                code = proc.wait()
-                errfile.seek(0)
-                err = errfile.read().decode("utf-8", "replace").strip()
-                if code < 0:
-                    results[current] = (f"pyarrow crashed ({_signal_name(code)}) reading the "
-                                        "file: it is corrupt")
-                else:
-                    last = err.splitlines()[-1] if err else f"exit code {code}"
-                    results[current] = f"the reader process failed: {last}"
-                pending.pop(0)
-                stop = True
-                continue
-            try:
-                res = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # stray output
-            results[current] = None if res.get("ok") else (
-                f"corrupt or unreadable Parquet file (pyarrow: {res.get('error')})")
-            pending.pop(0)
-        if proc.poll() is None:
-            if pending:
-                proc.kill()
-            proc.wait()
-        t.join(timeout=1)
-        if proc.stdout is not None:
-            proc.stdout.close()
-        errfile.close()
+                if proc.stdout is not None:
+                    proc.stdout.close()
     return results
+
+
+def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
+             pending: collections.deque[Path],
+             results: dict[Path, str | None], timeout: float, errfile: Any) -> None:
+    """Read the child's verdicts on ``batch`` (removing each from ``pending``); stops at
+    the first file the child crashed or timed out on (the caller starts a new child)."""
+    lines: queue.Queue[bytes] = queue.Queue()
+
+    def pump(stream: Any = proc.stdout, out: queue.Queue[bytes] = lines) -> None:
+        for line in iter(stream.readline, b""):
+            out.put(line)
+        out.put(b"")
+
+    t = threading.Thread(target=pump, daemon=True)
+    t.start()
+    todo = list(batch)
+    while todo:
+        current = todo[0]
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            proc.kill()
+            proc.wait()
+            results[current] = (f"timed out after {timeout:g} s reading the file "
+                                "(pyarrow may loop on a corrupt file)")
+            pending.popleft()
+            break
+        if not line:  # the child ended before reporting this file
+            code = proc.wait()
+            errfile.seek(0)
+            err = errfile.read().decode("utf-8", "replace").strip()
+            if code < 0:
+                results[current] = (f"pyarrow crashed ({_signal_name(code)}) reading the "
+                                    "file: it is corrupt")
+            else:
+                last = err.splitlines()[-1] if err else f"exit code {code}"
+                results[current] = f"the reader process failed: {last}"
+            pending.popleft()
+            break
+        try:
+            res = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # stray output
+        results[current] = None if res.get("ok") else (
+            f"corrupt or unreadable Parquet file (pyarrow: {res.get('error')})")
+        todo.pop(0)
+        pending.popleft()
+    else:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass  # killed by the caller
+    t.join(timeout=1)
 
 
 # --------------------------------------------------------------------------- values
@@ -311,9 +354,13 @@ def _stats(st: Any) -> dict[str, Any] | None:
         "max": None,
     }
     if st.has_min_max:
+        half = str(getattr(st.logical_type, "type", "")) == "FLOAT16"
         for key in ("min", "max"):
             try:
-                out[key] = jsonable(getattr(st, key))
+                v = getattr(st, key)
+                if half and isinstance(v, bytes) and len(v) == 2:
+                    v = struct.unpack("<e", v)[0]  # pyarrow gives FLOAT16 bounds as bytes
+                out[key] = jsonable(v)
             except (ValueError, OverflowError, UnicodeDecodeError):
                 raw = getattr(st, f"{key}_raw", None)
                 out[key] = jsonable(raw) if raw is not None else None
@@ -415,7 +462,8 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
     problems: dict[Path, str | None] = {f: check_magic(f) for f in files}
     good = [f for f in files if problems[f] is None]
     if good:
-        problems.update(verify(good, timeout=timeout, decode=verify_data, worker=worker))
+        problems.update(verify(good, timeout=timeout, decode=verify_data, worker=worker,
+                               rows=rows))
     bad = [(f, msg) for f, msg in problems.items() if msg is not None]
     if bad:
         if len(bad) == 1:
@@ -624,4 +672,14 @@ def render_text(report: dict[str, Any]) -> str:
             out.append(f"  first {_n(len(f['rows']), 'row')}:")
             for i, r in enumerate(f["rows"]):
                 out.append(f"    {i}: " + json.dumps(r, ensure_ascii=False, sort_keys=False))
-    return "\n".join(out).lstrip("\n") + "\n"
+    return _printable("\n".join(out).lstrip("\n") + "\n")
+
+
+# control characters (but newline and tab) and bidirectional overrides: text from an
+# untrusted file (column names, metadata, values) must not drive the terminal
+_UNPRINTABLE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256
+                            else f"\\u{ord(m[0]):04x}", text)

@@ -758,3 +758,145 @@ def test_any_pyarrow_written_file_reads_back(tmp_path: Path, cols: list[Any], da
         assert typed_rows(cls, path) == pyarrow_rows(path)
     finally:
         unload(name, where / "pkg")
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_guard_does_not_import_modules_from_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -c`` puts the current folder first on sys.path: a json.py (or a generated
+    package named json) where the user stands must not replace the guard's imports."""
+    (tmp_path / "json.py").write_text("raise SystemExit('hijacked json')\n")
+    (tmp_path / "pyarrow").mkdir()
+    (tmp_path / "pyarrow" / "__init__.py").write_text("raise SystemExit('hijacked pyarrow')\n")
+    monkeypatch.chdir(tmp_path)
+    f = PARQUET / "single_nan.parquet"
+    assert insp.verify([f]) == {f: None}
+
+
+def test_guard_splits_many_files_over_bounded_command_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(insp, "_ARGV_FILES", 2)
+    files = [tmp_path / f"{i}.parquet" for i in range(5)]
+    script = ("import json, os, sys\n"
+              "for f in sys.argv[1:]:\n"
+              "    print(json.dumps({'file': f, 'ok': False, 'error': str(os.getpid())}),"
+              " flush=True)\n")
+    res = insp.verify(files, timeout=30, worker=[sys.executable, "-c", script])
+    assert list(res) == files
+    pids = [str(m).rsplit(": ", 1)[1].rstrip(")") for m in res.values()]
+    assert len(set(pids)) == 3 and pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+
+
+def test_guard_child_is_killed_when_the_parent_is_interrupted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[Any] = []
+    real_popen = insp.subprocess.Popen
+
+    def popen(*a: Any, **kw: Any) -> Any:
+        started.append(real_popen(*a, **kw))
+        return started[-1]
+
+    def interrupted(*a: Any, **kw: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(insp.subprocess, "Popen", popen)
+    monkeypatch.setattr(insp, "_collect", interrupted)
+    script = "import time\ntime.sleep(60)\n"
+    with pytest.raises(KeyboardInterrupt):
+        insp.verify([tmp_path / "a.parquet"], worker=[sys.executable, "-c", script])
+    assert len(started) == 1 and started[0].returncode is not None  # killed and reaped
+
+
+def test_no_verify_still_decodes_the_rows_it_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    """--no-verify skips decoding pages, but --rows N reads pages: those are decoded in the
+    guard first, never for the first time in the inspecting process."""
+    f = BAD / "ARROW-GH-45185.parquet"
+    code, out, err = run_cli(capsys, "inspect", str(f), "--no-verify")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "inspect", str(f), "--no-verify", "--rows", "5")
+    assert code == 2 and out == ""
+    assert err.startswith(f"schemagen: error: {f}: corrupt or unreadable") and "repetition" in err
+
+
+@pytest.mark.parametrize("name", ["class", "json", "typing", "schemagen", "pyarrow", "match"])
+def test_emit_py_package_name_cannot_be_a_keyword_or_shadow_a_module(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = str(PARQUET / "single_nan.parquet")
+    code, _, err = run_cli(capsys, "inspect", f, "--emit", "py", "-o", str(tmp_path / name))
+    assert code == 2 and f"got {name!r}" in err and "package name" in err
+    assert not (tmp_path / name).exists()
+
+
+def test_emit_avsc_output_errors_name_the_output(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    f = str(PARQUET / "single_nan.parquet")
+    code, _, err = run_cli(capsys, "inspect", f, "--emit", "avsc", "-o", str(tmp_path))
+    assert code == 2 and f"{tmp_path}: is a folder" in err and ".tmp-" not in err
+    missing = tmp_path / "nope" / "x.avsc"
+    code, _, err = run_cli(capsys, "inspect", f, "--emit", "avsc", "-o", str(missing))
+    assert code == 2 and f"{missing}: the folder {missing.parent} does not exist" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+_I32 = {"type": "int", "bits": 32, "signed": True}
+_ENUM_E = {"type": "enumref", "name": "E"}
+
+
+def _footer_case(fields: list[dict[str, Any]], enum: dict[str, Any] | None = None) -> bytes:
+    types: list[dict[str, Any]] = [{"kind": "record", "name": "R", "fields": fields}]
+    if enum is not None:
+        types.append({"kind": "enum", "name": "E", **enum})
+    return json.dumps({"root": "R", "types": types}).encode()
+
+
+@pytest.mark.parametrize("footer", [
+    _footer_case([{"name": "a", "type": {"type": "date"}, "default": 3}]),
+    _footer_case([{"name": "a", "type": {"type": "float", "bits": 64}, "default": "x"}]),
+    _footer_case([{"name": "a", "type": {"type": "string"}, "default": 3}]),
+    _footer_case([{"name": "a", "type": _I32, "default": 2**40}]),
+    _footer_case([{"name": "a", "type": {"type": "list", "item": _I32}, "default": 5}]),
+    _footer_case([{"name": "a", "type": {"type": "fixed", "size": 4},
+                   "default": {"$": "bytes", "v": "AA=="}}]),
+    _footer_case([{"name": "a", "type": {"type": "union", "members": [_I32, {"type": "string"}]},
+                   "default": {"$": "union", "m": 7, "v": 1}}]),
+    _footer_case([{"name": "a", "type": _ENUM_E, "default": "Z"}], {"symbols": ["X"]}),
+    _footer_case([{"name": "a", "type": _ENUM_E}], {"symbols": ["X"], "default": "Q"}),
+    _footer_case([{"name": "a", "type": _ENUM_E}], {"symbols": ["X", "X"]}),
+    _footer_case([{"name": "a", "type": _ENUM_E}], {"symbols": ["X", "Y"], "values": [1]}),
+], ids=["date", "float", "string", "int-range", "list", "fixed-size", "union-member",
+        "enum-field-default", "enum-default", "enum-dup", "enum-values"])
+def test_footer_ir_the_generator_cannot_compile_is_not_trusted(
+        footer: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hostile or broken schemagen.schema must never crash --emit py (it did with a
+    traceback, or generated code that failed to import): the Parquet schema is used."""
+    root, types = ir.schema_from_json(footer.decode())
+    from schemagen.typemap.arrow import ArrowMapper
+
+    path = tmp_path / "lying.parquet"
+    table = ArrowMapper(types).schema(root).empty_table()
+    pq.write_table(table.replace_schema_metadata({b"schemagen.schema": footer}), path)
+    rec = pqfront.recover(path)
+    assert rec.source == "parquet" and rec.root == "Lying"
+    assert len(rec.notes) == 1 and "schemagen.schema" in rec.notes[0]
+    out = tmp_path / "lying_pkg"
+    code, _, err = run_cli(capsys, "inspect", str(path), "--emit", "py", "-o", str(out))
+    assert code == 0, err
+
+
+def test_text_report_escapes_control_characters(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Column names, metadata and values are untrusted: escape sequences are shown, not
+    sent to the terminal.  FLOAT16 statistics are numbers (pyarrow gives bytes)."""
+    path = tmp_path / "esc.parquet"
+    table = pa.table({"a\x1b[31mred": ["x\x1b]0;title\x07"], "\u202eevil": [1],
+                      "h": pa.array([1.5], pa.float16())})
+    pq.write_table(table.replace_schema_metadata({b"note": b"bell\x07\r"}), path)
+    code, out, err = run_cli(capsys, "inspect", str(path), "--rows", "1")
+    assert code == 0, err
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", out)
+    assert "a\\x1b[31mred" in out and "\\u202eevil" in out and "bell\\x07\\x0d" in out
+    code, out, err = run_cli(capsys, "inspect", str(path), "--json")
+    stats = json.loads(out)["files"][0]["row_groups"][0]["columns"][2]["statistics"]
+    assert (stats["min"], stats["max"]) == (1.5, 1.5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import keyword
 import os
 import secrets
 import sys
@@ -45,12 +46,35 @@ def add_parser(sub: Any) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; -o names the .avsc file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: the folder {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
     try:
         tmp.write_text(text, encoding="utf-8", newline="\n")
         os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# names a generated package must not take: it would shadow a module the generated
+# code (or Python itself) imports, e.g. a package "json" in the current folder
+_RESERVED_PACKAGES = frozenset({"schemagen", "pyarrow", "numpy", "pandas"})
+
+
+def _package_name_problem(name: str) -> str:
+    if not name.isidentifier():
+        return "must be a Python identifier"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        return "is the name of a standard library module (the package would shadow it)"
+    if name in _RESERVED_PACKAGES:
+        return "is the name of a module the generated code imports"
+    return ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,13 +123,20 @@ def _emit(args: argparse.Namespace, report: dict[str, Any]) -> int:
     from ..codegen.render import Compiler
 
     out = Path(args.output)
-    if not out.name.isidentifier():
-        raise UsageError(f"{out}: the folder's name is the package name and must be a Python "
-                         f"identifier")
+    problem = _package_name_problem(out.name)
+    if problem:
+        raise UsageError(f"{out}: the folder's name is the package name and {problem}; "
+                         f"got {out.name!r}")
     source = report["schemas"][0]["files"][0]
     schema = ir.Schema(types, {n: source for n in types})
     comp = Compiler(schema, out.name)
-    rendered = comp.render()
+    try:
+        rendered = comp.render()
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        # the IR came from an untrusted file: a schema the generator cannot compile is
+        # bad input, not a crash
+        raise UsageError(f"{source}: the recovered schema cannot be compiled to Python "
+                         f"({type(exc).__name__}: {exc})") from None
     compiler.write(rendered, out)
     plan = comp.owner[root]
     module = ".".join((out.name, *plan.parts))

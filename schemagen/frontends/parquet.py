@@ -126,10 +126,13 @@ def from_footer(metadata: Mapping[bytes, bytes] | None) -> tuple[str, dict[str, 
         rec = types[root]
         if not isinstance(rec, ir.Record):
             raise ValueError(f"its root {root!r} is not a record")
-        # the text is untrusted: it must describe a schema that maps to Parquet
+        # the text is untrusted: it must describe a schema that maps to Parquet, and that
+        # the code generator can compile (distinct names, defaults of the field's type)
         from ..typemap.arrow import ArrowMapper
 
         ArrowMapper(types).schema(root)
+        for name in ir.closure(types, root):
+            _check_named(types, types[name])
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
             AttributeError, IndexError, RecursionError, SchemaError) as exc:
         raise ValueError(f"unreadable schemagen.schema footer value ({type(exc).__name__}: "
@@ -137,6 +140,101 @@ def from_footer(metadata: Mapping[bytes, bytes] | None) -> tuple[str, dict[str, 
     except Exception as exc:  # ParquetMappingError and anything a hostile IR provokes
         raise ValueError(f"schemagen.schema footer value is not a usable schema ({exc})") from None
     return root, types
+
+
+def _check_named(types: Mapping[str, ir.Named], t: ir.Named) -> None:
+    """ValueError naming what is wrong with one definition of an untrusted IR."""
+    if isinstance(t, ir.Enum):
+        syms = t.symbols
+        if not syms or not all(isinstance(x, str) and x for x in syms):
+            raise ValueError(f"enum {t.name}: symbols must be non-empty strings, got {syms!r}")
+        if len(set(syms)) != len(syms):
+            raise ValueError(f"enum {t.name}: duplicate symbols in {syms!r}")
+        if t.default is not None and t.default not in syms:
+            raise ValueError(f"enum {t.name}: default {t.default!r} is not one of its symbols")
+        if t.values is not None and (
+                len(t.values) != len(syms)
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in t.values)):
+            raise ValueError(f"enum {t.name}: values {t.values!r} do not match its symbols")
+        return
+    names = [f.name for f in t.fields]
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(f"record {t.name}: field names must be non-empty strings")
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})[0]
+        raise ValueError(f"record {t.name}: several fields named {dup!r}")
+    for f in t.fields:
+        if f.has_default and not _valid_value(types, f.default, f.type):
+            raise ValueError(f"record {t.name}, field {f.name}: default {f.default!r} is not "
+                             f"a value of its type")
+
+
+_INT_RANGE: Final = {(b, s): ((-(2 ** (b - 1)), 2 ** (b - 1) - 1) if s else (0, 2**b - 1))
+                     for b in (8, 16, 32, 64) for s in (True, False)}
+
+
+def _valid_value(types: Mapping[str, ir.Named], v: Any, t: ir.Type) -> bool:  # noqa: C901
+    """Whether ``v`` (IR value form) is a value of ``t``: what the code generator needs."""
+    import datetime
+    import decimal
+    import uuid
+
+    if v is None:
+        return isinstance(t, (ir.Nullable, ir.Null, ir.Json))
+    t, _ = ir.strip_nullable(t)
+    if isinstance(t, ir.Bool):
+        return isinstance(v, bool)
+    if isinstance(t, ir.Int):
+        lo, hi = _INT_RANGE.get((t.bits, t.signed), (-(2**63), 2**64))
+        return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+    if isinstance(t, ir.Float):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if isinstance(t, ir.String):
+        return isinstance(v, str)
+    if isinstance(t, ir.Bytes):
+        return isinstance(v, bytes)
+    if isinstance(t, ir.Fixed):
+        return isinstance(v, bytes) and len(v) == t.size
+    if isinstance(t, ir.Decimal):
+        return isinstance(v, (decimal.Decimal, int)) and not isinstance(v, bool) and (
+            not isinstance(v, decimal.Decimal) or v.is_finite())
+    if isinstance(t, ir.Timestamp):
+        return isinstance(v, datetime.datetime)
+    if isinstance(t, ir.Date):
+        return isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
+    if isinstance(t, ir.Time):
+        return isinstance(v, datetime.time)
+    if isinstance(t, ir.Duration):
+        return isinstance(v, datetime.timedelta)
+    if isinstance(t, ir.Interval):
+        return isinstance(v, ir.IntervalValue) and all(
+            isinstance(x, int) and not isinstance(x, bool)
+            for x in (v.months, v.days, v.milliseconds))
+    if isinstance(t, ir.Uuid):
+        return isinstance(v, uuid.UUID)
+    if isinstance(t, ir.Json):
+        return isinstance(v, (bool, int, float, str, list, tuple, dict))
+    if isinstance(t, ir.EnumRef):
+        e = types.get(t.name)
+        return isinstance(e, ir.Enum) and isinstance(v, str) and v in e.symbols
+    if isinstance(t, ir.List):
+        return isinstance(v, (list, tuple)) and all(_valid_value(types, x, t.item) for x in v)
+    if isinstance(t, ir.Map):
+        return isinstance(v, (list, tuple)) and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and _valid_value(types, p[0], t.key)
+            and _valid_value(types, p[1], t.value) for p in v)
+    if isinstance(t, ir.RecordRef):
+        rec = types.get(t.name)
+        if not isinstance(rec, ir.Record) or not isinstance(v, (list, tuple)):
+            return False
+        ftypes = {f.name: f.type for f in rec.fields}
+        return all(isinstance(p, (list, tuple)) and len(p) == 2 and p[0] in ftypes
+                   and _valid_value(types, p[1], ftypes[p[0]]) for p in v)
+    if isinstance(t, ir.Union_):
+        return (isinstance(v, ir.UnionValue) and isinstance(v.member, int)
+                and 0 <= v.member < len(t.members)
+                and _valid_value(types, v.value, t.members[v.member]))
+    return False
 
 
 # --------------------------------------------------------------------------- Parquet schema

@@ -254,3 +254,14 @@ def test_partition_fields_match_like_columns(compile_schemas: Any, tmp_path: Pat
         a2(id_=1, nation="DE"), a2(id_=2, nation="FR")]
     assert schemagen.read_arrow(a2, avro, filter=[("nation", "=", "FR")]).column(
         "id").to_pylist() == [2]
+
+
+def test_folders_named_like_parquet_files(versions: tuple[Any, Any, Any], tmp_path: Path) -> None:
+    """``out.parquet/`` folders (Spark's convention) hold files; they are not files."""
+    _, v2, _ = versions
+    schemagen.write([v2(id_=1, amount=0.0)], tmp_path / "out.parquet" / "part-0.parquet")
+    schemagen.write([v2(id_=2, amount=0.0)], tmp_path / "other.parquet")
+    assert sorted(r.id_ for r in schemagen.read(v2, tmp_path)) == [1, 2]
+    assert [f.name for f, _ in dataset_files(tmp_path)] == ["part-0.parquet", "other.parquet"]
+    with pytest.raises(schemagen.UsageError, match=r"\(2 Parquet file\(s\)"):
+        schemagen.DatasetWriter(v2, tmp_path, mode="error")

@@ -87,7 +87,7 @@ def data_files(folder: Path) -> list[Path]:
     out = []
     for p in sorted(folder.rglob("*.parquet")):
         rel = p.relative_to(folder).parts
-        if not any(part.startswith((".", "_")) for part in rel):
+        if not any(part.startswith((".", "_")) for part in rel) and p.is_file():
             out.append(p)
     return out
 

@@ -267,6 +267,8 @@ def _listing(path: PathLike | Sequence[PathLike],
             rel = f.relative_to(p).parts
             if any(_hidden(part) for part in rel):
                 continue  # temporary files, _SUCCESS-style markers
+            if not f.is_file():
+                continue  # a folder named *.parquet (Spark's output convention): its files
             found.append((f, _partition_values([*outer, *rel[:-1]])))
         if before is not None and _identity(p) == before:
             return [(f, parts, (p, before)) for f, parts in found]

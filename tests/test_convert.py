@@ -924,3 +924,25 @@ def test_sql_json_column_ns_timestamps_and_unsigned_ints(compile_schemas: Any,
         (2, "payload.x"), (3, "payload.k"), (4, "ts_ns"), (5, "ts_ns"), (6, "u8"), (7, "u64")]
     assert "out of range for a nanosecond timestamp" in rejects[2]["reason"]
     assert "out of range for uint64" in rejects[5]["reason"]
+
+
+def test_several_objects_on_one_line_are_rows_on_both_paths(kitchen: Any, tmp_path: Path) -> None:
+    src = tmp_path / "m.jsonl"
+    src.write_text('{"id": 1} {"id": "x"}\n  \t \n{"id": 3} garbage\n{"id": 4}{"id": 5}\n'
+                   '{"id": 6}\n')
+    results = []
+    for fast in (True, False):
+        for text in (src.read_text(), src.read_text().replace('"x"', "2")):  # bad row or not
+            src.write_text(text)
+            batches: list[Any] = []
+            rejects: list[Any] = []
+            conv = cv.Converter(kitchen, batches.append, rejects.append)
+            conv.fast = fast
+            conv.json_lines(src)
+            ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id")
+            results.append((ids.to_pylist(), [(r.line, r.path, r.row) for r in rejects]))
+        src.write_text(text.replace('"id": 2}', '"id": "x"}'))
+    bad_row, all_good = results[0], results[1]
+    assert results == [bad_row, all_good, bad_row, all_good]
+    assert bad_row == ([1, 3, 4, 5, 6], [(1, "id", '{"id": "x"}'), (3, "", "garbage")])
+    assert all_good == ([1, 2, 3, 4, 5, 6], [(3, "", "garbage")])

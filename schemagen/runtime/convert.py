@@ -1203,10 +1203,11 @@ class Converter:
         self._merge(batch, ~bad, slow, [bad_idx[k] for k in kept])
 
     def _json_rows(self, chunk: bytes, line: int, file: str) -> None:
-        items = [(line + rel, _raw_text(chunk[a:b]), _json_parser(chunk[a:b]))
-                 for rel, a, b in _line_spans(chunk)]
-        for start in range(0, len(items), PER_ROW_BATCH):
-            batch, _ = self._slow(items[start: start + PER_ROW_BATCH], file)
+        spans = _line_spans(chunk)
+        for start in range(0, len(spans), PER_ROW_BATCH):
+            items = [item for rel, a, b in spans[start: start + PER_ROW_BATCH]
+                     for item in _json_line_items(chunk[a:b], line + rel)]
+            batch, _ = self._slow(items, file)
             if batch is not None:
                 self._emit(batch)
 
@@ -1563,6 +1564,45 @@ def _json_parser(text: bytes) -> Callable[[], Any]:
             raise _Bad("", f"expected a JSON object, got {_show(v)}")
         return v
     return parse
+
+
+_DECODER = json.JSONDecoder(parse_float=decimal.Decimal, parse_int=_parse_int,
+                            object_pairs_hook=_no_dups)
+
+
+def _json_line_items(text: bytes, line: int) -> list[tuple[int, Any, Callable[[], Any]]]:
+    """The rows of one JSON Lines line, parsed: (line, raw text, parse function).
+
+    Usually one object; several objects on one line (concatenated JSON, as Drill and
+    pyarrow read it) are several rows, each with its own raw text.  Text that is not
+    JSON is one rejected row from there to the end of the line."""
+    try:
+        s = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [(line, _raw_text(text), _raiser(_Bad("", f"not UTF-8: {exc}")))]
+    out: list[tuple[int, Any, Callable[[], Any]]] = []
+    pos, n = 0, len(s)
+    while True:
+        while pos < n and s[pos] in " \t\r\n":
+            pos += 1
+        if pos >= n:
+            break
+        try:
+            value, end = _DECODER.raw_decode(s, pos)
+        except json.JSONDecodeError as exc:
+            bad = _Bad("", f"invalid JSON: {exc.msg} at column {exc.colno}")
+        except RecursionError:
+            bad = _Bad("", "invalid JSON: nested too deeply")
+        else:
+            out.append((line, s[pos:end], _checked_object(value)))
+            pos = end
+            continue
+        out.append((line, s[pos:], _raiser(bad)))
+        break
+    if len(out) == 1:  # the whole line is the raw row
+        out[0] = (line, s, out[0][2])
+    return [(ln, _raw_text(raw.encode("utf-8")) if len(raw) > MAX_RAW_CHARS
+             else raw.rstrip("\r"), parse) for ln, raw, parse in out]
 
 
 def _json_array_items(path: Path, chunk: int,

@@ -519,3 +519,23 @@ def test_every_reported_rule_is_known_to_the_config() -> None:
         for rule in re.findall(r'"((?:AVRO|SQL|THRIFT|PARQUET|RECORD|RULES)_[A-Z_]+)"', text):
             assert known.get(rule) == "rule", (module, rule)
     assert known["WIRE_JSON"] == "category" and known["FIELD_SAME_ONEOF"] == "rule"
+
+
+def test_transitive_snapshot_version_before_the_checked_folder_existed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # v1 of the snapshot has only schemas/other; v2 adds schemas/avro.  Checking
+    # schemas/avro transitively must not compare with all of v1 (its records are not
+    # "removed": they are outside the checked folder)
+    put(tmp_path / "schemas" / "other", rec(f("z", "int"), name="Other"), "o.avsc")
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json", "-q")[0] == 0
+    put(tmp_path / "schemas" / "avro", V1)
+    assert main(capsys, "snapshot", "schemas", "-o", "lock.json", "-q")[0] == 0
+    for mode in ("backward_transitive", "full_transitive"):
+        code, out, _ = main(capsys, "check", "schemas/avro", "--against", "lock.json",
+                            "--mode", mode)
+        assert code == 0 and "RECORD_NO_DELETE" not in out, out
+    # a change under the checked folder is still found against the versions that have it
+    put(tmp_path / "schemas" / "avro", V3)
+    code, out, _ = main(capsys, "check", "schemas/avro", "--against", "lock.json", "--mode",
+                        "backward_transitive")
+    assert code == 1 and "ns.R.b" in out and "lock.json#2" in out and "Other" not in out

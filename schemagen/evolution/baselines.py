@@ -253,16 +253,8 @@ def load_snapshot(path: Path) -> list[Version]:
     return out
 
 
-def restrict(schema: ir.Schema, paths: Sequence[str | Path],
-             new_names: Collection[str] = ()) -> ir.Schema:
-    """The part of a snapshot version a check of ``paths`` compares with.
-
-    A snapshot may record more schemas than a check looks at (``schemas/`` recorded,
-    ``schemas/avro`` checked): those others are not "removed".  Kept: the types whose
-    source file lies under one of ``paths``, the types the new version also has, and the
-    types those reach (imports, well-known types).  A snapshot none of whose files lies
-    under ``paths`` (taken in another checkout) is kept whole.
-    """
+def _recorded_under(schema: ir.Schema, paths: Sequence[str | Path]) -> set[str]:
+    """The types of ``schema`` whose source file lies under one of ``paths``."""
     roots = [Path(p).resolve() for p in paths]
 
     def under(file: str) -> bool:
@@ -271,9 +263,24 @@ def restrict(schema: ir.Schema, paths: Sequence[str | Path],
         f = Path(file).resolve()
         return any(f == r or r in f.parents for r in roots)
 
-    keep = {n for n, t in schema.types.items()
+    return {n for n, t in schema.types.items()
             if under(schema.sources.get(n) or (t.location.file if t.location else ""))}
-    if not keep:
+
+
+def restrict(schema: ir.Schema, paths: Sequence[str | Path],
+             new_names: Collection[str] = (), whole_when_unrelated: bool = True) -> ir.Schema:
+    """The part of a snapshot version a check of ``paths`` compares with.
+
+    A snapshot may record more schemas than a check looks at (``schemas/`` recorded,
+    ``schemas/avro`` checked): those others are not "removed".  Kept: the types whose
+    source file lies under one of ``paths``, the types the new version also has, and the
+    types those reach (imports, well-known types).  A snapshot none of whose files lies
+    under ``paths`` (taken in another checkout) is kept whole; ``whole_when_unrelated`` is
+    False for a version of a snapshot whose *other* versions have such files (the checked
+    folder did not exist yet in that version).
+    """
+    keep = _recorded_under(schema, paths)
+    if not keep and whole_when_unrelated:
         return schema
     keep |= {n for n in new_names if n in schema.types}
     for n in list(keep):
@@ -469,8 +476,11 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
     if base_dir is not None and not candidate.is_absolute():
         candidate = base_dir / candidate
     if candidate.is_file():
-        return [Version(v.label, restrict(v.schema, paths, new_names))
-                for v in load_snapshot(candidate)]
+        versions = load_snapshot(candidate)
+        # "taken in another checkout" is decided for the whole snapshot, not per version
+        related = any(_recorded_under(v.schema, paths) for v in versions)
+        return [Version(v.label, restrict(v.schema, paths, new_names, not related))
+                for v in versions]
     if candidate.is_dir():
         try:
             schema = load_files([candidate], _folder_includes(candidate, paths, include_dirs),

@@ -262,6 +262,6 @@ def test_folders_named_like_parquet_files(versions: tuple[Any, Any, Any], tmp_pa
     schemagen.write([v2(id_=1, amount=0.0)], tmp_path / "out.parquet" / "part-0.parquet")
     schemagen.write([v2(id_=2, amount=0.0)], tmp_path / "other.parquet")
     assert sorted(r.id_ for r in schemagen.read(v2, tmp_path)) == [1, 2]
-    assert [f.name for f, _ in dataset_files(tmp_path)] == ["part-0.parquet", "other.parquet"]
+    assert [f.name for f, _ in dataset_files(tmp_path)] == ["other.parquet", "part-0.parquet"]
     with pytest.raises(schemagen.UsageError, match=r"\(2 Parquet file\(s\)"):
         schemagen.DatasetWriter(v2, tmp_path, mode="error")

@@ -195,6 +195,32 @@ def test_overwrite_while_reading_never_mixes_versions(versions: tuple[Any, Any, 
     assert [r.note for r in schemagen.read(v2, folder)] == ["new"] * 3
 
 
+def test_overwrite_between_open_and_pruning(versions: tuple[Any, Any, Any], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row-group pruning opens the file name a second time: statistics of a file an
+    overwrite put under that name must not pick the row groups of the one being read."""
+    from schemagen.runtime import reader
+
+    _, v2, _ = versions
+    folder = tmp_path / "ow"
+    schemagen.write([v2(id_=i, amount=0.0, note="old") for i in range(4)], folder,
+                    row_group_size=2)
+
+    class Swapping:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(ds, name)
+
+        def dataset(self, *a: Any, **kw: Any) -> Any:
+            monkeypatch.setattr(reader, "ds", ds)
+            schemagen.write([v2(id_=i, amount=0.0, note="new") for i in (9, 9, 0, 1)],
+                            folder, mode="overwrite", row_group_size=2)
+            return ds.dataset(*a, **kw)
+
+    monkeypatch.setattr(reader, "ds", Swapping())
+    with pytest.raises(schemagen.ReadError, match="replaced .*while it was being read"):
+        list(schemagen.read(v2, folder, filter=[("id", ">=", 2)]))
+
+
 def test_filter_values_are_checked_against_field_types(part: Any, tmp_path: Path) -> None:
     """A filter value of the wrong type is a UsageError naming the term and the field's
     type, before any file is read (partition columns included), never a raw Arrow error."""

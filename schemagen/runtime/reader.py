@@ -516,7 +516,7 @@ def iter_batches(
             if push is None:
                 source = _numbered(pf.iter_batches(batch_size=batch_size, columns=cols))
             else:
-                source = _row_groups(f, pf, push, cols, batch_size)
+                source = _row_groups(f, pf, push, cols, batch_size, guard)
             for row0, raw in source:
                 if consts:
                     raw = _add_constants(raw, consts)
@@ -555,12 +555,14 @@ def _numbered(batches: Iterator[Any]) -> Iterator[tuple[int, Any]]:
 
 
 def _row_groups(f: Path, pf: Any, push: Any, cols: list[str] | None,
-                batch_size: int) -> Iterator[tuple[int, Any]]:
+                batch_size: int, guard: Guard | None = None) -> Iterator[tuple[int, Any]]:
     try:
         fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
         groups = [rg.id for frag in fragment.split_by_row_group(push) for rg in frag.row_groups]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         groups = list(range(pf.metadata.num_row_groups))  # statistics cannot be used
+    # the statistics came from a second open of the name: still the file ``pf`` holds?
+    _check_guard(guard)
     meta = pf.metadata
     starts = [0]
     for g in range(meta.num_row_groups):

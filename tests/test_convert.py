@@ -946,3 +946,25 @@ def test_several_objects_on_one_line_are_rows_on_both_paths(kitchen: Any, tmp_pa
     assert results == [bad_row, all_good, bad_row, all_good]
     assert bad_row == ([1, 3, 4, 5, 6], [(1, "id", '{"id": "x"}'), (3, "", "garbage")])
     assert all_good == ([1, 2, 3, 4, 5, 6], [(3, "", "garbage")])
+
+
+def test_a_field_name_wins_over_another_fields_alias(compile_schemas: Any, tmp_path: Path) -> None:
+    cls = compile_schemas({"al.avsc": json.dumps({
+        "type": "record", "name": "A", "namespace": "al", "fields": [
+            {"name": "a", "type": ["null", "int"], "default": None, "aliases": ["b", "c"]},
+            {"name": "b", "type": ["null", "string"], "default": None, "aliases": ["c"]}]})
+    }).module("al").A
+    src = _jsonl(tmp_path / "in.jsonl", [{"a": 1}, {"b": "s"}, {"c": 3}])
+    for fast in (True, False):
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(cls, batches.append, rejects.append)
+        conv.fast = fast
+        conv.json_lines(src)
+        assert not rejects, (fast, rejects)
+        got = pa.Table.from_batches(batches, schema=cls.arrow_schema()).to_pylist()
+        assert got == [{"a": 1, "b": None}, {"a": None, "b": "s"}, {"a": 3, "b": None}], fast
+    src = tmp_path / "in.csv"
+    src.write_text("b,a\ns,1\n")
+    cv.convert(cls, [src], tmp_path / "o.parquet")
+    assert pq.read_table(tmp_path / "o.parquet").to_pylist() == [{"a": 1, "b": "s"}]

@@ -207,6 +207,9 @@ class _Planner:
                              "annotations of the classes that use it)")
         # unions and oneofs (at most one member set) are checked by the generated converter
         node.per_row = rec.kind == "union" or bool(ir.oneof_groups(rec))
+        # a key is a field's name first: another field's alias (or JSON name) never takes
+        # it, and an alias two fields share goes to the first
+        taken = {f.name for f in rec.fields}
         for i, f in enumerate(rec.fields):
             child = self.node(f.type, target.field(i).type)
             if not child.nullable and f.has_default:
@@ -218,7 +221,9 @@ class _Planner:
                         child.fill = None
             # protobuf's JSON mapping writes lowerCamelCase names (``json_name``): taken too
             json_name = dict(f.metadata).get("protobuf.json_name", "")
-            keys = tuple(dict.fromkeys(k for k in (f.name, *f.aliases, json_name) if k))
+            extra = [k for k in (*f.aliases, json_name) if k and k not in taken]
+            taken.update(extra)
+            keys = tuple(dict.fromkeys((f.name, *extra)))
             node.children.append((f, keys, child))
             node.py_names[f.name] = f.py_name or f.name
         return node

@@ -480,6 +480,45 @@ def test_protobuf_field_numbers_match(compile_schemas: Any, tmp_path: Path) -> N
     assert [p.path for p in probs] == ["score"]
 
 
+def test_field_id_reused_with_another_type(compile_schemas: Any, tmp_path: Path) -> None:
+    """An id (Thrift) or number (protobuf) reused for a field of another type is matched by
+    id and refused, every such field in one error, whatever the names say; the static
+    check agrees."""
+    thr = compile_schemas({"s.thrift": """namespace py evo.thr4
+struct S {
+  1: required i64 id,
+  2: optional i64 name,
+  3: optional list<string> score,
+}
+"""}).module("evo.thr4")
+    pb = compile_schemas({"i.proto": """syntax = "proto3";
+package evo.pb3;
+message Item {
+  int64 id = 1;
+  bytes name = 2;           // string -> bytes: a promotion
+  optional bool score = 3;  // reused with another type
+  string label = 7;         // not in the file, although named like nothing there
+}
+"""}).module("evo.pb3")
+    v1 = compile_schemas({"s.thrift": THRIFT_V1}).module("evo.thr1")
+    p1 = compile_schemas({"i.proto": PROTO_V1}).module("evo.pb1")
+    path = schemagen.write([v1.S(id_=1, name="a", score=3)], tmp_path / "t.parquet")
+    with pytest.raises(schemagen.ReadError) as ei:
+        list(schemagen.read(thr.S, path))
+    msg = str(ei.value)
+    assert "2 incompatible fields" in msg and "t.parquet" in msg, msg
+    assert "name: string values cannot be read as int64" in msg
+    assert "score: int32 values cannot be read as list<string>" in msg
+    static = readability_problems(thr.S.__schemagen__.ir, v1.S.__schemagen__.ir)
+    assert [pr.path for pr in static] == ["name", "score"]
+    ppath = schemagen.write([p1.Item(id_=1, name="a", score=5)], tmp_path / "p.parquet")
+    with pytest.raises(schemagen.ReadError, match=r"(?s)1 incompatible field\).*score: int32 "
+                                                  r"values cannot be read as bool"):
+        list(schemagen.read(pb.Item, ppath))
+    assert [pr.path for pr in readability_problems(pb.Item.__schemagen__.ir,
+                                                   p1.Item.__schemagen__.ir)] == ["score"]
+
+
 def test_hostile_footer_is_ignored(pairs: dict[str, tuple[Any, Any]], tmp_path: Path) -> None:
     """An unparsable or lying ``schemagen.schema`` footer: the Arrow schema decides."""
     _, v2 = pairs["int-long"]

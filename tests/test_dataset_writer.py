@@ -875,3 +875,22 @@ def test_threads_share_a_dataset(m: Any, tmp_path: Path) -> None:
                                       for i in range(n * 1000, n * 1000 + 200))
     prefixes = {Path(f).name.rsplit("_", 1)[0] for f in visible(folder) if f.endswith(".parquet")}
     assert prefixes == {"0_0", "0_1", "0_2", "0_3"}
+
+
+def test_folders_synced_before_success(m: Any, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """_SUCCESS is written only after every folder holding a new name was fsynced
+    (partition folders, then their parents up to the dataset folder)."""
+    from schemagen.runtime import dataset
+
+    events: list[str] = []
+    folder = tmp_path / "ds"
+    real_sync, real_write = dataset._fsync_dir, dataset._atomic_write
+    monkeypatch.setattr(dataset, "_fsync_dir", lambda f: events.append(
+        "sync " + Path(f).relative_to(tmp_path).as_posix()) or real_sync(f))
+    monkeypatch.setattr(dataset, "_atomic_write", lambda p, d: events.append(
+        "write " + p.name) or real_write(p, d))
+    schemagen.write([sale(m, i) for i in range(4)], folder, partition_by=["year"])
+    assert events[-1] == "write _SUCCESS"
+    assert sorted(events[:-1]) == ["sync ds", "sync ds/year=2020", "sync ds/year=2021"]
+    assert events[-2] == "sync ds"

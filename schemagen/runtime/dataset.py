@@ -434,6 +434,10 @@ class DatasetWriter(Generic[R]):
             self._convert()
             for part in self._parts.values():
                 self._roll(part)
+            # the committed names are on disk before _SUCCESS says the write completed
+            # (partition folders and their entries in their parents too)
+            for folder in self._synced_folders():
+                _fsync_dir(folder)
             self._write_success()
             if self.mode == "overwrite":
                 self._swap_in()
@@ -690,6 +694,18 @@ class DatasetWriter(Generic[R]):
             size, _, writer = buffers.pop()  # the largest
             writer._flush_row_group()
             total -= size
+
+    def _synced_folders(self) -> list[Path]:
+        """Folders holding new directory entries of this write, deepest first."""
+        out: set[Path] = set()
+        for p in self._committed:
+            folder = p.parent
+            while True:
+                out.add(folder)
+                if folder == self._root or self._root not in folder.parents:
+                    break
+                folder = folder.parent
+        return sorted(out, key=lambda f: len(f.parts), reverse=True)
 
     def _write_success(self) -> None:
         files = [p.relative_to(self._root).as_posix() for p in self._committed]

@@ -688,3 +688,65 @@ def test_roundtrip_property(tmp_path_factory: pytest.TempPathFactory,
     loaded = s.load("t")
     names = list(dict.fromkeys(k for r in kept for k in r))
     assert loaded == [{k: r.get(k) for k in names} for r in kept]
+
+
+# --------------------------------------------------------------------------- review fixes
+
+_MINUS5 = dt.timezone(dt.timedelta(hours=-5))
+_LATE = dt.datetime.max.replace(tzinfo=_MINUS5)  # 10000-01-01 04:59 in UTC
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([{"a": 1, "b": {}}], r"column 'b': row 0 has dict \{\}, a dict with no keys"),
+    ([{"a": [{}]}, {"a": None}], r"column 'a': row 0 has list \[\{\}\], a dict with no keys"),
+    ([{"a": None}, {"a": {"x": {}}}], r"column 'a': row 1 has dict \{'x': \{\}\}, a dict"),
+    ([{"a": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}, {"a": _LATE}],
+     r"column 'a': row 1 has datetime .*9999.* whose instant in UTC lies outside years 1\.\.9999"),
+    ([{"a": dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=5)))}],
+     r"column 'a': row 0 has datetime .* outside years 1\.\.9999"),
+    ([{"a": None}, {"a": [None, _LATE]}], r"column 'a': row 1 has list .* outside years"),
+    ([{"a": {"t": _LATE}}], r"column 'a': row 0 has dict .* outside years"),
+])
+def test_rows_parquet_cannot_store_or_load_cannot_read_are_refused(
+        tmp_path: Path, rows: list[Any], expected: str) -> None:
+    """These used to fail with a raw pyarrow error (empty dicts), or be written into a
+    table that ``load`` could then never read again (OverflowError on aware datetimes)."""
+    s = ParquetSyncer(tmp_path)
+    with pytest.raises(SyncerError, match=expected):
+        s.dump("t", rows)
+    assert not list((tmp_path / "t").glob("*.parquet"))
+
+
+def test_limits_that_do_load(tmp_path: Path) -> None:
+    s = ParquetSyncer(tmp_path)
+    top = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    low = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    s.dump("t", [{"a": top, "b": {}}, {"a": low, "b": {"x": 1}}])
+    assert s.load("t") == [{"a": top, "b": {"x": None}}, {"a": low, "b": {"x": 1}}]
+
+
+def test_compatibility_check_reads_each_footer_once(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """n dumps read n-1 footers in all (each new file once) and unify O(n) schemas, not
+    n**2/2 (every file again at every dump): the unified schema is kept per table; files
+    from elsewhere and overwrites are still seen."""
+    reads: list[str] = []
+    unified: list[int] = []
+    real_read, real_unify = pq.read_schema, pa.unify_schemas
+    monkeypatch.setattr(pq, "read_schema", lambda p, *a, **k: (reads.append(p), real_read(p))[1])
+    monkeypatch.setattr(pa, "unify_schemas",
+                        lambda ss, **k: (unified.append(len(ss)), real_unify(ss, **k))[1])
+    s = ParquetSyncer(tmp_path)
+    for i in range(12):
+        s.dump("t", [{"a": i}])
+    assert len(reads) == 11 and len(set(reads)) == 11
+    assert sum(unified) <= 4 * 12, unified
+    ParquetSyncer(tmp_path).dump("t", [{"a": 1.5, "b": "x"}])  # another writer's file
+    with pytest.raises(SyncerError, match=r"column 'b': the new rows have type int64 but "
+                       r".*0_0_12\.parquet has string"):
+        s.dump("t", [{"b": 3}])
+    s.dump("t", [{"b": "s"}], mode="overwrite")  # a new folder: nothing of the old cache
+    s.dump("t", [{"a": "now text"}])
+    with pytest.raises(SyncerError, match=r"column 'a': the new rows have type int64"):
+        s.dump("t", [{"a": 1}])
+    assert [r["a"] for r in s.load("t")] == [None, "now text"]

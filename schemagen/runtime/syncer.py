@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl
 
 import tomllib
 
-from .._pyarrow import pa, pq
+from .._pyarrow import pa, pc, pq
 from ..errors import UsageError
 from .reader import parquet_files
 
@@ -319,6 +319,8 @@ class ParquetSyncer:
         self.source = _source
         self.directory, self.options = _configure(conf, _base or Path.cwd(), _source)
         self._schemas: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+        # per table folder: the files already unified (with their identity) and the result
+        self._unified: dict[Path, tuple[tuple[int, int] | None, dict[str, int], Any]] = {}
 
     @property
     def name(self) -> str:
@@ -486,15 +488,57 @@ class ParquetSyncer:
         return schema
 
     def _check_compatible(self, table: str, folder: Path, schema: Any) -> None:
-        """Refuse a dump that would make the table unloadable (a column changing type)."""
-        files = sorted(parquet_files(folder), key=lambda p: _file_order(folder, p))
-        schemas = [self._footer_schema(f) for f in files]
+        """Refuse a dump that would make the table unloadable (a column changing type).
+
+        The table's files are unified once and the result kept per folder, so a dump
+        costs a listing plus the footers of files it has not seen yet (re-unifying every
+        file on every dump made n dumps O(n**2))."""
+        ident, files = _table_files(folder)
+        cached_ident, seen, unified = self._unified.get(folder, (None, {}, None))
+        if cached_ident != ident or any(files.get(f) != ino for f, ino in seen.items()):
+            seen, unified = {}, None  # files went away or were replaced: start again
+        new = {f: ino for f, ino in files.items() if seen.get(f) != ino}
         try:
-            pa.unify_schemas([*schemas, _plain(schema)], promote_options="permissive")
+            parts = [*([unified] if unified is not None else []),
+                     *(self._footer_schema(Path(f)) for f in new)]
+            if parts:
+                unified = pa.unify_schemas(parts, promote_options="permissive")
+                self._unified[folder] = (ident, {**seen, **new}, unified)
+            pa.unify_schemas([*([unified] if unified is not None else []), _plain(schema)],
+                             promote_options="permissive")
             return
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
             reason = str(exc)
-        raise _conflict(table, [*files, None], [*schemas, _plain(schema)], reason)
+        ordered = sorted(map(Path, files), key=lambda p: _file_order(folder, p))
+        schemas = [self._footer_schema(f) for f in ordered]
+        raise _conflict(table, [*ordered, None], [*schemas, _plain(schema)], reason)
+
+
+def _table_files(folder: Path) -> tuple[tuple[int, int] | None, dict[str, int]]:
+    """The table folder's identity (device, inode: an overwrite swaps in another folder)
+    and its data files (what ``parquet_files`` lists: ``*.parquet``, nothing hidden at
+    any depth) with their inode numbers, which the directory listing gives for free
+    (committed files never change in place)."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None, {}
+    out: dict[str, int] = {}
+    stack = [os.fspath(folder)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except FileNotFoundError:
+            continue
+        for e in entries:
+            name = e.name
+            if name.startswith(".") or (name.startswith("_") and "=" not in name):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                stack.append(e.path)
+            elif name.endswith(".parquet") and e.is_file():
+                out[e.path] = e.inode()
+    return (st.st_dev, st.st_ino), out
 
 
 # ============================================================================ rows -> Arrow
@@ -589,8 +633,56 @@ def rows_to_table(table: str, rows: list[Any]) -> Any:
     if not names:
         raise SyncerError(f"table {table!r}: none of the {len(rows)} rows has any key; "
                           "there is nothing to store")
-    arrays = [_column(table, name, [r.get(name) for r in rows]) for name in names]
+    arrays = []
+    for name in names:
+        values = [r.get(name) for r in rows]
+        arr = _column(table, name, values)
+        _check_storable(f"table {table!r}, column {name!r}", arr, values)
+        arrays.append(arr)
     return pa.Table.from_arrays(arrays, names=names)
+
+
+# the instants Python's datetime can hold, in seconds since the epoch (UTC)
+_MIN_SECONDS = -62_135_596_800  # 0001-01-01T00:00:00
+_MAX_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def _check_storable(where: str, arr: Any, values: list[Any]) -> None:
+    """Refuse what pyarrow converts but Parquet cannot store or ``load`` cannot read
+    back: a struct with no fields (dicts with no keys), and an aware datetime whose
+    UTC instant lies outside years 1..9999 (``datetime.max`` at UTC-5)."""
+    problem = _unstorable(arr)
+    if problem is None:
+        return
+    for i, v in enumerate(values):  # the error path only: find the row
+        if v is None:
+            continue
+        one = pa.array([v], type=arr.type, from_pandas=False)
+        if _unstorable(one) is not None:
+            raise SyncerError(f"{where}: row {i} has {_describe(v)}, {problem}")
+    raise SyncerError(f"{where}: {problem}")  # pragma: no cover - some row has it
+
+
+def _unstorable(arr: Any) -> str | None:
+    t = arr.type
+    if pa.types.is_struct(t):
+        if t.num_fields == 0:
+            return ("a dict with no keys (and no row gives the column any key), which is a "
+                    "struct with no fields: Parquet cannot store that")
+        return next((p for c in arr.flatten() if (p := _unstorable(c)) is not None), None)
+    if pa.types.is_map(t):
+        return _unstorable(arr.keys) or _unstorable(arr.items)
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _unstorable(arr.flatten())
+    if pa.types.is_timestamp(t) and t.tz is not None and t.unit != "ns":
+        per = _PER_SECOND[t.unit]
+        bounds = pc.min_max(arr.cast(pa.int64()))
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if low is not None and (low < _MIN_SECONDS * per or high >= (_MAX_SECONDS + 1) * per):
+            return ("whose instant in UTC lies outside years 1..9999: it could be stored but "
+                    "never loaded as a Python datetime")
+    return None
 
 
 def _column(table: str, name: str, values: list[Any]) -> Any:

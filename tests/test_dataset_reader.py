@@ -291,3 +291,23 @@ def test_folders_named_like_parquet_files(versions: tuple[Any, Any, Any], tmp_pa
     assert [f.name for f, _ in dataset_files(tmp_path)] == ["other.parquet", "part-0.parquet"]
     with pytest.raises(schemagen.UsageError, match=r"\(2 Parquet file\(s\)"):
         schemagen.DatasetWriter(v2, tmp_path, mode="error")
+
+
+def test_integer_filter_values_on_decimal_fields(compile_schemas: Any, tmp_path: Path) -> None:
+    """Arrow cannot compare a decimal column with an int: ints become Decimals (also in
+    lists for in / not in), on the file's own narrower decimal column too."""
+    import decimal
+
+    def dec(p: int, s: int) -> dict[str, Any]:
+        return {"type": "bytes", "logicalType": "decimal", "precision": p, "scale": s}
+
+    old = compile_schemas({"o.avsc": rec("dsr.dec1", [{"name": "d", "type": dec(5, 2)}])})
+    new = compile_schemas({"n.avsc": rec("dsr.dec2", [{"name": "d", "type": dec(10, 3)}])})
+    o, n = old.module("dsr.dec1").Sale, new.module("dsr.dec2").Sale
+    values = [decimal.Decimal(v) for v in ("0.50", "1.00", "1.01", "5.00")]
+    path = schemagen.write([o(d=v) for v in values], tmp_path / "d.parquet", row_group_size=1)
+    for cls in (o, n):
+        assert [r.d for r in schemagen.read(cls, path, filter=[("d", ">", 1)])] == values[2:]
+        assert [r.d for r in schemagen.read(cls, path, filter=[("d", "in", [1, 5])])] == [
+            values[1], values[3]]
+        assert schemagen.read_arrow(cls, path, filter=[("d", "not in", {1})]).num_rows == 3

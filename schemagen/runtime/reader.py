@@ -169,6 +169,40 @@ def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
     return disj
 
 
+def _decimal_values(filter: Any, info: RecordInfo) -> Any:
+    """DNF tuples with integer values on decimal fields as ``Decimal`` (Arrow compares a
+    decimal column with a Decimal, not with an int); anything else unchanged."""
+    conj = _terms(filter)
+    if conj is None:
+        return filter
+    import decimal
+
+    schema = info.arrow_schema()
+
+    def fix(term: Any) -> Any:
+        if not isinstance(term, tuple) or len(term) != 3:
+            return term  # reported by to_expression
+        col, op, value = term
+        try:
+            names = field_path(info, str(col))
+        except UsageError:
+            return term  # reported by to_expression
+        t = schema.field(names[0]).type
+        for name in names[1:]:
+            t = t.field(name).type
+        if not pa.types.is_decimal(t):
+            return term
+
+        def one(v: Any) -> Any:
+            return decimal.Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return (col, op, [one(v) for v in value])
+        return (col, op, one(value))
+
+    return [[fix(t) for t in c] if isinstance(c, (list, tuple)) else c for c in conj]
+
+
 def check_filter(expr: Any, filter: Any, info: RecordInfo) -> None:
     """UsageError unless ``expr`` can run on the record's Arrow layout: every field known,
     every value comparable with its field's type, a boolean result (checked on an empty
@@ -481,6 +515,7 @@ def iter_batches(
     listing all of them.  ``fill=False`` leaves fields the file lacks out of
     the batch (the generated reader fills their defaults itself).
     """
+    filter = _decimal_values(filter, info)
     expr = to_expression(filter, info)
     check_filter(expr, filter, info)
     if isinstance(columns, str):

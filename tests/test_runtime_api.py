@@ -96,6 +96,21 @@ def test_write_rejects_non_generated_objects(tmp_path: Path) -> None:
     assert listing(tmp_path) == []
 
 
+def test_write_rejects_non_iterables_and_arrow(sales: Any, tmp_path: Path) -> None:
+    """Clear UsageErrors (never a TypeError traceback) for what is not records."""
+    table = pa.Table.from_batches([sales.Transaction.__schemagen__.to_batch(
+        [tx(sales, 1)], sales.Transaction.arrow_schema())])
+    for given, words in ((table, "got a Table; write Arrow data with ParquetWriter"),
+                         (table.to_batches()[0], "got a RecordBatch"),
+                         (None, "iterable of generated records, got NoneType"),
+                         (5, "got int"), (tx(sales, 1), "got Transaction"),
+                         ({"trans_id": 1}, "got dict")):
+        for target in (tmp_path / "x.parquet", tmp_path / "ds"):
+            with pytest.raises(schemagen.UsageError, match=words):
+                schemagen.write(given, target)
+    assert listing(tmp_path) == []
+
+
 def test_parquet_writer_write_and_write_many(sales: Any, tmp_path: Path) -> None:
     recs = [tx(sales, i) for i in range(10)]
     path = tmp_path / "w.parquet"

@@ -30,6 +30,14 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
     is committed.
     """
     rest: Iterable[Any]
+    if type(records).__module__.startswith("pyarrow"):
+        raise UsageError(
+            f"schemagen.write takes generated records, got a {type(records).__name__}; write "
+            "Arrow data with ParquetWriter(Record, path).write_arrow(...) or "
+            "DatasetWriter(Record, path).write_arrow(...)")
+    if not isinstance(records, Iterable) or isinstance(records, (str, bytes, dict)):
+        raise UsageError(f"schemagen.write takes an iterable of generated records, got "
+                         f"{type(records).__name__}")
     if isinstance(records, list):
         if not records:
             raise UsageError("schemagen.write needs at least one record (the class comes from it)")

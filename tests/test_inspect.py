@@ -900,3 +900,12 @@ def test_text_report_escapes_control_characters(tmp_path: Path,
     code, out, err = run_cli(capsys, "inspect", str(path), "--json")
     stats = json.loads(out)["files"][0]["row_groups"][0]["columns"][2]["statistics"]
     assert (stats["min"], stats["max"]) == (1.5, 1.5)
+
+
+@pytest.mark.parametrize("name", ["int", "ns.string", "null"])
+def test_avro_mapping_refuses_primitive_type_names(name: str) -> None:
+    """``{"type": "record", "name": "int"}`` is not an Avro schema (avro.schema.parse refuses
+    it): say so instead of writing an .avsc nothing can read."""
+    r = ir.Record(name, (ir.Field("a", I32),))
+    with pytest.raises(avro_map.AvroMappingError, match="Avro primitive type name"):
+        avro_map.dumps({name: r}, name)

@@ -51,6 +51,8 @@ from ..errors import SchemagenError
 __all__ = ["AvroMappingError", "dumps", "lossy", "record_schema"]
 
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PRIMITIVES: Final = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes",
+                                "string"})
 _EPOCH_DATE: Final = datetime.date(1970, 1, 1)
 _EPOCH: Final = datetime.datetime(1970, 1, 1)
 _EPOCH_UTC: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -115,6 +117,9 @@ class _Emitter:
         for part in full.split("."):
             if not _NAME.fullmatch(part):
                 raise AvroMappingError(f"{full!r} is not a valid Avro name")
+        if short in _PRIMITIVES:
+            raise AvroMappingError(f"{full!r}: {short!r} is an Avro primitive type name, which "
+                                   f"a named type cannot take")
         out: dict[str, Any] = {"type": kind, "name": short}
         if t_ns != ns:
             out["namespace"] = t_ns

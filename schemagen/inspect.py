@@ -456,6 +456,9 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
     p = Path(path)
     if not p.exists():
         raise UsageError(f"{p}: no such file or directory")
+    if not (p.is_file() or p.is_dir()):
+        raise UsageError(f"{p}: not a regular file or a folder (a pipe or device cannot be "
+                         "inspected)")
     files = parquet_files(p)
     if not files:
         raise UsageError(f"{p}: no Parquet files (*.parquet) in this folder")

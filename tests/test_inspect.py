@@ -909,3 +909,11 @@ def test_avro_mapping_refuses_primitive_type_names(name: str) -> None:
     r = ir.Record(name, (ir.Field("a", I32),))
     with pytest.raises(avro_map.AvroMappingError, match="Avro primitive type name"):
         avro_map.dumps({name: r}, name)
+
+
+def test_a_pipe_is_refused_without_opening_it(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "x.parquet"
+    os.mkfifo(fifo)
+    code, _, err = run_cli(capsys, "inspect", str(fifo))
+    assert code == 2 and f"{fifo}: not a regular file or a folder" in err

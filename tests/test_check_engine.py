@@ -539,3 +539,18 @@ def test_transitive_snapshot_version_before_the_checked_folder_existed(
     code, out, _ = main(capsys, "check", "schemas/avro", "--against", "lock.json", "--mode",
                         "backward_transitive")
     assert code == 1 and "ns.R.b" in out and "lock.json#2" in out and "Other" not in out
+
+
+def test_damaged_snapshot_reference_across_formats(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "s", V1)
+    put(tmp_path / "s", "-- dialect: duckdb\nCREATE TABLE t (a INTEGER);\n", "t.sql")
+    assert main(capsys, "snapshot", "s", "-o", "lock.json", "-q")[0] == 0
+    doc = json.loads((tmp_path / "lock.json").read_text())
+    types = doc["versions"][0]["types"]
+    sql_rec = next(t["name"] for t in types if t["name"] != "ns.R")
+    next(t for t in types if t["name"] == "ns.R")["fields"][0]["type"] = {
+        "type": "recordref", "name": sql_rec}
+    (tmp_path / "lock.json").write_text(json.dumps(doc))
+    code, _, err = main(capsys, "check", "s", "--against", "lock.json")
+    assert code == 2 and "ns.R.a: refers to" in err and "another schema format" in err, err

@@ -146,6 +146,15 @@ def _check_version(schema: ir.Schema) -> None:
                 raise DamagedSnapshot(f"{name}.{f.name}: field_id must be an integer, got "
                                       f"{f.field_id!r}")
             _check_type(f.type, schema.types, f"{name}.{f.name}")
+            for ref in ir.referenced_names(f.type):  # formats are checked one at a time
+                if _format(schema, ref) != _format(schema, name):
+                    raise DamagedSnapshot(f"{name}.{f.name}: refers to {ref}, a type of "
+                                          "another schema format")
+
+
+def _format(schema: ir.Schema, name: str) -> str | None:
+    t = schema.types[name]
+    return format_of(schema.sources.get(name) or (t.location.file if t.location else ""))
 
 
 def version_from_json(doc: Any, fix: Callable[[str], str]) -> ir.Schema:

@@ -311,3 +311,22 @@ def test_integer_filter_values_on_decimal_fields(compile_schemas: Any, tmp_path:
         assert [r.d for r in schemagen.read(cls, path, filter=[("d", "in", [1, 5])])] == [
             values[1], values[3]]
         assert schemagen.read_arrow(cls, path, filter=[("d", "not in", {1})]).num_rows == 3
+
+
+def test_one_plan_per_file_schema(versions: tuple[Any, Any, Any], tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files sharing a schema (partition folders included) share a resolution plan."""
+    from schemagen.runtime import reader
+
+    v1, v2, v3 = versions
+    folder = tmp_path / "many"
+    for i in range(4):
+        schemagen.write([v2(id_=i, amount=0.0, note=f"p{i % 2}")], folder,
+                        partition_by=["note"])
+    schemagen.write([v1(id_=9, amount=1.0)], folder / "note=x")
+    calls: list[Path] = []
+    real = reader.file_plan
+    monkeypatch.setattr(reader, "file_plan", lambda info, f, s: calls.append(f) or real(info, f, s))
+    got = sorted((r.id_, r.note) for r in schemagen.read(v3, folder))
+    assert got == [(0, "p0"), (1, "p1"), (2, "p0"), (3, "p1"), (9, "x")]
+    assert len(calls) == 2  # one per schema (v1's file, v2's files), not one per file

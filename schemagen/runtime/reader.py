@@ -475,6 +475,8 @@ def _with_partitions(info: RecordInfo, file: Path, schema: Any,
     """Typed one-value arrays for the partition keys that are reader fields the file lacks
     (keyed by the reader's field name)."""
     reader = info.arrow_schema()
+    if not parts:
+        return {}
     wir = writer_ir(schema) if schema is not None else None
     wrec = wir[1].get(wir[0]) if wir is not None else None
     out: dict[str, Any] = {}
@@ -527,6 +529,7 @@ def iter_batches(
         out_top = list(_selection(info, list(columns)))
         if expr is not None and _terms(filter) is None:
             selection = None  # an expression's columns are unknown: read all, project after
+    plans: dict[bytes, Plan] = {}
     for f, parts, guard in _listing(path):
         if parts and _partition_excludes(filter, info, _with_partitions(info, f, None, parts)):
             continue  # the folder's partition values rule the filter out: not even opened
@@ -539,7 +542,11 @@ def iter_batches(
             file_schema = pa.schema([*file_schema, *(reader_schema.field(k).with_type(v.type)
                                                      for k, v in consts.items())],
                                     metadata=file_schema.metadata)
-        full = file_plan(info, f, file_schema)
+        # files of one dataset mostly share a schema: plan each schema once
+        key = file_schema.serialize().to_pybytes()
+        full = plans.get(key)
+        if full is None:
+            full = plans[key] = file_plan(info, f, file_schema)
         p = full.prune(selection)
         cols = None
         if selection is not None:

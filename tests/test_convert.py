@@ -944,8 +944,29 @@ def test_several_objects_on_one_line_are_rows_on_both_paths(kitchen: Any, tmp_pa
         src.write_text(text.replace('"id": 2}', '"id": "x"}'))
     bad_row, all_good = results[0], results[1]
     assert results == [bad_row, all_good, bad_row, all_good]
-    assert bad_row == ([1, 3, 4, 5, 6], [(1, "id", '{"id": "x"}'), (3, "", "garbage")])
-    assert all_good == ([1, 2, 3, 4, 5, 6], [(3, "", "garbage")])
+    assert bad_row == ([1, 4, 5, 6], [(1, "id", '{"id": "x"}'), (3, "", '{"id": 3} garbage')])
+    assert all_good == ([1, 2, 4, 5, 6], [(3, "", '{"id": 3} garbage')])
+
+
+def test_an_object_over_several_lines_is_rejected_on_both_paths(kitchen: Any,
+                                                               tmp_path: Path) -> None:
+    # pyarrow reads it as one row; JSON Lines rows are lines: both paths reject its lines
+    src = tmp_path / "m.jsonl"
+    for text in ('{"id": 1,\n "note": "x"}\n{"id": 2}\n',
+                 '{"id": 1,\n "note": "x"}\n{"id": 2}\n{"id": 3} {"id": 4}\n\n{"id": "b"}\n'):
+        src.write_text(text)
+        results = []
+        for fast in (True, False):
+            batches: list[Any] = []
+            rejects: list[Any] = []
+            conv = cv.Converter(kitchen, batches.append, rejects.append)
+            conv.fast = fast
+            conv.json_lines(src)
+            ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id")
+            results.append((ids.to_pylist(), [(r.line, r.row) for r in rejects]))
+        assert results[0] == results[1]
+        assert results[0][1][:2] == [(1, '{"id": 1,'), (2, ' "note": "x"}')]
+        assert results[0][0] == ([2] if text.count("\n") == 3 else [2, 3, 4])
 
 
 def test_a_field_name_wins_over_another_fields_alias(compile_schemas: Any, tmp_path: Path) -> None:

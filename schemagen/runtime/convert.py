@@ -1183,6 +1183,11 @@ class Converter:
     def _json_table(self, table: Any, chunk: bytes, line_of: Callable[[], int],
                     file: str) -> None:
         n = table.num_rows
+        if n != _count_lines(chunk) and len(_line_spans(bytes(chunk))) != n:
+            # pyarrow reads an object over several lines (or several on one line) as rows:
+            # the per-row path decides every row of this chunk, line by line
+            self._json_rows(bytes(chunk), line_of(), file)
+            return
         cols = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
         root = pa.StructArray.from_arrays(cols, names=table.column_names) if cols else \
             pa.array([{}] * n, pa.struct([]))
@@ -1195,8 +1200,8 @@ class Converter:
         chunk = bytes(chunk)
         line = line_of()
         spans = _line_spans(chunk)
-        if len(spans) != n:  # pragma: no cover - pyarrow skips exactly the blank lines
-            self._json_rows(chunk, line, file)
+        if len(spans) != n:  # several objects on a line and one over several lines
+            self._json_rows(chunk, line, file)  # (the ignored keys are counted again)
             return
         bad_idx = np.flatnonzero(bad).tolist()
         items = []
@@ -1481,6 +1486,14 @@ def _drop_empty(d: dict[str, Any]) -> Any:
     return out if any(v is not None and v != "" for v in out.values()) else None
 
 
+def _count_lines(chunk: Any) -> int:
+    """Lines in a chunk (the last may lack its line end), counted without a copy."""
+    if not len(chunk):
+        return 0
+    a = np.frombuffer(chunk, dtype=np.uint8)
+    return int(np.count_nonzero(a == 10)) + (0 if a[-1] == 10 else 1)
+
+
 def _line_spans(chunk: bytes) -> list[tuple[int, int, int]]:
     """(line offset, start, end) of every non-blank line (what pyarrow reads as rows)."""
     out = []
@@ -1576,15 +1589,16 @@ _DECODER = json.JSONDecoder(parse_float=decimal.Decimal, parse_int=_parse_int,
 
 
 def _json_line_items(text: bytes, line: int) -> list[tuple[int, Any, Callable[[], Any]]]:
-    """The rows of one JSON Lines line, parsed: (line, raw text, parse function).
+    """The rows of one JSON Lines line: (line, raw text, parse function).
 
-    Usually one object; several objects on one line (concatenated JSON, as Drill and
-    pyarrow read it) are several rows, each with its own raw text.  Text that is not
-    JSON is one rejected row from there to the end of the line."""
+    Usually one object; several objects on one line (concatenated, as pyarrow and Drill
+    read them) are several rows, each with its own raw text.  Anything else that is not
+    one JSON object is one rejected row: the whole line."""
     try:
         s = text.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return [(line, _raw_text(text), _raiser(_Bad("", f"not UTF-8: {exc}")))]
+    except UnicodeDecodeError:
+        return [(line, _raw_text(text), _json_parser(text))]
+    whole = [(line, _raw_text(text), _json_parser(text))]
     out: list[tuple[int, Any, Callable[[], Any]]] = []
     pos, n = 0, len(s)
     while True:
@@ -1594,20 +1608,15 @@ def _json_line_items(text: bytes, line: int) -> list[tuple[int, Any, Callable[[]
             break
         try:
             value, end = _DECODER.raw_decode(s, pos)
-        except json.JSONDecodeError as exc:
-            bad = _Bad("", f"invalid JSON: {exc.msg} at column {exc.colno}")
-        except RecursionError:
-            bad = _Bad("", "invalid JSON: nested too deeply")
-        else:
-            out.append((line, s[pos:end], _checked_object(value)))
-            pos = end
-            continue
-        out.append((line, s[pos:], _raiser(bad)))
-        break
-    if len(out) == 1:  # the whole line is the raw row
-        out[0] = (line, s, out[0][2])
-    return [(ln, _raw_text(raw.encode("utf-8")) if len(raw) > MAX_RAW_CHARS
-             else raw.rstrip("\r"), parse) for ln, raw, parse in out]
+        except (json.JSONDecodeError, RecursionError):
+            return whole  # the error, as json.loads reports it for the line
+        if not isinstance(value, dict):
+            return whole
+        out.append((line, _cap(s[pos:end]), _const(value)))
+        pos = end
+    if len(out) <= 1:
+        return whole if not out else [(line, _cap(s.rstrip("\r")), out[0][2])]
+    return out
 
 
 def _json_array_items(path: Path, chunk: int,

@@ -989,3 +989,16 @@ def test_a_field_name_wins_over_another_fields_alias(compile_schemas: Any, tmp_p
     src.write_text("b,a\ns,1\n")
     cv.convert(cls, [src], tmp_path / "o.parquet")
     assert pq.read_table(tmp_path / "o.parquet").to_pylist() == [{"a": 1, "b": "s"}]
+
+
+def test_csv_quoted_empty_cell_is_a_row_blank_line_is_not(compile_schemas: Any,
+                                                          tmp_path: Path) -> None:
+    cls = compile_schemas({"one.avsc": json.dumps({
+        "type": "record", "name": "O", "namespace": "o1",
+        "fields": [{"name": "note", "type": ["null", "string"], "default": None}]})
+    }).module("o1").O
+    src = tmp_path / "in.csv"
+    src.write_text('note\na\n""\n\nb\n')
+    res = cv.convert(cls, [src], tmp_path / "o.parquet")
+    assert res.rows == 3 and res.rejected == 0
+    assert pq.read_table(tmp_path / "o.parquet").column("note").to_pylist() == ["a", None, "b"]

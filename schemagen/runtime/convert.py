@@ -1268,7 +1268,7 @@ class Converter:
                     continue
                 lines.append(last + 1)
                 last = reader.line_num
-                if not row or (len(row) == 1 and not row[0]):
+                if not row:  # a blank line (a quoted empty cell, '""', is a row)
                     lines.pop()
                     continue
                 rows.append(row)

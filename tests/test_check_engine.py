@@ -554,3 +554,14 @@ def test_damaged_snapshot_reference_across_formats(tmp_path: Path,
     (tmp_path / "lock.json").write_text(json.dumps(doc))
     code, _, err = main(capsys, "check", "s", "--against", "lock.json")
     assert code == 2 and "ns.R.a: refers to" in err and "another schema format" in err, err
+
+
+def test_single_schema_file_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    put(tmp_path / "old", V1)
+    put(tmp_path / "new", INT_LONG)
+    code, out, err = main(capsys, "check", "new/r.avsc", "--against", "old/r.avsc", "--mode",
+                          "forward")
+    assert code == 1 and "AVRO_TYPE_MISMATCH" in out and "against old/r.avsc" in out, err
+    put(tmp_path / "bad", '{"type": "record"}')
+    code, _, err = main(capsys, "check", "new", "--against", "bad/r.avsc")
+    assert code == 2 and "baseline bad/r.avsc" in err

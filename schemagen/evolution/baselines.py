@@ -474,7 +474,8 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
                   sql_dialect: str | None, base_dir: Path | None = None,
                   on_warning: Callable[[str], None] | None = None,
                   new_names: Collection[str] = ()) -> list[Version]:
-    """The versions (oldest first) of a baseline: snapshot file, folder, or git ref.
+    """The versions (oldest first) of a baseline: snapshot file, schema file, folder, or git
+    ref.
 
     ``base_dir`` resolves a relative file/folder baseline (the pyproject's folder for a
     configured one); the current folder otherwise.  A snapshot is limited to what the
@@ -484,6 +485,13 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
     candidate = Path(spec)
     if base_dir is not None and not candidate.is_absolute():
         candidate = base_dir / candidate
+    if candidate.is_file() and format_of(str(candidate)) is not None:
+        # a single schema file (old.avsc): one version, like a folder holding only it
+        try:
+            return [Version(spec, load_files([candidate], include_dirs, sql_dialect,
+                                             on_warning))]
+        except SchemagenError as exc:
+            raise UsageError(f"baseline {spec}: {exc}") from None
     if candidate.is_file():
         versions = load_snapshot(candidate)
         # "taken in another checkout" is decided for the whole snapshot, not per version

@@ -994,9 +994,9 @@ def test_a_field_name_wins_over_another_fields_alias(compile_schemas: Any, tmp_p
 def test_csv_quoted_empty_cell_is_a_row_blank_line_is_not(compile_schemas: Any,
                                                           tmp_path: Path) -> None:
     cls = compile_schemas({"one.avsc": json.dumps({
-        "type": "record", "name": "O", "namespace": "o1",
+        "type": "record", "name": "One", "namespace": "o1",
         "fields": [{"name": "note", "type": ["null", "string"], "default": None}]})
-    }).module("o1").O
+    }).module("o1").One
     src = tmp_path / "in.csv"
     src.write_text('note\na\n""\n\nb\n')
     res = cv.convert(cls, [src], tmp_path / "o.parquet")

@@ -169,3 +169,17 @@ def test_include_folder_outside_the_repository(tmp_path: Path,
     # the checked paths themselves must be in the repository
     code, _, err = run(capsys, str(third), "--against", "HEAD")
     assert code == 2 and "outside the git repository" in err
+
+
+def test_run_from_outside_the_repository(repo: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # the ref is looked up in the repository of the checked paths, not of the current folder
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    code, doc, err = run(capsys, str(repo / "schemas"), "--against", "v1", "--format", "json")
+    assert code == 1, err
+    assert {x["path"] for x in doc["findings"] if x["fails"]} >= {"ns.R.b"}
+    assert all(x["file"] == str(repo / "schemas" / "avro" / "r.avsc") for x in doc["findings"])

@@ -505,7 +505,10 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
         except SchemagenError as exc:
             raise UsageError(f"baseline {spec}: {exc}") from None
         return [Version(spec, schema)]
-    root = git_root(Path.cwd())
+    # the repository holding the checked paths (the current folder may be outside it)
+    first = Path(paths[0]) if paths else Path.cwd()
+    first = first if first.is_dir() else first.parent
+    root = (git_root(first) if first.is_dir() else None) or git_root(Path.cwd())
     if root is None:
         raise UsageError(f"--against {spec}: no such snapshot file or folder, and not in a git "
                          "repository (so not a git ref either)")

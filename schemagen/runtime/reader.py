@@ -205,11 +205,13 @@ def _decimal_values(filter: Any, info: RecordInfo) -> Any:
 
 def check_filter(expr: Any, filter: Any, info: RecordInfo) -> None:
     """UsageError unless ``expr`` can run on the record's Arrow layout: every field known,
-    every value comparable with its field's type, a boolean result (checked on an empty
-    table of the record's schema, before any file is opened)."""
+    every value comparable with its field's type, a boolean result (checked on a one-row
+    table of nulls in the record's schema, before any file is opened: some kernels check
+    their arguments only when there are rows)."""
     if expr is None:
         return
-    empty = info.arrow_schema().empty_table()
+    schema = info.arrow_schema()
+    empty = pa.Table.from_arrays([pa.nulls(1, f.type) for f in schema], schema=schema)
     conj = _terms(filter)
     terms: list[tuple[Any, Any]] = [(None, expr)]
     if conj is not None:

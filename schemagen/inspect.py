@@ -312,6 +312,10 @@ def _column_values(arr: Any) -> list[Any]:
         try:
             out.append(arr[i].as_py())
         except (ValueError, OverflowError, pa.ArrowException):
+            if pa.types.is_string(t) or pa.types.is_large_string(t):
+                raw = pc.cast(arr.slice(i, 1), pa.large_binary())[0].as_py()
+                out.append(f"<invalid UTF-8: 0x{raw.hex()}>")
+                continue
             try:
                 text = pc.cast(arr.slice(i, 1), pa.string())[0].as_py()
             except (ValueError, OverflowError, pa.ArrowException, NotImplementedError):

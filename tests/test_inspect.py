@@ -917,3 +917,14 @@ def test_a_pipe_is_refused_without_opening_it(tmp_path: Path,
     os.mkfifo(fifo)
     code, _, err = run_cli(capsys, "inspect", str(fifo))
     assert code == 2 and f"{fifo}: not a regular file or a folder" in err
+
+
+def test_rows_with_invalid_utf8_show_the_bytes(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    raw = pa.array([b"ok", b"\xff\xfebad", None], pa.binary())
+    path = tmp_path / "badutf8.parquet"
+    pq.write_table(pa.table({"s": pa.Array.from_buffers(pa.string(), 3, raw.buffers())}), path)
+    code, out, err = run_cli(capsys, "inspect", str(path), "--json", "--rows", "3")
+    assert code == 0, err
+    assert [r["s"] for r in json.loads(out)["files"][0]["rows"]] == [
+        "ok", "<invalid UTF-8: 0xfffe626164>", None]

@@ -750,3 +750,27 @@ def test_compatibility_check_reads_each_footer_once(tmp_path: Path,
     with pytest.raises(SyncerError, match=r"column 'a': the new rows have type int64"):
         s.dump("t", [{"a": 1}])
     assert [r["a"] for r in s.load("t")] == [None, "now text"]
+
+
+def test_two_processes_dump_into_one_table_at_once(tmp_path: Path) -> None:
+    """Real processes (the thread test shares one interpreter): no file clobbered, no
+    temporary file left, each process's dumps load in its own order, DuckDB reads all."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom schemagen.syncer import ParquetSyncer\n"
+              "s = ParquetSyncer(sys.argv[1])\n"
+              "for i in range(15):\n"
+              "    s.dump('t', [{'w': int(sys.argv[2]), 'i': i, 'pad': 'x' * i}])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path), str(w)])
+             for w in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    rows = ParquetSyncer(tmp_path).load("t")
+    assert len(rows) == 30
+    for w in range(2):
+        assert [r["i"] for r in rows if r["w"] == w] == list(range(15))
+    names = [p.name for p in (tmp_path / "t").iterdir()]
+    assert not [n for n in names if n.endswith(".tmp")]
+    con = duckdb.connect()
+    assert con.execute(f"select count(*), count(distinct (w, i)) from "
+                       f"read_parquet('{tmp_path}/t/*.parquet')").fetchone() == (30, 30)

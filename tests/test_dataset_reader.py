@@ -343,3 +343,20 @@ def test_one_plan_per_file_schema(versions: tuple[Any, Any, Any], tmp_path: Path
     got = sorted((r.id_, r.note) for r in schemagen.read(v3, folder))
     assert got == [(0, "p0"), (1, "p1"), (2, "p0"), (3, "p1"), (9, "x")]
     assert len(calls) == 2  # one per schema (v1's file, v2's files), not one per file
+
+
+def test_folder_key_matched_by_id_before_name(compile_schemas: Any, tmp_path: Path) -> None:
+    """A folder key whose name is now another field (ids renumbered): the footer's field id
+    decides, also when the name-matched field could not hold the folder's value."""
+    th1 = compile_schemas({"a.thrift": "namespace py dsr.th5\nstruct R { 1: required i64 id,"
+                           " 2: optional string country }"})
+    th2 = compile_schemas({"a.thrift": "namespace py dsr.th6\nstruct R { 1: required i64 id,"
+                           " 2: optional string nation, 5: optional i64 country }"})
+    r1, r2 = th1.record("dsr.th5.R"), th2.record("dsr.th6.R")
+    folder = tmp_path / "th"
+    schemagen.write([r1(id_=1, country="DE"), r1(id_=2, country="FR")], folder,
+                    partition_by=["country"])
+    assert sorted(schemagen.read(r2, folder, filter=[("nation", "=", "DE")]),
+                  key=lambda r: r.id_) == [r2(id_=1, nation="DE", country=None)]
+    assert schemagen.read_arrow(r2, folder, filter=[("id", ">", 0)]).column(
+        "nation").to_pylist() == ["DE", "FR"]

@@ -472,6 +472,18 @@ def _partition_field(info: RecordInfo, key: str, writer: ir.Record | None) -> ir
     return None
 
 
+def _excluded_unopened(filter: Any, info: RecordInfo, f: Path,
+                       parts: dict[str, str | None]) -> bool:
+    """Whether the folder values alone rule the filter out, before the file is opened
+    (folder keys matched by name and alias only: the footer is not read yet).  A value
+    that does not fit its field decides nothing here: the file is opened and the footer
+    (field ids) decides which field the folder is, and whether that is an error."""
+    try:
+        return _partition_excludes(filter, info, _with_partitions(info, f, None, parts))
+    except ReadError:
+        return False
+
+
 def _with_partitions(info: RecordInfo, file: Path, schema: Any,
                      parts: dict[str, str | None]) -> dict[str, Any]:
     """Typed one-value arrays for the partition keys that are reader fields the file lacks
@@ -533,7 +545,7 @@ def iter_batches(
             selection = None  # an expression's columns are unknown: read all, project after
     plans: dict[bytes, Plan] = {}
     for f, parts, guard in _listing(path):
-        if parts and _partition_excludes(filter, info, _with_partitions(info, f, None, parts)):
+        if parts and _terms(filter) is not None and _excluded_unopened(filter, info, f, parts):
             continue  # the folder's partition values rule the filter out: not even opened
         pf = _open(f, guard)
         file_schema = pf.schema_arrow

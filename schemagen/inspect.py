@@ -139,6 +139,9 @@ for f in sys.argv[2:]:
     sys.stdout.write(json.dumps(res) + "\\n")
     sys.stdout.flush()
 """
+# seconds the guard process may take to start (import pyarrow) on top of the first file's
+# timeout: on a busy machine that alone can exceed a small --timeout
+_STARTUP_GRACE: Final = 10.0
 # files per guard process: bounded so the command line stays far below the OS limit
 _ARGV_FILES: Final = 500
 _ARGV_CHARS: Final = 64 * 1024
@@ -216,14 +219,15 @@ def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
     t = threading.Thread(target=pump, daemon=True)
     t.start()
     todo = list(batch)
+    wait = timeout + _STARTUP_GRACE  # the first file also waits for Python and pyarrow to load
     while todo:
         current = todo[0]
         try:
-            line = lines.get(timeout=timeout)
+            line = lines.get(timeout=wait)
         except queue.Empty:
             proc.kill()
             proc.wait()
-            results[current] = (f"timed out after {timeout:g} s reading the file "
+            results[current] = (f"timed out after {wait:g} s reading the file "
                                 "(pyarrow may loop on a corrupt file)")
             pending.popleft()
             break
@@ -245,6 +249,7 @@ def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
             continue  # stray output
         results[current] = None if res.get("ok") else (
             f"corrupt or unreadable Parquet file (pyarrow: {res.get('error')})")
+        wait = timeout
         todo.pop(0)
         pending.popleft()
     else:

@@ -673,14 +673,26 @@ def test_guard_survives_a_crashing_reader(tmp_path: Path) -> None:
 
 
 def test_guard_times_out_on_a_hanging_reader(tmp_path: Path) -> None:
-    files = [tmp_path / n for n in ("hang.parquet", "b.parquet")]
+    files = [tmp_path / n for n in ("a.parquet", "hang.parquet", "b.parquet")]
     script = ("import json, os, sys, time\n"
               "for f in sys.argv[1:]:\n"
               "    if 'hang' in os.path.basename(f): time.sleep(60)\n"
               "    print(json.dumps({'file': f, 'ok': False, 'error': 'boom'}), flush=True)\n")
     res = insp.verify(files, timeout=1, worker=[sys.executable, "-c", script])
-    assert res[files[0]] is not None and res[files[0]].startswith("timed out after 1 s")
-    assert res[files[1]] == "corrupt or unreadable Parquet file (pyarrow: boom)"
+    assert res[files[1]] is not None and res[files[1]].startswith("timed out after 1 s")
+    assert res[files[0]] == res[files[2]] == "corrupt or unreadable Parquet file (pyarrow: boom)"
+
+
+def test_guard_startup_does_not_count_against_the_first_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guard that needs longer to start (import pyarrow on a busy machine) than a small
+    --timeout is not reported as a file that timed out."""
+    monkeypatch.setattr(insp, "_STARTUP_GRACE", 5.0)
+    files = [tmp_path / "a.parquet"]
+    script = ("import json, sys, time\ntime.sleep(1.5)\n"
+              "print(json.dumps({'file': sys.argv[1], 'ok': True}), flush=True)\n")
+    assert insp.verify(files, timeout=1, worker=[sys.executable, "-c", script]) == {
+        files[0]: None}
 
 
 def test_guard_reports_a_failing_reader_process(tmp_path: Path) -> None:

@@ -147,3 +147,40 @@ def test_renamed_record_checked_through_its_alias(
                                tmp_path / "n.parquet")
     assert _reads(new_mod.R2, old_file) is back_ok, findings
     assert _reads(old_mod.R, new_file) is fwd_ok, findings
+
+
+def test_every_field_reported_on_one_line(tmp_path: Path) -> None:
+    # a one-line schema (minified .avsc, a one-line CREATE TABLE, a Thrift map): findings of
+    # different fields with the same reason share file:line but are all reported
+    cases = [
+        ("r.avsc", json.dumps({"type": "record", "name": "R", "namespace": "n", "fields": [
+            f("a", "long"), f("b", "long")]}),
+         json.dumps({"type": "record", "name": "R", "namespace": "n", "fields": [
+             f("a", "int"), f("b", "int")]}), {"n.R.a", "n.R.b"}),
+        ("s.thrift", "namespace py x\nstruct S { 1: map<i64,i64> m }\n",
+         "namespace py x\nstruct S { 1: map<i32,i32> m }\n", {"x.S.m{key}", "x.S.m{value}"}),
+        ("t.sql", "-- dialect: duckdb\nCREATE TABLE t (a BIGINT, b BIGINT, c BIGINT);\n",
+         "-- dialect: duckdb\nCREATE TABLE t (a INTEGER, b INTEGER, c BIGINT);\n",
+         {"t.T.a", "t.T.b"}),
+    ]
+    for i, (name, old_text, new_text, paths) in enumerate(cases):
+        for tag, text in (("o", old_text), ("n", new_text)):
+            (tmp_path / f"{tag}{i}").mkdir()
+            (tmp_path / f"{tag}{i}" / name).write_text(text)
+        findings = parquet.check(engine.load_files([tmp_path / f"o{i}"]),
+                                 engine.load_files([tmp_path / f"n{i}"]))
+        assert {x.path for x in findings} == paths, findings
+        assert all(x.breaks == {"backward"} for x in findings)
+
+
+def test_nested_record_reported_once(tmp_path: Path) -> None:
+    # the same nested field reached through a field, a list and a union: one finding
+    inner = {"type": "record", "name": "S", "fields": [f("q", "int")]}
+    old = rec(f("sub", inner), f("subs", {"type": "array", "items": "S"}), f("u", ["null", "S"]))
+    new = old.replace('"q", "type": "int"', '"q", "type": "string"')
+    for tag, text in (("o", old), ("n", new)):
+        (tmp_path / tag).mkdir()
+        (tmp_path / tag / "r.avsc").write_text(text)
+    findings = parquet.check(engine.load_files([tmp_path / "o"]),
+                             engine.load_files([tmp_path / "n"]))
+    assert [x.path for x in findings] == ["ns.R.sub.q"]

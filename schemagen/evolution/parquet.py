@@ -50,21 +50,28 @@ def _checked_records(old: ir.Schema, new: ir.Schema) -> list[tuple[str, str]]:
     return ([p for p in pairs if not inner & set(p)] + [p for p in pairs if inner & set(p)])
 
 
-def _field_node(types: dict[str, ir.Named], root: str, path: str) -> ir.Field | None:
-    """The IR field at a reader path (``a.b[].c``), for its file:line; None if not found."""
+def _field_site(types: dict[str, ir.Named], root: str,
+                path: str) -> tuple[ir.Field | None, str, str]:
+    """The IR field at a reader path (``a.b[].c``), for its file:line (None if not found),
+    with the record defining it and the path from that record (``c``, or more when the
+    path goes on below the last field found): the same field reached through several
+    parents has the same site."""
     rec = types.get(root)
     node: ir.Field | None = None
-    for part in path.split("."):
+    owner, parts = root, path.split(".")
+    for i, part in enumerate(parts):
         name = part.split("[")[0].split("{")[0]
         if not isinstance(rec, ir.Record):
-            return node
+            break
         found = next((f for f in rec.fields if f.name == name or f.py_name == name), None)
         if found is None:
-            return node
-        node = found
+            break
+        node, owner, rest = found, rec.name, ".".join(parts[i:])
         refs = sorted(ir.referenced_names(found.type))
         rec = types.get(refs[0]) if len(refs) == 1 else None
-    return node
+    if node is None:
+        return None, root, path
+    return node, owner, rest
 
 
 def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
@@ -72,7 +79,7 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
     from schemagen.runtime.resolve import readability_problems
 
     out: list[Finding] = []
-    reported: set[tuple[str, int | None, tuple[tuple[str, str], ...]]] = set()
+    reported: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
     for name, old_name in _checked_records(old, new):
         sides: dict[str, dict[Direction, tuple[str | None, str | None, str]]] = {}
         runs: tuple[tuple[Direction, tuple[str, ir.Schema], tuple[str, ir.Schema]], ...] = (
@@ -87,17 +94,18 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
         for path, by_dir in sides.items():
             breaks = frozenset(by_dir)
             first = next(iter(by_dir.values()))
-            node = _field_node(new.types, name, path)
+            node, owner, rest = _field_site(new.types, name, path)
             if node is None:
-                node = _field_node(old.types, old_name, path)
+                node, owner, rest = _field_site(old.types, old_name, path)
             file, line = loc_of(node)
             if file is None:
                 file, line = loc_of(new.types[name])
-            if file is not None:  # the same field and reasons, reached from another record
-                key = (file, line, tuple((d, v[2]) for d, v in sorted(by_dir.items())))
-                if key in reported:
-                    continue
-                reported.add(key)
+            # the same field (of a nested record) with the same reasons, reached from another
+            # record or another field of the same type: reported once
+            key = (owner, rest, tuple((d, v[2]) for d, v in sorted(by_dir.items())))
+            if key in reported:
+                continue
+            reported.add(key)
             message = "; ".join(f"{direction_text(frozenset({d}))}: {path}: {v[2]}"
                                 for d, v in by_dir.items())
             out.append(Finding(RULE, CATEGORY, "error", breaks, f"{name}.{path}" if path else name,

@@ -1002,3 +1002,49 @@ def test_csv_quoted_empty_cell_is_a_row_blank_line_is_not(compile_schemas: Any,
     res = cv.convert(cls, [src], tmp_path / "o.parquet")
     assert res.rows == 3 and res.rejected == 0
     assert pq.read_table(tmp_path / "o.parquet").column("note").to_pylist() == ["a", None, "b"]
+
+
+_LINE_KINDS = st.sampled_from(["good", "good", "good", "long", "cast", "broken", "blank", "dup",
+                               "two", "nested_bad", "not_object"])
+
+
+@settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(_LINE_KINDS, min_size=1, max_size=150),
+       chunk=st.sampled_from([1024, 3000, 1 << 20]), crlf=st.booleans())
+def test_rows_in_equal_rows_written_plus_rejected_in_order(kitchen: Any, tmp_path: Path,
+                                                           kinds: list[str], chunk: int,
+                                                           crlf: bool) -> None:
+    lines: list[str] = []
+    want_ids: list[int] = []
+    want_rejects: list[int] = []  # line numbers
+    for n, kind in enumerate(kinds, 1):
+        i = 2 * n
+        if kind in ("good", "long"):
+            note = "x" * (2500 if kind == "long" else 3)
+            lines.append(json.dumps({"id": i, "small": str(n), "note": note,
+                                     "owner": {"name": "o", "age": n}}))
+            want_ids.append(i)
+        elif kind == "two":
+            lines.append(json.dumps({"id": i}) + " " + json.dumps({"id": i + 1}))
+            want_ids += [i, i + 1]
+        elif kind == "blank":
+            lines.append(" " if n % 2 else "")
+        else:
+            lines.append({"cast": f'{{"id": {i}, "small": "x{n}"}}',
+                          "broken": f'{{"id": {i}, "small": ',
+                          "dup": f'{{"id": {i}, "id": {i}}}',
+                          "nested_bad": f'{{"id": {i}, "items": [{{"sku": "a", "qty": 1.5}}]}}',
+                          "not_object": f"[{i}]"}[kind])
+            want_rejects.append(n)
+    src = tmp_path / "p.jsonl"
+    src.write_bytes(("\r\n" if crlf else "\n").join(lines).encode() + b"\n")
+    batches: list[Any] = []
+    rejects: list[Any] = []
+    conv = cv.Converter(kitchen, batches.append, rejects.append, chunk_bytes=chunk)
+    conv.json_lines(src)
+    ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id").to_pylist() \
+        if batches else []
+    assert ids == want_ids
+    assert [r.line for r in rejects] == want_rejects
+    assert all(r.row == lines[r.line - 1] for r in rejects)

@@ -1048,3 +1048,40 @@ def test_rows_in_equal_rows_written_plus_rejected_in_order(kitchen: Any, tmp_pat
     assert ids == want_ids
     assert [r.line for r in rejects] == want_rejects
     assert all(r.row == lines[r.line - 1] for r in rejects)
+
+
+@settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "20")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(st.sampled_from(["good", "long", "cast", "dup", "not_object", "pretty"]),
+                      max_size=60),
+       sep=st.sampled_from([",", ",\n", " ,\r\n  "]))
+def test_json_array_rows_in_equal_rows_written_plus_rejected(kitchen: Any, tmp_path: Path,
+                                                              kinds: list[str], sep: str) -> None:
+    items: list[str] = []
+    want_ids: list[int] = []
+    bad: list[str] = []
+    for n, kind in enumerate(kinds):
+        if kind in ("good", "long", "pretty"):
+            row = {"id": n, "note": "y" * (3000 if kind == "long" else 2), "small": -n}
+            items.append(json.dumps(row, indent=2 if kind == "pretty" else None))
+            want_ids.append(n)
+        else:
+            items.append({"cast": f'{{"id": {n}, "small": 1.5}}', "dup": f'{{"id": {n}, "id": 1}}',
+                          "not_object": f'"{n}"'}[kind])
+            bad.append(items[-1])
+    text = "[\n" + sep.join(items) + "\n]\n"
+    src = tmp_path / "a.json"
+    src.write_text(text)
+    batches: list[Any] = []
+    rejects: list[Any] = []
+    conv = cv.Converter(kitchen, batches.append, rejects.append, chunk_bytes=1024)
+    conv.json_array(src)
+    ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id").to_pylist() \
+        if batches else []
+    assert ids == want_ids
+    assert [r.row for r in rejects] == bad
+    lines = text.splitlines()
+    assert all(r.row.splitlines()[0] in lines[r.line - 1] for r in rejects)
+    if sep != ",":  # one element per line: the line where each rejected element starts
+        assert [r.line for r in rejects] == [
+            2 + sum(x.count("\n") + 1 for x in items[:items.index(r.row)]) for r in rejects]

@@ -565,3 +565,41 @@ def test_single_schema_file_baseline(tmp_path: Path, capsys: pytest.CaptureFixtu
     put(tmp_path / "bad", '{"type": "record"}')
     code, _, err = main(capsys, "check", "new", "--against", "bad/r.avsc")
     assert code == 2 and "baseline bad/r.avsc" in err
+
+
+def test_every_finding_has_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    pairs = {
+        "p.proto": ('syntax = "proto3";\npackage t;\nmessage M { int32 a = 1; string b = 2; }\n'
+                    "enum E { E_0 = 0; E_1 = 1; }\n",
+                    'syntax = "proto3";\n\npackage t2;\nmessage M { int64 a = 1; }\n'),
+        "q.proto": ('syntax = "proto3";\npackage q;\nmessage Q { int32 a = 1; string b = 2; }\n',
+                    'syntax = "proto3";\nmessage Q { int64 a = 1; }\n'),
+        "w.proto": ('syntax = "proto3";\npackage w;\nmessage W { int32 a = 1; string b = 2; }\n',
+                    'syntax = "proto3";\npackage w;\nmessage W {\n int64 a = 1; }\n'),
+        "s.thrift": ("namespace py x\nenum C { A = 1, B = 2 }\n"
+                     "struct S { 1: required i32 a\n 2: optional string b\n 3: map<i32,i32> m }\n",
+                     "namespace py x\nenum C { A = 1 }\n"
+                     "struct S { 1: optional i64 a\n 3: map<i64,i64> m\n 4: required i32 n }\n"),
+        "t.sql": ("-- dialect: duckdb\nCREATE TABLE t (a INTEGER, b VARCHAR NOT NULL);\n",
+                  "-- dialect: duckdb\nCREATE TABLE t (a BIGINT NOT NULL, c INTEGER NOT NULL);\n"),
+        "r.avsc": (rec(f("a", "long"), f("gone", "int"), f("e", {"type": "enum", "name": "E",
+                                                                 "symbols": ["X", "Y"]})),
+                   rec(f("a", "int"), f("n", "int"), f("e", {"type": "enum", "name": "E",
+                                                             "symbols": ["X"]}))),
+    }
+    for name, (old, new) in pairs.items():
+        put(tmp_path / "old", old, name)
+        put(tmp_path / "new", new, name)
+    code, out, err = main(capsys, "check", "new", "--against", "old", "--mode", "full",
+                          "--format", "json")
+    assert code == 1, err
+    findings = json.loads(out)["findings"]
+    assert {x["category"] for x in findings} >= {"AVRO", "THRIFT", "WIRE", "WIRE_JSON", "SQL",
+                                                 "PARQUET", "SCHEMA"}
+    assert "FILE_SAME_PACKAGE" in {x["rule"] for x in findings}
+    missing = [(x["rule"], x["path"], x["file"], x["line"]) for x in findings
+               if not x["file"] or not x["line"]]
+    assert not missing, missing
+    pkg = [x for x in findings if x["rule"] == "FILE_SAME_PACKAGE"]
+    assert {(x["file"], x["line"]) for x in pkg} == {("new/p.proto", 3), ("new/q.proto", 2)}

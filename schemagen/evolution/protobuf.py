@@ -26,9 +26,12 @@ See ``docs/check-rules-thrift-protobuf.md`` for the rule list and what is left o
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal, TypeAlias
 
 from schemagen import ir
@@ -362,6 +365,9 @@ class _Checker:
                 "changes, so fields of those types elsewhere refer to other types, and "
                 "type URLs (Any), gRPC paths and registries no longer match",
                 opkg, npkg, None, nt.location.file if nt.location else fname)
+            if self.findings and self.findings[-1].rule == "FILE_SAME_PACKAGE":
+                f = self.findings[-1]
+                self.findings[-1] = dataclasses.replace(f, line=_package_line(f.file, nt))
 
     # ------------------------------------------------------------------ messages
 
@@ -639,3 +645,17 @@ def check(old: ir.Schema, new: ir.Schema, category: Category = "WIRE_JSON") -> l
         elif isinstance(nt, ir.Enum) and isinstance(ot, ir.Enum):
             c.enum(ot, nt)
     return c.findings
+
+
+def _package_line(file: str | None, first_type: ir.Named) -> int | None:
+    """The line of the ``package`` statement of ``file`` (the new one), else the line of the
+    file's first type (a file whose package was removed): a finding always has a line."""
+    if file:
+        try:
+            text = Path(file).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        for i, line in enumerate(text.splitlines(), 1):
+            if re.match(r"\s*package\s", line):
+                return i
+    return first_type.location.line or None if first_type.location else None

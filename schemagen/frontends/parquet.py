@@ -46,6 +46,7 @@ This module only produces IR: it knows nothing about code generation.
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 from collections.abc import Mapping
@@ -161,7 +162,7 @@ def _check_named(types: Mapping[str, ir.Named], t: ir.Named) -> None:
     if not names or not all(isinstance(n, str) and n for n in names):
         raise ValueError(f"record {t.name}: field names must be non-empty strings")
     if len(set(names)) != len(names):
-        dup = sorted({n for n in names if names.count(n) > 1})[0]
+        dup = sorted(n for n, k in collections.Counter(names).items() if k > 1)[0]
         raise ValueError(f"record {t.name}: several fields named {dup!r}")
     for f in t.fields:
         if f.has_default and not _valid_value(types, f.default, f.type):
@@ -303,8 +304,8 @@ class _Walker:
 
     def record(self, name: str, fields: list[Any], path: str) -> str:
         full = name
-        names = [f.name for f in fields]
-        dup = sorted({n for n in names if names.count(n) > 1})
+        counts = collections.Counter(f.name for f in fields)
+        dup = sorted(n for n, k in counts.items() if k > 1)
         if dup:
             raise SchemaError(f"the group has several columns named {dup[0]!r}; a record's "
                               "fields need distinct names", path=path or "<root>")

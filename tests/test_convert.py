@@ -1085,3 +1085,28 @@ def test_json_array_rows_in_equal_rows_written_plus_rejected(kitchen: Any, tmp_p
     if sep != ",":  # one element per line: the line where each rejected element starts
         assert [r.line for r in rejects] == [
             2 + sum(x.count("\n") + 1 for x in items[:items.index(r.row)]) for r in rejects]
+
+
+def test_csv_column_names_with_dots_slashes_and_spaces(compile_schemas: Any,
+                                                       tmp_path: Path) -> None:
+    pkg = compile_schemas({"dot.sql": """-- dialect: duckdb
+        CREATE TABLE dt ("a.b" INTEGER, "x/y" INTEGER, "sp ace" VARCHAR,
+                         rec STRUCT("c.d" INTEGER));
+    """})
+    cls = next(iter(pkg.records().values()))
+    src = tmp_path / "in.csv"
+    src.write_text('a.b,x/y,sp ace,rec.c.d\n1,2,s,3\n"4",,,\nz,,,\n')
+    for fast in (True, False):
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(cls, batches.append, rejects.append)
+        conv.fast = fast
+        conv.csv(src)
+        got = pa.Table.from_batches(batches, schema=cls.arrow_schema()).to_pylist()
+        assert got == [{"a.b": 1, "x/y": 2, "sp ace": "s", "rec": {"c.d": 3}},
+                       {"a.b": 4, "x/y": None, "sp ace": None, "rec": None}], fast
+        assert [(r.line, r.path) for r in rejects] == [(4, "a.b")], fast
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"a.b": 1, "x/y": "2", "rec": {"c.d": "3"}}\n')
+    assert cv.convert(cls, [src], tmp_path / "o.parquet").rows == 1
+    assert pq.read_table(tmp_path / "o.parquet").to_pylist()[0]["rec"] == {"c.d": 3}

@@ -1286,19 +1286,21 @@ class Converter:
         (such fields left out of the CSV take their default)."""
         out: dict[str, _Node] = {}
         not_cells: dict[str, str] = {}
+        self._csv_paths: dict[str, tuple[str, ...]] = {}  # column -> keys (names may hold '.')
 
-        def walk(node: _Node, prefix: str, fpath: str) -> None:
+        def walk(node: _Node, prefix: tuple[str, ...], fpath: str) -> None:
             for f, keys, child in node.children:
                 for key in keys:
-                    name = f"{prefix}{key}"
+                    name = ".".join((*prefix, key))
+                    self._csv_paths[name] = (*prefix, key)
                     if child.kind == "record":
-                        walk(child, name + ".", f"{fpath}{f.name}.")
+                        walk(child, (*prefix, key), f"{fpath}{f.name}.")
                     elif child.kind in _FAST_KINDS - {"list"}:
                         out[name] = child
                     else:
                         not_cells[name] = (f"field {fpath}{f.name} ({child.kind}) cannot be "
                                            "read from a CSV column; use JSON Lines for it")
-        walk(self.node, "", "")
+        walk(self.node, (), "")
         return out, not_cells
 
     def _csv_chunk(self, header: list[str], rows: list[list[str]], lines: list[int],
@@ -1317,7 +1319,7 @@ class Converter:
             if not (node is not None and node.kind == "string" and not node.nullable):
                 a = pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
             arrays[name] = a
-        root = _nest(arrays, given, len(rows))
+        root = _nest(arrays, given, len(rows), self._csv_paths)
         arr, bad = self.caster.record(self.node, root, "")
         bad |= wrong
         if not self.fast:  # records the fast path cannot build (or the reference, in tests)
@@ -1335,7 +1337,7 @@ class Converter:
                 items.append((lines[i], rows[i], _raiser(problem)))
                 continue
             raw = dict(zip(header, rows[i]))
-            items.append((lines[i], raw, _csv_parser(raw, columns)))
+            items.append((lines[i], raw, _csv_parser(raw, columns, self._csv_paths)))
         slow, kept = self._slow(items, file)
         self._merge(batch, ~bad, slow, [bad_idx[k] for k in kept])
 
@@ -1422,12 +1424,13 @@ def _check_header(file: str, header: list[str], not_cells: dict[str, str]) -> No
                 raise UsageError(f"{file}:1: column {name!r}: {problem}")
 
 
-def _nest(arrays: dict[str, Any], given: dict[str, Any], n: int) -> Any:
+def _nest(arrays: dict[str, Any], given: dict[str, Any], n: int,
+          paths: dict[str, tuple[str, ...]]) -> Any:
     """Dotted column names -> nested struct arrays (``a.b`` is child ``b`` of ``a``);
     a nested record whose cells are all empty is null."""
     tree: dict[str, Any] = {}
     for name, a in arrays.items():
-        parts = name.split(".")
+        parts = paths.get(name) or tuple(name.split("."))
         d = tree
         for p in parts[:-1]:
             nxt = d.setdefault(p, {})
@@ -1455,7 +1458,8 @@ def _nest(arrays: dict[str, Any], given: dict[str, Any], n: int) -> Any:
         if root.type.num_fields else root
 
 
-def _csv_parser(raw: dict[str, str], columns: dict[str, _Node]) -> Callable[[], Any]:
+def _csv_parser(raw: dict[str, str], columns: dict[str, _Node],
+                paths: dict[str, tuple[str, ...]]) -> Callable[[], Any]:
     def parse() -> Any:
         out: dict[str, Any] = {}
         for name, cell in raw.items():
@@ -1464,7 +1468,7 @@ def _csv_parser(raw: dict[str, str], columns: dict[str, _Node]) -> Callable[[], 
             if cell == "" and not (node is not None and node.kind == "string"
                                    and not node.nullable):
                 value = None
-            parts = name.split(".")
+            parts = paths.get(name) or tuple(name.split("."))
             d = out
             for p in parts[:-1]:
                 nxt = d.get(p)

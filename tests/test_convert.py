@@ -1110,3 +1110,21 @@ def test_csv_column_names_with_dots_slashes_and_spaces(compile_schemas: Any,
     src.write_text('{"a.b": 1, "x/y": "2", "rec": {"c.d": "3"}}\n')
     assert cv.convert(cls, [src], tmp_path / "o.parquet").rows == 1
     assert pq.read_table(tmp_path / "o.parquet").to_pylist()[0]["rec"] == {"c.d": 3}
+
+
+def test_thrift_enum_numbers(compile_schemas: Any, tmp_path: Path) -> None:
+    pkg = compile_schemas({"e.thrift": """
+        namespace py et
+        enum Color { RED = 1, GREEN = 5 }
+        struct S { 1: required i32 id; 2: optional Color c; 3: optional list<Color> cs }
+    """})
+    cls = next(c for n, c in pkg.records().items() if n.endswith("S"))
+    rows = [{"id": 1, "c": 5, "cs": [1, 5]}, {"id": 2, "c": "RED"}, {"id": 3, "c": 2},
+            {"id": 4, "c": True}, {"id": 5, "cs": [1, 7]}, *({"id": 6, "c": 1} for _ in range(40))]
+    res, table, rejects = _convert_rows(cls, tmp_path, rows)
+    got = table.to_pylist()
+    assert got[:2] == [{"id": 1, "c": "GREEN", "cs": ["RED", "GREEN"]},
+                       {"id": 2, "c": "RED", "cs": None}]
+    assert res.rows == 42 and got[-1]["c"] == "RED"
+    assert [(r["line"], r["path"]) for r in rejects] == [(3, "c"), (4, "c"), (5, "cs[1]")]
+    assert "GREEN, RED (or their numbers), got 2" in rejects[0]["reason"]

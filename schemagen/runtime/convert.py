@@ -170,6 +170,7 @@ class _Node:
     children: list[tuple[ir.Field, tuple[str, ...], _Node]] = field(default_factory=list)
     item: _Node | None = None
     symbols: frozenset[str] = frozenset()
+    numbers: dict[int, str] = field(default_factory=dict)  # enum value -> symbol
     cls: Any = None  # generated class (records)
     per_row: bool = False  # only the per-row path converts it
     py_names: dict[str, str] = field(default_factory=dict)
@@ -247,6 +248,9 @@ class _Planner:
             enum = self.types[inner.name]
             assert isinstance(enum, ir.Enum)
             node.symbols = frozenset(enum.symbols)
+            if enum.values is not None:  # Thrift/protobuf: JSON may give the number
+                for sym, num in zip(enum.symbols, enum.values):
+                    node.numbers.setdefault(num, sym)
         return node
 
 
@@ -405,8 +409,11 @@ class _RowCoercer:
         if k == "enum":
             if isinstance(v, str) and v in node.symbols:
                 return v
+            if isinstance(v, int) and not isinstance(v, bool) and v in node.numbers:
+                return node.numbers[v]
             shown = ", ".join(sorted(node.symbols)[:10])
-            raise _Bad(path, f"expected one of the symbols {shown}, got {_show(v)}")
+            nums = " (or their numbers)" if node.numbers else ""
+            raise _Bad(path, f"expected one of the symbols {shown}{nums}, got {_show(v)}")
         if k == "decimal":
             assert isinstance(t, ir.Decimal)
             if not self.strict and isinstance(v, str) and _match(_NUM_RE, v):
@@ -822,6 +829,11 @@ class _FastCaster:
             if is_str:
                 ok = _np(pc.is_in(arr, value_set=pa.array(sorted(node.symbols), pa.string())))
                 return arr.cast(target), valid & ~ok
+            if pa.types.is_integer(src) and node.numbers:  # Thrift/protobuf enum numbers
+                idx = pc.index_in(arr.cast(pa.int64()),
+                                  value_set=pa.array(list(node.numbers), pa.int64()))
+                out = pc.take(pa.array(list(node.numbers.values()), pa.string()), idx)
+                return out.cast(target), valid & ~_np_valid(idx)
         elif k == "decimal":
             if pa.types.is_decimal(src):
                 try:
@@ -1054,6 +1066,8 @@ class Converter:
         if node is None:
             return False
         choice = {("bool", "string"): pa.string(), ("bool", "boolean"): pa.bool_(),
+                  ("enum", "string"): pa.string(),
+                  ("enum", "number"): pa.int64() if node.numbers else None,
                   ("int", "string"): pa.string(), ("int", "number"): pa.int64(),
                   ("float", "string"): pa.string(), ("float", "number"): pa.float64()
                   }.get((node.kind, new))

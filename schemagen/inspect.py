@@ -460,7 +460,7 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
     when the path does not exist or a folder holds no Parquet files.
     """
     from .frontends import parquet as pqfront
-    from .runtime.reader import parquet_files
+    from .runtime.reader import dataset_files
 
     p = Path(path)
     if not p.exists():
@@ -468,7 +468,13 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
     if not (p.is_file() or p.is_dir()):
         raise UsageError(f"{p}: not a regular file or a folder (a pipe or device cannot be "
                          "inspected)")
-    files = parquet_files(p)
+    listed = dataset_files(p)
+    files = [f for f, _ in listed]
+    # Hive partition keys (key=value/ folders): not columns of the files, but fields
+    partitions: dict[str, list[str | None]] = {}
+    for _, values in listed:
+        for k, v in values.items():
+            partitions.setdefault(k, []).append(v)
     if not files:
         raise UsageError(f"{p}: no Parquet files (*.parquet) in this folder")
     problems: dict[Path, str | None] = {f: check_magic(f) for f in files}
@@ -498,7 +504,7 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
             base = pqfront.record_name(p if p.is_dir() else f)
             name = base if not groups else f"{base}{len(groups) + 1}"
             try:
-                rec = pqfront.recover(f, pf, name=name)
+                rec = pqfront.recover(f, pf, name=name, partitions=partitions)
                 err = None
             except SchemagenError as exc:
                 rec, err = None, str(exc)

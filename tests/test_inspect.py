@@ -940,3 +940,49 @@ def test_rows_with_invalid_utf8_show_the_bytes(tmp_path: Path,
     assert code == 0, err
     assert [r["s"] for r in json.loads(out)["files"][0]["rows"]] == [
         "ok", "<invalid UTF-8: 0xfffe626164>", None]
+
+
+def test_hive_partition_keys_become_fields(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``key=value/`` folders hold a column the files lack: it was silently dropped from
+    the recovered IR (and from what the emitted record reads)."""
+    import pyarrow.dataset as ds
+
+    folder = tmp_path / "events"
+    table = pa.table({"v": [1, 2, 3, 4], "k": ["a", "b", "a", None], "n": [7, 7, -3, 7]})
+    ds.write_dataset(table, folder, format="parquet", partitioning=["k", "n"],
+                     partitioning_flavor="hive")
+    code, out, err = run_cli(capsys, "inspect", str(folder), "--json")
+    assert code == 0, err
+    entry = json.loads(out)["schemas"][0]["ir"]
+    root, types = insp.recovered(json.loads(out))
+    assert fields(pqfront.Recovered(root, types, "parquet")) == {
+        "v": N(I64), "k": N(ir.String()), "n": N(I64)}
+    assert any("Hive partition folders (k=, n=)" in n for n in entry["notes"])
+    cls, name = load_pkg(types, root, tmp_path / "pkg")
+    try:
+        got = sorted((r.v, r.k, r.n) for r in schemagen.read(cls, folder))
+        assert got == [(1, "a", 7), (2, "b", 7), (3, "a", -3), (4, None, 7)]
+    finally:
+        unload(name, tmp_path / "pkg")
+    assert pqfront.partition_field("p", ["01", "2"]).type == N(ir.String())
+    assert pqfront.partition_field("p", [str(2**63)]).type == N(ir.String())
+    assert pqfront.partition_field("p", [None]).type == N(ir.String())
+    assert pqfront.partition_field("p", ["-5", None]).type == N(I64)
+
+
+def test_partitioned_schemagen_dataset_keeps_its_footer_ir(
+        compile_schemas: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The footer's record has the partition field, the files do not: that is a match
+    (it used to fall back to the Parquet schema, losing names, docs and the field)."""
+    pkg = compile_schemas({"s.avsc": json.dumps({
+        "type": "record", "name": "Sale", "namespace": "ex", "fields": [
+            {"name": "sale_id", "type": "long"}, {"name": "state", "type": "string"}]})})
+    Sale = pkg.record("ex.Sale")
+    folder = tmp_path / "sales"
+    with schemagen.DatasetWriter(Sale, folder, partition_by=["state"]) as w:
+        w.write_many([Sale(sale_id=1, state="CA"), Sale(sale_id=2, state="NY")])
+    code, out, err = run_cli(capsys, "inspect", str(folder), "--json")
+    assert code == 0, err
+    entry = json.loads(out)["schemas"][0]["ir"]
+    assert entry["source"] == "footer" and entry["root"] == "ex.Sale" and entry["notes"] == []

@@ -49,7 +49,7 @@ from __future__ import annotations
 import collections
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -58,7 +58,8 @@ from .. import ir
 from .._pyarrow import pa, pq
 from ..errors import SchemaError
 
-__all__ = ["FOOTER_KEY", "Recovered", "from_footer", "from_schema", "recover", "record_name"]
+__all__ = ["FOOTER_KEY", "Recovered", "from_footer", "from_schema", "partition_field", "recover",
+           "record_name"]
 
 FOOTER_KEY: Final = b"schemagen.schema"
 FIELD_ID_KEY: Final = b"PARQUET:field_id"
@@ -465,12 +466,18 @@ def from_schema(parquet_schema: Any, arrow_schema: Any, name: str,
 
 
 def recover(path: str | Path, pf: Any = None, namespace: str = "",
-            name: str | None = None) -> Recovered:
+            name: str | None = None,
+            partitions: Mapping[str, Sequence[str | None]] | None = None) -> Recovered:
     """The IR of a Parquet file: from its ``schemagen.schema`` footer if it has a
     readable one, else from its Parquet schema.
 
     ``pf`` is an open ``pyarrow.parquet.ParquetFile`` (opened here when None).
+    ``partitions``: the Hive partition keys of the dataset the file is in (``key=value/``
+    folders) with their values; the file has no column for them.  A footer record is
+    accepted when its fields are the file's columns plus these keys; an IR recovered
+    from the Parquet schema gets a field per key (see :func:`partition_field`).
     """
+    parts = dict(partitions or {})
     if pf is None:
         pf = pq.ParquetFile(str(path), coerce_int96_timestamp_unit="us")
     notes: list[str] = []
@@ -484,7 +491,8 @@ def recover(path: str | Path, pf: Any = None, namespace: str = "",
         root_rec = found[1][found[0]]
         assert isinstance(root_rec, ir.Record)
         wanted = [f.name for f in root_rec.fields]
-        if wanted == list(pf.schema_arrow.names):
+        if [w for w in wanted if w not in parts] == list(pf.schema_arrow.names) and all(
+                k in wanted for k in parts):
             return Recovered(found[0], found[1], "footer")
         notes.append(f"the footer's schemagen.schema ({found[0]}: {', '.join(wanted)}) does not "
                      "match the file's columns; recovered from the Parquet schema instead")
@@ -492,4 +500,40 @@ def recover(path: str | Path, pf: Any = None, namespace: str = "",
         rec = from_schema(pf.schema, pf.schema_arrow, name or record_name(path), namespace)
     except SchemaError as exc:
         raise SchemaError(exc.message, str(path), path=exc.path) from None
-    return Recovered(rec.root, rec.types, rec.source, tuple(notes) + rec.notes)
+    types = dict(rec.types)
+    root = types[rec.root]
+    assert isinstance(root, ir.Record)
+    extra = [partition_field(k, v) for k, v in parts.items()
+             if k not in {f.name for f in root.fields}]
+    if extra:
+        types[rec.root] = ir.Record(root.name, root.fields + tuple(extra), doc=root.doc)
+        notes.append(f"Hive partition folders ({', '.join(f.name + '=' for f in extra)}) "
+                     "-> fields " + ", ".join(
+                         f"{f.name}: {'int64' if _is_int(f.type) else 'string'}"
+                         for f in extra))
+    return Recovered(rec.root, types, rec.source, tuple(notes) + rec.notes)
+
+
+_INT64: Final = (-(2**63), 2**63 - 1)
+
+
+def _is_int(t: ir.Type) -> bool:
+    return isinstance(ir.strip_nullable(t)[0], ir.Int)
+
+
+def partition_field(key: str, values: Sequence[str | None]) -> ir.Field:
+    """The field for a Hive partition key: ``int64`` when every value is an integer
+    written canonically (``7``, ``-3``; not ``007``, which would lose its zeros), else
+    ``string``; always nullable (``__HIVE_DEFAULT_PARTITION__`` is null)."""
+    texts = [v for v in values if v is not None]
+
+    def canonical_int(v: str) -> bool:
+        try:
+            n = int(v, 10)
+        except ValueError:
+            return False
+        return str(n) == v and _INT64[0] <= n <= _INT64[1]
+
+    t: ir.Type = ir.Int(64) if texts and all(map(canonical_int, texts)) else ir.String()
+    return ir.Field(name=key, type=ir.Nullable(t), default=None,
+                    doc=f"Hive partition folder {key}=... (not a column of the files).")

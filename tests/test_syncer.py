@@ -774,3 +774,9 @@ def test_two_processes_dump_into_one_table_at_once(tmp_path: Path) -> None:
     con = duckdb.connect()
     assert con.execute(f"select count(*), count(distinct (w, i)) from "
                        f"read_parquet('{tmp_path}/t/*.parquet')").fetchone() == (30, 30)
+
+
+def test_missing_relative_definition_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(SyncerError, match=(r"no syncer definition file at default \(relative to "
+                                           rf"the current folder {tmp_path}\)")):
+        connect("parquet://./default")

@@ -236,7 +236,8 @@ def _read_definition(path: Path, referrer: str = "") -> tuple[dict[str, Any], Pa
     if path.is_dir():
         raise SyncerError(f"{path}{by} is a folder; expected a TOML definition file")
     if not path.exists():
-        raise SyncerError(f"no syncer definition file at {path}{by}")
+        where = "" if path.is_absolute() else f" (relative to the current folder {Path.cwd()})"
+        raise SyncerError(f"no syncer definition file at {path}{where}{by}")
     data = _load_toml(path)
     unknown = sorted(set(data) - {"configuration"})
     if unknown:

@@ -780,3 +780,16 @@ def test_missing_relative_definition_names_the_folder(tmp_path: Path) -> None:
     with pytest.raises(SyncerError, match=(r"no syncer definition file at default \(relative to "
                                            rf"the current folder {tmp_path}\)")):
         connect("parquet://./default")
+
+
+def test_duckdb_reads_an_evolving_table_with_union_by_name(tmp_path: Path) -> None:
+    """As docs/syncer.md says: columns added, a null-only column filled later, int -> float."""
+    s = ParquetSyncer(tmp_path)
+    s.dump("t", [{"a": None, "b": 1}])
+    s.dump("t", [{"a": 5, "b": 2, "c": "new"}])
+    s.dump("t", [{"a": 1.5, "b": 3}])
+    con = duckdb.connect()
+    got = con.execute(f"select a, b, c from read_parquet('{tmp_path}/t/*.parquet', "
+                      "union_by_name = true) order by b").fetchall()
+    assert got == [(None, 1, None), (5.0, 2, "new"), (1.5, 3, None)]
+    assert [tuple(r.values()) for r in s.load("t")] == got

@@ -1128,3 +1128,22 @@ def test_thrift_enum_numbers(compile_schemas: Any, tmp_path: Path) -> None:
     assert res.rows == 42 and got[-1]["c"] == "RED"
     assert [(r["line"], r["path"]) for r in rejects] == [(3, "c"), (4, "c"), (5, "cs[1]")]
     assert "GREEN, RED (or their numbers), got 2" in rejects[0]["reason"]
+
+
+def test_lone_surrogate_escapes_rejected_with_their_path(kitchen: Any, tmp_path: Path) -> None:
+    rows = ['{"id": 1, "note": "\\ud800"}', '{"id": 2, "note": "\\ud83d\\ude00"}',
+            '{"id": 3, "owner": {"name": "a\\udc00"}}', '{"id": 4, "\\ud800": 1}',
+            '{"id": 5, "note": "a\\u0000b"}']
+    res, table, rejects = _convert_rows(kitchen, tmp_path, rows)
+    assert table.column("note").to_pylist() == ["\U0001f600", "a\x00b"]
+    assert [(r["line"], r["path"]) for r in rejects] == [(1, "note"), (3, "owner.name"),
+                                                         (4, "\ufffd")]
+    assert all("lone surrogate" in r["reason"] for r in rejects)
+    assert rejects[2]["row"] == rows[3]
+    src = tmp_path / "a.json"
+    src.write_text("[" + ",".join(rows) + "]")
+    res = cv.convert(kitchen, [src], tmp_path / "a.parquet")
+    assert (res.rows, res.rejected) == (2, 3)
+    text = cv.Reject("f", 1, "\ud800", "r", {"k": "\udc00"}).to_json()
+    assert json.loads(text.encode("utf-8")) == {"file": "f", "line": 1, "path": "\ud800",
+                                                "reason": "r", "row": {"k": "\udc00"}}

@@ -119,9 +119,14 @@ class Reject:
     row: Any  # the raw row: its text (JSON), cells by header (CSV), the record (Avro)
 
     def to_json(self) -> str:
-        return json.dumps({"file": self.file, "line": self.line, "path": self.path,
-                           "reason": self.reason, "row": self.row},
-                          ensure_ascii=False, default=_json_default)
+        obj = {"file": self.file, "line": self.line, "path": self.path, "reason": self.reason,
+               "row": self.row}
+        text = json.dumps(obj, ensure_ascii=False, default=_json_default)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates (from \ud800 escapes): escaped
+            text = json.dumps(obj, ensure_ascii=True, default=_json_default)
+        return text
 
     def __str__(self) -> str:
         where = f" at {self.path}" if self.path else ""
@@ -1598,6 +1603,8 @@ def _json_parser(text: bytes) -> Callable[[], Any]:
             raise _Bad("", "invalid JSON: nested too deeply") from None
         if not isinstance(v, dict):
             raise _Bad("", f"expected a JSON object, got {_show(v)}")
+        if "\\u" in s and _SURROGATE_ESCAPE.search(s):
+            _check_surrogates(v, "")
         return v
     return parse
 
@@ -1630,7 +1637,7 @@ def _json_line_items(text: bytes, line: int) -> list[tuple[int, Any, Callable[[]
             return whole  # the error, as json.loads reports it for the line
         if not isinstance(value, dict):
             return whole
-        out.append((line, _cap(s[pos:end]), _const(value)))
+        out.append((line, _cap(s[pos:end]), _checked_object(value, s[pos:end])))
         pos = end
     if len(out) <= 1:
         return whole if not out else [(line, _cap(s.rstrip("\r")), out[0][2])]
@@ -1720,7 +1727,7 @@ def _json_array_items(path: Path, chunk: int,
                     raise UsageError(f"{file}:{line + buf.count(chr(10), pos, exc.pos)}: "
                                      f"invalid JSON: {exc.msg}") from None
             raw = buf[pos:end]
-            yield line, _cap(raw), _checked_object(value)
+            yield line, _cap(raw), _checked_object(value, raw)
             line += raw.count("\n")
             pos = end
             state = "sep"
@@ -1736,12 +1743,38 @@ def _raiser(exc: _Bad) -> Callable[[], Any]:
     return parse
 
 
-def _checked_object(v: Any) -> Callable[[], Any]:
+def _checked_object(v: Any, raw: str = "") -> Callable[[], Any]:
     def parse() -> Any:
         if not isinstance(v, dict):
             raise _Bad("", f"expected a JSON object, got {_show(v)}")
+        if "\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+            _check_surrogates(v, "")
         return v
     return parse
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_surrogates(v: Any, path: str) -> None:
+    """JSON ``\\ud800`` escapes not in a pair decode to lone surrogates: not Unicode text,
+    so not UTF-8 in Parquet; the row is rejected naming the key path."""
+    if isinstance(v, str):
+        m = _SURROGATE.search(v)
+        if m:
+            raise _Bad(path, f"invalid Unicode: lone surrogate \\u{ord(m.group()):04x} "
+                             f"in {_show(v)}")
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            kpath = f"{path}.{k}" if path else k
+            if _SURROGATE.search(k):
+                raise _Bad(_SURROGATE.sub("\ufffd", kpath), "invalid Unicode: lone surrogate "
+                                                            f"in the key {_show(k)}")
+            _check_surrogates(x, kpath)
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            _check_surrogates(x, f"{path}[{i}]")
 
 
 # --------------------------------------------------------------------------- entry point

@@ -643,7 +643,9 @@ def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 2 and "no Parquet files" in err
     f = str(PARQUET / "single_nan.parquet")
     for argv, msg in ((["--emit", "py"], "needs -o"), (["-o", "x.avsc"], "only used with --emit"),
-                      (["--rows", "-1"], "--rows"), (["--timeout", "0"], "--timeout")):
+                      (["--rows", "-1"], "--rows"), (["--timeout", "0"], "--timeout"),
+                      (["--emit", "avsc", "--json"], "--json is for the report"),
+                      (["--emit", "avsc", "--rows", "3"], "--rows is for the report")):
         code, _, err = run_cli(capsys, "inspect", f, *argv)
         assert code == 2 and msg in err
     code, _, err = run_cli(capsys, "inspect", f, "--emit", "py", "-o", str(tmp_path / "not-id"))

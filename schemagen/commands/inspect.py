@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--emit py needs -o DIR (the generated package's folder)")
     if args.output and not args.emit:
         raise UsageError("-o/--output is only used with --emit")
+    if args.emit and (args.json or args.rows):
+        raise UsageError(f"--{'json' if args.json else 'rows'} is for the report; --emit "
+                         f"{args.emit} writes the schema instead of a report")
     report = insp.inspect(args.path, rows=args.rows if not args.emit else 0,
                           timeout=args.timeout, verify_data=not args.no_verify)
     if args.emit:

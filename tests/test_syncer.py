@@ -514,7 +514,7 @@ def test_overwrite_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 HOSTILE = ["", ".", "..", "../escape", "a/b", "/etc", "a\\b", "C:evil", ".hidden", "_meta",
-           "nul\0", "tab\tname", " padded", "x" * 201]
+           "nul\0", "tab\tname", " padded", "x" * 201, "a=b", "year=2024"]
 
 
 @pytest.mark.parametrize("name", HOSTILE)

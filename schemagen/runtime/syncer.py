@@ -816,6 +816,9 @@ def _bad_table_name(name: str) -> str:
         return "must not contain control characters"
     if name.startswith((".", "_")):
         return "must not start with '.' or '_' (readers skip such folders as hidden)"
+    if "=" in name:
+        return ("must not contain '=' (DuckDB, pyarrow and Spark read a key=value folder as a "
+                "Hive partition: the table would gain, or have replaced, a column 'key')")
     if name != name.strip():
         return "must not start or end with whitespace"
     if len(name) > _MAX_TABLE_NAME:

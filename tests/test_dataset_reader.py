@@ -360,3 +360,33 @@ def test_folder_key_matched_by_id_before_name(compile_schemas: Any, tmp_path: Pa
                   key=lambda r: r.id_) == [r2(id_=1, nation="DE", country=None)]
     assert schemagen.read_arrow(r2, folder, filter=[("id", ">", 0)]).column(
         "nation").to_pylist() == ["DE", "FR"]
+
+
+def test_folder_pruning_is_one_arrow_filter_for_all_folders(
+        part: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many partition folders: the folder values of all files are filtered at once (not
+    an Arrow expression per file), only matching files are opened; OR of conjuncts,
+    conjuncts the folders cannot decide, and files at different depths all work."""
+    from schemagen.runtime import reader
+
+    folder = tmp_path / "many"
+    day = datetime.date(2024, 5, 6)
+    rows = [part.Sale(id_=i, country=None, day=day, shop=f"s{i % 60}", vip=i % 2 == 0)
+            for i in range(120)]
+    schemagen.write(rows, folder, partition_by=["shop"])
+    schemagen.write(rows[:2], folder / "shop=s0", partition_by=["vip"])  # a deeper level
+    opened: list[Path] = []
+    terms: list[Any] = []
+    real_open, real_term = reader._open, reader._term
+    monkeypatch.setattr(reader, "_open", lambda f, *a: opened.append(f) or real_open(f, *a))
+    monkeypatch.setattr(reader, "_term", lambda *a: terms.append(a) or real_term(*a))
+    got = schemagen.read_arrow(part.Sale, folder, filter=[
+        [("shop", "=", "s7")], [("shop", "in", ["s8", "s0"]), ("vip", "=", True)]])
+    assert sorted(got.column("id").to_pylist()) == [0, 0, 7, 8, 60, 67, 68]
+    assert {f.parent.name for f in opened} == {"shop=s7", "shop=s8", "shop=s0", "vip=true"}
+    assert len(terms) < 12  # per conjunct and key set, not per file (61 folders)
+    opened.clear()
+    everything = schemagen.read_arrow(part.Sale, folder, filter=[
+        [("shop", "=", "s7")], [("id", ">", 118)]])  # the 2nd conjunct: folders cannot decide
+    assert sorted(everything.column("id").to_pylist()) == [7, 67, 119]
+    assert len(opened) == 62

@@ -988,3 +988,25 @@ def test_partitioned_schemagen_dataset_keeps_its_footer_ir(
     assert code == 0, err
     entry = json.loads(out)["schemas"][0]["ir"]
     assert entry["source"] == "footer" and entry["root"] == "ex.Sale" and entry["notes"] == []
+
+
+def test_avro_names_made_up_for_fixed_types_never_take_a_record_name() -> None:
+    """A record called Interval (a Parquet struct column named interval) next to an
+    INTERVAL column: the column's fixed type took the record's name and the record field
+    silently became fixed(12)."""
+    types: dict[str, ir.Named] = {
+        "R": ir.Record("R", (ir.Field("iv", ir.Interval()), ir.Field("s", ir.RecordRef("Interval")),
+                             ir.Field("f", ir.Fixed(4)), ir.Field("g", ir.RecordRef("Fixed4")),
+                             ir.Field("f2", ir.Fixed(4)))),
+        "Interval": ir.Record("Interval", (ir.Field("a", I32),)),
+        "Fixed4": ir.Record("Fixed4", (ir.Field("b", I32),)),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = avro.schema.parse(avro_map.dumps(types, "R"))
+    by = {f.name: f.type for f in parsed.fields}
+    assert (by["iv"].type, by["iv"].size, by["iv"].name) == ("fixed", 12, "Interval_2")
+    assert (by["s"].type, by["s"].name) == ("record", "Interval")
+    assert (by["f"].type, by["f"].name) == ("fixed", "Fixed4_2")
+    assert (by["g"].type, by["g"].name) == ("record", "Fixed4")
+    assert by["f2"].fullname == "Fixed4_2"  # the same fixed type, reused

@@ -90,6 +90,9 @@ class _Emitter:
     def __init__(self, types: Mapping[str, ir.Named]) -> None:
         self.types = types
         self.defined: set[str] = set()
+        # names made up here (Fixed16, Interval, Decimal9_2_4) -> the full name chosen: never
+        # one of the IR's own names (a record called Interval must stay a record)
+        self.made: dict[str, str] = {}
         self.lossy: list[str] = []
 
     # names --------------------------------------------------------------------
@@ -237,8 +240,15 @@ class _Emitter:
         return full
 
     def fixed(self, short: str, size: int, extra: dict[str, Any], ns: str) -> Any:
-        full = f"{ns}.{short}" if ns else short
-        return self.named(full, ns, lambda: {"type": "fixed", "name": short, "size": size,
+        base = f"{ns}.{short}" if ns else short
+        full = self.made.get(base)
+        if full is None:
+            full, i = base, 2
+            while full in self.types or full in self.defined:
+                full, i = f"{base}_{i}", i + 1
+            self.made[base] = full
+        name = full.rpartition(".")[2]
+        return self.named(full, ns, lambda: {"type": "fixed", "name": name, "size": size,
                                              **extra})
 
     def enum(self, full: str, ns: str) -> dict[str, Any]:

@@ -1010,3 +1010,13 @@ def test_avro_names_made_up_for_fixed_types_never_take_a_record_name() -> None:
     assert (by["f"].type, by["f"].name) == ("fixed", "Fixed4_2")
     assert (by["g"].type, by["g"].name) == ("record", "Fixed4")
     assert by["f2"].fullname == "Fixed4_2"  # the same fixed type, reused
+
+
+def test_avro_record_default_uses_the_deduplicated_field_names() -> None:
+    """Fields "a b" and "a_b" become a_b and a_b_: a record default must use those names
+    (it wrote a_b twice, losing one value and leaving a_b_ without one)."""
+    s = ir.Record("S", (ir.Field("a b", I32), ir.Field("a_b", I32)))
+    r = ir.Record("R", (ir.Field("s", ir.RecordRef("S"), default=(("a b", 1), ("a_b", 2))),))
+    doc = json.loads(avro_map.dumps({"R": r, "S": s}, "R"))
+    assert doc["fields"][0]["default"] == {"a_b": 1, "a_b_": 2}
+    avro.schema.parse(json.dumps(doc))

@@ -93,6 +93,8 @@ class _Emitter:
         # names made up here (Fixed16, Interval, Decimal9_2_4) -> the full name chosen: never
         # one of the IR's own names (a record called Interval must stay a record)
         self.made: dict[str, str] = {}
+        # record -> {IR field name: Avro field name} (sanitised, made unique)
+        self.field_names: dict[str, dict[str, str]] = {}
         self.lossy: list[str] = []
 
     # names --------------------------------------------------------------------
@@ -279,11 +281,13 @@ class _Emitter:
             out["aliases"] = list(r.aliases)
         fields = []
         taken: set[str] = set()
+        names = self.field_names.setdefault(full, {})
         for f in r.fields:
             name = _avro_name(f.name)
             while name in taken:
                 name += "_"
             taken.add(name)
+            names[f.name] = name
             where = f"{full}.{f.name}"
             fj: dict[str, Any] = {"name": name,
                                   "type": self.type(f.type, own_ns, where, f.default)}
@@ -350,7 +354,9 @@ class _Emitter:
             rec = self.types[t.name]
             assert isinstance(rec, ir.Record)
             by_name = {f.name: f for f in rec.fields}
-            return {_avro_name(k): self.default(by_name[k].type, x, f"{where}.{k}")
+            avro_names = self.field_names.get(t.name, {})
+            return {avro_names.get(k, _avro_name(k)): self.default(by_name[k].type, x,
+                                                                   f"{where}.{k}")
                     for k, x in v if k in by_name}
         if isinstance(t, ir.List):
             return [self.default(t.item, x, where + "[]") for x in v]

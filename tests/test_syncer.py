@@ -379,10 +379,27 @@ def test_int_beyond_float_precision(tmp_path: Path) -> None:
         s.dump("t", [{"a": 0.5}, {"a": 2**53 + 1}])
     s.dump("t", [{"a": 0.5}, {"a": 2**53}])
     assert s.load("t") == [{"a": 0.5}, {"a": float(2**53)}]
-    s.dump("u", [{"a": 2**53 + 1}])
-    s.dump("u", [{"a": 0.5}])  # int64 and double unify; the value does not fit
+    # across dumps (int64 and double unify, the value does not fit): refused before writing
+    first = s.dump("u", [{"a": 1}, {"a": -(2**53) - 1}])
+    with pytest.raises(SyncerError, match=(
+            rf"table 'u', column 'a': the new rows are float, but {first} holds int "
+            r"-9007199254740993, which a float column cannot hold exactly")):
+        s.dump("u", [{"a": 0.5}])
+    s.dump("v", [{"a": 0.5}])
+    with pytest.raises(SyncerError, match=r"table 'v', column 'a': row 1 has int "
+                       r"9007199254740993, which the column's float type .* cannot hold"):
+        s.dump("v", [{"a": 1}, {"a": 2**53 + 1}])
+    s.dump("v", [{"a": 1}, {"a": 2**53}])
+    assert s.load("v") == [{"a": 0.5}, {"a": 1.0}, {"a": float(2**53)}]
+    # no statistics in the int file: the column itself is read
+    nostats = ParquetSyncer(tmp_path / "n", write_statistics=False)
+    nostats.dump("w", [{"a": 2**60}])
+    with pytest.raises(SyncerError, match=r"holds int 1152921504606846976"):
+        nostats.dump("w", [{"a": 0.5}])
+    # written behind the syncer's back (or by two dumps at once): load still says so
+    pq.write_table(pa.table({"a": [0.25]}), tmp_path / "u" / "0_0_9.parquet")
     with pytest.raises(SyncerError, match=r"table 'u': its files cannot be read together: "
-                       r"Integer value 9007199254740993 not in range"):
+                       r"Integer value -9007199254740993 not in range"):
         s.load("u")
 
 

@@ -322,6 +322,8 @@ class ParquetSyncer:
         self._schemas: dict[Path, tuple[tuple[int, int, int], Any]] = {}
         # per table folder: the files already unified (with their identity) and the result
         self._unified: dict[Path, tuple[tuple[int, int] | None, dict[str, int], Any]] = {}
+        # (file, inode, column) whose ints were found to fit a float column
+        self._int_checked: set[tuple[str, int, str]] = set()
 
     @property
     def name(self) -> str:
@@ -400,7 +402,7 @@ class ParquetSyncer:
         self._mkdir(folder)
         if batch is None:
             return None
-        self._check_compatible(table, folder, batch.schema)
+        self._check_compatible(table, folder, batch.schema, batch)
         return _commit_table(folder, batch, self.options)
 
     def load_arrow(self, table: str) -> Any:
@@ -488,8 +490,10 @@ class ParquetSyncer:
         self._schemas[path] = (key, schema)
         return schema
 
-    def _check_compatible(self, table: str, folder: Path, schema: Any) -> None:
-        """Refuse a dump that would make the table unloadable (a column changing type).
+    def _check_compatible(self, table: str, folder: Path, schema: Any,
+                          batch: Any = None) -> None:
+        """Refuse a dump that would make the table unloadable (a column changing type,
+        or int and float columns meeting with ints a float cannot hold exactly).
 
         The table's files are unified once and the result kept per folder, so a dump
         costs a listing plus the footers of files it has not seen yet (re-unifying every
@@ -507,12 +511,84 @@ class ParquetSyncer:
                 self._unified[folder] = (ident, {**seen, **new}, unified)
             pa.unify_schemas([*([unified] if unified is not None else []), _plain(schema)],
                              promote_options="permissive")
-            return
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
             reason = str(exc)
+        else:
+            if unified is not None:
+                self._check_int_float(table, files, unified, _plain(schema), batch)
+            return
         ordered = sorted(map(Path, files), key=lambda p: _file_order(folder, p))
         schemas = [self._footer_schema(f) for f in ordered]
         raise _conflict(table, [*ordered, None], [*schemas, _plain(schema)], reason)
+
+
+    def _check_int_float(self, table: str, files: Mapping[str, int], unified: Any,
+                         new: Any, batch: Any) -> None:
+        """int and float columns unify as float, but an int beyond 2**53 does not fit a
+        float: ``load`` would fail.  Checked both ways for top-level columns: the new
+        rows' ints against float files, the int files' statistics against new floats."""
+        for field in new:
+            if field.name not in unified.names:
+                continue
+            old_t = unified.field(field.name).type
+            where = f"table {table!r}, column {field.name!r}"
+            if pa.types.is_integer(field.type) and pa.types.is_floating(old_t):
+                if batch is None:
+                    continue  # typed records: their values are not at hand here
+                col = batch.column(field.name)
+                i = _first_inexact(col)
+                if i is not None:
+                    raise SyncerError(
+                        f"{where}: row {i} has int {col[i].as_py()}, which the column's "
+                        "float type (from earlier dumps) cannot hold exactly")
+            elif pa.types.is_floating(field.type) and pa.types.is_integer(old_t):
+                for f, ino in files.items():
+                    key = (f, ino, field.name)
+                    if key in self._int_checked:
+                        continue
+                    bad = self._file_inexact(Path(f), field.name)
+                    if bad is not None:
+                        raise SyncerError(
+                            f"{where}: the new rows are float, but {f} holds int {bad}, which "
+                            "a float column cannot hold exactly (beyond 2**53); nothing written")
+                    self._int_checked.add(key)
+
+    def _file_inexact(self, path: Path, name: str) -> int | None:
+        """An int of column ``name`` in ``path`` beyond 2**53 (None: none), from the row
+        group statistics, or the column itself where they are missing."""
+        schema = self._footer_schema(path)
+        if name not in schema.names or not pa.types.is_integer(schema.field(name).type):
+            return None
+        try:
+            md = pq.read_metadata(str(path))
+            for r in range(md.num_row_groups):
+                rg = md.row_group(r)
+                col = next((rg.column(j) for j in range(rg.num_columns)
+                            if rg.column(j).path_in_schema == name), None)
+                st = col.statistics if col is not None and col.is_stats_set else None
+                if st is not None and st.has_min_max:
+                    for v in (st.min, st.max):
+                        if abs(v) > _FLOAT_EXACT:
+                            return int(v)
+                    continue
+                values = pq.read_table(str(path), columns=[name]).column(0)
+                i = _first_inexact(values.combine_chunks())
+                return None if i is None else int(values[i].as_py())
+        except (OSError, pa.ArrowException) as exc:
+            raise SyncerError(f"{path}: not a readable Parquet file ({exc})") from None
+        return None
+
+
+def _first_inexact(col: Any) -> int | None:
+    """The index of the first int in ``col`` beyond 2**53 in magnitude (None: none)."""
+    if not pa.types.is_integer(col.type) or col.null_count == len(col):
+        return None
+    bounds = pc.min_max(col)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if (low is None or low >= -_FLOAT_EXACT) and (high is None or high <= _FLOAT_EXACT):
+        return None
+    return next(i for i, v in enumerate(col.to_pylist())
+                if v is not None and abs(v) > _FLOAT_EXACT)
 
 
 def _table_files(folder: Path) -> tuple[tuple[int, int] | None, dict[str, int]]:

@@ -184,3 +184,28 @@ def test_nested_record_reported_once(tmp_path: Path) -> None:
     findings = parquet.check(engine.load_files([tmp_path / "o"]),
                              engine.load_files([tmp_path / "n"]))
     assert [x.path for x in findings] == ["ns.R.sub.q"]
+
+
+def test_transitive_check_plans_unchanged_records_once(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long snapshot history: unchanged records are not planned again for every version
+    from schemagen.runtime import resolve
+
+    calls = []
+    real = resolve.readability_problems
+
+    def counting(**kw: Any) -> Any:
+        calls.append(kw["reader"][0])
+        return real(**kw)
+
+    monkeypatch.setattr(resolve, "readability_problems", counting)
+    parquet._problems.cache_clear()
+    for i in range(5):
+        (tmp_path / "s").mkdir(exist_ok=True)
+        (tmp_path / "s" / f"r{i}.avsc").write_text(json.dumps(
+            {"type": "record", "name": f"R{i}", "namespace": "ns", "fields": [f("a", "int")]}))
+    schema = engine.load_files([tmp_path / "s"])
+    history = [engine.Version(f"v{i}", engine.load_files([tmp_path / "s"])) for i in range(20)]
+    result = engine.run(schema, history, "full_transitive")
+    assert result.ok
+    assert len(calls) == 5  # one plan per record (same reader and writer both ways)

@@ -26,6 +26,7 @@ old / writer new.  A finding found in both directions is reported once with both
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from schemagen import ir
@@ -82,6 +83,11 @@ def avro_type(t: ir.Type) -> str:
         return "array"
     assert isinstance(t, ir.Map)
     return "map"
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_refs(t: ir.Type) -> bool:
+    return bool(ir.referenced_names(t))
 
 
 def fixed_size(t: ir.Type) -> int:
@@ -148,6 +154,9 @@ class _Checker:
         self.reader_is_new = reader_is_new
         self.issues: list[_Issue] = []
         self.seen: set[tuple[str, str]] = set()
+        # the record pairs the checkers this one was made by have seen (not copied: a
+        # ``compatible`` probe per union branch must not cost a copy of a growing set)
+        self.outer: tuple[set[tuple[str, str]], ...] = ()
 
     # the IR nodes on the new/old side, for file:line and old/new texts
     def _issue(self, rule: str, path: str, text: str, r: str | None, w: str | None,
@@ -161,12 +170,14 @@ class _Checker:
     def compatible(self, r: ir.Type, w: ir.Type) -> bool:
         """Whether ``r`` reads ``w``, without recording anything."""
         sub = _Checker(self.reader, self.writer, self.reader_is_new)
-        sub.seen = set(self.seen)
+        sub.outer = (*self.outer, self.seen)
         sub.check(r, w, "", None, None)
         return not sub.issues
 
     def check(self, r: ir.Type, w: ir.Type, path: str,
               rnode: ir.Field | None, wnode: ir.Field | None) -> None:
+        if r == w and not _has_refs(r):
+            return  # the same type without named types: nothing can differ
         rt, wt = avro_type(r), avro_type(w)
         if rt == wt:
             if rt == "array":
@@ -240,8 +251,9 @@ class _Checker:
 
     def check_record(self, rname: str, wname: str, path: str,
                      rnode: ir.Field | None, wnode: ir.Field | None) -> None:
-        if (rname, wname) in self.seen:  # recursion in progress or done: reported once
-            return
+        key = (rname, wname)
+        if key in self.seen or any(key in s for s in self.outer):
+            return  # recursion in progress or done: reported once
         self.seen.add((rname, wname))
         rdef, wdef = self.reader[rname], self.writer[wname]
         assert isinstance(rdef, ir.Record) and isinstance(wdef, ir.Record)

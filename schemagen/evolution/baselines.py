@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -221,6 +222,7 @@ def _relpath_from(base: Path) -> Callable[[str], str]:
 
 def _display_from(base: Path) -> Callable[[str], str]:
     """Snapshot-relative path -> path as shown to the user (relative to the cwd if below it)."""
+    @functools.cache
     def fix(file: str) -> str:
         if not file:
             return file

@@ -16,6 +16,9 @@ through that one (reported once).
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from schemagen import ir
 
 from .model import Direction, Finding, direction_text, loc_of
@@ -74,10 +77,25 @@ def _field_site(types: dict[str, ir.Named], root: str,
     return node, owner, rest
 
 
-def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
-    """Readability problems of every record present in both versions, both directions."""
+_Closure = tuple[ir.Named, ...]
+
+
+def _closure(types: dict[str, ir.Named], root: str) -> _Closure:
+    return tuple(types[n] for n in ir.closure(types, root) if n in types)
+
+
+@functools.lru_cache(maxsize=4096)
+def _problems(reader: _Closure, writer: _Closure) -> list[Any]:
+    """The runtime's answer for a reader/writer pair of record closures (memoised: a
+    transitive check compares the same unchanged records against every version)."""
     from schemagen.runtime.resolve import readability_problems
 
+    return readability_problems(reader=(reader[0].name, {t.name: t for t in reader}),
+                                writer=(writer[0].name, {t.name: t for t in writer}))
+
+
+def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
+    """Readability problems of every record present in both versions, both directions."""
     out: list[Finding] = []
     reported: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
     for name, old_name in _checked_records(old, new):
@@ -85,8 +103,7 @@ def check(old: ir.Schema, new: ir.Schema) -> list[Finding]:
         runs: tuple[tuple[Direction, tuple[str, ir.Schema], tuple[str, ir.Schema]], ...] = (
             ("backward", (name, new), (old_name, old)), ("forward", (old_name, old), (name, new)))
         for direction, (rname, reader), (wname, writer) in runs:
-            problems = readability_problems(reader=(rname, reader.types),
-                                            writer=(wname, writer.types))
+            problems = _problems(_closure(reader.types, rname), _closure(writer.types, wname))
             for p in problems:
                 # (old side, new side, reason); the same field failing both ways is one finding
                 old_new = (p.writer, p.reader) if direction == "backward" else (p.reader, p.writer)

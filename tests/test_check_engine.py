@@ -321,6 +321,9 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["check", "new", "--against", "old", "--mode", "sideways"])
     assert exc.value.code == 2
     assert main(capsys, "check", "new", "--against", "old", "--sql-dialect", "nope")[0] == 2
+    # an empty baseline is not the current folder
+    code, _, err = main(capsys, "check", "new", "--against", "")
+    assert code == 2 and "--against needs a git ref" in err
 
 
 def test_several_baselines_transitive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if not new.types:
         raise UsageError(f"no schema types found under {', '.join(args.paths)}")
     if args.against:
+        if any(not spec.strip() for spec in args.against):
+            raise UsageError("--against needs a git ref, a folder or a snapshot file (got an "
+                             "empty string)")
         specs, base_dir = list(args.against), None
     elif cfg.baseline:
         specs, base_dir = [cfg.baseline], cfg.base_dir

@@ -390,3 +390,26 @@ def test_folder_pruning_is_one_arrow_filter_for_all_folders(
         [("shop", "=", "s7")], [("id", ">", 118)]])  # the 2nd conjunct: folders cannot decide
     assert sorted(everything.column("id").to_pylist()) == [7, 67, 119]
     assert len(opened) == 62
+
+
+def test_filters_on_nulls(part: Any, tmp_path: Path) -> None:
+    """= / != None never match (null semantics): a UsageError saying what to write
+    instead; ('f', 'in', [None]) selects the nulls, on partition folders too."""
+    folder = tmp_path / "p"
+    day = datetime.date(2024, 5, 6)
+    rows = [part.Sale(id_=i, country=[part.Country.DE, None][i % 2], day=day,
+                      shop=f"s{i}", vip=True) for i in range(4)]
+    schemagen.write(rows, folder, partition_by=["country"])
+    one = schemagen.write(rows, tmp_path / "one.parquet")
+    for target in (folder, one):
+        def ids(flt: Any, target: Path = target) -> list[int]:
+            return sorted(schemagen.read_arrow(part.Sale, target, filter=flt)
+                          .column("id").to_pylist())
+
+        assert ids([("country", "in", [None])]) == [1, 3]
+        assert ids([("country", "not in", [None])]) == [0, 2]
+        assert ids([("country", "in", ["DE", None])]) == [0, 1, 2, 3]
+        for op in ("=", "!="):
+            with pytest.raises(schemagen.UsageError, match=r"comparison with None is never "
+                                                           r"true.*'in', \[None\]"):
+                ids([("country", op, None)])

@@ -155,11 +155,16 @@ def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
             names = field_path(info, str(col)) if info is not None else str(col).split(".")
             field = ds.field(*names)
             if op in _OPS:
+                if value is None:
+                    raise UsageError(
+                        f"filter term {term!r}: a comparison with None is never true (null "
+                        f"semantics); use ({col!r}, 'in', [None]) / ({col!r}, 'not in', [None]) "
+                        "or the expression pyarrow.dataset.field(...).is_null()")
                 e = getattr(field, _OPS[op])(value)
             elif op in ("in", "not in"):
-                if not isinstance(value, (list, tuple, set, frozenset)):
+                if not isinstance(value, (list, tuple, set, frozenset, pa.Array)):
                     raise UsageError(f"filter {term!r}: {op!r} needs a list, tuple or set of values")
-                e = field.isin(list(value))
+                e = field.isin(value if isinstance(value, pa.Array) else list(value))
                 if op == "not in":
                     e = ~e
             else:
@@ -171,7 +176,8 @@ def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
 
 def _decimal_values(filter: Any, info: RecordInfo) -> Any:
     """DNF tuples with integer values on decimal fields as ``Decimal`` (Arrow compares a
-    decimal column with a Decimal, not with an int); anything else unchanged."""
+    decimal column with a Decimal, not with an int), and ``in`` lists holding None as
+    Arrow arrays of the field's type; anything else unchanged."""
     conj = _terms(filter)
     if conj is None:
         return filter
@@ -190,14 +196,20 @@ def _decimal_values(filter: Any, info: RecordInfo) -> Any:
         t = schema.field(names[0]).type
         for name in names[1:]:
             t = t.field(name).type
-        if not pa.types.is_decimal(t):
-            return term
-
         def one(v: Any) -> Any:
-            return decimal.Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
+            if pa.types.is_decimal(t) and isinstance(v, int) and not isinstance(v, bool):
+                return decimal.Decimal(v)
+            return v
 
         if isinstance(value, (list, tuple, set, frozenset)):
-            return (col, op, [one(v) for v in value])
+            values = [one(v) for v in value]
+            if any(v is None for v in values):
+                # [None] alone would be a value set of Arrow type null: type it as the field
+                try:
+                    return (col, op, pa.array(values, type=t))
+                except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                    pass  # reported by check_filter
+            return (col, op, values)
         return (col, op, one(value))
 
     return [[fix(t) for t in c] if isinstance(c, (list, tuple)) else c for c in conj]
@@ -400,7 +412,7 @@ def _pushdown(filter: Any, expr: Any, info: RecordInfo, p: Plan, partitions: set
 def _term(field: Any, op: str, value: Any) -> Any:
     if op in _OPS:
         return getattr(field, _OPS[op])(value)
-    e = field.isin(list(value))
+    e = field.isin(value if isinstance(value, pa.Array) else list(value))
     return ~e if op == "not in" else e
 
 

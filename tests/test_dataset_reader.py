@@ -413,3 +413,39 @@ def test_filters_on_nulls(part: Any, tmp_path: Path) -> None:
             with pytest.raises(schemagen.UsageError, match=r"comparison with None is never "
                                                            r"true.*'in', \[None\]"):
                 ids([("country", op, None)])
+
+
+def test_duckdb_written_partitioned_dataset(compile_schemas: Any, tmp_path: Path) -> None:
+    """A dataset DuckDB wrote itself (its own types: every column optional, its own decimal
+    width, timestamps in us, PARTITION_BY folders with its escaping and null folder) reads
+    as the record, with filters on partition and data columns."""
+    import decimal
+
+    m = compile_schemas({"d.avsc": rec("dsr.duck", [
+        {"name": "id", "type": "long"},
+        {"name": "s", "type": ["null", "string"]},
+        {"name": "d", "type": ["null", {"type": "int", "logicalType": "date"}]},
+        {"name": "amount", "type": {"type": "bytes", "logicalType": "decimal",
+                                    "precision": 12, "scale": 2}},
+        {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "tags", "type": {"type": "array", "items": "string"}}])}).module("dsr.duck")
+    out = tmp_path / "dd"
+    duckdb.sql(f"""COPY (SELECT 1::BIGINT id, 'a/b' s, DATE '2024-01-02' d, 12.5::DECIMAL(9,2) amount,
+        TIMESTAMPTZ '2024-01-02 03:04:05.678+00' "at", ['x'] tags
+      UNION ALL SELECT 2, NULL, NULL, 1.25, TIMESTAMPTZ '2024-01-03 00:00:00+00', []
+      UNION ALL SELECT 3, 'x y=%', DATE '2024-01-03', 0, TIMESTAMPTZ '2024-01-04 00:00:00+00', ['y', 'z'])
+      TO '{out}' (FORMAT parquet, PARTITION_BY (s, d))""")
+    utc = datetime.timezone.utc
+    got = sorted(schemagen.read(m.Sale, out), key=lambda r: r.id_)
+    assert got == [
+        m.Sale(id_=1, s="a/b", d=datetime.date(2024, 1, 2), amount=decimal.Decimal("12.50"),
+               at=datetime.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=utc), tags=["x"]),
+        m.Sale(id_=2, s=None, d=None, amount=decimal.Decimal("1.25"),
+               at=datetime.datetime(2024, 1, 3, tzinfo=utc), tags=[]),
+        m.Sale(id_=3, s="x y=%", d=datetime.date(2024, 1, 3), amount=decimal.Decimal("0.00"),
+               at=datetime.datetime(2024, 1, 4, tzinfo=utc), tags=["y", "z"])]
+    hits = schemagen.read_arrow(m.Sale, out, columns=["id"], filter=[
+        [("s", "=", "x y=%")], [("s", "in", [None]), ("amount", ">", 1)]])
+    assert sorted(hits.column("id").to_pylist()) == [2, 3]
+    table = schemagen.read_arrow(m.Sale, out)
+    assert table.schema.equals(m.Sale.arrow_schema()) and table.num_rows == 3

@@ -139,6 +139,9 @@ GOOD: list[tuple[dict[str, Any], str, Any]] = [
     ({"price": 7.5}, "price", decimal.Decimal("7.50")),
     ({"day": "2013-07-26"}, "day", dt.date(2013, 7, 26)),
     ({"at": "23:59:58.125"}, "at", dt.time(23, 59, 58, 125000)),
+    ({"at": "23:59:58.125000"}, "at", dt.time(23, 59, 58, 125000)),  # Python's isoformat
+    ({"ts": "2013-07-26T10:00:00.500000000Z"}, "ts", dt.datetime(2013, 7, 26, 10, 0, 0, 500000,
+                                                                  tzinfo=UTC)),
     ({"ts": "2013-07-26T10:00:00+02:00"}, "ts", dt.datetime(2013, 7, 26, 8, tzinfo=UTC)),
     ({"ts": "2013-07-26 10:00:00.5"}, "ts", dt.datetime(2013, 7, 26, 10, 0, 0, 500000,
                                                         tzinfo=UTC)),
@@ -167,7 +170,9 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"day": "2013-02-30"}, "day", "expected a date"),
     ({"day": "26/07/2013"}, "day", "expected a date"),
     ({"at": "24:00:00"}, "at", "expected a time of day"),
-    ({"at": "10:00:00.1234"}, "at", "expected a time of day"),
+    ({"at": "10:00:00.1234"}, "at", "has more precision than the field's unit (ms"),
+    ({"at": "10:00"}, "at", "expected a time of day"),
+    ({"ts": "2013-07-26T10:00:00.0001Z"}, "ts", "more precision than the field's unit (ms"),
     ({"ts": "2013-07-26"}, "ts", "expected an ISO-8601 timestamp"),
     ({"local": "2013-07-26T10:00:00Z"}, "local", "no zone offset"),
     ({"color": "BLUE"}, "color", "expected one of the symbols GREEN, RED"),
@@ -214,12 +219,17 @@ def test_every_cast_good_and_bad(kitchen: Any, tmp_path: Path) -> None:
 
 
 def test_good_rows_only_through_fast_path(kitchen: Any, tmp_path: Path) -> None:
-    rows = [{"id": i, "small": i, "flag": "true", "day": "2020-01-02", "at": "01:02:03",
-             "ts": "2020-01-02T03:04:05Z", "price": "1.5", "owner": {"name": "x"},
+    rows = [{"id": i, "small": i, "flag": "true", "day": "2020-01-02",
+             "at": "01:02:03" if i % 2 else "01:02:03.500000",  # zeros past the unit: fast too
+             "ts": "2020-01-02T03:04:05Z" if i % 3 else "2020-01-02T03:04:05.250000+01:00",
+             "price": "1.5", "owner": {"name": "x"},
              "items": [{"sku": "s", "qty": 1}], "tags": ["a"]} for i in range(500)]
     res, table, rejects = _convert_rows(kitchen, tmp_path, rows)
     assert res.rows == 500 and not rejects
     assert res.rows_per_row_path == 0
+    assert table.column("at").to_pylist()[:2] == [dt.time(1, 2, 3, 500000), dt.time(1, 2, 3)]
+    assert table.column("ts").to_pylist()[0] == dt.datetime(2020, 1, 2, 2, 4, 5, 250000,
+                                                            tzinfo=UTC)
     assert table.column("price").to_pylist()[0] == decimal.Decimal("1.50")
 
 
@@ -257,7 +267,8 @@ _VALUES = {
     "day": st.one_of(st.dates().map(str), st.sampled_from(["2013-7-26", "2013-02-29",
                                                            "2012-02-29", "x"])),
     "at": st.one_of(st.times().map(lambda t: t.isoformat()),
-                    st.sampled_from(["10:00", "23:59:60", "00:00:00.5"])),
+                    st.sampled_from(["10:00", "23:59:60", "00:00:00.5", "00:00:01.250000",
+                                     "00:00:00.000000000", "00:00:00.1000001"])),
     "ts": st.one_of(st.datetimes(min_value=dt.datetime(1900, 1, 1),
                                  max_value=dt.datetime(2200, 1, 1)).map(str),
                     st.sampled_from(["2013-07-26T10:00:00Z", "2013-07-26T10:00:00-01:30",

@@ -80,19 +80,23 @@ _DIGITS = {"s": 0, "ms": 3, "us": 6, "ns": 6}  # Python holds microseconds at mo
 _DURATION_RE = r"^-?[0-9]{1,12}(\.[0-9]{1,9})?s$"
 
 
-def _frac(unit: str) -> str:
+def _frac(unit: str, zeros: bool = True) -> str:
+    """Fraction digits the unit holds; with ``zeros``, more digits (up to 9) when they are
+    zeros (``.500000`` for milliseconds, as Python's isoformat writes them)."""
     d = _DIGITS[unit]
-    return rf"(\.[0-9]{{1,{d}}})?" if d else ""
+    if not zeros:
+        return rf"(\.[0-9]{{1,{d}}})?" if d else ""
+    return rf"(\.[0-9]{{1,{d}}}0{{0,{9 - d}}})?" if d else r"(\.0{1,9})?"
 
 
-def _time_re(unit: str) -> str:
-    return rf"^{_HMS}{_frac(unit)}$"
+def _time_re(unit: str, zeros: bool = True) -> str:
+    return rf"^{_HMS}{_frac(unit, zeros)}$"
 
 
-def _ts_re(unit: str, offset: bool | None) -> str:
+def _ts_re(unit: str, offset: bool | None, zeros: bool = True) -> str:
     """``offset``: True required, False forbidden, None optional."""
     tail = {True: _OFFSET, False: "", None: _OFFSET + "?"}[offset]
-    return rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_HMS}{_frac(unit)}{tail}$"
+    return rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_HMS}{_frac(unit, zeros)}{tail}$"
 
 
 _RE_CACHE: dict[str, re.Pattern[str]] = {}
@@ -443,6 +447,9 @@ class _RowCoercer:
                 return _check_sub_unit(v, t.unit, path)
             if isinstance(v, str) and _match(_time_re(t.unit), v):
                 return datetime.time.fromisoformat(v)
+            if isinstance(v, str) and _match(_time_re("us", False).replace("1,6", "1,"), v):
+                raise _Bad(path, f"{_show(v)} has more precision than the field's unit "
+                                 f"({t.unit}: {_frac_text(t.unit) or 'whole seconds'})")
             raise _Bad(path, f"expected a time of day HH:MM:SS{_frac_text(t.unit)}, "
                              f"got {_show(v)}")
         if k == "timestamp":
@@ -454,6 +461,10 @@ class _RowCoercer:
                     v = datetime.datetime.fromisoformat(text)
                 except ValueError:
                     raise _Bad(path, f"not a valid timestamp: {_show(v)}") from None
+            elif isinstance(v, str) and _match(
+                    _ts_re("us", None if t.utc else False, False).replace("1,6", "1,"), v):
+                raise _Bad(path, f"{_show(v)} has more precision than the field's unit "
+                                 f"({t.unit}: {_frac_text(t.unit) or 'whole seconds'})")
             elif not isinstance(v, datetime.datetime):
                 zone = " (no zone offset: the field is local time)" if not t.utc else ""
                 raise _Bad(path, f"expected an ISO-8601 timestamp "
@@ -858,7 +869,8 @@ class _FastCaster:
             return self._time(arr, t.unit, target, valid)
         elif k == "timestamp" and is_str:
             assert isinstance(t, ir.Timestamp)
-            m = pc.match_substring_regex(arr, _ts_re(t.unit, None if t.utc else False))
+            offset = None if t.utc else False
+            arr, m = _zero_tails(arr, valid, _ts_re(t.unit, offset, False), _ts_re(t.unit, offset))
             ok = _np(m)
             s = pc.if_else(m, arr, "1970-01-01T00:00:00")
             if t.utc:
@@ -871,12 +883,28 @@ class _FastCaster:
 
     @staticmethod
     def _time(arr: Any, unit: str, target: Any, valid: Any) -> tuple[Any, Any]:
-        m = pc.match_substring_regex(arr, _time_re(unit))
+        arr, m = _zero_tails(arr, valid, _time_re(unit, False), _time_re(unit))
         s = pc.binary_join_element_wise("1970-01-01T", pc.if_else(m, arr, "00:00:00"), "")
         ts, cbad = _cast_parts(s, pa.timestamp(unit))  # the grammar is checked: no surprises
         width = pa.int32() if unit in ("s", "ms") else pa.int64()
         out = ts.cast(pa.int64()).cast(width).cast(target)
         return out, valid & (~_np(m) | cbad)
+
+
+def _zero_tails(arr: Any, valid: Any, strict: str, zeros: str) -> tuple[Any, Any]:
+    """Match the ``strict`` grammar (the digits pyarrow's cast takes for the unit); only
+    when some value does not, values of the ``zeros`` grammar lose their fraction's
+    trailing zeros (``.500000`` -> ``.5``), so pyarrow's cast takes them as well."""
+    m = pc.match_substring_regex(arr, strict)
+    if not (valid & ~_np(m)).any():
+        return arr, m
+    extra = pc.and_(pc.match_substring_regex(arr, zeros), pc.invert(m))
+    if not _np(extra).any():
+        return arr, m
+    tail = r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+    cut = pc.replace_substring_regex(arr, r"\.0+" + tail, r"\1")
+    cut = pc.replace_substring_regex(cut, r"(\.[0-9]*[1-9])0+" + tail, r"\1\2")
+    return pc.if_else(extra, cut, arr), pc.or_(pc.fill_null(m, False), extra)
 
 
 # --------------------------------------------------------------------------- converter

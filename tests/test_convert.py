@@ -1158,3 +1158,28 @@ def test_lone_surrogate_escapes_rejected_with_their_path(kitchen: Any, tmp_path:
     text = cv.Reject("f", 1, "\ud800", "r", {"k": "\udc00"}).to_json()
     assert json.loads(text.encode("utf-8")) == {"file": "f", "line": 1, "path": "\ud800",
                                                 "reason": "r", "row": {"k": "\udc00"}}
+
+
+def test_alias_keys_of_different_json_kinds_in_one_chunk(compile_schemas: Any,
+                                                         tmp_path: Path) -> None:
+    cls = compile_schemas({"ali.avsc": json.dumps({
+        "type": "record", "name": "Al", "namespace": "ali", "fields": [
+            {"name": "id", "type": "int"},
+            {"name": "small", "type": ["null", "int"], "default": None, "aliases": ["tiny"]},
+            {"name": "on", "type": ["null", "boolean"], "default": None, "aliases": ["flag"]}]})
+    }).module("ali").Al
+    rows = [{"id": 1, "small": 1, "on": True}, {"id": 2, "tiny": "abc"}, {"id": 3, "tiny": "4"},
+            {"id": 4, "flag": "FALSE"}, {"id": 5, "flag": "nope"},
+            {"id": 6, "small": 2, "tiny": "3"}]
+    src = _jsonl(tmp_path / "in.jsonl", rows)
+    for fast in (True, False):
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(cls, batches.append, rejects.append)
+        conv.fast = fast
+        conv.json_lines(src)
+        got = pa.Table.from_batches(batches, schema=cls.arrow_schema()).to_pylist()
+        assert got == [{"id": 1, "small": 1, "on": True}, {"id": 3, "small": 4, "on": None},
+                       {"id": 4, "small": None, "on": False}], fast
+        assert [(r.line, r.path) for r in rejects] == [(2, "small"), (5, "on"), (6, "small")]
+        assert conv.slow_rows == (5 if fast else 6)  # the alias rows of another kind

@@ -752,8 +752,17 @@ class _FastCaster:
             else:
                 given = sum(_np_valid(c).astype(np.int8) for c in cols)
                 bad |= given > 1
-                col = pc.coalesce(*[c.cast(cols[0].type) if c.type != cols[0].type
-                                    and not pa.types.is_null(c.type) else c for c in cols])
+                # names read as another JSON kind (a key switched to strings): those rows
+                # go row by row, the columns are not cast into each other
+                typed = [c for c in cols if not pa.types.is_null(c.type)]
+                base = typed[0].type if typed else pa.null()
+                same = []
+                for c in cols:
+                    if c.type != base and not pa.types.is_null(c.type):
+                        bad |= _np_valid(c) & valid
+                        c = pa.nulls(n, base)
+                    same.append(c)
+                col = pc.coalesce(*same)
             out, cbad = self.cast(child, col, fpath)
             bad |= cbad & valid
             children.append(out)

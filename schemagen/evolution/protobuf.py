@@ -20,7 +20,8 @@ their full protobuf name, fields by number, enum values by number, files by path
 A protobuf change breaks both reading directions unless the rule says otherwise:
 ``bytes -> string`` (WIRE) and gaining a required field break backward only, losing
 one breaks forward only.  Every finding is an error (buf has no warnings).  Messages
-and enums that appear or disappear are reported by the engine for every format.
+that disappear are reported by the engine for every format (enums only through the
+fields that use them).
 See ``docs/check-rules-thrift-protobuf.md`` for the rule list and what is left out.
 """
 

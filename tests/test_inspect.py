@@ -1020,3 +1020,22 @@ def test_avro_record_default_uses_the_deduplicated_field_names() -> None:
     doc = json.loads(avro_map.dumps({"R": r, "S": s}, "R"))
     assert doc["fields"][0]["default"] == {"a_b": 1, "a_b_": 2}
     avro.schema.parse(json.dumps(doc))
+
+
+def test_footer_ir_with_other_types_than_the_file_is_not_trusted(tmp_path: Path) -> None:
+    """Right column names, wrong types: the footer was trusted and the emitted reader could
+    not read the file."""
+    footer = _footer_case([{"name": "a", "type": {"type": "string"}}])
+    path = tmp_path / "lying.parquet"
+    table = pa.table({"a": pa.array([1, 2], pa.int32())})
+    pq.write_table(table.replace_schema_metadata({b"schemagen.schema": footer}), path)
+    rec = pqfront.recover(path)
+    assert rec.source == "parquet" and fields(rec) == {"a": N(I32)}
+    assert rec.notes == ("the footer's schemagen.schema (R) gives other types than the file's "
+                         "columns (a: string in the footer, int32 in the file); recovered from "
+                         "the Parquet schema instead",)
+    cls, name = load_pkg(rec.types, rec.root, tmp_path / "pkg")
+    try:
+        assert typed_rows(cls, path) == [{"a": 1}, {"a": 2}]
+    finally:
+        unload(name, tmp_path / "pkg")

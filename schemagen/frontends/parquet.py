@@ -493,9 +493,15 @@ def recover(path: str | Path, pf: Any = None, namespace: str = "",
         wanted = [f.name for f in root_rec.fields]
         if [w for w in wanted if w not in parts] == list(pf.schema_arrow.names) and all(
                 k in wanted for k in parts):
-            return Recovered(found[0], found[1], "footer")
-        notes.append(f"the footer's schemagen.schema ({found[0]}: {', '.join(wanted)}) does not "
-                     "match the file's columns; recovered from the Parquet schema instead")
+            differ = _differing_columns(found[1], found[0], pf.schema_arrow)
+            if not differ:
+                return Recovered(found[0], found[1], "footer")
+            notes.append(f"the footer's schemagen.schema ({found[0]}) gives other types than the "
+                         f"file's columns ({'; '.join(differ)}); recovered from the Parquet "
+                         "schema instead")
+        else:
+            notes.append(f"the footer's schemagen.schema ({found[0]}: {', '.join(wanted)}) does "
+                         "not match the file's columns; recovered from the Parquet schema instead")
     try:
         rec = from_schema(pf.schema, pf.schema_arrow, name or record_name(path), namespace)
     except SchemaError as exc:
@@ -512,6 +518,22 @@ def recover(path: str | Path, pf: Any = None, namespace: str = "",
                          f"{f.name}: {'int64' if _is_int(f.type) else 'string'}"
                          for f in extra))
     return Recovered(rec.root, types, rec.source, tuple(notes) + rec.notes)
+
+
+def _differing_columns(types: dict[str, ir.Named], root: str, file_schema: Any) -> list[str]:
+    """Columns whose Arrow type under the footer's IR is not the file's (the footer is
+    untrusted: a record that names the right columns with other types would give a
+    generated reader that cannot read the file)."""
+    from ..typemap.arrow import ArrowMapper
+
+    mapped = ArrowMapper(types).schema(root)
+    out = []
+    for field in file_schema:
+        if field.name in mapped.names:
+            want = mapped.field(field.name).type
+            if not want.equals(field.type):
+                out.append(f"{field.name}: {want} in the footer, {field.type} in the file")
+    return out
 
 
 _INT64: Final = (-(2**63), 2**63 - 1)

@@ -484,10 +484,11 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
                                rows=rows))
     bad = [(f, msg) for f, msg in problems.items() if msg is not None]
     if bad:
+        # file names and pyarrow's messages (which quote column names) are untrusted text
         if len(bad) == 1:
-            raise InspectError(f"{bad[0][0]}: {bad[0][1]}")
+            raise InspectError(_printable(f"{bad[0][0]}: {bad[0][1]}"))
         raise InspectError(f"{len(bad)} of {len(files)} files cannot be read:\n"
-                           + "\n".join(f"  {f}: {m}" for f, m in bad))
+                           + "\n".join(_printable(f"  {f}: {m}") for f, m in bad))
 
     groups: dict[tuple[str, str], _SchemaGroup] = {}
     file_reports = []

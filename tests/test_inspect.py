@@ -1039,3 +1039,11 @@ def test_footer_ir_with_other_types_than_the_file_is_not_trusted(tmp_path: Path)
         assert typed_rows(cls, path) == [{"a": 1}, {"a": 2}]
     finally:
         unload(name, tmp_path / "pkg")
+
+
+def test_error_messages_escape_control_characters_of_file_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "evil\x1b[2J.parquet"
+    bad.write_bytes(b"not parquet at all, clearly")
+    code, _, err = run_cli(capsys, "inspect", str(tmp_path))
+    assert code == 2 and "evil\\x1b[2J.parquet: not a Parquet file" in err and "\x1b" not in err

@@ -245,8 +245,10 @@ def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
             break
         try:
             res = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, UnicodeDecodeError):
             continue  # stray output
+        if not isinstance(res, dict) or res.get("file") != str(current):
+            continue  # stray output (not one of our verdicts)
         results[current] = None if res.get("ok") else (
             f"corrupt or unreadable Parquet file (pyarrow: {res.get('error')})")
         wait = timeout

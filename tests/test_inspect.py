@@ -1047,3 +1047,13 @@ def test_error_messages_escape_control_characters_of_file_names(
     bad.write_bytes(b"not parquet at all, clearly")
     code, _, err = run_cli(capsys, "inspect", str(tmp_path))
     assert code == 2 and "evil\\x1b[2J.parquet: not a Parquet file" in err and "\x1b" not in err
+
+
+def test_guard_ignores_stray_output_lines(tmp_path: Path) -> None:
+    files = [tmp_path / "a.parquet"]
+    script = ("import json, sys\n"
+              "sys.stdout.write('1\\n[]\\n{\"ok\": true}\\nnot json\\n')\n"
+              "sys.stdout.buffer.write(b'\\xff\\xfe\\n')\n"
+              "print(json.dumps({'file': sys.argv[1], 'ok': False, 'error': 'real'}), flush=True)\n")
+    assert insp.verify(files, timeout=30, worker=[sys.executable, "-c", script]) == {
+        files[0]: "corrupt or unreadable Parquet file (pyarrow: real)"}

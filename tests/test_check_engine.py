@@ -606,3 +606,24 @@ def test_every_finding_has_file_and_line(tmp_path: Path, capsys: pytest.CaptureF
     assert not missing, missing
     pkg = [x for x in findings if x["rule"] == "FILE_SAME_PACKAGE"]
     assert {(x["file"], x["line"]) for x in pkg} == {("new/p.proto", 3), ("new/q.proto", 2)}
+
+
+def test_snapshot_independent_of_the_current_folder(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # protoc's bundled imports (google/protobuf/*.proto) are not files on disk: their paths
+    # must not be rebased on the current folder, or --check fails from another folder
+    put(tmp_path / "s" / "p", 'syntax = "proto3";\npackage t;\n'
+        'import "google/protobuf/any.proto";\n'
+        "message M { google.protobuf.Any at = 1; }\n", "m.proto")
+    put(tmp_path / "s" / "a", V1)
+    assert main(capsys, "snapshot", "s", "-o", "lock.json", "-q")[0] == 0
+    text = (tmp_path / "lock.json").read_text()
+    assert '"google/protobuf/any.proto"' in text
+    for folder, argv in ((tmp_path / "s", (".", "-o", "../lock.json")),
+                         (tmp_path / "s" / "a", ("..", "-o", "../../lock.json"))):
+        monkeypatch.chdir(folder)
+        code, _, err = main(capsys, "snapshot", *argv, "--check", "-q")
+        assert code == 0, err
+        code, out, _ = main(capsys, "check", argv[0], "--against", argv[2], "--mode", "full")
+        assert code == 0, out

@@ -216,7 +216,12 @@ def _relpath_from(base: Path) -> Callable[[str], str]:
     def rel(file: str) -> str:
         if not file:
             return file
-        return Path(os.path.relpath(Path(file).resolve(), base.resolve())).as_posix()
+        p = Path(file)
+        if not p.is_absolute() and not p.exists():
+            # not a file on disk (protoc's bundled google/protobuf/*.proto): kept as it is,
+            # so the snapshot does not depend on the folder it is written from
+            return p.as_posix()
+        return Path(os.path.relpath(p.resolve(), base.resolve())).as_posix()
     return rel
 
 

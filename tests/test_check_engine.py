@@ -627,3 +627,15 @@ def test_snapshot_independent_of_the_current_folder(tmp_path: Path,
         assert code == 0, err
         code, out, _ = main(capsys, "check", argv[0], "--against", argv[2], "--mode", "full")
         assert code == 0, out
+
+
+def test_well_known_type_no_longer_imported(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # a field of type google.protobuf.Any deleted properly (number and name reserved) and
+    # the import dropped: Any is not "a removed record" of the project
+    put(tmp_path / "old", 'syntax = "proto3";\npackage t;\nimport "google/protobuf/any.proto";\n'
+        "message M { int32 a = 1; google.protobuf.Any at = 2; }\n", "m.proto")
+    put(tmp_path / "new", 'syntax = "proto3";\npackage t;\n'
+        'message M { reserved 2; reserved "at"; int32 a = 1; }\n', "m.proto")
+    code, out, _ = main(capsys, "check", "new", "--against", "old", "--mode", "full")
+    assert code == 0 and "RECORD_NO_DELETE" not in out, out

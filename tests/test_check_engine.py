@@ -639,3 +639,13 @@ def test_well_known_type_no_longer_imported(tmp_path: Path,
         'message M { reserved 2; reserved "at"; int32 a = 1; }\n', "m.proto")
     code, out, _ = main(capsys, "check", "new", "--against", "old", "--mode", "full")
     assert code == 0 and "RECORD_NO_DELETE" not in out, out
+
+
+def test_ignore_globs_with_list_items() -> None:
+    found = Finding("AVRO_TYPE_MISMATCH", "AVRO", "error", frozenset({"backward"}),
+                    "ns.R.items[].q", "m")
+    assert engine.Ignore(path="ns.R.items[].*").matches(found)
+    assert engine.Ignore(path="ns.*.items[].q").matches(found)
+    assert engine.Ignore(path="ns.R.items[]").matches(found)       # under it
+    assert not engine.Ignore(path="ns.R.items[].z*").matches(found)
+    assert not engine.Ignore(path="ns.R.item").matches(found)

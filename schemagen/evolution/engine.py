@@ -64,7 +64,9 @@ class Ignore:
         if self.path is None:
             return True
         p = self.path
-        if f.path == p or fnmatch.fnmatchcase(f.path, p):
+        # "*" and "?" are globs; "[" and "]" are literal (list items: "x[]")
+        glob = "".join({"[": "[[]", "]": "[]]"}.get(c, c) for c in p)
+        if f.path == p or fnmatch.fnmatchcase(f.path, glob):
             return True
         return any(f.path.startswith(p + sep) for sep in (".", "[", "{"))
 

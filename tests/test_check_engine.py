@@ -4,6 +4,7 @@ back, exit codes (run in-process through the CLI)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -649,3 +650,6 @@ def test_ignore_globs_with_list_items() -> None:
     assert engine.Ignore(path="ns.R.items[]").matches(found)       # under it
     assert not engine.Ignore(path="ns.R.items[].z*").matches(found)
     assert not engine.Ignore(path="ns.R.item").matches(found)
+    nested = dataclasses.replace(found, path="ns.R.rows[].cells[].v")
+    assert engine.Ignore(path="ns.R.rows[].cells[].*").matches(nested)
+    assert engine.Ignore(path="*.rows[].cells[].v").matches(nested)

@@ -1144,7 +1144,7 @@ class Converter:
             # the next chunk is parsed (pyarrow, GIL released) while this one is cast and written
             pending: tuple[Any, int, Future[Any] | None] | None = None
             for chunk, offset in self._line_chunks(f):
-                fut = pool.submit(self._read_json, chunk, self._arrow_read_schema()) \
+                fut = pool.submit(self._read_checked, chunk, self._arrow_read_schema()) \
                     if self.fast else None
                 if pending is not None:
                     self._json_chunk(*pending, file=file, lines=lines)
@@ -1189,20 +1189,17 @@ class Converter:
             self._json_rows(bytes(chunk), lines.line_at(offset), file)
             return
         table = None
+        nlines = 0
         for attempt in range(8):
             try:
                 if attempt == 0 and fut is not None:
-                    table = fut.result()
+                    table, nlines = fut.result()
                 else:
-                    table = self._read_json(chunk, self._arrow_read_schema())
+                    table, nlines = self._read_checked(chunk, self._arrow_read_schema())
             except pa.ArrowException as exc:
                 if not self._flip(str(exc)):
                     break
                 continue
-            try:
-                table.validate(full=True)  # pyarrow's JSON reader lets invalid UTF-8 through
-            except pa.ArrowInvalid:
-                table = None  # found row by row below ("not UTF-8")
             break
         if table is None:
             chunk = bytes(chunk)
@@ -1217,7 +1214,18 @@ class Converter:
             self._json_chunk(head, offset, file=file, lines=lines)
             self._json_chunk(tail, offset + len(head), file=file, lines=lines)
             return
-        self._json_table(table, chunk, lambda: lines.line_at(offset), file)
+        self._json_table(table, chunk, lambda: lines.line_at(offset), file, nlines)
+
+    def _read_checked(self, chunk: Any, schema: Any) -> tuple[Any, int]:
+        """``(table, lines in the chunk)``; the table is None when it holds invalid UTF-8
+        (pyarrow's JSON reader lets it through: found row by row).  Runs in the parse
+        thread (pyarrow and numpy release the GIL)."""
+        table = self._read_json(chunk, schema)
+        try:
+            table.validate(full=True)
+        except pa.ArrowInvalid:
+            return None, 0
+        return table, _count_lines(chunk)
 
     def _arrow_read_schema(self) -> Any:
         return pa.schema(list(self._read_schema(self.node, "")))
@@ -1237,9 +1245,9 @@ class Converter:
                                 parse_options=opts)
 
     def _json_table(self, table: Any, chunk: bytes, line_of: Callable[[], int],
-                    file: str) -> None:
+                    file: str, nlines: int) -> None:
         n = table.num_rows
-        if n != _count_lines(chunk) and len(_line_spans(bytes(chunk))) != n:
+        if n != nlines and len(_line_spans(bytes(chunk))) != n:
             # pyarrow reads an object over several lines (or several on one line) as rows:
             # the per-row path decides every row of this chunk, line by line
             self._json_rows(bytes(chunk), line_of(), file)

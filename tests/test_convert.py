@@ -380,6 +380,9 @@ def test_cli_missing_input_and_bad_schema_exit_2(tmp_path: Path, capsys: Any) ->
     assert main(["convert", str(tmp_path / "nope.jsonl"), "--schema", SALES, "--record",
                  "Transaction", "--out", str(tmp_path / "o.parquet")]) == 2
     assert "no such input file" in capsys.readouterr().err
+    assert main(["convert", str(tmp_path), "--schema", SALES, "--record", "Transaction",
+                 "--out", str(tmp_path / "o.parquet")]) == 2
+    assert "is a folder; give the input files" in capsys.readouterr().err
     bad = tmp_path / "bad.avsc"
     bad.write_text('{"type": "record", "name": "X", "fields": [{"name": "a"}]}')
     assert main(["convert", str(DRILL), "--schema", str(bad), "--record", "X", "--out",

@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
         if not p.is_file():
             from schemagen.errors import UsageError
 
-            raise UsageError(f"{p}: no such input file")
+            raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
+                             if p.is_dir() else f"{p}: no such input file")
     total = sum(os.path.getsize(p) for p in inputs)
     with compiled_record(args.schemas, args.record, args.include_dirs,
                          args.sql_dialect) as cls, _progress(total, args.quiet) as advance:

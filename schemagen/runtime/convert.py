@@ -1887,7 +1887,8 @@ def convert(
         raise UsageError("convert needs at least one input file")
     for p in paths:
         if not p.is_file():
-            raise UsageError(f"{p}: no such input file")
+            raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
+                             if p.is_dir() else f"{p}: no such input file")
     formats = [input_format_of(p, input_format) for p in paths]
     info = info_of(record_cls)
     target = Path(out)

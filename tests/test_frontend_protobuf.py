@@ -189,6 +189,28 @@ def test_import_needs_include_dir(tmp_path: Path) -> None:
     assert e.value.line > 0
 
 
+def test_given_file_never_replaced_by_a_namesake_in_an_include_dir(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "m.proto").write_text('syntax = "proto3";\npackage pa;\nmessage M {}\n')
+    (tmp_path / "b" / "m.proto").write_text('syntax = "proto3";\npackage pb;\nmessage O {}\n')
+    monkeypatch.chdir(tmp_path)
+    # protoc used to get the virtual name "m.proto" and silently compiled b/m.proto
+    with pytest.raises(SchemaError) as e:
+        protobuf.load([Path("a/m.proto")], include_dirs=["b"])
+    assert e.value.file == "a/m.proto" and "shadowed" in e.value.message
+    assert list(protobuf.load([Path("a/m.proto")]).types) == ["pa.M"]
+    assert list(protobuf.load([Path("a/m.proto")], include_dirs=["a", "b"]).types) == ["pa.M"]
+
+
+def test_missing_include_dir_is_an_error(tmp_path: Path) -> None:
+    p = tmp_path / "m.proto"
+    p.write_text('syntax = "proto3";\nmessage M {}\n')
+    with pytest.raises(SchemaError, match="include folder .* does not exist"):
+        protobuf.load([p], include_dirs=[tmp_path / "nope"])
+
+
 @pytest.mark.parametrize(("text", "line", "col", "needle"), [
     ('syntax = "proto3";\nmessage A { int32 x = 1\n}\n', 3, 1, 'Expected ";"'),
     ('syntax = "proto3";\nmessage A { Missing m = 1; }\n', 2, 13, '"Missing" is not defined'),

@@ -176,31 +176,43 @@ class _Loader:
     def run_protoc(self) -> Any:
         from google.protobuf import descriptor_pb2  # type: ignore[import-untyped]
 
+        for d in self.include_dirs:
+            if not d.is_dir():
+                raise SchemaError(f"include folder {str(d)!r} does not exist", str(d))
         roots: list[Path] = list(self.include_dirs)
         rel: list[str] = []
+        disk: list[Path] = []
         # shallowest files first: a file's folder becomes an import root for the files
         # below it (``common/x.proto`` next to ``a.proto`` is imported as such)
         for p in sorted(self.paths, key=lambda q: (len(q.resolve().parts), str(q))):
             if not p.is_file():
                 raise SchemaError("no such file", str(p))
             ap = p.resolve()
+            disk.append(ap)
+            self.disk.setdefault(str(ap), str(p))  # protoc names given files by disk path
             for r in roots:
                 try:
                     rel.append(ap.relative_to(r.resolve()).as_posix())
+                    self.disk.setdefault(rel[-1], str(p))
                     break
                 except ValueError:
                     continue
             else:
                 roots.append(p.parent)
                 rel.append(p.name)
+                self.disk.setdefault(p.name, str(p))
         roots = list(dict.fromkeys(roots))
         self.roots = roots
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "set.pb"
             cmd = [sys.executable, "-m", "grpc_tools.protoc",
-                   *(f"-I{r}" for r in roots), f"-I{bundled_include()}",
+                   *(f"-I{r.resolve()}" for r in roots), f"-I{bundled_include()}",
                    "--include_imports", "--include_source_info",
-                   f"--descriptor_set_out={out}", *rel]
+                   f"--descriptor_set_out={out}",
+                   # disk paths, not virtual names: protoc maps each to the import root
+                   # holding it and refuses a file shadowed by an earlier root (a virtual
+                   # name would silently pick the other file)
+                   *(str(p) for p in disk)]
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
             self.relay(proc.stderr, proc.returncode, rel)
             fds = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())

@@ -1186,3 +1186,14 @@ def test_alias_keys_of_different_json_kinds_in_one_chunk(compile_schemas: Any,
                        {"id": 4, "small": None, "on": False}], fast
         assert [(r.line, r.path) for r in rejects] == [(2, "small"), (5, "on"), (6, "small")]
         assert conv.slow_rows == (5 if fast else 6)  # the alias rows of another kind
+
+
+def test_csv_progress_counts_bytes(flat: Any, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("\ufeffi,s\n" + "".join(f'{i},"é€ {i}\n😀"\n' for i in range(3000)),
+                   encoding="utf-8")
+    seen: list[int] = []
+    res = cv.convert(flat, [src], tmp_path / "o.parquet", progress=seen.append,
+                     chunk_bytes=16 * 1024)
+    assert res.rows == 3000 and len(seen) > 3
+    assert sum(seen) == src.stat().st_size and all(n >= 0 for n in seen)

@@ -1318,6 +1318,8 @@ class Converter:
                 raise UsageError(f"{file}:1: not a CSV header: {exc}") from None
             _check_header(file, header, not_cells)
             size = 0
+            done = 0  # bytes reported to progress
+            raw: Any = f.buffer
             rows: list[list[str]] = []
             lines: list[int] = []
             last = reader.line_num
@@ -1338,10 +1340,12 @@ class Converter:
                 rows.append(row)
                 size += sum(map(len, row)) + len(row)
                 if size >= self.chunk_bytes // 4:
-                    self.progress(size)
+                    now = raw.tell()  # bytes read (ahead by the text buffer at most)
+                    self.progress(now - done)
+                    done = now
                     self._csv_chunk(header, rows, lines, columns, file)
                     rows, lines, size = [], [], 0
-            self.progress(size)
+            self.progress(os.path.getsize(path) - done)
             self._csv_chunk(header, rows, lines, columns, file)
 
     def _csv_columns(self) -> tuple[dict[str, _Node], dict[str, str]]:

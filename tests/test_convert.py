@@ -1188,11 +1188,19 @@ def test_alias_keys_of_different_json_kinds_in_one_chunk(compile_schemas: Any,
         assert conv.slow_rows == (5 if fast else 6)  # the alias rows of another kind
 
 
-def test_csv_progress_counts_bytes(flat: Any, tmp_path: Path) -> None:
+def test_csv_and_json_array_progress_counts_bytes(flat: Any, tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("\ufeffi,s\n" + "".join(f'{i},"é€ {i}\n😀"\n' for i in range(3000)),
                    encoding="utf-8")
     seen: list[int] = []
+    res = cv.convert(flat, [src], tmp_path / "o.parquet", progress=seen.append,
+                     chunk_bytes=16 * 1024)
+    assert res.rows == 3000 and len(seen) > 3
+    assert sum(seen) == src.stat().st_size and all(n >= 0 for n in seen)
+    src = tmp_path / "in.json"
+    src.write_text("\ufeff[" + ",\n".join(f'{{"i": {i}, "s": "é€ {i}😀"}}' for i in range(3000))
+                   + "]", encoding="utf-8")
+    seen.clear()
     res = cv.convert(flat, [src], tmp_path / "o.parquet", progress=seen.append,
                      chunk_bytes=16 * 1024)
     assert res.rows == 3000 and len(seen) > 3

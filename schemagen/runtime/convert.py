@@ -1705,11 +1705,15 @@ def _json_array_items(path: Path, chunk: int,
         line = 1
         eof = False
         state = "start"  # start -> item -> sep -> end
+        raw_file: Any = f.buffer
+        done = 0  # bytes reported to progress
 
         def more() -> bool:
-            nonlocal buf, pos, eof
+            nonlocal buf, pos, eof, done
             data = f.read(chunk)
-            progress(len(data.encode("utf-8", errors="replace")) if data else 0)
+            now = raw_file.tell()
+            progress(now - done)
+            done = now
             if not data:
                 eof = True
                 return False

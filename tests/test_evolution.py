@@ -740,3 +740,17 @@ message M { Color c = 1; }
     assert got == [v2.Color.GREEN, v2.Color("7"), v2.Color("2")]
     assert got[2].number == 2
     assert schemagen.read_arrow(v2.M, path).column("c").to_pylist() == ["GREEN", "7", "2"]
+
+
+def test_file_without_any_reader_field_keeps_its_rows(compile_schemas: Any,
+                                                      tmp_path: Path) -> None:
+    # a batch left without columns lost its row count: typed reads returned [] (silent loss)
+    pkg = compile_schemas(rec([f("x", ["null", "int"], default=None),
+                               f("s", "string", default="d")]))
+    R = pkg.record("evo.R")
+    p = tmp_path / "other.parquet"
+    pq.write_table(pa.table({"other": [1, 2, 3]}), p)
+    want = [R(x=None, s="d")] * 3
+    assert list(schemagen.read(R, p)) == want
+    assert list(schemagen.read(R, p, columns=["x"])) == want
+    assert schemagen.read_arrow(R, p).num_rows == 3

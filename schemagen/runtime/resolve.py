@@ -916,6 +916,10 @@ class Plan:
         arrays = [batch.column(i) for i in range(batch.num_columns)]
         out_arrays, out_fields = self._root.columns(arrays, batch.schema.names, batch.num_rows,
                                                     "", ctx, None)
+        if not out_arrays and batch.num_rows and not fill:
+            # a batch without columns cannot carry its row count: fill the reader's fields
+            out_arrays, out_fields = self._root.columns(
+                arrays, batch.schema.names, batch.num_rows, "", _Ctx(True, row0), None)
         return pa.RecordBatch.from_arrays(out_arrays,
                                           schema=pa.schema(out_fields, metadata=meta))
 

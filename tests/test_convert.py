@@ -1205,3 +1205,18 @@ def test_csv_and_json_array_progress_counts_bytes(flat: Any, tmp_path: Path) -> 
                      chunk_bytes=16 * 1024)
     assert res.rows == 3000 and len(seen) > 3
     assert sum(seen) == src.stat().st_size and all(n >= 0 for n in seen)
+
+
+@pytest.mark.parametrize("name, encoding", [("a.jsonl", "utf-16"), ("a.csv", "utf-16-be"),
+                                            ("a.json", "utf-32")])
+def test_utf16_and_utf32_inputs_are_usage_errors(kitchen: Any, tmp_path: Path, name: str,
+                                                  encoding: str) -> None:
+    tmp_path = tmp_path / "w"
+    tmp_path.mkdir()
+    src = tmp_path / name
+    text = "id\n1\n" if name.endswith(".csv") else '{"id": 1}\n'
+    src.write_bytes(("\ufeff" if encoding.endswith("-be") else "").encode(encoding)
+                    + text.encode(encoding))
+    with pytest.raises(schemagen.UsageError, match=f"{encoding[:6].upper()} text"):
+        cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=tmp_path / "r.jsonl")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

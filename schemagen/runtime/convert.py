@@ -1833,6 +1833,21 @@ def _check_surrogates(v: Any, path: str) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
+_WIDE_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
+              b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
+def _check_not_utf16(path: Path) -> None:
+    """Text inputs are UTF-8: a UTF-16/32 file (by its byte order mark) is an error up
+    front, not a rejected row per line."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    for bom, name in _WIDE_BOMS.items():
+        if head.startswith(bom):
+            raise UsageError(f"{path}: {name} text (byte order mark {bom.hex(' ')}); convert "
+                             f"reads UTF-8: re-encode it first (iconv -f {name} -t UTF-8)")
+
+
 def input_format_of(path: Path, given: str | None) -> str:
     if given:
         if given not in INPUT_FORMATS:
@@ -1898,6 +1913,9 @@ def convert(
             raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
                              if p.is_dir() else f"{p}: no such input file")
     formats = [input_format_of(p, input_format) for p in paths]
+    for p, fmt in zip(paths, formats):
+        if fmt != "avro":
+            _check_not_utf16(p)
     info = info_of(record_cls)
     target = Path(out)
     single = target.suffix == ".parquet"

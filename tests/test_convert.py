@@ -1019,7 +1019,7 @@ def test_csv_quoted_empty_cell_is_a_row_blank_line_is_not(compile_schemas: Any,
 
 
 _LINE_KINDS = st.sampled_from(["good", "good", "good", "long", "cast", "broken", "blank", "dup",
-                               "two", "nested_bad", "not_object"])
+                               "two", "nested_bad", "not_object", "bad_date", "multiline"])
 
 
 @settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "25")), deadline=None,
@@ -1032,6 +1032,7 @@ def test_rows_in_equal_rows_written_plus_rejected_in_order(kitchen: Any, tmp_pat
     lines: list[str] = []
     want_ids: list[int] = []
     want_rejects: list[int] = []  # line numbers
+    merged: dict[int, list[int]] = {}  # id of an object over two lines -> its lines
     for n, kind in enumerate(kinds, 1):
         i = 2 * n
         if kind in ("good", "long"):
@@ -1044,13 +1045,18 @@ def test_rows_in_equal_rows_written_plus_rejected_in_order(kitchen: Any, tmp_pat
             want_ids += [i, i + 1]
         elif kind == "blank":
             lines.append(" " if n % 2 else "")
+        elif kind == "multiline":  # pyarrow reads it as one row; its lines are rejected
+            lines += [f'{{"id": {i},', ' "note": "x"}']
+            want_rejects += [len(lines) - 1, len(lines)]
+            merged[i] = [len(lines) - 1, len(lines)]
         else:
             lines.append({"cast": f'{{"id": {i}, "small": "x{n}"}}',
                           "broken": f'{{"id": {i}, "small": ',
                           "dup": f'{{"id": {i}, "id": {i}}}',
                           "nested_bad": f'{{"id": {i}, "items": [{{"sku": "a", "qty": 1.5}}]}}',
-                          "not_object": f"[{i}]"}[kind])
-            want_rejects.append(n)
+                          "not_object": f"[{i}]",
+                          "bad_date": f'{{"id": {i}, "day": "2013-02-30"}}'}[kind])
+            want_rejects.append(len(lines))
     src = tmp_path / "p.jsonl"
     src.write_bytes(("\r\n" if crlf else "\n").join(lines).encode() + b"\n")
     batches: list[Any] = []
@@ -1059,9 +1065,18 @@ def test_rows_in_equal_rows_written_plus_rejected_in_order(kitchen: Any, tmp_pat
     conv.json_lines(src)
     ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id").to_pylist() \
         if batches else []
-    assert ids == want_ids
-    assert [r.line for r in rejects] == want_rejects
+    got_rejects = [r.line for r in rejects]
     assert all(r.row == lines[r.line - 1] for r in rejects)
+    # Known leniency: in a chunk without a doubtful row where objects on one line exactly
+    # make up for an object over two lines, pyarrow's row count matches the line count and
+    # the fast path writes the two-line object (nothing lost; its lines are not rejected).
+    for i, its_lines in merged.items():
+        if i in ids:
+            assert "two" in kinds
+            want_rejects = [x for x in want_rejects if x not in its_lines]
+            want_ids = sorted([*want_ids, i])
+    assert ids == want_ids
+    assert got_rejects == want_rejects
 
 
 @settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "20")), deadline=None,
@@ -1220,3 +1235,21 @@ def test_utf16_and_utf32_inputs_are_usage_errors(kitchen: Any, tmp_path: Path, n
     with pytest.raises(schemagen.UsageError, match=f"{encoding[:6].upper()} text"):
         cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=tmp_path / "r.jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_doubtful_row_among_rows_that_are_not_lines_is_not_lost(kitchen: Any,
+                                                                tmp_path: Path) -> None:
+    # two objects on line 1 make up for the object over lines 3-4: pyarrow's rows match the
+    # line count, but row 3 is not line 3; the doubtful row (line 2) was dropped unseen
+    src = tmp_path / "c.jsonl"
+    src.write_text('{"id": 1} {"id": 2}\n{"id": 9, "day": "2013-02-30"}\n{"id": 3,\n'
+                   ' "note": "x"}\n{"id": 5}\n')
+    for fast in (True, False):
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(kitchen, batches.append, rejects.append)
+        conv.fast = fast
+        conv.json_lines(src)
+        ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id")
+        assert ids.to_pylist() == [1, 2, 5], fast
+        assert [(r.line, r.path) for r in rejects] == [(2, "day"), (3, ""), (4, "")], fast

@@ -1256,17 +1256,23 @@ class Converter:
         root = pa.StructArray.from_arrays(cols, names=table.column_names) if cols else \
             pa.array([{}] * n, pa.struct([]))
         arr, bad = self.caster.record(self.node, root, "")
-        self.caster.counted(bad)
-        batch = self._struct_to_batch(arr)
         if not bad.any():
-            self._emit(batch)
+            self.caster.counted(bad)
+            self._emit(self._struct_to_batch(arr))
             return
         chunk = bytes(chunk)
         line = line_of()
         spans = _line_spans(chunk)
-        if len(spans) != n:  # several objects on a line and one over several lines
-            self._json_rows(chunk, line, file)  # (the ignored keys are counted again)
+        if len(spans) != n or not all(
+                chunk[a:b].strip().startswith(b"{") and chunk[a:b].strip().endswith(b"}")
+                for _, a, b in spans):
+            # rows are not lines (several objects on a line and one over several lines):
+            # the per-row path decides every row of this chunk
+            self.caster.pending = []
+            self._json_rows(chunk, line, file)
             return
+        self.caster.counted(bad)
+        batch = self._struct_to_batch(arr)
         bad_idx = np.flatnonzero(bad).tolist()
         items = []
         for i in bad_idx:

@@ -85,8 +85,10 @@ def find_record(types: Mapping[str, ir.Named], name: str) -> ir.Record:
 
 
 def _suffixes(name: str) -> list[str]:
+    """``a.b.C`` -> ``a.b.C``, ``b.C`` (a package prefix may be dropped); never the bare
+    ``C``: a qualified name must match qualified (``wrong.ns.C`` is not ``right.ns.C``)."""
     parts = name.split(".")
-    return [".".join(parts[i:]) for i in range(len(parts))]
+    return [".".join(parts[i:]) for i in range(max(len(parts) - 1, 1))]
 
 
 # --------------------------------------------------------------------------- emitters

@@ -337,6 +337,10 @@ def test_find_record_by_any_name(all_types: dict[str, ir.Named]) -> None:
     assert sqlddl.find_record(all_types, "Everything").name == "example.features.Everything"
     with pytest.raises(UsageError, match="no record 'Nope'.*example.sql.Transaction"):
         sqlddl.find_record(all_types, "Nope")
+    # a qualified name must match qualified: the wrong namespace is not the short name
+    for wrong in ("totally.wrong.Transaction", "wrong.Transaction"):
+        with pytest.raises(UsageError, match=f"no record '{wrong}'"):
+            sqlddl.find_record(all_types, wrong)
 
 
 def test_find_record_by_class_name(tmp_path: Path) -> None:

@@ -782,7 +782,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{len(fails)} FAIL(s); {wall:.0f} s in all", flush=True)
         if args.write_md:
             md = markdown_report(rows, context, mem, profiles, args, machine_info(load), wall)
-            (ROOT / "BENCHMARKS.md").write_text(md + "\n")
+            target = ROOT / "BENCHMARKS.md"
+            old = target.read_text() if target.exists() else ""
+            (ROOT / "BENCHMARKS.md").write_text(md.rstrip("\n") + "\n" + _other_sections(old))
             print(f"wrote {ROOT / 'BENCHMARKS.md'}")
         return 1 if fails and args.strict else 0
     finally:
@@ -798,6 +800,21 @@ def _short(n: int) -> str:
     if n % 1000 == 0:
         return f"{n // 1000}k"
     return str(n)
+
+
+CORE_SECTIONS = ("Machine", "Results", "Failing targets", "Profiles of the failing cases")
+
+
+def _other_sections(text: str) -> str:
+    """The ``## `` sections other benchmark scripts wrote (kept as they are)."""
+    out: list[str] = []
+    keep = False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            keep = not line[3:].startswith(CORE_SECTIONS)
+        if keep:
+            out.append(line)
+    return ("\n" + "\n".join(out).rstrip("\n") + "\n") if out else ""
 
 
 def main(argv: list[str] | None = None) -> int:

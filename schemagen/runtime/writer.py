@@ -135,15 +135,18 @@ def _type_text(field: Any) -> str:
 
 
 def _first_difference(got: Any, want: Any, path: str, index: int = -1) -> str | None:
-    """Where two Arrow fields differ (name, type or nullability, nested too), or None."""
+    """Where two Arrow fields differ in name or type (nested too), or None.
+
+    Nullability and the names of list/map children (``item`` vs ``element``)
+    are not compared: data from ``pa.table(...)`` is nullable and names list
+    items ``item``.  The data is cast to the wanted layout, and nulls in
+    required fields are then found value by value (a RecordError naming the row).
+    """
     if got.name != want.name:
         if not path:
             return f"column {index} is named {got.name!r}, expected {want.name!r}"
         return f"column {path!r}: child field named {got.name!r}, expected {want.name!r}"
     here = f"{path}.{want.name}" if path else want.name
-    if got.nullable != want.nullable:
-        return (f"column {here!r}: got {_type_text(got)}, expected {_type_text(want)} "
-                "(nullability differs)")
     gt, wt = got.type, want.type
     if gt.equals(wt):
         return None
@@ -157,17 +160,20 @@ def _first_difference(got: Any, want: Any, path: str, index: int = -1) -> str | 
                 return found
         if len(gf) != len(wf):
             return plain + f" ({len(gf)} fields instead of {len(wf)})"
-        return plain
+        return None
     if pa.types.is_map(gt) and pa.types.is_map(wt):
         for g, w in ((gt.key_field, wt.key_field), (gt.item_field, wt.item_field)):
-            found = _first_difference(g, w, here)
+            found = _first_difference(g.with_name(w.name), w, here)
             if found:
                 return found
-        return plain
+        return None
     if (pa.types.is_list(gt) and pa.types.is_list(wt)) or (
             pa.types.is_large_list(gt) and pa.types.is_large_list(wt)):
-        return _first_difference(gt.value_field, wt.value_field, here) or plain
-    return plain
+        return _first_difference(gt.value_field.with_name(wt.value_field.name),
+                                 wt.value_field, here)
+    if not gt.equals(wt):
+        return plain
+    return None  # pragma: no cover - equal types returned above
 
 
 def _first_null(arr: Any, field: Any, path: str, rows: Any, parent_valid: Any) -> Any:
@@ -184,7 +190,7 @@ def _first_null(arr: Any, field: Any, path: str, rows: Any, parent_valid: Any) -
         if pc.any(bad).as_py():
             pos = pc.index(bad, True).as_py()
             return path, int(rows[pos]) if rows is not None else pos
-    t = arr.type
+    t = field.type  # the wanted layout (the data's own may say nullable)
     if pa.types.is_struct(t):
         valid = arr.is_valid()
         if parent_valid is not None:
@@ -224,24 +230,28 @@ def _has_nulls_below(arr: Any) -> bool:
     return False
 
 
-def _fill_required(arr: Any, nullable: bool) -> Any:
+def _fill_required(arr: Any, nullable: bool, want: Any = None) -> Any:
     """Placeholder values for the nulls left in required fields, which (checked by
     :func:`_first_null` before) all sit under a null parent: Arrow allows them
-    there, Parquet writers do not.  Returns ``arr`` itself when nothing changes."""
+    there, Parquet writers do not.  ``want``: the wanted type, whose children say
+    which are required (default: the data's own).  Returns ``arr`` itself when
+    nothing changes."""
     t = arr.type
+    w = t if want is None else want
     mask = arr.is_null() if arr.null_count else None
     if pa.types.is_struct(t):
         kids = [arr.field(i) for i in range(t.num_fields)]
-        new = [_fill_required(k, t.field(i).nullable) for i, k in enumerate(kids)]
+        new = [_fill_required(k, w.field(i).nullable, w.field(i).type)
+               for i, k in enumerate(kids)]
         if any(n is not k for n, k in zip(new, kids)):
             arr = pa.StructArray.from_arrays(new, fields=list(t), mask=mask)
     elif pa.types.is_map(t):
-        keys = _fill_required(arr.keys, False)
-        items = _fill_required(arr.items, t.item_field.nullable)
+        keys = _fill_required(arr.keys, False, w.key_type)
+        items = _fill_required(arr.items, w.item_field.nullable, w.item_type)
         if keys is not arr.keys or items is not arr.items:
             arr = pa.MapArray.from_arrays(arr.offsets, keys, items, type=t, mask=mask)
     elif pa.types.is_list(t) or pa.types.is_large_list(t):
-        values = _fill_required(arr.values, t.value_field.nullable)
+        values = _fill_required(arr.values, w.value_field.nullable, w.value_type)
         if values is not arr.values:
             arr = type(arr).from_arrays(arr.offsets, values, type=t, mask=mask)
     if not nullable and arr.null_count:
@@ -281,8 +291,6 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
     got = list(got_schema)
     want = list(schema)
     for i, (g, w) in enumerate(zip(got, want)):
-        if g.name == w.name and not g.nullable and w.nullable and g.type.equals(w.type):
-            continue  # non-null data into a nullable column: fine
         problem = _first_difference(g, w, "", i)
         if problem:
             raise UsageError(f"{where}: Arrow data does not match {record_name}.arrow_schema(): "
@@ -301,12 +309,17 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
         for i, f in enumerate(want):
             col = columns[i]
             if _has_nulls_below(col):
+                # nullability as the record says (the data's own may differ, see
+                # _first_difference): a null in a required field is a RecordError
                 found = _first_null(col, f, f.name, None, None)
                 if found:
                     path, row = found
                     raise RecordError(record_name, [RecordProblem(
                         base + row, path, None, "a value (the field is required, got null)")])
-                columns[i] = _fill_required(col, f.nullable)
+                col = columns[i] = _fill_required(col, f.nullable, f.type)
+            if not col.type.equals(f.type):
+                # same layout, other nullability or child names: now safe to cast
+                columns[i] = col.cast(f.type)
         out.append(pa.RecordBatch.from_arrays(columns, schema=schema))
         base += batch.num_rows
     return out

@@ -88,6 +88,14 @@ def test_valid_rows_write(errs: Any, tmp_path: Path) -> None:
 
 
 
+def test_a_file_in_the_way_of_the_output_folder(errs: Any, tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("")
+    for target in (tmp_path / "f" / "x.parquet", tmp_path / "f" / "ds"):
+        with pytest.raises(schemagen.UsageError, match="cannot create the folder .*in the way"):
+            schemagen.write([row(errs)], target)
+    assert (tmp_path / "f").read_text() == ""
+
+
 # (id, field overrides (callable on the module), expected path, offending value)
 CASES: list[Any] = [
     pytest.param(lambda m: {"name": 5}, "name", 5, id="int-for-string"),

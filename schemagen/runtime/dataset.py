@@ -51,6 +51,7 @@ from ..errors import RecordError, RecordProblem, UsageError
 from .record import RecordInfo, info_of
 from .writer import (
     ParquetWriter,
+    _mkdir_reason,
     arrow_batches,
     check_bounded,
     convert_records,
@@ -362,7 +363,7 @@ class DatasetWriter(Generic[R]):
             self._root.mkdir(parents=True, exist_ok=mode != "overwrite")
         except OSError as exc:
             raise UsageError(f"cannot create the folder {self._root}: "
-                             f"{exc.strerror or exc}") from None
+                             f"{_mkdir_reason(exc)}") from None
         self._claim = claim_pair(self._root, major, minor)
         self.major, self.minor = self._claim.major, self._claim.minor
         self._parts: dict[tuple[str, ...], _Part] = {}

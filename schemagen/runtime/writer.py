@@ -99,6 +99,13 @@ def check_bounded(options: dict[str, Any]) -> None:
                          "until close()")
 
 
+def _mkdir_reason(exc: OSError) -> str:
+    """Why a folder could not be made, in words (``File exists`` means a file is in the way)."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "a file of that name (or of a parent folder's name) is in the way"
+    return exc.strerror or str(exc)
+
+
 def _fsync(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -357,7 +364,7 @@ class ParquetWriter(Generic[R]):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"cannot create the folder {self.path.parent}: "
-                             f"{exc.strerror or exc}") from None
+                             f"{_mkdir_reason(exc)}") from None
         self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
         self._pending: list[R] = []
         self._batches: list[Any] = []

@@ -116,3 +116,18 @@ def test_sql_other_dialect(tmp_path: Path) -> None:
     old = load(tmp_path, "old", table("  a INT", "drill"))
     new = load(tmp_path, "new", table("  a BIGINT", "drill"))
     assert [x.rule for x in sql_rules.check(old, new)] == ["SQL_COLUMN_TYPE_WIDENED"]
+
+
+@pytest.mark.parametrize(("old_type", "new_type", "rule"), [
+    ("VARBINARY(10)", "VARBINARY(5)", "SQL_COLUMN_TYPE_NARROWED"),
+    ("VARBINARY(5)", "VARBINARY(10)", "SQL_COLUMN_TYPE_WIDENED"),
+    ("VARBINARY(10)", "VARBINARY", "SQL_COLUMN_TYPE_WIDENED"),
+    ("VARBINARY", "BINARY(4)", "SQL_COLUMN_TYPE_NARROWED"),
+])
+def test_sql_binary_lengths(tmp_path: Path, old_type: str, new_type: str, rule: str) -> None:
+    """A declared binary length is checked like a VARCHAR's (a shorter VARBINARY(n) was
+    reported compatible: the length was only read for character types)."""
+    old = load(tmp_path, "old", table(f"  b {old_type}", "drill"))
+    new = load(tmp_path, "new", table(f"  b {new_type}", "drill"))
+    found = sql_rules.check(old, new)
+    assert [(x.rule, x.old, x.new) for x in found] == [(rule, old_type, new_type)]

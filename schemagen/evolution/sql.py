@@ -16,7 +16,7 @@ mapped them to the IR, so the same rules hold in every dialect:
 Widening: a wider integer (signed from a narrower unsigned too), float -> double,
 integers of up to 32 bits -> double, an integer -> a decimal with enough integer digits,
 decimal(p, s) -> decimal(p2, s2) when s2 >= s and p2 - s2 >= p - s, a longer
-``VARCHAR(n)``/``CHAR(n)`` or an unbounded string, a finer time/timestamp unit.
+``VARCHAR(n)``/``CHAR(n)`` (``VARBINARY(n)``/``BINARY(n)``) or an unbounded string (binary), a finer time/timestamp unit.
 Struct fields are checked like columns; list items and map keys/values recurse.
 """
 
@@ -37,7 +37,8 @@ RULES: tuple[str, ...] = (
 )
 _UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
 _INT_DIGITS = {8: 3, 16: 5, 32: 10, 64: 19}
-_LENGTH = re.compile(r"^\s*(?:n?var)?char(?:acter)?(?:\s+varying)?\s*\(\s*(\d+)\s*\)", re.I)
+_LENGTH = re.compile(r"^\s*(?:(?:n?var)?char(?:acter)?(?:\s+varying)?|(?:var)?binary(?:\s+varying)?)"
+                     r"\s*\(\s*(\d+)\s*\)", re.I)
 
 Order = Literal["same", "wider", "narrower", "other"]
 
@@ -49,7 +50,8 @@ def type_name(t: ir.Type) -> str:
 
 
 def _length(f: ir.Field) -> int | None:
-    """The declared length of a ``VARCHAR(n)``/``CHAR(n)`` column (None: unbounded)."""
+    """The declared length of a ``VARCHAR(n)``/``CHAR(n)``/``VARBINARY(n)``/``BINARY(n)``
+    column (None: unbounded)."""
     written = dict(f.metadata).get("sql.type")
     if written is None:
         return None
@@ -85,7 +87,8 @@ def _widens(a: ir.Type, b: ir.Type) -> bool:
 
 
 def _scalar_order(a: ir.Type, b: ir.Type, la: int | None = None, lb: int | None = None) -> Order:
-    if isinstance(a, ir.String) and isinstance(b, ir.String):
+    if (isinstance(a, ir.String) and isinstance(b, ir.String)) or (
+            isinstance(a, ir.Bytes) and isinstance(b, ir.Bytes)):
         if la == lb:
             return "same"
         if lb is None or (la is not None and lb > la):

@@ -415,6 +415,34 @@ def test_filters_on_nulls(part: Any, tmp_path: Path) -> None:
                 ids([("country", op, None)])
 
 
+def test_filter_shapes_and_empty_value_sets(part: Any, tmp_path: Path) -> None:
+    """A bare (column, op, value) tuple, a term written as a list and a non-string
+    column are UsageErrors (were TypeError/AttributeError tracebacks); 'in' [] matches
+    nothing and 'not in' [] everything, on every field type and on partition folders
+    (an empty list on a string field was refused as a value set of type null)."""
+    folder = tmp_path / "p"
+    day = datetime.date(2024, 5, 6)
+    rows = [part.Sale(id_=i, country=[part.Country.DE, None][i % 2], day=day,
+                      shop=f"s{i}", vip=True) for i in range(4)]
+    schemagen.write(rows, folder, partition_by=["country"])
+    one = schemagen.write(rows, tmp_path / "one.parquet")
+    for target in (folder, one):
+        with pytest.raises(schemagen.UsageError,
+                           match=r"put a single term in a list: \[\('id', '>', 1\)\]"):
+            list(schemagen.read(part.Sale, target, filter=("id", ">", 1)))
+        with pytest.raises(schemagen.UsageError, match="must be a .column, op, value. tuple"):
+            schemagen.read_arrow(part.Sale, target, filter=[["id", ">", 1]])
+        with pytest.raises(schemagen.UsageError, match="field paths are strings.*got None"):
+            schemagen.read_arrow(part.Sale, target, columns=[None])
+        with pytest.raises(schemagen.UsageError, match="field paths are strings"):
+            list(schemagen.read(part.Sale, target, columns=["id", 3]))
+        for col in ("id", "country", "shop", "day"):
+            got = schemagen.read_arrow(part.Sale, target, filter=[(col, "in", [])])
+            assert got.num_rows == 0 and got.schema.equals(part.Sale.arrow_schema())
+            assert schemagen.read_arrow(part.Sale, target,
+                                        filter=[(col, "not in", [])]).num_rows == 4
+
+
 def test_duckdb_written_partitioned_dataset(compile_schemas: Any, tmp_path: Path) -> None:
     """A dataset DuckDB wrote itself (its own types: every column optional, its own decimal
     width, timestamps in us, PARTITION_BY folders with its escaping and null folder) reads

@@ -203,8 +203,9 @@ def _decimal_values(filter: Any, info: RecordInfo) -> Any:
 
         if isinstance(value, (list, tuple, set, frozenset)):
             values = [one(v) for v in value]
-            if any(v is None for v in values):
-                # [None] alone would be a value set of Arrow type null: type it as the field
+            if not values or any(v is None for v in values):
+                # [] or [None] alone would be a value set of Arrow type null: type it as
+                # the field
                 try:
                     return (col, op, pa.array(values, type=t))
                 except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -362,6 +363,9 @@ def _selection(info: RecordInfo, paths: Sequence[str]) -> dict[str, Any]:
     root, types = info.ir
     tree: dict[str, Any] = {}
     for col in paths:
+        if not isinstance(col, str):
+            raise UsageError(f"columns: field paths are strings (\"user_info.cust_id\"), "
+                             f"got {col!r} ({type(col).__name__})")
         wire: list[str] = []
         _translate(types, root, col, wire_names=wire)
         node = tree
@@ -374,6 +378,29 @@ def _selection(info: RecordInfo, paths: Sequence[str]) -> dict[str, Any]:
             else:
                 node = node.setdefault(name, {})
     return tree
+
+
+def _check_shape(filter: Any) -> None:
+    """UsageError for DNF filters whose nesting is not ``[(c, op, v), ...]`` or
+    ``[[(c, op, v), ...], ...]`` (a bare term, a term written as a list), before
+    anything else walks them."""
+    if not isinstance(filter, (list, tuple)) or not filter:
+        return  # None, an expression, or reported by to_expression
+    if not isinstance(filter[0], (list, tuple)):
+        hint = ""
+        if isinstance(filter, tuple) and len(filter) == 3:
+            hint = f"; put a single term in a list: [{filter!r}]"
+        raise UsageError(f"filter must be a list of (column, op, value) tuples (or a list of "
+                         f"such lists for OR), got {filter!r}{hint}")
+    conj = [filter] if isinstance(filter[0], tuple) else filter
+    for c in conj:
+        if not isinstance(c, (list, tuple)) or not c:
+            raise UsageError(f"filter must be a list of (column, op, value) tuples (or a "
+                             f"list of such lists for OR), got {c!r} in {filter!r}")
+        for term in c:
+            if not isinstance(term, tuple) or len(term) != 3:
+                raise UsageError(f"filter term must be a (column, op, value) tuple, got "
+                                 f"{term!r} in {filter!r}")
 
 
 def _terms(filter: Any) -> list[list[tuple[Any, ...]]] | None:
@@ -560,6 +587,7 @@ def iter_batches(
     listing all of them.  ``fill=False`` leaves fields the file lacks out of
     the batch (the generated reader fills their defaults itself).
     """
+    _check_shape(filter)
     filter = _decimal_values(filter, info)
     expr = to_expression(filter, info)
     check_filter(expr, filter, info)

@@ -531,6 +531,16 @@ def test_refused_partition_fields(m: Any, tmp_path: Path, field: str, message: s
     assert not (tmp_path / "ds").exists()
 
 
+def test_partition_by_none_and_non_lists(m: Any, tmp_path: Path) -> None:
+    # None means no partitioning (was a TypeError traceback); a set/number a UsageError
+    assert schemagen.write([sale(m, 0)], tmp_path / "a", partition_by=None).name == "0_0_0.parquet"
+    for bad in ({"country"}, 3):
+        with pytest.raises(schemagen.UsageError, match="partition_by takes a list of field names"):
+            schemagen.DatasetWriter(m.Sale, tmp_path / "b", partition_by=bad)
+    assert not (tmp_path / "b").exists()
+    assert schemagen.partitioning(m.Sale, None).schema.names == []
+
+
 def test_refused_partition_field_names(compile_schemas: Any, tmp_path: Path) -> None:
     mod = compile_schemas({
         "u.avsc": """{"type": "record", "name": "U", "namespace": "dsu", "fields": [

@@ -215,10 +215,16 @@ class PartitionColumn:
     nullable: bool
 
 
-def partition_columns(info: RecordInfo, partition_by: Sequence[str] | str) -> list[PartitionColumn]:
+def partition_columns(info: RecordInfo,
+                      partition_by: Sequence[str] | str | None) -> list[PartitionColumn]:
     """Resolve ``partition_by`` names (wire or Python) to top-level fields; refuse the rest."""
+    if partition_by is None:
+        partition_by = ()  # no partitioning, as the default
     if isinstance(partition_by, str):
         partition_by = [partition_by]
+    if not isinstance(partition_by, (list, tuple)):
+        raise UsageError(f"partition_by takes a list of field names, got "
+                         f"{type(partition_by).__name__} {partition_by!r}")
     root, types = info.ir
     rec = info.record
     names = [f.name for f in rec.fields]
@@ -319,7 +325,7 @@ class DatasetWriter(Generic[R]):
         path: str | os.PathLike[str],
         *,
         mode: str = "append",
-        partition_by: Sequence[str] | str = (),
+        partition_by: Sequence[str] | str | None = (),
         major: int | None = None,
         minor: int | None = None,
         max_open_files: int = DEFAULT_MAX_OPEN_FILES,

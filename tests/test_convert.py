@@ -1253,3 +1253,32 @@ def test_doubtful_row_among_rows_that_are_not_lines_is_not_lost(kitchen: Any,
         ids = pa.Table.from_batches(batches, schema=kitchen.arrow_schema()).column("id")
         assert ids.to_pylist() == [1, 2, 5], fast
         assert [(r.line, r.path) for r in rejects] == [(2, "day"), (3, ""), (4, "")], fast
+
+
+def test_csv_row_of_empty_cells_is_a_row_not_a_null_record(flat: Any, compile_schemas: Any,
+                                                           tmp_path: Path) -> None:
+    # every cell empty: the row is still an object (its required fields are the problem),
+    # on the per-row path too (it said "expected an object, got None" with no field path)
+    src = tmp_path / "e.csv"
+    src.write_text("i,x,s,in.k\n1,,a,\n,,,\n")
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(flat, [src], tmp_path / "o.parquet", rejects=rej)
+    assert (res.rows, res.rejected) == (1, 1)
+    (r,) = _rejects(rej)
+    assert (r["line"], r["path"], r["reason"]) == (3, "i", "null in a required field")
+    nullable = compile_schemas({"nl.avsc": json.dumps({
+        "type": "record", "name": "NL", "namespace": "nl",
+        "fields": [{"name": "a", "type": ["null", "long"], "default": None},
+                   {"name": "b", "type": ["null", "string"], "default": None}]})
+    }).module("nl").NL
+    src.write_text("a,b\n1,x\n,\n")
+    for fast in (True, False):
+        batches: list[Any] = []
+        rejects: list[Any] = []
+        conv = cv.Converter(nullable, batches.append, rejects.append)
+        conv.fast = fast
+        conv.csv(src)
+        conv.finish()
+        assert rejects == []
+        assert pa.Table.from_batches(batches).to_pylist() == [{"a": 1, "b": "x"},
+                                                              {"a": None, "b": None}]

@@ -1550,7 +1550,8 @@ def _csv_parser(raw: dict[str, str], columns: dict[str, _Node],
                     nxt = d[p] = {}
                 d = nxt
             d.setdefault(parts[-1], value)
-        return _drop_empty(out)
+        # nested records whose cells are all empty are null; the row itself never is
+        return {k: _drop_empty(v) if isinstance(v, dict) else v for k, v in out.items()}
     return parse
 
 

@@ -160,6 +160,15 @@ CASES: list[Case] = [
     ("enum_value_added", idl("1: optional Color c", _ENUM),
      idl("1: optional Color c", "enum Color { RED = 1, GREEN = 2, BLUE = 3, PINK = 4 }"),
      {("THRIFT_ENUM_VALUE_ADDED", "t.Color.PINK")}, OK3),
+    # a union member deleted: old data with it set reads as a union holding nothing (it was
+    # a warning like a deleted struct field, and the check passed)
+    ("union_member_removed", idl("1: i32 a;\n2: string b", kind="union"),
+     idl("1: i32 a", kind="union"), {("THRIFT_UNION_FIELD_REMOVED", "t.S.b")}, BACK),
+    ("union_member_added", idl("1: i32 a", kind="union"),
+     idl("1: i32 a;\n2: string b", kind="union"), {("THRIFT_UNION_FIELD_ADDED", "t.S.b")}, OK3),
+    ("struct_in_union_field_removed", idl("1: optional U u", "union U { 1: i32 a; 2: i64 b }"),
+     idl("1: optional U u", "union U { 1: i32 a }"),
+     {("THRIFT_UNION_FIELD_REMOVED", "t.U.b")}, BACK),
 ]
 
 

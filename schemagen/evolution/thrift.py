@@ -18,11 +18,13 @@ THRIFT_REQUIRED_FIELD_REMOVED       error     forward    a required field delete
 THRIFT_STRUCT_KIND_CHANGED          error     one        struct <-> union
 THRIFT_ENUM_VALUE_REMOVED           error     backward   enum value gone
 THRIFT_ENUM_VALUE_NUMBER_CHANGED    error     both       same name, another number
+THRIFT_UNION_FIELD_REMOVED          error     backward   a union member deleted
 THRIFT_FIELD_RENAMED                warning   -          same id, new name
 THRIFT_FIELD_REMOVED                warning   -          optional/default id deleted
 THRIFT_FIELD_DEFAULT_CHANGED        warning   -          IDL default changed
 THRIFT_ENUM_VALUE_RENAMED           warning   -          same number, new name
 THRIFT_ENUM_VALUE_ADDED             warning   forward    new enum value
+THRIFT_UNION_FIELD_ADDED            warning   forward    new union member
 ==================================  ========  =========  ==========================
 
 (*) ``binary -> string`` breaks backward only (old bytes need not be UTF-8); an
@@ -64,11 +66,13 @@ RULES: dict[str, tuple[str, str]] = {
     "THRIFT_ENUM_VALUE_REMOVED": ("error", "an enum value (name and number) is deleted"),
     "THRIFT_ENUM_VALUE_NUMBER_CHANGED": ("error", "an enum value keeps its name but not "
                                                   "its number"),
+    "THRIFT_UNION_FIELD_REMOVED": ("error", "a member of a union is deleted"),
     "THRIFT_FIELD_RENAMED": ("warning", "a field id keeps its type but changes name"),
     "THRIFT_FIELD_REMOVED": ("warning", "an optional/default field is deleted"),
     "THRIFT_FIELD_DEFAULT_CHANGED": ("warning", "a field's IDL default changes"),
     "THRIFT_ENUM_VALUE_RENAMED": ("warning", "an enum number keeps its value but changes name"),
     "THRIFT_ENUM_VALUE_ADDED": ("warning", "a new enum value"),
+    "THRIFT_UNION_FIELD_ADDED": ("warning", "a new member of a union"),
 }
 
 _INT_NAMES = {8: "i8", 16: "i16", 32: "i32", 64: "i64"}
@@ -224,6 +228,13 @@ class _Checker:
                     "THRIFT_REQUIRED_FIELD_REMOVED", FORWARD, f"{path}.{of.name}",
                     f"required field {_decl(of)!r} was deleted: readers using the old schema "
                     "reject data without it", _decl(of), None, of)
+            elif o.kind == n.kind == "union":
+                self.add(
+                    "THRIFT_UNION_FIELD_REMOVED", BACKWARD, f"{path}.{of.name}",
+                    f"union member {_decl(of)!r} was deleted: data written with the old schema "
+                    "may have it set, and the new union reader skips it and is left with no "
+                    "member set (the value is lost; a union must hold exactly one)",
+                    _decl(of), None, of)
             else:
                 self.add(
                     "THRIFT_FIELD_REMOVED", NEITHER, f"{path}.{of.name}",
@@ -238,6 +249,11 @@ class _Checker:
                     "THRIFT_REQUIRED_FIELD_ADDED", BACKWARD, f"{path}.{nf.name}",
                     f"new field {_decl(nf)!r} is required: data written with the old schema "
                     "does not have it", None, _decl(nf), nf)
+            elif o.kind == n.kind == "union":
+                self.add(
+                    "THRIFT_UNION_FIELD_ADDED", FORWARD, f"{path}.{nf.name}",
+                    f"union member {_decl(nf)!r} was added: readers using the old schema skip "
+                    "it and are left with no member set", None, _decl(nf), nf)
 
     def field(self, of: ir.Field, nf: ir.Field, path: str) -> None:
         fid = _fid(nf)

@@ -754,3 +754,31 @@ def test_file_without_any_reader_field_keeps_its_rows(compile_schemas: Any,
     assert list(schemagen.read(R, p)) == want
     assert list(schemagen.read(R, p, columns=["x"])) == want
     assert schemagen.read_arrow(R, p).num_rows == 3
+
+
+def test_view_typed_columns_from_pyarrow(compile_schemas: Any, tmp_path: Path) -> None:
+    # pyarrow >= 16 writes string_view / binary_view columns (ARROW:schema keeps the view
+    # type and pyarrow reads them back as views): they were refused as incompatible
+    E = {"type": "enum", "name": "E", "symbols": ["A", "B"]}
+    FIXED4 = {"type": "fixed", "name": "F4", "size": 4}
+    pkg = compile_schemas(rec([f("s", "string"), f("b", "bytes"), f("e", E),
+                               f("o", ["null", "string"], default=None),
+                               f("u", "string", default="d"), f("fx", FIXED4)], ns="evo_view"))
+    R = pkg.record("evo_view.R")
+    p = tmp_path / "views.parquet"
+    pq.write_table(pa.table({
+        "s": pa.array(["x", "é"], pa.string_view()),
+        "b": pa.array([b"\x00\xff", b""], pa.binary_view()),
+        "e": pa.array(["B", "A"], pa.string_view()),
+        "o": pa.array([None, "y"], pa.string_view()),
+        "u": pa.array([b"ok", b"\xff"], pa.binary_view()),
+        "fx": pa.array([b"abcd", b"wxyz"], pa.binary_view())}), p)
+    assert pq.read_schema(p).field("s").type == pa.string_view()
+    with pytest.raises(schemagen.ReadError, match=r"'u'.*row 1.*not valid UTF-8"):
+        list(schemagen.read(R, p))
+    want = [R(s="x", b=b"\x00\xff", e=pkg.module("evo_view").E.B, o=None, fx=b"abcd"),
+            R(s="é", b=b"", e=pkg.module("evo_view").E.A, o="y", fx=b"wxyz")]
+    got = list(schemagen.read(R, p, columns=["s", "b", "e", "o", "fx"]))
+    assert [(r.s, r.b, r.e, r.o, r.fx) for r in got] == [(w.s, w.b, w.e, w.o, w.fx) for w in want]
+    t = schemagen.read_arrow(R, p, columns=["s", "e", "o"], filter=[("e", "in", ["A"])])
+    assert t.to_pylist() == [{"s": "é", "e": "A", "o": "y"}]

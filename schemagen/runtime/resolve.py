@@ -188,6 +188,15 @@ class _Same(_Node):
         return arr
 
 
+def _is_text(t: Any) -> bool:
+    """Arrow string types a file's column may have (pyarrow writes string_view too)."""
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+
+def _is_bytes(t: Any) -> bool:
+    return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_binary_view(t))
+
+
 class _Cast(_Node):
     def __init__(self, target: Any, safe: bool = True, storage: bool = False,
                  exact: bool = False) -> None:
@@ -632,16 +641,15 @@ class _Planner:
             if T.is_integer(wat):
                 return _Cast(target, safe=False)  # rounds, as Avro's int -> float promotion
         elif isinstance(inner, (ir.String, ir.Json)):
-            if T.is_string(wat) or T.is_large_string(wat):
+            if _is_text(wat):
                 return _Cast(target, exact=True)
-            if T.is_binary(wat) or T.is_large_binary(wat):
+            if _is_bytes(wat):
                 if isinstance(w_inner, (ir.Fixed, ir.Interval, ir.Uuid, ir.Decimal)):
                     bad(f"{describe(w_inner)} values cannot be read as a string")
                     return None
                 return _Utf8(target)
         elif isinstance(inner, ir.Bytes):
-            if T.is_binary(wat) or T.is_large_binary(wat) or T.is_string(wat) \
-                    or T.is_large_string(wat) or T.is_fixed_size_binary(wat):
+            if _is_bytes(wat) or _is_text(wat) or T.is_fixed_size_binary(wat):
                 if isinstance(w_inner, (ir.Decimal, ir.Interval, ir.Uuid, ir.EnumRef)):
                     bad(f"{describe(w_inner)} values cannot be read as bytes")
                     return None
@@ -653,7 +661,7 @@ class _Planner:
                     return _Same(target)
                 bad(f"{wat} cannot be read as {target} (different size or meaning)")
                 return None
-            if T.is_binary(wat) or T.is_large_binary(wat):
+            if _is_bytes(wat):
                 if w_inner is not None and not isinstance(w_inner, (ir.Fixed, ir.Interval)):
                     bad(f"{describe(w_inner)} cannot be read as fixed({size}) "
                         "(values of any length)")
@@ -692,7 +700,7 @@ class _Planner:
                     return None
                 return _Cast(target, exact=True)
         elif isinstance(inner, ir.EnumRef):
-            if T.is_string(wat) or T.is_large_string(wat):
+            if _is_text(wat):
                 enum = self.rt[inner.name]
                 assert isinstance(enum, ir.Enum)
                 if isinstance(w_inner, ir.EnumRef) and self.wt is not None:

@@ -1057,3 +1057,15 @@ def test_guard_ignores_stray_output_lines(tmp_path: Path) -> None:
               "print(json.dumps({'file': sys.argv[1], 'ok': False, 'error': 'real'}), flush=True)\n")
     assert insp.verify(files, timeout=30, worker=[sys.executable, "-c", script]) == {
         files[0]: "corrupt or unreadable Parquet file (pyarrow: real)"}
+
+
+def test_dataset_fragment_files_take_their_folders_name(tmp_path: Path) -> None:
+    # a syncer table's or dataset's 0_0_1.parquet recovered as class 'R001' said nothing
+    assert pqfront.record_name(tmp_path / "users" / "0_0_1.parquet") == "Users"
+    assert pqfront.record_name(tmp_path / "sales" / "day=1" / "k=x" / "0_0_0.parquet") == "Sales"
+    assert pqfront.record_name(tmp_path / "x" / "2024" / "0_0_0.parquet") == "R000"
+    assert pqfront.record_name(tmp_path / "users" / "part1.parquet") == "Part1"
+    f = tmp_path / "page_views" / "0_0_0.parquet"
+    f.parent.mkdir()
+    pq.write_table(pa.table({"a": [1]}), f)
+    assert frontends.parquet.recover(f).root == "PageViews"

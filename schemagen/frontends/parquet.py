@@ -103,11 +103,23 @@ def _camel(raw: str) -> str:
 
 
 def record_name(path: str | Path) -> str:
-    """Root record name for a file: its name without ``.parquet``, in CamelCase."""
-    name = Path(path).name
+    """Root record name for a file: its name without ``.parquet``, in CamelCase.
+
+    A name without letters (a dataset fragment such as ``0_0_0.parquet``) says nothing:
+    the nearest folder that is not a Hive partition (``key=value``) names the record
+    (``users/0_0_1.parquet`` -> ``Users``)."""
+    p = Path(path)
+    name = p.name
     for suffix in (".parquet", ".parq", ".pq"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
+            break
+    if not re.search("[A-Za-z]", name):
+        for folder in p.absolute().parents:
+            if "=" in folder.name:
+                continue
+            if re.search("[A-Za-z]", folder.name):
+                return _camel(folder.name)
             break
     return _camel(name)
 

@@ -616,6 +616,7 @@ def _renamed(schema: pa.Schema, i: int, name: str) -> pa.Schema:
     ("nested", "column 'point.x': got int64 not null, expected int32 not null"),
     ("extra", "extra column(s) 'more'"),
     ("missing", "missing column(s) 'attrs'"),
+    ("binary", "column 'country': got large_binary, expected string"),
     ("type", "takes a pyarrow.Table or pyarrow.RecordBatch, got list"),
 ])
 def test_write_arrow_wrong_schema(m: Any, tmp_path: Path, change: str, message: str) -> None:
@@ -641,6 +642,10 @@ def test_write_arrow_wrong_schema(m: Any, tmp_path: Path, change: str, message: 
         data = table.append_column("more", pa.array([1, 2, 3]))
     elif change == "missing":
         data = table.drop_columns(["attrs"])
+    elif change == "binary":  # bytes are not text, in any representation
+        i = s.get_field_index("country")
+        data = table.set_column(i, pa.field("country", pa.large_binary()),
+                                table["country"].cast(pa.large_binary()))
     else:
         data = table.to_pylist()
     folder = tmp_path / "ds"
@@ -695,6 +700,48 @@ def test_write_arrow_takes_plain_pyarrow_layouts(m: Any, tmp_path: Path) -> None
         pw.write_arrow(ok)
     assert [r.maybe_point for r in schemagen.read(m.Sale, tmp_path / "ok.parquet")] == [
         None, recs[0].point, None]
+
+
+def test_write_arrow_converts_other_representations(m: Any, tmp_path: Path) -> None:
+    # large / view strings (Polars, pandas), dictionary-encoded columns (categoricals,
+    # read_dictionary) and large lists hold the same values: converted, nested too (were
+    # a UsageError "got large_string, expected string"); nulls still checked
+    recs = [sale(m, i) for i in range(6)]
+    table = schemagen.read_arrow(m.Sale, schemagen.write(recs, tmp_path / "src.parquet"))
+
+    def other(t: pa.DataType) -> pa.DataType:
+        if pa.types.is_string(t):
+            return pa.large_string()
+        if pa.types.is_struct(t):
+            return pa.struct([pa.field(f.name, other(f.type)) for f in t])
+        if pa.types.is_map(t):
+            return pa.map_(other(t.key_type), t.item_type)
+        if pa.types.is_list(t):
+            return pa.large_list(other(t.value_type))
+        return t
+
+    big = table.cast(pa.schema([pa.field(f.name, other(f.type)) for f in table.schema]))
+    assert big.schema.field("tags").type == pa.large_list(pa.large_string())
+    i = big.schema.get_field_index("color")
+    big = big.set_column(i, "color", big["color"].cast(pa.string()).dictionary_encode())
+    j = big.schema.get_field_index("country")
+    big = big.set_column(j, "country", big["country"].cast(pa.string_view()))
+    out = tmp_path / "big.parquet"
+    with schemagen.ParquetWriter(m.Sale, out) as pw:
+        pw.write_arrow(big)
+    assert list(schemagen.read(m.Sale, out)) == recs
+    assert pq.read_schema(out).equals(pq.read_schema(tmp_path / "src.parquet"))
+    with schemagen.DatasetWriter(m.Sale, tmp_path / "ds", partition_by=["color"]) as w:
+        w.write_arrow(big.to_batches()[0])
+    assert sorted(schemagen.read(m.Sale, tmp_path / "ds"), key=lambda r: r.num) == recs
+    labels = big["point"].to_pylist()
+    labels[2] = {"x": None, "label": "z"}
+    k = big.schema.get_field_index("point")
+    bad = big.set_column(k, big.schema.field(k), pa.array(labels, big.schema.field(k).type))
+    pw = schemagen.ParquetWriter(m.Sale, tmp_path / "bad.parquet")
+    with pytest.raises(schemagen.RecordError, match=r"record 2: field point\.x"):
+        pw.write_arrow(bad)
+    pw.abort()
 
 
 def _loosen(t: pa.DataType) -> pa.DataType:

@@ -410,9 +410,9 @@ class DatasetWriter(Generic[R]):
                 pending = self._pending
 
     def write_arrow(self, data: Any) -> None:
-        """Append a ``pyarrow.Table`` or ``RecordBatch`` laid out exactly as
-        ``Record.arrow_schema()`` (names, types, nullability): no per-row
-        Python work.  A mismatch is a UsageError naming the first differing
+        """Append a ``pyarrow.Table`` or ``RecordBatch`` laid out as
+        ``Record.arrow_schema()`` (names and types; see ParquetWriter.write_arrow):
+        no per-row Python work.  A mismatch is a UsageError naming the first differing
         column; a null in a required column a RecordError naming the row."""
         self._check_open()
         self._convert()

@@ -174,13 +174,56 @@ def _first_difference(got: Any, want: Any, path: str, index: int = -1) -> str | 
             if found:
                 return found
         return None
-    if (pa.types.is_list(gt) and pa.types.is_list(wt)) or (
-            pa.types.is_large_list(gt) and pa.types.is_large_list(wt)):
+    if _is_list(gt) and _is_list(wt):
         return _first_difference(gt.value_field.with_name(wt.value_field.name),
                                  wt.value_field, here)
-    if not gt.equals(wt):
-        return plain
-    return None  # pragma: no cover - equal types returned above
+    if _same_values(gt, wt):
+        return None
+    return plain
+
+
+_STRINGS = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+_BINARIES = (pa.types.is_binary, pa.types.is_large_binary, pa.types.is_binary_view)
+
+
+def _is_list(t: Any) -> bool:
+    return bool(pa.types.is_list(t) or pa.types.is_large_list(t))
+
+
+def _same_values(got: Any, want: Any) -> bool:
+    """Leaf types holding the same values in another Arrow representation: large or
+    view strings/binaries (Polars, pandas), dictionary-encoded columns (categoricals,
+    ``read_dictionary``).  Cast to the record's representation before writing."""
+    if pa.types.is_dictionary(got):
+        return bool(got.value_type.equals(want) or _same_values(got.value_type, want))
+    return any(any(k(got) for k in kinds) and any(k(want) for k in kinds)
+               for kinds in (_STRINGS, _BINARIES))
+
+
+def _loose(t: Any) -> Any:
+    """``t`` with every child nullable (the checks below find nulls where required)."""
+    if pa.types.is_struct(t):
+        return pa.struct([t.field(i).with_type(_loose(t.field(i).type)).with_nullable(True)
+                          for i in range(t.num_fields)])
+    if pa.types.is_map(t):
+        return pa.map_(t.key_field.with_type(_loose(t.key_type)),
+                       t.item_field.with_type(_loose(t.item_type)).with_nullable(True))
+    if pa.types.is_list(t):
+        return pa.list_(t.value_field.with_type(_loose(t.value_type)).with_nullable(True))
+    return t
+
+
+def _same_layout(got: Any, want: Any) -> bool:
+    """Same Arrow physical types all the way down (names and nullability aside)."""
+    if pa.types.is_struct(got) and pa.types.is_struct(want):
+        return all(_same_layout(got.field(i).type, want.field(i).type)
+                   for i in range(want.num_fields))
+    if pa.types.is_map(got) and pa.types.is_map(want):
+        return (_same_layout(got.key_type, want.key_type)
+                and _same_layout(got.item_type, want.item_type))
+    if pa.types.is_list(got) and pa.types.is_list(want):
+        return _same_layout(got.value_type, want.value_type)
+    return bool(got.equals(want))
 
 
 def _first_null(arr: Any, field: Any, path: str, rows: Any, parent_valid: Any) -> Any:
@@ -281,9 +324,10 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
                   where: str) -> list[Any]:
     """Check Arrow data against ``schema``; return its batches rebuilt on ``schema``.
 
-    Names, types and nullability must match (a required-in-the-data column
-    may feed a nullable one; schema and field metadata are ignored): a
-    mismatch is a UsageError naming the first differing column.  A null in a
+    Names and types must match, nested too (nullability, list/map child names,
+    schema and field metadata are not compared; large and view strings/binaries,
+    dictionary-encoded columns and large lists are converted): a mismatch is a
+    UsageError naming the first differing column.  A null in a
     required column (nested ones too) is a RecordError naming the row
     (``offset`` + row in ``data``) and the field path.
     """
@@ -315,6 +359,14 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
         columns = batch.columns
         for i, f in enumerate(want):
             col = columns[i]
+            if not _same_layout(col.type, f.type):
+                # large/view strings, dictionaries, large lists: the record's own
+                # representation first (nullable: nulls are checked below)
+                try:
+                    col = columns[i] = col.cast(_loose(f.type))
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                    raise UsageError(f"{where}: column {f.name!r}: {col.type} cannot be "
+                                     f"converted to {f.type} ({exc})") from None
             if _has_nulls_below(col):
                 # nullability as the record says (the data's own may differ, see
                 # _first_difference): a null in a required field is a RecordError
@@ -410,8 +462,9 @@ class ParquetWriter(Generic[R]):
 
     def write_arrow(self, data: Any) -> None:
         """Append Arrow data (a ``pyarrow.Table`` or ``RecordBatch``) laid out
-        exactly as ``Record.arrow_schema()``: same column names, types and
-        nullability (schema metadata and field ids are not compared).
+        as ``Record.arrow_schema()``: same column and child names and types
+        (nullability, list item names, metadata and field ids are not compared;
+        large/view strings, dictionaries and large lists are converted).
 
         No Python objects are built: the columns go to the file as they are.
         A layout mismatch is a UsageError naming the first differing column;

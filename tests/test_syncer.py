@@ -810,3 +810,14 @@ def test_duckdb_reads_an_evolving_table_with_union_by_name(tmp_path: Path) -> No
                       "union_by_name = true) order by b").fetchall()
     assert got == [(None, 1, None), (5.0, 2, "new"), (1.5, 3, None)]
     assert [tuple(r.values()) for r in s.load("t")] == got
+
+
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_non_finite_decimal_is_named_as_such(tmp_path: Path, bad: str) -> None:
+    # was pyarrow's "Decimal precision out of range [1, 38]: -2147483648" (or "'str' object
+    # cannot be interpreted as an integer"): nothing said what was wrong with the value
+    s = ParquetSyncer(tmp_path / "d")
+    rows = [{"a": decimal.Decimal("1.5")}, {"a": decimal.Decimal(bad)}]
+    with pytest.raises(SyncerError, match=r"column 'a': row 1 has Decimal .*only finite"):
+        s.dump("t", rows)
+    assert not (tmp_path / "d" / "t").exists() or s.load("t") == []

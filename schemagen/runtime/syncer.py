@@ -799,6 +799,9 @@ def _column(table: str, name: str, values: list[Any]) -> Any:
     if kind == "int" and isinstance(v, int):
         raise SyncerError(f"{where}: row {i} has int {v!r}, outside the 64-bit range "
                           "Parquet stores")
+    if isinstance(v, decimal.Decimal) and not v.is_finite():
+        raise SyncerError(f"{where}: row {i} has {_describe(v)}: a Parquet decimal holds "
+                          "only finite numbers (store None, or floats for NaN/infinity)")
     try:
         pa.array([v], type=arrow_type, from_pandas=False)
     except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:

@@ -512,6 +512,30 @@ def test_folder_baseline_imports_its_own_files(tmp_path: Path,
     assert paths == {"t.a.Order.id", "t.c.Money.units"}
 
 
+def test_folder_baseline_include_above_the_checked_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `check new/b -I new --against old/b`: the baseline imported a/e.proto from new/, so
+    # changes to imported messages and enums were invisible (reported compatible)
+    enum = 'syntax = "proto3";\npackage a;\nenum Color {{ {} }}\nmessage In {{ {} v = 1; }}\n'
+    main_proto = ('syntax = "proto3";\npackage b;\nimport "a/e.proto";\n'
+                  "message M { a.Color c = 1; a.In i = 2; }\n")
+    for tag, values, t in (("old", "RED = 0; BLUE = 1;", "int32"), ("new", "RED = 0;", "int64")):
+        put(tmp_path / tag / "a", enum.format(values, t), "e.proto")
+        put(tmp_path / tag / "b", main_proto, "m.proto")
+    code, out, err = main(capsys, "check", "new/b", "--against", "old/b", "-I", "new",
+                          "--mode", "full", "--format", "json")
+    assert code == 1, err
+    found = {(x["rule"], x["path"], x["file"]) for x in json.loads(out)["findings"]}
+    assert ("FIELD_WIRE_JSON_COMPATIBLE_TYPE", "a.In.v", "new/a/e.proto") in found
+    assert ("ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", "a.Color.BLUE",
+            "old/a/e.proto") in found
+    # a baseline folder that does not end like the checked one: the include cannot be
+    # mapped, and the user is told so instead of a silent "compatible"
+    (tmp_path / "old" / "b").rename(tmp_path / "old" / "other")
+    code, out, err = main(capsys, "check", "new/b", "--against", "old/other", "-I", "new")
+    assert "-I new is above the checked folder" in err and "old/other" in err
+
+
 def test_every_reported_rule_is_known_to_the_config() -> None:
     # ignore entries are checked against this list: a rule a module reports must be in it
     from schemagen.evolution import config

@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     for spec in specs:
         history.extend(baselines.load_baseline(spec, args.paths, args.include_dirs,
                                                args.sql_dialect, base_dir,
-                                               new_names=set(new.types)))
+                                               new_names=set(new.types),
+                                               on_include_warning=warn))
     result = engine.run(new, history, mode, cfg.ignores, ", ".join(specs))
     sys.stdout.write(report.render(result, args.format, args.quiet))
     return 0 if result.ok else 1

@@ -456,15 +456,20 @@ def _unprefix(text: str, prefix: str, root: Path, cwd: Path) -> str:
 
 
 def _folder_includes(folder: Path, paths: Sequence[str | Path],
-                     include_dirs: Sequence[str | Path]) -> list[Path]:
+                     include_dirs: Sequence[str | Path],
+                     on_warning: Callable[[str], None] | None = None) -> list[Path]:
     """The include folders of a folder baseline standing for the checked folder.
 
     An include folder inside the checked folder (``-I schemas/proto`` with ``schemas/``
     checked) means the same folder of the baseline (``old/proto``): the new files must not
-    stand in for the baseline's own imports.  Include folders elsewhere (third-party
-    protos, shared Thrift includes) are used as they are.
+    stand in for the baseline's own imports.  An include folder above the checked folder
+    (``-I schemas`` with ``schemas/proto/b`` checked against ``old/proto/b``) means the
+    baseline's folder as many levels up, when the baseline's path ends like the checked
+    one (``old``).  Include folders elsewhere (third-party protos, shared Thrift includes)
+    are used as they are.
     """
     dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    base = folder.resolve()
     out: list[Path] = []
     for inc in include_dirs:
         mapped = Path(inc)
@@ -473,6 +478,18 @@ def _folder_includes(folder: Path, paths: Sequence[str | Path],
             mapped = folder / resolved.relative_to(dirs[0])
             if not mapped.is_dir():  # not in the baseline: nothing to import from there
                 continue
+        elif len(dirs) == 1 and resolved in dirs[0].parents:
+            # an include folder above the checked one (`check new/b -I new --against old/b`):
+            # when the baseline folder has the same tail (old/b), its ancestor (old) stands
+            # for it, else the baseline would import the NEW files under it
+            tail = dirs[0].relative_to(resolved).parts
+            if base.parts[-len(tail):] == tail and len(base.parts) > len(tail):
+                mapped = Path(os.path.relpath(base.parents[len(tail) - 1]))
+            elif on_warning is not None:
+                on_warning(f"-I {inc} is above the checked folder, and the baseline {folder} "
+                           f"does not end in {'/'.join(tail)}: the baseline imports from "
+                           f"{inc} as it is now (changes to the files it imports from there "
+                           "are not seen); check the parent folder instead")
         out.append(mapped)
     return out
 
@@ -480,14 +497,16 @@ def _folder_includes(folder: Path, paths: Sequence[str | Path],
 def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence[str | Path],
                   sql_dialect: str | None, base_dir: Path | None = None,
                   on_warning: Callable[[str], None] | None = None,
-                  new_names: Collection[str] = ()) -> list[Version]:
+                  new_names: Collection[str] = (),
+                  on_include_warning: Callable[[str], None] | None = None) -> list[Version]:
     """The versions (oldest first) of a baseline: snapshot file, schema file, folder, or git
     ref.
 
     ``base_dir`` resolves a relative file/folder baseline (the pyproject's folder for a
     configured one); the current folder otherwise.  A snapshot is limited to what the
     check of ``paths`` compares (see :func:`restrict`; ``new_names``: the new version's
-    types).
+    types).  ``on_include_warning``: told when a folder baseline has to import from an
+    include folder of the new version.
     """
     candidate = Path(spec)
     if base_dir is not None and not candidate.is_absolute():
@@ -507,7 +526,8 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
                 for v in versions]
     if candidate.is_dir():
         try:
-            schema = load_files([candidate], _folder_includes(candidate, paths, include_dirs),
+            schema = load_files([candidate], _folder_includes(candidate, paths, include_dirs,
+                                                                  on_include_warning),
                                 sql_dialect, on_warning)
         except SchemagenError as exc:
             raise UsageError(f"baseline {spec}: {exc}") from None

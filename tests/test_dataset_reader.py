@@ -443,6 +443,25 @@ def test_filter_shapes_and_empty_value_sets(part: Any, tmp_path: Path) -> None:
                                         filter=[(col, "not in", [])]).num_rows == 4
 
 
+def test_files_are_read_in_the_order_they_were_rolled(versions: tuple[Any, Any, Any],
+                                                     tmp_path: Path) -> None:
+    # folders were read in plain string order: 0_0_10.parquet came before 0_0_2.parquet,
+    # so a dataset of more than 10 files (or 10 appends) read back out of order
+    _, v2, _ = versions
+    folder = tmp_path / "roll"
+    with schemagen.DatasetWriter(v2, folder, block_size=1) as w:
+        w.write_many(v2(id_=i, amount=0.0) for i in range(12))
+    names = [f.name for f, _ in dataset_files(folder)]
+    assert names[:3] == ["0_0_0.parquet", "0_0_1.parquet", "0_0_2.parquet"]
+    assert names[-1] == "0_0_11.parquet" and len(names) == 12
+    assert [r.id_ for r in schemagen.read(v2, folder)] == list(range(12))
+    assert schemagen.read_arrow(v2, folder).column("id").to_pylist() == list(range(12))
+    # partition folders too: n=9 before n=10
+    for n in (10, 9, 100):
+        schemagen.write([v2(id_=n, amount=0.0)], tmp_path / "p" / f"n={n}")
+    assert [r.id_ for r in schemagen.read(v2, tmp_path / "p")] == [9, 10, 100]
+
+
 def test_duckdb_written_partitioned_dataset(compile_schemas: Any, tmp_path: Path) -> None:
     """A dataset DuckDB wrote itself (its own types: every column optional, its own decimal
     width, timestamps in us, PARTITION_BY folders with its escaping and null folder) reads

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import chain, starmap
@@ -269,6 +270,19 @@ def incompatible(file: Path, record: str, problems: list[Incompatibility]) -> Re
                      f"({n} incompatible field{'s' if n != 1 else ''}):{lines}")
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(path: Path) -> list[list[Any]]:
+    """Sort key reading digit runs as numbers, part by part: ``0_0_2.parquet`` before
+    ``0_0_10.parquet`` (the order the writer rolled them in), ``n=9/`` before ``n=10/``."""
+    key: list[list[Any]] = []
+    for part in path.parts:
+        chunks = _DIGITS.split(part)  # text, digits, text, ...: types line up by position
+        key.append([(int(c), c) if i % 2 else c for i, c in enumerate(chunks)])
+    return key
+
+
 def _hidden(part: str) -> bool:
     return part.startswith(".") or (part.startswith("_") and "=" not in part)
 
@@ -312,7 +326,7 @@ def _listing(path: PathLike | Sequence[PathLike],
     for _ in range(3):  # an overwrite swapping the folder mid-listing: list it again
         before = _identity(p)
         found = []
-        for f in sorted(p.rglob("*.parquet")):
+        for f in sorted(p.rglob("*.parquet"), key=_natural):
             rel = f.relative_to(p).parts
             if any(_hidden(part) for part in rel):
                 continue  # temporary files, _SUCCESS-style markers

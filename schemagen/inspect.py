@@ -331,6 +331,22 @@ def _column_values(arr: Any) -> list[Any]:
     return out
 
 
+def _partition_values(values: dict[str, str | None], rec: Any) -> dict[str, Any]:
+    """A file's Hive folder values (``key=value/``) as row values of the recovered
+    record's partition fields: integers and booleans typed, the rest as text."""
+    fields = {f.name: ir.strip_nullable(f.type)[0] for f in rec.record.fields} if rec else {}
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        t = fields.get(k)
+        if v is not None and isinstance(t, ir.Int) and re.fullmatch(r"-?[0-9]+", v):
+            out[k] = int(v)
+        elif v is not None and isinstance(t, ir.Bool) and v in ("true", "false"):
+            out[k] = v == "true"
+        else:
+            out[k] = v
+    return out
+
+
 def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
     if n <= 0 or pf.metadata.num_rows == 0:
         return []
@@ -472,6 +488,7 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
                          "inspected)")
     listed = dataset_files(p)
     files = [f for f, _ in listed]
+    part_of = dict(listed)
     # Hive partition keys (key=value/ folders): not columns of the files, but fields
     partitions: dict[str, list[str | None]] = {}
     for _, values in listed:
@@ -532,6 +549,9 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
                                         for c in rg["columns"])
         if rows:
             got = _first_rows(pf, left)
+            if part_of[f] and got:  # the partition keys are fields of the rows too
+                keys = _partition_values(part_of[f], group.recovered)
+                got = [{**r, **keys} for r in got]
             rep["rows"] = got
             left -= len(got)
         file_reports.append(rep)
@@ -646,6 +666,15 @@ def _ir_lines(entry: dict[str, Any]) -> list[str]:
     return out
 
 
+def _relative(file: str, folder: str) -> str:
+    """A dataset file's path in its folder (``e=RED/0_0_0.parquet``: partitioned datasets
+    hold many files of one name)."""
+    try:
+        return str(Path(file).relative_to(folder))
+    except ValueError:
+        return Path(file).name
+
+
 def render_text(report: dict[str, Any]) -> str:
     """The report for people: plain text, no terminal needed."""
     out: list[str] = []
@@ -655,7 +684,8 @@ def render_text(report: dict[str, Any]) -> str:
                    f"{_n(s['num_rows'], 'row')}, {_n(s['num_row_groups'], 'row group')}, "
                    f"{_size(s['size_bytes'])}, {_n(s['schemas'], 'distinct schema')}")
         out.extend(_table(["file", "rows", "row groups", "size", "schema"],
-                          [[Path(f["file"]).name, str(f["num_rows"]), str(f["num_row_groups"]),
+                          [[_relative(f["file"], report["path"]), str(f["num_rows"]),
+                            str(f["num_row_groups"]),
                             _size(f["size_bytes"]), f"#{f['schema']}"] for f in report["files"]],
                           "  "))
     for sc in report["schemas"]:

@@ -1069,3 +1069,21 @@ def test_dataset_fragment_files_take_their_folders_name(tmp_path: Path) -> None:
     f.parent.mkdir()
     pq.write_table(pa.table({"a": [1]}), f)
     assert frontends.parquet.recover(f).root == "PageViews"
+
+
+def test_partitioned_folder_names_files_by_path_and_rows_carry_the_keys(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the file table listed '0_0_0.parquet' once per partition (no telling them apart), and
+    # --rows dropped the partition keys the recovered record has as fields
+    ds = tmp_path / "sales"
+    for k, flag, a in (("7", "true", 1), ("__HIVE_DEFAULT_PARTITION__", "false", 2)):
+        (ds / f"k={k}" / f"f={flag}").mkdir(parents=True)
+        pq.write_table(pa.table({"a": [a]}), ds / f"k={k}" / f"f={flag}" / "0_0_0.parquet")
+    code, text, err = run_cli(capsys, "inspect", str(ds), "--rows", "5")
+    assert code == 0, err
+    assert "k=7/f=true/0_0_0.parquet" in text
+    assert "k=__HIVE_DEFAULT_PARTITION__/f=false/0_0_0.parquet" in text
+    code, out, _ = run_cli(capsys, "inspect", str(ds), "--rows", "5", "--json")
+    rows = [r for f in json.loads(out)["files"] for r in f["rows"]]
+    assert sorted(rows, key=lambda r: r["a"]) == [{"a": 1, "k": 7, "f": "true"},
+                                                 {"a": 2, "k": None, "f": "false"}]

@@ -677,3 +677,15 @@ def test_ignore_globs_with_list_items() -> None:
     nested = dataclasses.replace(found, path="ns.R.rows[].cells[].v")
     assert engine.Ignore(path="ns.R.rows[].cells[].*").matches(nested)
     assert engine.Ignore(path="*.rows[].cells[].v").matches(nested)
+
+
+def test_folder_baseline_without_schemas(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # a wrong (empty) baseline folder made every record "new", so every check passed
+    put(tmp_path / "new", rec(f("a", "int")))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("not a schema\n")
+    for baseline in ("docs", str(tmp_path / "docs")):
+        code, out, err = main(capsys, "check", "new", "--against", baseline, "--mode", "full")
+        assert code == 2 and out == ""
+        assert f"--against {baseline}: no schema types in this folder" in err and ".avsc" in err

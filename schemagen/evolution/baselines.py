@@ -531,6 +531,13 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
                                 sql_dialect, on_warning)
         except SchemagenError as exc:
             raise UsageError(f"baseline {spec}: {exc}") from None
+        if not schema.types:
+            from schemagen.frontends import EXTENSIONS
+
+            # a wrong folder would otherwise make every check pass (everything is "new")
+            raise UsageError(f"--against {spec}: no schema types in this folder (no "
+                             f"{', '.join(sorted(EXTENSIONS))} file defines one); give the folder "
+                             "holding the baseline's schemas")
         return [Version(spec, schema)]
     # the repository holding the checked paths (the current folder may be outside it)
     first = Path(paths[0]) if paths else Path.cwd()

@@ -156,6 +156,12 @@ CASES: list[Any] = [
     pytest.param(lambda m: {"wait": (1, 2, 3)}, "wait", (1, 2, 3), id="tuple-for-interval"),
     pytest.param(lambda m: {"nothing": 0}, "nothing", 0, id="value-for-null"),
     pytest.param(lambda m: {"t_ms": "01:02"}, "t_ms", "01:02", id="str-for-time"),
+    # lone surrogates cannot be UTF-8: named by field (was "field <batch>: got None")
+    pytest.param(lambda m: {"name": "ok\ud800"}, "name", "ok\ud800", id="lone-surrogate"),
+    pytest.param(lambda m: {"tags": ["a", "\udc80"]}, "tags[1]", "\udc80",
+                 id="lone-surrogate-in-list"),
+    pytest.param(lambda m: {"m": {"\ud800": 1}}, "m['\\ud800'] (key)", "\ud800",
+                 id="lone-surrogate-map-key"),
     # accepted silently today (the checker would reject them, the fast path converts them)
     pytest.param(lambda m: {"raw": "abc"}, "raw", "abc", id="str-for-bytes"),
     pytest.param(lambda m: {"fx": "abcd"}, "fx", "abcd", id="str-for-fixed"),

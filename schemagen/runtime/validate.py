@@ -130,6 +130,12 @@ class Checker:
         elif isinstance(t, ir.String):
             if not isinstance(v, str):
                 bad("str")
+            elif not v.isascii():
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    bad(f"str that can be encoded as UTF-8 (character {exc.start} is a lone "
+                        "surrogate)")
         elif isinstance(t, ir.Json):
             try:
                 json.dumps(v)

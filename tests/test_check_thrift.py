@@ -10,6 +10,7 @@ never fail a mode.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -292,3 +293,21 @@ def test_through_the_engine_transitive(tmp_path: Path) -> None:
     transitive = engine.run(v3, history, "backward_transitive")
     assert ours(transitive) == {("THRIFT_FIELD_ID_REUSED", "v1")}
     assert not transitive.ok
+
+
+def test_union_member_removed_loses_data_in_parquet(tmp_path: Path, compile_schemas: Any) -> None:
+    """Why THRIFT_UNION_FIELD_REMOVED fails backward: the new generated reader reads an old
+    file whose union had the deleted member set as a union holding nothing (no error)."""
+    import schemagen
+
+    old_text = "namespace py t\nunion U { 1: i32 a; 2: string b }\nstruct S { 1: optional U u }\n"
+    new_text = "namespace py t\nunion U { 1: i32 a }\nstruct S { 1: optional U u }\n"
+    old_mod = compile_schemas({"s.thrift": old_text}).module("t")
+    new_mod = compile_schemas({"s.thrift": new_text}).module("t")
+    path = tmp_path / "old.parquet"
+    schemagen.write([old_mod.S(u=old_mod.U(b="kept?")), old_mod.S(u=old_mod.U(a=3))], path)
+    rows = list(schemagen.read(new_mod.S, path))
+    assert [r.u.a for r in rows] == [None, 3]  # the first row's value is gone
+    findings = th.check(load_text(tmp_path / "old", old_text), load_text(tmp_path / "new", new_text))
+    assert [(f.rule, f.path, f.breaks) for f in findings] == [
+        ("THRIFT_UNION_FIELD_REMOVED", "t.U.b", frozenset({"backward"}))]

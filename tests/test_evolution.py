@@ -782,3 +782,37 @@ def test_view_typed_columns_from_pyarrow(compile_schemas: Any, tmp_path: Path) -
     assert [(r.s, r.b, r.e, r.o, r.fx) for r in got] == [(w.s, w.b, w.e, w.o, w.fx) for w in want]
     t = schemagen.read_arrow(R, p, columns=["s", "e", "o"], filter=[("e", "in", ["A"])])
     assert t.to_pylist() == [{"s": "é", "e": "A", "o": "y"}]
+
+
+def test_projecting_only_fields_a_nested_record_lacks(compile_schemas: Any,
+                                                      tmp_path: Path) -> None:
+    # columns=["p.z"] where the file has p but not p.z: read_arrow raised KeyError and
+    # typed reads returned [] (no column read, so no rows): the record's validity and
+    # the row count come from one of its file columns now
+    P1 = {"type": "record", "name": "P", "fields": [f("x", "int")]}
+    P2 = {"type": "record", "name": "P", "fields": [f("y", "long", aliases=["x"]),
+                                                    f("z", "string", default="zz")]}
+    old = compile_schemas(rec([f("id", "int"), f("p", P1), f("mp", ["null", "P"]),
+                               f("ps", {"type": "array", "items": "P"}),
+                               f("pm", {"type": "map", "values": "P"})], ns="evo_nz1"))
+    new = compile_schemas(rec([f("id", "int"), f("p", P2), f("mp", ["null", "P"]),
+                               f("ps", {"type": "array", "items": "P"}),
+                               f("pm", {"type": "map", "values": "P"})], ns="evo_nz2"))
+    Old, N = old.record("evo_nz1.R"), new.record("evo_nz2.R")
+    OP, NP = old.record("evo_nz1.P"), new.record("evo_nz2.P")
+    rows = [Old(id_=i, p=OP(x=i), mp=None if i % 2 else OP(x=-i), ps=[OP(x=1)] * (i % 3),
+              pm={"k": OP(x=2)} if i % 2 else {}) for i in range(5)]
+    path = schemagen.write(rows, tmp_path / "old.parquet")
+    cols = ["p.z", "mp.z", "ps.z", "pm.z"]
+    t = schemagen.read_arrow(N, path, columns=cols)
+    assert t.num_rows == 5
+    assert t.to_pylist() == [
+        {"p": {"z": "zz"}, "mp": None if i % 2 else {"z": "zz"}, "ps": [{"z": "zz"}] * (i % 3),
+         "pm": [("k", {"z": "zz"})] if i % 2 else []} for i in range(5)]
+    got = list(schemagen.read(N, path, columns=cols))
+    assert len(got) == 5
+    assert [(r.p.z, r.mp, [q.z for q in r.ps], {k: v.z for k, v in r.pm.items()})
+            for r in got] == [("zz", None if i % 2 else NP(y=None, z="zz"),
+                               ["zz"] * (i % 3), {"k": "zz"} if i % 2 else {})
+                              for i in range(5)]
+    assert [r.p.z for r in schemagen.read(N, path, columns=["p.z"])] == ["zz"] * 5

@@ -1011,11 +1011,16 @@ def _columns(node: _Node | None, sel: Any, prefix: str, wtypes: Mapping[str, Any
         {wt.field(i).name: wt.field(i).type for i in range(wt.num_fields)}
     if not prefix:
         children = dict(wtypes)
+    before = len(out)
     for f in node.fields:
         if f.name not in sel or f.src is None:
             continue
         p = f"{prefix}.{f.src}" if prefix else f.src
         _columns(f.node, sel[f.name], p, {"__self__": children.get(f.src)}, out)
+    if prefix and len(out) == before:
+        # only fields the file lacks are selected in a record it has: read one of its
+        # columns anyway, for the record's validity (null or present) and row count
+        out.append(f"{prefix}.{next(iter(children))}" if children else prefix)
 
 
 def writer_ir(file_schema: Any) -> tuple[str, Types] | None:

@@ -712,7 +712,7 @@ def test_jsonl_invalid_utf8_row_rejected(kitchen: Any, tmp_path: Path) -> None:
 
 
 _RSS_SCRIPT = """
-import json, resource, sys
+import json, sys
 sys.path.insert(0, sys.argv[3])
 from schemagen.commands.convert import compiled_record
 from schemagen.runtime.convert import convert
@@ -723,7 +723,10 @@ with open(sys.argv[1], "w") as f:
 with compiled_record([sys.argv[5]], "Transaction") as cls:
     res = convert(cls, [sys.argv[1]], sys.argv[1] + ".out", chunk_bytes=1 << 20,
                   block_size=2 << 20)
-print(res.rows, len(res.files), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would report the (bigger) pytest
+# process this one was forked from, and the test could never fail
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(res.rows, len(res.files), int(hwm.split()[1]))
 """
 
 
@@ -740,9 +743,11 @@ def test_memory_does_not_grow_with_input_size(tmp_path: Path) -> None:
         return files, rss_kib
 
     files_small, small = peak(80_000)  # ~25 MB of JSON (past the warm-up of pools and buffers)
-    files_big, big = peak(320_000)  # ~100 MB of JSON
+    files_big, big = peak(640_000)  # ~200 MB of JSON
     assert files_big > files_small >= 1
-    assert big - small < 16 * 1024, (small, big)  # KiB: far less than the 75 MB more input
+    # KiB: the peaks differ by +-10 MiB from run to run (thread timing, malloc arenas) and
+    # level off by ~300k rows; keeping even a fifth of the 175 MB more input would show
+    assert big - small < 40 * 1024, (small, big)
 
 
 def test_per_row_types_maps_unions_bytes_uuid(compile_schemas: Any, tmp_path: Path) -> None:

@@ -529,6 +529,11 @@ def test_folder_baseline_include_above_the_checked_folder(
     assert ("FIELD_WIRE_JSON_COMPATIBLE_TYPE", "a.In.v", "new/a/e.proto") in found
     assert ("ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", "a.Color.BLUE",
             "old/a/e.proto") in found
+    # the same with a single schema file as the baseline (it imported the new files too)
+    code, out, err = main(capsys, "check", "new/b/m.proto", "--against", "old/b/m.proto",
+                          "-I", "new", "--mode", "full", "--format", "json")
+    assert code == 1, err
+    assert found == {(x["rule"], x["path"], x["file"]) for x in json.loads(out)["findings"]}
     # a baseline folder that does not end like the checked one: the include cannot be
     # mapped, and the user is told so instead of a silent "compatible"
     (tmp_path / "old" / "b").rename(tmp_path / "old" / "other")

@@ -458,7 +458,8 @@ def _unprefix(text: str, prefix: str, root: Path, cwd: Path) -> str:
 def _folder_includes(folder: Path, paths: Sequence[str | Path],
                      include_dirs: Sequence[str | Path],
                      on_warning: Callable[[str], None] | None = None) -> list[Path]:
-    """The include folders of a folder baseline standing for the checked folder.
+    """The include folders of a folder baseline standing for the checked folder (or of a
+    schema file baseline, whose folder stands for the checked file's folder).
 
     An include folder inside the checked folder (``-I schemas/proto`` with ``schemas/``
     checked) means the same folder of the baseline (``old/proto``): the new files must not
@@ -468,7 +469,8 @@ def _folder_includes(folder: Path, paths: Sequence[str | Path],
     one (``old``).  Include folders elsewhere (third-party protos, shared Thrift includes)
     are used as they are.
     """
-    dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    dirs = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent
+            for p in paths if Path(p).exists()]
     base = folder.resolve()
     out: list[Path] = []
     for inc in include_dirs:
@@ -514,8 +516,8 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
     if candidate.is_file() and format_of(str(candidate)) is not None:
         # a single schema file (old.avsc): one version, like a folder holding only it
         try:
-            return [Version(spec, load_files([candidate], include_dirs, sql_dialect,
-                                             on_warning))]
+            incs = _folder_includes(candidate.parent, paths, include_dirs, on_include_warning)
+            return [Version(spec, load_files([candidate], incs, sql_dialect, on_warning))]
         except SchemagenError as exc:
             raise UsageError(f"baseline {spec}: {exc}") from None
     if candidate.is_file():

@@ -436,6 +436,11 @@ def test_filter_shapes_and_empty_value_sets(part: Any, tmp_path: Path) -> None:
             schemagen.read_arrow(part.Sale, target, columns=[None])
         with pytest.raises(schemagen.UsageError, match="field paths are strings"):
             list(schemagen.read(part.Sale, target, columns=["id", 3]))
+        # values Arrow cannot hold (were OverflowError / ArrowInvalid tracebacks)
+        for flt in ([("id", ">", 2**70)], [("id", "in", [1, -2**70])], [("shop", "=", object())]):
+            with pytest.raises(schemagen.UsageError, match=r"filter term .*cannot be used in a "
+                                                           r"filter on '(id|shop)'"):
+                list(schemagen.read(part.Sale, target, filter=flt))
         for col in ("id", "country", "shop", "day"):
             got = schemagen.read_arrow(part.Sale, target, filter=[(col, "in", [])])
             assert got.num_rows == 0 and got.schema.equals(part.Sale.arrow_schema())

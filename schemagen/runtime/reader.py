@@ -155,24 +155,37 @@ def to_expression(filter: Any, info: RecordInfo | None = None) -> Any:
             col, op, value = term
             names = field_path(info, str(col)) if info is not None else str(col).split(".")
             field = ds.field(*names)
-            if op in _OPS:
-                if value is None:
-                    raise UsageError(
-                        f"filter term {term!r}: a comparison with None is never true (null "
-                        f"semantics); use ({col!r}, 'in', [None]) / ({col!r}, 'not in', [None]) "
-                        "or the expression pyarrow.dataset.field(...).is_null()")
-                e = getattr(field, _OPS[op])(value)
-            elif op in ("in", "not in"):
-                if not isinstance(value, (list, tuple, set, frozenset, pa.Array)):
-                    raise UsageError(f"filter {term!r}: {op!r} needs a list, tuple or set of values")
-                e = field.isin(value if isinstance(value, pa.Array) else list(value))
-                if op == "not in":
-                    e = ~e
-            else:
-                raise UsageError(f"unknown filter operator {op!r} in {term!r}")
+            try:
+                e = _term_expression(field, term)
+            except (OverflowError, pa.ArrowInvalid, pa.ArrowTypeError,
+                    pa.ArrowNotImplementedError) as exc:
+                raise UsageError(f"filter term {term!r}: the value cannot be used in a "
+                                 f"filter on {'.'.join(names)!r} "
+                                 f"({str(exc).splitlines()[0]})") from None
             expr = e if expr is None else expr & e
         disj = expr if disj is None else disj | expr
     return disj
+
+
+def _term_expression(field: Any, term: tuple[Any, ...]) -> Any:
+    """One (column, op, value) term as an expression on ``field``."""
+    col, op, value = term
+    if op in _OPS:
+        if value is None:
+            raise UsageError(
+                f"filter term {term!r}: a comparison with None is never true (null "
+                f"semantics); use ({col!r}, 'in', [None]) / ({col!r}, 'not in', [None]) "
+                "or the expression pyarrow.dataset.field(...).is_null()")
+        e = getattr(field, _OPS[op])(value)
+    elif op in ("in", "not in"):
+        if not isinstance(value, (list, tuple, set, frozenset, pa.Array)):
+            raise UsageError(f"filter {term!r}: {op!r} needs a list, tuple or set of values")
+        e = field.isin(value if isinstance(value, pa.Array) else list(value))
+        if op == "not in":
+            e = ~e
+    else:
+        raise UsageError(f"unknown filter operator {op!r} in {term!r}")
+    return e
 
 
 def _decimal_values(filter: Any, info: RecordInfo) -> Any:

@@ -467,6 +467,30 @@ def test_files_are_read_in_the_order_they_were_rolled(versions: tuple[Any, Any, 
     assert [r.id_ for r in schemagen.read(v2, tmp_path / "p")] == [9, 10, 100]
 
 
+def test_folder_pruning_never_skips_symbols_that_read_as_the_default(
+        compile_schemas: Any, tmp_path: Path) -> None:
+    # a folder c=US read by an enum without US (default XX) gives rows with c=XX: a
+    # filter c = XX pruned that folder by its raw value "US" and lost them silently
+    c3 = {"type": "enum", "name": "C", "symbols": ["DE", "FR", "US"]}
+    c2 = {"type": "enum", "name": "C", "symbols": ["DE", "FR", "XX"], "default": "XX"}
+    fields = [{"name": "id", "type": "int"}]
+    w = compile_schemas({"w.avsc": rec("dsr.enw", [*fields, {"name": "c", "type": c3}])}
+                        ).module("dsr.enw")
+    r = compile_schemas({"r.avsc": rec("dsr.enr", [*fields, {"name": "c", "type": c2}])}
+                        ).module("dsr.enr")
+    rows = [w.Sale(id_=i, c=[w.C.DE, w.C.FR, w.C.US][i % 3]) for i in range(6)]
+    folder = tmp_path / "p"
+    schemagen.write(rows, folder, partition_by=["c"])
+    one = schemagen.write(rows, tmp_path / "one.parquet")
+    for target in (folder, one):
+        got = schemagen.read_arrow(r.Sale, target, filter=[("c", "=", "XX")])
+        assert sorted(got.column("id").to_pylist()) == [2, 5]
+        got = schemagen.read_arrow(r.Sale, target, filter=[("c", "in", ["XX", "DE"])])
+        assert sorted(got.column("id").to_pylist()) == [0, 2, 3, 5]
+        assert sorted(x.id_ for x in schemagen.read(r.Sale, target,
+                                                    filter=[("c", "=", "DE")])) == [0, 3]
+
+
 def test_duckdb_written_partitioned_dataset(compile_schemas: Any, tmp_path: Path) -> None:
     """A dataset DuckDB wrote itself (its own types: every column optional, its own decimal
     width, timestamps in us, PARTITION_BY folders with its escaping and null folder) reads

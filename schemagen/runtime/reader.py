@@ -545,7 +545,7 @@ def _excluded_by_folders(filter: Any, info: RecordInfo,
             except ReadError:
                 values[key] = None
         consts = values[key]
-        if consts:
+        if consts and _folder_values_final(info, consts):
             groups.setdefault(tuple(sorted(consts)), []).append((i, consts))
     out: set[int] = set()
     for names, members in groups.items():
@@ -565,6 +565,23 @@ def _excluded_by_folders(filter: Any, info: RecordInfo,
             keep.update(table.filter(e).column("__file").to_pylist())
         out.update(i for k, (i, _) in enumerate(members) if k not in keep)
     return out
+
+
+def _folder_values_final(info: RecordInfo, consts: dict[str, Any]) -> bool:
+    """Whether folder values are the values the reader will see.  A symbol the reader's
+    enum lacks is not: reading turns it into the enum's default (or, in an open enum,
+    the writer's number), so only the file's footer can tell what it reads as."""
+    _, types = info.ir
+    for f in info.record.fields:
+        if f.name not in consts:
+            continue
+        inner, _ = ir.strip_nullable(f.type)
+        if isinstance(inner, ir.EnumRef):
+            enum = types.get(inner.name)
+            value = consts[f.name][0].as_py()
+            if isinstance(enum, ir.Enum) and value is not None and value not in enum.symbols:
+                return False
+    return True
 
 
 def _with_partitions(info: RecordInfo, file: Path, schema: Any,

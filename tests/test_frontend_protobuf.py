@@ -204,6 +204,18 @@ def test_given_file_never_replaced_by_a_namesake_in_an_include_dir(
     assert list(protobuf.load([Path("a/m.proto")], include_dirs=["a", "b"]).types) == ["pa.M"]
 
 
+def test_protoc_log_lines_become_readable_warnings(tmp_path: Path) -> None:
+    p = tmp_path / "nosyntax.proto"
+    p.write_text("message M { optional int32 x = 1; }\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        protobuf.load([p])
+    msgs = [str(w.message) for w in caught if issubclass(w.category, SchemaWarning)]
+    # abseil's preamble and log prefixes were relayed instead of the message
+    assert not any("absl::InitializeLog" in m or "parser.cc" in m for m in msgs)
+    assert any(m.startswith("No edition or syntax specified") for m in msgs), msgs
+
+
 def test_missing_include_dir_is_an_error(tmp_path: Path) -> None:
     p = tmp_path / "m.proto"
     p.write_text('syntax = "proto3";\nmessage M {}\n')

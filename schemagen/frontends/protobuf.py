@@ -86,6 +86,10 @@ _WRAPPERS: Final[dict[str, ir.Type]] = {
 _JSON_WKT: Final = ("google.protobuf.Struct", "google.protobuf.Value",
                     "google.protobuf.ListValue")
 
+# protoc (abseil) log lines: ``W0000 00:00:1795321137.58 10681 parser.cc:659] message``
+_ABSL_LINE: Final = re.compile(
+    r"^(?P<level>[IWEF])\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] (?P<msg>.*)$")
+_ABSL_PREAMBLE: Final = "WARNING: All log messages before absl::InitializeLog()"
 _ERROR_LINE: Final = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+):\s*(?P<msg>.*)$")
 
 
@@ -234,8 +238,14 @@ class _Loader:
         errors: list[tuple[str, int, int, str]] = []
         other: list[str] = []
         for line in stderr.splitlines():
-            if not line.strip():
+            if not line.strip() or line.startswith(_ABSL_PREAMBLE):
                 continue
+            absl = _ABSL_LINE.match(line)
+            if absl:  # protoc's own log line: keep the message, drop the log prefix
+                if absl["level"] in "IW" and code == 0:
+                    warnings.warn(absl["msg"], SchemaWarning, stacklevel=4)
+                    continue
+                line = absl["msg"]
             m = _ERROR_LINE.match(line)
             if m:
                 item = (self.shown(m["file"]), int(m["line"]), int(m["col"]), m["msg"])

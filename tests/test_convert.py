@@ -1287,3 +1287,17 @@ def test_csv_row_of_empty_cells_is_a_row_not_a_null_record(flat: Any, compile_sc
         assert rejects == []
         assert pa.Table.from_batches(batches).to_pylist() == [{"a": 1, "b": "x"},
                                                               {"a": None, "b": None}]
+
+
+def test_csv_quote_left_open_or_text_after_a_quote_is_rejected(flat: Any, tmp_path: Path) -> None:
+    # a quote open at the end of the file made the rows after it one cell of the row
+    # (row '5,x' silently became part of the text of row 4); '"ab"c' was silently 'abc'
+    src = tmp_path / "q.csv"
+    src.write_text('i,s\n1,a\n2,"ab"c\n3,"x\ny"\n4,"open\n5,x\n6,z\n')
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(flat, [src], tmp_path / "o.parquet", rejects=rej)
+    assert (res.rows, res.rejected) == (2, 2)
+    got = [(r["line"], r["reason"]) for r in _rejects(rej)]
+    assert got[0] == (3, "not CSV: ',' expected after '\"'")
+    assert got[1][0] == 6 and got[1][1].startswith("not CSV: unexpected end of data (a quoted")
+    assert pq.read_table(tmp_path / "o.parquet").column("s").to_pylist() == ["a", "x\ny"]

@@ -1315,7 +1315,9 @@ class Converter:
         file = str(path)
         columns, not_cells = self._csv_columns()
         with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f, delimiter=delimiter)
+            # strict: a quote left open at the end of the file is an error (else the
+            # rows after it silently become one cell), as is text after a closing quote
+            reader = csv.reader(f, delimiter=delimiter, strict=True)
             try:
                 header = next(reader)
             except StopIteration:
@@ -1335,7 +1337,11 @@ class Converter:
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    self.reject(Reject(file, last + 1, "", f"not CSV: {exc}", None))
+                    why = str(exc)
+                    if why == "unexpected end of data":
+                        why += (" (a quoted cell opened in this row is never closed: the rest "
+                                "of the file is this row)")
+                    self.reject(Reject(file, last + 1, "", f"not CSV: {why}", None))
                     last = reader.line_num
                     continue
                 lines.append(last + 1)

@@ -208,18 +208,22 @@ class _Loader:
         except sqlmap.SqlMappingError as exc:
             raise SchemaError(str(exc), path, 1, (m.start(1) + 1) if m else 1) from None
         f = _File(path, text, d)
+        # which dialect was assumed, and how to choose another (a DuckDB file read as
+        # Drill fails with a bare "Expecting )")
+        why = "" if m else (f" (read as {d.name}: put '-- dialect: NAME' on the first line "
+                            "or pass --sql-dialect NAME)")
         try:
             with sqlmap.quiet_sqlglot():
                 statements = exp_list(text, d)
         except ParseError as exc:
             info = exc.errors[0] if exc.errors else {}
             desc = str(info.get("description") or _first_line(exc))
-            raise SchemaError(f"{d.name} SQL syntax error: {desc}", path,
+            raise SchemaError(f"{d.name} SQL syntax error: {desc}{why}", path,
                               int(info.get("line") or 0), _start_col(info)) from None
         except TokenError as exc:
             pos = re.search(r"[Ll]ine (\d+), [Cc]ol: (\d+)", str(exc))
             line, col = (int(pos.group(1)), int(pos.group(2))) if pos else (0, 0)
-            raise SchemaError(f"{d.name} SQL syntax error: {_first_line(exc)}", path,
+            raise SchemaError(f"{d.name} SQL syntax error: {_first_line(exc)}{why}", path,
                               line, col) from None
         comments: list[Any] = []
         for st in statements:

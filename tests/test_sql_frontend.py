@@ -342,7 +342,7 @@ def test_bad_defaults_name_file_line_and_column(tmp_path: Path, ddl: str, line: 
     ("CREATE TABLE t AS SELECT 1 AS a;", "1:", ["AS SELECT", "declare the columns"]),
     ("CREATE TABLE t (\n  a BIGINT,\n  b INTEGER NOT\n);", "3:", ["syntax error"]),
     # no dialect line: the error says which dialect was assumed and how to pick another
-    ("CREATE TABLE t (a INTEGER, b MAP(VARCHAR, INTEGER));", "1:",
+    ("CREATE TABLE t (a INTEGER, b MAP(VARCHAR, INTEGER);", "1:",
      ["drill SQL syntax error", "read as drill", "-- dialect: NAME", "--sql-dialect"]),
     ("-- dialect: oracle\nCREATE TABLE t (a INT);", "1:13", ["unknown SQL dialect", "duckdb"]),
     ("CREATE TABLE t (a INT);\nCOMMENT ON COLUMN x.a IS 'no';", "2:", ["no table 'x'"]),

@@ -1301,3 +1301,23 @@ def test_csv_quote_left_open_or_text_after_a_quote_is_rejected(flat: Any, tmp_pa
     assert got[0] == (3, "not CSV: ',' expected after '\"'")
     assert got[1][0] == 6 and got[1][1].startswith("not CSV: unexpected end of data (a quoted")
     assert pq.read_table(tmp_path / "o.parquet").column("s").to_pylist() == ["a", "x\ny"]
+
+
+def test_union_of_records_reject_names_the_field_inside_each_member(compile_schemas: Any,
+                                                                    tmp_path: Path) -> None:
+    # 'member0: missing required field' did not say which field
+    cls = compile_schemas({"ur.avsc": json.dumps({
+        "type": "record", "name": "UR", "namespace": "ur", "fields": [
+            {"name": "u", "type": ["null",
+                                   {"type": "record", "name": "A", "fields": [
+                                       {"name": "a", "type": "int"}]},
+                                   {"type": "record", "name": "B", "fields": [
+                                       {"name": "b", "type": "string"},
+                                       {"name": "n", "type": "int"}]}]}]})
+    }).module("ur").UR
+    res, table, rejects = _convert_rows(cls, tmp_path, [{"u": {"b": "x", "n": "q"}},
+                                                        {"u": {"a": 1}}])
+    assert [r["path"] for r in rejects] == ["u"]
+    assert rejects[0]["reason"] == ("matches no union member (member0: missing required field "
+                                    "at a; member1: expected an integer, got 'q' at n)")
+    assert table.num_rows == 1

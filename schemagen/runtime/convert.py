@@ -567,7 +567,10 @@ class _RowCoercer:
                             return self.value(member, v, path)
                         except _Bad as exc:
                             if not strict:
-                                reasons.append(f"{f.name}: {exc.reason}")
+                                inner = exc.path[len(path):].lstrip(".") \
+                                    if exc.path.startswith(path) else exc.path
+                                at = f" at {inner}" if inner else ""
+                                reasons.append(f"{f.name}: {exc.reason}{at}")
                 finally:
                     self.strict = outer
             raise _Bad(path, f"matches no union member ({'; '.join(reasons)})")

@@ -362,6 +362,34 @@ def test_overwrite_without_atomic_swap(m: Any, tmp_path: Path,
     assert ids(m, folder) == [10] and sorted(os.listdir(tmp_path)) == ["ds"]
 
 
+@pytest.mark.parametrize("atomic", [True, False])
+def test_overwrite_through_a_symlinked_folder(m: Any, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              atomic: bool) -> None:
+    """current -> v1: the link stays a link and v1 gets the new data (the link was
+    swapped for a real folder, v1 kept the old data and a staging folder was left)."""
+    import schemagen.runtime.dataset as dataset
+
+    if not atomic:
+        monkeypatch.setattr(dataset, "_native_exchange", lambda a, b: False)
+    real = tmp_path / "data" / "v1"
+    schemagen.write([sale(m, i) for i in range(3)], real)
+    link = tmp_path / "current"
+    link.symlink_to(real, target_is_directory=True)
+    files = schemagen.DatasetWriter(m.Sale, link, mode="overwrite")
+    files.write(sale(m, 10))
+    assert files.close() == [link / "0_0_0.parquet"]
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert ids(m, real) == [10] and ids(m, link) == [10]
+    assert sorted(os.listdir(tmp_path)) == ["current", "data"]
+    assert sorted(os.listdir(tmp_path / "data")) == ["v1"]  # no staging or old folder
+    # a dangling link: the folder it names is made
+    dangling = tmp_path / "later"
+    dangling.symlink_to(tmp_path / "data" / "v2", target_is_directory=True)
+    schemagen.write([sale(m, 7)], dangling, mode="overwrite")
+    assert dangling.is_symlink() and ids(m, tmp_path / "data" / "v2") == [7]
+
+
 def test_stale_staging_folders_are_removed(m: Any, tmp_path: Path) -> None:
     folder = tmp_path / "ds"
     schemagen.write([sale(m, 1)], folder)

@@ -361,10 +361,13 @@ class DatasetWriter(Generic[R]):
         if mode == "overwrite" and self.path.name in ("", ".", ".."):
             raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
                              f"give the dataset folder by its name, not {str(path)!r}")
+        # the folder an overwrite swaps: a symlinked dataset folder keeps its link (the
+        # folder it points to is replaced, next to which the staging folder is made)
+        self._target = self.path.resolve() if self.path.is_symlink() else self.path
         if mode == "overwrite":
-            _remove_stale_staging(self.path)
-            self._root = self.path.parent / (
-                f".{self.path.name}{STAGING_MARK}{secrets.token_hex(6)}")
+            _remove_stale_staging(self._target)
+            self._root = self._target.parent / (
+                f".{self._target.name}{STAGING_MARK}{secrets.token_hex(6)}")
         try:
             self._root.mkdir(parents=True, exist_ok=mode != "overwrite")
         except OSError as exc:
@@ -732,22 +735,22 @@ class DatasetWriter(Generic[R]):
     def _swap_in(self) -> None:
         """overwrite: put the staged dataset in place of the old one, then drop the old."""
         self._claim.release()  # its lock file must not travel into the new dataset
-        staging, target = self._root, self.path
+        staging, target = self._root, self._target
         _fsync_dir(staging)
         if not target.exists():
             try:
                 os.rename(staging, target)
                 _fsync_dir(target.parent)
-                self._root = target
-                self._committed = [target / p.relative_to(staging) for p in self._committed]
+                self._root = self.path
+                self._committed = [self.path / p.relative_to(staging) for p in self._committed]
                 return
             except OSError:
                 if not target.exists():
                     raise
         old = exchange(staging, target)
         _fsync_dir(target.parent)
-        self._committed = [target / p.relative_to(staging) for p in self._committed]
-        self._root = target
+        self._committed = [self.path / p.relative_to(staging) for p in self._committed]
+        self._root = self.path
         shutil.rmtree(old, ignore_errors=True)
 
 

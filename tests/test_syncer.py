@@ -821,3 +821,28 @@ def test_non_finite_decimal_is_named_as_such(tmp_path: Path, bad: str) -> None:
     with pytest.raises(SyncerError, match=r"column 'a': row 1 has Decimal .*only finite"):
         s.dump("t", rows)
     assert not (tmp_path / "d" / "t").exists() or s.load("t") == []
+
+
+def test_dict_dump_into_a_typed_table_keeps_it_loadable_typed(tmp_path: Path,
+                                                              compile_schemas: Any) -> None:
+    # Python ints are int64 and datetimes microseconds: a dict dump into a table of records
+    # with an int32 / timestamp-millis field was accepted, and load_records then refused the
+    # whole table ('int64 cannot be read as int32 (narrowing)')
+    mod = compile_schemas({"n.avsc": json.dumps({
+        "type": "record", "name": "N", "namespace": "narrow", "fields": [
+            {"name": "n", "type": "int"},
+            {"name": "at", "type": ["null", {"type": "long",
+                                             "logicalType": "local-timestamp-millis"}],
+             "default": None}]})}).module("narrow")
+    s = ParquetSyncer(tmp_path / "d")
+    s.dump_records("t", [mod.N(n=1, at=dt.datetime(2020, 1, 1))])
+    s.dump("t", [{"n": 2, "at": dt.datetime(2021, 1, 1, 0, 0, 0, 5000)}])
+    assert s.load_records(mod.N, "t") == [mod.N(n=1, at=dt.datetime(2020, 1, 1)),
+                                          mod.N(n=2, at=dt.datetime(2021, 1, 1, 0, 0, 0, 5000))]
+    with pytest.raises(SyncerError, match=r"column 'n': row 1 has int 2147483648, .*\(int32\)"):
+        s.dump("t", [{"n": 3}, {"n": 2**31}])
+    with pytest.raises(SyncerError, match=r"column 'at': row 0 has datetime .*timestamp\[ms\]"):
+        s.dump("t", [{"n": 3, "at": dt.datetime(2021, 1, 1, 0, 0, 0, 1)}])
+    assert len(s.files("t")) == 2
+    assert duckdb.sql(f"SELECT sum(n) FROM read_parquet('{tmp_path}/d/t/*.parquet')"
+                      ).fetchall() == [(3,)]

@@ -403,7 +403,42 @@ class ParquetSyncer:
         if batch is None:
             return None
         self._check_compatible(table, folder, batch.schema, batch)
+        batch = self._fit_to_table(table, folder, batch)
         return _commit_table(folder, batch, self.options)
+
+    def _fit_to_table(self, table: str, folder: Path, batch: Any) -> Any:
+        """Top-level int, timestamp and time columns take the width/unit the table's files
+        already have (an int32 or timestamp[ms] field of records dumped typed), values
+        checked: Python ints are int64 and datetimes microseconds, which a typed read
+        (``load_records``) of the table would refuse as narrowing."""
+        cached = self._unified.get(folder)
+        unified = cached[2] if cached else None
+        if unified is None:
+            return batch
+        for i, field in enumerate(batch.schema):
+            if field.name not in unified.names:
+                continue
+            old_t = unified.field(field.name).type
+            new_t = field.type
+            if old_t == new_t or not (
+                    (pa.types.is_integer(old_t) and pa.types.is_integer(new_t))
+                    or (pa.types.is_timestamp(old_t) and pa.types.is_timestamp(new_t)
+                        and (old_t.tz is None) == (new_t.tz is None))
+                    or (pa.types.is_time(old_t) and pa.types.is_time(new_t))):
+                continue
+            col = batch.column(i)
+            try:
+                cast = col.cast(old_t, safe=True)
+            except (pa.ArrowInvalid, OverflowError):
+                values = col.to_pylist()
+                row = next(k for k, v in enumerate(values) if v is not None
+                           and not _fits(v, new_t, old_t))
+                raise SyncerError(
+                    f"table {table!r}, column {field.name!r}: row {row} has "
+                    f"{_describe(values[row])}, which the column's type in the table's "
+                    f"files ({old_t}) cannot hold; nothing written") from None
+            batch = batch.set_column(i, pa.field(field.name, old_t), cast)
+        return batch
 
     def load_arrow(self, table: str) -> Any:
         """Every row of ``table`` as one ``pyarrow.Table`` (schemas of the files unified)."""
@@ -577,6 +612,14 @@ class ParquetSyncer:
         except (OSError, pa.ArrowException) as exc:
             raise SyncerError(f"{path}: not a readable Parquet file ({exc})") from None
         return None
+
+
+def _fits(value: Any, new_t: Any, old_t: Any) -> bool:
+    try:
+        pa.array([value], new_t).cast(old_t, safe=True)
+    except (pa.ArrowInvalid, OverflowError):
+        return False
+    return True
 
 
 def _first_inexact(col: Any) -> int | None:

@@ -137,6 +137,24 @@ def test_parquet_writer_rejects_directory(sales: Any, tmp_path: Path) -> None:
         schemagen.ParquetWriter(sales.Transaction, tmp_path)
 
 
+def test_write_through_a_symlinked_file_name(sales: Any, tmp_path: Path) -> None:
+    # latest.parquet -> runs/a.parquet: the link stays and runs/a.parquet is replaced (the
+    # link was replaced by a real file, and the file it named kept the old rows)
+    target = tmp_path / "runs" / "a.parquet"
+    schemagen.write([tx(sales, 1)], target)
+    link = tmp_path / "latest.parquet"
+    link.symlink_to(target)
+    assert schemagen.write([tx(sales, 2), tx(sales, 3)], link) == link
+    assert link.is_symlink()
+    assert [r.trans_id for r in schemagen.read(sales.Transaction, target)] == [2, 3]
+    assert sorted(os.listdir(tmp_path / "runs")) == ["a.parquet"]  # no temporary left
+    dangling = tmp_path / "next.parquet"
+    dangling.symlink_to(tmp_path / "later" / "b.parquet")
+    schemagen.write([tx(sales, 4)], dangling)
+    assert dangling.is_symlink()
+    assert [r.trans_id for r in schemagen.read(sales.Transaction, dangling)] == [4]
+
+
 # --------------------------------------------------------------------------- options
 
 

@@ -412,12 +412,15 @@ class ParquetWriter(Generic[R]):
         # such a writer only takes Arrow data already in that layout (_write_checked)
         self._full_schema = _schema is None
         self.schema = self.info.arrow_schema() if _schema is None else _schema
+        # a symlinked file name keeps its link: the file it points to is replaced
+        self._final = self.path.resolve() if self.path.is_symlink() and _next_name is None \
+            else self.path
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._final.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UsageError(f"cannot create the folder {self.path.parent}: "
+            raise UsageError(f"cannot create the folder {self._final.parent}: "
                              f"{_mkdir_reason(exc)}") from None
-        self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
+        self._tmp = self._final.with_name(f".{self._final.name}.{secrets.token_hex(6)}.tmp")
         self._pending: list[R] = []
         self._batches: list[Any] = []
         self._batch_rows = 0
@@ -520,7 +523,7 @@ class ParquetWriter(Generic[R]):
     def _commit(self) -> None:
         _fsync(self._tmp)  # the data is on disk before the name says the file is complete
         if self._next_name is None:
-            os.replace(self._tmp, self.path)  # atomic; replaces what was there
+            os.replace(self._tmp, self._final)  # atomic; replaces what was there
             return
         while True:  # no-clobber: several writers may share a folder
             try:

@@ -568,6 +568,15 @@ def test_read_missing_path(sales: Any, tmp_path: Path) -> None:
         list(schemagen.read(sales.Transaction, tmp_path / "nothing.parquet"))
 
 
+@pytest.mark.parametrize("path", [None, 3, b"x.parquet"])
+def test_read_path_of_another_type(sales: Any, path: Any) -> None:
+    # were TypeError tracebacks from pathlib
+    with pytest.raises(schemagen.UsageError, match="path must be a file or folder name"):
+        list(schemagen.read(sales.Transaction, path))
+    with pytest.raises(schemagen.UsageError, match="path must be a file or folder name"):
+        schemagen.read_arrow(sales.Transaction, [path])
+
+
 def test_read_batches_across_files_and_batch_size(sales: Any, tmp_path: Path) -> None:
     folder = tmp_path / "ds"
     schemagen.write([tx(sales, i) for i in range(5)], folder)

@@ -330,7 +330,10 @@ def _listing(path: PathLike | Sequence[PathLike],
         for p in path:
             out.extend(_listing(p))
         return out
-    p = Path(path)  # type: ignore[arg-type]
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"path must be a file or folder name (str or pathlib.Path) or a list "
+                         f"of them, got {type(path).__name__} {path!r}"[:300])
+    p = Path(path)
     if p.is_file():
         return [(p, _partition_values(_enclosing(p.parent)), None)]
     if not p.is_dir():

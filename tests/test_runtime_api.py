@@ -568,13 +568,24 @@ def test_read_missing_path(sales: Any, tmp_path: Path) -> None:
         list(schemagen.read(sales.Transaction, tmp_path / "nothing.parquet"))
 
 
-@pytest.mark.parametrize("path", [None, 3, b"x.parquet"])
-def test_read_path_of_another_type(sales: Any, path: Any) -> None:
-    # were TypeError tracebacks from pathlib
-    with pytest.raises(schemagen.UsageError, match="path must be a file or folder name"):
+@pytest.mark.parametrize("path", [None, 3, b"x.parquet", "", " "])
+def test_path_of_another_type_or_empty(sales: Any, path: Any, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # were TypeError tracebacks from pathlib; "" (pathlib: the current folder, mostly an
+    # unset variable) silently wrote a dataset into the working folder
+    monkeypatch.chdir(tmp_path)
+    match = "path must be a|path is empty"
+    with pytest.raises(schemagen.UsageError, match=match):
         list(schemagen.read(sales.Transaction, path))
-    with pytest.raises(schemagen.UsageError, match="path must be a file or folder name"):
+    with pytest.raises(schemagen.UsageError, match=match):
         schemagen.read_arrow(sales.Transaction, [path])
+    with pytest.raises(schemagen.UsageError, match=match):
+        schemagen.write([tx(sales, 1)], path)
+    with pytest.raises(schemagen.UsageError, match=match):
+        schemagen.DatasetWriter(sales.Transaction, path)
+    with pytest.raises(schemagen.UsageError, match=match):
+        schemagen.ParquetWriter(sales.Transaction, path)
+    assert os.listdir(tmp_path) == []
 
 
 def test_read_batches_across_files_and_batch_size(sales: Any, tmp_path: Path) -> None:

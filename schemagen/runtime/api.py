@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import UsageError
 from .dataset import DatasetWriter, partitioning
 from .reader import read, read_arrow
-from .writer import ParquetWriter
+from .writer import ParquetWriter, as_path
 
 __all__ = ["DatasetWriter", "ParquetWriter", "partitioning", "read", "read_arrow", "write"]
 
@@ -51,7 +51,7 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
                 "schemagen.write needs at least one record (the class comes from it)"
             ) from None
         rest = chain([first], it)
-    target = Path(path)
+    target = as_path(path, "schemagen.write")
     if target.suffix == ".parquet":
         given = sorted(set(options) & set(_DATASET_ONLY))
         if given:

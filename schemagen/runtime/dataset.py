@@ -53,6 +53,7 @@ from .writer import (
     ParquetWriter,
     _mkdir_reason,
     arrow_batches,
+    as_path,
     check_bounded,
     convert_records,
     writer_options,
@@ -344,7 +345,7 @@ class DatasetWriter(Generic[R]):
                 or max_open_files < 1):
             raise UsageError(f"max_open_files must be a positive integer, got {max_open_files!r}")
         self.max_open_files = max_open_files
-        self.path = Path(path)
+        self.path = as_path(path, "DatasetWriter")
         self.partition_by = partition_columns(self.info, partition_by)
         self.schema = self.info.arrow_schema()
         self.file_schema = self._file_schema()

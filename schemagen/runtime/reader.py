@@ -333,6 +333,9 @@ def _listing(path: PathLike | Sequence[PathLike],
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"path must be a file or folder name (str or pathlib.Path) or a list "
                          f"of them, got {type(path).__name__} {path!r}"[:300])
+    if isinstance(path, str) and not path.strip():
+        raise UsageError(f"path is empty ({path!r}); give a file or folder name ('.' for the "
+                         "current folder)")
     p = Path(path)
     if p.is_file():
         return [(p, _partition_values(_enclosing(p.parent)), None)]

@@ -99,6 +99,18 @@ def check_bounded(options: dict[str, Any]) -> None:
                          "until close()")
 
 
+def as_path(path: Any, who: str) -> Path:
+    """``path`` as a Path; a UsageError for other types and for the empty string (which
+    pathlib reads as the current folder: mostly an unset variable, never meant)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"{who}: path must be a str or pathlib.Path, got "
+                         f"{type(path).__name__} {path!r}"[:300])
+    if isinstance(path, str) and not path.strip():
+        raise UsageError(f"{who}: path is empty ({path!r}); give a file or folder name "
+                         "('.' for the current folder)")
+    return Path(path)
+
+
 def _mkdir_reason(exc: OSError) -> str:
     """Why a folder could not be made, in words (``File exists`` means a file is in the way)."""
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
@@ -405,7 +417,7 @@ class ParquetWriter(Generic[R]):
         self.options = writer_options(**options)
         if _next_name is None:  # (a dataset's file writer is bounded by the dataset writer)
             check_bounded(self.options)
-        self.path = Path(path)
+        self.path = as_path(path, "ParquetWriter")
         if self.path.is_dir():
             raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")
         # _schema: the dataset writer's file schema (Hive partition columns removed);

@@ -438,14 +438,14 @@ def test_failing_overwrite_keeps_old_data(m: Any, tmp_path: Path, how: str) -> N
 
 def test_failing_append_removes_its_rolled_files(m: Any, tmp_path: Path) -> None:
     folder = tmp_path / "ds"
-    schemagen.write([sale(m, 1)], folder)
+    schemagen.write([sale(m, 1)], folder, partition_by=["color"])
     before = snapshot(folder)
     recs = [sale(m, i) for i in range(500)] + [sale(m, 500, point=None)]
     with pytest.raises(schemagen.RecordError) as ei:
         schemagen.write(recs, folder, block_size=4096, batch_size=100, partition_by=["color"])
     assert ei.value.index == 500 and ei.value.path == "point"
     assert snapshot(folder) == before  # rolled files and partition folders removed
-    w = schemagen.DatasetWriter(m.Sale, folder)
+    w = schemagen.DatasetWriter(m.Sale, folder, partition_by=["color"])
     w.write(sale(m, 2))
     w.abort()
     with pytest.raises(schemagen.UsageError, match="is closed"):
@@ -454,6 +454,24 @@ def test_failing_append_removes_its_rolled_files(m: Any, tmp_path: Path) -> None
 
 
 # --------------------------------------------------------------------------- partitioning
+
+
+def test_append_keeps_the_partition_layout(m: Any, tmp_path: Path) -> None:
+    # a folder mixing layouts is refused by DuckDB ("Hive partition mismatch") and pyarrow
+    folder = tmp_path / "ds"
+    schemagen.write([sale(m, 1)], folder, partition_by=["color"])
+    before = snapshot(folder)
+    for other in ([], ["year"], ["color", "year"]):
+        with pytest.raises(schemagen.UsageError, match=r"already holds data partitioned by "
+                           r"\['color'\].*one layout"):
+            schemagen.write([sale(m, 2)], folder, partition_by=other)
+    assert snapshot(folder) == before
+    schemagen.write([sale(m, 3)], folder, partition_by=["color"])  # the same layout: fine
+    schemagen.write([sale(m, 4)], folder, partition_by=["color"], mode="overwrite")
+    flat = tmp_path / "flat"
+    schemagen.write([sale(m, 1)], flat)
+    with pytest.raises(schemagen.UsageError, match="already holds data not partitioned"):
+        schemagen.write([sale(m, 2)], flat, partition_by=["color"])
 
 
 def test_partitioning_read_by_pyarrow_and_duckdb(m: Any, tmp_path: Path) -> None:

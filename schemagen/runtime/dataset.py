@@ -358,6 +358,8 @@ class DatasetWriter(Generic[R]):
                     f"{self.path} already holds data ({len(existing)} Parquet file(s), e.g. "
                     f"{existing[0].relative_to(self.path)}); mode='error' writes only into an "
                     "empty or missing folder (use mode='append' or 'overwrite')")
+        if mode == "append" and self.path.is_dir():
+            self._check_layout(data_files(self.path))
         self._root = self.path
         if mode == "overwrite" and self.path.name in ("", ".", ".."):
             raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
@@ -499,6 +501,23 @@ class DatasetWriter(Generic[R]):
             self.abort()
 
     # ------------------------------------------------------------------ internals
+
+    def _check_layout(self, existing: list[Path]) -> None:
+        """Appending keeps the dataset's partition layout: DuckDB and pyarrow refuse a
+        folder mixing ``a=1/`` files with ``b=x/`` (or unpartitioned) ones."""
+        want = [escape_partition_value(c.name) for c in self.partition_by]
+        for f in existing:
+            folders = f.relative_to(self.path).parts[:-1]
+            keys = [part.split("=", 1)[0] if "=" in part else None for part in folders]
+            if keys != want:
+                have = ("not partitioned" if not folders else
+                        f"partitioned by {[k for k in keys if k]}" if all(keys) else
+                        "in folders that are not key=value")
+                raise UsageError(
+                    f"{self.path} already holds data {have} (e.g. "
+                    f"{f.relative_to(self.path)}); this write partitions by {want or 'nothing'}. "
+                    "A dataset keeps one layout (engines refuse mixed ones): give the same "
+                    "partition_by, or mode='overwrite' to replace the data")
 
     def _check_open(self) -> None:
         if self._failed is not None:

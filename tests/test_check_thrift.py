@@ -296,8 +296,9 @@ def test_through_the_engine_transitive(tmp_path: Path) -> None:
 
 
 def test_union_member_removed_loses_data_in_parquet(tmp_path: Path, compile_schemas: Any) -> None:
-    """Why THRIFT_UNION_FIELD_REMOVED fails backward: the new generated reader reads an old
-    file whose union had the deleted member set as a union holding nothing (no error)."""
+    """Why THRIFT_UNION_FIELD_REMOVED fails backward: an old file whose union had the
+    deleted member set cannot be read by the new generated reader (the runtime refuses
+    rather than return a union holding nothing); files that never set it still read."""
     import schemagen
 
     old_text = "namespace py t\nunion U { 1: i32 a; 2: string b }\nstruct S { 1: optional U u }\n"
@@ -305,9 +306,14 @@ def test_union_member_removed_loses_data_in_parquet(tmp_path: Path, compile_sche
     old_mod = compile_schemas({"s.thrift": old_text}).module("t")
     new_mod = compile_schemas({"s.thrift": new_text}).module("t")
     path = tmp_path / "old.parquet"
-    schemagen.write([old_mod.S(u=old_mod.U(b="kept?")), old_mod.S(u=old_mod.U(a=3))], path)
-    rows = list(schemagen.read(new_mod.S, path))
-    assert [r.u.a for r in rows] == [None, 3]  # the first row's value is gone
+    schemagen.write([old_mod.S(u=old_mod.U(a=3)), old_mod.S(u=old_mod.U(b="kept?"))], path)
+    with pytest.raises(schemagen.ReadError,
+                       match=r"field 'u': row 1: the union member 'b' is set, and t.U has no "
+                             r"such member"):
+        list(schemagen.read(new_mod.S, path))
+    fine = tmp_path / "fine.parquet"
+    schemagen.write([old_mod.S(u=old_mod.U(a=3)), old_mod.S(u=None)], fine)
+    assert [r.u.a if r.u else None for r in schemagen.read(new_mod.S, fine)] == [3, None]
     findings = th.check(load_text(tmp_path / "old", old_text), load_text(tmp_path / "new", new_text))
     assert [(f.rule, f.path, f.breaks) for f in findings] == [
         ("THRIFT_UNION_FIELD_REMOVED", "t.U.b", frozenset({"backward"}))]

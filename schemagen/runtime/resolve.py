@@ -331,9 +331,14 @@ class _FieldPlan:
 
 
 class _Struct(_Node):
-    def __init__(self, fields: list[_FieldPlan], target: Any) -> None:
+    def __init__(self, fields: list[_FieldPlan], target: Any,
+                 lost: Sequence[str] = (), union: str = "") -> None:
         self.fields = fields
         self.target = target
+        # a union record (Thrift union): the writer's members the reader lacks.  A row
+        # that set one would read as an empty union (its value silently lost): error.
+        self.lost = tuple(lost)
+        self.union = union
 
     def prune(self, sel: Any) -> _Node:
         if sel is None:
@@ -347,6 +352,17 @@ class _Struct(_Node):
     def columns(self, arrays: Sequence[Any], names: Sequence[str], n: int, path: str,
                 ctx: _Ctx, parent_valid: Any) -> tuple[list[Any], list[Any]]:
         index = {nm: i for i, nm in enumerate(names)}
+        for name in self.lost:
+            if name in index:
+                set_ = arrays[index[name]].is_valid()
+                if parent_valid is not None:
+                    set_ = pc.and_(set_, parent_valid)
+                if pc.any(set_).as_py():
+                    i = pc.index(set_, True).as_py()
+                    where = f"field {path!r}: " if path else ""
+                    raise ReadError(
+                        f"{where}{ctx.where(path, i)}the union member {name!r} is set, and "
+                        f"{self.union} has no such member (its value would be lost)")
         out_arrays: list[Any] = []
         out_fields: list[Any] = []
         for f in self.fields:
@@ -729,7 +745,11 @@ class _Planner:
                     wrec = got if isinstance(got, ir.Record) else None
                 wfields = [wat.field(i) for i in range(wat.num_fields)]
                 fields = self.record(rec, wfields, wrec, path)
-                return _Struct(fields, target)
+                lost: list[str] = []
+                if rec.kind == "union":
+                    used = {f.src for f in fields}
+                    lost = [w.name for w in wfields if w.name not in used]
+                return _Struct(fields, target, lost, rec.name)
         elif isinstance(inner, ir.List):
             if T.is_list(wat) or T.is_large_list(wat) or T.is_fixed_size_list(wat):
                 w_item = w_inner.item if isinstance(w_inner, ir.List) else None
@@ -1060,7 +1080,11 @@ def plan(reader_root: str, reader_types: dict[str, ir.Named], file_schema: Any,
     planner = _Planner(reader_types, wtypes)
     wfields = [file_schema.field(i) for i in range(len(file_schema))]
     fields = planner.record(rec, wfields, wrec if isinstance(wrec, ir.Record) else None, "")
-    root = _Struct(fields, None)
+    lost: list[str] = []
+    if rec.kind == "union":
+        used = {f.src for f in fields}
+        lost = [w.name for w in wfields if w.name not in used]
+    root = _Struct(fields, None, lost, rec.name)
     identity = not planner.problems and _is_identity(file_schema, reader_schema) \
         and _trivial(root)
     return Plan(planner.problems, reader_schema, root, identity, planner.renamed)

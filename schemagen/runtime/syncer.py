@@ -1009,18 +1009,9 @@ def _commit_table(folder: Path, table: Any, options: Mapping[str, Any]) -> Path:
     ``_SUCCESS`` note written atomically.
     """
     from .dataset import SUCCESS_NAME, _atomic_write, _now, claim_pair
-    from .writer import _fsync
+    from .writer import _fsync, link_no_clobber, parquet_writer_kwargs
 
-    kwargs: dict[str, Any] = {
-        "compression": options.get("compression", DEFAULT_COMPRESSION),
-        "use_dictionary": options.get("use_dictionary", True),
-        "write_statistics": options.get("write_statistics", True),
-        "store_decimal_as_integer": True,
-    }
-    if options.get("compression_level") is not None:
-        kwargs["compression_level"] = options["compression_level"]
-    if options.get("page_size") is not None:
-        kwargs["data_page_size"] = options["page_size"]
+    kwargs = parquet_writer_kwargs({"compression": DEFAULT_COMPRESSION, **options})
     claim = claim_pair(folder, None, None)
     try:
         prefix = f"{claim.major}_{claim.minor}_"
@@ -1030,13 +1021,12 @@ def _commit_table(folder: Path, table: Any, options: Mapping[str, Any]) -> Path:
             with pq.ParquetWriter(str(tmp), table.schema, **kwargs) as w:
                 w.write_table(table, row_group_size=_row_group_rows(table, options))
             _fsync(tmp)
-            while True:  # no-clobber: someone without our claim may have taken the name
-                target = folder / f"{prefix}{index}.parquet"
-                try:
-                    os.link(tmp, target)
-                    break
-                except FileExistsError:
-                    index = max(index + 1, _scan(folder, prefix))
+
+            def following(taken: Path) -> Path:  # someone without our claim took it
+                after = int(taken.stem.rsplit("_", 1)[1]) + 1
+                return folder / f"{prefix}{max(after, _scan(folder, prefix))}.parquet"
+
+            target = link_no_clobber(tmp, folder / f"{prefix}{index}.parquet", following)
         finally:
             tmp.unlink(missing_ok=True)
         note = {"writer": f"schemagen {_version()} syncer", "table": folder.name,

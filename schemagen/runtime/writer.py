@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -116,6 +116,36 @@ def _mkdir_reason(exc: OSError) -> str:
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         return "a file of that name (or of a parent folder's name) is in the way"
     return exc.strerror or str(exc)
+
+
+def parquet_writer_kwargs(options: Mapping[str, Any]) -> dict[str, Any]:
+    """``pq.ParquetWriter`` keyword arguments from (validated) writer options."""
+    kwargs: dict[str, Any] = {
+        "compression": options.get("compression", "snappy"),
+        "use_dictionary": options.get("use_dictionary", True),
+        "write_statistics": options.get("write_statistics", True),
+        "store_decimal_as_integer": True,
+    }
+    if options.get("compression_level") is not None:
+        kwargs["compression_level"] = options["compression_level"]
+    if options.get("page_size") is not None:
+        kwargs["data_page_size"] = options["page_size"]
+    return kwargs
+
+
+def link_no_clobber(tmp: Path, path: Path, next_name: Callable[[Path], Path]) -> Path:
+    """Give the (fsync-ed) temporary file ``tmp`` its final name and return it.
+
+    ``link`` never replaces: when another writer took ``path``, ``next_name(path)``
+    is tried instead (several writers may share a folder)."""
+    while True:
+        try:
+            os.link(tmp, path)
+            break
+        except FileExistsError:
+            path = next_name(path)
+    tmp.unlink()
+    return path
 
 
 def _fsync(path: Path) -> None:
@@ -537,13 +567,7 @@ class ParquetWriter(Generic[R]):
         if self._next_name is None:
             os.replace(self._tmp, self._final)  # atomic; replaces what was there
             return
-        while True:  # no-clobber: several writers may share a folder
-            try:
-                os.link(self._tmp, self.path)
-                break
-            except FileExistsError:
-                self.path = self._next_name(self.path)
-        self._tmp.unlink()
+        self.path = link_no_clobber(self._tmp, self.path, self._next_name)
 
     def abort(self) -> None:
         """Discard everything: the final file is not created (or left as it was)."""
@@ -576,18 +600,8 @@ class ParquetWriter(Generic[R]):
     # ------------------------------------------------------------------ internals
 
     def _open(self) -> None:
-        o = self.options
-        kwargs: dict[str, Any] = {
-            "compression": o["compression"],
-            "use_dictionary": o["use_dictionary"],
-            "write_statistics": o["write_statistics"],
-            "store_decimal_as_integer": True,
-        }
-        if o["compression_level"] is not None:
-            kwargs["compression_level"] = o["compression_level"]
-        if o["page_size"] is not None:
-            kwargs["data_page_size"] = o["page_size"]
-        self._writer = pq.ParquetWriter(str(self._tmp), self.schema, **kwargs)
+        self._writer = pq.ParquetWriter(str(self._tmp), self.schema,
+                                        **parquet_writer_kwargs(self.options))
 
     def _convert(self) -> None:
         records = self._pending

@@ -14,7 +14,7 @@ as ISO strings, ``purch_flag`` as the strings ``"true"``/``"false"``, nested
 ``user_info``/``marketing_info``/``trans_info`` with lists).  Each case runs in
 a fresh subprocess (so its peak RSS, VmHWM, is its own), snappy:
 
-* schemagen: ``schemagen.runtime.convert.convert(Transaction, [input], out.parquet)``
+* schemagen: ``schemagen.convert.convert(Transaction, [input], out.parquet)``
   in process (the schema compile is timed separately): every value cast to the
   record's types (dates, times of day, booleans from strings, int ranges),
   rejects checked, streamed in 8 MiB chunks;
@@ -88,8 +88,8 @@ def run_case(case: str, src: Path, out: Path) -> dict[str, float]:
     """Runs inside the subprocess."""
     extra: dict[str, float] = {}
     if case == "schemagen":
-        from schemagen.commands.convert import compiled_record
-        from schemagen.runtime.convert import convert
+        from schemagen.cli.commands.convert import compiled_record
+        from schemagen.convert import convert
 
         t0 = time.perf_counter()
         with compiled_record([str(REPO / "schemas" / "avro" / "sales.avsc")],

@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import schemagen  # noqa: E402
-from schemagen import compiler  # noqa: E402
+from schemagen.codegen import compiler  # noqa: E402
 from schemagen.frontends.protobuf import bundled_include  # noqa: E402
 
 TARGET = 3.0

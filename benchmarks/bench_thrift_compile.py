@@ -120,7 +120,8 @@ def time_phases(src: Path, out: Path) -> tuple[float, float, int, int]:
     """(parse seconds, render seconds, modules, bytes of generated code), in process."""
     import warnings
 
-    from schemagen import compiler, frontends
+    from schemagen import frontends
+    from schemagen.codegen import compiler
     from schemagen.codegen.render import Compiler
 
     files = sorted(frontends.find_schema_files([src]))

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from schemagen.adapters.protobuf import (
+    from_message,
+    from_messages,
+    to_message,
+    write_messages,
+)
+
 from .errors import (  # noqa: E402
     ParquetMappingError,
     ReadError,
@@ -20,12 +27,6 @@ from .runtime.api import (  # noqa: E402
     read,
     read_arrow,
     write,
-)
-from .runtime.messages import (  # noqa: E402
-    from_message,
-    from_messages,
-    to_message,
-    write_messages,
 )
 from .runtime.reader import read_batches  # noqa: E402
 

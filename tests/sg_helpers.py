@@ -27,12 +27,13 @@ from typing import Any
 from hypothesis import strategies as st
 
 import schemagen
-from schemagen import compiler, ir
+from schemagen import ir
+from schemagen.codegen import compiler
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
 CORPUS = REPO.parent / "shared" / "corpus"
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 # --------------------------------------------------------------------------- packages

@@ -25,8 +25,8 @@ import pytest
 from sg_helpers import GenPackage, run_ruff, write_schema_files
 
 import schemagen
-from schemagen import compiler
 from schemagen.cli import main
+from schemagen.codegen import compiler
 
 # --------------------------------------------------------------------------- helpers
 
@@ -471,7 +471,7 @@ DICT_COLUMNS = [
                  id="time"),
     pytest.param({"type": "long", "logicalType": "timestamp-micros"},
                  pa.array([1, 2, 1], pa.timestamp("us", tz="UTC")),
-                 [datetime.datetime(1970, 1, 1, 0, 0, 0, us, tzinfo=datetime.timezone.utc)
+                 [datetime.datetime(1970, 1, 1, 0, 0, 0, us, tzinfo=datetime.UTC)
                   for us in (1, 2, 1)], id="timestamp"),
     pytest.param({"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2},
                  pa.array([decimal.Decimal("1.50"), decimal.Decimal("2.25"),

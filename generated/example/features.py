@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from typing import Any as _Any
 from typing import ClassVar as _ClassVar
 
-from schemagen.runtime import gen as _rt
+from schemagen.runtime import abi as _rt
 
 if TYPE_CHECKING:
     from .geometry import Shape

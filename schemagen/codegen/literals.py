@@ -76,7 +76,7 @@ def literal(  # noqa: C901 - one branch per IR node
         return f"_dt.time({tm.hour}, {tm.minute}, {tm.second}, {tm.microsecond})"
     if isinstance(inner, ir.Timestamp):
         ts: datetime.datetime = value
-        tz = ", tzinfo=_dt.timezone.utc" if inner.utc else ""
+        tz = ", tzinfo=_dt.UTC" if inner.utc else ""
         return (
             f"_dt.datetime({ts.year}, {ts.month}, {ts.day}, {ts.hour}, {ts.minute}, "
             f"{ts.second}, {ts.microsecond}{tz})"

@@ -15,11 +15,10 @@ An unknown key, a bad value or a file that is not TOML is a usage error (exit 2)
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from schemagen.errors import UsageError
 
@@ -32,7 +31,8 @@ IGNORE_KEYS = ("rule", "path", "reason")
 
 def known_rules() -> dict[str, str]:
     """Every rule ID and category ``schemagen check`` reports -> ``"rule"``/``"category"``."""
-    from . import avro, engine, parquet, protobuf, sql, thrift
+    from schemagen.evolution import engine
+    from schemagen.evolution.formats import avro, parquet, protobuf, sql, thrift
 
     out = {r: "rule" for r in (*avro.RULES, *sql.RULES, *thrift.RULES, *protobuf.RULES,
                                parquet.RULE, *engine.ENGINE_RULES)}

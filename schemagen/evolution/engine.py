@@ -152,7 +152,7 @@ def split_formats(schema: ir.Schema) -> dict[str, ir.Schema]:
 
 
 def _rule_module(kind: str) -> Any:
-    return importlib.import_module(f"{__package__}.{RULE_MODULES[kind]}")
+    return importlib.import_module(f"{__package__}.formats.{RULE_MODULES[kind]}")
 
 
 def _removed_records(old: ir.Schema, new: ir.Schema) -> list[Finding]:
@@ -175,7 +175,7 @@ def _removed_records(old: ir.Schema, new: ir.Schema) -> list[Finding]:
 
 def compare(old: ir.Schema, new: ir.Schema) -> list[Finding]:
     """Every finding between two versions, all formats, both directions."""
-    from . import parquet
+    from schemagen.evolution.formats import parquet
 
     olds, news = split_formats(old), split_formats(new)
     findings: list[Finding] = []

@@ -1,7 +1,7 @@
 """SQL front end: ``CREATE TABLE`` statements in ``.sql`` files -> :class:`schemagen.ir.Schema`.
 
 Parsed with sqlglot; column types go through the dialect registry
-(:mod:`schemagen.typemap.sql`), so whatever SQL type a dialect maps is
+(:mod:`schemagen.sql.registry`), so whatever SQL type a dialect maps is
 accepted here and nothing else.
 
 Rules (README "SQL schemas"):
@@ -47,9 +47,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from schemagen.sql import registry as sqlmap
+
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
-from ..typemap import sql as sqlmap
 
 __all__ = ["DEFAULT_DIALECT", "load", "pascal_case"]
 
@@ -575,8 +576,8 @@ class _Defaults:
         if isinstance(t, ir.Timestamp):
             v = datetime.datetime.fromisoformat(s.strip())
             if t.utc:
-                v = v.replace(tzinfo=datetime.timezone.utc) if v.tzinfo is None else v
-                return v.astimezone(datetime.timezone.utc)
+                v = v.replace(tzinfo=datetime.UTC) if v.tzinfo is None else v
+                return v.astimezone(datetime.UTC)
             if v.tzinfo is not None:
                 raise ValueError("a local timestamp has no time zone")
             return v

@@ -27,7 +27,7 @@ from ..ir import IntervalValue
 
 Interval = IntervalValue
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 E = TypeVar("E")

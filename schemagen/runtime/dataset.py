@@ -192,7 +192,7 @@ def claim_pair(folder: Path, major: int | None, minor: int | None) -> Claim:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _check_part_number(name: str, value: Any) -> int | None:

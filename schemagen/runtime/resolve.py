@@ -903,7 +903,7 @@ def arrow_value(t: ir.Type, v: Any, types: Mapping[str, ir.Named]) -> Any:  # no
     if isinstance(inner, ir.Timestamp) and inner.utc and getattr(v, "tzinfo", 1) is None:
         import datetime
 
-        return v.replace(tzinfo=datetime.timezone.utc)
+        return v.replace(tzinfo=datetime.UTC)
     return v
 
 

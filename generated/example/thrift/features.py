@@ -13,7 +13,7 @@ from typing import Any as _Any
 from typing import ClassVar as _ClassVar
 from typing import Final as _Final
 
-from schemagen.runtime import gen as _rt
+from schemagen.runtime import abi as _rt
 
 if TYPE_CHECKING:
     from .common import Money, Point

@@ -9,7 +9,7 @@ from collections.abc import Sequence as _Sequence
 from typing import Any as _Any
 from typing import ClassVar as _ClassVar
 
-from schemagen.runtime import gen as _rt
+from schemagen.runtime import abi as _rt
 
 __all__ = [
     "MarketingInfo",

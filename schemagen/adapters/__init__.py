@@ -1,0 +1,1 @@
+"""Adapters: other libraries and protocols on top of the runtime (protobuf messages, the syncer)."""

@@ -1,0 +1,188 @@
+"""``schemagen convert INPUT... --schema PATH --record NAME --out PATH``: JSON/CSV/Avro -> Parquet.
+
+Drill's "read JSON, write Parquet" CTAS: the schema files are compiled (in a
+temporary package, with the same code generator as ``schemagen compile``),
+values are cast to the record's types by ``schemagen.convert`` and
+written by the generated record's writer.  Exit 0: every row written; 1: some
+rows were rejected (see ``--rejects``); 2: bad usage, schema or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "convert", help="convert JSON Lines, JSON, CSV or Avro files to Parquet as a record",
+        description="Read INPUT files (JSON Lines by default; a JSON array, CSV or Avro "
+                    "container by extension or --input-format), cast every value to the "
+                    "record's types and write Parquet (one .parquet file, or a dataset "
+                    "folder).  Rows that cannot be converted go to --rejects (JSON Lines: "
+                    "file, line, field path, reason, raw row); the exit code is 1 when any "
+                    "row was rejected, 0 otherwise.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="input files")
+    p.add_argument("--schema", dest="schemas", action="append", required=True, metavar="PATH",
+                   help="schema file or folder (repeatable)")
+    p.add_argument("--record", required=True, metavar="NAME",
+                   help="the record: full or short schema name, or generated class name")
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="output: a path ending in .parquet is one file, else a dataset folder")
+    p.add_argument("--input-format", choices=("jsonl", "json", "csv", "avro"),
+                   help="input format (default: by extension: .csv, .avro, .jsonl/.ndjson; "
+                        ".json is a JSON array when it starts with '[', else JSON Lines; "
+                        "anything else JSON Lines)")
+    p.add_argument("--rejects", metavar="FILE",
+                   help="JSON Lines file for rows that cannot be converted (written "
+                        "atomically; empty when none)")
+    p.add_argument("--unknown-fields", choices=("reject", "ignore"), default="reject",
+                   help="a key that is not a field or alias of the record: reject the row "
+                        "(default) or ignore the key (counted in the summary)")
+    p.add_argument("--csv-delimiter", default=",", metavar="CHAR", help="CSV delimiter")
+    p.add_argument("--compression", help="none, snappy (default), gzip, zstd, lz4, brotli")
+    p.add_argument("--compression-level", type=int, metavar="N")
+    p.add_argument("--block-size", type=int, metavar="BYTES",
+                   help="row-group (and dataset file) target in bytes")
+    p.add_argument("--row-group-size", type=int, metavar="ROWS")
+    p.add_argument("--page-size", type=int, metavar="BYTES")
+    p.add_argument("--no-dictionary", action="store_true", help="no dictionary encoding")
+    p.add_argument("--mode", choices=("append", "overwrite", "error"),
+                   help="dataset folder: append (default), overwrite or error (if it holds "
+                        "data); one .parquet file: overwrite (default) or error (if it exists)")
+    p.add_argument("--partition-by", action="append", default=[], metavar="FIELD",
+                   help="Hive-style partition column of a dataset (repeatable)")
+    p.add_argument("-I", "--include-dir", dest="include_dirs", action="append", default=[],
+                   metavar="DIR", help="Thrift include folder / protoc import path")
+    p.add_argument("--sql-dialect", metavar="NAME",
+                   help="dialect of .sql schema files without a '-- dialect:' line")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(func=run)
+
+
+@contextlib.contextmanager
+def compiled_record(schema_paths: Sequence[str], record: str,
+                    include_dirs: Sequence[str] = (),
+                    sql_dialect: str | None = None) -> Iterator[Any]:
+    """Compile the schemas into a temporary package and yield the record's class.
+
+    The code is what ``schemagen compile`` would write; the package is removed
+    (files and modules) when the block ends.
+    """
+    import importlib
+    import secrets
+    import shutil
+    import tempfile
+    import warnings
+
+    from schemagen import frontends
+    from schemagen.codegen.render import Compiler
+    from schemagen.errors import UsageError
+    from schemagen.sql import ddl as sqlddl
+
+    if sql_dialect is not None:
+        from schemagen.sql import registry as sql
+
+        sql.dialect(sql_dialect)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        files = frontends.find_schema_files(schema_paths)
+        if not files:
+            raise UsageError(f"no schema files found under {', '.join(schema_paths)}")
+        schema = frontends.load(files, sql_dialect, include_dirs)
+    rec = sqlddl.find_record(schema.types, record)
+    name = f"_schemagen_convert_{secrets.token_hex(4)}"
+    compiler = Compiler(schema, name)
+    rendered = compiler.render()
+    plan = compiler.owner[rec.name]
+    tmp = Path(tempfile.mkdtemp(prefix="schemagen-convert-"))
+    sys.path.insert(0, str(tmp))
+    try:
+        for rel, text in rendered.items():
+            target = tmp / name / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        importlib.invalidate_caches()
+        module = importlib.import_module(".".join((name, *plan.parts)))
+        yield getattr(module, plan.class_names[rec.name])
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(str(tmp))
+        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            del sys.modules[mod]
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def writer_options(args: argparse.Namespace) -> dict[str, Any]:
+    opts: dict[str, Any] = {}
+    for key in ("compression", "compression_level", "block_size", "row_group_size",
+                "page_size"):
+        value = getattr(args, key)
+        if value is not None:
+            opts[key] = value
+    if args.no_dictionary:
+        opts["use_dictionary"] = False
+    return opts
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from schemagen import convert as cv
+    from schemagen.runtime.writer import writer_options as check_options
+
+    opts = writer_options(args)
+    check_options(**opts)  # bad options: exit 2 before anything is read
+    inputs = [Path(p) for p in args.inputs]
+    for p in inputs:
+        if not p.is_file():
+            from schemagen.errors import UsageError
+
+            raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
+                             if p.is_dir() else f"{p}: no such input file")
+    total = sum(os.path.getsize(p) for p in inputs)
+    with compiled_record(args.schemas, args.record, args.include_dirs,
+                         args.sql_dialect) as cls, _progress(total, args.quiet) as advance:
+        result = cv.convert(cls, inputs, args.out, input_format=args.input_format,
+                            rejects=args.rejects, unknown_fields=args.unknown_fields,
+                            mode=args.mode, partition_by=args.partition_by,
+                            progress=advance, csv_delimiter=args.csv_delimiter, **opts)
+    if result.rejected and not args.rejects:
+        for r in result.first_rejects:
+            print(f"rejected: {r}", file=sys.stderr)
+        if result.rejected > len(result.first_rejects):
+            print(f"... and {result.rejected - len(result.first_rejects)} more rejected rows "
+                  "(use --rejects FILE to keep them all)", file=sys.stderr)
+    if not args.quiet:
+        for key, count in result.ignored_keys.items():
+            print(f"ignored unknown key {key!r} in {count} row(s)", file=sys.stderr)
+        where = f" to {args.rejects}" if args.rejects and result.rejected else ""
+        print(f"{result.rows} rows written, {result.rejected} rejected{where}, "
+              f"{len(result.files)} file(s) in {args.out}, {result.seconds:.2f} s",
+              file=sys.stderr)
+    return 1 if result.rejected else 0
+
+
+@contextlib.contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Any]:
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress("converting", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True),
+                  transient=True) as progress:
+        task = progress.add_task("convert", total=total)
+        yield lambda n: progress.advance(task, n)

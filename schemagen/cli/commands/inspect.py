@@ -1,0 +1,149 @@
+"""``schemagen inspect PATH``: a Parquet file's or dataset's schema, row groups, sizes, codecs,
+statistics and the schemagen IR recovered from it; ``--emit`` writes an ``.avsc`` or a
+generated Python package that reads the file with typed records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import keyword
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from schemagen.errors import UsageError
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "inspect",
+        help="show a Parquet file's schema, row groups, statistics and recovered IR",
+        description="Inspect a Parquet file or dataset folder: the Parquet schema, row groups, "
+                    "sizes, codecs, encodings, column statistics, key/value metadata and the "
+                    "schemagen IR recovered from it (from the footer's schemagen.schema, or "
+                    "from the Parquet schema for files written elsewhere).  Every file is "
+                    "first read in a guard process, so a corrupt file is reported (exit 2) "
+                    "instead of crashing or hanging.  --emit avsc|py writes an Avro schema or "
+                    "a generated package for the recovered IR.",
+    )
+    p.add_argument("path", help="a Parquet file or a dataset folder")
+    p.add_argument("--json", action="store_true", help="machine-readable report (see docs/inspect.md)")
+    p.add_argument("--rows", type=int, default=0, metavar="N", help="also show the first N rows")
+    p.add_argument("--emit", choices=("avsc", "py"),
+                   help="write the recovered IR as an Avro schema (avsc) or a generated "
+                        "Python package (py, needs -o DIR) instead of the report")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="--emit avsc: the .avsc file (default: stdout); --emit py: the package "
+                        "folder (its name is the package name)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="per-file limit for reading a file in the guard process (default 60)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="do not decode data pages (only the footer is read, in the guard "
+                        "process); faster on large files, but corrupt pages go unnoticed")
+    p.set_defaults(func=run)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; -o names the .avsc file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: the folder {path.parent} does not exist")
+    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# names a generated package must not take: it would shadow a module the generated
+# code (or Python itself) imports, e.g. a package "json" in the current folder
+_RESERVED_PACKAGES = frozenset({"schemagen", "pyarrow", "numpy", "pandas"})
+
+
+def _package_name_problem(name: str) -> str:
+    if not name.isidentifier():
+        return "must be a Python identifier"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        return "is the name of a standard library module (the package would shadow it)"
+    if name in _RESERVED_PACKAGES:
+        return "is the name of a module the generated code imports"
+    return ""
+
+
+def run(args: argparse.Namespace) -> int:
+    from schemagen import inspect as insp
+
+    if args.rows < 0:
+        raise UsageError(f"--rows must be 0 or more, got {args.rows}")
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout must be positive, got {args.timeout:g}")
+    if args.emit == "py" and not args.output:
+        raise UsageError("--emit py needs -o DIR (the generated package's folder)")
+    if args.output and not args.emit:
+        raise UsageError("-o/--output is only used with --emit")
+    if args.emit and (args.json or args.rows):
+        raise UsageError(f"--{'json' if args.json else 'rows'} is for the report; --emit "
+                         f"{args.emit} writes the schema instead of a report")
+    report = insp.inspect(args.path, rows=args.rows if not args.emit else 0,
+                          timeout=args.timeout, verify_data=not args.no_verify)
+    if args.emit:
+        return _emit(args, report)
+    if args.json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(insp.render_text(report))
+    return 0
+
+
+def _emit(args: argparse.Namespace, report: dict[str, Any]) -> int:
+    from schemagen import inspect as insp
+
+    if len(report["schemas"]) != 1:
+        files = "; ".join(f"#{s['index']}: {s['files'][0]}" for s in report["schemas"])
+        raise UsageError(f"{args.path}: the files have {len(report['schemas'])} different "
+                         f"schemas ({files}); inspect one file to --emit its schema")
+    root, types = insp.recovered(report)
+    if args.emit == "avsc":
+        from schemagen.typemap import avro
+
+        text = avro.dumps(types, root)
+        for line in avro.lossy(types, root):
+            print(f"warning: Avro cannot say exactly: {line}", file=sys.stderr)
+        if args.output:
+            _write_atomic(Path(args.output), text)
+            print(f"wrote {args.output} (record {root})", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    from schemagen import ir
+    from schemagen.codegen import compiler
+    from schemagen.codegen.render import Compiler
+
+    out = Path(args.output)
+    problem = _package_name_problem(out.name)
+    if problem:
+        raise UsageError(f"{out}: the folder's name is the package name and {problem}; "
+                         f"got {out.name!r}")
+    source = report["schemas"][0]["files"][0]
+    schema = ir.Schema(types, {n: source for n in types})
+    comp = Compiler(schema, out.name)
+    try:
+        rendered = comp.render()
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        # the IR came from an untrusted file: a schema the generator cannot compile is
+        # bad input, not a crash
+        raise UsageError(f"{source}: the recovered schema cannot be compiled to Python "
+                         f"({type(exc).__name__}: {exc})") from None
+    compiler.write(rendered, out)
+    plan = comp.owner[root]
+    module = ".".join((out.name, *plan.parts))
+    print(f"wrote {len(rendered)} files to {out}/: from {module} import "
+          f"{plan.class_names[root]}")
+    return 0

@@ -1,0 +1,1 @@
+"""Per-format evolution rules: ``check(old, new) -> list[Finding]`` for each source format."""

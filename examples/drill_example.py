@@ -33,7 +33,7 @@ try:
 except ImportError:  # pragma: no cover - duckdb comes with the test extras
     sys.exit("this example queries the result with DuckDB: pip install -e '.[test]' (or duckdb)")
 
-from schemagen.cli import main as schemagen_main  # noqa: E402
+from schemagen.cli.main import main as schemagen_main  # noqa: E402
 
 # Drill's CTAS names the columns transdate/transtime/amountm: a view gives the same names
 VIEW = """

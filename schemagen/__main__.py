@@ -1,5 +1,5 @@
 """``python -m schemagen``."""
 
-from .cli import main
+from schemagen.cli.main import main
 
 raise SystemExit(main())

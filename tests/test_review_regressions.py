@@ -25,7 +25,7 @@ import pytest
 from sg_helpers import GenPackage, run_ruff, write_schema_files
 
 import schemagen
-from schemagen.cli import main
+from schemagen.cli.main import main
 from schemagen.codegen import compiler
 
 # --------------------------------------------------------------------------- helpers

@@ -1,5 +1,1 @@
-"""The ``schemagen`` command line: ``main.py`` (parser, exit codes), ``commands/`` (one module each)."""
-
-from schemagen.cli.main import main
-
-__all__ = ["main"]
+"""The ``schemagen`` command line: ``main.py`` (parser, exit codes by exception class), ``commands/`` (one module per command)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sg_helpers import REPO, SCHEMAS
 
-from schemagen.cli import main
+from schemagen.cli.main import main
 
 GOOD = {
     "type": "record", "name": "Thing", "namespace": "cli.demo", "doc": "A thing.",

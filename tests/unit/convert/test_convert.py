@@ -19,7 +19,7 @@ from sg_helpers import REPO, GenPackage
 
 import schemagen
 from schemagen import convert as cv
-from schemagen.cli import main
+from schemagen.cli.main import main
 
 SALES = str(REPO / "schemas" / "avro" / "sales.avsc")
 DRILL = REPO / "examples" / "drill" / "transactions.json"

@@ -32,7 +32,7 @@ from sg_helpers import (
 
 import schemagen
 from schemagen import frontends, ir
-from schemagen.cli import main
+from schemagen.cli.main import main
 from schemagen.errors import SchemaError, SchemaWarning
 from schemagen.frontends import sql as sqlfe
 

@@ -30,7 +30,7 @@ from sg_helpers import (
 )
 
 from schemagen import ir
-from schemagen.cli import main
+from schemagen.cli.main import main
 from schemagen.codegen import compiler
 from schemagen.errors import SchemaError, SchemaWarning
 from schemagen.frontends import thrift

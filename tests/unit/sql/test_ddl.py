@@ -31,7 +31,7 @@ from sg_helpers import (
 
 import schemagen
 from schemagen import frontends, ir
-from schemagen.cli import main
+from schemagen.cli.main import main
 from schemagen.errors import SchemaWarning, UsageError
 from schemagen.sql import ddl as sqlddl
 from schemagen.sql import registry as sqlmap

@@ -16,7 +16,7 @@ from sg_helpers import REPO
 
 import schemagen
 from schemagen import ir
-from schemagen.cli import main
+from schemagen.cli.main import main
 from schemagen.sql import registry as sql
 from schemagen.typemap.arrow import ArrowMapper
 

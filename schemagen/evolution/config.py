@@ -22,24 +22,12 @@ from typing import Any
 
 from schemagen.errors import UsageError
 
+from . import rules
 from .engine import Ignore
 from .model import MODES
 
 KEYS = ("mode", "baseline", "ignore")
 IGNORE_KEYS = ("rule", "path", "reason")
-
-
-def known_rules() -> dict[str, str]:
-    """Every rule ID and category ``schemagen check`` reports -> ``"rule"``/``"category"``."""
-    from schemagen.evolution import engine
-    from schemagen.evolution.formats import avro, parquet, protobuf, sql, thrift
-
-    out = {r: "rule" for r in (*avro.RULES, *sql.RULES, *thrift.RULES, *protobuf.RULES,
-                               parquet.RULE, *engine.ENGINE_RULES)}
-    for c in (avro.CATEGORY, sql.CATEGORY, thrift.CATEGORY, *protobuf.CATEGORIES,
-              parquet.CATEGORY, "SCHEMA"):
-        out[c] = "category"
-    return out
 
 
 @dataclass(frozen=True)
@@ -112,10 +100,10 @@ def load(path: Path | None = None, start: Path | None = None) -> CheckConfig:
         for k in IGNORE_KEYS:
             if k in entry and (not isinstance(entry[k], str) or not entry[k]):
                 raise UsageError(f"{at}: {k} must be a non-empty string, got {entry[k]!r}")
-        if "rule" in entry and entry["rule"] not in known_rules():
+        if "rule" in entry and entry["rule"] not in rules.known():
             import difflib
 
-            close = difflib.get_close_matches(entry["rule"], list(known_rules()), n=3)
+            close = difflib.get_close_matches(entry["rule"], list(rules.known()), n=3)
             hint = f"; did you mean {' or '.join(close)}?" if close else \
                 " (see docs/check.md for the rule IDs and categories)"
             raise UsageError(f"{at}: rule {entry['rule']!r} is not a rule ID or category of "

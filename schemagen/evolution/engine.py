@@ -21,6 +21,7 @@ from typing import Any
 from schemagen import ir
 from schemagen.errors import SchemagenError, UsageError
 
+from . import rules
 from .model import (
     BACKWARD,
     MODES,
@@ -33,11 +34,11 @@ from .model import (
 )
 
 # the rules the engine itself reports (category SCHEMA)
-ENGINE_RULES: tuple[str, ...] = ("RECORD_NO_DELETE", "RULES_NOT_AVAILABLE")
+ENGINE_RULES: tuple[str, ...] = tuple(rules.of("engine"))
 
 # source format -> rule module in this package (Parquet readability runs for all)
 RULE_MODULES: dict[str, str] = {
-    "avro": "avro", "thrift": "thrift", "protobuf": "protobuf", "sql": "sql",
+    c: c for c in rules.CHECKS if c not in ("parquet", "engine")
 }
 
 
@@ -164,8 +165,9 @@ def _removed_records(old: ir.Schema, new: ir.Schema) -> list[Finding]:
         if name.startswith("google.protobuf."):
             continue  # a well-known type no longer imported: protobuf's, not the project's
         file, line = loc_of(t)
+        rule = rules.RULES["RECORD_NO_DELETE"]
         out.append(Finding(
-            "RECORD_NO_DELETE", "SCHEMA", "error", BACKWARD, name,
+            rule.id, rule.category, rule.severity, BACKWARD, name,
             f"{direction_text(BACKWARD)}: {t.kind} {name} was removed (or renamed without an "
             "alias): files and messages written with it have no reader in the new schema",
             old=name, new=None, file=file or old.sources.get(name) or None, line=line,
@@ -188,8 +190,9 @@ def compare(old: ir.Schema, new: ir.Schema) -> list[Finding]:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{__package__}.{RULE_MODULES[kind]}":
                     raise
+                rule = rules.RULES["RULES_NOT_AVAILABLE"]
                 findings.append(Finding(
-                    "RULES_NOT_AVAILABLE", "SCHEMA", "warning", frozenset(), kind,
+                    rule.id, rule.category, rule.severity, frozenset(), kind,
                     f"no {kind} rule module in this installation: {kind} schemas were checked "
                     "for Parquet readability and removed records only"))
             else:

@@ -30,6 +30,7 @@ import functools
 from dataclasses import dataclass
 
 from schemagen import ir
+from schemagen.evolution import rules
 from schemagen.evolution.model import (
     BACKWARD,
     FORWARD,
@@ -40,10 +41,7 @@ from schemagen.evolution.model import (
 )
 
 CATEGORY = "AVRO"
-RULES: tuple[str, ...] = (
-    "AVRO_TYPE_MISMATCH", "AVRO_READER_FIELD_MISSING_DEFAULT_VALUE", "AVRO_MISSING_ENUM_SYMBOLS",
-    "AVRO_MISSING_UNION_BRANCH", "AVRO_FIXED_SIZE_MISMATCH", "AVRO_NAME_MISMATCH",
-)
+RULES: tuple[str, ...] = tuple(rules.of("avro"))  # declared in evolution/rules.py
 
 # IR type -> Avro schema type (the underlying type of logical types)
 _PROMOTIONS: dict[str, frozenset[str]] = {   # reader type -> writer types it can read

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Final, Literal, TypeAlias
 
 from schemagen import ir
+from schemagen.evolution import rules
 from schemagen.evolution.model import (
     BACKWARD,
     BOTH,
@@ -51,41 +52,9 @@ CATEGORIES: Final[tuple[Category, ...]] = ("WIRE", "WIRE_JSON")
 
 __all__ = ["CATEGORIES", "RULES", "Category", "category_of", "check"]
 
-_W: Final = frozenset({"WIRE"})
-_J: Final = frozenset({"WIRE_JSON"})
-_WJ: Final = frozenset({"WIRE", "WIRE_JSON"})
-
-# rule -> (categories it belongs to, what it catches) -- as in buf's v2 rule table,
-# except FIELD_SAME_TYPE (see the module docs)
+# rule -> (buf categories it belongs to, what it catches), declared in evolution/rules.py
 RULES: Final[dict[str, tuple[frozenset[str], str]]] = {
-    "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED": (_WJ, "a field is deleted without reserving "
-                                                    "its number"),
-    "FIELD_NO_DELETE_UNLESS_NAME_RESERVED": (_J, "a field is deleted without reserving its "
-                                                 "name"),
-    "FIELD_WIRE_COMPATIBLE_TYPE": (_W, "a field's type changes to one that is not wire "
-                                       "compatible"),
-    "FIELD_WIRE_JSON_COMPATIBLE_TYPE": (_J, "a field's type changes to one that is not wire "
-                                            "and JSON compatible"),
-    "FIELD_SAME_TYPE": (_WJ, "a message/enum/group field refers to another type"),
-    "FIELD_WIRE_COMPATIBLE_CARDINALITY": (_W, "a field's cardinality changes incompatibly "
-                                              "for the wire"),
-    "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY": (_J, "a field's cardinality changes "
-                                                   "incompatibly for the wire or JSON"),
-    "FIELD_SAME_ONEOF": (_WJ, "a field moves into, out of or between oneofs"),
-    "FIELD_SAME_NAME": (_J, "a field number changes name"),
-    "FIELD_SAME_JSON_NAME": (_J, "a field's json_name changes"),
-    "FIELD_SAME_DEFAULT": (_WJ, "a field's (proto2/editions) default value changes"),
-    "MESSAGE_SAME_REQUIRED_FIELDS": (_WJ, "required fields are added or removed"),
-    "RESERVED_MESSAGE_NO_DELETE": (_WJ, "reserved numbers or names of a message are "
-                                        "released"),
-    "RESERVED_ENUM_NO_DELETE": (_WJ, "reserved numbers or names of an enum are released"),
-    "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED": (_WJ, "an enum value is deleted without "
-                                                         "reserving its number"),
-    "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED": (_J, "an enum value is deleted without "
-                                                      "reserving its name"),
-    "ENUM_VALUE_SAME_NAME": (_J, "an enum number changes name"),
-    "FILE_SAME_PACKAGE": (_WJ, "a file's package changes"),
-}
+    r.id: (r.groups, r.purpose) for r in rules.of("protobuf").values()}
 
 # bufbreakingcheck's fieldKindToWireCompatiblityGroup: same number = wire compatible.
 # string -> bytes is allowed on top (bytes -> string is not: UTF-8 is not guaranteed).
@@ -632,7 +601,7 @@ def _default_text(f: _Field) -> str:
 def category_of(rule: str) -> Category:
     """``WIRE`` for a rule of buf's WIRE category (it breaks the binary encoding, and so
     JSON too), ``WIRE_JSON`` for a rule only the WIRE_JSON category has."""
-    return "WIRE" if "WIRE" in RULES[rule][0] else "WIRE_JSON"
+    return "WIRE" if rules.RULES[rule].category == "WIRE" else "WIRE_JSON"
 
 
 def check(old: ir.Schema, new: ir.Schema, category: Category = "WIRE_JSON") -> list[Finding]:

@@ -26,6 +26,7 @@ import re
 from typing import Literal
 
 from schemagen import ir
+from schemagen.evolution import rules
 from schemagen.evolution.model import (
     BACKWARD,
     BOTH,
@@ -37,11 +38,7 @@ from schemagen.evolution.model import (
 )
 
 CATEGORY = "SQL"
-RULES: tuple[str, ...] = (
-    "SQL_COLUMN_TYPE_WIDENED", "SQL_COLUMN_TYPE_NARROWED", "SQL_COLUMN_TYPE_CHANGED",
-    "SQL_NOT_NULL_ADDED", "SQL_NOT_NULL_REMOVED", "SQL_COLUMN_DROPPED",
-    "SQL_COLUMN_ADDED_NOT_NULL", "SQL_ENUM_VALUES_CHANGED",
-)
+RULES: tuple[str, ...] = tuple(rules.of("sql"))  # declared in evolution/rules.py
 _UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
 _INT_DIGITS = {8: 3, 16: 5, 32: 10, 64: 19}
 _LENGTH = re.compile(r"^\s*(?:(?:n?var)?char(?:acter)?(?:\s+varying)?|(?:var)?binary(?:\s+varying)?)"

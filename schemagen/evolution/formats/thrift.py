@@ -44,7 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemagen import ir
-from schemagen.evolution import model
+from schemagen.evolution import model, rules
 from schemagen.evolution.model import (
     BACKWARD,
     BOTH,
@@ -60,28 +60,9 @@ CATEGORY = "THRIFT"
 
 __all__ = ["CATEGORY", "RULES", "check", "thrift_type"]
 
-# rule -> (severity, one-line description) -- the documented rule list
+# rule -> (severity, one-line description), declared in evolution/rules.py
 RULES: dict[str, tuple[str, str]] = {
-    "THRIFT_FIELD_TYPE_CHANGED": ("error", "a field id keeps its name but changes wire type"),
-    "THRIFT_FIELD_ID_REUSED": ("error", "a field id is reused by a field of another name "
-                                        "and wire type"),
-    "THRIFT_FIELD_ID_CHANGED": ("error", "a field keeps its name but moves to another id"),
-    "THRIFT_REQUIRED_ADDED": ("error", "an existing field becomes required"),
-    "THRIFT_REQUIRED_REMOVED": ("error", "a required field becomes optional/default"),
-    "THRIFT_REQUIRED_FIELD_ADDED": ("error", "a new field is required"),
-    "THRIFT_REQUIRED_FIELD_REMOVED": ("error", "a required field is deleted"),
-    "THRIFT_STRUCT_KIND_CHANGED": ("error", "a struct becomes a union or back"),
-    "THRIFT_ENUM_VALUE_REMOVED": ("error", "an enum value (name and number) is deleted"),
-    "THRIFT_ENUM_VALUE_NUMBER_CHANGED": ("error", "an enum value keeps its name but not "
-                                                  "its number"),
-    "THRIFT_UNION_FIELD_REMOVED": ("error", "a member of a union is deleted"),
-    "THRIFT_FIELD_RENAMED": ("warning", "a field id keeps its type but changes name"),
-    "THRIFT_FIELD_REMOVED": ("warning", "an optional/default field is deleted"),
-    "THRIFT_FIELD_DEFAULT_CHANGED": ("warning", "a field's IDL default changes"),
-    "THRIFT_ENUM_VALUE_RENAMED": ("warning", "an enum number keeps its value but changes name"),
-    "THRIFT_ENUM_VALUE_ADDED": ("warning", "a new enum value"),
-    "THRIFT_UNION_FIELD_ADDED": ("warning", "a new member of a union"),
-}
+    r.id: (r.severity, r.purpose) for r in rules.of("thrift").values()}
 
 _INT_NAMES = {8: "i8", 16: "i16", 32: "i32", 64: "i64"}
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from schemagen import cli
+from schemagen.cli import main as cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

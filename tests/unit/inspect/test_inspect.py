@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from sg_helpers import CORPUS, build_package, purge
 
 import schemagen
-from schemagen import cli, frontends, ir
+from schemagen import frontends, ir
 from schemagen import inspect as insp
+from schemagen.cli import main as cli
 from schemagen.codegen.render import Compiler
 from schemagen.errors import SchemagenError
 from schemagen.frontends import parquet as pqfront

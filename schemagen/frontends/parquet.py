@@ -57,12 +57,12 @@ from typing import Any, Final, Literal
 from .. import ir
 from .._pyarrow import pa, pq
 from ..errors import SchemaError
+from ..typemap.parquet import FIELD_ID_KEY, SCHEMA_KEY
 
 __all__ = ["FOOTER_KEY", "Recovered", "from_footer", "from_schema", "partition_field", "recover",
            "record_name"]
 
-FOOTER_KEY: Final = b"schemagen.schema"
-FIELD_ID_KEY: Final = b"PARQUET:field_id"
+FOOTER_KEY: Final = SCHEMA_KEY  # the name inspect uses
 # field metadata key naming the Parquet annotation when the IR type alone loses it
 ANNOTATION_KEY: Final = "parquet.annotation"
 _GENERIC_ITEM_NAMES: Final = frozenset({"element", "item", "array", "list", "bag", "array_element",

@@ -52,6 +52,7 @@ from typing import Any, Final
 
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
+from ..typemap import parquet as pqkeys
 
 __all__ = ["load", "bundled_include"]
 
@@ -553,8 +554,8 @@ class _Loader:
         # message reserved ranges end one past the last reserved number
         rmeta.extend(_file_and_reserved(fd, [(r.start, r.end - 1) for r in m.reserved_range],
                                         m.reserved_name))
-        native = (("writer.model.name", "protobuf"), ("protobuf.class", key.lstrip(".")),
-                  ("protobuf.file", fd.name))
+        native = ((pqkeys.WRITER_MODEL_KEY, "protobuf"), (pqkeys.PROTOBUF_CLASS_KEY, key.lstrip(".")),
+                  (pqkeys.PROTOBUF_FILE_KEY, fd.name))
         self.types[name] = ir.Record(name, tuple(fields), doc=doc, location=loc,
                                      native=native, metadata=tuple(rmeta))
         self.sources[name] = loc.file

@@ -51,6 +51,7 @@ from schemagen.sql import registry as sqlmap
 
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
+from ..typemap import parquet as pqkeys
 
 __all__ = ["DEFAULT_DIALECT", "load", "pascal_case"]
 
@@ -377,8 +378,8 @@ class _Loader:
         self.add(f, ir.Record(
             name=t.full, fields=tuple(fields), doc=t.doc,
             location=ir.SourceLocation(f.path, line, colno),
-            native=(("writer.model.name", "sql"), ("sql.dialect", f.dialect.name),
-                    ("sql.table", t.qualified)),
+            native=((pqkeys.WRITER_MODEL_KEY, "sql"), (pqkeys.SQL_DIALECT_KEY, f.dialect.name),
+                    (pqkeys.SQL_TABLE_KEY, t.qualified)),
         ))
         # the table's record first, then the records and enums its columns created
         items = list(self.types.items())
@@ -426,7 +427,7 @@ class _Context(sqlmap.ReadContext):
             name=name, fields=tuple(out),
             doc=f"STRUCT column {self._where(path)} of table {self.table.qualified}.",
             location=ir.SourceLocation(f.path, line, col),
-            native=(("writer.model.name", "sql"), ("sql.dialect", f.dialect.name)),
+            native=((pqkeys.WRITER_MODEL_KEY, "sql"), (pqkeys.SQL_DIALECT_KEY, f.dialect.name)),
         ))
         return ir.RecordRef(name)
 

@@ -17,12 +17,14 @@ Also renders each Arrow type as Python source, for generated ``arrow_schema()``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import assert_never
 
 from .. import ir
 from .._pyarrow import pa
 from ..errors import ParquetMappingError
+from .parquet import FIELD_ID_KEY
 
-FIELD_ID_KEY = b"PARQUET:field_id"
+__all__ = ["FIELD_ID_KEY", "ArrowMapper", "check_representable", "render_field", "render_type"]
 
 _INT = {
     (8, True): pa.int8(), (16, True): pa.int16(), (32, True): pa.int32(), (64, True): pa.int64(),
@@ -67,70 +69,69 @@ class ArrowMapper:
         return pa.field(name, self.type(inner), nullable=nullable)
 
     def type(self, t: ir.Type) -> pa.DataType:  # noqa: C901 - one branch per node
-        if isinstance(t, ir.Nullable):
-            return self.type(t.inner)
-        if isinstance(t, ir.Null):
-            return pa.null()
-        if isinstance(t, ir.Bool):
-            return pa.bool_()
-        if isinstance(t, ir.Int):
-            return _INT[(t.bits, t.signed)]
-        if isinstance(t, ir.Float):
-            return _FLOAT[t.bits]
-        if isinstance(t, (ir.String, ir.Json)):
-            return pa.string()
-        if isinstance(t, ir.Bytes):
-            return pa.binary()
-        if isinstance(t, ir.Fixed):
-            if not 0 < t.size < 2**31:
-                raise ParquetMappingError(
-                    f"fixed size {t.size}: Parquet FIXED_LEN_BYTE_ARRAY needs 1 to 2**31-1 bytes"
-                )
-            return pa.binary(t.size)
-        if isinstance(t, ir.Decimal):
-            if not 0 < t.precision <= 76 or not 0 <= t.scale <= t.precision:
-                raise ParquetMappingError(
-                    f"decimal({t.precision}, {t.scale}): Arrow decimals hold 1 to 76 digits "
-                    "with 0 <= scale <= precision"
-                )
-            if t.precision <= 38:
-                return pa.decimal128(t.precision, t.scale)
-            return pa.decimal256(t.precision, t.scale)
-        if isinstance(t, ir.Date):
-            return pa.date32()
-        if isinstance(t, ir.Time):
-            _check_units(t)
-            if t.unit in ("s", "ms"):
-                return pa.time32(t.unit)
-            return pa.time64(t.unit)
-        if isinstance(t, ir.Timestamp):
-            _check_units(t)
-            return pa.timestamp(t.unit, tz="UTC" if t.utc else None)
-        if isinstance(t, ir.Duration):
-            _check_units(t)
-            return pa.duration(t.unit)
-        if isinstance(t, ir.Interval):
-            return pa.binary(12)
-        if isinstance(t, ir.Uuid):
-            return pa.uuid()
-        if isinstance(t, ir.EnumRef):
-            return pa.string()
-        if isinstance(t, ir.RecordRef):
-            rec = self._record(t.name)
-            return pa.struct([self.field(f) for f in rec.fields])
-        if isinstance(t, ir.List):
-            return pa.list_(self._child("element", t.item))
-        if isinstance(t, ir.Map):
-            key, key_nullable = ir.strip_nullable(t.key)
-            if key_nullable:
-                raise ParquetMappingError("Parquet map keys cannot be null")
-            return pa.map_(self.type(key), self._child("value", t.value))
-        if isinstance(t, ir.Union_):
-            return pa.struct(
-                [pa.field(f"member{i}", self.type(m), nullable=True)
-                 for i, m in enumerate(t.members)]
-            )
-        raise ParquetMappingError(f"no Arrow mapping for {t!r}")
+        match t:
+            case ir.Nullable(inner):
+                return self.type(inner)
+            case ir.Null():
+                return pa.null()
+            case ir.Bool():
+                return pa.bool_()
+            case ir.Int(bits, signed):
+                return _INT[(bits, signed)]
+            case ir.Float(bits):
+                return _FLOAT[bits]
+            case ir.String() | ir.Json() | ir.EnumRef():
+                return pa.string()
+            case ir.Bytes():
+                return pa.binary()
+            case ir.Fixed(size):
+                if not 0 < size < 2**31:
+                    raise ParquetMappingError(
+                        f"fixed size {size}: Parquet FIXED_LEN_BYTE_ARRAY needs 1 to 2**31-1 bytes"
+                    )
+                return pa.binary(size)
+            case ir.Decimal():
+                return _decimal(t)
+            case ir.Date():
+                return pa.date32()
+            case ir.Time(unit):
+                _check_units(t)
+                return pa.time32(unit) if unit in ("s", "ms") else pa.time64(unit)
+            case ir.Timestamp(unit, utc):
+                _check_units(t)
+                return pa.timestamp(unit, tz="UTC" if utc else None)
+            case ir.Duration(unit):
+                _check_units(t)
+                return pa.duration(unit)
+            case ir.Interval():
+                return pa.binary(12)
+            case ir.Uuid():
+                return pa.uuid()
+            case ir.RecordRef(name):
+                return pa.struct([self.field(f) for f in self._record(name).fields])
+            case ir.List(item):
+                return pa.list_(self._child("element", item))
+            case ir.Map(key, value):
+                key, key_nullable = ir.strip_nullable(key)
+                if key_nullable:
+                    raise ParquetMappingError("Parquet map keys cannot be null")
+                return pa.map_(self.type(key), self._child("value", value))
+            case ir.Union_(members):
+                return pa.struct([pa.field(f"member{i}", self.type(m), nullable=True)
+                                  for i, m in enumerate(members)])
+            case _:
+                assert_never(t)
+
+
+def _decimal(t: ir.Decimal) -> pa.DataType:
+    if not 0 < t.precision <= 76 or not 0 <= t.scale <= t.precision:
+        raise ParquetMappingError(
+            f"decimal({t.precision}, {t.scale}): Arrow decimals hold 1 to 76 digits "
+            "with 0 <= scale <= precision"
+        )
+    if t.precision <= 38:
+        return pa.decimal128(t.precision, t.scale)
+    return pa.decimal256(t.precision, t.scale)
 
 
 def check_representable(types: Mapping[str, ir.Named], record_name: str,

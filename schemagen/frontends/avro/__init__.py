@@ -44,6 +44,7 @@ from schemagen.frontends.avro.jsonpos import (
     Obj,
     Scalar,
 )
+from schemagen.typemap import parquet as pqkeys
 
 __all__ = ["load"]
 
@@ -891,7 +892,7 @@ class _Loader:
                 "(parquet.avro.schema) with every type inline",
                 rec.full,
             ) from None
-        return (("parquet.avro.schema", avro_json), ("writer.model.name", "avro"))
+        return ((pqkeys.AVRO_SCHEMA_KEY, avro_json), (pqkeys.WRITER_MODEL_KEY, "avro"))
 
     def is_null(self, t: _T) -> bool:
         return isinstance(t, _Prim) and t.prim == "null"

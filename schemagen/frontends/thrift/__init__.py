@@ -59,6 +59,7 @@ from lark.lexer import Lexer
 
 from schemagen import ir
 from schemagen.errors import SchemaError, SchemaWarning
+from schemagen.typemap import parquet as pqkeys
 
 __all__ = ["load"]
 
@@ -929,7 +930,7 @@ class _Loader:
         kind = {"struct": "record", "union": "union", "exception": "error"}[d.kind]
         return ir.Record(
             name=d.full, fields=tuple(fields), doc=d.doc, location=d.loc(),
-            native=(("thrift.schema", self.idl_text(d)), ("writer.model.name", "thrift")),
+            native=((pqkeys.THRIFT_SCHEMA_KEY, self.idl_text(d)), (pqkeys.WRITER_MODEL_KEY, "thrift")),
             kind=kind,  # type: ignore[arg-type]
             metadata=tuple((f"thrift.annotation.{k}", v) for k, v in d.annotations),
         )
@@ -998,7 +999,7 @@ class _Loader:
             if isinstance(inner, ir.Int):
                 number = next(v for n, v, *_ in enum_def.values if n == symbol)
                 return self.int_in_range(inner, number, bad)
-            raise bad(_describe(inner))
+            raise bad(ir.describe(inner))
         if isinstance(inner, ir.Bool):
             if c.kind != "int":
                 raise bad("a bool (true, false, 0 or 1)")
@@ -1091,7 +1092,7 @@ class _Loader:
                     raise ctx.err(c.tok, f"value of {rec.name} lacks required field(s) "
                                          f"{', '.join(missing)}", path)
             return tuple(given)
-        raise bad(_describe(inner))  # pragma: no cover - Thrift has no other types
+        raise bad(ir.describe(inner))  # pragma: no cover - Thrift has no other types
 
     @staticmethod
     def int_in_range(t: ir.Int, v: int, bad: Any) -> int:
@@ -1155,10 +1156,6 @@ class _Loader:
 
 def _has_annotations(t: _TypeExpr) -> bool:
     return bool(t.annotations) or any(_has_annotations(a) for a in t.args)
-
-
-def _describe(t: ir.Type) -> str:
-    return type(t).__name__.rstrip("_").lower()
 
 
 def _syntax_error(e: UnexpectedInput, file: str) -> SchemaError:

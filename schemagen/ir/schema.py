@@ -1,0 +1,239 @@
+"""Named definitions of the IR: :class:`Field`, :class:`Record`, :class:`Enum`,
+:class:`Constant`, :class:`Module`, :class:`Schema`, and the graph helpers over them.
+
+A field keeps its wire name (``name``) and Python name (``py_name``) separately;
+its default is :data:`~schemagen.ir.nodes.NO_DEFAULT` when it has none (distinct
+from a default of ``None``).
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, TypeAlias
+
+from schemagen.ir.nodes import NO_DEFAULT, Type, referenced_names
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a definition came from (1-based line and column; 0 when unknown)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return self.file
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str  # wire name, exactly as written in the schema
+    type: Type
+    py_name: str = ""  # filled in by codegen.naming when empty
+    doc: str = ""
+    default: Any = field(default=NO_DEFAULT, hash=False)
+    field_id: int | None = None
+    aliases: tuple[str, ...] = ()
+    location: SourceLocation | None = field(default=None, compare=False)
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not NO_DEFAULT
+
+
+class _FullName:
+    """``namespace`` and ``short_name`` of a definition's dotted full ``name``."""
+
+    __slots__ = ()
+    name: str
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rpartition(".")[0]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rpartition(".")[2]
+
+
+@dataclass(frozen=True, slots=True)
+class Record(_FullName):
+    name: str  # full name, e.g. "example.sales.Transaction"
+    fields: tuple[Field, ...]
+    doc: str = ""
+    aliases: tuple[str, ...] = ()
+    location: SourceLocation | None = field(default=None, compare=False)
+    # Format-specific metadata the front end wants written to Parquet footers
+    # (e.g. ``parquet.avro.schema``, ``writer.model.name``). Opaque to codegen.
+    native: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # "union": every field is nullable and at most one may be set (checked on write);
+    # generated classes get a ``which()`` method naming the member that is set.
+    kind: Literal["record", "error", "union"] = "record"
+    # format-specific facts kept for docs and tools (e.g. Thrift annotations)
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Enum(_FullName):
+    name: str
+    symbols: tuple[str, ...]
+    doc: str = ""
+    default: str | None = None  # symbol used when a reader meets an unknown one
+    aliases: tuple[str, ...] = ()
+    values: tuple[int, ...] | None = None  # numeric values (Thrift, protobuf)
+    location: SourceLocation | None = field(default=None, compare=False)
+    symbol_docs: tuple[str, ...] = ()  # one doc per symbol ("" when none), or empty
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+Named: TypeAlias = Record | Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Constant(_FullName):
+    """A named constant of a schema (Thrift ``const``): generated as a typed module constant.
+
+    ``value`` is in IR value form (see the module docstring), already resolved:
+    references to other constants or enum symbols are replaced by their values.
+    """
+
+    name: str  # full name
+    type: Type
+    value: Any = field(hash=False)
+    doc: str = ""
+    location: SourceLocation | None = field(default=None, compare=False)
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """The named types (and constants) of one namespace, with the files they came from."""
+
+    namespace: str
+    types: tuple[Named, ...]
+    sources: tuple[str, ...]
+    constants: tuple[Constant, ...] = ()
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Everything a front end produced: named types by full name, in definition order,
+    and constants (by full name, in definition order)."""
+
+    types: dict[str, Named]
+    sources: dict[str, str]  # full name -> source file (as given to the compiler)
+    constants: dict[str, Constant] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.types.values()))
+
+    def record(self, name: str) -> Record:
+        t = self.types[name]
+        if not isinstance(t, Record):
+            raise KeyError(name)
+        return t
+
+    def modules(self, fallback_namespace: dict[str, str] | None = None) -> list[Module]:
+        """Group types into one :class:`Module` per namespace (sorted by namespace)."""
+        groups: dict[str, list[Named]] = {}
+        consts: dict[str, list[Constant]] = {}
+        srcs: dict[str, set[str]] = {}
+        for full, t in self.types.items():
+            ns = t.namespace
+            groups.setdefault(ns, []).append(t)
+            srcs.setdefault(ns, set()).add(self.sources.get(full, ""))
+        for c in self.constants.values():
+            ns = c.namespace
+            groups.setdefault(ns, [])
+            consts.setdefault(ns, []).append(c)
+            srcs.setdefault(ns, set()).add(c.location.file if c.location else "")
+        return [
+            Module(ns, tuple(groups[ns]), tuple(sorted(srcs[ns])), tuple(consts.get(ns, ())))
+            for ns in sorted(groups)
+        ]
+
+
+
+ONEOF_PREFIX: Final = "schemagen.oneof."
+
+
+def oneof_groups(rec: Record) -> list[tuple[str, list[str]]]:
+    """Groups of fields of which at most one may be set (protobuf ``oneof``).
+
+    Declared in the record's metadata as ``schemagen.oneof.<group>`` =
+    comma-separated wire names (format-neutral: any front end may use it).
+    A union record (``kind == "union"``) is one implicit group of all its fields.
+    """
+    return [(k[len(ONEOF_PREFIX):], v.split(","))
+            for k, v in rec.metadata if k.startswith(ONEOF_PREFIX) and v]
+
+
+OPEN_ENUM: Final = ("schemagen.enum", "open")
+
+
+def is_open_enum(e: Enum) -> bool:
+    """An open enum (protobuf proto3): numbers without a symbol are legal values.
+
+    Declared in the enum's metadata as ``schemagen.enum=open`` (with numeric
+    ``values``).  Such a number is kept as its decimal string (``"7"``): in the
+    Parquet ENUM column and as a pseudo-member of the generated enum class.
+    """
+    return e.values is not None and OPEN_ENUM in e.metadata
+
+
+# --------------------------------------------------------------------------- graph helpers
+
+
+def find_cycle(types: Mapping[str, Named], start: str) -> list[str] | None:
+    """A path of ``record.field`` steps from ``start`` back to itself, or None.
+
+    Returned as ``["Node", "children", "Node"]`` style alternating names.
+    """
+
+    def visit(name: str, path: list[str], seen: set[str]) -> list[str] | None:
+        t = types.get(name)
+        if not isinstance(t, Record):
+            return None
+        for f in t.fields:
+            for ref in sorted(referenced_names(f.type)):
+                step = [*path, f.name, ref]
+                if ref == start:
+                    return step
+                if ref not in seen:
+                    seen.add(ref)
+                    found = visit(ref, step, seen)
+                    if found:
+                        return found
+        return None
+
+    return visit(start, [start], {start})
+
+
+
+def closure(types: Mapping[str, Named], root: str) -> list[str]:
+    """``root`` and every named type reachable from it, in first-visit order."""
+    order: list[str] = []
+    seen: set[str] = set()
+    queue = collections.deque([root])
+    while queue:
+        name = queue.popleft()
+        if name in seen:
+            continue
+        seen.add(name)
+        order.append(name)
+        t = types[name]
+        if isinstance(t, Record):
+            for f in t.fields:
+                queue.extend(sorted(referenced_names(f.type)))
+    return order
+
+

@@ -24,6 +24,8 @@ __all__ = [
     "Severity",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class Severity(str, _enum.Enum):
     """Enum example.events.Severity."""

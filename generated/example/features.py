@@ -25,6 +25,8 @@ __all__ = [
     "Point",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class Color(str, _enum.Enum):
     """Primary colours."""

@@ -19,6 +19,8 @@ __all__ = [
     "Shape",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 @_dc.dataclass(slots=True, kw_only=True)
 class Shape:

@@ -21,6 +21,8 @@ __all__ = [
     "UserInfo",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 @_dc.dataclass(slots=True, kw_only=True)
 class FlatSale:

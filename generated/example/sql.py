@@ -30,6 +30,8 @@ __all__ = [
     "TransactionUserInfo",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class SqlFeaturesSuit(str, _enum.Enum):
     """ENUM column example.sql.sql_features.suit of table example.sql.sql_features."""

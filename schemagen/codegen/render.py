@@ -19,6 +19,7 @@ import jinja2
 
 from .. import __version__, ir
 from ..errors import ParquetMappingError, SchemaError
+from ..runtime.abi import ABI_VERSION
 from ..typemap.arrow import ArrowMapper, check_representable, render_field
 from . import literals, naming
 from .emit import Context, ReaderEmitter, WriterEmitter
@@ -443,6 +444,7 @@ class Compiler:
         exported = sorted([*plan.class_names.values(), *plan.const_names.values()])
         return _ENV.get_template("module.py.j2").render(
             version=__version__,
+            abi=ABI_VERSION,
             sources=sources,
             namespace=plan.namespace,
             module_doc=literals.docstring(

@@ -1,6 +1,11 @@
 """The one import generated modules make from schemagen (``as _rt``).
 
-Kept small and stable: generated code may outlive a schemagen release.
+Kept small and stable: generated code may outlive a schemagen release.  Every
+generated module calls :func:`require_abi` with the :data:`ABI_VERSION` it was
+generated for; a runtime with another version refuses it with a clear message
+(regenerate with ``schemagen compile``).  The names in ``__all__`` are the
+contract: converters from :mod:`schemagen.runtime.columns`, ``RecordInfo``,
+``Interval``, ``ParquetMappingError`` and ``pa``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,6 @@ from schemagen._pyarrow import pa
 from schemagen.errors import ParquetMappingError
 from schemagen.ir import IntervalValue as Interval
 from schemagen.runtime.columns import (
-    Invalid,
     apply_nulls,
     batch,
     binaries,
@@ -70,9 +74,24 @@ from schemagen.runtime.columns import (
 )
 from schemagen.runtime.record import RecordInfo
 
+ABI_VERSION = 1
+"""The version of this contract; generated code names the one it needs."""
+
+
+def require_abi(version: int, module: str = "") -> None:
+    """Refuse generated code made for another ABI version (called at its import)."""
+    if version != ABI_VERSION:
+        newer = "an older" if version > ABI_VERSION else "a newer"
+        where = f"{module} was" if module else "this generated code was"
+        raise ImportError(
+            f"{where} generated for schemagen runtime ABI {version}, but the installed "
+            f"runtime has ABI {ABI_VERSION} ({newer} runtime): regenerate it with "
+            "`schemagen compile` or install a matching schemagen"
+        )
+
 __all__ = [
     "Interval",
-    "Invalid",
+    "ABI_VERSION",
     "ParquetMappingError",
     "RecordInfo",
     "apply_nulls",
@@ -121,6 +140,7 @@ __all__ = [
     "repeat",
     "repeat_factory",
     "require",
+    "require_abi",
     "set_lists",
     "split",
     "split_dicts",

@@ -15,6 +15,8 @@ __all__ = [
     "Money",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 @_dc.dataclass(slots=True, kw_only=True)
 class Money:

@@ -26,6 +26,8 @@ __all__ = [
     "Scalars",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class Color(str, _enum.Enum):
     """An open enum (proto3)."""

@@ -19,6 +19,8 @@ __all__ = [
     "Level",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class Level(str, _enum.Enum):
     """A closed enum (proto2)."""

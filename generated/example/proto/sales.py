@@ -19,6 +19,8 @@ __all__ = [
     "UserInfo",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 def _sg_default_MarketingInfo__keywords() -> list[str]:
     return []

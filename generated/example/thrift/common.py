@@ -20,6 +20,8 @@ __all__ = [
     "VERSION",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class Currency(str, _enum.Enum):
     """ISO 4217 currencies, with their numeric codes."""

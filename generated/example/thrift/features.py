@@ -53,6 +53,8 @@ __all__ = [
     "YES",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 class Size(str, _enum.Enum):
     """Size of a thing."""

@@ -18,6 +18,8 @@ __all__ = [
     "UserInfo",
 ]
 
+_rt.require_abi(1, __name__)
+
 
 @_dc.dataclass(slots=True, kw_only=True)
 class Transaction:

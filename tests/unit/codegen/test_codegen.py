@@ -577,3 +577,17 @@ def test_output_independent_of_argument_order(tmp_path: Path) -> None:
     one = compiler.render(srcs, tmp_path / "gen")
     two = compiler.render(list(reversed(srcs)), tmp_path / "gen")
     assert one == two
+
+
+def test_generated_modules_require_their_abi_version(repo_pkg: GenPackage) -> None:
+    from schemagen.runtime import abi
+
+    text = (repo_pkg.path / "example" / "sales.py").read_text()
+    assert f"_rt.require_abi({abi.ABI_VERSION}, __name__)" in text
+    abi.require_abi(abi.ABI_VERSION, "m")
+    for other, word in ((abi.ABI_VERSION + 1, "older"), (abi.ABI_VERSION - 1, "newer")):
+        with pytest.raises(ImportError) as exc:
+            abi.require_abi(other, "generated.example.sales")
+        msg = str(exc.value)
+        assert f"ABI {other}" in msg and f"ABI {abi.ABI_VERSION}" in msg and word in msg
+        assert "generated.example.sales" in msg

@@ -24,7 +24,7 @@ __all__ = [
     "Severity",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class Severity(str, _enum.Enum):

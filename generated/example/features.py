@@ -25,7 +25,7 @@ __all__ = [
     "Point",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class Color(str, _enum.Enum):

@@ -19,7 +19,7 @@ __all__ = [
     "Shape",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 @_dc.dataclass(slots=True, kw_only=True)

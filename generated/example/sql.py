@@ -30,7 +30,7 @@ __all__ = [
     "TransactionUserInfo",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class SqlFeaturesSuit(str, _enum.Enum):

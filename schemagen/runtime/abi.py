@@ -78,8 +78,12 @@ ABI_VERSION = 1
 """The version of this contract; generated code names the one it needs."""
 
 
-def require_abi(version: int, module: str = "") -> None:
-    """Refuse generated code made for another ABI version (called at its import)."""
+def require_abi(version: int, module: str = "") -> int:
+    """Refuse generated code made for another ABI version (called at its import); returns it.
+
+    Generated modules bind the result (``_SG_ABI = _rt.require_abi(N, __name__)``): module
+    level of generated code holds only imports, assignments, definitions and docstrings.
+    """
     if version != ABI_VERSION:
         newer = "an older" if version > ABI_VERSION else "a newer"
         where = f"{module} was" if module else "this generated code was"
@@ -88,6 +92,7 @@ def require_abi(version: int, module: str = "") -> None:
             f"runtime has ABI {ABI_VERSION} ({newer} runtime): regenerate it with "
             "`schemagen compile` or install a matching schemagen"
         )
+    return version
 
 __all__ = [
     "Interval",

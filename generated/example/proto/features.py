@@ -26,7 +26,7 @@ __all__ = [
     "Scalars",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class Color(str, _enum.Enum):

@@ -19,7 +19,7 @@ __all__ = [
     "Level",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class Level(str, _enum.Enum):

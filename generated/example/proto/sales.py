@@ -19,7 +19,7 @@ __all__ = [
     "UserInfo",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 def _sg_default_MarketingInfo__keywords() -> list[str]:

@@ -20,7 +20,7 @@ __all__ = [
     "VERSION",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class Currency(str, _enum.Enum):

@@ -53,7 +53,7 @@ __all__ = [
     "YES",
 ]
 
-_rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(1, __name__)
 
 
 class Size(str, _enum.Enum):

@@ -583,8 +583,8 @@ def test_generated_modules_require_their_abi_version(repo_pkg: GenPackage) -> No
     from schemagen.runtime import abi
 
     text = (repo_pkg.path / "example" / "sales.py").read_text()
-    assert f"_rt.require_abi({abi.ABI_VERSION}, __name__)" in text
-    abi.require_abi(abi.ABI_VERSION, "m")
+    assert f"\n_SG_ABI = _rt.require_abi({abi.ABI_VERSION}, __name__)\n" in text
+    assert abi.require_abi(abi.ABI_VERSION, "m") == abi.ABI_VERSION
     for other, word in ((abi.ABI_VERSION + 1, "older"), (abi.ABI_VERSION - 1, "newer")):
         with pytest.raises(ImportError) as exc:
             abi.require_abi(other, "generated.example.sales")

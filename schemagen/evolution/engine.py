@@ -188,7 +188,7 @@ def compare(old: ir.Schema, new: ir.Schema) -> list[Finding]:
             try:
                 module = _rule_module(kind)
             except ModuleNotFoundError as exc:
-                if exc.name != f"{__package__}.{RULE_MODULES[kind]}":
+                if exc.name != f"{__package__}.formats.{RULE_MODULES[kind]}":
                     raise
                 rule = rules.RULES["RULES_NOT_AVAILABLE"]
                 findings.append(Finding(

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from .. import ir
+from .imports import Alias, Imports
 
 # Writer converters per IR node: name in runtime.columns
 _WRITE = {
@@ -38,52 +40,61 @@ _FAST_LIST_ITEMS = {ir.String: "string", ir.Bytes: "binary", ir.Date: "date",
 
 V = "_sg_v"  # the value inside union classifiers
 
-# isinstance checks that pick a union member on write (the value must also fit)
-_UNION_CHECK = {
-    ir.Bool: f"isinstance({V}, bool)",
-    ir.String: f"isinstance({V}, str) and not isinstance({V}, _enum.Enum)",
-    ir.Json: f"{V} is not None",
-    ir.Bytes: f"isinstance({V}, bytes)",
-    ir.Date: f"isinstance({V}, _dt.date) and not isinstance({V}, _dt.datetime)",
-    ir.Time: f"isinstance({V}, _dt.time)",
-    ir.Duration: f"isinstance({V}, _dt.timedelta)",
-    ir.Interval: f"isinstance({V}, _rt.Interval)",
-    ir.Uuid: f"isinstance({V}, _uuid.UUID)",
-    ir.List: f"isinstance({V}, list)",
-    ir.Map: f"isinstance({V}, dict)",
+# members picked by one isinstance check: (module alias or None, class name)
+_INSTANCE_OF: dict[type, tuple[Alias | None, str]] = {
+    ir.Bool: (None, "bool"), ir.Bytes: (None, "bytes"), ir.Time: ("dt", "time"),
+    ir.Duration: ("dt", "timedelta"), ir.Interval: ("rt", "Interval"), ir.Uuid: ("uuid", "UUID"),
 }
 
 
-def union_check(t: ir.Type, cls: Callable[[str], str]) -> str:
+def union_check(t: ir.Type, cls: Callable[[str], str], imports: Imports) -> str:
     """Python condition: value ``_sg_v`` belongs to (and fits) union member ``t``."""
     inner, _ = ir.strip_nullable(t)
-    number = f"isinstance({V}, (int, float)) and not isinstance({V}, bool)"
-    if isinstance(inner, ir.RecordRef):
-        return f"isinstance({V}, {cls(inner.name)})"
-    if isinstance(inner, ir.EnumRef):
-        # a member of the enum class, or a plain str that is one of its symbols
-        return (f"isinstance({V}, {cls(inner.name)}) or "
-                f"(type({V}) is str and {V} in {cls(inner.name)}.__members__.values())")
-    if isinstance(inner, ir.Int):
-        lo, hi = ((-(1 << (inner.bits - 1)), (1 << (inner.bits - 1)) - 1) if inner.signed
-                  else (0, (1 << inner.bits) - 1))
-        return f"isinstance({V}, int) and not isinstance({V}, bool) and {lo} <= {V} <= {hi}"
-    if isinstance(inner, ir.Float):
-        fits = "_rt.fits_float32" if inner.bits < 64 else "_rt.fits_float64"
-        return f"{number} and {fits}({V})"
-    if isinstance(inner, ir.Decimal):
-        return (f"isinstance({V}, _decimal.Decimal) and "
-                f"_rt.fits_decimal({V}, {inner.precision}, {inner.scale})")
-    if isinstance(inner, ir.Fixed):
-        return f"isinstance({V}, bytes) and len({V}) == {inner.size}"
-    if isinstance(inner, ir.Timestamp):
-        aware = "is not None" if inner.utc else "is None"
-        return f"isinstance({V}, _dt.datetime) and {V}.tzinfo {aware}"
-    if ir.is_frozenset(inner):
-        return f"isinstance({V}, (set, frozenset))"
-    if ir.has_pair_list(inner):
-        return f"isinstance({V}, list)"
-    return _UNION_CHECK[type(inner)]
+    name = imports.name
+    match inner:
+        case ir.RecordRef(full):
+            return f"isinstance({V}, {cls(full)})"
+        case ir.EnumRef(full):
+            # a member of the enum class, or a plain str that is one of its symbols
+            return (f"isinstance({V}, {cls(full)}) or "
+                    f"(type({V}) is str and {V} in {cls(full)}.__members__.values())")
+        case ir.Int():
+            return (f"isinstance({V}, int) and not isinstance({V}, bool) and "
+                    f"{inner.min} <= {V} <= {inner.max}")
+        case ir.Float(bits):
+            fits = "fits_float32" if bits < 64 else "fits_float64"
+            return (f"isinstance({V}, (int, float)) and not isinstance({V}, bool) and "
+                    f"{name('rt')}.{fits}({V})")
+        case ir.Decimal(precision, scale):
+            return (f"isinstance({V}, {name('decimal')}.Decimal) and "
+                    f"{name('rt')}.fits_decimal({V}, {precision}, {scale})")
+        case ir.Fixed(size):
+            return f"isinstance({V}, bytes) and len({V}) == {size}"
+        case ir.Timestamp(utc=utc):
+            aware = "is not None" if utc else "is None"
+            return f"isinstance({V}, {name('dt')}.datetime) and {V}.tzinfo {aware}"
+        case ir.String():
+            return f"isinstance({V}, str) and not isinstance({V}, {name('enum')}.Enum)"
+        case ir.Json():
+            return f"{V} is not None"
+        case ir.Date():
+            dt = name("dt")
+            return f"isinstance({V}, {dt}.date) and not isinstance({V}, {dt}.datetime)"
+        case ir.Bool() | ir.Bytes() | ir.Time() | ir.Duration() | ir.Interval() | ir.Uuid():
+            alias, cls_name = _INSTANCE_OF[type(inner)]
+            return f"isinstance({V}, {name(alias) + '.' if alias else ''}{cls_name})"
+        case ir.List() if ir.is_frozenset(inner):
+            return f"isinstance({V}, (set, frozenset))"
+        case ir.List() | ir.Map() if ir.has_pair_list(inner):
+            return f"isinstance({V}, list)"
+        case ir.List():
+            return f"isinstance({V}, list)"
+        case ir.Map():
+            return f"isinstance({V}, dict)"
+        case ir.Null() | ir.Union_() | ir.Nullable():  # pragma: no cover - never union members
+            raise TypeError(f"no union check for {inner!r}")
+        case _:
+            assert_never(inner)
 
 
 @dataclass
@@ -93,6 +104,7 @@ class Context:
     py_names: dict[str, dict[str, str]]  # record full name -> wire name -> py name
     default_expr: Callable[[str, ir.Field], str | None]  # immutable default source or None
     factory_expr: Callable[[str, ir.Field], str | None]  # factory callable source or None
+    imports: Imports  # the module's aliases (_rt, _Any, _dt...) the emitted code uses
     used: set[str] = field(default_factory=set)  # full names referenced (for imports)
 
     def record(self, name: str) -> ir.Record:
@@ -128,6 +140,7 @@ class WriterEmitter:
         self.ctx = ctx
         self.out = _Lines()
         self.helpers: list[str] = []  # nested defs (union classifiers)
+        ctx.imports.use("rt")  # every writer body calls the runtime
 
     def record_body(self, rec: ir.Record) -> list[str]:
         o = self.out
@@ -267,10 +280,12 @@ class WriterEmitter:
     def _union(self, t: ir.Union_, vals: str, typ: str, a: str) -> None:
         o = self.out
         fn = o.var("union")
-        body = [f"    def {fn}({V}: _Any) -> int:", f"        if {V} is None:",
+        any_ = self.ctx.imports.name("Any")
+        body = [f"    def {fn}({V}: {any_}) -> int:", f"        if {V} is None:",
                 "            return -1"]
         for i, mt in enumerate(t.members):
-            body += [f"        if {union_check(mt, self.ctx.cls)}:", f"            return {i}"]
+            body += [f"        if {union_check(mt, self.ctx.cls, self.ctx.imports)}:",
+                     f"            return {i}"]
         body.append("        return -2")
         self.helpers.extend(body)
         ks, m, k = o.var("c"), o.var("m"), o.var("k")
@@ -279,7 +294,7 @@ class WriterEmitter:
         children = []
         for i, mt in enumerate(t.members):
             mv, mtv = o.var("v"), o.var("t")
-            o.add(f"{mv}: list[_Any] = [_sg_x if _sg_c == {i} else None "
+            o.add(f"{mv}: list[{any_}] = [_sg_x if _sg_c == {i} else None "
                   f"for _sg_x, _sg_c in zip({vals}, {ks}, strict=True)]")
             o.add(f"{mtv} = {typ}.field({i}).type")
             children.append(self.array(ir.Nullable(mt), mv, mtv, "0", True))
@@ -295,6 +310,7 @@ class ReaderEmitter:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.out = _Lines()
+        ctx.imports.use("rt")  # every reader body calls the runtime
 
     def record_body(self, rec: ir.Record) -> list[str]:
         o = self.out

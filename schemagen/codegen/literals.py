@@ -14,9 +14,10 @@ import inspect
 import math
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
 from .. import ir
+from .imports import Imports
 
 Resolver = Callable[[str], str]  # full type name -> Python expression naming the class
 
@@ -35,92 +36,127 @@ def is_mutable(t: ir.Type, value: Any) -> bool:
     return False
 
 
-def literal(  # noqa: C901 - one branch per IR node
-    value: Any,
-    t: ir.Type,
-    ref: Resolver,
-    types: dict[str, ir.Named],
-    enum_members: dict[str, dict[str, str]],
-    field_names: dict[str, dict[str, str]],
-) -> str:
-    """Source for ``value`` (in IR value form) as a Python value of IR type ``t``."""
+class Literals:
+    """Source for default and constant values of one generated module.
 
-    def lit(v: Any, tt: ir.Type) -> str:
-        return literal(v, tt, ref, types, enum_members, field_names)
+    ``ref`` names a class (and lets the caller note that it was used); the aliases
+    the source names (``_dt``, ``_decimal``, ``_uuid``, ``_rt``) are recorded in
+    ``imports``.
+    """
 
-    if value is None:
-        return "None"
-    inner, _ = ir.strip_nullable(t)
-    if isinstance(inner, ir.Bool):
-        return "True" if value else "False"
-    if isinstance(inner, ir.Int):
-        return repr(int(value))
-    if isinstance(inner, ir.Float):
-        f = float(value)
-        if math.isnan(f):
-            return "float('nan')"
-        if math.isinf(f):
-            return "float('inf')" if f > 0 else "float('-inf')"
-        return repr(f)
-    if isinstance(inner, ir.String):
-        return repr(str(value))
-    if isinstance(inner, (ir.Bytes, ir.Fixed)):
-        return repr(bytes(value))
-    if isinstance(inner, ir.Decimal):
-        return f"_decimal.Decimal({str(decimal.Decimal(value))!r})"
-    if isinstance(inner, ir.Date):
-        d: datetime.date = value
-        return f"_dt.date({d.year}, {d.month}, {d.day})"
-    if isinstance(inner, ir.Time):
-        tm: datetime.time = value
-        return f"_dt.time({tm.hour}, {tm.minute}, {tm.second}, {tm.microsecond})"
-    if isinstance(inner, ir.Timestamp):
-        ts: datetime.datetime = value
-        tz = ", tzinfo=_dt.UTC" if inner.utc else ""
-        return (
-            f"_dt.datetime({ts.year}, {ts.month}, {ts.day}, {ts.hour}, {ts.minute}, "
-            f"{ts.second}, {ts.microsecond}{tz})"
-        )
-    if isinstance(inner, ir.Duration):
-        td: datetime.timedelta = value
-        return f"_dt.timedelta(days={td.days}, seconds={td.seconds}, microseconds={td.microseconds})"
-    if isinstance(inner, ir.Interval):
-        iv: ir.IntervalValue = value
-        return f"_rt.Interval({int(iv.months)}, {int(iv.days)}, {int(iv.milliseconds)})"
-    if isinstance(inner, ir.Uuid):
-        return f"_uuid.UUID({str(uuid.UUID(str(value)))!r})"
-    if isinstance(inner, ir.Json):
-        return repr(value)
-    if isinstance(inner, ir.EnumRef):
-        member = enum_members[inner.name][str(value)]
-        return f"{ref(inner.name)}.{member}"
-    if ir.is_frozenset(inner):
-        assert isinstance(inner, ir.List)
-        # items rendered in a canonical order: the output must be deterministic
-        members = sorted({lit(v, inner.item) for v in value})
-        return "frozenset({" + ", ".join(members) + "})" if members else "frozenset()"
-    if isinstance(inner, ir.List):
-        return "[" + ", ".join(lit(v, inner.item) for v in value) + "]"
-    if ir.has_pair_list(inner):
-        assert isinstance(inner, ir.Map)
-        pairs = ", ".join(f"({lit(k, inner.key)}, {lit(v, inner.value)})" for k, v in value)
-        return "[" + pairs + "]"
-    if isinstance(inner, ir.Map):
-        items = ", ".join(f"{lit(k, inner.key)}: {lit(v, inner.value)}" for k, v in value)
-        return "{" + items + "}"
-    if isinstance(inner, ir.RecordRef):
-        rec = types[inner.name]
-        assert isinstance(rec, ir.Record)
-        ftypes = {f.name: f.type for f in rec.fields}
-        names = field_names[inner.name]
-        args = ", ".join(f"{names[k]}={lit(v, ftypes[k])}" for k, v in value)
-        return f"{ref(inner.name)}({args})"
-    if isinstance(inner, ir.Union_):
-        uv: ir.UnionValue = value
-        return lit(uv.value, inner.members[uv.member])
-    if isinstance(inner, ir.Null):
-        return "None"
-    raise TypeError(f"no literal for {t!r}")
+    def __init__(self, ref: Resolver, types: dict[str, ir.Named],
+                 enum_members: dict[str, dict[str, str]],
+                 field_names: dict[str, dict[str, str]], imports: Imports) -> None:
+        self.ref = ref
+        self.types = types
+        self.enum_members = enum_members
+        self.field_names = field_names
+        self.imports = imports
+
+    def literal(self, value: Any, t: ir.Type) -> str:
+        """Source for ``value`` (in IR value form) as a Python value of IR type ``t``."""
+        if value is None:
+            return "None"
+        inner, _ = ir.strip_nullable(t)
+        match inner:
+            case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
+                  | ir.Fixed() | ir.Json()):
+                return _plain(value, inner)
+            case (ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp() | ir.Duration()
+                  | ir.Interval() | ir.Uuid()):
+                return self._object(value, inner)
+            case ir.EnumRef(name):
+                return f"{self.ref(name)}.{self.enum_members[name][str(value)]}"
+            case ir.List() | ir.Map():
+                return self._container(value, inner)
+            case ir.RecordRef(name):
+                rec = self.types[name]
+                assert isinstance(rec, ir.Record)
+                ftypes = {f.name: f.type for f in rec.fields}
+                names = self.field_names[name]
+                args = ", ".join(f"{names[k]}={self.literal(v, ftypes[k])}" for k, v in value)
+                return f"{self.ref(name)}({args})"
+            case ir.Union_(members):
+                uv: ir.UnionValue = value
+                return self.literal(uv.value, members[uv.member])
+            case ir.Nullable():  # pragma: no cover - strip_nullable removed it
+                raise TypeError(f"no literal for {t!r}")
+            case _:
+                assert_never(inner)
+
+    def _object(self, value: Any, t: ir.Decimal | ir.Date | ir.Time | ir.Timestamp
+                | ir.Duration | ir.Interval | ir.Uuid) -> str:
+        """Source building a standard-library (or runtime) object."""
+        name = self.imports.name
+        match t:
+            case ir.Decimal():
+                return f"{name('decimal')}.Decimal({str(decimal.Decimal(value))!r})"
+            case ir.Date():
+                d: datetime.date = value
+                return f"{name('dt')}.date({d.year}, {d.month}, {d.day})"
+            case ir.Time():
+                tm: datetime.time = value
+                return f"{name('dt')}.time({tm.hour}, {tm.minute}, {tm.second}, {tm.microsecond})"
+            case ir.Timestamp(utc=utc):
+                ts: datetime.datetime = value
+                tz = f", tzinfo={name('dt')}.UTC" if utc else ""
+                return (f"{name('dt')}.datetime({ts.year}, {ts.month}, {ts.day}, {ts.hour}, "
+                        f"{ts.minute}, {ts.second}, {ts.microsecond}{tz})")
+            case ir.Duration():
+                td: datetime.timedelta = value
+                return (f"{name('dt')}.timedelta(days={td.days}, seconds={td.seconds}, "
+                        f"microseconds={td.microseconds})")
+            case ir.Interval():
+                iv: ir.IntervalValue = value
+                return (f"{name('rt')}.Interval({int(iv.months)}, {int(iv.days)}, "
+                        f"{int(iv.milliseconds)})")
+            case ir.Uuid():
+                return f"{name('uuid')}.UUID({str(uuid.UUID(str(value)))!r})"
+            case _:
+                assert_never(t)
+
+    def _container(self, value: Any, t: ir.List | ir.Map) -> str:
+        lit = self.literal
+        match t:
+            case ir.List(item) if ir.is_frozenset(t):
+                # items rendered in a canonical order: the output must be deterministic
+                members = sorted({lit(v, item) for v in value})
+                return "frozenset({" + ", ".join(members) + "})" if members else "frozenset()"
+            case ir.List(item):
+                return "[" + ", ".join(lit(v, item) for v in value) + "]"
+            case ir.Map(key, val) if ir.has_pair_list(t):
+                return "[" + ", ".join(f"({lit(k, key)}, {lit(v, val)})" for k, v in value) + "]"
+            case ir.Map(key, val):
+                return "{" + ", ".join(f"{lit(k, key)}: {lit(v, val)}" for k, v in value) + "}"
+            case _:
+                assert_never(t)
+
+
+def _plain(value: Any, t: ir.Null | ir.Bool | ir.Int | ir.Float | ir.String | ir.Bytes
+           | ir.Fixed | ir.Json) -> str:
+    """Source of a value that needs no import (``repr`` of a plain Python value)."""
+    match t:
+        case ir.Null():
+            return "None"
+        case ir.Bool():
+            return "True" if value else "False"
+        case ir.Int():
+            return repr(int(value))
+        case ir.Float():
+            f = float(value)
+            if math.isnan(f):
+                return "float('nan')"
+            if math.isinf(f):
+                return "float('inf')" if f > 0 else "float('-inf')"
+            return repr(f)
+        case ir.String():
+            return repr(str(value))
+        case ir.Bytes() | ir.Fixed():
+            return repr(bytes(value))
+        case ir.Json():
+            return repr(value)
+        case _:
+            assert_never(t)
 
 
 def docstring(text: str, indent: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import assert_never
 
 import jinja2
 
@@ -23,6 +24,7 @@ from ..runtime.abi import ABI_VERSION
 from ..typemap.arrow import ArrowMapper, check_representable, render_field
 from . import literals, naming
 from .emit import Context, ReaderEmitter, WriterEmitter
+from .imports import Alias, Imports
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("schemagen.codegen", "templates"),
@@ -102,34 +104,91 @@ def _isort_key(item: str) -> tuple[int, list[object]]:
     return kind, natural
 
 
-_ALIASES = ("dc", "dt", "decimal", "enum", "uuid", "Any", "ClassVar", "Sequence", "rt", "Final")
-# String literals (any prefix; an escape is consumed whole, so an escaped quote never
-# ends one) and comments match first: an alias name inside them is never group 1.
-_ALIAS_SCAN = re.compile(
-    r"[rRbBuUfF]{0,2}"
-    r"(?:\"\"\"(?:[^\\]|\\[\s\S])*?\"\"\"|'''(?:[^\\]|\\[\s\S])*?'''"
-    r"|\"(?:[^\"\\\n]|\\[\s\S])*\"|'(?:[^'\\\n]|\\[\s\S])*')"
-    r"|#[^\n]*"
-    r"|(?<!\w)(_(?:" + "|".join(_ALIASES) + r"))\b"
-)
-
-
-_ANNOTATION_ALIASES = re.compile(r"(?<!\w)(_(?:" + "|".join(_ALIASES) + r"))\b")
-
-
-def _alias_names(src: str) -> set[str]:
-    """Module aliases named in Python source ``src`` (not inside its strings or comments)."""
-    if "_" not in src:
-        return set()
-    return {m.group(1) for m in _ALIAS_SCAN.finditer(src) if m.group(1)}
-
-
 def _chunked_repr(text: str, indent: str, width: int = 76) -> str:
     if len(text) <= width:
         return repr(text)
     parts = [text[i : i + width] for i in range(0, len(text), width)]
     inner = "\n".join(f"{indent}    {p!r}" for p in parts)
     return f"(\n{inner}\n{indent})"
+
+
+@dataclass
+class _Scope:
+    """What rendering one module shares: its names, its imports, the classes it refers to."""
+
+    plan: ModulePlan
+    names: dict[str, str]  # full name -> local Python name (own classes and foreign aliases)
+    foreign: set[str]  # full names of classes defined in other modules
+    imports: Imports  # module aliases the code uses, recorded where the code is made
+    annotation_refs: set[str]  # full names annotations refer to (TYPE_CHECKING imports)
+    compiler: Compiler
+
+    def annotation(self, t: ir.Type) -> str:
+        return annotation(t, self._annotation_ref, self.imports)
+
+    def _annotation_ref(self, full: str) -> str:
+        self.annotation_refs.add(full)
+        return self.names[full]
+
+    def literal(self, value: object, t: ir.Type, used: set[str]) -> str:
+        """Source of ``value``; the full names of the classes it needs go to ``used``."""
+
+        def ref(full: str) -> str:
+            used.add(full)
+            return self.names[full]
+
+        c = self.compiler
+        return literals.Literals(ref, c.types, c.enum_members, c.py_names,
+                                 self.imports).literal(value, t)
+
+    def import_lines(self, fulls: Iterable[str]) -> list[str]:
+        return self.compiler.import_lines(self.plan, self.names, sorted(set(fulls) & self.foreign))
+
+    def local_imports(self, used: Iterable[str]) -> list[str]:
+        return ["    " + line for line in self.import_lines(used)]
+
+
+_SIMPLE_ANNOTATIONS: dict[type, tuple[Alias | None, str]] = {
+    ir.Null: (None, "None"), ir.Bool: (None, "bool"), ir.Int: (None, "int"),
+    ir.Float: (None, "float"), ir.String: (None, "str"), ir.Bytes: (None, "bytes"),
+    ir.Fixed: (None, "bytes"), ir.Decimal: ("decimal", "Decimal"), ir.Date: ("dt", "date"),
+    ir.Time: ("dt", "time"), ir.Timestamp: ("dt", "datetime"), ir.Duration: ("dt", "timedelta"),
+    ir.Interval: ("rt", "Interval"), ir.Uuid: ("uuid", "UUID"), ir.Json: ("Any", ""),
+}
+
+
+def annotation(t: ir.Type, ref: Callable[[str], str], imports: Imports) -> str:
+    """The Python annotation of IR type ``t`` (``ref`` names a class)."""
+
+    def a(tt: ir.Type) -> str:
+        return annotation(tt, ref, imports)
+
+    match t:
+        case ir.Nullable(inner):
+            src = a(inner)
+            return src if src == "None" else f"{src} | None"
+        case ir.EnumRef(name) | ir.RecordRef(name):
+            return ref(name)
+        case ir.List(item) if ir.is_frozenset(t):
+            return f"frozenset[{a(item)}]"
+        case ir.List(item):
+            return f"list[{a(item)}]"
+        case ir.Map(key, value) if ir.has_pair_list(t):
+            return f"list[tuple[{a(key)}, {a(value)}]]"
+        case ir.Map(key, value):
+            return f"dict[{a(key)}, {a(value)}]"
+        case ir.Union_(members):
+            return " | ".join(a(m) for m in members)
+        case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
+              | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.Interval() | ir.Uuid() | ir.Json()):
+            alias, attr = _SIMPLE_ANNOTATIONS[type(t)]
+            if alias is None:
+                return attr
+            module = imports.name(alias)
+            return f"{module}.{attr}" if attr else module
+        case _:
+            assert_never(t)
 
 
 class Compiler:
@@ -341,124 +400,86 @@ class Compiler:
             version=__version__, package=".".join(parts) or self.display_name
         )
 
-    def _ref_for(self, plan: ModulePlan) -> tuple[dict[str, str], set[str]]:
+    def _render_module(self, plan: ModulePlan) -> str:
         names = dict(plan.class_names)
         names.update(plan.aliases)
-        return names, set(plan.aliases)
-
-    def _render_module(self, plan: ModulePlan) -> str:
-        names, foreign = self._ref_for(plan)
-        annotation_refs: set[str] = set()
-        # module aliases (_dt, _uuid, ...) the code uses, collected where code is made
-        aliases: set[str] = set()
-
-        def ref(full: str) -> str:
-            return names[full]
-
-        def ann(t: ir.Type) -> str:
-            src = self._annotation(t, ref, annotation_refs)
-            aliases.update(_ANNOTATION_ALIASES.findall(src))  # annotations hold no strings
-            return src
-
-        def import_lines(fulls: Iterable[str]) -> list[str]:
-            return self._import_lines(plan, names, sorted(set(fulls) & foreign))
-
-        def local_imports(used: Iterable[str]) -> list[str]:
-            return ["    " + line for line in import_lines(used)]
-
-        def lit(value: object, t: ir.Type, used: set[str]) -> str:
-            def r(full: str) -> str:
-                used.add(full)
-                return names[full]
-
-            src = literals.literal(value, t, r, self.types, self.enum_members, self.py_names)
-            aliases.update(_alias_names(src))
-            return src
-
-        enums = []
-        records = []
-        factories = []
-        for t in plan.types:
-            if isinstance(t, ir.Enum):
-                enums.append(self._enum_view(plan, t))
-        for t in plan.types:
-            if not isinstance(t, ir.Record):
-                continue
-            rec = self.types[t.name]
-            assert isinstance(rec, ir.Record)
-            cls = plan.class_names[rec.name]
-            fields = []
-            for f in rec.fields:
-                default_src = ""
-                if f.has_default:
-                    used: set[str] = set()
-                    src = lit(f.default, f.type, used)
-                    if literals.is_mutable(f.type, f.default) or (used & foreign):
-                        fname = f"_sg_default_{cls}__{f.py_name}"
-                        fbody = local_imports(used) + [f"    return {src}"]
-                        factories.append(
-                            {"name": fname, "returns": ann(f.type), "body": "\n".join(fbody)}
-                        )
-                        default_src = f" = _dc.field(default_factory={fname})"
-                    else:
-                        default_src = f" = {src}"
-                fields.append(
-                    {
-                        "py_name": f.py_name,
-                        "annotation": ann(f.type),
-                        "default": default_src,
-                        "doc": literals.docstring(f.doc, "    ") if f.doc else "",
-                    }
-                )
-            view = self._record_view(rec, cls, fields, names, local_imports, lit)
-            used_aliases = view.pop("aliases")
-            assert isinstance(used_aliases, set)
-            aliases.update(used_aliases)
-            records.append(view)
-        constants = []
-        for c in plan.constants:
-            name = plan.const_names[c.name]
-            used = set()
-            src = lit(c.value, c.type, used)
-            view = {"name": name, "annotation": ann(c.type), "value": src, "factory": None,
-                    "doc": literals.docstring(c.doc, "") if c.doc else ""}
-            if used & foreign:
-                # built on first import by a function that imports the other module's
-                # classes: no generated module imports another at import time
-                view["factory"] = f"_sg_const_{name}"
-                view["body"] = "\n".join(local_imports(used) + [f"    return {src}"])
-            constants.append(view)
-        # required fields first is not needed: kw_only dataclasses allow any order
+        scope = _Scope(plan, names, set(plan.aliases), Imports(), set(), self)
+        enums = [self._enum_view(plan, t) for t in plan.types if isinstance(t, ir.Enum)]
+        factories: list[dict[str, str]] = []
+        records = [self._record(scope, t.name, factories)
+                   for t in plan.types if isinstance(t, ir.Record)]
+        constants = [self._constant_view(scope, c) for c in plan.constants]
         body = _ENV.get_template("body.py.j2").render(
             enums=enums, factories=factories, records=records, constants=constants
         )
-        if records:  # the record template's own names
-            aliases.update(("_dc", "_ClassVar", "_rt", "_Any", "_Sequence"))
+        # the names the templates write themselves
+        if records:
+            scope.imports.use("dc", "ClassVar", "rt", "Any", "Sequence")
         if enums:
-            aliases.add("_enum")
+            scope.imports.use("enum")
         if constants:
-            aliases.add("_Final")
-        imports = {key: f"_{key}" in aliases for key in _ALIASES}
-        type_checking = import_lines(annotation_refs)
+            scope.imports.use("Final")
+        type_checking = scope.import_lines(scope.annotation_refs)
         sources = [self._display_source(s) for s in plan.sources]
         exported = sorted([*plan.class_names.values(), *plan.const_names.values()])
+        where = f"namespace {plan.namespace}" if plan.namespace else "the null namespace"
         return _ENV.get_template("module.py.j2").render(
             version=__version__,
             abi=ABI_VERSION,
             sources=sources,
             namespace=plan.namespace,
-            module_doc=literals.docstring(
-                f"Records of {'namespace ' + plan.namespace if plan.namespace else 'the null namespace'}"
-                f" (from {', '.join(sources)}).",
-                "",
-            ),
-            imports=imports,
+            module_doc=literals.docstring(f"Records of {where} (from {', '.join(sources)}).", ""),
+            stdlib=scope.imports.stdlib_lines(bool(type_checking)),
+            runtime=scope.imports.runtime_line(),
             type_checking=type_checking,
             all=exported,
             body=body,
         )
 
-    def _import_lines(self, plan: ModulePlan, names: dict[str, str],
+    def _record(self, scope: _Scope, full: str, factories: list[dict[str, str]]
+                ) -> dict[str, object]:
+        """The view of one record class; default factories it needs go to ``factories``."""
+        rec = self.types[full]
+        assert isinstance(rec, ir.Record)
+        cls = scope.plan.class_names[rec.name]
+        fields = []
+        for f in rec.fields:
+            default_src = ""
+            if f.has_default:
+                used: set[str] = set()
+                src = scope.literal(f.default, f.type, used)
+                if literals.is_mutable(f.type, f.default) or (used & scope.foreign):
+                    fname = f"_sg_default_{cls}__{f.py_name}"
+                    fbody = scope.local_imports(used) + [f"    return {src}"]
+                    factories.append({"name": fname, "returns": scope.annotation(f.type),
+                                      "body": "\n".join(fbody)})
+                    default_src = f" = _dc.field(default_factory={fname})"
+                else:
+                    default_src = f" = {src}"
+            fields.append({
+                "py_name": f.py_name,
+                "annotation": scope.annotation(f.type),
+                "default": default_src,
+                "doc": literals.docstring(f.doc, "    ") if f.doc else "",
+            })
+        return self._record_view(rec, cls, fields, scope)
+
+    def _constant_view(self, scope: _Scope, c: ir.Constant) -> dict[str, object]:
+        name = scope.plan.const_names[c.name]
+        used: set[str] = set()
+        src = scope.literal(c.value, c.type, used)
+        view: dict[str, object] = {
+            "name": name, "annotation": scope.annotation(c.type), "value": src, "factory": None,
+            "doc": literals.docstring(c.doc, "") if c.doc else "",
+        }
+        if used & scope.foreign:
+            # built on first import by a function that imports the other module's
+            # classes: no generated module imports another at import time
+            view["factory"] = f"_sg_const_{name}"
+            view["body"] = "\n".join(scope.local_imports(used) + [f"    return {src}"])
+        return view
+
+    def import_lines(self, plan: ModulePlan, names: dict[str, str],
                       fulls: list[str]) -> list[str]:
         """``from <relative> import A, B as C`` lines, ordered as ruff's isort wants them."""
         by_module: dict[tuple[str, ...], list[str]] = {}
@@ -479,18 +500,6 @@ class Compiler:
     @staticmethod
     def _display_source(src: str) -> str:
         return str(PurePosixPath(src.replace("\\", "/")))
-
-    @staticmethod
-    def _imports(body: str) -> dict[str, bool]:
-        """Which module-level aliases the rendered code uses (names only: a doc or
-        string literal that mentions ``_uuid`` does not count).
-
-        One regular-expression pass in which string literals and comments match
-        (and are skipped) before names: the answer of scanning ``tokenize``'s
-        NAME tokens, at a hundredth of the cost.
-        """
-        names = _alias_names(body)
-        return {key: f"_{key}" in names for key in _ALIASES}
 
     def _enum_view(self, plan: ModulePlan, t: ir.Enum) -> dict[str, object]:
         members = self.enum_members[t.name]
@@ -518,66 +527,24 @@ class Compiler:
             }
         return view
 
-    def _annotation(self, t: ir.Type, ref: object, used: set[str]) -> str:  # noqa: C901
-        assert callable(ref)
-
-        def a(tt: ir.Type) -> str:
-            return self._annotation(tt, ref, used)
-
-        if isinstance(t, ir.Nullable):
-            inner = a(t.inner)
-            return inner if inner == "None" else f"{inner} | None"
-        if isinstance(t, (ir.EnumRef, ir.RecordRef)):
-            used.add(t.name)
-            return str(ref(t.name))
-        simple = {
-            ir.Null: "None", ir.Bool: "bool", ir.Int: "int", ir.Float: "float", ir.String: "str",
-            ir.Bytes: "bytes", ir.Fixed: "bytes", ir.Decimal: "_decimal.Decimal",
-            ir.Date: "_dt.date", ir.Time: "_dt.time", ir.Timestamp: "_dt.datetime",
-            ir.Duration: "_dt.timedelta", ir.Interval: "_rt.Interval", ir.Uuid: "_uuid.UUID",
-            ir.Json: "_Any",
-        }
-        if type(t) in simple:
-            return simple[type(t)]
-        if ir.is_frozenset(t):
-            assert isinstance(t, ir.List)
-            return f"frozenset[{a(t.item)}]"
-        if isinstance(t, ir.List):
-            return f"list[{a(t.item)}]"
-        if ir.has_pair_list(t):
-            assert isinstance(t, ir.Map)
-            return f"list[tuple[{a(t.key)}, {a(t.value)}]]"
-        if isinstance(t, ir.Map):
-            return f"dict[{a(t.key)}, {a(t.value)}]"
-        if isinstance(t, ir.Union_):
-            return " | ".join(a(m) for m in t.members)
-        raise TypeError(f"no annotation for {t!r}")
-
-    def _record_view(
-        self,
-        rec: ir.Record,
-        cls: str,
-        fields: list[dict[str, str]],
-        names: dict[str, str],
-        local_imports: Callable[[Iterable[str]], list[str]],
-        lit: Callable[[object, ir.Type, set[str]], str],
-    ) -> dict[str, object]:
+    def _record_view(self, rec: ir.Record, cls: str, fields: list[dict[str, str]],
+                     scope: _Scope) -> dict[str, object]:
         schema_json = self._schema_json(rec.name)
         ctx_used: set[str] = set()
 
         def ref(full: str) -> str:
             ctx_used.add(full)
-            return str(names[full])
+            return scope.names[full]
 
         def default_expr(owner: str, f: ir.Field) -> str | None:
             if not f.has_default or literals.is_mutable(f.type, f.default):
                 return None
-            return str(lit(f.default, f.type, ctx_used))
+            return scope.literal(f.default, f.type, ctx_used)
 
         def factory_expr(owner: str, f: ir.Field) -> str | None:
             if not f.has_default or not literals.is_mutable(f.type, f.default):
                 return None
-            return f"lambda: {lit(f.default, f.type, ctx_used)}"
+            return f"lambda: {scope.literal(f.default, f.type, ctx_used)}"
 
         error = None
         try:
@@ -601,7 +568,6 @@ class Compiler:
             "schema_const": f"_SG_SCHEMA_{cls}",
             "schema_json": _chunked_repr(schema_json, ""),
             "error": repr(error) if error else None,
-            "aliases": set(),
         }
         if error:
             return view
@@ -616,18 +582,17 @@ class Compiler:
         except ParquetMappingError as exc:
             view["error"] = repr(str(exc))
             return view
+        scope.imports.use("rt")  # the fields are built with _rt.pa
         view["arrow_fields"] = pa_fields
         view["metadata"] = [(repr(k), v) for k, v in sorted(metadata.items())]
 
-        ctx = Context(self.types, ref, self.py_names, default_expr, factory_expr, ctx_used)
-        emitter = WriterEmitter(ctx)
-        writer = emitter.record_body(rec)
-        # union classifiers are the only emitted code naming _dt/_uuid/_decimal/_enum
-        view["aliases"] = _alias_names("\n".join(emitter.helpers))
-        w_imports = local_imports(ctx_used)
+        ctx = Context(self.types, ref, self.py_names, default_expr, factory_expr, scope.imports,
+                      ctx_used)
+        writer = WriterEmitter(ctx).record_body(rec)
+        w_imports = scope.local_imports(ctx_used)
         ctx_used.clear()
         reader = ReaderEmitter(ctx).record_body(rec)
-        r_imports = local_imports(ctx_used)
+        r_imports = scope.local_imports(ctx_used)
         view["writer"] = "\n".join(w_imports + writer)
         view["reader"] = "\n".join(r_imports + reader)
         return view

@@ -1,20 +1,56 @@
 """Every error schemagen raises on purpose, and how it is printed.
 
-Schema errors name ``file:line:col``; record errors name the record index,
-the field path, the offending value and what was expected.  The CLI turns any
-:class:`SchemagenError` into exit code 2 with its message (no traceback).
+Three families, each mapped to exit code 2 by the CLI (``cli/main.py``), which
+prints the message and never a traceback:
+
+* :class:`SchemaError` -- a schema file is invalid (``file:line:col: message``);
+  the mapping errors (:class:`ParquetMappingError`, :class:`SqlMappingError`,
+  :class:`AvroMappingError`) say that a valid schema has no form in a target.
+* :class:`InputError` -- bad data: a file, a record or a row.  It carries the
+  file, the line (or row), the field path and the value when they are known,
+  and its message names them.  :class:`RecordError`, :class:`ReadError`,
+  :class:`InspectError`, :class:`DamagedSnapshot` and :class:`JSONError` are
+  input errors.
+* :class:`UsageError` -- misuse of the API or the CLI (bad arguments, options
+  that do not go together).
+
+:func:`shorten` is the one helper that shortens a value for a message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from .ir import SourceLocation
+
+__all__ = [
+    "AvroMappingError", "DamagedSnapshot", "InputError", "InspectError", "JSONError",
+    "ParquetMappingError", "ReadError", "RecordError", "RecordProblem", "SchemaError",
+    "SchemaWarning", "SchemagenError", "SqlMappingError", "SyncerError", "UsageError", "shorten",
+]
+
+
+def shorten(value: object, limit: int = 60, *, render: Callable[[Any], str] = repr) -> str:
+    """``render(value)`` (``repr`` by default), cut to at most ``limit`` characters.
+
+    A cut text ends with ``...``.  Pass ``render=str`` for a text that is
+    already rendered (it is then only cut).
+    """
+    text = render(value)
+    if len(text) <= limit:
+        return text
+    if limit <= 3:
+        return text[:limit]
+    return text[: limit - 3] + "..."
 
 
 class SchemagenError(Exception):
     """Base class: the message is meant for the user, as is."""
+
+
+# --------------------------------------------------------------------------- schemas
 
 
 class SchemaError(SchemagenError):
@@ -57,8 +93,84 @@ class ParquetMappingError(SchemagenError):
     """An IR type has no Parquet representation (e.g. a recursive record)."""
 
 
+class AvroMappingError(SchemagenError):
+    """An IR schema that has no Avro form (e.g. a null-namespace type used from a namespace)."""
+
+
+class SqlMappingError(SchemagenError):
+    """An IR type has no SQL type in a dialect, or a SQL type has no IR type.
+
+    ``message`` names the dialect and the type; ``path`` is where the type sits
+    (column and nested field names), shown as `` (at a.b)``.
+    """
+
+    def __init__(self, message: str, path: Sequence[str] = ()) -> None:
+        self.message = message
+        self.path = tuple(p for p in path if p)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.message} (at {'.'.join(self.path)})" if self.path else self.message
+
+
+# --------------------------------------------------------------------------- misuse
+
+
 class UsageError(SchemagenError):
     """Bad arguments to the API or CLI."""
+
+
+class SyncerError(UsageError):
+    """A syncer URI, definition or configuration is wrong, or rows cannot be stored."""
+
+
+# --------------------------------------------------------------------------- bad data
+
+
+_ABSENT: Final = object()  # InputError(value=...) not given (None is a value)
+
+
+class InputError(SchemagenError):
+    """Bad data: a file, record or row that does not fit what is expected.
+
+    ``file``, ``line`` (a text position) or ``row`` (a record/row number),
+    ``path`` (the field path) and ``value`` say where and what, when known;
+    ``has_value`` tells a ``None`` value from no value.  The message names
+    them: ``data.csv:3: row 2: field user.id: not an int (got 'x')``.
+    Subclasses with their own message format set the attributes they know.
+    """
+
+    message: str = ""
+    file: str | None = None
+    line: int | None = None
+    row: int | None = None
+    path: str = ""
+    value: object = None
+    has_value: bool = False
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 row: int | None = None, path: str = "", value: object = _ABSENT) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.row = row
+        self.path = path
+        self.has_value = value is not _ABSENT
+        self.value = None if value is _ABSENT else value
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.path:
+            parts.append(f"field {self.path}")
+        got = f" (got {shorten(self.value)})" if self.has_value else ""
+        return ": ".join([*parts, self.message]) + got
 
 
 @dataclass
@@ -69,26 +181,51 @@ class RecordProblem:
     expected: str
 
     def __str__(self) -> str:
-        shown = repr(self.value)
-        if len(shown) > 200:
-            shown = shown[:197] + "..."
-        return f"record {self.index}: field {self.path}: got {shown}, expected {self.expected}"
+        return (f"record {self.index}: field {self.path}: got {shorten(self.value, 200)}, "
+                f"expected {self.expected}")
 
 
-class RecordError(SchemagenError, ValueError):
-    """One or more records do not fit their declared types; nothing was written."""
+class RecordError(InputError, ValueError):
+    """One or more records do not fit their declared types; nothing was written.
+
+    ``index`` (also ``row``), ``path`` and ``value`` are the first problem's.
+    """
 
     def __init__(self, record_name: str, problems: list[RecordProblem]) -> None:
         self.record_name = record_name
         self.problems = problems
         first = problems[0] if problems else None
         self.index = first.index if first else -1
+        self.row = first.index if first else None
         self.path = first.path if first else ""
         self.value = first.value if first else None
+        self.has_value = first is not None
         head = f"invalid {record_name}: {first}" if first else f"invalid {record_name}"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(head + more)
+        self.message = head + more
+        Exception.__init__(self, self.message)
 
 
-class ReadError(SchemagenError):
+class ReadError(InputError):
     """A Parquet file cannot be read as the requested record type."""
+
+
+class InspectError(ReadError):
+    """One or more files cannot be inspected (each problem names its file)."""
+
+
+class DamagedSnapshot(InputError, ValueError):
+    """A snapshot version that does not describe a schema (hand-edited, truncated...)."""
+
+
+class JSONError(InputError, ValueError):
+    """Invalid JSON text; ``line`` and ``column`` are 1-based.  ``str()`` is ``line:column: message``."""
+
+    line: int
+    column: int
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        Exception.__init__(self, f"{line}:{column}: {message}")

@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from schemagen._pyarrow import pa, pc, pq
-from schemagen.errors import UsageError
+from schemagen.errors import SyncerError, UsageError
 from schemagen.runtime.reader import parquet_files
 
 R = TypeVar("R")
@@ -57,10 +57,6 @@ _FLOAT_EXACT = 2**53  # ints beyond this cannot be stored exactly in a float col
 
 __all__ = ["CONFIG_KEYS", "DEFAULT_COMPRESSION", "MODES", "PROTOCOLS", "ParquetSyncer", "SyncerError", "connect",
            "default_config_locations", "rows_to_table", "user_config_path"]
-
-
-class SyncerError(UsageError):
-    """A syncer URI, definition or configuration is wrong, or rows cannot be stored."""
 
 
 # ============================================================================ configuration

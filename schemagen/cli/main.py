@@ -1,6 +1,7 @@
 """Command line: thin argument parsing around the library.
 
-Exit codes: 0 success; 1 the check found something; 2 bad input or usage.
+Exit codes: 0 success; 1 the check found something; 2 bad input or usage
+(:data:`EXIT_CODES` maps each exception class to its code); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import pkgutil
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from schemagen import __version__
-from schemagen.errors import SchemagenError, UsageError
+from schemagen.errors import InputError, SchemaError, SchemagenError, UsageError
 
 
 def _err(msg: str) -> None:
@@ -155,20 +156,44 @@ def _add_command_modules(sub: Any) -> None:
         module.add_parser(sub)
 
 
+# The exit code of a command that raised: the first class that matches, in order.
+EXIT_CODES: Final[tuple[tuple[type[BaseException], int], ...]] = (
+    (InputError, 2),         # bad data: a file, record or row
+    (UsageError, 2),         # bad arguments, options that do not go together
+    (SchemaError, 2),        # an invalid schema file
+    (SchemagenError, 2),     # any other deliberate error (e.g. no SQL/Parquet form)
+    (OSError, 2),            # unwritable output, a file where a folder should be, ...
+    (KeyboardInterrupt, 130),
+)
+_HANDLED: Final = tuple(cls for cls, _ in EXIT_CODES)
+
+
+def exit_code(exc: BaseException) -> int | None:
+    """The exit code for ``exc`` (None: not a deliberate error, let it propagate)."""
+    return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), None)
+
+
+def _message(exc: BaseException) -> str | None:
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    if isinstance(exc, KeyboardInterrupt):
+        return None
+    return str(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except SchemagenError as exc:
-        _err(str(exc))
-        return 2
-    except OSError as exc:  # unwritable output, a file where a folder should be, ...
-        where = f"{exc.filename}: " if exc.filename else ""
-        _err(f"{where}{exc.strerror or exc}")
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    except _HANDLED as exc:
+        code = exit_code(exc)
+        assert code is not None
+        message = _message(exc)
+        if message is not None:
+            _err(message)
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

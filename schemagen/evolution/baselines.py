@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagen import ir
-from schemagen.errors import SchemagenError, UsageError
+from schemagen.errors import DamagedSnapshot, SchemagenError, UsageError
 
 from .engine import Version, format_of, load_files, relocate
 
@@ -51,10 +51,6 @@ def version_to_json(schema: ir.Schema, rel: Callable[[str], str]) -> dict[str, A
         "sources": {k: rel(v) for k, v in sorted(schema.sources.items()) if k in schema.types},
         "locations": locations,
     }
-
-
-class DamagedSnapshot(ValueError):
-    """A snapshot version that does not describe a schema (hand-edited, truncated...)."""
 
 
 _UNITS = ("s", "ms", "us", "ns")

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from schemagen import ir
-from schemagen.errors import ReadError, SchemagenError, UsageError
+from schemagen.errors import InspectError, SchemagenError, UsageError
 
 __all__ = ["InspectError", "check_magic", "inspect", "render_text", "verify"]
 
@@ -53,10 +53,6 @@ MAGIC: Final = b"PAR1"
 ENCRYPTED_MAGIC: Final = b"PARE"
 DEFAULT_TIMEOUT: Final = 60.0
 _BATCH: Final = 65_536
-
-
-class InspectError(ReadError):
-    """One or more files cannot be inspected (each problem names its file)."""
 
 
 # --------------------------------------------------------------------------- cheap checks

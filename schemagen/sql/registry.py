@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
 from schemagen import ir
-from schemagen.errors import SchemagenError
+from schemagen.errors import SqlMappingError
 
 __all__ = [
     "FromSql", "Gap", "ParquetType", "ReadContext", "SqlArgs", "SqlDialect", "SqlMappingError",
@@ -52,22 +52,6 @@ __all__ = [
     "parquet_type", "register_dialect", "render_json", "render_markdown", "sql_to_ir",
     "reset", "type_table", "unit_for_digits", "unregister_dialect", "DIGITS",
 ]
-
-
-class SqlMappingError(SchemagenError):
-    """An IR type has no SQL type in a dialect, or a SQL type has no IR type.
-
-    ``message`` names the dialect and the type; ``path`` is where the type sits
-    (column and nested field names), shown as `` (at a.b)``.
-    """
-
-    def __init__(self, message: str, path: Sequence[str] = ()) -> None:
-        self.message = message
-        self.path = tuple(p for p in path if p)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"{self.message} (at {'.'.join(self.path)})" if self.path else self.message
 
 
 # --------------------------------------------------------------------------- IR keys and names

@@ -46,7 +46,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .. import ir
-from ..errors import SchemagenError
+from ..errors import AvroMappingError
 
 __all__ = ["AvroMappingError", "dumps", "lossy", "record_schema"]
 
@@ -62,10 +62,6 @@ _TS_UNIT: Final = {"s": "millis", "ms": "millis", "us": "micros", "ns": "nanos"}
 
 class _NoJsonDefault(Exception):
     """A default Avro's JSON cannot hold (a non-finite float)."""
-
-
-class AvroMappingError(SchemagenError):
-    """An IR schema that has no Avro form (e.g. a null-namespace type used from a namespace)."""
 
 
 def _avro_name(raw: str) -> str:

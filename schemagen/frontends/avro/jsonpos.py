@@ -6,7 +6,7 @@ comments, no trailing commas, no control characters or unpaired surrogates in
 strings) into a tree of :class:`Node` objects carrying 1-based line and column
 numbers (columns count code points).  Duplicate keys in an object are an error.
 
-Errors are :class:`JSONError` (a :class:`ValueError`) with ``line``/``column``.
+Errors are :class:`~schemagen.errors.JSONError` (a :class:`ValueError`) with ``line``/``column``.
 """
 
 from __future__ import annotations
@@ -15,19 +15,11 @@ import bisect
 import re
 from typing import Any, Final
 
+from schemagen.errors import JSONError
+
 __all__ = ["Arr", "JSONError", "Node", "Obj", "Scalar", "parse", "to_plain", "type_name"]
 
 MAX_DEPTH: Final = 200
-
-
-class JSONError(ValueError):
-    """Invalid JSON text; ``line`` and ``column`` are 1-based."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        self.message = message
-        self.line = line
-        self.column = column
-        super().__init__(f"{line}:{column}: {message}")
 
 
 class Node:

@@ -17,21 +17,19 @@ fixed:
 * relative directories are relative to the definition file, not to the
   current directory; unknown configuration keys are errors.
 
-Files are written under a hidden temporary name and linked into place only
-when complete (see ``writer.py``), so a reader never sees a partial file.
+A dump is a thin client of ``DatasetWriter`` on the rows' own Arrow schema
+(one file, no rolling, the index continuing after every pair's), so files are
+committed by ``runtime/storage.py``: written under a hidden temporary name and
+linked into place only when complete, a reader never sees a partial file.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import decimal
-import json
 import os
-import re
-import secrets
-import shutil
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +38,7 @@ from urllib.parse import parse_qsl
 from schemagen._pyarrow import pa, pc, pq
 from schemagen.errors import SyncerError, UsageError
 from schemagen.runtime.reader import parquet_files
+from schemagen.runtime.storage import FileName, default_storage
 
 R = TypeVar("R")
 
@@ -51,7 +50,6 @@ _INT_KEYS = frozenset({"compression_level", "row_group_size", "block_size", "pag
 _BOOL_KEYS = frozenset({"write_statistics"})
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
-_FILE_NAME = re.compile(r"^(\d+)_(\d+)_(\d+)\.parquet$")
 _MAX_TABLE_NAME = 200
 _FLOAT_EXACT = 2**53  # ints beyond this cannot be stored exactly in a float column
 
@@ -391,15 +389,16 @@ class ParquetSyncer:
         batch = rows_to_table(table, list(given))
         if mode == "overwrite":
             self._mkdir(self.directory)
-            written = _overwrite(folder, lambda staging: (
-                [] if batch is None else [_commit_table(staging, batch, self.options)]))
-            return written[0] if written else None
+            if batch is None:
+                _empty_overwrite(folder)
+                return None
+            return _write_table(folder, batch, self.options, mode="overwrite")
         self._mkdir(folder)
         if batch is None:
             return None
         self._check_compatible(table, folder, batch.schema, batch)
         batch = self._fit_to_table(table, folder, batch)
-        return _commit_table(folder, batch, self.options)
+        return _write_table(folder, batch, self.options, mode="append")
 
     def _fit_to_table(self, table: str, folder: Path, batch: Any) -> Any:
         """Top-level int, timestamp and time columns take the width/unit the table's files
@@ -479,14 +478,16 @@ class ParquetSyncer:
             info_of(cls)  # a UsageError for anything but a generated record class
         if mode == "overwrite":
             self._mkdir(self.directory)
-            return _overwrite(folder, lambda staging: (
-                _write_records(staging, cls, items, self.options) if cls is not None else []))
+            if cls is None:
+                _empty_overwrite(folder)
+                return []
+            return _write_records(folder, cls, items, self.options, mode="overwrite")
         self._mkdir(folder)
         if not items:
             return []
         assert cls is not None
         self._check_compatible(table, folder, info_of(cls).arrow_schema())
-        return _write_records(folder, cls, items, self.options)
+        return _write_records(folder, cls, items, self.options, mode="append")
 
     def load_records(self, record_cls: type[R], table: str, columns: Sequence[str] | None = None,
                      filter: Any = None) -> list[R]:
@@ -502,9 +503,9 @@ class ParquetSyncer:
 
     def _mkdir(self, folder: Path) -> None:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SyncerError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+            default_storage().make_folder(folder)
+        except UsageError as exc:
+            raise SyncerError(str(exc)) from None
 
     def _footer_schema(self, path: Path) -> Any:
         """A data file's Arrow schema; cached (committed files never change in place)."""
@@ -947,9 +948,9 @@ def _file_order(folder: Path, path: Path) -> tuple[int, int, int, int, str]:
     """Dump order: ``{major}_{minor}_{index}`` by index, then pair (numerically, not
     as text: ``0_0_10`` after ``0_0_9``); other names after those, by name."""
     rel = path.relative_to(folder).as_posix()
-    m = _FILE_NAME.match(rel)
-    if m:
-        return (0, int(m[3]), int(m[1]), int(m[2]), rel)
+    name = FileName.parse(rel)
+    if name is not None:
+        return (0, *name.write_order, rel)
     return (1, 0, 0, 0, rel)
 
 
@@ -961,112 +962,37 @@ def _check_mode(mode: str) -> None:
         raise SyncerError(f"mode must be 'append' or 'overwrite', got {mode!r}")
 
 
-def _overwrite(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
-    """Replace ``folder`` by what ``write(staging)`` puts in a hidden sibling folder,
-    in one atomic swap once it is complete (``dataset.exchange``); a failure leaves
-    the old table as it was."""
-    from schemagen.runtime.dataset import STAGING_MARK, _remove_stale_staging, exchange
-
-    _remove_stale_staging(folder)
-    staging = folder.parent / f".{folder.name}{STAGING_MARK}{secrets.token_hex(6)}"
-    staging.mkdir()
-    try:
-        written = write(staging)
-        if folder.exists():
-            old = exchange(staging, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return [folder / p.relative_to(staging) for p in written]
+def _empty_overwrite(folder: Path) -> None:
+    """overwrite with nothing: an empty folder replaces the table in one step."""
+    default_storage().begin_overwrite(folder).commit()
 
 
-def _row_group_rows(table: Any, options: Mapping[str, Any]) -> int:
-    """Rows per row group: ``row_group_size``, or what fits ``block_size`` bytes of Arrow data."""
-    limits = [table.num_rows]
-    if options.get("row_group_size"):
-        limits.append(int(options["row_group_size"]))
-    block = options.get("block_size")
-    if block and table.num_rows:
-        per_row = max(table.nbytes / table.num_rows, 1e-9)
-        limits.append(max(1, int(block // per_row)))
-    return max(1, int(min(limits)))
-
-
-def _commit_table(folder: Path, table: Any, options: Mapping[str, Any]) -> Path:
+def _write_table(folder: Path, table: Any, options: Mapping[str, Any], *, mode: str) -> Path:
     """Write ``table`` as one new ``{major}_{minor}_{index}.parquet`` in ``folder``.
 
-    The generic (untyped) counterpart of ``DatasetWriter``, with its pieces: a
-    claimed ``major_minor`` pair (``dataset.claim_pair``), a hidden temporary
-    file fsync-ed and linked to its final name without clobbering, and a
-    ``_SUCCESS`` note written atomically.
+    A ``DatasetWriter`` of the table's own schema: a claimed pair, one file (no
+    rolling; row groups of ``row_group_size`` rows or ``block_size`` bytes, all
+    rows in one when neither is configured), the index continuing after the
+    highest of any pair (files sort in dump order) and a ``_SUCCESS`` naming it.
     """
-    from schemagen.runtime.dataset import (
-        SUCCESS_NAME,
-        _atomic_write,
-        _now,
-        claim_pair,
-    )
-    from schemagen.runtime.writer import _fsync, link_no_clobber, parquet_writer_kwargs
-
-    kwargs = parquet_writer_kwargs({"compression": DEFAULT_COMPRESSION, **options})
-    claim = claim_pair(folder, None, None)
-    try:
-        prefix = f"{claim.major}_{claim.minor}_"
-        index = _scan(folder, prefix)
-        tmp = folder / f".{prefix}{index}.parquet.{secrets.token_hex(6)}.tmp"
-        try:
-            with pq.ParquetWriter(str(tmp), table.schema, **kwargs) as w:
-                w.write_table(table, row_group_size=_row_group_rows(table, options))
-            _fsync(tmp)
-
-            def following(taken: Path) -> Path:  # someone without our claim took it
-                after = int(taken.stem.rsplit("_", 1)[1]) + 1
-                return folder / f"{prefix}{max(after, _scan(folder, prefix))}.parquet"
-
-            target = link_no_clobber(tmp, folder / f"{prefix}{index}.parquet", following)
-        finally:
-            tmp.unlink(missing_ok=True)
-        note = {"writer": f"schemagen {_version()} syncer", "table": folder.name,
-                "major": claim.major, "minor": claim.minor, "files": [target.name],
-                "rows": table.num_rows, "completed": _now()}
-        _atomic_write(folder / SUCCESS_NAME, (json.dumps(note, indent=1) + "\n").encode())
-    finally:
-        claim.release()
-    return target
-
-
-def _scan(folder: Path, prefix: str) -> int:
-    """The next index: one past the highest of ANY pair in ``folder`` (so sequential
-    dumps sort in dump order whichever pair each one claimed; the name stays unique
-    by its pair).  Removes temporary files a crashed earlier holder of our pair
-    left (we hold its claim: none of them is live)."""
-    highest = -1
-    for entry in os.scandir(folder):
-        name = entry.name
-        m = _FILE_NAME.match(name)
-        if m:
-            highest = max(highest, int(m[3]))
-        elif name.startswith("." + prefix) and name.endswith(".tmp"):
-            Path(entry.path).unlink(missing_ok=True)
-    return highest + 1
-
-
-def _version() -> str:
     from schemagen import __version__
+    from schemagen.runtime.dataset import DatasetWriter
 
-    return __version__
+    note = {"writer": f"schemagen {__version__} syncer", "table": folder.name}
+    w: DatasetWriter[Any]
+    with DatasetWriter(table.schema, folder, mode=mode, roll=False, index_scope="folder",
+                       success_note=note, **{"block_size": None, **options}) as w:
+        w.write_arrow(table)
+    return w.files[0]
 
 
 def _write_records(folder: Path, cls: type, records: list[Any],
-                   options: Mapping[str, Any]) -> list[Path]:
-    """Generated records -> new files in ``folder`` through ``DatasetWriter`` (append)."""
+                   options: Mapping[str, Any], *, mode: str) -> list[Path]:
+    """Generated records -> new files in ``folder`` through ``DatasetWriter``."""
     from schemagen.runtime.dataset import DatasetWriter
 
     w: DatasetWriter[Any]
-    with DatasetWriter(cls, folder, mode="append", **options) as w:
+    with DatasetWriter(cls, folder, mode=mode, **options) as w:
         w.write_many(records)
     return w.files
 

@@ -8,37 +8,34 @@ Layout (Drill's fragment naming, Hive's partition folders, Hadoop's marker)::
       country=DE/0_0_1.parquet      the same writer rolled to a new file (block_size reached)
       country=__HIVE_DEFAULT_PARTITION__/0_1_0.parquet   a null country, another writer
 
-* Every writer holds a ``major_minor`` pair for its lifetime: the hidden lock
-  file ``.schemagen-{major}_{minor}.lock`` in the dataset folder, locked with
-  ``flock`` (released by the kernel when the process dies, so a crashed writer
-  never blocks anyone).  The first free pair is taken (``0_0``, then ``0_1``,
-  ...): writers running at the same time, in threads or processes, never share
-  a pair, and file names never collide.  ``index`` continues after the highest
-  index of the pair already in the folder, so sequential writes add
-  ``0_0_1``, ``0_0_2`` ...
-* Every file is written under a hidden temporary name and renamed into place
-  when it is complete (``ParquetWriter``'s commit, no-clobber).  A new file
-  starts when ``block_size`` bytes of Arrow data went into the current one.
-* ``mode="overwrite"`` writes the new dataset into a hidden sibling folder and
-  swaps the two folders in one ``renameat2(RENAME_EXCHANGE)`` when the write
-  completes; until then the old dataset is untouched.
+The commit protocol (pair claims, temporary names, no-clobber commits,
+``_SUCCESS``, overwrite generations) is ``storage.py``'s; this module routes
+rows to partitions and rolls files:
 
+* Every writer holds a ``major_minor`` pair for its lifetime (the first free
+  one, ``0_0``, then ``0_1`` ... unless given): writers running at the same
+  time, in threads or processes, never share a pair, and file names never
+  collide.  ``index`` continues after the highest index of the pair already in
+  the folder (``index_scope="folder"``: of any pair), so sequential writes add
+  ``0_0_1``, ``0_0_2`` ...
+* Every file is staged and committed when it is complete; a new file starts
+  when ``block_size`` bytes of Arrow data went into the current one
+  (``roll=False``: one file per partition and write).
+* ``mode="overwrite"`` writes a new generation (a hidden sibling folder) and
+  switches to it in one step when the write completes; until then the old
+  dataset is untouched.
+
+The data is records of a generated class, or Arrow data of a bare
+``pyarrow.Schema`` (``DatasetWriter(schema, path)``, ``write_arrow`` only).
 See docs/datasets.md for the decisions and their reasons.
 """
 
 from __future__ import annotations
 
-import ctypes
 import datetime
-import errno
 import json
 import os
-import secrets
-import shutil
-import socket
-import sys
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -48,10 +45,11 @@ from .. import __version__
 from .. import ir as _ir
 from .._pyarrow import ds, pa, pc
 from ..errors import RecordError, RecordProblem, UsageError
+from ..typemap.parquet import PARTITION_KEY
 from .record import RecordInfo, info_of
+from .storage import SUCCESS_NAME, FileName, Generation, Scope, Storage, default_storage
 from .writer import (
-    ParquetWriter,
-    _mkdir_reason,
+    FileWriter,
     arrow_batches,
     as_path,
     check_bounded,
@@ -62,18 +60,16 @@ from .writer import (
 R = TypeVar("R")
 
 MODES = ("append", "overwrite", "error")
-SUCCESS_NAME = "_SUCCESS"
+SCOPES = ("pair", "folder")
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
-PARTITION_KEY = b"schemagen.partition_by"
-LOCK_PREFIX = ".schemagen-"
-STAGING_MARK = ".schemagen-overwrite-"
-MAX_PAIRS = 100_000  # automatic minor numbers tried before giving up
 MAX_SEGMENT_BYTES = 255  # a file name component on common file systems
 DEFAULT_MAX_OPEN_FILES = 64
 # buffered Arrow data across all open partition files, in blocks: beyond it the
 # largest buffer is written out as a row group early (its file stays open)
 MEMORY_BLOCKS = 4
-STALE_STAGING_SECONDS = 3600
+
+__all__ = ["DEFAULT_MAX_OPEN_FILES", "HIVE_NULL", "MODES", "SUCCESS_NAME", "DatasetWriter",
+           "PartitionColumn", "escape_partition_value", "partition_columns", "partitioning"]
 
 # Hive's FileUtils.escapePathName: these become %XX in partition folder names
 _ESCAPE = frozenset(chr(c) for c in range(0x20)) | frozenset('"#%\'*/:=?\\\x7f{[]^')
@@ -82,117 +78,6 @@ _ESCAPE = frozenset(chr(c) for c in range(0x20)) | frozenset('"#%\'*/:=?\\\x7f{[
 def escape_partition_value(text: str) -> str:
     """Hive-style escaping of one partition value (``a/b`` -> ``a%2Fb``)."""
     return "".join(f"%{ord(c):02X}" if c in _ESCAPE else c for c in text)
-
-
-def data_files(folder: Path) -> list[Path]:
-    """Visible ``*.parquet`` files below ``folder`` (hidden and ``_`` names skipped)."""
-    out = []
-    for p in sorted(folder.rglob("*.parquet")):
-        rel = p.relative_to(folder).parts
-        if not any(part.startswith((".", "_")) for part in rel) and p.is_file():
-            out.append(p)
-    return out
-
-
-# --------------------------------------------------------------------------- writer claims
-
-
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - not exercised on Linux CI
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except (BlockingIOError, PermissionError):
-        return False
-    return True
-
-
-class Claim:
-    """A ``major_minor`` pair held by one writer (an flock-ed hidden lock file)."""
-
-    def __init__(self, folder: Path, major: int, minor: int, fd: int) -> None:
-        self.folder = folder
-        self.major = major
-        self.minor = minor
-        self._fd: int | None = fd
-
-    @property
-    def lock_path(self) -> Path:
-        return lock_path(self.folder, self.major, self.minor)
-
-    @classmethod
-    def take(cls, folder: Path, major: int, minor: int) -> Claim | None:
-        """The pair's claim, or None while another live writer holds it."""
-        path = lock_path(folder, major, minor)
-        while True:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-            if not _try_lock(fd):
-                os.close(fd)
-                return None
-            # the holder before us may have unlinked the file between our open
-            # and our lock: then we hold a lock nobody else can see; retry
-            try:
-                same = os.fstat(fd).st_ino == os.stat(path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                break
-            os.close(fd)
-        note = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                           "since": _now()}).encode()
-        os.ftruncate(fd, 0)
-        os.write(fd, note)
-        return cls(folder, major, minor, fd)
-
-    def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        if sys.platform == "win32":  # pragma: no cover
-            os.close(fd)
-            try:
-                self.lock_path.unlink()
-            except OSError:
-                pass
-            return
-        try:
-            self.lock_path.unlink()  # while still locked: nobody can be using it
-        except FileNotFoundError:  # pragma: no cover - someone removed it by hand
-            pass
-        os.close(fd)
-
-
-def lock_path(folder: Path, major: int, minor: int) -> Path:
-    return folder / f"{LOCK_PREFIX}{major}_{minor}.lock"
-
-
-def claim_pair(folder: Path, major: int | None, minor: int | None) -> Claim:
-    """Take a free ``major_minor`` pair in ``folder`` (the given parts are kept)."""
-    if major is not None and minor is not None:
-        got = Claim.take(folder, major, minor)
-        if got is None:
-            raise UsageError(f"{folder}: another writer is writing {major}_{minor}_*.parquet "
-                             "files right now; choose another major/minor or leave them out")
-        return got
-    for n in range(MAX_PAIRS):
-        pair = (major if major is not None else 0, n) if minor is None else (n, minor)
-        got = Claim.take(folder, *pair)
-        if got is not None:
-            return got
-    raise UsageError(f"{folder}: {MAX_PAIRS} writers are busy in this dataset; "  # pragma: no cover
-                     "no free major_minor pair")
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _check_part_number(name: str, value: Any) -> int | None:
@@ -206,19 +91,47 @@ def _check_part_number(name: str, value: Any) -> int | None:
 # --------------------------------------------------------------------------- partitions
 
 _PARTITION_TYPES = (_ir.Bool, _ir.Int, _ir.String, _ir.Date, _ir.EnumRef)
+_ARROW_PARTITION_TYPES = (pa.types.is_boolean, pa.types.is_integer, pa.types.is_string,
+                          pa.types.is_large_string, pa.types.is_date32)
 
 
 @dataclass(frozen=True)
 class PartitionColumn:
     name: str  # wire name (the folder key and the Arrow column)
     index: int  # position in the record's Arrow schema
-    type: _ir.Type  # without Nullable
     nullable: bool
 
 
-def partition_columns(info: RecordInfo,
+@dataclass(frozen=True)
+class _Candidate:
+    """A top-level field that ``partition_by`` may name."""
+
+    name: str  # wire name
+    py_name: str
+    nullable: bool
+    allowed: bool  # of a type that makes a folder name
+    text: str  # its type, in words
+
+
+def _candidates(source: RecordInfo | Any) -> tuple[str, list[_Candidate]]:
+    """(owner's name, the fields) of a generated record or a bare ``pyarrow.Schema``."""
+    if isinstance(source, RecordInfo):
+        out = []
+        for f in source.record.fields:
+            t = f.type
+            inner = t.inner if isinstance(t, _ir.Nullable) else t
+            out.append(_Candidate(f.name, f.py_name, isinstance(t, _ir.Nullable),
+                                  isinstance(inner, _PARTITION_TYPES), _ir_text(t)))
+        return source.name, out
+    return "the schema", [
+        _Candidate(f.name, f.name, f.nullable, any(k(f.type) for k in _ARROW_PARTITION_TYPES),
+                   f"{'optional ' if f.nullable else ''}{f.type}") for f in source]
+
+
+def partition_columns(source: RecordInfo | Any,
                       partition_by: Sequence[str] | str | None) -> list[PartitionColumn]:
-    """Resolve ``partition_by`` names (wire or Python) to top-level fields; refuse the rest."""
+    """Resolve ``partition_by`` names (wire or Python) to top-level fields of a record
+    (or of a bare ``pyarrow.Schema``); refuse the rest."""
     if partition_by is None:
         partition_by = ()  # no partitioning, as the default
     if isinstance(partition_by, str):
@@ -226,26 +139,22 @@ def partition_columns(info: RecordInfo,
     if not isinstance(partition_by, (list, tuple)):
         raise UsageError(f"partition_by takes a list of field names, got "
                          f"{type(partition_by).__name__} {partition_by!r}")
-    root, types = info.ir
-    rec = info.record
-    names = [f.name for f in rec.fields]
+    owner, fields = _candidates(source)
+    names = [f.name for f in fields]
     out: list[PartitionColumn] = []
     for given in partition_by:
         if not isinstance(given, str):
             raise UsageError(f"partition_by takes field names, got {given!r}")
-        match = [f for f in rec.fields if given in (f.name, f.py_name)]
+        match = [f for f in fields if given in (f.name, f.py_name)]
         if not match:
-            raise UsageError(f"partition_by: {info.name} has no field {given!r}; "
+            raise UsageError(f"partition_by: {owner} has no field {given!r}; "
                              f"fields: {', '.join(names)}")
         f = match[0]
         if any(p.name == f.name for p in out):
             raise UsageError(f"partition_by: field {f.name!r} is given twice")
-        t = f.type
-        nullable = isinstance(t, _ir.Nullable)
-        inner = t.inner if isinstance(t, _ir.Nullable) else t
-        if not isinstance(inner, _PARTITION_TYPES):
+        if not f.allowed:
             raise UsageError(
-                f"partition_by: field {f.name!r} of {info.name} is {_ir_text(t)}; a partition "
+                f"partition_by: field {f.name!r} of {owner} is {f.text}; a partition "
                 "column must be a top-level boolean, integer, string, enum or date field "
                 "(floats, decimals, bytes, timestamps and nested types make poor or "
                 "ambiguous folder names)")
@@ -253,9 +162,9 @@ def partition_columns(info: RecordInfo,
             raise UsageError(
                 f"partition_by: field name {f.name!r} cannot be a Hive folder key (readers skip "
                 "names starting with '.' or '_', and special characters would need escaping)")
-        out.append(PartitionColumn(f.name, names.index(f.name), inner, nullable))
-    if out and len(out) == len(rec.fields):
-        raise UsageError(f"partition_by: every field of {info.name} would be a partition "
+        out.append(PartitionColumn(f.name, names.index(f.name), f.nullable))
+    if out and len(out) == len(fields):
+        raise UsageError(f"partition_by: every field of {owner} would be a partition "
                          "column; the files would hold no columns")
     return out
 
@@ -268,7 +177,7 @@ def _ir_text(t: _ir.Type) -> str:
     return type(t).__name__.rstrip("_").lower()
 
 
-def _segment_text(value: Any, col: PartitionColumn) -> str:
+def _segment_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.date):
@@ -300,15 +209,17 @@ class _Part:
     rel: str  # folder relative to the dataset root ("" unpartitioned)
     folder: Path
     next_index: int = -1  # -1: not scanned yet
-    writer: ParquetWriter[Any] | None = None
-    file_bytes: int = 0  # Arrow bytes handed to the current file
+    writer: FileWriter | None = None
     last_used: int = 0
     created_folder: bool = False
     files: list[Path] = field(default_factory=list)
 
 
+_NOTE_KEYS = frozenset({"files", "rows", "completed"})  # what _SUCCESS always says itself
+
+
 class DatasetWriter(Generic[R]):
-    """Write records of one generated class into a dataset folder.
+    """Write records of one generated class (or Arrow data) into a dataset folder.
 
     ``with schemagen.DatasetWriter(Sale, "sales/", partition_by=["country"]) as w:
     w.write_many(rows)``.  Options: ``mode`` (``"append"``, ``"overwrite"``,
@@ -318,11 +229,19 @@ class DatasetWriter(Generic[R]):
     used one's file is committed), and every ParquetWriter option
     (``compression``, ``block_size`` - also the file size target -,
     ``row_group_size``, ``page_size``, ``use_dictionary`` ...).
+
+    ``record_cls`` may be a bare ``pyarrow.Schema``: the writer then takes Arrow
+    data in that schema (``write_arrow``) only.  For writers of files one at a
+    time (the syncer): ``roll=False`` writes one file per partition and write
+    (``block_size`` then only bounds row groups), ``index_scope="folder"``
+    continues the index after the highest of any pair in the folder (names sort
+    in write order), ``success_note`` adds (or replaces) facts in ``_SUCCESS``.
+    ``storage``: where and how files are committed (default: the local file system).
     """
 
     def __init__(
         self,
-        record_cls: type[R],
+        record_cls: type[R],  # or a bare pyarrow.Schema (typed Any: pyarrow has no stubs)
         path: str | os.PathLike[str],
         *,
         mode: str = "append",
@@ -330,53 +249,37 @@ class DatasetWriter(Generic[R]):
         major: int | None = None,
         minor: int | None = None,
         max_open_files: int = DEFAULT_MAX_OPEN_FILES,
+        roll: bool = True,
+        index_scope: Scope = "pair",
+        success_note: Mapping[str, Any] | None = None,
+        storage: Storage | None = None,
         **options: Any,
     ) -> None:
-        self.info: RecordInfo = info_of(record_cls)
-        self.cls = record_cls
+        self._set_source(record_cls)
         self.options = writer_options(**options)
-        check_bounded(self.options)
-        if mode not in MODES:
-            raise UsageError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
-        self.mode = mode
+        if roll:  # (one file per write holds no more than the caller handed over)
+            check_bounded(self.options)
+        self._check_arguments(mode, max_open_files, roll, index_scope, success_note)
         major = _check_part_number("major", major)
         minor = _check_part_number("minor", minor)
-        if (not isinstance(max_open_files, int) or isinstance(max_open_files, bool)
-                or max_open_files < 1):
-            raise UsageError(f"max_open_files must be a positive integer, got {max_open_files!r}")
+        self.mode = mode
         self.max_open_files = max_open_files
+        self.roll = roll
+        self.index_scope: Scope = index_scope
+        self.success_note = dict(success_note or {})
+        self.storage = storage if storage is not None else default_storage()
         self.path = as_path(path, "DatasetWriter")
-        self.partition_by = partition_columns(self.info, partition_by)
-        self.schema = self.info.arrow_schema()
+        self.partition_by = partition_columns(self.info or self.schema, partition_by)
         self.file_schema = self._file_schema()
-        if self.path.exists() and not self.path.is_dir():
-            raise UsageError(f"{self.path} exists and is not a folder; a dataset is a folder")
-        if mode == "error" and self.path.is_dir():
-            existing = data_files(self.path)
-            if existing:
-                raise UsageError(
-                    f"{self.path} already holds data ({len(existing)} Parquet file(s), e.g. "
-                    f"{existing[0].relative_to(self.path)}); mode='error' writes only into an "
-                    "empty or missing folder (use mode='append' or 'overwrite')")
-        if mode == "append" and self.path.is_dir():
-            self._check_layout(data_files(self.path))
-        self._root = self.path
-        if mode == "overwrite" and self.path.name in ("", ".", ".."):
-            raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
-                             f"give the dataset folder by its name, not {str(path)!r}")
-        # the folder an overwrite swaps: a symlinked dataset folder keeps its link (the
-        # folder it points to is replaced, next to which the staging folder is made)
-        self._target = self.path.resolve() if self.path.is_symlink() else self.path
+        self._check_target(path)
+        self._generation: Generation | None = None
+        self._root = self.path  # where files go now (overwrite: the new generation's folder)
         if mode == "overwrite":
-            _remove_stale_staging(self._target)
-            self._root = self._target.parent / (
-                f".{self._target.name}{STAGING_MARK}{secrets.token_hex(6)}")
-        try:
-            self._root.mkdir(parents=True, exist_ok=mode != "overwrite")
-        except OSError as exc:
-            raise UsageError(f"cannot create the folder {self._root}: "
-                             f"{_mkdir_reason(exc)}") from None
-        self._claim = claim_pair(self._root, major, minor)
+            self._generation = self.storage.begin_overwrite(self.path)
+            self._root = self._generation.folder
+        else:
+            self.storage.make_folder(self._root)
+        self._claim = self.storage.claim_pair(self._root, major, minor)
         self.major, self.minor = self._claim.major, self._claim.minor
         self._parts: dict[tuple[str, ...], _Part] = {}
         self._pending: list[R] = []
@@ -385,6 +288,55 @@ class DatasetWriter(Generic[R]):
         self._tick = 0
         self._closed = False
         self._failed: str | None = None
+
+    def _set_source(self, source: Any) -> None:
+        """A generated record class, or a bare ``pyarrow.Schema`` (Arrow data only)."""
+        self.info: RecordInfo | None
+        self.cls: Any
+        if isinstance(source, pa.Schema):
+            self.info, self.cls, self.schema = None, None, source
+            self.name = "the schema"
+            return
+        self.info = info_of(source)
+        self.cls = source
+        self.schema = self.info.arrow_schema()
+        self.name = self.info.name
+
+    @staticmethod
+    def _check_arguments(mode: str, max_open_files: Any, roll: Any, index_scope: Any,
+                         success_note: Any) -> None:
+        if mode not in MODES:
+            raise UsageError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
+        if (not isinstance(max_open_files, int) or isinstance(max_open_files, bool)
+                or max_open_files < 1):
+            raise UsageError(f"max_open_files must be a positive integer, got {max_open_files!r}")
+        if not isinstance(roll, bool):
+            raise UsageError(f"roll must be True or False, got {roll!r}")
+        if index_scope not in SCOPES:
+            raise UsageError(f"index_scope must be one of {', '.join(map(repr, SCOPES))}, "
+                             f"got {index_scope!r}")
+        if success_note is not None and (not isinstance(success_note, Mapping)
+                                         or set(success_note) & _NOTE_KEYS):
+            raise UsageError(f"success_note must be a mapping of facts other than "
+                             f"{', '.join(sorted(_NOTE_KEYS))}, got {success_note!r}")
+
+    def _check_target(self, given: Any) -> None:
+        """Refuse a target the mode cannot write (a file in the way, data for 'error',
+        another partition layout for 'append', no folder name for 'overwrite')."""
+        if self.path.exists() and not self.path.is_dir():
+            raise UsageError(f"{self.path} exists and is not a folder; a dataset is a folder")
+        if self.mode == "error" and self.path.is_dir():
+            existing = self.storage.list_committed(self.path)
+            if existing:
+                raise UsageError(
+                    f"{self.path} already holds data ({len(existing)} Parquet file(s), e.g. "
+                    f"{existing[0].relative_to(self.path)}); mode='error' writes only into an "
+                    "empty or missing folder (use mode='append' or 'overwrite')")
+        if self.mode == "append" and self.path.is_dir():
+            self._check_layout(self.storage.list_committed(self.path))
+        if self.mode == "overwrite" and self.path.name in ("", ".", ".."):
+            raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
+                             f"give the dataset folder by its name, not {str(given)!r}")
 
     # ------------------------------------------------------------------ public
 
@@ -400,13 +352,13 @@ class DatasetWriter(Generic[R]):
         return [self.path / p.relative_to(self._root) for p in self._committed]
 
     def write(self, record: R) -> None:
-        self._check_open()
+        self._check_open(records=True)
         self._pending.append(record)
         if len(self._pending) >= self.options["batch_size"]:
             self._convert()
 
     def write_many(self, records: Iterable[R]) -> None:
-        self._check_open()
+        self._check_open(records=True)
         size = self.options["batch_size"]
         pending = self._pending
         for r in records:
@@ -423,8 +375,9 @@ class DatasetWriter(Generic[R]):
         self._check_open()
         self._convert()
         try:
-            batches = arrow_batches(data, self.schema, self.info.name, self._rows,
-                                    where=f"DatasetWriter for {self.path}")
+            batches = arrow_batches(data, self.schema, self.name, self._rows,
+                                    where=f"DatasetWriter for {self.path}",
+                                    layout=None if self.info else "the writer's schema")
         except RecordError as exc:
             self._fail(exc)
             raise
@@ -437,8 +390,8 @@ class DatasetWriter(Generic[R]):
             raise
 
     def close(self) -> list[Path]:
-        """Commit the open files, write ``_SUCCESS``, (overwrite: swap the folders
-        in); returns the files this writer committed."""
+        """Commit the open files, write ``_SUCCESS``, (overwrite: switch to the new
+        generation); returns the files this writer committed."""
         if self._failed is not None:
             self._check_open()
         if self._closed:
@@ -447,13 +400,12 @@ class DatasetWriter(Generic[R]):
             self._convert()
             for part in self._parts.values():
                 self._roll(part)
-            # the committed names are on disk before _SUCCESS says the write completed
-            # (partition folders and their entries in their parents too)
-            for folder in self._synced_folders():
-                _fsync_dir(folder)
             self._write_success()
-            if self.mode == "overwrite":
-                self._swap_in()
+            if self._generation is not None:
+                self._claim.release()  # its lock file must not travel into the new dataset
+                self._generation.commit()
+                self._committed = [self.path / p.relative_to(self._root) for p in self._committed]
+                self._root = self.path
         except BaseException as exc:
             self._fail(exc)
             raise
@@ -463,7 +415,7 @@ class DatasetWriter(Generic[R]):
 
     def abort(self) -> None:
         """Discard this write: open files are dropped, files it already committed
-        are removed (append), the staging folder is removed (overwrite)."""
+        are removed (append), the new generation is dropped (overwrite)."""
         if self._closed:
             return
         self._closed = True
@@ -471,18 +423,14 @@ class DatasetWriter(Generic[R]):
             if part.writer is not None:
                 part.writer.abort()
                 part.writer = None
-        if self.mode == "overwrite":
+        if self._generation is not None:
             self._claim.release()
-            shutil.rmtree(self._root, ignore_errors=True)
+            self._generation.abort()
             return
-        for p in self._committed:
-            try:
-                p.unlink()
-            except FileNotFoundError:
-                pass
+        self.storage.remove(self._committed)
         for part in self._parts.values():
             if part.created_folder:
-                _remove_empty_folders(part.folder, self._root)
+                self.storage.remove_empty_folders(part.folder, self._root)
         self._committed = []
         self._claim.release()
 
@@ -519,7 +467,11 @@ class DatasetWriter(Generic[R]):
                     "A dataset keeps one layout (engines refuse mixed ones): give the same "
                     "partition_by, or mode='overwrite' to replace the data")
 
-    def _check_open(self) -> None:
+    def _check_open(self, *, records: bool = False) -> None:
+        if records and self.info is None:
+            raise UsageError(f"DatasetWriter for {self.path} writes Arrow data of a bare "
+                             "pyarrow.Schema: use write_arrow (records need their generated "
+                             "class)")
         if self._failed is not None:
             raise UsageError(f"DatasetWriter for {self.path} stopped at an earlier error "
                              f"({self._failed}); nothing of this write was committed")
@@ -547,6 +499,7 @@ class DatasetWriter(Generic[R]):
         if not records:
             return
         self._pending = []
+        assert self.info is not None  # (records are refused without a record class)
         try:
             batch = convert_records(self.info, self.cls, self.schema, records, self._rows)
             self._rows += len(records)
@@ -603,7 +556,7 @@ class DatasetWriter(Generic[R]):
         return out
 
     def _segment(self, value: Any, col: PartitionColumn, enc: Any, i: int, offset: int) -> str:
-        text = _segment_text(value, col)
+        text = _segment_text(value)
         problem = None
         if text == "":
             problem = "a non-empty value (an empty partition value would read back as null)"
@@ -615,7 +568,7 @@ class DatasetWriter(Generic[R]):
                        "bytes once escaped")
         if problem is not None:
             row = pc.index(enc.indices, pa.scalar(i, enc.indices.type)).as_py()
-            raise RecordError(self.info.name, [RecordProblem(offset + row, col.name, value,
+            raise RecordError(self.name, [RecordProblem(offset + row, col.name, value,
                                                              problem)])
         return segment
 
@@ -631,63 +584,34 @@ class DatasetWriter(Generic[R]):
 
     def _feed(self, part: _Part, batch: Any) -> None:
         """Write ``batch`` into the partition's current file, rolling at block_size."""
-        block = self.options["block_size"]
+        block = self.options["block_size"] if self.roll else None
         while batch.num_rows:
             if part.writer is None:
                 self._open(part)
-            assert part.writer is not None
+            writer = part.writer
+            assert writer is not None
             n = batch.num_rows
             if block:
                 per_row = max(batch.nbytes / batch.num_rows, 1e-9)
-                room = block - part.file_bytes
+                room = block - writer.bytes_added
                 n = min(n, max(1, int(room // per_row)))
             chunk = batch if n == batch.num_rows else batch.slice(0, n)
-            part.writer._write_checked(chunk)
-            part.file_bytes += chunk.nbytes
+            writer.add(chunk)
             batch = batch.slice(n) if n < batch.num_rows else batch.slice(0, 0)
-            if block and part.file_bytes >= block:
+            if block and writer.bytes_added >= block:
                 self._roll(part)
 
     def _open(self, part: _Part) -> None:
         if part.next_index < 0:
-            if not part.folder.exists():
-                part.folder.mkdir(parents=True, exist_ok=True)
-                part.created_folder = True
-            part.next_index = self._scan(part.folder)
-        name = f"{self.major}_{self.minor}_{part.next_index}.parquet"
+            part.created_folder = self.storage.make_folder(part.folder)
+            part.next_index = self.storage.next_index(part.folder, self.major, self.minor,
+                                                      self.index_scope)
+        name = FileName(self.major, self.minor, part.next_index)
         # block_size is the file size here: the dataset writer rolls the file when
         # it is reached, so the file writer only cuts row groups by row count
-        options = dict(self.options, block_size=None)
-        part.writer = ParquetWriter(
-            self.cls, part.folder / name, _schema=self.file_schema,
-            _next_name=lambda p: self._following(part), **options)
-        part.file_bytes = 0
-
-    def _scan(self, folder: Path) -> int:
-        """Next index of our pair in ``folder``; removes temporary files of a crashed
-        earlier holder of the pair (we hold its claim, so none can be live)."""
-        prefix = f"{self.major}_{self.minor}_"
-        highest = -1
-        for entry in os.scandir(folder):
-            name = entry.name
-            if name.startswith(prefix) and name.endswith(".parquet"):
-                idx = name[len(prefix):-len(".parquet")]
-                if idx.isdigit():
-                    highest = max(highest, int(idx))
-            elif name.startswith("." + prefix) and name.endswith(".tmp"):
-                try:
-                    os.unlink(entry.path)
-                except FileNotFoundError:  # pragma: no cover
-                    pass
-        return highest + 1
-
-    def _following(self, part: _Part) -> Path:
-        """The name was taken by someone not holding our claim: next index."""
-        part.next_index = self._scan(part.folder)
-        assert part.writer is not None
-        cur = int(part.writer.path.stem.rsplit("_", 1)[1])
-        part.next_index = max(part.next_index, cur + 1)
-        return part.folder / f"{self.major}_{self.minor}_{part.next_index}.parquet"
+        options = dict(self.options, block_size=None) if self.roll else self.options
+        part.writer = FileWriter(self.storage, part.folder / str(name), self.file_schema,
+                                 options, replace=False, scope=self.index_scope)
 
     def _roll(self, part: _Part) -> None:
         """Commit the partition's current file (if any)."""
@@ -697,8 +621,9 @@ class DatasetWriter(Generic[R]):
         path = writer.close()
         self._committed.append(path)
         part.files.append(path)
-        part.next_index = int(path.stem.rsplit("_", 1)[1]) + 1
-        part.file_bytes = 0
+        name = FileName.parse(path.name)
+        assert name is not None
+        part.next_index = name.index + 1
 
     def _limit_open_files(self) -> None:
         open_parts = [p for p in self._parts.values() if p.writer is not None]
@@ -722,171 +647,14 @@ class DatasetWriter(Generic[R]):
         total = sum(b[0] for b in buffers)
         while total > MEMORY_BLOCKS * block and buffers:
             size, _, writer = buffers.pop()  # the largest
-            writer._flush_row_group()
+            writer.flush_row_group()
             total -= size
 
-    def _synced_folders(self) -> list[Path]:
-        """Folders holding new directory entries of this write, deepest first."""
-        out: set[Path] = set()
-        for p in self._committed:
-            folder = p.parent
-            while True:
-                out.add(folder)
-                if folder == self._root or self._root not in folder.parents:
-                    break
-                folder = folder.parent
-        return sorted(out, key=lambda f: len(f.parts), reverse=True)
-
     def _write_success(self) -> None:
-        files = [p.relative_to(self._root).as_posix() for p in self._committed]
-        note = {
-            "writer": f"schemagen {__version__}",
-            "record": self.info.name,
-            "mode": self.mode,
-            "major": self.major,
-            "minor": self.minor,
-            "partition_by": [c.name for c in self.partition_by],
-            "files": files,
-            "rows": self._rows,
-            "completed": _now(),
-        }
-        _atomic_write(self._root / SUCCESS_NAME, (json.dumps(note, indent=1) + "\n").encode())
-
-    def _swap_in(self) -> None:
-        """overwrite: put the staged dataset in place of the old one, then drop the old."""
-        self._claim.release()  # its lock file must not travel into the new dataset
-        staging, target = self._root, self._target
-        _fsync_dir(staging)
-        if not target.exists():
-            try:
-                os.rename(staging, target)
-                _fsync_dir(target.parent)
-                self._root = self.path
-                self._committed = [self.path / p.relative_to(staging) for p in self._committed]
-                return
-            except OSError:
-                if not target.exists():
-                    raise
-        old = exchange(staging, target)
-        _fsync_dir(target.parent)
-        self._committed = [self.path / p.relative_to(staging) for p in self._committed]
-        self._root = self.path
-        shutil.rmtree(old, ignore_errors=True)
-
-
-# --------------------------------------------------------------------------- file system helpers
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    if sys.platform == "win32":  # pragma: no cover
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse directory fsync
-        pass
-    finally:
-        os.close(fd)
-
-
-_RENAME_EXCHANGE = 2  # linux/fs.h
-_AT_FDCWD = -100
-_RENAME_SWAP = 2  # macOS stdio.h
-
-
-def _native_exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically if the platform can (True), else False."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover
-        return False
-    if sys.platform.startswith("linux"):
-        fn = getattr(libc, "renameat2", None)
-        args: tuple[Any, ...] = (_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
-                                 _RENAME_EXCHANGE)
-    elif sys.platform == "darwin":  # pragma: no cover
-        fn = getattr(libc, "renamex_np", None)
-        args = (os.fsencode(a), os.fsencode(b), _RENAME_SWAP)
-    else:  # pragma: no cover
-        return False
-    if fn is None:  # pragma: no cover - old C library
-        return False
-    if fn(*args) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):  # pragma: no cover
-        return False
-    raise OSError(err, f"cannot swap {a} and {b}: {os.strerror(err)}")
-
-
-def exchange(staging: Path, target: Path) -> Path:
-    """Put ``staging`` at ``target``; returns where the old ``target`` now is.
-
-    One atomic ``renameat2(RENAME_EXCHANGE)`` where supported (Linux >= 3.15 on
-    local file systems; ``renamex_np`` on macOS).  Elsewhere two renames: a
-    crash between them leaves the old dataset under a hidden sibling name.
-    """
-    if _native_exchange(staging, target):
-        return staging
-    old = target.parent / f".{target.name}.schemagen-old-{secrets.token_hex(6)}"
-    os.rename(target, old)
-    try:
-        os.rename(staging, target)
-    except BaseException:  # pragma: no cover - the staging folder vanished
-        os.rename(old, target)
-        raise
-    return old
-
-
-def _remove_stale_staging(target: Path) -> None:
-    """Remove hidden staging folders of overwrites that died (not locked, old)."""
-    parent = target.parent
-    if not parent.is_dir():
-        return
-    prefix = f".{target.name}{STAGING_MARK}"
-    for entry in os.scandir(parent):
-        if not entry.name.startswith(prefix) or not entry.is_dir(follow_symlinks=False):
-            continue
-        folder = Path(entry.path)
-        locks = list(folder.glob(f"{LOCK_PREFIX}*.lock"))
-        live = False
-        for lock in locks:
-            try:
-                fd = os.open(lock, os.O_RDWR)
-            except OSError:
-                continue
-            try:
-                live = live or not _try_lock(fd)
-            finally:
-                os.close(fd)
-        young = time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_STAGING_SECONDS
-        if not live and (locks or not young):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _remove_empty_folders(folder: Path, root: Path) -> None:
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+        """``_SUCCESS`` in the root, once the new names are durable (``storage``)."""
+        facts: dict[str, Any] = {"record": self.name} if self.info is not None else {}
+        facts.update(mode=self.mode, major=self.major, minor=self.minor,
+                     partition_by=[c.name for c in self.partition_by])
+        facts.update(self.success_note)
+        writer = str(facts.pop("writer", f"schemagen {__version__}"))
+        self.storage.write_success(self._root, self._committed, self._rows, writer, **facts)

@@ -3,17 +3,16 @@
 Records are buffered and converted ``batch_size`` at a time by the record's
 generated converter; converted batches are buffered until a row group is full
 (``row_group_size`` rows or ``block_size`` bytes of Arrow data, whichever
-comes first) and written.  The file is written under a hidden temporary name
-in the target folder and renamed into place by :meth:`ParquetWriter.close`;
-an exception inside ``with`` removes it, so a partial file never appears
-under its final name.
+comes first) and written (:class:`FileWriter`).  The file is staged and
+committed by ``storage.py`` (a hidden temporary name in the target folder,
+renamed into place by :meth:`ParquetWriter.close`); an exception inside
+``with`` removes it, so a partial file never appears under its final name.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -23,6 +22,7 @@ from ..errors import RecordError, RecordProblem, UsageError
 from .columns import Invalid, fill_empty
 from .reader import without_gc
 from .record import RecordInfo, info_of
+from .storage import Scope, Storage, default_storage
 from .validate import locate
 
 R = TypeVar("R")
@@ -111,13 +111,6 @@ def as_path(path: Any, who: str) -> Path:
     return Path(path)
 
 
-def _mkdir_reason(exc: OSError) -> str:
-    """Why a folder could not be made, in words (``File exists`` means a file is in the way)."""
-    if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        return "a file of that name (or of a parent folder's name) is in the way"
-    return exc.strerror or str(exc)
-
-
 def parquet_writer_kwargs(options: Mapping[str, Any]) -> dict[str, Any]:
     """``pq.ParquetWriter`` keyword arguments from (validated) writer options."""
     kwargs: dict[str, Any] = {
@@ -131,32 +124,6 @@ def parquet_writer_kwargs(options: Mapping[str, Any]) -> dict[str, Any]:
     if options.get("page_size") is not None:
         kwargs["data_page_size"] = options["page_size"]
     return kwargs
-
-
-def link_no_clobber(tmp: Path, path: Path, next_name: Callable[[Path], Path]) -> Path:
-    """Give the (fsync-ed) temporary file ``tmp`` its final name and return it.
-
-    ``link`` never replaces: when another writer took ``path``, ``next_name(path)``
-    is tried instead (several writers may share a folder)."""
-    while True:
-        try:
-            os.link(tmp, path)
-            break
-        except FileExistsError:
-            path = next_name(path)
-    tmp.unlink()
-    return path
-
-
-def _fsync(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - cannot happen for a file we just wrote
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def convert_records(info: RecordInfo, cls: type, schema: Any, records: list[Any],
@@ -363,7 +330,7 @@ def _as_list(arr: Any) -> Any:
 
 
 def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
-                  where: str) -> list[Any]:
+                  where: str, layout: str | None = None) -> list[Any]:
     """Check Arrow data against ``schema``; return its batches rebuilt on ``schema``.
 
     Names and types must match, nested too (nullability, list/map child names,
@@ -380,20 +347,21 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
     else:
         raise UsageError(f"{where}: write_arrow takes a pyarrow.Table or pyarrow.RecordBatch, "
                          f"got {type(data).__name__}")
+    layout = layout or f"{record_name}.arrow_schema()"
     got_schema = data.schema
     got = list(got_schema)
     want = list(schema)
     for i, (g, w) in enumerate(zip(got, want)):
         problem = _first_difference(g, w, "", i)
         if problem:
-            raise UsageError(f"{where}: Arrow data does not match {record_name}.arrow_schema(): "
+            raise UsageError(f"{where}: Arrow data does not match {layout}: "
                              f"{problem}")
     if len(got) != len(want):
         extra = [f.name for f in got[len(want):]]
         missing = [f.name for f in want[len(got):]]
         what = (f"extra column(s) {', '.join(map(repr, extra))}" if extra
                 else f"missing column(s) {', '.join(map(repr, missing))}")
-        raise UsageError(f"{where}: Arrow data does not match {record_name}.arrow_schema(): "
+        raise UsageError(f"{where}: Arrow data does not match {layout}: "
                          f"{what}")
     out = []
     base = offset
@@ -426,6 +394,111 @@ def arrow_batches(data: Any, schema: Any, record_name: str, offset: int, *,
     return out
 
 
+class FileWriter:
+    """Arrow batches already in ``schema`` -> one Parquet file, staged by ``storage``.
+
+    Batches are buffered until a row group is full (``row_group_size`` rows or
+    ``block_size`` bytes of Arrow data, whichever comes first) and written to the
+    staged (temporary) file; :meth:`close` finishes the footer and commits the
+    file (``replace``: over ``path``; else never clobbering, under the next free
+    ``{major}_{minor}_{index}`` name of ``scope``).  ``ParquetWriter`` and
+    ``DatasetWriter`` write through it.
+    """
+
+    def __init__(self, storage: Storage, path: Path, schema: Any, options: Mapping[str, Any],
+                 *, replace: bool, scope: Scope = "pair") -> None:
+        self.storage = storage
+        self.schema = schema
+        self.options = options
+        self._staged = storage.stage(path, replace=replace, scope=scope)
+        self._writer: Any = None
+        self._batches: list[Any] = []
+        self._batch_rows = 0
+        self._batch_bytes = 0
+        self.bytes_added = 0  # Arrow bytes handed to this file so far
+
+    @property
+    def target(self) -> Path:
+        """Where the file lands when committed (before a no-clobber rename)."""
+        return self._staged.target
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Arrow bytes added but not yet written as a row group."""
+        return self._batch_bytes
+
+    def add(self, batch: Any) -> None:
+        """Buffer one batch (in ``schema``); full row groups are written."""
+        self._batches.append(batch)
+        self._batch_rows += batch.num_rows
+        self._batch_bytes += batch.nbytes
+        self.bytes_added += batch.nbytes
+        while True:
+            limit = self._row_limit()
+            if limit is None or self._batch_rows < limit:
+                break
+            self.flush_row_group(limit)
+
+    def _row_limit(self) -> int | None:
+        """Rows for the next row group: ``row_group_size``, or what fits ``block_size``."""
+        o = self.options
+        limits = []
+        if o["row_group_size"]:
+            limits.append(o["row_group_size"])
+        if o["block_size"] and self._batch_rows:
+            per_row = max(self._batch_bytes / self._batch_rows, 1e-9)
+            limits.append(max(1, int(o["block_size"] // per_row)))
+        return min(limits) if limits else None
+
+    def _open(self) -> None:
+        self._writer = pq.ParquetWriter(self._staged.where, self.schema,
+                                        filesystem=self._staged.filesystem,
+                                        **parquet_writer_kwargs(self.options))
+
+    def flush_row_group(self, max_rows: int | None = None) -> None:
+        """Write the buffered rows (at most ``max_rows``) as one row group."""
+        if not self._batches:
+            return
+        if self._writer is None:
+            self._open()
+        table = pa.Table.from_batches(self._batches, schema=self.schema)
+        rest = None
+        if max_rows and table.num_rows > max_rows:
+            table, rest = table.slice(0, max_rows), table.slice(max_rows)
+        self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+        self._batches = []
+        self._batch_rows = self._batch_bytes = 0
+        if rest is not None and rest.num_rows:
+            self._batches = rest.to_batches()
+            self._batch_rows = rest.num_rows
+            self._batch_bytes = rest.nbytes
+
+    def close(self) -> Path:
+        """Write what is buffered, finish the footer, commit; returns the final name.
+        On failure nothing is committed (the staged file is removed)."""
+        try:
+            self.flush_row_group()
+            if self._writer is None:
+                self._open()
+            self._writer.close()
+            return self.storage.commit(self._staged)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Discard the file: nothing appears under its final name."""
+        writer, self._writer = self._writer, None
+        self._batches = []
+        self._batch_rows = self._batch_bytes = 0
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - already failing; cleanup only
+                pass
+        self.storage.discard(self._staged)
+
+
 class ParquetWriter(Generic[R]):
     """Write records of one generated class to one Parquet file.
 
@@ -437,38 +510,22 @@ class ParquetWriter(Generic[R]):
         record_cls: type[R],
         path: str | os.PathLike[str],
         *,
-        _next_name: Callable[[Path], Path] | None = None,
-        _schema: Any = None,
+        storage: Storage | None = None,
         **options: Any,
     ) -> None:
-        self._next_name = _next_name  # set: never replace an existing file, take the next name
         self.info: RecordInfo = info_of(record_cls)
         self.cls = record_cls
         self.options = writer_options(**options)
-        if _next_name is None:  # (a dataset's file writer is bounded by the dataset writer)
-            check_bounded(self.options)
+        check_bounded(self.options)
         self.path = as_path(path, "ParquetWriter")
         if self.path.is_dir():
             raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")
-        # _schema: the dataset writer's file schema (Hive partition columns removed);
-        # such a writer only takes Arrow data already in that layout (_write_checked)
-        self._full_schema = _schema is None
-        self.schema = self.info.arrow_schema() if _schema is None else _schema
-        # a symlinked file name keeps its link: the file it points to is replaced
-        self._final = self.path.resolve() if self.path.is_symlink() and _next_name is None \
-            else self.path
-        try:
-            self._final.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create the folder {self._final.parent}: "
-                             f"{_mkdir_reason(exc)}") from None
-        self._tmp = self._final.with_name(f".{self._final.name}.{secrets.token_hex(6)}.tmp")
+        self.schema = self.info.arrow_schema()
+        store = storage if storage is not None else default_storage()
+        self._file = FileWriter(store, self.path, self.schema, self.options, replace=True)
+        store.make_folder(self._file.target.parent)
         self._pending: list[R] = []
-        self._batches: list[Any] = []
-        self._batch_rows = 0
-        self._batch_bytes = 0
         self._count = 0  # records accepted so far (for error indexes)
-        self._writer: Any = None
         self._closed = False
         self._failed: str | None = None  # fail-stop: after a RecordError nothing is committed
 
@@ -526,12 +583,8 @@ class ParquetWriter(Generic[R]):
             self._failed = str(error)
             raise
         for batch in batches:
-            self._write_checked(batch)
-
-    def _write_checked(self, batch: Any) -> None:
-        """Buffer one batch already in ``self.schema`` (checked by the caller)."""
-        self._count += batch.num_rows
-        self._add_batch(batch)
+            self._count += batch.num_rows
+            self._file.add(batch)
 
     @property
     def rows(self) -> int:
@@ -541,7 +594,7 @@ class ParquetWriter(Generic[R]):
     @property
     def buffered_bytes(self) -> int:
         """Arrow bytes converted but not yet written as a row group."""
-        return self._batch_bytes
+        return self._file.buffered_bytes
 
     def close(self) -> Path:
         """Flush, finish the footer and commit the file under its final name."""
@@ -551,37 +604,17 @@ class ParquetWriter(Generic[R]):
             return self.path
         try:
             self._convert()
-            self._flush_row_group()
-            if self._writer is None:
-                self._open()
-            self._writer.close()
-            self._commit()
+            self._file.close()
         except BaseException:
             self.abort()
             raise
         self._closed = True
         return self.path
 
-    def _commit(self) -> None:
-        _fsync(self._tmp)  # the data is on disk before the name says the file is complete
-        if self._next_name is None:
-            os.replace(self._tmp, self._final)  # atomic; replaces what was there
-            return
-        self.path = link_no_clobber(self._tmp, self.path, self._next_name)
-
     def abort(self) -> None:
         """Discard everything: the final file is not created (or left as it was)."""
         self._closed = True
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            try:
-                writer.close()
-            except Exception:  # noqa: BLE001 - already failing; cleanup only
-                pass
-        try:
-            self._tmp.unlink()
-        except FileNotFoundError:
-            pass
+        self._file.abort()
 
     def __enter__(self) -> ParquetWriter[R]:
         return self
@@ -599,17 +632,10 @@ class ParquetWriter(Generic[R]):
 
     # ------------------------------------------------------------------ internals
 
-    def _open(self) -> None:
-        self._writer = pq.ParquetWriter(str(self._tmp), self.schema,
-                                        **parquet_writer_kwargs(self.options))
-
     def _convert(self) -> None:
         records = self._pending
         if not records:
             return
-        if not self._full_schema:
-            raise UsageError(f"ParquetWriter for {self.path} writes a partitioned dataset file "
-                             "and takes Arrow data only")
         self._pending = []
         try:
             batch = convert_records(self.info, self.cls, self.schema, records, self._count)
@@ -619,42 +645,4 @@ class ParquetWriter(Generic[R]):
             self._failed = str(error)
             raise
         self._count += len(records)
-        self._add_batch(batch)
-
-    def _add_batch(self, batch: Any) -> None:
-        self._batches.append(batch)
-        self._batch_rows += batch.num_rows
-        self._batch_bytes += batch.nbytes
-        while True:
-            limit = self._row_limit()
-            if limit is None or self._batch_rows < limit:
-                break
-            self._flush_row_group(limit)
-
-    def _row_limit(self) -> int | None:
-        """Rows for the next row group: ``row_group_size``, or what fits ``block_size``."""
-        o = self.options
-        limits = []
-        if o["row_group_size"]:
-            limits.append(o["row_group_size"])
-        if o["block_size"] and self._batch_rows:
-            per_row = max(self._batch_bytes / self._batch_rows, 1e-9)
-            limits.append(max(1, int(o["block_size"] // per_row)))
-        return min(limits) if limits else None
-
-    def _flush_row_group(self, max_rows: int | None = None) -> None:
-        if not self._batches:
-            return
-        if self._writer is None:
-            self._open()
-        table = pa.Table.from_batches(self._batches, schema=self.schema)
-        rest = None
-        if max_rows and table.num_rows > max_rows:
-            table, rest = table.slice(0, max_rows), table.slice(max_rows)
-        self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
-        self._batches = []
-        self._batch_rows = self._batch_bytes = 0
-        if rest is not None and rest.num_rows:
-            self._batches = rest.to_batches()
-            self._batch_rows = rest.num_rows
-            self._batch_bytes = rest.nbytes
+        self._file.add(batch)

@@ -522,11 +522,11 @@ def test_overwrite_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert s.load("t") == [] and s.tables() == ["t"]
     s.dump("t", ROWS)
 
-    def broken(folder: Path, table: Any, options: Any) -> Path:
-        (folder / "0_0_0.parquet").write_bytes(b"partial")
+    def broken(self: Any, staged: Any) -> Path:  # the commit into the staging folder fails
+        (staged.target.parent / "0_0_0.parquet").write_bytes(b"partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("schemagen.adapters.syncer._commit_table", broken)
+    monkeypatch.setattr("schemagen.runtime.storage.LocalStorage.commit", broken)
     with pytest.raises(OSError, match="No space left"):
         s.dump("t", [{"x": 1}], mode="overwrite")
     assert s.load("t") == ROWS  # the old table, untouched

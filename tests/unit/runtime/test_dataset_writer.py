@@ -353,9 +353,9 @@ def test_mode_overwrite_replaces_when_done(m: Any, tmp_path: Path) -> None:
 def test_overwrite_without_atomic_swap(m: Any, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Where renameat2/renamex_np is missing: two renames, same result."""
-    import schemagen.runtime.dataset as dataset
+    import schemagen.runtime.storage as storage
 
-    monkeypatch.setattr(dataset, "_native_exchange", lambda a, b: False)
+    monkeypatch.setattr(storage, "_native_exchange", lambda a, b: False)
     folder = tmp_path / "ds"
     schemagen.write([sale(m, i) for i in range(3)], folder)
     schemagen.write([sale(m, 10)], folder, mode="overwrite")
@@ -368,10 +368,10 @@ def test_overwrite_through_a_symlinked_folder(m: Any, tmp_path: Path,
                                               atomic: bool) -> None:
     """current -> v1: the link stays a link and v1 gets the new data (the link was
     swapped for a real folder, v1 kept the old data and a staging folder was left)."""
-    import schemagen.runtime.dataset as dataset
+    import schemagen.runtime.storage as storage
 
     if not atomic:
-        monkeypatch.setattr(dataset, "_native_exchange", lambda a, b: False)
+        monkeypatch.setattr(storage, "_native_exchange", lambda a, b: False)
     real = tmp_path / "data" / "v1"
     schemagen.write([sale(m, i) for i in range(3)], real)
     link = tmp_path / "current"
@@ -1033,16 +1033,65 @@ def test_folders_synced_before_success(m: Any, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """_SUCCESS is written only after every folder holding a new name was fsynced
     (partition folders, then their parents up to the dataset folder)."""
-    from schemagen.runtime import dataset
+    from schemagen.runtime import storage
 
     events: list[str] = []
     folder = tmp_path / "ds"
-    real_sync, real_write = dataset._fsync_dir, dataset._atomic_write
-    monkeypatch.setattr(dataset, "_fsync_dir", lambda f: events.append(
+    real_sync, real_write = storage._fsync_dir, storage.LocalStorage.write_atomic
+    monkeypatch.setattr(storage, "_fsync_dir", lambda f: events.append(
         "sync " + Path(f).relative_to(tmp_path).as_posix()) or real_sync(f))
-    monkeypatch.setattr(dataset, "_atomic_write", lambda p, d: events.append(
-        "write " + p.name) or real_write(p, d))
+    monkeypatch.setattr(storage.LocalStorage, "write_atomic", lambda self, p, d: events.append(
+        "write " + p.name) or real_write(self, p, d))
     schemagen.write([sale(m, i) for i in range(4)], folder, partition_by=["year"])
     assert events[-1] == "write _SUCCESS"
     assert sorted(events[:-1]) == ["sync ds", "sync ds/year=2020", "sync ds/year=2021"]
     assert events[-2] == "sync ds"
+
+
+# --------------------------------------------------------------------------- a bare Arrow schema
+
+
+def test_bare_schema_writes_arrow_data(tmp_path: Path) -> None:
+    """DatasetWriter(pyarrow.Schema, ...): Arrow data only, partitions by Arrow types."""
+    schema = pa.schema([pa.field("id", pa.int64()), pa.field("country", pa.string())])
+    table = pa.table({"id": [1, 2, 3], "country": ["DE", None, "DE"]}, schema=schema)
+    folder = tmp_path / "ds"
+    with schemagen.DatasetWriter(schema, folder, partition_by=["country"]) as w:
+        w.write_arrow(table)
+        with pytest.raises(schemagen.UsageError, match="bare pyarrow.Schema: use write_arrow"):
+            w.write({"id": 4})
+    assert sorted(f.relative_to(folder).as_posix() for f in w.files) == [
+        "country=DE/0_0_0.parquet", f"country={HIVE_NULL}/0_0_0.parquet"]
+    got = ds.dataset(folder, partitioning="hive").to_table().sort_by("id")
+    assert got["id"].to_pylist() == [1, 2, 3]
+    note = json.loads((folder / "_SUCCESS").read_text())
+    assert "record" not in note and note["partition_by"] == ["country"] and note["rows"] == 3
+    with pytest.raises(schemagen.UsageError, match=r"Arrow data does not match the writer's "
+                                                   r"schema: column 1 is named 'x'"):
+        schemagen.DatasetWriter(schema, tmp_path / "other").write_arrow(
+            pa.table({"id": [1], "x": ["a"]}))
+    with pytest.raises(schemagen.UsageError, match=r"field 'v' of the schema is optional double"):
+        schemagen.DatasetWriter(pa.schema([("v", pa.float64()), ("w", pa.int8())]),
+                                tmp_path / "other", partition_by=["v"])
+
+
+def test_one_file_per_write_and_folder_wide_index(tmp_path: Path) -> None:
+    """roll=False and index_scope='folder' (the syncer's needs): one file however big,
+    named after the highest index of any pair; success_note adds facts."""
+    schema = pa.schema([pa.field("id", pa.int64())])
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    pq.write_table(pa.table({"id": [0]}), folder / "3_3_6.parquet")
+    big = pa.table({"id": list(range(5000))}, schema=schema)
+    with schemagen.DatasetWriter(schema, folder, roll=False, index_scope="folder",
+                                 block_size=4096, success_note={"table": "t"}) as w:
+        w.write_arrow(big)
+    assert w.files == [folder / "0_0_7.parquet"]
+    md = pq.ParquetFile(w.files[0]).metadata
+    assert md.num_rows == 5000 and md.num_row_groups > 1  # block_size bounds row groups only
+    assert json.loads((folder / "_SUCCESS").read_text())["table"] == "t"
+    for bad, match in ((dict(roll="no"), "roll must be True or False"),
+                       (dict(index_scope="all"), "index_scope must be one of"),
+                       (dict(success_note={"rows": 1}), "success_note must be a mapping")):
+        with pytest.raises(schemagen.UsageError, match=match):
+            schemagen.DatasetWriter(schema, folder, **bad)  # type: ignore[arg-type]

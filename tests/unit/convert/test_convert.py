@@ -20,6 +20,7 @@ from sg_helpers import REPO, GenPackage
 import schemagen
 from schemagen import convert as cv
 from schemagen.cli.main import main
+from schemagen.convert.sources.json_array import json_array_rows
 
 SALES = str(REPO / "schemas" / "avro" / "sales.avsc")
 DRILL = REPO / "examples" / "drill" / "transactions.json"
@@ -843,7 +844,7 @@ def test_json_array_number_cut_by_a_read_is_not_truncated(kitchen: Any, tmp_path
     src = tmp_path / "a.json"
     for pad in (1015, 1019, 1022):  # the number straddles the first 1024-character read
         src.write_text("[" + " " * pad + '1234567890, {"id": 2, "note": "' + "x" * 3000 + '"}]')
-        items = list(cv._json_array_items(src, 1024, lambda n: None))  # noqa: SLF001
+        items = list(json_array_rows(src, 1024, lambda n: None))
         assert [raw for _, raw, _ in items][0] == "1234567890", pad
         assert len(items) == 2 and items[1][2]()["note"] == "x" * 3000
 

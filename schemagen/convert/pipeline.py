@@ -1,0 +1,419 @@
+"""The driver: :func:`convert` opens the writer and the rejects file, and a
+:class:`Converter` takes each input's chunks (``sources``) through the fast cast
+(``fastcast``) and the per-row path (``coerce``) to Arrow batches, in input order."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+
+from schemagen._pyarrow import pa
+from schemagen.errors import UsageError
+from schemagen.runtime.record import info_of
+
+from .coerce import RowCoercer
+from .fastcast import FastCaster
+from .plan import UnknownFields, fast_ok, plan_record
+from .rejects import BadValue, Reject, RejectsFile, show
+from .sources.avro import AvroSource
+from .sources.base import DEFAULT_CHUNK_BYTES, ArrowChunk, Row, RowChunk, Source
+from .sources.csv import CsvSource
+from .sources.json_array import JsonArraySource
+from .sources.jsonl import JsonLinesSource, ReadTypes
+
+INPUT_FORMATS: Final = ("jsonl", "json", "csv", "avro")
+_EXTENSIONS: Final = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
+                      ".avro": "avro"}
+
+
+@dataclass
+class ConvertResult:
+    rows: int = 0  # rows written
+    rejected: int = 0
+    files: list[Path] = field(default_factory=list)  # Parquet files committed
+    seconds: float = 0.0
+    ignored_keys: dict[str, int] = field(default_factory=dict)  # --unknown-fields ignore
+    first_rejects: list[Reject] = field(default_factory=list)  # up to 20, for messages
+    rows_per_row_path: int = 0  # rows the fast path left to the per-row path
+
+
+class Converter:
+    """Converts parsed input to Arrow batches of ``record_cls`` and hands them to ``sink``."""
+
+    def __init__(self, record_cls: Any, sink: Callable[[Any], None],
+                 rejects: Callable[[Reject], None], *, unknown_fields: UnknownFields = "reject",
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                 progress: Callable[[int], None] | None = None) -> None:
+        if unknown_fields not in ("reject", "ignore"):
+            raise UsageError(f"unknown_fields must be 'reject' or 'ignore', got {unknown_fields!r}")
+        self.info = info_of(record_cls)
+        self.schema = self.info.arrow_schema()
+        self.sink = sink
+        self.reject = rejects
+        self.unknown: UnknownFields = unknown_fields
+        self.chunk_bytes = max(int(chunk_bytes), 1024)
+        self.progress = progress or (lambda n: None)
+        self.ignored: dict[str, int] = {}
+        self.node = plan_record(self.info)
+        self.fast = fast_ok(self.node)
+        self.rows = 0
+        self.slow_rows = 0
+        self.coercer = RowCoercer(self.unknown, self.ignored)
+        self.caster = FastCaster(self.unknown, self.ignored)
+        self.read_types = ReadTypes(self.node)  # JSON Lines: kept from file to file
+        self.sink_pool: Any = None  # a ThreadPoolExecutor(1): the sink runs there
+        self._in_flight: Any = None
+
+    # ------------------------------------------------------------------ inputs
+
+    def json_lines(self, path: Path) -> None:
+        self.run(JsonLinesSource(path, self.read_types, fast=self.fast,
+                                 chunk_bytes=self.chunk_bytes, progress=self.progress))
+
+    def json_array(self, path: Path) -> None:
+        self.run(JsonArraySource(path, self.chunk_bytes, self.progress))
+
+    def csv(self, path: Path, delimiter: str = ",") -> None:
+        self.run(CsvSource(path, self.node, delimiter, self.chunk_bytes, self.progress))
+
+    def avro(self, path: Path) -> None:
+        self.run(AvroSource(path, self.progress))
+
+    def run(self, source: Source) -> None:
+        """Every chunk of ``source``, in order."""
+        chunks = source.chunks()
+        try:
+            for chunk in chunks:
+                if isinstance(chunk, RowChunk):
+                    self._rows(chunk)
+                elif isinstance(chunk, ArrowChunk):
+                    self._arrow(chunk)
+                else:
+                    self.reject(chunk)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    # ------------------------------------------------------------------ output
+
+    def _emit(self, batch: Any) -> None:
+        if not batch.num_rows:
+            return
+        self.rows += batch.num_rows
+        if self.sink_pool is None:
+            self.sink(batch)
+            return
+        # the writer encodes the previous batch (GIL released) while the next one is cast;
+        # one batch in flight at most, in order
+        self.finish()
+        self._in_flight = self.sink_pool.submit(self.sink, batch)
+
+    def finish(self) -> None:
+        """Wait until the writer took every batch (raises what the writer raised)."""
+        fut, self._in_flight = self._in_flight, None
+        if fut is not None:
+            fut.result()
+
+    def _struct_to_batch(self, arr: Any) -> Any:
+        cols = [arr.field(i) for i in range(arr.type.num_fields)]
+        return pa.RecordBatch.from_arrays(cols, schema=self.schema)
+
+    # ------------------------------------------------------------------ chunks
+
+    def _rows(self, chunk: RowChunk) -> None:
+        if chunk.rows:
+            batch, _ = self._slow(chunk.rows, chunk.file)
+            if batch is not None:
+                self._emit(batch)
+
+    def _arrow(self, chunk: ArrowChunk) -> None:
+        arr, bad = self.caster.record(self.node, chunk.values, "")
+        if chunk.doubtful is not None:
+            bad |= chunk.doubtful
+        if not self.fast:  # records the fast path cannot build (or the reference, in tests)
+            bad[:] = True
+        if not bad.any():
+            self.caster.counted(bad)
+            self._emit(self._struct_to_batch(arr))
+            return
+        bad_idx = np.flatnonzero(bad).tolist()
+        rows = chunk.rows(bad_idx)
+        if rows is None:  # the source cannot tell which input rows these are
+            assert chunk.fallback is not None
+            self.caster.pending = []
+            for part in chunk.fallback():
+                self._rows(part)
+            return
+        self.caster.counted(bad)
+        batch = self._struct_to_batch(arr)
+        slow, kept = self._slow(rows, chunk.file)
+        self._merge(batch, ~bad, slow, [bad_idx[k] for k in kept])
+
+    # ------------------------------------------------------------------ per-row
+
+    def _slow(self, items: Sequence[Row], file: str) -> Any:
+        """Returns (batch or None, indexes of ``items`` kept).
+
+        Rejects are reported in input order."""
+        records: list[Any] = []
+        kept: list[int] = []
+        rejected: list[tuple[int, Reject]] = []
+        for idx, (line, raw, parse) in enumerate(items):
+            try:
+                value = parse()
+                records.append(self.coercer.row(self.node, value))
+            except BadValue as exc:
+                rejected.append((idx, Reject(file, line, exc.path, exc.reason, raw)))
+                continue
+            except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+                # not foreseen by the casts above: the row is rejected, never lost
+                rejected.append((idx, Reject(file, line, "", f"cannot convert: "
+                                             f"{type(exc).__name__}: {exc}", raw)))
+                continue
+            kept.append(idx)
+        self.slow_rows += len(items)
+        batch = None
+        if records:
+            batch, bad = self._to_batch(records)
+            if bad:
+                rejected.extend(self._located(records, bad, items, kept, file))
+                kept = [k for j, k in enumerate(kept) if j not in bad]
+        for _, r in sorted(rejected, key=lambda x: x[0]):
+            self.reject(r)
+        return batch, kept
+
+    def _located(self, records: list[Any], bad: set[int], items: Sequence[Row],
+                 kept: list[int], file: str) -> Iterator[tuple[int, Reject]]:
+        """Rejects for the records the generated converter refused, located by the
+        runtime's checker."""
+        from schemagen.runtime.validate import locate
+
+        root, types = self.info.ir
+        for i in sorted(bad):
+            probs = locate(types, root, [records[i]], 0)
+            p = probs[0] if probs else None
+            line, raw, _ = items[kept[i]]
+            yield kept[i], Reject(file, line, p.path if p else "",
+                                  f"expected {p.expected}, got {show(p.value)}" if p
+                                  else "not convertible", raw)
+
+    def _to_batch(self, records: list[Any]) -> tuple[Any, set[int]]:
+        try:
+            return self.info.to_batch(records, self.schema), set()
+        except Exception:  # noqa: BLE001 - find the records at fault one by one
+            bad: set[int] = set()
+            good = []
+            for i, r in enumerate(records):
+                try:
+                    self.info.to_batch([r], self.schema)
+                    good.append(r)
+                except Exception:  # noqa: BLE001
+                    bad.add(i)
+            if not good:
+                return None, bad
+            return self.info.to_batch(good, self.schema), bad
+
+    def _merge(self, fast: Any, good: Any, slow: Any, slow_idx: list[int]) -> None:
+        """Write the fast rows (where ``good``) and the per-row ones, in input order."""
+        fast_idx = np.flatnonzero(good)
+        parts = []
+        if len(fast_idx):
+            parts.append(fast.filter(pa.array(good)) if len(fast_idx) < len(good) else fast)
+        if slow is not None and len(slow_idx):
+            parts.append(slow)
+        if not parts:
+            return
+        if len(parts) == 1:
+            self._emit(parts[0])
+            return
+        order = np.argsort(np.concatenate([fast_idx, np.asarray(slow_idx)]), kind="stable")
+        table = pa.Table.from_batches(parts, schema=self.schema).take(pa.array(order))
+        for b in table.combine_chunks().to_batches():
+            self._emit(b)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+_WIDE_BOMS: Final = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
+                     b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
+def _check_not_utf16(path: Path) -> None:
+    """Text inputs are UTF-8: a UTF-16/32 file (by its byte order mark) is an error up
+    front, not a rejected row per line."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    for bom, name in _WIDE_BOMS.items():
+        if head.startswith(bom):
+            raise UsageError(f"{path}: {name} text (byte order mark {bom.hex(' ')}); convert "
+                             f"reads UTF-8: re-encode it first (iconv -f {name} -t UTF-8)")
+
+
+def input_format_of(path: Path, given: str | None) -> str:
+    if given:
+        if given not in INPUT_FORMATS:
+            raise UsageError(f"unknown input format {given!r}; known: {', '.join(INPUT_FORMATS)}")
+        return given
+    fmt = _EXTENSIONS.get(path.suffix.lower(), "jsonl")
+    if fmt == "json":  # .json: an array if it starts with '[', else JSON Lines (as Drill reads it)
+        with open(path, "rb") as f:
+            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        return "json" if head.startswith(b"[") else "jsonl"
+    return fmt
+
+
+def _check_paths(paths: list[Path], target: Path, single: bool,
+                 rejects: str | os.PathLike[str] | None) -> None:
+    """The output and the rejects file must not replace an input (or each other), and
+    the rejects file must not land in the dataset folder (readers would take it for data)."""
+    ins = {p.resolve(): p for p in paths}
+    out = target.resolve()
+    if out in ins:
+        raise UsageError(f"--out {target} is also an input file")
+    if rejects is None:
+        return
+    rej = Path(rejects).resolve()
+    if rej in ins:
+        raise UsageError(f"--rejects {rejects} is also an input file (it would be replaced)")
+    if rej == out:
+        raise UsageError(f"--rejects {rejects} is also the --out path")
+    if not single and out in rej.parents:
+        raise UsageError(f"--rejects {rejects} is inside the dataset folder {target}; "
+                         "readers of the dataset would take it for data")
+
+
+def _inputs(inputs: Sequence[str | os.PathLike[str]],
+            input_format: str | None) -> list[tuple[Path, str]]:
+    """The input files and their formats (every path checked before anything is read)."""
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise UsageError("convert needs at least one input file")
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
+                             if p.is_dir() else f"{p}: no such input file")
+    formats = [input_format_of(p, input_format) for p in paths]
+    for p, fmt in zip(paths, formats):
+        if fmt != "avro":
+            _check_not_utf16(p)
+    return list(zip(paths, formats))
+
+
+def _check_output(target: Path, mode: str | None, partition_by: Sequence[str]) -> None:
+    if target.suffix == ".parquet":
+        if partition_by:
+            raise UsageError(f"--partition-by applies to a dataset folder; {target} names "
+                             "one .parquet file")
+        if mode == "append":
+            raise UsageError(f"cannot append to the single Parquet file {target}: write a "
+                             "dataset folder (an --out path without .parquet) to append")
+        if mode == "error" and target.exists():
+            raise UsageError(f"{target} exists (mode 'error')")
+
+
+def _check_delimiter(csv_delimiter: str) -> None:
+    if len(csv_delimiter) != 1 or csv_delimiter in "\"\r\n":
+        raise UsageError(f"the CSV delimiter must be one character (not a quote or a line "
+                         f"break), got {csv_delimiter!r}")
+
+
+def _open_writer(record_cls: Any, target: Path, mode: str | None,
+                 partition_by: Sequence[str], writer_options: dict[str, Any]) -> Any:
+    from schemagen.runtime.writer import ParquetWriter
+
+    if target.suffix == ".parquet":
+        return ParquetWriter(record_cls, target, **writer_options)
+    from schemagen.runtime.dataset import DatasetWriter
+
+    return DatasetWriter(record_cls, target, mode=mode or "append",
+                         partition_by=list(partition_by), **writer_options)
+
+
+def _read_all(conv: Converter, inputs: list[tuple[Path, str]], csv_delimiter: str) -> None:
+    for p, fmt in inputs:
+        if fmt == "jsonl":
+            conv.json_lines(p)
+        elif fmt in ("json", "csv"):
+            try:
+                conv.json_array(p) if fmt == "json" else conv.csv(p, csv_delimiter)
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"{p}: not UTF-8 text (byte {exc.start}: "
+                                 f"{exc.reason})") from None
+        else:
+            conv.avro(p)
+    conv.finish()
+
+
+def convert(
+    record_cls: Any,
+    inputs: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    input_format: str | None = None,
+    rejects: str | os.PathLike[str] | None = None,
+    unknown_fields: UnknownFields = "reject",
+    mode: str | None = None,
+    partition_by: Sequence[str] = (),
+    progress: Callable[[int], None] | None = None,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    csv_delimiter: str = ",",
+    **writer_options: Any,
+) -> ConvertResult:
+    """Convert ``inputs`` to Parquet at ``out`` as ``record_cls`` records.
+
+    ``out`` ending in ``.parquet`` is one file (``mode``: ``overwrite`` - the default -
+    replaces it, ``error`` refuses an existing file), anything else a dataset folder
+    (``mode``: ``append`` - the default -, ``overwrite``, ``error``; ``partition_by``).  Rows that cannot be converted go to
+    ``rejects`` (JSON Lines) and are counted in the result; nothing is
+    committed under ``out`` if an input cannot be read at all (UsageError).
+    """
+    started = time.perf_counter()
+    files = _inputs(inputs, input_format)
+    info = info_of(record_cls)
+    target = Path(out)
+    _check_output(target, mode, partition_by)
+    _check_paths([p for p, _ in files], target, target.suffix == ".parquet", rejects)
+    _check_delimiter(csv_delimiter)
+    writer: Any = None
+    conv = Converter(info.cls, lambda batch: writer.write_arrow(batch), lambda r: sink.add(r),
+                     unknown_fields=unknown_fields, chunk_bytes=chunk_bytes, progress=progress)
+    from schemagen.runtime.writer import writer_options as check_options
+
+    check_options(**writer_options)  # bad options: nothing is created
+    sink = RejectsFile(Path(rejects) if rejects is not None else None)
+    try:
+        writer = _open_writer(record_cls, target, mode, partition_by, writer_options)
+    except BaseException:
+        sink.abort()
+        raise
+    conv.sink_pool = pool = ThreadPoolExecutor(1)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _read_all(conv, files, csv_delimiter)
+        closed = writer.close()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        writer.abort()
+        sink.abort()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if was_enabled:
+            gc.enable()
+    sink.close()
+    return ConvertResult(
+        rows=conv.rows, rejected=sink.count,
+        files=list(closed) if isinstance(closed, list) else [Path(closed)],
+        seconds=time.perf_counter() - started, ignored_keys=dict(sorted(conv.ignored.items())),
+        first_rejects=sink.first, rows_per_row_path=conv.slow_rows)

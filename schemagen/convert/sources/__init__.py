@@ -1,0 +1,1 @@
+"""Input formats, one module each, behind the protocol of ``base`` (``Source``)."""

@@ -22,11 +22,11 @@ from .. import __version__, ir
 from ..errors import ParquetMappingError, SchemaError
 from ..runtime.abi import ABI_VERSION
 from ..typemap.arrow import ArrowMapper, check_representable, render_field
-from . import literals, naming
+from . import literals, naming, views
 from .emit import Context, ReaderEmitter, WriterEmitter
 from .imports import Alias, Imports
 
-_ENV = jinja2.Environment(
+TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("schemagen.codegen", "templates"),
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
@@ -67,6 +67,12 @@ def _relative(from_pkg: tuple[str, ...], target: tuple[str, ...]) -> str:
 
 
 MAX_NAME = 120  # longest namespace part (a file name) we accept
+
+
+def _children(plan: ModulePlan, all_parts: set[tuple[str, ...]]) -> set[str]:
+    """Names of the modules and packages directly inside ``plan``'s package."""
+    n = len(plan.parts)
+    return {p[n] for p in all_parts if len(p) > n and p[:n] == plan.parts}
 
 
 def _check_compiles(text: str, plan: ModulePlan) -> None:
@@ -219,6 +225,13 @@ class Compiler:
             parts = tuple(naming.module_part(p) for p in m.namespace.split(".")) if m.namespace else ()
             parts_of[m.namespace] = parts
         all_parts = set(parts_of.values())
+        self._plan_modules(modules, parts_of, all_parts)
+        self._plan_class_names(all_parts)
+        self._plan_member_names(all_parts)
+
+    def _plan_modules(self, modules: list[ir.Module], parts_of: dict[str, tuple[str, ...]],
+                      all_parts: set[tuple[str, ...]]) -> None:
+        """One plan per namespace; file and folder names checked for clashes."""
         # every file and folder the package will have, compared case-insensitively:
         # on macOS and Windows "A/" and "a/" are the same folder
         seen_paths: dict[str, tuple[str, str]] = {}
@@ -240,10 +253,12 @@ class Compiler:
                         f"{seen_paths[key][0]!r} and {path!r}, which differ only in case"
                     )
                 seen_paths.setdefault(key, (path, m.namespace))
-        # class names, unique per module, never shadowing a child module
+
+    def _plan_class_names(self, all_parts: set[tuple[str, ...]]) -> None:
+        """Class names (unique per module, never shadowing a child module) and the local
+        names of the foreign classes each module refers to."""
         for plan in self.plans:
-            children = {p[len(plan.parts)] for p in all_parts
-                        if len(p) > len(plan.parts) and p[: len(plan.parts)] == plan.parts}
+            children = _children(plan, all_parts)
             raw = []
             for t in plan.types:
                 n = naming.class_name(t.short_name)
@@ -266,10 +281,12 @@ class Compiler:
                         n += "_"
                 taken.add(n)
                 plan.aliases[full] = n
-        # constant names: unique in the module, never shadowing a class or child module
+
+    def _plan_member_names(self, all_parts: set[tuple[str, ...]]) -> None:
+        """Constant names (never shadowing a class or child module), field and enum member
+        names; the IR as generated gets its Python names."""
         for plan in self.plans:
-            children = {p[len(plan.parts)] for p in all_parts
-                        if len(p) > len(plan.parts) and p[: len(plan.parts)] == plan.parts}
+            children = _children(plan, all_parts)
             taken = set(plan.class_names.values()) | set(plan.aliases.values()) | children
             for c in plan.constants:
                 n = naming.identifier(c.short_name)
@@ -396,7 +413,7 @@ class Compiler:
         return 0
 
     def _render_empty(self, parts: tuple[str, ...]) -> str:
-        return _ENV.get_template("package.py.j2").render(
+        return TEMPLATES.get_template("package.py.j2").render(
             version=__version__, package=".".join(parts) or self.display_name
         )
 
@@ -404,14 +421,15 @@ class Compiler:
         names = dict(plan.class_names)
         names.update(plan.aliases)
         scope = _Scope(plan, names, set(plan.aliases), Imports(), set(), self)
-        enums = [self._enum_view(plan, t) for t in plan.types if isinstance(t, ir.Enum)]
-        factories: list[dict[str, str]] = []
-        records = [self._record(scope, t.name, factories)
-                   for t in plan.types if isinstance(t, ir.Record)]
-        constants = [self._constant_view(scope, c) for c in plan.constants]
-        body = _ENV.get_template("body.py.j2").render(
-            enums=enums, factories=factories, records=records, constants=constants
-        )
+        enums = tuple(self._enum_view(plan, t) for t in plan.types if isinstance(t, ir.Enum))
+        factories: list[views.FactoryView] = []
+        records = tuple(self._record(scope, t.name, factories)
+                        for t in plan.types if isinstance(t, ir.Record))
+        constants = tuple(self._constant_view(scope, c) for c in plan.constants)
+        body = TEMPLATES.get_template("body.py.j2").render(view=views.BodyView(
+            enums=enums, shared=(), factories=tuple(factories), records=records,
+            constants=constants,
+        ))
         # the names the templates write themselves
         if records:
             scope.imports.use("dc", "ClassVar", "rt", "Any", "Sequence")
@@ -419,25 +437,23 @@ class Compiler:
             scope.imports.use("enum")
         if constants:
             scope.imports.use("Final")
-        type_checking = scope.import_lines(scope.annotation_refs)
-        sources = [self._display_source(s) for s in plan.sources]
-        exported = sorted([*plan.class_names.values(), *plan.const_names.values()])
+        type_checking = tuple(scope.import_lines(scope.annotation_refs))
+        sources = tuple(self._display_source(s) for s in plan.sources)
         where = f"namespace {plan.namespace}" if plan.namespace else "the null namespace"
-        return _ENV.get_template("module.py.j2").render(
+        return TEMPLATES.get_template("module.py.j2").render(m=views.ModuleView(
             version=__version__,
             abi=ABI_VERSION,
             sources=sources,
-            namespace=plan.namespace,
             module_doc=literals.docstring(f"Records of {where} (from {', '.join(sources)}).", ""),
-            stdlib=scope.imports.stdlib_lines(bool(type_checking)),
+            stdlib=tuple(scope.imports.stdlib_lines(bool(type_checking))),
             runtime=scope.imports.runtime_line(),
             type_checking=type_checking,
-            all=exported,
+            exported=tuple(sorted([*plan.class_names.values(), *plan.const_names.values()])),
             body=body,
-        )
+        ))
 
-    def _record(self, scope: _Scope, full: str, factories: list[dict[str, str]]
-                ) -> dict[str, object]:
+    def _record(self, scope: _Scope, full: str, factories: list[views.FactoryView]
+                ) -> views.RecordView:
         """The view of one record class; default factories it needs go to ``factories``."""
         rec = self.types[full]
         assert isinstance(rec, ir.Record)
@@ -451,33 +467,33 @@ class Compiler:
                 if literals.is_mutable(f.type, f.default) or (used & scope.foreign):
                     fname = f"_sg_default_{cls}__{f.py_name}"
                     fbody = scope.local_imports(used) + [f"    return {src}"]
-                    factories.append({"name": fname, "returns": scope.annotation(f.type),
-                                      "body": "\n".join(fbody)})
+                    factories.append(views.FactoryView(fname, scope.annotation(f.type),
+                                                       "\n".join(fbody)))
                     default_src = f" = _dc.field(default_factory={fname})"
                 else:
                     default_src = f" = {src}"
-            fields.append({
-                "py_name": f.py_name,
-                "annotation": scope.annotation(f.type),
-                "default": default_src,
-                "doc": literals.docstring(f.doc, "    ") if f.doc else "",
-            })
-        return self._record_view(rec, cls, fields, scope)
+            fields.append(views.FieldView(
+                py_name=f.py_name,
+                annotation=scope.annotation(f.type),
+                default=default_src,
+                doc=literals.docstring(f.doc, "    ") if f.doc else "",
+            ))
+        return self._record_view(rec, cls, tuple(fields), scope)
 
-    def _constant_view(self, scope: _Scope, c: ir.Constant) -> dict[str, object]:
+    def _constant_view(self, scope: _Scope, c: ir.Constant) -> views.ConstantView:
         name = scope.plan.const_names[c.name]
         used: set[str] = set()
         src = scope.literal(c.value, c.type, used)
-        view: dict[str, object] = {
-            "name": name, "annotation": scope.annotation(c.type), "value": src, "factory": None,
-            "doc": literals.docstring(c.doc, "") if c.doc else "",
-        }
+        annotation = scope.annotation(c.type)
+        factory = None
         if used & scope.foreign:
             # built on first import by a function that imports the other module's
             # classes: no generated module imports another at import time
-            view["factory"] = f"_sg_const_{name}"
-            view["body"] = "\n".join(scope.local_imports(used) + [f"    return {src}"])
-        return view
+            body = "\n".join(scope.local_imports(used) + [f"    return {src}"])
+            factory = views.FactoryView(f"_sg_const_{name}", annotation, body)
+        return views.ConstantView(name=name, annotation=annotation, value=src,
+                                  doc=literals.docstring(c.doc, "") if c.doc else "",
+                                  factory=factory)
 
     def import_lines(self, plan: ModulePlan, names: dict[str, str],
                       fulls: list[str]) -> list[str]:
@@ -501,35 +517,72 @@ class Compiler:
     def _display_source(src: str) -> str:
         return str(PurePosixPath(src.replace("\\", "/")))
 
-    def _enum_view(self, plan: ModulePlan, t: ir.Enum) -> dict[str, object]:
+    def _enum_view(self, plan: ModulePlan, t: ir.Enum) -> views.EnumView:
         members = self.enum_members[t.name]
         docs = list(t.symbol_docs) if len(t.symbol_docs) == len(t.symbols) else [""] * len(t.symbols)
         name = plan.class_names[t.name]
-        view: dict[str, object] = {
-            "name": name,
-            "doc": literals.docstring(t.doc or f"Enum {t.name}.", "    "),
-            "members": [
-                (members[s], repr(s), literals.docstring(d, "    ") if d else "")
-                for s, d in zip(t.symbols, docs)
-            ],
-            "default": members[t.default] if t.default is not None else None,
-            "open": ir.is_open_enum(t) and t.default is None,
-            "numbers": None,
-        }
+        numbers = None
         if t.values is not None and len(t.values) == len(t.symbols):
             first: dict[int, str] = {}
             for s, v in zip(t.symbols, t.values):
                 first.setdefault(int(v), s)
-            view["numbers"] = {
-                "const": f"_SG_NUMBERS_{name}",
-                "by_symbol": ", ".join(f"{s!r}: {int(v)}" for s, v in zip(t.symbols, t.values)),
-                "by_number": ", ".join(f"{v}: {s!r}" for v, s in first.items()),
-            }
-        return view
+            numbers = views.NumbersView(
+                const=f"_SG_NUMBERS_{name}",
+                by_symbol=", ".join(f"{s!r}: {int(v)}" for s, v in zip(t.symbols, t.values)),
+                by_number=", ".join(f"{v}: {s!r}" for v, s in first.items()),
+            )
+        return views.EnumView(
+            name=name,
+            doc=literals.docstring(t.doc or f"Enum {t.name}.", "    "),
+            members=tuple(views.MemberView(members[s], repr(s),
+                                           literals.docstring(d, "    ") if d else "")
+                          for s, d in zip(t.symbols, docs)),
+            default=members[t.default] if t.default is not None else None,
+            open=ir.is_open_enum(t) and t.default is None,
+            numbers=numbers,
+        )
 
-    def _record_view(self, rec: ir.Record, cls: str, fields: list[dict[str, str]],
-                     scope: _Scope) -> dict[str, object]:
-        schema_json = self._schema_json(rec.name)
+    def _record_view(self, rec: ir.Record, cls: str, fields: tuple[views.FieldView, ...],
+                     scope: _Scope) -> views.RecordView:
+        py = self.py_names[rec.name]
+        view = views.RecordView(
+            name=cls,
+            full_name=rec.name,
+            doc=literals.docstring(rec.doc or f"Record {rec.name}.", "    "),
+            fields=fields,
+            union_members=(
+                views.WhichView("which", "", tuple((py[f.name], repr(f.name)) for f in rec.fields))
+                if rec.kind == "union" else None
+            ),
+            oneofs=tuple(
+                views.WhichView(naming.identifier(f"which_{group}"), repr(group),
+                                tuple((py[w], repr(w)) for w in wires if w in py))
+                for group, wires in ir.oneof_groups(rec)
+            ),
+            schema_const=f"_SG_SCHEMA_{cls}",
+            schema_json=_chunked_repr(self._schema_json(rec.name), ""),
+            error=None,
+        )
+        try:
+            check_representable(self.types, rec.name, self._cycles)
+            arrow_fields = tuple(self._arrow_field(self._mapper, f) for f in rec.fields)
+        except ParquetMappingError as exc:
+            return dataclasses.replace(view, error=repr(str(exc)))
+        scope.imports.use("rt")  # the fields are built with _rt.pa
+        metadata = {"schemagen.schema": view.schema_const}
+        native = dict(rec.native)
+        native.setdefault("writer.model.name", "schemagen")
+        for k, v in sorted(native.items()):
+            metadata[k] = _chunked_repr(v, "            ")
+        writer, reader = self._bodies(rec, scope)
+        return dataclasses.replace(
+            view, arrow_fields=arrow_fields,
+            metadata=tuple((repr(k), v) for k, v in sorted(metadata.items())),
+            writer=writer, reader=reader,
+        )
+
+    def _bodies(self, rec: ir.Record, scope: _Scope) -> tuple[str, str]:
+        """The bodies of the record's writer and reader functions."""
         ctx_used: set[str] = set()
 
         def ref(full: str) -> str:
@@ -546,46 +599,6 @@ class Compiler:
                 return None
             return f"lambda: {scope.literal(f.default, f.type, ctx_used)}"
 
-        error = None
-        try:
-            check_representable(self.types, rec.name, self._cycles)
-        except ParquetMappingError as exc:
-            error = str(exc)
-        py = self.py_names[rec.name]
-        view: dict[str, object] = {
-            "name": cls,
-            "full_name": rec.name,
-            "doc": literals.docstring(rec.doc or f"Record {rec.name}.", "    "),
-            "fields": fields,
-            "union_members": (
-                [(py[f.name], repr(f.name)) for f in rec.fields] if rec.kind == "union" else None
-            ),
-            "oneofs": [
-                (naming.identifier(f"which_{group}"), repr(group),
-                 [(py[w], repr(w)) for w in wires if w in py])
-                for group, wires in ir.oneof_groups(rec)
-            ],
-            "schema_const": f"_SG_SCHEMA_{cls}",
-            "schema_json": _chunked_repr(schema_json, ""),
-            "error": repr(error) if error else None,
-        }
-        if error:
-            return view
-        mapper = self._mapper
-        metadata = {"schemagen.schema": f"_SG_SCHEMA_{cls}"}
-        native = dict(rec.native)
-        native.setdefault("writer.model.name", "schemagen")
-        for k, v in sorted(native.items()):
-            metadata[k] = _chunked_repr(v, "            ")
-        try:
-            pa_fields = [self._arrow_field(mapper, f) for f in rec.fields]
-        except ParquetMappingError as exc:
-            view["error"] = repr(str(exc))
-            return view
-        scope.imports.use("rt")  # the fields are built with _rt.pa
-        view["arrow_fields"] = pa_fields
-        view["metadata"] = [(repr(k), v) for k, v in sorted(metadata.items())]
-
         ctx = Context(self.types, ref, self.py_names, default_expr, factory_expr, scope.imports,
                       ctx_used)
         writer = WriterEmitter(ctx).record_body(rec)
@@ -593,6 +606,4 @@ class Compiler:
         ctx_used.clear()
         reader = ReaderEmitter(ctx).record_body(rec)
         r_imports = scope.local_imports(ctx_used)
-        view["writer"] = "\n".join(w_imports + writer)
-        view["reader"] = "\n".join(r_imports + reader)
-        return view
+        return "\n".join(w_imports + writer), "\n".join(r_imports + reader)

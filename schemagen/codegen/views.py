@@ -10,9 +10,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class MemberView:
-    """One enum member: ``name = value`` and its docstring ("" for none)."""
-
+class MemberView:  # one enum member: ``name = value`` and its docstring ("" for none)
     name: str
     value: str
     doc: str
@@ -38,9 +36,7 @@ class EnumView:
 
 
 @dataclass(frozen=True, slots=True)
-class FactoryView:
-    """A module-level function: ``def name() -> returns:`` with an indented body."""
-
+class FactoryView:  # a module-level ``def name() -> returns:`` with an indented body
     name: str
     returns: str
     body: str

@@ -825,19 +825,41 @@ def read_arrow(
     info = info_of(record_cls)
     if isinstance(columns, str):
         columns = [columns]
-    schema = info.arrow_schema()
-    if columns is not None:
-        # exactly the selection, in the record's field order, whether rows matched or not
-        # (columns read only for the filter are left out)
-        tree = _selection(info, columns)
-        schema = pa.schema([f.with_type(_pruned(f.type, tree[f.name])) for f in schema
-                            if f.name in tree], metadata=schema.metadata)
+    schema = result_schema(record_cls, columns)
     batches = [_project(b, schema) for _, b in iter_batches(info, path, columns, filter)]
     if not batches:
         return schema.empty_table()
     return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
         [pa.Table.from_batches([b]) for b in batches], promote_options="permissive"
     )
+
+
+def result_schema(record_cls: type[Any], columns: Sequence[str] | None = None) -> Any:
+    """The ``pyarrow.Schema`` of :func:`read_arrow`'s table for ``columns``: the record's
+    own schema, restricted to exactly the selection in the record's field order (columns
+    read only for a filter are left out)."""
+    info = info_of(record_cls)
+    schema = info.arrow_schema()
+    if columns is None:
+        return schema
+    tree = _selection(info, [columns] if isinstance(columns, str) else list(columns))
+    return pa.schema([f.with_type(_pruned(f.type, tree[f.name])) for f in schema
+                      if f.name in tree], metadata=schema.metadata)
+
+
+def files_to_read(record_cls: type[Any], path: PathLike | Sequence[PathLike],
+                  filter: Any = None) -> list[Path]:
+    """The Parquet files :func:`read` opens for ``record_cls``, ``path`` and ``filter``, in
+    its order: every file under ``path`` except those whose Hive partition folders alone
+    rule the filter out (checked against the record's field types, like :func:`read`).
+    A distributed reader lists on the client with this and reads one file per task."""
+    info = info_of(record_cls)
+    _check_shape(filter)
+    filter = _decimal_values(filter, info)
+    check_filter(to_expression(filter, info), filter, info)
+    listing = _listing(path)
+    excluded = _excluded_by_folders(filter, info, listing)
+    return [f for n, (f, _, _) in enumerate(listing) if n not in excluded]
 
 
 def _pruned(t: Any, sel: Any) -> Any:

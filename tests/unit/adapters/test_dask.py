@@ -1,0 +1,119 @@
+"""``schemagen.dask``: reading datasets on a real Dask LocalCluster (worker processes on
+127.0.0.1, started and stopped here), compared with the single-machine reader."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from distributed import Client, LocalCluster
+
+import schemagen
+import schemagen.dask as sgd
+from generated.example.sales import FlatSale, MarketingInfo, Transaction, TransInfo, UserInfo
+from schemagen.errors import SchemagenError
+from schemagen.runtime.reader import files_to_read
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, worker_dashboard_address=None) as cluster, \
+            Client(cluster) as c:
+        yield c
+
+
+def sales(n: int) -> list[FlatSale]:
+    states = ["ca", "ny", "wa"]
+    return [FlatSale(trans_id=i, day=datetime.date(2024, 1, 1 + i % 28), amount=i * 1.5,
+                     cust_id=i % 7, device="mobile" if i % 2 else "web",
+                     state=states[i % 3], keywords=[f"k{i}"] * (i % 3), purch_flag=i % 5 == 0)
+            for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dask") / "sales"
+    rows = sales(3000)
+    for chunk in (rows[:1000], rows[1000:2000], rows[2000:]):  # three appends: 9 files
+        schemagen.write(chunk, root, partition_by=["state"], mode="append")
+    return root
+
+
+def test_bag_has_one_partition_per_file_and_the_reader_s_records(
+        client: Client, dataset: Path) -> None:
+    files = files_to_read(FlatSale, dataset)
+    assert len(files) == 9
+    bag = sgd.read(FlatSale, dataset)
+    assert bag.npartitions == 9
+    got = bag.compute()
+    assert got == list(schemagen.read(FlatSale, dataset))
+    assert sorted(r.trans_id for r in got) == list(range(3000))
+
+
+def test_partition_folders_ruled_out_by_the_filter_are_pruned_on_the_client(
+        client: Client, dataset: Path) -> None:
+    flt = [("state", "=", "ny"), ("amount", ">=", 3000.0)]
+    files = files_to_read(FlatSale, dataset, flt)
+    assert len(files) == 3 and all(f.parent.name == "state=ny" for f in files)
+    bag = sgd.read(FlatSale, dataset, filter=flt)
+    assert bag.npartitions == 3
+    got = bag.compute()
+    assert got == list(schemagen.read(FlatSale, dataset, filter=flt))
+    assert got and all(r.state == "ny" and r.amount >= 3000.0 for r in got)
+
+
+def test_projection_fills_nothing_it_did_not_read(client: Client, dataset: Path) -> None:
+    got = sgd.read(FlatSale, dataset, columns=["trans_id", "state"]).compute()
+    assert got == list(schemagen.read(FlatSale, dataset, columns=["trans_id", "state"]))
+
+
+def test_dataframe_has_the_record_s_names_and_arrow_dtypes(
+        client: Client, dataset: Path) -> None:
+    df = sgd.read_dataframe(FlatSale, dataset, columns=["trans_id", "keywords", "state"],
+                            filter=[("purch_flag", "=", True)])
+    assert list(df.columns) == ["trans_id", "state", "keywords"]  # the record's order
+    assert all(isinstance(t, pd.ArrowDtype) for t in df.dtypes)
+    assert df.dtypes["trans_id"].pyarrow_dtype == pa.int64()
+    assert df.dtypes["keywords"].pyarrow_dtype == pa.list_(pa.field("element", pa.string(),
+                                                                    nullable=False))
+    frame = df.compute()
+    expected = schemagen.read_arrow(FlatSale, dataset, columns=["trans_id", "keywords", "state"],
+                                    filter=[("purch_flag", "=", True)])
+    assert frame["trans_id"].tolist() == expected.column("trans_id").to_pylist()
+    assert [list(x) for x in frame["keywords"]] == expected.column("keywords").to_pylist()
+    assert len(frame) == 600
+
+
+def test_nested_records_are_struct_columns(client: Client, tmp_path: Path) -> None:
+    rows = [Transaction(trans_id=i, date=datetime.date(2024, 5, 1), time=datetime.time(1, 2, 3),
+                        amount=1.0 + i,
+                        user_info=UserInfo(cust_id=i, device="web", state="ca"),
+                        marketing_info=MarketingInfo(camp_id=3, keywords=["a", "b"][: i % 3]),
+                        trans_info=TransInfo(prod_id=[i, i + 1], purch_flag=bool(i % 2)))
+            for i in range(50)]
+    schemagen.write(rows, tmp_path / "t")
+    assert sgd.read(Transaction, tmp_path / "t").compute() == rows
+    df = sgd.read_dataframe(Transaction, tmp_path / "t", columns=["trans_id", "user_info.cust_id"])
+    frame = df.compute()
+    assert frame["user_info"].tolist() == [{"cust_id": i} for i in range(50)]
+
+
+def test_a_filter_of_the_wrong_type_fails_on_the_client_before_any_task(
+        dataset: Path) -> None:
+    with pytest.raises(SchemagenError, match="trans_id"):
+        sgd.read(FlatSale, dataset, filter=[("trans_id", "=", "seven")])
+    with pytest.raises(SchemagenError, match="nope"):
+        sgd.read_dataframe(FlatSale, dataset, columns=["nope"])
+
+
+def test_an_empty_folder_is_an_empty_bag_and_frame(client: Client, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert sgd.read(FlatSale, tmp_path / "empty").compute() == []
+    frame: Any = sgd.read_dataframe(FlatSale, tmp_path / "empty").compute()
+    assert len(frame) == 0 and list(frame.columns) == FlatSale.arrow_schema().names

@@ -387,8 +387,10 @@ def resolve_ref(ref: str, root: Path) -> str:
 
 def load_git(ref: str, paths: Sequence[str | Path], include_dirs: Sequence[str | Path],
              sql_dialect: str | None, root: Path,
-             on_warning: Callable[[str], None] | None = None) -> Version:
-    """The schema files under ``paths`` as they are at ``ref``."""
+             on_warning: Callable[[str], None] | None = None,
+             on_skip: Callable[[str], None] | None = None) -> Version:
+    """The schema files under ``paths`` as they are at ``ref`` (``on_skip``: told of each
+    archive entry skipped because extracting it would leave the temporary tree)."""
     commit = resolve_ref(ref, root)
     cwd = Path.cwd().resolve()
     rels: list[str] = []
@@ -415,8 +417,7 @@ def load_git(ref: str, paths: Sequence[str | Path], include_dirs: Sequence[str |
             if a.returncode != 0:
                 raise UsageError(f"git archive {ref} failed: "
                                  f"{a.stderr.decode(errors='replace').strip()}")
-            with tarfile.open(fileobj=io.BytesIO(a.stdout)) as tar:
-                tar.extractall(tmp_root, filter="data")
+            _extract(a.stdout, tmp_root, ref, on_skip)
         rel_paths = [tmp_root / rel for rel in rels[:len(paths)] if (tmp_root / rel).exists()]
         rel_incs = [outside.get(i, tmp_root / rel) for i, rel in enumerate(rels[len(paths):])]
         prefix = str(tmp_root.resolve())
@@ -438,6 +439,20 @@ def load_git(ref: str, paths: Sequence[str | Path], include_dirs: Sequence[str |
             raise UsageError(f"baseline {ref}: {_unprefix(str(exc), prefix, root, cwd)}") \
                 from None
         return Version(ref, relocate(schema, fix))
+
+
+def _extract(archive: bytes, dest: Path, ref: str,
+             on_warning: Callable[[str], None] | None) -> None:
+    """Extract a ``git archive`` under ``dest`` with tarfile's ``data`` filter, entry by
+    entry: an entry the filter refuses (a symlink to an absolute path or out of the tree,
+    a device file) is skipped with a warning naming it, never followed."""
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar:
+            try:
+                tar.extract(member, dest, filter="data")
+            except tarfile.FilterError as exc:
+                if on_warning is not None:
+                    on_warning(f"baseline {ref}: {member.name}: skipped, not extracted: {exc}")
 
 
 def _unprefix(text: str, prefix: str, root: Path, cwd: Path) -> str:
@@ -504,7 +519,8 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
     configured one); the current folder otherwise.  A snapshot is limited to what the
     check of ``paths`` compares (see :func:`restrict`; ``new_names``: the new version's
     types).  ``on_include_warning``: told when a folder baseline has to import from an
-    include folder of the new version.
+    include folder of the new version, or a git baseline skips an entry it must not
+    extract (a symlink out of the tree).
     """
     candidate = Path(spec)
     if base_dir is not None and not candidate.is_absolute():
@@ -544,4 +560,5 @@ def load_baseline(spec: str, paths: Sequence[str | Path], include_dirs: Sequence
     if root is None:
         raise UsageError(f"--against {spec}: no such snapshot file or folder, and not in a git "
                          "repository (so not a git ref either)")
-    return [load_git(spec, paths, include_dirs, sql_dialect, root, on_warning)]
+    return [load_git(spec, paths, include_dirs, sql_dialect, root, on_warning,
+                     on_skip=on_include_warning)]

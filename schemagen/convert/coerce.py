@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from schemagen import ir
-from schemagen.errors import UsageError
+from schemagen.errors import InputError
 from schemagen.runtime.record import info_of
 
 from . import grammar as g
@@ -396,11 +396,11 @@ def json_value(v: Any, path: str) -> Any:
 def coerce_row(record_cls: Any, value: Any, unknown_fields: UnknownFields = "reject") -> Any:
     """The per-row reference conversion of one parsed row (a dict) to a record object.
 
-    Raises :class:`UsageError` naming the field path and the reason when it
-    cannot be converted.
+    Raises :class:`~schemagen.errors.InputError` naming the field path and the reason
+    when it cannot be converted.
     """
     node = plan_record(info_of(record_cls))
     try:
         return RowCoercer(unknown_fields, {}).row(node, value)
     except BadValue as exc:
-        raise UsageError(f"{exc.path or '<row>'}: {exc.reason}") from None
+        raise InputError(exc.reason, path=exc.path) from None

@@ -16,7 +16,7 @@ from typing import Any, Final
 import numpy as np
 
 from schemagen._pyarrow import pa
-from schemagen.errors import UsageError
+from schemagen.errors import InputError, UsageError
 from schemagen.runtime.record import info_of
 
 from .coerce import RowCoercer
@@ -255,8 +255,9 @@ def _check_not_utf16(path: Path) -> None:
         head = f.read(4)
     for bom, name in _WIDE_BOMS.items():
         if head.startswith(bom):
-            raise UsageError(f"{path}: {name} text (byte order mark {bom.hex(' ')}); convert "
-                             f"reads UTF-8: re-encode it first (iconv -f {name} -t UTF-8)")
+            raise InputError(f"{name} text (byte order mark {bom.hex(' ')}); convert reads "
+                             f"UTF-8: re-encode it first (iconv -f {name} -t UTF-8)",
+                             file=str(path))
 
 
 def input_format_of(path: Path, given: str | None) -> str:
@@ -347,8 +348,8 @@ def _read_all(conv: Converter, inputs: list[tuple[Path, str]], csv_delimiter: st
             try:
                 conv.json_array(p) if fmt == "json" else conv.csv(p, csv_delimiter)
             except UnicodeDecodeError as exc:
-                raise UsageError(f"{p}: not UTF-8 text (byte {exc.start}: "
-                                 f"{exc.reason})") from None
+                raise InputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})",
+                                 file=str(p)) from None
         else:
             conv.avro(p)
     conv.finish()
@@ -375,7 +376,8 @@ def convert(
     replaces it, ``error`` refuses an existing file), anything else a dataset folder
     (``mode``: ``append`` - the default -, ``overwrite``, ``error``; ``partition_by``).  Rows that cannot be converted go to
     ``rejects`` (JSON Lines) and are counted in the result; nothing is
-    committed under ``out`` if an input cannot be read at all (UsageError).
+    committed under ``out`` if an input cannot be read at all (:class:`InputError`)
+    or the arguments are wrong (:class:`UsageError`).
     """
     started = time.perf_counter()
     files = _inputs(inputs, input_format)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from schemagen.errors import shorten
+
 MAX_RAW_CHARS: Final = 1_000_000
 MAX_FIRST: Final = 20  # rejects kept in memory for messages
 
@@ -65,13 +67,15 @@ def json_default(v: Any) -> Any:
 
 def show(v: Any) -> str:
     """A value as a reject reason shows it (JSON for objects and arrays), shortened."""
+    return shorten(v, 80, render=_render)
+
+
+def _render(v: Any) -> str:
     if isinstance(v, decimal.Decimal):
-        s = str(v)
-    elif isinstance(v, (dict, list)):
-        s = json.dumps(v, default=json_default, ensure_ascii=False)
-    else:
-        s = repr(v)
-    return s if len(s) <= 80 else s[:77] + "..."
+        return str(v)
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, default=json_default, ensure_ascii=False)
+    return repr(v)
 
 
 def cap(s: str) -> str:

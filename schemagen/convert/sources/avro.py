@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from schemagen.errors import UsageError
+from schemagen.errors import InputError, UsageError
 
 from .base import PER_ROW_BATCH, Chunk, Row, RowChunk, constant
 
@@ -29,7 +29,7 @@ class AvroSource:
             try:
                 reader = fastavro.reader(f)
             except Exception as exc:  # noqa: BLE001 - fastavro raises many kinds
-                raise UsageError(f"{file}: not an Avro container file: {exc}") from None
+                raise InputError(f"not an Avro container file: {exc}", file=file) from None
             pos = 0
             i = 0
             records = enumerate(reader, 1)
@@ -40,8 +40,8 @@ class AvroSource:
                     break
                 except Exception as exc:  # noqa: BLE001
                     yield RowChunk(file, rows)
-                    raise UsageError(f"{file}: corrupt Avro data after record {i}: "
-                                     f"{exc}") from None
+                    raise InputError(f"corrupt Avro data after record {i}: {exc}",
+                                     file=file) from None
                 rows.append(Row(i, rec, constant(rec)))
                 if len(rows) >= PER_ROW_BATCH:
                     yield RowChunk(file, rows)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from schemagen._pyarrow import pa, pc
-from schemagen.errors import UsageError
+from schemagen.errors import InputError
 
 from ..fastcast import np_bool
 from ..plan import FAST_KINDS, Node
@@ -51,13 +51,14 @@ class CsvColumns:
         seen: set[str] = set()
         for name in header:
             if name in seen:
-                raise UsageError(f"{file}:1: column {name!r} appears twice in the CSV header")
+                raise InputError(f"column {name!r} appears twice in the CSV header",
+                                 file=file, line=1)
             seen.add(name)
             parts = name.split(".")
             for i in range(1, len(parts) + 1):
                 problem = self.not_cells.get(".".join(parts[:i]))
                 if problem:
-                    raise UsageError(f"{file}:1: column {name!r}: {problem}")
+                    raise InputError(f"column {name!r}: {problem}", file=file, line=1)
 
     def keeps_empty(self, name: str) -> bool:
         """An empty cell of a required string column is the empty string, not null."""
@@ -86,7 +87,7 @@ class CsvSource:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise UsageError(f"{file}:1: not a CSV header: {exc}") from None
+                raise InputError(f"not a CSV header: {exc}", file=file, line=1) from None
             self.columns.check_header(file, header)
             size = 0
             done = 0  # bytes reported to progress

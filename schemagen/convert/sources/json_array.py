@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from schemagen.errors import UsageError
+from schemagen.errors import InputError
 
 from ..rejects import cap
 from .base import Chunk, Row, batched
@@ -77,8 +77,8 @@ class _ArrayScanner:
             if self.pos < len(self.buf) or self.eof or not self.more():
                 return
 
-    def error(self, message: str) -> UsageError:
-        return UsageError(f"{self.file}:{self.line}: {message}")
+    def error(self, message: str) -> InputError:
+        return InputError(message, file=self.file, line=self.line)
 
     def rows(self) -> Iterator[Row]:
         state = "start"  # start -> item -> sep -> end
@@ -133,7 +133,7 @@ class _ArrayScanner:
                         and len(self.buf) - self.pos < 64 * self.chunk and self.more():
                     continue
                 line = self.line + self.buf.count("\n", self.pos, exc.pos)
-                raise UsageError(f"{self.file}:{line}: invalid JSON: {exc.msg}") from None
+                raise InputError(f"invalid JSON: {exc.msg}", file=self.file, line=line) from None
         raw = self.buf[self.pos:end]
         row = Row(self.line, cap(raw), checked_object(value, raw))
         self.line += raw.count("\n")

@@ -21,6 +21,7 @@ import schemagen
 from schemagen import convert as cv
 from schemagen.cli.main import main
 from schemagen.convert.sources.json_array import json_array_rows
+from schemagen.errors import InputError
 
 SALES = str(REPO / "schemas" / "avro" / "sales.avsc")
 DRILL = REPO / "examples" / "drill" / "transactions.json"
@@ -426,7 +427,7 @@ def test_json_array_input(kitchen: Any, tmp_path: Path) -> None:
 def test_json_array_broken_is_usage_error(kitchen: Any, tmp_path: Path) -> None:
     src = tmp_path / "a.json"
     src.write_text('[{"id": 1}, {"id": 2}')
-    with pytest.raises(schemagen.UsageError, match="not closed"):
+    with pytest.raises(InputError, match="not closed"):
         cv.convert(kitchen, [src], tmp_path / "o.parquet", input_format="json")
     assert not (tmp_path / "o.parquet").exists()
 
@@ -493,7 +494,7 @@ def test_avro_input(sales: Any, tmp_path: Path) -> None:
 def test_not_avro_is_usage_error(sales: Any, tmp_path: Path) -> None:
     src = tmp_path / "x.avro"
     src.write_bytes(b"not avro at all")
-    with pytest.raises(schemagen.UsageError, match="not an Avro container"):
+    with pytest.raises(InputError, match="not an Avro container"):
         cv.convert(sales.Transaction, [src], tmp_path / "o.parquet")
 
 
@@ -545,7 +546,7 @@ def test_failed_input_commits_nothing(sales: Any, tmp_path: Path) -> None:
     src = _jsonl(tmp_path / "a.jsonl", [DRILL.read_text().splitlines()[0]])
     missing = tmp_path / "b.avro"
     missing.write_bytes(b"garbage")
-    with pytest.raises(schemagen.UsageError):
+    with pytest.raises(InputError):
         cv.convert(sales.Transaction, [src, missing], tmp_path / "o.parquet",
                    rejects=tmp_path / "r.jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "b.avro"]
@@ -555,7 +556,7 @@ def test_coerce_row_reference(sales: Any) -> None:
     row = json.loads(DRILL.read_text().splitlines()[0])
     rec = cv.coerce_row(sales.Transaction, row)
     assert rec.trans_info.purch_flag is False and rec.date == dt.date(2013, 7, 26)
-    with pytest.raises(schemagen.UsageError, match="user_info.state: missing required field"):
+    with pytest.raises(InputError, match="user_info.state: missing required field"):
         cv.coerce_row(sales.Transaction, {**row, "user_info": {"cust_id": 1, "device": "d"}})
 
 
@@ -697,7 +698,7 @@ def test_csv_fast_path_agrees_with_per_row_path(flat: Any, tmp_path: Path,
 def test_not_utf8_text_is_usage_error(flat: Any, tmp_path: Path, name: str, fmt: str) -> None:
     src = tmp_path / name
     src.write_bytes(b'[{"i": 1, "s": "\xff\xfe"}]' if fmt == "json" else b"i,s\n1,\xff\n")
-    with pytest.raises(schemagen.UsageError, match="not UTF-8"):
+    with pytest.raises(InputError, match="not UTF-8"):
         cv.convert(flat, [src], tmp_path / "o.parquet", input_format=fmt)
     assert not (tmp_path / "o.parquet").exists()
 
@@ -1238,7 +1239,7 @@ def test_utf16_and_utf32_inputs_are_usage_errors(kitchen: Any, tmp_path: Path, n
     text = "id\n1\n" if name.endswith(".csv") else '{"id": 1}\n'
     src.write_bytes(("\ufeff" if encoding.endswith("-be") else "").encode(encoding)
                     + text.encode(encoding))
-    with pytest.raises(schemagen.UsageError, match=f"{encoding[:6].upper()} text"):
+    with pytest.raises(InputError, match=f"{encoding[:6].upper()} text"):
         cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=tmp_path / "r.jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 

@@ -1,25 +1,16 @@
-"""DDL that lets SQL engines query a dataset schemagen wrote for a record.
+"""DDL that lets SQL engines query a dataset schemagen wrote for a record: the shared
+machinery.  Each engine's emitter lives with its dialect (``EMITTER`` of a class in
+:mod:`schemagen.sql.dialects`), next to its type tables.
 
-Consumes only the IR and the type registry (:mod:`schemagen.sql.registry`).
+Consumes only the IR and the dialect registry (:mod:`schemagen.sql.registry`).
 The files follow DESIGN.md's Parquet layout (3-level lists, spec maps, unions
 as structs of optional ``member0..N``, enums as strings), which every engine
-below reads natively; where an engine reads a column of schemagen's files as
-something other than the registry's SQL type, the emitter says so:
-
-* ``duckdb``: ``CREATE OR REPLACE VIEW ... AS SELECT CAST(col AS type) ...
-  FROM read_parquet(...)`` (+ ``COMMENT ON``); INTERVAL columns stay BLOB
-  (the files lack the INTERVAL annotation).
-* ``spark`` / ``hive``: ``CREATE EXTERNAL TABLE ... STORED AS PARQUET
-  LOCATION ...``.
-* ``trino``: a Hive connector table with ``external_location``; that
-  connector has no ``TIMESTAMP WITH TIME ZONE``, ``UUID``, ``JSON`` or ``TIME``
-  columns, so instants are declared ``TIMESTAMP(p)``, UUIDs ``VARBINARY``,
-  JSON ``VARCHAR`` and times of day the integer the file stores.
-* ``drill``: ``CREATE OR REPLACE VIEW`` over ``dfs.`location``` with casts:
-  Drill reads Parquet converted types only, so times and local timestamps
-  (which pyarrow writes without one) come in as integers and are converted
-  with ``TO_TIME``/``TO_TIMESTAMP``; nested columns pass through (Drill cannot
-  CAST to complex types).
+reads natively.  A column is declared as the dialect's *file column type*
+(:meth:`~schemagen.sql.registry.SqlDialect.file_column_type`): its SQL type,
+except where the dialect's ``FILE_TYPES`` table says the engine reads the stored
+form (e.g. DuckDB and Drill read INTERVAL columns as 12-byte binaries: the files
+lack the INTERVAL annotation; Trino's Hive connector has no TIMESTAMP WITH TIME
+ZONE, UUID, JSON or TIME columns); the reason becomes a ``--`` note.
 
 Top-level columns are not declared ``NOT NULL``: external tables and views
 cannot enforce it, and the files carry the real nullability.
@@ -34,14 +25,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, assert_never
 
 from schemagen import __version__, ir
 from schemagen.errors import UsageError
 from schemagen.sql import registry as sqlmap
 from schemagen.typemap.arrow import check_representable
 
-__all__ = ["DdlEmitter", "emit", "emitter_names", "find_record", "register_emitter"]
+__all__ = ["Column", "DdlEmitter", "ExternalTableEmitter", "emit", "emitter_names",
+           "find_record", "register_emitter", "walk_types"]
 
 
 # --------------------------------------------------------------------------- record lookup
@@ -103,21 +95,18 @@ class Column:
     note: str = ""
 
 
-def _comment(text: str) -> str:
-    """Text safe for a ``--`` comment line (no line breaks or control characters)."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
-
-
 class DdlEmitter:
-    """Base class: one subclass per engine; register new ones with :func:`register_emitter`."""
+    """Base class of the DDL emitters: one subclass per engine, the ``EMITTER`` of its
+    dialect class (or set with :func:`register_emitter`)."""
 
     dialect: ClassVar[str] = ""
 
     def __init__(self, types: Mapping[str, ir.Named], record: ir.Record,
-                 location: str | None = None, table: str | None = None) -> None:
+                 location: str | None = None, table: str | None = None,
+                 dialect: sqlmap.SqlDialect | None = None) -> None:
         self.types = types
         self.record = record
-        self.d = sqlmap.dialect(self.dialect)
+        self.d = dialect if dialect is not None else sqlmap.dialect(self.dialect)
         native = dict(record.native)
         default_table = native.get("sql.table", "").rpartition(".")[2] or _snake(record.short_name)
         self.table = table or default_table
@@ -126,8 +115,9 @@ class DdlEmitter:
     # ---------------------------------------------------------------- hooks
 
     def override(self, t: ir.Type) -> str | None:
-        """Replace the registry's SQL type of a node (what the engine reads from the files)."""
-        return None
+        """Replace the SQL type of a node by what the engine reads from the files
+        (default: the dialect's file column type facet, ``FILE_TYPES``)."""
+        return self.d.file_override(t)
 
     def expression(self, f: ir.Field, col: str, sql: str) -> tuple[str, str]:
         """``(select expression, note)`` of a column in a view."""
@@ -147,7 +137,14 @@ class DdlEmitter:
     def lit(self, text: str) -> str:
         return self.d.string_literal(text)
 
+    @staticmethod
+    def comment(text: str) -> str:
+        """Text safe for a ``--`` comment line (no line breaks or control characters)."""
+        return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
+
     def columns(self) -> list[Column]:
+        """The record's columns with their declared types and notes: the SQL type's note,
+        replaced by the reason of a ``FILE_TYPES`` entry that applies inside the column."""
         problems: list[str] = []
         out: list[Column] = []
         for f in self.record.fields:
@@ -158,6 +155,7 @@ class DdlEmitter:
                 continue
             entry = self.d.to_sql_table.get(sqlmap.ir_key(f.type))
             note = entry.note if isinstance(entry, sqlmap.ToSql) else ""
+            note = self.d.file_note(walk_types(f.type, self.types)) or note
             out.append(Column(f.name, f, sql, note=note))
         if problems:
             raise sqlmap.SqlMappingError(
@@ -169,17 +167,17 @@ class DdlEmitter:
     def header(self) -> list[str]:
         lines = [
             f"-- Generated by schemagen {__version__}: {self.d.title} DDL for record "
-            f"{_comment(self.record.name)}",
+            f"{self.comment(self.record.name)}",
             "-- over Parquet files written by schemagen.write / schemagen.ParquetWriter.",
         ]
         if self.record.location is not None:
-            lines.append(f"-- Schema: {_comment(str(self.record.location))}")
+            lines.append(f"-- Schema: {self.comment(str(self.record.location))}")
         return lines
 
     def render(self) -> str:
         check_representable(self.types, self.record.name)
         cols = self.columns()
-        notes = [f"-- {c.name}: {_comment(c.note)}" for c in cols if c.note]
+        notes = [f"-- {c.name}: {self.comment(c.note)}" for c in cols if c.note]
         body = self.statement(cols)
         return "\n".join([*self.header(), *notes, body]) + "\n"
 
@@ -192,43 +190,9 @@ class DdlEmitter:
         return "\n".join(lines)
 
 
-class DuckDBEmitter(DdlEmitter):
-    dialect = "duckdb"
+class ExternalTableEmitter(DdlEmitter):
+    """``CREATE EXTERNAL TABLE ... STORED AS PARQUET LOCATION ...`` (Spark, Hive)."""
 
-    def override(self, t: ir.Type) -> str | None:
-        if isinstance(t, ir.Interval):
-            return "BLOB"  # no INTERVAL annotation in the files
-        return None
-
-    def source(self) -> str:
-        loc = self.location
-        if not (loc.endswith(".parquet") or any(ch in loc for ch in "*?[")):
-            loc = loc.rstrip("/") + "/*.parquet"
-        return f"read_parquet({self.lit(loc)}, union_by_name = true)"
-
-    def statement(self, columns: list[Column]) -> str:
-        view = self.qualified(self.table)
-        select = ",\n".join(f"  {self.expression(c.field, self.q(c.name), c.sql)[0]} AS "
-                            f"{self.q(c.name)}" for c in columns)
-        out = [f"CREATE OR REPLACE VIEW {view} AS\nSELECT\n{select}\nFROM {self.source()};"]
-        if self.record.doc:
-            out.append(f"COMMENT ON VIEW {view} IS {self.lit(self.record.doc)};")
-        for c in columns:
-            if c.field.doc:
-                out.append(f"COMMENT ON COLUMN {view}.{self.q(c.name)} IS "
-                           f"{self.lit(c.field.doc)};")
-        return "\n".join(out)
-
-    def columns(self) -> list[Column]:
-        cols = super().columns()
-        for c in cols:
-            if _contains(c.field.type, self.types, ir.Interval):
-                c.note = ("INTERVAL values are 12-byte BLOBs (months, days, milliseconds as "
-                          "little-endian uint32): the files lack the INTERVAL annotation")
-        return cols
-
-
-class _ExternalTable(DdlEmitter):
     def statement(self, columns: list[Column]) -> str:
         out = [f"CREATE EXTERNAL TABLE IF NOT EXISTS {self.qualified(self.table)} (",
                self.column_list(columns), ")"]
@@ -238,154 +202,41 @@ class _ExternalTable(DdlEmitter):
         return "\n".join(out)
 
 
-class SparkEmitter(_ExternalTable):
-    dialect = "spark"
-
-
-class HiveEmitter(_ExternalTable):
-    dialect = "hive"
-
-
-class TrinoEmitter(DdlEmitter):
-    """A table of Trino's Hive connector over the files (``external_location``)."""
-
-    dialect = "trino"
-
-    def override(self, t: ir.Type) -> str | None:
-        if isinstance(t, ir.Timestamp) and t.utc:
-            return f"TIMESTAMP({sqlmap.DIGITS[t.unit]})"
-        if isinstance(t, ir.Uuid):
-            return "VARBINARY"
-        if isinstance(t, ir.Json):
-            return "VARCHAR"
-        if isinstance(t, ir.Time):
-            return "INTEGER" if t.unit in ("s", "ms") else "BIGINT"
-        return None
-
-    def columns(self) -> list[Column]:
-        cols = super().columns()
-        for c in cols:
-            nodes = _walk(c.field.type, self.types)
-            if any(isinstance(t, ir.Timestamp) and t.utc for t in nodes):
-                c.note = "UTC instants: the Hive connector has no TIMESTAMP WITH TIME ZONE"
-            if any(isinstance(t, ir.Time) for t in nodes):
-                c.note = ("times of day are the integer the file stores (milliseconds or "
-                          "microseconds since midnight): the Hive connector has no TIME type")
-        return cols
-
-    def statement(self, columns: list[Column]) -> str:
-        out = [f"CREATE TABLE IF NOT EXISTS {self.qualified(self.table)} (",
-               self.column_list(columns), ")"]
-        if self.record.doc:
-            out.append(f"COMMENT {self.lit(self.record.doc)}")
-        out += ["WITH (", "  format = 'PARQUET',",
-                f"  external_location = {self.lit(self.location)}", ");"]
-        units = {t.unit for c in columns for t in _walk(c.field.type, self.types)
-                 if isinstance(t, ir.Timestamp)}
-        if units:
-            prec = {"s": "MILLISECONDS", "ms": "MILLISECONDS", "us": "MICROSECONDS",
-                    "ns": "NANOSECONDS"}[max(units, key=list(ir.UNITS).index)]
-            out.insert(0, f"-- timestamps: the Hive connector reads one precision; set "
-                          f"hive.timestamp_precision = '{prec}' (catalog property "
-                          "hive.timestamp-precision)")
-        return "\n".join(out)
-
-
-class DrillEmitter(DdlEmitter):
-    """A Drill view over ``dfs.`location``` that casts what Drill reads to the SQL types."""
-
-    dialect = "drill"
-
-    def override(self, t: ir.Type) -> str | None:
-        if isinstance(t, ir.Interval):
-            return "VARBINARY"  # no INTERVAL annotation in the files
-        return None
-
-    def view_name(self) -> str:
-        return self.qualified(self.table if "." in self.table else f"dfs.tmp.{self.table}")
-
-    def expression(self, f: ir.Field, col: str, sql: str) -> tuple[str, str]:
-        t, _ = ir.strip_nullable(f.type)
-        if isinstance(t, (ir.List, ir.Map, ir.RecordRef, ir.Union_)):
-            return col, ""  # Drill cannot CAST to complex types
-        if isinstance(t, (ir.String, ir.Json, ir.EnumRef, ir.Bytes, ir.Fixed)):
-            return col, ""  # read as VARCHAR / VARBINARY already
-        if isinstance(t, ir.Interval):
-            return col, ("INTERVAL is read as 12-byte VARBINARY: the files lack the INTERVAL "
-                         "annotation")
-        if isinstance(t, ir.Time):
-            if t.unit in ("s", "ms"):
-                return f"TO_TIME({col})", "TIME(MILLIS) has no converted type: Drill reads INTEGER"
-            return (f"TO_TIME(CAST({col} / 1000 AS INTEGER))",
-                    "TIME(MICROS) has no converted type: Drill reads BIGINT")
-        if isinstance(t, ir.Timestamp) and not t.utc:
-            div = "1000000.0" if t.unit == "us" else "1000.0"
-            return (f"TO_TIMESTAMP({col} / {div})",
-                    "local timestamps have no converted type: Drill reads BIGINT "
-                    "(wall-clock values; run Drill in UTC)")
-        return f"CAST({col} AS {sql})", ""
-
-    def statement(self, columns: list[Column]) -> str:
-        lines = []
-        for i, c in enumerate(columns):
-            col = f"t.{self.q(c.name)}"
-            expr, note = self.expression(c.field, col, c.sql)
-            c.note = note
-            comma = "," if i < len(columns) - 1 else ""
-            lines.append(f"  {expr} AS {self.q(c.name)}{comma}")
-        loc = self.q(self.location)
-        return (f"CREATE OR REPLACE VIEW {self.view_name()} AS\nSELECT\n" + "\n".join(lines)
-                + f"\nFROM dfs.{loc} t;")
-
-    def render(self) -> str:
-        check_representable(self.types, self.record.name)
-        cols = self.columns()
-        body = self.statement(cols)  # fills the notes
-        notes = [f"-- {c.name}: {_comment(c.note)}" for c in cols if c.note]
-        docs = [f"-- {c.name}: {_comment(c.field.doc)}" for c in cols if c.field.doc]
-        head = self.header()
-        if self.record.doc:
-            head.append(f"-- {_comment(self.record.doc)}")
-        return "\n".join([*head, *docs, *notes, body]) + "\n"
-
-
-def _walk(t: ir.Type, types: Mapping[str, ir.Named], seen: frozenset[str] = frozenset()
-          ) -> list[ir.Type]:
-    """Every type node inside ``t`` (records followed once)."""
+def walk_types(t: ir.Type, types: Mapping[str, ir.Named],
+               seen: frozenset[str] = frozenset()) -> list[ir.Type]:
+    """Every (non-null) type node inside ``t``, ``t`` first (records followed once)."""
     inner, _ = ir.strip_nullable(t)
     out = [inner]
-    if isinstance(inner, ir.List):
-        out += _walk(inner.item, types, seen)
-    elif isinstance(inner, ir.Map):
-        out += _walk(inner.key, types, seen) + _walk(inner.value, types, seen)
-    elif isinstance(inner, ir.Union_):
-        for m in inner.members:
-            out += _walk(m, types, seen)
-    elif isinstance(inner, ir.RecordRef) and inner.name not in seen:
-        rec = types.get(inner.name)
-        if isinstance(rec, ir.Record):
-            for f in rec.fields:
-                out += _walk(f.type, types, seen | {inner.name})
+    match inner:
+        case ir.List(item):
+            out += walk_types(item, types, seen)
+        case ir.Map(key, value):
+            out += walk_types(key, types, seen) + walk_types(value, types, seen)
+        case ir.Union_(members):
+            for m in members:
+                out += walk_types(m, types, seen)
+        case ir.RecordRef(name):
+            rec = types.get(name)
+            if name not in seen and isinstance(rec, ir.Record):
+                for f in rec.fields:
+                    out += walk_types(f.type, types, seen | {name})
+        case (ir.Nullable() | ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String()
+              | ir.Bytes() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.Interval() | ir.Uuid() | ir.Json() | ir.EnumRef()):
+            pass
+        case _:
+            assert_never(inner)
     return out
 
 
-def _contains(t: ir.Type, types: Mapping[str, ir.Named], cls: type) -> bool:
-    return any(isinstance(x, cls) for x in _walk(t, types))
-
-
-_EMITTERS: dict[str, type[DdlEmitter]] = {
-    e.dialect: e for e in (DrillEmitter, DuckDBEmitter, SparkEmitter, HiveEmitter, TrinoEmitter)
-}
-
-
 def register_emitter(cls: type[DdlEmitter]) -> None:
-    """Add (or replace) the DDL emitter of ``cls.dialect`` (a registered SQL dialect)."""
-    sqlmap.dialect(cls.dialect)
-    _EMITTERS[cls.dialect] = cls
+    """Make ``cls`` the DDL emitter of the registered dialect ``cls.dialect``."""
+    sqlmap.dialect(cls.dialect).emitter = cls
 
 
 def emitter_names() -> list[str]:
-    return sorted(_EMITTERS)
+    """The registered dialects that have a DDL emitter."""
+    return sorted(n for n in sqlmap.dialect_names() if sqlmap.dialect(n).emitter is not None)
 
 
 def emit(types: Mapping[str, ir.Named], record: str, dialect: str,
@@ -397,11 +248,11 @@ def emit(types: Mapping[str, ir.Named], record: str, dialect: str,
     dialect has no type for.
     """
     d = sqlmap.dialect(dialect)
-    cls = _EMITTERS.get(d.name)
+    cls = d.emitter
     if cls is None:
         raise UsageError(f"no DDL emitter for dialect {d.name!r} "
                          f"(DDL dialects: {', '.join(emitter_names())})")
     rec = find_record(types, record)
     if table is not None and not re.fullmatch(r"[^.]+(\.[^.]+)*", table):
         raise UsageError(f"--table {table!r}: expected NAME, SCHEMA.NAME or CATALOG.SCHEMA.NAME")
-    return cls(types, rec, location, table).render()
+    return cls(types, rec, location, table, dialect=d).render()

@@ -1,35 +1,46 @@
-"""The SQL type registry: IR <-> SQL type text per dialect, and IR -> Parquet/Arrow.
+"""The SQL dialect registry: the base class every dialect derives from, and lookup by name.
 
 Modelled on sqlglot's dialect classes: each dialect is a :class:`SqlDialect`
-subclass with two tables,
+subclass in its own module, :mod:`schemagen.sql.dialects.<name>`, and owns
+everything schemagen knows about that engine:
 
-* ``TO_SQL``: IR type key (``"int64"``, ``"decimal"``, ``"timestamp(ms, utc)"``,
-  ``"list"`` ...; see :func:`ir_key`) -> :class:`ToSql` (a SQL type template
-  such as ``"DECIMAL({precision}, {scale})"``) or :class:`Gap` (why the
-  dialect has no such type);
-* ``FROM_SQL``: SQL type name as the dialect spells it (``"BIGINT"``,
-  ``"LONG"``, ``"TIMESTAMP WITH TIME ZONE"``) -> :class:`FromSql` (an IR type,
-  or a function of the type's parameters) or :class:`Gap`.
+* ``TO_SQL`` -- the *SQL type* facet, IR -> SQL: IR type key (``"int64"``,
+  ``"decimal"``, ``"timestamp(ms, utc)"``, ``"list"`` ...; see :func:`ir_key`) ->
+  :class:`ToSql` (a SQL type template such as ``"DECIMAL({precision}, {scale})"``)
+  or :class:`Gap` (why the dialect has no such type);
+* ``FROM_SQL`` -- SQL -> IR: SQL type name as the dialect spells it (``"BIGINT"``,
+  ``"LONG"``, ``"TIMESTAMP WITH TIME ZONE"``) -> :class:`FromSql` (an IR type, or a
+  function of the type's parameters) or :class:`Gap`;
+* ``FILE_TYPES`` -- the *file column type* facet: where the engine reads a column
+  of a Parquet file schemagen wrote as something other than the SQL type (the
+  files lack an annotation, or the engine's table kind has no such column type),
+  IR type key -> the type the DDL declares, with the reason
+  (:meth:`SqlDialect.file_column_type`);
+* ``EMITTER`` -- the DDL emitter (a :class:`schemagen.sql.ddl.DdlEmitter`
+  subclass), or ``None`` when schemagen writes no DDL for the engine.
+
+A dialect class defined in :mod:`schemagen.sql.dialects` registers itself by its
+``name`` when it is created (``__init_subclass__``); :func:`dialect` looks one
+up.  User dialects are registered explicitly with :func:`register_dialect`.
 
 SQL type text is parsed with sqlglot (in the dialect, user-defined type names
 allowed), so aliases that sqlglot normalises (``LONG`` and ``BIGINT`` in Spark,
 ``INT8`` and ``BIGINT`` in DuckDB) find the same entry.  Every missing mapping
 is a :class:`SqlMappingError` naming the dialect and the type.
 
-:func:`parquet_type` says how schemagen's writer stores an IR type in Parquet
-(physical type + annotation), honestly: where pyarrow cannot write an
-annotation (ENUM, INTERVAL, JSON) it says what the file gets instead.
+:func:`parquet_type` (from :mod:`schemagen.sql.parquet`) says how schemagen's
+writer stores an IR type in Parquet, derived from the Arrow mapping.
 
 Extending from user code::
 
     from schemagen import ir
-    from schemagen.typemap import sql
+    from schemagen.sql import registry as sql
 
     sql.dialect("postgres").register("CITEXT", ir.String())          # a custom type
     sql.register_dialect(MyDialect)                                 # a whole dialect
 
 No front end or codegen knowledge here: the SQL front end
-(:mod:`schemagen.frontends.sql`) and the DDL emitter (:mod:`schemagen.sql.ddl`)
+(:mod:`schemagen.frontends.sql`) and the DDL emitters (:mod:`schemagen.sql.ddl`)
 both use this module.
 """
 
@@ -41,10 +52,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, assert_never
 
 from schemagen import ir
 from schemagen.errors import SqlMappingError
+from schemagen.sql.parquet import UNIT_WORDS, ParquetType, arrow_type_text, parquet_type
+
+if TYPE_CHECKING:
+    from schemagen.sql.ddl import DdlEmitter
 
 __all__ = [
     "FromSql", "Gap", "ParquetType", "ReadContext", "SqlArgs", "SqlDialect", "SqlMappingError",
@@ -59,57 +74,42 @@ __all__ = [
 
 def ir_key(t: ir.Type) -> str:  # noqa: C901 - one branch per node
     """The registry key of a (non-null) IR type: its kind plus the parameters that matter."""
-    if isinstance(t, ir.Nullable):
-        return ir_key(t.inner)
-    if isinstance(t, ir.Null):
-        return "null"
-    if isinstance(t, ir.Bool):
-        return "boolean"
-    if isinstance(t, ir.Int):
-        return f"{'' if t.signed else 'u'}int{t.bits}"
-    if isinstance(t, ir.Float):
-        return f"float{t.bits}"
-    if isinstance(t, ir.Time):
-        return f"time({t.unit})"
-    if isinstance(t, ir.Timestamp):
-        return f"timestamp({t.unit}, {'utc' if t.utc else 'local'})"
-    if isinstance(t, ir.Duration):
-        return f"duration({t.unit})"
-    simple = {
-        ir.String: "string", ir.Bytes: "bytes", ir.Fixed: "fixed", ir.Decimal: "decimal",
-        ir.Date: "date", ir.Interval: "interval", ir.Uuid: "uuid", ir.Json: "json",
-        ir.EnumRef: "enum", ir.RecordRef: "record", ir.List: "list", ir.Map: "map",
-        ir.Union_: "union",
-    }
-    for cls, key in simple.items():
-        if isinstance(t, cls):
-            return key
-    raise SqlMappingError(f"not an IR type: {t!r}")
+    match t:
+        case ir.Nullable(inner):
+            return ir_key(inner)
+        case ir.Bool():
+            return "boolean"
+        case ir.Int(bits, signed):
+            return f"{'' if signed else 'u'}int{bits}"
+        case ir.Float(bits):
+            return f"float{bits}"
+        case ir.Time(unit):
+            return f"time({unit})"
+        case ir.Timestamp(unit, utc):
+            return f"timestamp({unit}, {'utc' if utc else 'local'})"
+        case ir.Duration(unit):
+            return f"duration({unit})"
+        case ir.EnumRef():
+            return "enum"
+        case ir.RecordRef():
+            return "record"
+        case ir.Union_():
+            return "union"
+        case (ir.Null() | ir.String() | ir.Bytes() | ir.Fixed() | ir.Decimal() | ir.Date()
+              | ir.Interval() | ir.Uuid() | ir.Json() | ir.List() | ir.Map()):
+            return ir.kind(t)
+        case _:
+            assert_never(t)
 
 
 def ir_name(t: ir.Type) -> str:
-    """A short readable name of an IR type (``decimal(10, 2)``, ``list<int32>``...)."""
-    if isinstance(t, ir.Nullable):
-        return f"{ir_name(t.inner)} | null"
-    if isinstance(t, ir.Fixed):
-        return f"fixed({t.size})"
-    if isinstance(t, ir.Decimal):
-        return f"decimal({t.precision}, {t.scale})"
-    if isinstance(t, ir.EnumRef):
-        return f"enum {t.name}"
-    if isinstance(t, ir.RecordRef):
-        return f"record {t.name}"
-    if isinstance(t, ir.List):
-        return f"list<{ir_name(t.item)}>"
-    if isinstance(t, ir.Map):
-        return f"map<{ir_name(t.key)}, {ir_name(t.value)}>"
-    if isinstance(t, ir.Union_):
-        return f"union<{', '.join(ir_name(m) for m in t.members)}>"
-    return ir_key(t)
+    """A short readable name of an IR type (``decimal(10, 2)``, ``list<int32>``...):
+    :func:`schemagen.ir.describe` in its ``registry`` form."""
+    return ir.describe(t, "registry")
 
 
 # time units <-> fractional-second digits (TIMESTAMP(p), TIME(p))
-DIGITS: Final[dict[str, int]] = {"s": 0, "ms": 3, "us": 6, "ns": 9}
+DIGITS: Final[dict[str, int]] = {u: ir.unit_digits(u) for u in ir.UNITS}
 
 
 def unit_for_digits(p: int, what: str = "precision") -> ir.TimeUnit:
@@ -230,12 +230,14 @@ class ReadContext:
 
 
 class SqlDialect:
-    """A SQL dialect: how its type names map to IR types and back.
+    """A SQL dialect: how its type names map to IR types and back, how it reads the
+    files schemagen writes, and its DDL.
 
-    Subclass it (or an existing dialect) and pass the class to
-    :func:`register_dialect`; or call :meth:`register` on a registered
-    dialect to add one type.  Class tables are copied per instance, so
-    registering never changes the class.
+    A subclass in :mod:`schemagen.sql.dialects` registers itself by ``name``; a user
+    subclass (of this class or of a builtin dialect) is passed to
+    :func:`register_dialect`.  Call :meth:`register` on a registered dialect to add
+    one type.  Class tables are copied per instance, so registering never changes
+    the class.
     """
 
     name: ClassVar[str] = ""
@@ -248,15 +250,26 @@ class SqlDialect:
     FIELD: ClassVar[str] = "{name} {type}"
     TO_SQL: ClassVar[dict[str, ToSqlEntry]] = {}
     FROM_SQL: ClassVar[dict[str, FromSqlEntry]] = {}
+    # the file column type facet: IR key -> the type a column of schemagen's files is
+    # declared as where the engine reads it as something other than TO_SQL's type
+    FILE_TYPES: ClassVar[dict[str, ToSql]] = {}
+    EMITTER: ClassVar[type[DdlEmitter] | None] = None  # the DDL of this engine
     # documentation only: how the engine reads Parquet types ((parquet, engine type), ...)
     PARQUET_READS: ClassVar[tuple[tuple[str, str], ...]] = ()
     NOTES: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__ and cls.__module__.startswith(_BUILTIN_PACKAGE):
+            _BUILTIN[cls.name] = cls
 
     def __init__(self) -> None:
         if not self.name or not self.sqlglot_dialect:
             raise TypeError(f"{type(self).__name__} needs a name and a sqlglot_dialect")
         self.to_sql_table: dict[str, ToSqlEntry] = dict(self.TO_SQL)
         self.from_sql_table: dict[str, FromSqlEntry] = {}
+        self.file_types: dict[str, ToSql] = dict(self.FILE_TYPES)
+        self.emitter: type[DdlEmitter] | None = self.EMITTER
         self._by_key: dict[str, tuple[str, FromSqlEntry]] = {}
         self._parse_dialect: Any = None
         for sql_name, entry in self.FROM_SQL.items():
@@ -478,7 +491,7 @@ class SqlDialect:
         """The SQL type text of IR type ``t`` (nullability is not part of a SQL type).
 
         ``types`` resolves record and enum references; ``override`` may
-        replace the text of any node (used by the DDL emitter).
+        replace the text of any node (see :meth:`file_column_type`).
         """
         types = types or {}
         inner, _ = ir.strip_nullable(t)
@@ -486,8 +499,7 @@ class SqlDialect:
             replaced = override(inner)
             if replaced is not None:
                 return replaced
-        key = ir_key(inner)
-        entry = self.to_sql_table.get(key)
+        entry = self.to_sql_table.get(ir_key(inner))
         where = (path,) if path else ()
         if entry is None or isinstance(entry, Gap):
             reason = entry.reason if isinstance(entry, Gap) else "no mapping registered"
@@ -503,31 +515,69 @@ class SqlDialect:
         def sub(x: ir.Type, step: str) -> str:
             return self.to_sql(x, types, override, f"{path}.{step}" if path else step)
 
-        values: dict[str, Any] = {}
-        if isinstance(inner, ir.Decimal):
-            values = {"precision": inner.precision, "scale": inner.scale}
-        elif isinstance(inner, ir.Fixed):
-            values = {"size": inner.size}
-        elif isinstance(inner, ir.List):
-            values = {"item": sub(inner.item, "element")}
-        elif isinstance(inner, ir.Map):
-            values = {"key": sub(inner.key, "key"), "value": sub(inner.value, "value")}
-        elif isinstance(inner, ir.RecordRef):
-            rec = types.get(inner.name)
-            if not isinstance(rec, ir.Record):
-                raise SqlMappingError(f"{self.name}: unknown record {inner.name}", where)
-            if not rec.fields:
-                raise SqlMappingError(f"{self.name}: record {inner.name} has no fields; SQL "
-                                      "structs need at least one")
-            values = {"fields": self._fields([(f.name, sub(f.type, f.name)) for f in rec.fields])}
-        elif isinstance(inner, ir.Union_):
-            values = {"fields": self._fields(
-                [(f"member{i}", sub(m, f"member{i}")) for i, m in enumerate(inner.members)])}
-        elif isinstance(inner, ir.EnumRef):
-            e = types.get(inner.name)
-            symbols = e.symbols if isinstance(e, ir.Enum) else ()
-            values = {"symbols": ", ".join(self.string_literal(s) for s in symbols)}
-        return entry.sql.format(**values)
+        return entry.sql.format(**self._template_values(inner, types, sub, where))
+
+    def _template_values(self, t: ir.Type, types: Mapping[str, ir.Named],
+                         sub: Callable[[ir.Type, str], str],
+                         where: tuple[str, ...]) -> dict[str, Any]:
+        """The fields of a :class:`ToSql` template for node ``t`` (children via ``sub``)."""
+        match t:
+            case ir.Decimal(precision, scale):
+                return {"precision": precision, "scale": scale}
+            case ir.Fixed(size):
+                return {"size": size}
+            case ir.List(item):
+                return {"item": sub(item, "element")}
+            case ir.Map(key, value):
+                return {"key": sub(key, "key"), "value": sub(value, "value")}
+            case ir.RecordRef(name):
+                rec = types.get(name)
+                if not isinstance(rec, ir.Record):
+                    raise SqlMappingError(f"{self.name}: unknown record {name}", where)
+                if not rec.fields:
+                    raise SqlMappingError(f"{self.name}: record {name} has no fields; SQL "
+                                          "structs need at least one")
+                return {"fields": self._fields([(f.name, sub(f.type, f.name))
+                                                for f in rec.fields])}
+            case ir.Union_(members):
+                return {"fields": self._fields([(f"member{i}", sub(m, f"member{i}"))
+                                                for i, m in enumerate(members)])}
+            case ir.EnumRef(name):
+                e = types.get(name)
+                symbols = e.symbols if isinstance(e, ir.Enum) else ()
+                return {"symbols": ", ".join(self.string_literal(s) for s in symbols)}
+            case (ir.Nullable() | ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String()
+                  | ir.Bytes() | ir.Date() | ir.Time() | ir.Timestamp() | ir.Duration()
+                  | ir.Interval() | ir.Uuid() | ir.Json()):
+                return {}
+            case _:
+                assert_never(t)
+
+    # ------------------------------------------------------------------ the files
+
+    def file_column_type(self, t: ir.Type, types: Mapping[str, ir.Named] | None = None,
+                         path: str = "") -> str:
+        """The type a column of IR type ``t`` in a Parquet file schemagen wrote is declared
+        as in this engine's DDL: :meth:`to_sql`, except where ``FILE_TYPES`` says the
+        engine reads the stored form (at any depth)."""
+        return self.to_sql(t, types, self.file_override, path)
+
+    def file_override(self, t: ir.Type) -> str | None:
+        """``FILE_TYPES``' type of one (non-null) node, or ``None`` (the SQL type holds)."""
+        entry = self.file_types.get(ir_key(t))
+        if entry is None:
+            return None
+        return entry.sql(t) if callable(entry.sql) else entry.sql
+
+    def file_note(self, nodes: Iterable[ir.Type]) -> str:
+        """The reason the last ``FILE_TYPES`` entry (in table order) that applies to any of
+        ``nodes`` gives, or ``""``."""
+        keys = {ir_key(t) for t in nodes}
+        note = ""
+        for key, entry in self.file_types.items():
+            if key in keys and entry.note:
+                note = entry.note
+        return note
 
     def _fields(self, fields: Iterable[tuple[str, str]]) -> str:
         return ", ".join(self.FIELD.format(name=self.quote(n), type=t) for n, t in fields)
@@ -558,10 +608,11 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-# --------------------------------------------------------------------------- parameter helpers
+# --------------------------------------------------------------------------- helpers for dialect tables
 
 
-def _decimal(d: SqlArgs) -> ir.Type:
+def decimal_from_sql(d: SqlArgs) -> ir.Type:
+    """``DECIMAL(p, s)`` (or the dialect's default without parameters) as an IR decimal."""
     default = d.dialect.default_decimal
     p = d.param(0, default[0] if default else None)
     if p is None:
@@ -576,7 +627,7 @@ def _decimal(d: SqlArgs) -> ir.Type:
     return ir.Decimal(p, s)
 
 
-def _timestamp(default_digits: int, utc: bool) -> Callable[[SqlArgs], ir.Type]:
+def timestamp_from_sql(default_digits: int, utc: bool) -> Callable[[SqlArgs], ir.Type]:
     def build(d: SqlArgs) -> ir.Type:
         p = d.param(0, default_digits)
         assert p is not None
@@ -585,7 +636,7 @@ def _timestamp(default_digits: int, utc: bool) -> Callable[[SqlArgs], ir.Type]:
     return build
 
 
-def _time(default_digits: int) -> Callable[[SqlArgs], ir.Type]:
+def time_from_sql(default_digits: int) -> Callable[[SqlArgs], ir.Type]:
     def build(d: SqlArgs) -> ir.Type:
         p = d.param(0, default_digits)
         assert p is not None
@@ -594,549 +645,34 @@ def _time(default_digits: int) -> Callable[[SqlArgs], ir.Type]:
     return build
 
 
-def _durations(sql: str) -> dict[str, ToSqlEntry]:
+def durations_as(sql: str) -> dict[str, ToSqlEntry]:
+    """Durations of every unit as the count Parquet stores, written ``sql``."""
     return {
         f"duration({u})": ToSql(sql, f"Parquet has no duration type: the file holds the count of "
-                                     f"{_UNIT_WORDS[u]} (INT64)")
+                                     f"{UNIT_WORDS[u]} (INT64)")
         for u in ir.UNITS
     }
 
 
-def _time_as_int(why: str, int32: str, int64: str) -> dict[str, ToSqlEntry]:
+def times_as_int(why: str, int32: str, int64: str) -> dict[str, ToSqlEntry]:
     """Times of day as the integer Parquet stores (for engines without a TIME type)."""
     return {
         f"time({u})": ToSql(int32 if u in ("s", "ms") else int64,
-                            f"{why}: the {_UNIT_WORDS['ms' if u == 's' else u]} since midnight "
+                            f"{why}: the {UNIT_WORDS['ms' if u == 's' else u]} since midnight "
                             f"the file stores")
         for u in ir.UNITS
     }
 
 
-_UNIT_WORDS: Final = {"s": "seconds", "ms": "milliseconds", "us": "microseconds",
-                      "ns": "nanoseconds"}
-
-_NULL_GAP: Final = Gap("SQL has no column type that only holds NULL")
+NULL_GAP: Final = Gap("SQL has no column type that only holds NULL")
 
 
-# --------------------------------------------------------------------------- the dialects
+# --------------------------------------------------------------------------- registration
 
-
-class Drill(SqlDialect):
-    """Apache Drill: the table in Drill's Parquet documentation, and what Drill reads."""
-
-    name = "drill"
-    title = "Apache Drill"
-    sqlglot_dialect = "drill"
-    reference = "https://drill.apache.org/docs/parquet-format/"
-    TO_SQL = {
-        "null": _NULL_GAP,
-        "boolean": ToSql("BOOLEAN"),
-        "int8": ToSql("INTEGER", "Drill reads INT_8 as INTEGER (no TINYINT in Drill SQL)"),
-        "int16": ToSql("INTEGER", "Drill reads INT_16 as INTEGER (SMALLINT is not supported)"),
-        "int32": ToSql("INTEGER"),
-        "int64": ToSql("BIGINT"),
-        "uint8": ToSql("BIGINT", "Drill reads UINT_8 as UINT4, which SQL cannot name; "
-                                 "the view casts it to BIGINT"),
-        "uint16": ToSql("BIGINT", "Drill reads UINT_16 as UINT4; the view casts it to BIGINT"),
-        "uint32": ToSql("BIGINT", "Drill reads UINT_32 as UINT4; the view casts it to BIGINT"),
-        "uint64": Gap("Drill reads UINT_64 as UINT8, which has no SQL name and no lossless cast"),
-        "float16": Gap("Drill cannot read Parquet FLOAT16 (it sees a 2-byte VARBINARY)"),
-        "float32": ToSql("FLOAT"),
-        "float64": ToSql("DOUBLE"),
-        "string": ToSql("VARCHAR"),
-        "bytes": ToSql("VARBINARY"),
-        "fixed": ToSql("VARBINARY", "the size is not part of the SQL type"),
-        "decimal": ToSql("DECIMAL({precision}, {scale})"),
-        "date": ToSql("DATE"),
-        "time(s)": ToSql("TIME", "stored as TIME(MILLIS)"),
-        "time(ms)": ToSql("TIME", "pyarrow writes TIME(MILLIS) without the legacy TIME_MILLIS "
-                                  "converted type, so Drill sees INTEGER; the view applies TO_TIME"),
-        "time(us)": ToSql("TIME", "Drill TIME holds milliseconds: microseconds are truncated"),
-        "time(ns)": Gap("Drill TIME holds milliseconds and Drill cannot read TIME(NANOS)"),
-        "timestamp(s, utc)": ToSql("TIMESTAMP", "stored as TIMESTAMP(MILLIS)"),
-        "timestamp(ms, utc)": ToSql("TIMESTAMP"),
-        "timestamp(us, utc)": ToSql("TIMESTAMP", "Drill TIMESTAMP holds milliseconds"),
-        "timestamp(ns, utc)": Gap("Drill cannot read TIMESTAMP(NANOS) (no converted type: "
-                                  "it sees BIGINT) and its TIMESTAMP holds milliseconds"),
-        "timestamp(s, local)": ToSql("TIMESTAMP", "local timestamps have no converted type: Drill "
-                                                  "sees BIGINT; the view applies TO_TIMESTAMP"),
-        "timestamp(ms, local)": ToSql("TIMESTAMP", "local timestamps have no converted type: Drill "
-                                                   "sees BIGINT; the view applies TO_TIMESTAMP"),
-        "timestamp(us, local)": ToSql("TIMESTAMP", "Drill sees BIGINT; the view applies "
-                                                   "TO_TIMESTAMP (milliseconds kept)"),
-        "timestamp(ns, local)": Gap("Drill cannot read TIMESTAMP(NANOS) and its TIMESTAMP holds "
-                                    "milliseconds"),
-        **_durations("BIGINT"),
-        "interval": ToSql("INTERVAL", "Drill reads annotated INTERVAL columns as INTERVAL, but "
-                                      "schemagen's files lack the annotation: Drill sees "
-                                      "VARBINARY"),
-        "uuid": Gap("Drill has no UUID type"),
-        "json": ToSql("VARCHAR", "the JSON text"),
-        "enum": ToSql("VARCHAR", "the symbol"),
-        "list": ToSql("ARRAY<{item}>"),
-        "map": ToSql("MAP<{key}, {value}>", "Drill 1.17+ reads Parquet MAP as DICT"),
-        "record": ToSql("STRUCT<{fields}>", "Drill's STRUCT (formerly MAP)"),
-        "union": ToSql("STRUCT<{fields}>", "schemagen's union layout: optional member0..N"),
-    }
-    FROM_SQL = {
-        "BOOLEAN": FromSql(ir.Bool()),
-        "TINYINT": FromSql(ir.Int(8), note="not a Drill SQL type; accepted"),
-        "SMALLINT": FromSql(ir.Int(16), note="not supported by Drill SQL; accepted"),
-        "INTEGER": FromSql(ir.Int(32)),
-        "BIGINT": FromSql(ir.Int(64)),
-        "FLOAT": FromSql(ir.Float(32)),
-        "REAL": FromSql(ir.Float(32)),
-        "DOUBLE": FromSql(ir.Float(64)),
-        "VARCHAR": FromSql(ir.String(), "VARCHAR(n)", "the length is not kept"),
-        "CHAR": FromSql(ir.String(), "CHAR(n)", "Drill stores CHAR as VARCHAR"),
-        "VARBINARY": FromSql(ir.Bytes()),
-        "BINARY": FromSql(ir.Bytes()),
-        "DECIMAL": FromSql(_decimal, "DECIMAL(10, 2)", "default DECIMAL(38, 0)"),
-        "DATE": FromSql(ir.Date()),
-        "TIME": FromSql(ir.Time("ms")),
-        "TIMESTAMP": FromSql(ir.Timestamp("ms", utc=True), note=(
-            "TIMESTAMP_MILLIS, which Parquet defines as adjusted to UTC (Python: aware datetime)")),
-        "INTERVAL": FromSql(ir.Interval()),
-        "INTERVALDAY": FromSql(ir.Interval(), note="Drill's internal day-time interval"),
-        "INTERVALYEAR": FromSql(ir.Interval(), note="Drill's internal year-month interval"),
-        "ARRAY": FromSql(LIST, "ARRAY<INTEGER>"),
-        "MAP": FromSql(MAP, "MAP<VARCHAR, INTEGER>"),
-        "STRUCT": FromSql(STRUCT, "STRUCT<a INTEGER>"),
-    }
-    PARQUET_READS = (
-        ("BOOLEAN", "BOOLEAN"),
-        ("INT32", "INTEGER"),
-        ("INT32 (INT_8, INT_16, INT_32)", "INTEGER"),
-        ("INT32 (UINT_8, UINT_16, UINT_32)", "UINT4 (no SQL name: CAST to BIGINT)"),
-        ("INT64", "BIGINT"),
-        ("INT64 (INT_64)", "BIGINT"),
-        ("INT64 (UINT_64)", "UINT8 (no SQL name)"),
-        ("INT96", "VARBINARY(12); TIMESTAMP with store.parquet.reader.int96_as_timestamp, "
-                  "or CONVERT_FROM(col, 'TIMESTAMP_IMPALA')"),
-        ("FLOAT", "FLOAT"),
-        ("DOUBLE", "DOUBLE"),
-        ("BYTE_ARRAY", "VARBINARY"),
-        ("BYTE_ARRAY (UTF8, ENUM)", "VARCHAR"),
-        ("FIXED_LEN_BYTE_ARRAY", "VARBINARY"),
-        ("FIXED_LEN_BYTE_ARRAY(12) (INTERVAL)", "INTERVAL"),
-        ("INT32 / INT64 / FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY (DECIMAL)", "DECIMAL (VARDECIMAL)"),
-        ("INT32 (DATE)", "DATE"),
-        ("INT32 (TIME_MILLIS)", "TIME"),
-        ("INT64 (TIME_MICROS)", "TIME"),
-        ("INT64 (TIMESTAMP_MILLIS, TIMESTAMP_MICROS)", "TIMESTAMP"),
-        ("annotations without a legacy converted type (local TIME/TIMESTAMP, NANOS, UUID, "
-         "FLOAT16)", "the physical type (INTEGER, BIGINT, VARBINARY)"),
-    )
-    NOTES = (
-        "Drill reads Parquet *converted types* (the legacy annotations) only. pyarrow writes "
-        "them for UTC timestamps in ms/us but not for local timestamps or times, which Drill "
-        "therefore sees as integers: `schemagen sql --dialect drill` emits a view that "
-        "converts them (TO_TIME, TO_TIMESTAMP).",
-        "`SMALLINT` and `TINYINT` are accepted in `.sql` schemas but Drill itself reads 8- and "
-        "16-bit Parquet integers as INTEGER.",
-    )
-
-
-class DuckDB(SqlDialect):
-    name = "duckdb"
-    title = "DuckDB"
-    sqlglot_dialect = "duckdb"
-    reference = "https://duckdb.org/docs/data/parquet/overview"
-    default_decimal = (18, 3)
-    TO_SQL = {
-        "null": ToSql('"NULL"', "DuckDB's type of a column that only holds NULL"),
-        "boolean": ToSql("BOOLEAN"),
-        "int8": ToSql("TINYINT"),
-        "int16": ToSql("SMALLINT"),
-        "int32": ToSql("INTEGER"),
-        "int64": ToSql("BIGINT"),
-        "uint8": ToSql("UTINYINT"),
-        "uint16": ToSql("USMALLINT"),
-        "uint32": ToSql("UINTEGER"),
-        "uint64": ToSql("UBIGINT"),
-        "float16": ToSql("FLOAT", "DuckDB reads FLOAT16 as FLOAT"),
-        "float32": ToSql("FLOAT"),
-        "float64": ToSql("DOUBLE"),
-        "string": ToSql("VARCHAR"),
-        "bytes": ToSql("BLOB"),
-        "fixed": ToSql("BLOB", "the size is not part of the SQL type"),
-        "decimal": ToSql("DECIMAL({precision}, {scale})"),
-        "date": ToSql("DATE"),
-        "time(s)": ToSql("TIME", "stored as TIME(MILLIS)"),
-        "time(ms)": ToSql("TIME"),
-        "time(us)": ToSql("TIME"),
-        "time(ns)": ToSql("TIME_NS"),
-        "timestamp(s, local)": ToSql("TIMESTAMP_S", "stored as TIMESTAMP(MILLIS)"),
-        "timestamp(ms, local)": ToSql("TIMESTAMP_MS"),
-        "timestamp(us, local)": ToSql("TIMESTAMP"),
-        "timestamp(ns, local)": ToSql("TIMESTAMP_NS"),
-        "timestamp(s, utc)": ToSql("TIMESTAMPTZ"),
-        "timestamp(ms, utc)": ToSql("TIMESTAMPTZ"),
-        "timestamp(us, utc)": ToSql("TIMESTAMPTZ"),
-        "timestamp(ns, utc)": ToSql("TIMESTAMPTZ", "TIMESTAMPTZ holds microseconds: "
-                                                   "nanoseconds are truncated"),
-        **_durations("BIGINT"),
-        "interval": ToSql("INTERVAL", "schemagen's files lack the INTERVAL annotation: DuckDB "
-                                      "reads the column as a 12-byte BLOB"),
-        "uuid": ToSql("UUID"),
-        "json": ToSql("JSON"),
-        "enum": ToSql("ENUM({symbols})"),
-        "list": ToSql("{item}[]"),
-        "map": ToSql("MAP({key}, {value})"),
-        "record": ToSql("STRUCT({fields})"),
-        "union": ToSql("STRUCT({fields})", "schemagen's union layout: optional member0..N"),
-    }
-    FROM_SQL = {
-        '"NULL"': FromSql(ir.Null()),
-        "BOOLEAN": FromSql(ir.Bool()),
-        "TINYINT": FromSql(ir.Int(8)),
-        "SMALLINT": FromSql(ir.Int(16)),
-        "INTEGER": FromSql(ir.Int(32)),
-        "BIGINT": FromSql(ir.Int(64)),
-        "HUGEINT": Gap("128-bit integers have no Parquet type; use DECIMAL(38, 0)"),
-        "UTINYINT": FromSql(ir.Int(8, signed=False)),
-        "USMALLINT": FromSql(ir.Int(16, signed=False)),
-        "UINTEGER": FromSql(ir.Int(32, signed=False)),
-        "UBIGINT": FromSql(ir.Int(64, signed=False)),
-        "UINT8": FromSql(ir.Int(8, signed=False), note="alias of UTINYINT"),
-        "UINT16": FromSql(ir.Int(16, signed=False), note="alias of USMALLINT"),
-        "UINT32": FromSql(ir.Int(32, signed=False), note="alias of UINTEGER"),
-        "UINT64": FromSql(ir.Int(64, signed=False), note="alias of UBIGINT"),
-        "UHUGEINT": Gap("128-bit integers have no Parquet type"),
-        "FLOAT": FromSql(ir.Float(32)),
-        "DOUBLE": FromSql(ir.Float(64)),
-        "VARCHAR": FromSql(ir.String()),
-        "CHAR": FromSql(ir.String()),
-        "BLOB": FromSql(ir.Bytes()),
-        "DECIMAL": FromSql(_decimal, "DECIMAL(10, 2)", "default DECIMAL(18, 3)"),
-        "DATE": FromSql(ir.Date()),
-        "TIME": FromSql(ir.Time("us")),
-        "TIME_NS": FromSql(ir.Time("ns")),
-        "TIMETZ": Gap("time with time zone has no Parquet type"),
-        "TIMESTAMP_S": FromSql(ir.Timestamp("s", utc=False)),
-        "TIMESTAMP_MS": FromSql(ir.Timestamp("ms", utc=False)),
-        "TIMESTAMP": FromSql(ir.Timestamp("us", utc=False)),
-        "TIMESTAMP_NS": FromSql(ir.Timestamp("ns", utc=False)),
-        "TIMESTAMPTZ": FromSql(ir.Timestamp("us", utc=True)),
-        "INTERVAL": FromSql(ir.Interval(), note="Parquet INTERVAL keeps milliseconds; DuckDB "
-                                                "intervals have microseconds"),
-        "UUID": FromSql(ir.Uuid()),
-        "JSON": FromSql(ir.Json()),
-        "BIT": Gap("bit strings have no Parquet type"),
-        "UNION": Gap("a DuckDB UNION has named members, which schemagen unions do not keep; "
-                     "use a STRUCT"),
-        "ENUM": FromSql(ENUM, "ENUM('a', 'b')"),
-        "ARRAY": FromSql(LIST, "INTEGER[]", "also LIST; a fixed size (INTEGER[3]) is not kept"),
-        "LIST": FromSql(LIST, "LIST(INTEGER)"),
-        "MAP": FromSql(MAP, "MAP(VARCHAR, INTEGER)"),
-        "STRUCT": FromSql(STRUCT, "STRUCT(a INTEGER)"),
-    }
-    PARQUET_READS = (
-        ("INT32 (INT_8 / INT_16 / UINT_8 / UINT_16 / UINT_32)",
-         "TINYINT / SMALLINT / UTINYINT / USMALLINT / UINTEGER"),
-        ("INT64 (UINT_64)", "UBIGINT"),
-        ("FIXED_LEN_BYTE_ARRAY(2) (FLOAT16)", "FLOAT"),
-        ("FIXED_LEN_BYTE_ARRAY (DECIMAL, precision > 38)", "DOUBLE"),
-        ("INT32 / INT64 (TIME)", "TIME (TIME_NS for NANOS)"),
-        ("INT64 (TIMESTAMP, local)", "TIMESTAMP (TIMESTAMP_NS for NANOS)"),
-        ("INT64 (TIMESTAMP, UTC)", "TIMESTAMP WITH TIME ZONE"),
-        ("FIXED_LEN_BYTE_ARRAY(16) (UUID)", "UUID"),
-        ("FIXED_LEN_BYTE_ARRAY(12) without annotation", "BLOB"),
-    )
-
-
-class Spark(SqlDialect):
-    name = "spark"
-    title = "Apache Spark SQL"
-    sqlglot_dialect = "spark"
-    reference = "https://spark.apache.org/docs/latest/sql-ref-datatypes.html"
-    default_decimal = (10, 0)
-    FIELD = "{name}: {type}"
-    TO_SQL = {
-        "null": _NULL_GAP,
-        "boolean": ToSql("BOOLEAN"),
-        "int8": ToSql("TINYINT"),
-        "int16": ToSql("SMALLINT"),
-        "int32": ToSql("INT"),
-        "int64": ToSql("BIGINT"),
-        "uint8": ToSql("SMALLINT", "Spark reads UINT_8 as SMALLINT"),
-        "uint16": ToSql("INT", "Spark reads UINT_16 as INT"),
-        "uint32": ToSql("BIGINT", "Spark reads UINT_32 as BIGINT"),
-        "uint64": ToSql("DECIMAL(20, 0)", "Spark reads UINT_64 as DECIMAL(20, 0)"),
-        "float16": Gap("Spark has no half-precision float"),
-        "float32": ToSql("FLOAT"),
-        "float64": ToSql("DOUBLE"),
-        "string": ToSql("STRING"),
-        "bytes": ToSql("BINARY"),
-        "fixed": ToSql("BINARY", "the size is not part of the SQL type"),
-        "decimal": ToSql("DECIMAL({precision}, {scale})"),
-        "date": ToSql("DATE"),
-        **_time_as_int("Spark SQL has no TIME type", "INT", "BIGINT"),
-        "timestamp(s, utc)": ToSql("TIMESTAMP", "stored as TIMESTAMP(MILLIS)"),
-        "timestamp(ms, utc)": ToSql("TIMESTAMP"),
-        "timestamp(us, utc)": ToSql("TIMESTAMP"),
-        "timestamp(ns, utc)": Gap("Spark cannot read TIMESTAMP(NANOS) (only as BIGINT with "
-                                  "spark.sql.legacy.parquet.nanosAsLong)"),
-        "timestamp(s, local)": ToSql("TIMESTAMP_NTZ", "Spark 3.4+; stored as TIMESTAMP(MILLIS)"),
-        "timestamp(ms, local)": ToSql("TIMESTAMP_NTZ", "Spark 3.4+"),
-        "timestamp(us, local)": ToSql("TIMESTAMP_NTZ", "Spark 3.4+"),
-        "timestamp(ns, local)": Gap("Spark cannot read TIMESTAMP(NANOS)"),
-        **_durations("BIGINT"),
-        "interval": Gap("Spark cannot read Parquet INTERVAL (months, days, milliseconds)"),
-        "uuid": Gap("Spark SQL has no UUID type"),
-        "json": ToSql("STRING", "the JSON text"),
-        "enum": ToSql("STRING", "the symbol"),
-        "list": ToSql("ARRAY<{item}>"),
-        "map": ToSql("MAP<{key}, {value}>"),
-        "record": ToSql("STRUCT<{fields}>"),
-        "union": ToSql("STRUCT<{fields}>", "schemagen's union layout: optional member0..N"),
-    }
-    FROM_SQL = {
-        "BOOLEAN": FromSql(ir.Bool()),
-        "TINYINT": FromSql(ir.Int(8), note="also BYTE"),
-        "SMALLINT": FromSql(ir.Int(16), note="also SHORT"),
-        "INT": FromSql(ir.Int(32), note="also INTEGER"),
-        "BIGINT": FromSql(ir.Int(64), note="also LONG"),
-        "FLOAT": FromSql(ir.Float(32), note="also REAL"),
-        "DOUBLE": FromSql(ir.Float(64)),
-        "DECIMAL": FromSql(_decimal, "DECIMAL(10, 2)", "also DEC, NUMERIC; default DECIMAL(10, 0)"),
-        "STRING": FromSql(ir.String()),
-        "VARCHAR": FromSql(ir.String(), "VARCHAR(n)", "the length is not kept"),
-        "CHAR": FromSql(ir.String(), "CHAR(n)", "the length is not kept"),
-        "BINARY": FromSql(ir.Bytes()),
-        "DATE": FromSql(ir.Date()),
-        "TIMESTAMP": FromSql(ir.Timestamp("us", utc=True), note="an instant"),
-        "TIMESTAMP_LTZ": FromSql(ir.Timestamp("us", utc=True), note="alias of TIMESTAMP"),
-        "TIMESTAMP_NTZ": FromSql(ir.Timestamp("us", utc=False)),
-        "INTERVAL YEAR TO MONTH": Gap("Spark stores year-month intervals as INT32 months, which "
-                                      "schemagen has no type for"),
-        "INTERVAL DAY TO SECOND": Gap("Spark stores day-time intervals as INT64 microseconds, "
-                                      "which schemagen has no type for"),
-        "VARIANT": Gap("VARIANT has no schemagen type"),
-        "ARRAY": FromSql(LIST, "ARRAY<INT>"),
-        "MAP": FromSql(MAP, "MAP<STRING, INT>"),
-        "STRUCT": FromSql(STRUCT, "STRUCT<a: INT>"),
-    }
-
-
-class Hive(SqlDialect):
-    name = "hive"
-    title = "Apache Hive"
-    sqlglot_dialect = "hive"
-    reference = "https://cwiki.apache.org/confluence/display/Hive/LanguageManual+Types"
-    default_decimal = (10, 0)
-    FIELD = "{name}: {type}"
-    TO_SQL = {
-        **Spark.TO_SQL,
-        "uint8": ToSql("SMALLINT", "Hive has no unsigned types: widened"),
-        "uint16": ToSql("INT", "Hive has no unsigned types: widened"),
-        "uint32": ToSql("BIGINT", "Hive has no unsigned types: widened"),
-        "uint64": Gap("Hive has no unsigned types and no lossless type for UINT_64"),
-        "float16": Gap("Hive has no half-precision float"),
-        **_time_as_int("Hive has no TIME type", "INT", "BIGINT"),
-        "timestamp(s, utc)": ToSql("TIMESTAMP", "Hive's TIMESTAMP has no time zone: instants "
-                                                "are shown in the session time zone"),
-        "timestamp(ms, utc)": ToSql("TIMESTAMP", "Hive's TIMESTAMP has no time zone: instants "
-                                                 "are shown in the session time zone"),
-        "timestamp(us, utc)": ToSql("TIMESTAMP", "Hive's TIMESTAMP has no time zone: instants "
-                                                 "are shown in the session time zone"),
-        "timestamp(ns, utc)": Gap("Hive reads INT64 timestamps in MILLIS and MICROS only"),
-        "timestamp(s, local)": ToSql("TIMESTAMP", "stored as TIMESTAMP(MILLIS)"),
-        "timestamp(ms, local)": ToSql("TIMESTAMP"),
-        "timestamp(us, local)": ToSql("TIMESTAMP"),
-        "timestamp(ns, local)": Gap("Hive reads INT64 timestamps in MILLIS and MICROS only"),
-        "interval": Gap("Hive has no INTERVAL column type"),
-        "uuid": Gap("Hive has no UUID type"),
-    }
-    FROM_SQL = {
-        "BOOLEAN": FromSql(ir.Bool()),
-        "TINYINT": FromSql(ir.Int(8)),
-        "SMALLINT": FromSql(ir.Int(16)),
-        "INT": FromSql(ir.Int(32), note="also INTEGER"),
-        "BIGINT": FromSql(ir.Int(64)),
-        "FLOAT": FromSql(ir.Float(32)),
-        "DOUBLE": FromSql(ir.Float(64), note="also DOUBLE PRECISION"),
-        "DECIMAL": FromSql(_decimal, "DECIMAL(10, 2)", "also NUMERIC; default DECIMAL(10, 0)"),
-        "STRING": FromSql(ir.String()),
-        "VARCHAR": FromSql(ir.String(), "VARCHAR(n)", "the length is not kept"),
-        "CHAR": FromSql(ir.String(), "CHAR(n)", "the length is not kept"),
-        "BINARY": FromSql(ir.Bytes()),
-        "DATE": FromSql(ir.Date()),
-        "TIMESTAMP": FromSql(ir.Timestamp("us", utc=False), note="a local date-time"),
-        "TIMESTAMPLTZ": Gap("TIMESTAMP WITH LOCAL TIME ZONE cannot be stored in Parquet tables"),
-        "ARRAY": FromSql(LIST, "ARRAY<INT>"),
-        "MAP": FromSql(MAP, "MAP<STRING, INT>"),
-        "STRUCT": FromSql(STRUCT, "STRUCT<a: INT>"),
-    }
-    NOTES = (
-        "Hive 4 reads INT64 timestamps (MILLIS, MICROS); Hive 3 and earlier expect INT96.",
-        "UNIONTYPE is not supported (and cannot be parsed).",
-    )
-
-
-def _trino_time(unit: str) -> str:
-    return f"TIME({DIGITS[unit]})"
-
-
-class Trino(SqlDialect):
-    name = "trino"
-    title = "Trino"
-    sqlglot_dialect = "trino"
-    reference = "https://trino.io/docs/current/language/types.html"
-    TO_SQL = {
-        "null": _NULL_GAP,
-        "boolean": ToSql("BOOLEAN"),
-        "int8": ToSql("TINYINT"),
-        "int16": ToSql("SMALLINT"),
-        "int32": ToSql("INTEGER"),
-        "int64": ToSql("BIGINT"),
-        "uint8": ToSql("SMALLINT", "Trino has no unsigned types: widened"),
-        "uint16": ToSql("INTEGER", "Trino has no unsigned types: widened"),
-        "uint32": ToSql("BIGINT", "Trino has no unsigned types: widened"),
-        "uint64": Gap("Trino has no unsigned types and no lossless type for UINT_64"),
-        "float16": Gap("Trino has no half-precision float"),
-        "float32": ToSql("REAL"),
-        "float64": ToSql("DOUBLE"),
-        "string": ToSql("VARCHAR"),
-        "bytes": ToSql("VARBINARY"),
-        "fixed": ToSql("VARBINARY", "the size is not part of the SQL type"),
-        "decimal": ToSql("DECIMAL({precision}, {scale})"),
-        "date": ToSql("DATE"),
-        **{f"time({u})": ToSql(_trino_time(u), "Hive connector tables declare the stored integer")
-           for u in ir.UNITS},
-        **{f"timestamp({u}, local)": ToSql(f"TIMESTAMP({DIGITS[u]})") for u in ir.UNITS},
-        **{f"timestamp({u}, utc)": ToSql(f"TIMESTAMP({DIGITS[u]}) WITH TIME ZONE",
-                                         "Hive connector tables declare it TIMESTAMP(p)")
-           for u in ir.UNITS},
-        **_durations("BIGINT"),
-        "interval": Gap("Trino intervals are either DAY TO SECOND or YEAR TO MONTH, never "
-                        "months, days and milliseconds together"),
-        "uuid": ToSql("UUID", "Hive connector tables declare it VARBINARY"),
-        "json": ToSql("JSON", "Hive connector tables declare it VARCHAR"),
-        "enum": ToSql("VARCHAR", "the symbol"),
-        "list": ToSql("ARRAY({item})"),
-        "map": ToSql("MAP({key}, {value})"),
-        "record": ToSql("ROW({fields})"),
-        "union": ToSql("ROW({fields})", "schemagen's union layout: optional member0..N"),
-    }
-    FROM_SQL = {
-        "BOOLEAN": FromSql(ir.Bool()),
-        "TINYINT": FromSql(ir.Int(8)),
-        "SMALLINT": FromSql(ir.Int(16)),
-        "INTEGER": FromSql(ir.Int(32), note="also INT"),
-        "BIGINT": FromSql(ir.Int(64)),
-        "REAL": FromSql(ir.Float(32)),
-        "DOUBLE": FromSql(ir.Float(64)),
-        "DECIMAL": FromSql(_decimal, "DECIMAL(10, 2)", "default DECIMAL(38, 0)"),
-        "VARCHAR": FromSql(ir.String(), "VARCHAR(n)", "the length is not kept"),
-        "CHAR": FromSql(ir.String(), "CHAR(n)", "the length is not kept"),
-        "VARBINARY": FromSql(ir.Bytes()),
-        "DATE": FromSql(ir.Date()),
-        "TIME": FromSql(_time(3), "TIME(6)", "p digits: 0 -> s, 1-3 -> ms, 4-6 -> us, 7-9 -> ns"),
-        "TIMETZ": Gap("time with time zone has no Parquet type"),
-        "TIMESTAMP": FromSql(_timestamp(3, utc=False), "TIMESTAMP(6)", "default TIMESTAMP(3)"),
-        "TIMESTAMP WITH TIME ZONE": FromSql(_timestamp(3, utc=True),
-                                            "TIMESTAMP(6) WITH TIME ZONE", "an instant"),
-        "INTERVAL YEAR TO MONTH": Gap("no schemagen type holds only months"),
-        "INTERVAL DAY TO SECOND": Gap("no schemagen type for Trino's day-time interval"),
-        "UUID": FromSql(ir.Uuid()),
-        "JSON": FromSql(ir.Json()),
-        "ARRAY": FromSql(LIST, "ARRAY(INTEGER)"),
-        "MAP": FromSql(MAP, "MAP(VARCHAR, INTEGER)"),
-        "ROW": FromSql(STRUCT, "ROW(a INTEGER)"),
-    }
-    NOTES = (
-        "DDL targets the Hive connector, which has no TIMESTAMP WITH TIME ZONE, UUID, JSON or "
-        "TIME column types: `schemagen sql --dialect trino` declares those columns "
-        "TIMESTAMP(p), VARBINARY, VARCHAR and INTEGER/BIGINT (the stored time of day).",
-    )
-
-
-class Postgres(SqlDialect):
-    name = "postgres"
-    title = "PostgreSQL"
-    sqlglot_dialect = "postgres"
-    reference = "https://www.postgresql.org/docs/current/datatype.html"
-    max_decimal_precision = 1000
-    default_decimal = None
-    TO_SQL = {
-        "null": _NULL_GAP,
-        "boolean": ToSql("BOOLEAN"),
-        "int8": ToSql("SMALLINT", "PostgreSQL has no 1-byte integer: widened"),
-        "int16": ToSql("SMALLINT"),
-        "int32": ToSql("INTEGER"),
-        "int64": ToSql("BIGINT"),
-        "uint8": ToSql("SMALLINT", "widened"),
-        "uint16": ToSql("INTEGER", "widened"),
-        "uint32": ToSql("BIGINT", "widened"),
-        "uint64": ToSql("NUMERIC(20, 0)", "widened"),
-        "float16": ToSql("REAL", "widened"),
-        "float32": ToSql("REAL"),
-        "float64": ToSql("DOUBLE PRECISION"),
-        "string": ToSql("TEXT"),
-        "bytes": ToSql("BYTEA"),
-        "fixed": ToSql("BYTEA", "the size is not part of the SQL type"),
-        "decimal": ToSql("NUMERIC({precision}, {scale})"),
-        "date": ToSql("DATE"),
-        "time(s)": ToSql("TIME(0)"),
-        "time(ms)": ToSql("TIME(3)"),
-        "time(us)": ToSql("TIME"),
-        "time(ns)": Gap("PostgreSQL times hold microseconds"),
-        "timestamp(s, local)": ToSql("TIMESTAMP(0)"),
-        "timestamp(ms, local)": ToSql("TIMESTAMP(3)"),
-        "timestamp(us, local)": ToSql("TIMESTAMP"),
-        "timestamp(ns, local)": Gap("PostgreSQL timestamps hold microseconds"),
-        "timestamp(s, utc)": ToSql("TIMESTAMPTZ(0)"),
-        "timestamp(ms, utc)": ToSql("TIMESTAMPTZ(3)"),
-        "timestamp(us, utc)": ToSql("TIMESTAMPTZ"),
-        "timestamp(ns, utc)": Gap("PostgreSQL timestamps hold microseconds"),
-        **_durations("BIGINT"),
-        "interval": ToSql("INTERVAL", "PostgreSQL intervals have microseconds"),
-        "uuid": ToSql("UUID"),
-        "json": ToSql("JSONB"),
-        "enum": ToSql("TEXT", "PostgreSQL enums are named types (CREATE TYPE)"),
-        "list": ToSql("{item}[]"),
-        "map": Gap("PostgreSQL has no map type (hstore holds text only; use JSONB)"),
-        "record": Gap("PostgreSQL composite types are named (CREATE TYPE), not inline"),
-        "union": Gap("PostgreSQL composite types are named (CREATE TYPE), not inline"),
-    }
-    FROM_SQL = {
-        "BOOLEAN": FromSql(ir.Bool()),
-        "SMALLINT": FromSql(ir.Int(16), note="also INT2"),
-        "INTEGER": FromSql(ir.Int(32), note="also INT, INT4"),
-        "BIGINT": FromSql(ir.Int(64), note="also INT8"),
-        "SMALLSERIAL": FromSql(ir.Int(16)),
-        "SERIAL": FromSql(ir.Int(32)),
-        "BIGSERIAL": FromSql(ir.Int(64)),
-        "SERIAL4": FromSql(ir.Int(32), note="alias of SERIAL"),
-        "SERIAL8": FromSql(ir.Int(64), note="alias of BIGSERIAL"),
-        "REAL": FromSql(ir.Float(32), note="also FLOAT4"),
-        "DOUBLE PRECISION": FromSql(
-            lambda d: ir.Float(32) if (d.param(0) or 53) <= 24 else ir.Float(64),
-            "DOUBLE PRECISION", "also FLOAT8, FLOAT; FLOAT(p) with p <= 24 is REAL"),
-        "NUMERIC": FromSql(_decimal, "NUMERIC(10, 2)",
-                           "also DECIMAL; NUMERIC without a precision has no fixed type"),
-        "TEXT": FromSql(ir.String()),
-        "VARCHAR": FromSql(ir.String(), "VARCHAR(n)", "the length is not kept"),
-        "CHAR": FromSql(ir.String(), "CHAR(n)", "the length is not kept"),
-        "BPCHAR": FromSql(ir.String(), note="the length is not kept"),
-        "BYTEA": FromSql(ir.Bytes()),
-        "DATE": FromSql(ir.Date()),
-        "TIME": FromSql(_time(6), "TIME(3)", "p digits: 0 -> s, 1-3 -> ms, 4-6 -> us"),
-        "TIMETZ": Gap("time with time zone has no Parquet type"),
-        "TIMESTAMP": FromSql(_timestamp(6, utc=False), "TIMESTAMP(3)"),
-        "TIMESTAMPTZ": FromSql(_timestamp(6, utc=True), "TIMESTAMPTZ",
-                               "also TIMESTAMP WITH TIME ZONE"),
-        "INTERVAL": FromSql(ir.Interval()),
-        "UUID": FromSql(ir.Uuid()),
-        "JSON": FromSql(ir.Json()),
-        "JSONB": FromSql(ir.Json()),
-        "MONEY": Gap("use NUMERIC"),
-        "ARRAY": FromSql(LIST, "INTEGER[]", "multi-dimensional arrays become nested lists"),
-    }
-
-
-_BUILTIN: Final[tuple[type[SqlDialect], ...]] = (Drill, DuckDB, Spark, Trino, Hive, Postgres)
+# the builtin dialect classes by name, in the order their modules define them (filled by
+# SqlDialect.__init_subclass__ while schemagen.sql.dialects is imported)
+_BUILTIN_PACKAGE: Final = "schemagen.sql.dialects."
+_BUILTIN: dict[str, type[SqlDialect]] = {}
 _DIALECTS: dict[str, SqlDialect] = {}
 
 
@@ -1145,6 +681,7 @@ def register_dialect(d: SqlDialect | type[SqlDialect]) -> SqlDialect:
     inst = d() if isinstance(d, type) else d
     if not re.fullmatch(r"[a-z][a-z0-9_]*", inst.name):
         raise SqlMappingError(f"dialect name {inst.name!r} must match [a-z][a-z0-9_]*")
+    _ensure_builtin()
     _DIALECTS[inst.name] = inst
     return inst
 
@@ -1163,8 +700,11 @@ def reset() -> None:
 
 def _ensure_builtin() -> None:
     if not _DIALECTS:
-        for cls in _BUILTIN:
-            register_dialect(cls)
+        import schemagen.sql.dialects  # noqa: F401 - defining the classes registers them
+
+        for cls in _BUILTIN.values():
+            inst = cls()
+            _DIALECTS[inst.name] = inst
 
 
 def dialect_names() -> list[str]:
@@ -1197,124 +737,10 @@ def ir_to_sql(t: ir.Type, dialect_name: str | SqlDialect = "drill",
     return dialect(dialect_name).to_sql(t, types)
 
 
-# --------------------------------------------------------------------------- Parquet
-
-
-@dataclass(frozen=True)
-class ParquetType:
-    """How schemagen's writer stores an IR type: physical type, annotation, remarks."""
-
-    physical: str
-    logical: str = ""
-    note: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.physical} ({self.logical})" if self.logical else self.physical
-
-
-_PQ_UNITS: Final = {"s": "MILLIS", "ms": "MILLIS", "us": "MICROS", "ns": "NANOS"}
-
-
-def decimal_bytes(precision: int) -> int:
-    """FIXED_LEN_BYTE_ARRAY size for a decimal of ``precision`` digits (the smallest that fits)."""
-    n = 1
-    while 10**precision - 1 >= 2 ** (8 * n - 1):
-        n += 1
-    return n
-
-
-def parquet_type(t: ir.Type) -> ParquetType:  # noqa: C901 - one branch per node
-    """The Parquet physical type and annotation schemagen writes for IR type ``t``."""
-    inner, _ = ir.strip_nullable(t)
-    if isinstance(inner, ir.Null):
-        return ParquetType("INT32", "UNKNOWN", "always null")
-    if isinstance(inner, ir.Bool):
-        return ParquetType("BOOLEAN")
-    if isinstance(inner, ir.Int):
-        physical = "INT64" if inner.bits == 64 else "INT32"
-        if inner.signed and inner.bits in (32, 64):
-            return ParquetType(physical)
-        conv = f"{'' if inner.signed else 'U'}INT_{inner.bits}"
-        return ParquetType(physical, f"INT({inner.bits}, {'true' if inner.signed else 'false'})",
-                           f"converted type {conv}")
-    if isinstance(inner, ir.Float):
-        if inner.bits == 16:
-            return ParquetType("FIXED_LEN_BYTE_ARRAY(2)", "FLOAT16")
-        return ParquetType("FLOAT" if inner.bits == 32 else "DOUBLE")
-    if isinstance(inner, ir.String):
-        return ParquetType("BYTE_ARRAY", "STRING", "converted type UTF8")
-    if isinstance(inner, ir.Bytes):
-        return ParquetType("BYTE_ARRAY")
-    if isinstance(inner, ir.Fixed):
-        return ParquetType(f"FIXED_LEN_BYTE_ARRAY({inner.size})")
-    if isinstance(inner, ir.Decimal):
-        logical = f"DECIMAL({inner.precision}, {inner.scale})"
-        if inner.precision <= 9:
-            return ParquetType("INT32", logical)
-        if inner.precision <= 18:
-            return ParquetType("INT64", logical)
-        return ParquetType(f"FIXED_LEN_BYTE_ARRAY({decimal_bytes(inner.precision)})", logical)
-    if isinstance(inner, ir.Date):
-        return ParquetType("INT32", "DATE")
-    if isinstance(inner, ir.Time):
-        unit = _PQ_UNITS[inner.unit]
-        note = ("isAdjustedToUTC=false, so no legacy TIME_* converted type "
-                "(readers that only know converted types see an integer)")
-        if inner.unit == "s":
-            note = "seconds are stored as milliseconds; " + note
-        return ParquetType("INT32" if unit == "MILLIS" else "INT64",
-                           f"TIME(isAdjustedToUTC=false, {unit})", note)
-    if isinstance(inner, ir.Timestamp):
-        unit = _PQ_UNITS[inner.unit]
-        logical = f"TIMESTAMP(isAdjustedToUTC={'true' if inner.utc else 'false'}, {unit})"
-        notes = []
-        if inner.unit == "s":
-            notes.append("seconds are stored as milliseconds")
-        if inner.utc and unit != "NANOS":
-            notes.append(f"converted type TIMESTAMP_{unit}")
-        else:
-            notes.append("no legacy converted type (readers that only know converted types, "
-                         "like Drill, see INT64)")
-        return ParquetType("INT64", logical, "; ".join(notes))
-    if isinstance(inner, ir.Duration):
-        return ParquetType("INT64", "", f"Parquet has no duration type: the count of "
-                                        f"{_UNIT_WORDS[inner.unit]}; Arrow restores the duration "
-                                        "from the ARROW:schema footer")
-    if isinstance(inner, ir.Interval):
-        return ParquetType("FIXED_LEN_BYTE_ARRAY(12)", "",
-                           "the physical form of INTERVAL (months, days, milliseconds as "
-                           "little-endian uint32); pyarrow cannot write the INTERVAL annotation")
-    if isinstance(inner, ir.Uuid):
-        return ParquetType("FIXED_LEN_BYTE_ARRAY(16)", "UUID")
-    if isinstance(inner, ir.Json):
-        return ParquetType("BYTE_ARRAY", "STRING",
-                           "JSON text; written as STRING, not with the JSON annotation")
-    if isinstance(inner, ir.EnumRef):
-        return ParquetType("BYTE_ARRAY", "STRING",
-                           "pyarrow cannot write the ENUM annotation; the footer's "
-                           "schemagen.schema records the enum")
-    if isinstance(inner, ir.List):
-        return ParquetType("group", "LIST", "3-level list/element")
-    if isinstance(inner, ir.Map):
-        return ParquetType("group", "MAP", "key_value/key/value, required keys")
-    if isinstance(inner, ir.RecordRef):
-        return ParquetType("group")
-    if isinstance(inner, ir.Union_):
-        return ParquetType("group", "", "optional member0..N (parquet-avro's layout)")
-    raise SqlMappingError(f"no Parquet type for {inner!r}")  # pragma: no cover
-
-
-def arrow_type_text(t: ir.Type, types: Mapping[str, ir.Named] | None = None) -> str:
-    """The Arrow type schemagen uses for IR type ``t`` (``str()`` of the pyarrow type)."""
-    from schemagen.typemap.arrow import ArrowMapper
-
-    return str(ArrowMapper(dict(types or {})).type(ir.strip_nullable(t)[0]))
-
-
 # --------------------------------------------------------------------------- documentation
 
 
-_SAMPLE_TYPES: Final[dict[str, ir.Named]] = {
+SAMPLE_TYPES: Final[dict[str, ir.Named]] = {
     "Point": ir.Record("Point", (ir.Field("x", ir.Float(64)), ir.Field("y", ir.Float(64)))),
     "Suit": ir.Enum("Suit", ("HEARTS", "SPADES")),
 }
@@ -1394,18 +820,18 @@ def type_table(d: SqlDialect | str) -> dict[str, Any]:
         row: dict[str, Any] = {
             "ir": ir_name(t),
             "parquet": {"physical": pq_t.physical, "logical": pq_t.logical, "note": pq_t.note},
-            "arrow": arrow_type_text(t, _SAMPLE_TYPES),
+            "arrow": arrow_type_text(t, SAMPLE_TYPES),
         }
         entry = d.to_sql_table.get(ir_key(t))
         try:
-            sql, back, ctx = read_back(d, t, _SAMPLE_TYPES)
+            sql, back, ctx = read_back(d, t, SAMPLE_TYPES)
         except SqlMappingError as exc:
             row["sql"] = None
             row["gap"] = entry.reason if isinstance(entry, Gap) else str(exc)
         else:
             row["sql"] = sql
             row["note"] = entry.note if isinstance(entry, ToSql) else ""
-            if not same_type(back, ctx.types, t, _SAMPLE_TYPES):
+            if not same_type(back, ctx.types, t, SAMPLE_TYPES):
                 row["reads_back_as"] = _shape(back, ctx.types)
         rows.append(row)
     reverse: list[dict[str, Any]] = []
@@ -1454,10 +880,11 @@ def render_markdown(names: Sequence[str] | None = None) -> str:
         out += [
             "# SQL type mapping",
             "",
-            "<!-- Generated from schemagen/typemap/sql.py by `schemagen sql --types`; "
+            "<!-- Generated from schemagen/sql/dialects/ by `schemagen sql --types`; "
             "do not edit. -->",
             "",
-            "schemagen keeps one registry of SQL types per dialect (`schemagen/typemap/sql.py`). "
+            "schemagen keeps one registry of SQL types per dialect (`schemagen/sql/dialects/"
+            "<name>.py`, registered by `schemagen/sql/registry.py`). "
             "It is used both ways: `.sql` schemas are read through it (SQL -> IR), "
             "`schemagen sql` writes DDL through it (IR -> SQL), and this page is generated "
             "from it (`schemagen sql --types > docs/type-mapping.md`; a test fails when this "
@@ -1475,7 +902,7 @@ def render_markdown(names: Sequence[str] | None = None) -> str:
         for t in sample_ir_types():
             p = parquet_type(t)
             out.append(f"| {_code(ir_name(t))} | {_code(p.physical)} | {_code(p.logical)} | "
-                       f"{_code(arrow_type_text(t, _SAMPLE_TYPES))} | {_cell(p.note)} |")
+                       f"{_code(arrow_type_text(t, SAMPLE_TYPES))} | {_cell(p.note)} |")
         out += ["", "Sample named types: `record Point` is `STRUCT(x DOUBLE, y DOUBLE)`, "
                     "`enum Suit` has the symbols `HEARTS`, `SPADES`.", ""]
     for n in names:

@@ -18,6 +18,7 @@ import schemagen
 from schemagen import ir
 from schemagen.cli.main import main
 from schemagen.sql import registry as sql
+from schemagen.sql.dialects import DuckDB, Spark, SparkEmitter
 from schemagen.typemap.arrow import ArrowMapper
 
 DIALECTS = ["drill", "duckdb", "spark", "trino", "hive", "postgres"]
@@ -145,7 +146,7 @@ def test_drill_sql_types() -> None:
 
 def test_parquet_descriptions_match_what_pyarrow_writes(tmp_path: Path) -> None:
     types = sql.sample_ir_types()
-    mapper = ArrowMapper(sql._SAMPLE_TYPES)  # noqa: SLF001 - the documented samples
+    mapper = ArrowMapper(sql.SAMPLE_TYPES)  # the documented samples
     fields = [pa.field(f"c{i}", mapper.type(t)) for i, t in enumerate(types)
               if not isinstance(t, (ir.List, ir.Map, ir.RecordRef, ir.Union_))]
     path = tmp_path / "all.parquet"
@@ -193,7 +194,7 @@ def test_ir_to_sql_to_ir_is_stable(dialect: str) -> None:
     mapped = 0
     for t in sql.sample_ir_types():
         try:
-            sql1, back, ctx = sql.read_back(d, t, sql._SAMPLE_TYPES)  # noqa: SLF001
+            sql1, back, ctx = sql.read_back(d, t, sql.SAMPLE_TYPES)
         except sql.SqlMappingError as exc:
             assert str(exc).startswith(f"{dialect}: "), exc
             assert sql.ir_name(t) in str(exc)
@@ -370,17 +371,16 @@ def test_register_ir_overrides_how_a_type_is_written() -> None:
     assert sql.ir_to_sql(ir.Int(8), "spark") == "TINYINT"
 
 
-class Databricks(sql.Spark):
+class Databricks(Spark):
     """A user dialect: Spark plus VARIANT for JSON and a TIMESTAMP_NTZ default."""
 
     name = "databricks"
     title = "Databricks SQL"
-    TO_SQL = {**sql.Spark.TO_SQL, "json": sql.ToSql("VARIANT")}
-    FROM_SQL = {**sql.Spark.FROM_SQL, "VARIANT": sql.FromSql(ir.Json())}
+    TO_SQL = {**Spark.TO_SQL, "json": sql.ToSql("VARIANT")}
+    FROM_SQL = {**Spark.FROM_SQL, "VARIANT": sql.FromSql(ir.Json())}
 
 
-def test_register_a_whole_dialect(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_register_a_whole_dialect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from schemagen.sql import ddl as sqlddl
 
     sql.register_dialect(Databricks)
@@ -389,10 +389,9 @@ def test_register_a_whole_dialect(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert sql.sql_to_ir("VARIANT", "databricks") == ir.Json()
     assert sql.sql_to_ir("LONG", "databricks") == ir.Int(64)
 
-    class DatabricksDdl(sqlddl.SparkEmitter):
+    class DatabricksDdl(SparkEmitter):
         dialect = "databricks"
 
-    monkeypatch.setattr(sqlddl, "_EMITTERS", {**sqlddl._EMITTERS})  # noqa: SLF001 - undo after
     sqlddl.register_emitter(DatabricksDdl)
     assert "databricks" in sqlddl.emitter_names()
     src = tmp_path / "events.sql"
@@ -411,8 +410,8 @@ def test_register_a_whole_dialect(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_dialect_tables_are_per_instance() -> None:
     sql.dialect("duckdb").register("GEOMETRY", ir.Bytes())
-    assert "GEOMETRY" not in sql.DuckDB.FROM_SQL
-    assert "GEOMETRY" not in sql.DuckDB().from_sql_table
+    assert "GEOMETRY" not in DuckDB.FROM_SQL
+    assert "GEOMETRY" not in DuckDB().from_sql_table
 
 
 # --------------------------------------------------------------------------- docs and CLI

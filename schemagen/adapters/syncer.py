@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from schemagen._pyarrow import pa, pc, pq
-from schemagen.errors import SyncerError, UsageError
+from schemagen.errors import SyncerError, UsageError, shorten
 from schemagen.runtime.reader import parquet_files
 from schemagen.runtime.storage import FileName, default_storage
 
@@ -714,13 +714,8 @@ def _kind(value: Any) -> str | None:
     return None
 
 
-def _shown(value: Any) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
-
-
 def _describe(value: Any) -> str:
-    return f"{type(value).__name__} {_shown(value)}"
+    return f"{type(value).__name__} {shorten(value, 80)}"
 
 
 def rows_to_table(table: str, rows: list[Any]) -> Any:
@@ -879,8 +874,8 @@ def _scan_kinds(where: str, values: list[Any]) -> tuple[str, bool]:
         if kind == "float" and k == "int":  # pragma: no cover - covered by the set test
             continue
         raise SyncerError(
-            f"{where}: row {i} has {_KIND_NAMES[k]} {_shown(v)} but row {first} has "
-            f"{_KIND_NAMES[kind]} {_shown(values[first])}; a column holds one type "
+            f"{where}: row {i} has {_KIND_NAMES[k]} {shorten(v, 80)} but row {first} has "
+            f"{_KIND_NAMES[kind]} {shorten(values[first], 80)}; a column holds one type "
             "(only int and float mix, as float)"
         )
     assert kind is not None

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from .._pyarrow import pa, pc, pq
-from ..errors import RecordError, RecordProblem, UsageError
+from ..errors import RecordError, RecordProblem, UsageError, shorten
 from .columns import Invalid, fill_empty
 from .reader import without_gc
 from .record import RecordInfo, info_of
@@ -104,7 +104,7 @@ def as_path(path: Any, who: str) -> Path:
     pathlib reads as the current folder: mostly an unset variable, never meant)."""
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"{who}: path must be a str or pathlib.Path, got "
-                         f"{type(path).__name__} {path!r}"[:300])
+                         f"{type(path).__name__} {shorten(path, 200)}")
     if isinstance(path, str) and not path.strip():
         raise UsageError(f"{who}: path is empty ({path!r}); give a file or folder name "
                          "('.' for the current folder)")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagen import ir
-from schemagen.errors import DamagedSnapshot, SchemagenError, UsageError
+from schemagen.errors import DamagedSnapshot, InputError, SchemagenError, UsageError, shorten
 
 from .engine import Version, format_of, load_files, relocate
 
@@ -58,14 +58,14 @@ _UNITS = ("s", "ms", "us", "ns")
 
 def _str_tuple(v: Any, what: str) -> None:
     if not isinstance(v, tuple | list) or not all(isinstance(x, str) for x in v):
-        raise DamagedSnapshot(f"{what} must be a list of strings, got {v!r}")
+        raise DamagedSnapshot(f"{what} must be a list of strings, got {shorten(v)}")
 
 
 def _check_type(t: Any, types: dict[str, ir.Named], at: str) -> None:
     """``t`` is a well-formed IR type whose named references resolve (``at``: where)."""
     def need(ok: bool, what: str) -> None:
         if not ok:
-            raise DamagedSnapshot(f"{at}: {what}, got {t!r}")
+            raise DamagedSnapshot(f"{at}: {what}, got {shorten(t)}")
 
     def is_int(v: Any) -> bool:
         return isinstance(v, int) and not isinstance(v, bool)
@@ -158,7 +158,7 @@ def version_from_json(doc: Any, fix: Callable[[str], str]) -> ir.Schema:
     """A version of a snapshot file; :class:`DamagedSnapshot` naming the element when the
     JSON does not describe a schema (the file is untrusted: it may have been edited)."""
     if not isinstance(doc, dict):
-        raise DamagedSnapshot(f"expected an object with \"types\", got {doc!r:.60}")
+        raise DamagedSnapshot(f"expected an object with \"types\", got {shorten(doc)}")
     raw_types = doc.get("types")
     if not isinstance(raw_types, list) or not all(isinstance(j, dict) for j in raw_types):
         raise DamagedSnapshot("\"types\" must be a list of objects")
@@ -175,7 +175,7 @@ def version_from_json(doc: Any, fix: Callable[[str], str]) -> ir.Schema:
             return None
         file, _, line = j.rpartition(":")
         if not file or not line.isdigit():
-            raise DamagedSnapshot(f"locations: {key}: expected \"file:line\", got {j!r}")
+            raise DamagedSnapshot(f"locations: {key}: expected \"file:line\", got {shorten(j)}")
         return ir.SourceLocation(fix(file), int(line))
 
     types: dict[str, ir.Named] = {}
@@ -240,14 +240,16 @@ def read_snapshot(path: Path) -> list[dict[str, Any]]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a schemagen snapshot (invalid JSON: {exc})") from None
+        raise InputError(f"not a schemagen snapshot (invalid JSON: {exc})",
+                         file=str(path)) from None
     except RecursionError:
-        raise UsageError(f"{path}: not a schemagen snapshot (JSON nested too deeply)") from None
+        raise InputError("not a schemagen snapshot (JSON nested too deeply)",
+                         file=str(path)) from None
     if not isinstance(doc, dict) or doc.get("schemagen_snapshot") != SNAPSHOT_FORMAT \
             or not isinstance(doc.get("versions"), list):
-        raise UsageError(f"{path}: not a schemagen snapshot (expected an object with "
+        raise InputError(f"not a schemagen snapshot (expected an object with "
                          f"\"schemagen_snapshot\": {SNAPSHOT_FORMAT} and \"versions\"; write one "
-                         "with `schemagen snapshot PATH... -o FILE`)")
+                         "with `schemagen snapshot PATH... -o FILE`)", file=str(path))
     versions: list[dict[str, Any]] = doc["versions"]
     return versions
 
@@ -260,8 +262,9 @@ def load_snapshot(path: Path) -> list[Version]:
         try:
             out.append(Version(f"{shown}#{i}", version_from_json(v, fix)))
         except DamagedSnapshot as exc:
-            raise UsageError(f"{path}: version {i} is damaged ({exc}); restore it from version "
-                             "control, or write a new one with `schemagen snapshot`") from None
+            raise InputError(f"version {i} is damaged ({exc}); restore it from version "
+                             "control, or write a new one with `schemagen snapshot`",
+                             file=str(path)) from None
     return out
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from schemagen import errors
 from schemagen.errors import (
     DamagedSnapshot,
@@ -123,14 +121,3 @@ def test_every_exception_class_is_exported() -> None:
     classes = {n for n, v in vars(errors).items()
                if isinstance(v, type) and issubclass(v, BaseException | Warning)}
     assert classes <= set(errors.__all__)
-
-
-@pytest.mark.parametrize("exc, code", [
-    (InputError("x"), 2), (UsageError("x"), 2), (errors.SchemaError("x"), 2),
-    (errors.SqlMappingError("x"), 2), (SyncerError("x"), 2), (OSError("x"), 2),
-    (KeyboardInterrupt(), 130), (ValueError("x"), None),
-])
-def test_cli_exit_codes_by_class(exc: BaseException, code: int | None) -> None:
-    from schemagen.cli.main import exit_code
-
-    assert exit_code(exc) == code

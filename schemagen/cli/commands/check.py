@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from schemagen.cli.commands import check_sql_dialect
+
 MODES = ("backward", "forward", "full", "backward_transitive", "forward_transitive",
          "full_transitive", "none")
 
@@ -49,10 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from schemagen.errors import UsageError
     from schemagen.evolution import baselines, config, engine, report
 
-    if args.sql_dialect is not None:
-        from schemagen.sql import registry as sql
-
-        sql.dialect(args.sql_dialect)
+    check_sql_dialect(args.sql_dialect)
     cfg = config.load(Path(args.config) if args.config else None)
     mode = args.mode or cfg.mode or "backward"
     warn = None if args.quiet else (lambda m: print(f"warning: {m}", file=sys.stderr))

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from schemagen.cli.commands import check_sql_dialect
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
@@ -34,10 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from schemagen.errors import UsageError
     from schemagen.evolution import baselines, engine
 
-    if args.sql_dialect is not None:
-        from schemagen.sql import registry as sql
-
-        sql.dialect(args.sql_dialect)
+    check_sql_dialect(args.sql_dialect)
     warn = None if args.quiet else (lambda m: print(f"warning: {m}", file=sys.stderr))
     schema = engine.load_files(args.paths, args.include_dirs, args.sql_dialect, warn)
     if not schema.types:

@@ -11,6 +11,7 @@ from schemagen.adapters.protobuf import (
     write_messages,
 )
 
+from .codegen.loader import load  # noqa: E402
 from .errors import (  # noqa: E402
     ParquetMappingError,
     ReadError,
@@ -43,6 +44,7 @@ __all__ = [
     "__version__",
     "from_message",
     "from_messages",
+    "load",
     "partitioning",
     "read",
     "read_arrow",

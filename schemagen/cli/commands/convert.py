@@ -1,7 +1,7 @@
 """``schemagen convert INPUT... --schema PATH --record NAME --out PATH``: JSON/CSV/Avro -> Parquet.
 
-Drill's "read JSON, write Parquet" CTAS: the schema files are compiled (in a
-temporary package, with the same code generator as ``schemagen compile``),
+Drill's "read JSON, write Parquet" CTAS: the schema files are compiled in memory
+(``schemagen.load``, the same code generator as ``schemagen compile``),
 values are cast to the record's types by ``schemagen.convert`` and
 written by the generated record's writer.  Exit 0: every row written; 1: some
 rows were rejected (see ``--rejects``); 2: bad usage, schema or input.
@@ -64,57 +64,18 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-@contextlib.contextmanager
-def compiled_record(schema_paths: Sequence[str], record: str,
-                    include_dirs: Sequence[str] = (),
-                    sql_dialect: str | None = None) -> Iterator[Any]:
-    """Compile the schemas into a temporary package and yield the record's class.
-
-    The code is what ``schemagen compile`` would write; the package is removed
-    (files and modules) when the block ends.
-    """
-    import importlib
-    import secrets
-    import shutil
-    import tempfile
+def record_class(schema_paths: Sequence[str], record: str, include_dirs: Sequence[str] = (),
+                 sql_dialect: str | None = None) -> type:
+    """Compile the schemas in memory (``schemagen.load``: the code ``schemagen compile``
+    would write, no files) and return the record's generated class."""
     import warnings
 
-    from schemagen import frontends
-    from schemagen.codegen.render import Compiler
-    from schemagen.errors import UsageError
-    from schemagen.sql import ddl as sqlddl
+    from schemagen.codegen.loader import load_schemas
 
-    if sql_dialect is not None:
-        from schemagen.sql import registry as sql
-
-        sql.dialect(sql_dialect)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        files = frontends.find_schema_files(schema_paths)
-        if not files:
-            raise UsageError(f"no schema files found under {', '.join(schema_paths)}")
-        schema = frontends.load(files, sql_dialect, include_dirs)
-    rec = sqlddl.find_record(schema.types, record)
-    name = f"_schemagen_convert_{secrets.token_hex(4)}"
-    compiler = Compiler(schema, name)
-    rendered = compiler.render()
-    plan = compiler.owner[rec.name]
-    tmp = Path(tempfile.mkdtemp(prefix="schemagen-convert-"))
-    sys.path.insert(0, str(tmp))
-    try:
-        for rel, text in rendered.items():
-            target = tmp / name / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        importlib.invalidate_caches()
-        module = importlib.import_module(".".join((name, *plan.parts)))
-        yield getattr(module, plan.class_names[rec.name])
-    finally:
-        with contextlib.suppress(ValueError):
-            sys.path.remove(str(tmp))
-        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-            del sys.modules[mod]
-        shutil.rmtree(tmp, ignore_errors=True)
+        loaded = load_schemas(schema_paths, include_dirs=include_dirs, sql_dialect=sql_dialect)
+    return loaded.record_class(record)
 
 
 def writer_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -145,8 +106,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
                              if p.is_dir() else f"{p}: no such input file")
     total = sum(os.path.getsize(p) for p in inputs)
-    with compiled_record(args.schemas, args.record, args.include_dirs,
-                         args.sql_dialect) as cls, _progress(total, args.quiet) as advance:
+    cls = record_class(args.schemas, args.record, args.include_dirs, args.sql_dialect)
+    with _progress(total, args.quiet) as advance:
         result = cv.convert(cls, inputs, args.out, input_format=args.input_format,
                             rejects=args.rejects, unknown_fields=args.unknown_fields,
                             mode=args.mode, partition_by=args.partition_by,

@@ -1,8 +1,8 @@
 """Protobuf messages in and out of generated records, without descriptors.
 
 Conversion is driven by the record's IR (embedded in every generated class)
-and the field metadata the protobuf front end stores there (``protobuf.wkt``,
-``protobuf.presence``, ``protobuf.label``); it never reads ``.proto`` files
+and the facts the protobuf front end stores there (``Field.presence``, and the
+well-known types in ``Field.origin``, an ``ir.ProtobufOrigin``); it never reads ``.proto`` files
 or message descriptors.  Any object with the protobuf Python API works
 (attribute access by field name, ``HasField``, repeated fields, maps).
 
@@ -40,8 +40,10 @@ _TD = datetime.timedelta
 Conv = Callable[[Any], Any]
 
 
-def _meta(f: ir.Field) -> dict[str, str]:
-    return dict(f.metadata)
+def _wkts(f: ir.Field) -> tuple[str, str]:
+    """The well-known types of a field's value and (maps) of its map values ("": none)."""
+    o = f.origin
+    return (o.wkt, o.value_wkt) if isinstance(o, ir.ProtobufOrigin) else ("", "")
 
 
 def _module_namespace(modname: str) -> dict[str, Any]:
@@ -164,6 +166,20 @@ def _compile_record(cls: type, plan: list[tuple[str, str, Conv | None, bool]]) -
     return fn
 
 
+def _wkt_in(wkt: str) -> Conv:
+    """Converter of a well-known type's message to its Python value."""
+    if wkt == "google.protobuf.Timestamp":
+        return _ts_in
+    if wkt == "google.protobuf.Duration":
+        return _dur_in
+    if wkt.endswith("Value") and wkt not in ("google.protobuf.Value",
+                                             "google.protobuf.ListValue"):
+        return lambda m: m.value
+    if wkt == "google.protobuf.FieldMask":
+        return lambda m: list(m.paths)
+    return _json_in
+
+
 class _InBuilder:
     def __init__(self, root_cls: type, types: dict[str, ir.Named]) -> None:
         self.root_cls = root_cls
@@ -184,10 +200,11 @@ class _InBuilder:
         self.records[name] = lazy
         plan: list[tuple[str, str, Conv | None, bool]] = []
         for f in rec.fields:
-            meta = _meta(f)
             inner, nullable = ir.strip_nullable(f.type)
-            presence = nullable and meta.get("protobuf.label") != "repeated"
-            conv = self.value(inner, meta, "", cls, f.py_name or f.name)
+            presence = nullable and f.presence != "repeated"
+            wkt, value_wkt = _wkts(f)
+            conv = self.value(inner, wkt, f.presence == "repeated", cls, f.py_name or f.name,
+                              value_wkt)
             plan.append((f.py_name or f.name, f.name, conv, presence))
 
         convert = _compile_record(cls, plan)
@@ -195,40 +212,34 @@ class _InBuilder:
         self.records[name] = convert
         return convert
 
-    def value(self, t: ir.Type, meta: dict[str, str], prefix: str, owner: type,
-              py: str) -> Conv | None:
-        """Converter of one protobuf value to the Python value of ``t`` (None: as is)."""
-        if isinstance(t, ir.List) and meta.get("protobuf.label") == "repeated":
-            item_meta = {k: v for k, v in meta.items() if k != "protobuf.label"}
-            item = self.value(t.item, item_meta, prefix, owner, py)
+    def value(self, t: ir.Type, wkt: str, repeated: bool, owner: type, py: str,
+              value_wkt: str = "") -> Conv | None:
+        """Converter of one protobuf value to the Python value of ``t`` (None: as is).
+
+        ``wkt``: the value's well-known type ("": none); ``repeated``: ``t`` is the
+        list of a ``repeated`` field (``wkt`` is then its items')."""
+        if repeated and isinstance(t, ir.List):
+            item = self.value(t.item, wkt, False, owner, py)
             if item is None:
                 return list
             return lambda seq: [item(x) for x in seq]
-        wkt = meta.get(f"protobuf.{prefix}wkt")
-        if wkt is not None:
-            if wkt == "google.protobuf.Timestamp":
-                return _ts_in
-            if wkt == "google.protobuf.Duration":
-                return _dur_in
-            if wkt.endswith("Value") and wkt not in ("google.protobuf.Value",
-                                                     "google.protobuf.ListValue"):
-                return lambda m: m.value
-            if wkt == "google.protobuf.FieldMask":
-                return lambda m: list(m.paths)
-            return _json_in
-        if isinstance(t, ir.Map):
-            kc = self.value(t.key, meta, "key.", owner, py)
-            vc = self.value(t.value, meta, "value.", owner, py)
-            if kc is None and vc is None:
-                return dict
-            kcc = kc or (lambda x: x)
-            vcc = vc or (lambda x: x)
-            return lambda mp: {kcc(k): vcc(v) for k, v in mp.items()}
-        if isinstance(t, ir.EnumRef):
-            return self.enum(t.name, _class_named(owner, py, "enum"))
-        if isinstance(t, ir.RecordRef):
-            return self.record(t.name, _class_named(owner, py, "record"))
-        return None
+        if wkt:
+            return _wkt_in(wkt)
+        match t:
+            case ir.Map(key, value):
+                kc = self.value(key, "", False, owner, py)
+                vc = self.value(value, value_wkt, False, owner, py)
+                if kc is None and vc is None:
+                    return dict
+                kcc = kc or (lambda x: x)
+                vcc = vc or (lambda x: x)
+                return lambda mp: {kcc(k): vcc(v) for k, v in mp.items()}
+            case ir.EnumRef(name):
+                return self.enum(name, _class_named(owner, py, "enum"))
+            case ir.RecordRef(name):
+                return self.record(name, _class_named(owner, py, "record"))
+            case _:
+                return None
 
     def enum(self, name: str, cls: Any) -> Conv:
         e = self.types[name]
@@ -309,25 +320,13 @@ class _OutBuilder:
         return fill
 
     def field(self, f: ir.Field) -> Callable[[Any, str, Any], None]:
-        meta = _meta(f)
+        wkt, value_wkt = _wkts(f)
         t, _ = ir.strip_nullable(f.type)
         if isinstance(t, ir.Map):
-            km = self.scalar(t.key, meta, "key.")
-            vm = self.into(t.value, meta, "value.")
-            vs = self.scalar(t.value, meta, "value.")
-
-            def set_map(msg: Any, wire: str, v: Any) -> None:
-                target = getattr(msg, wire)
-                for k, x in v.items():
-                    k = km(k)
-                    if vm is not None:
-                        vm(target[k], x)
-                    else:
-                        target[k] = vs(x)
-            return set_map
-        if isinstance(t, ir.List) and meta.get("protobuf.label") == "repeated":
-            im = self.into(t.item, meta, "")
-            iscal = self.scalar(t.item, meta, "")
+            return self.map_field(t, value_wkt)
+        if isinstance(t, ir.List) and f.presence == "repeated":
+            im = self.into(t.item, wkt)
+            iscal = self.scalar(t.item)
 
             def set_list(msg: Any, wire: str, v: Any) -> None:
                 target = getattr(msg, wire)
@@ -337,18 +336,33 @@ class _OutBuilder:
                 else:
                     target.extend(iscal(x) for x in v)
             return set_list
-        into = self.into(t, meta, "")
+        into = self.into(t, wkt)
         if into is not None:
             def set_message(msg: Any, wire: str, v: Any) -> None:
                 into(getattr(msg, wire), v)
             return set_message
-        scal = self.scalar(t, meta, "")
+        scal = self.scalar(t)
 
         def set_scalar(msg: Any, wire: str, v: Any) -> None:
             setattr(msg, wire, scal(v))
         return set_scalar
 
-    def scalar(self, t: ir.Type, meta: dict[str, str], prefix: str) -> Conv:
+    def map_field(self, t: ir.Map, value_wkt: str) -> Callable[[Any, str, Any], None]:
+        km = self.scalar(t.key)
+        vm = self.into(t.value, value_wkt)
+        vs = self.scalar(t.value)
+
+        def set_map(msg: Any, wire: str, v: Any) -> None:
+            target = getattr(msg, wire)
+            for k, x in v.items():
+                k = km(k)
+                if vm is not None:
+                    vm(target[k], x)
+                else:
+                    target[k] = vs(x)
+        return set_map
+
+    def scalar(self, t: ir.Type) -> Conv:
         if isinstance(t, ir.EnumRef):
             e = self.types[t.name]
             assert isinstance(e, ir.Enum) and e.values is not None
@@ -361,22 +375,10 @@ class _OutBuilder:
             return enum_number
         return lambda v: v
 
-    def into(self, t: ir.Type, meta: dict[str, str], prefix: str) -> Setter | None:
-        """Filler of a message-typed value (None: a scalar)."""
-        wkt = meta.get(f"protobuf.{prefix}wkt")
-        if wkt is not None:
-            if wkt == "google.protobuf.Timestamp":
-                return _set_ts
-            if wkt == "google.protobuf.Duration":
-                return _set_dur
-            if wkt == "google.protobuf.FieldMask":
-                return lambda m, v: m.paths.extend(v)
-            if wkt.endswith("Value") and wkt not in ("google.protobuf.Value",
-                                                     "google.protobuf.ListValue"):
-                def set_wrapped(m: Any, v: Any) -> None:
-                    m.value = v
-                return set_wrapped
-            return _set_json
+    def into(self, t: ir.Type, wkt: str) -> Setter | None:
+        """Filler of a message-typed value (None: a scalar); ``wkt``: its well-known type."""
+        if wkt:
+            return _wkt_out(wkt)
         if isinstance(t, ir.RecordRef):
             fill = self.record(t.name)
 
@@ -385,6 +387,22 @@ class _OutBuilder:
                 fill(m, v)
             return set_record
         return None
+
+
+def _wkt_out(wkt: str) -> Setter:
+    """Filler of a well-known type's message from its Python value."""
+    if wkt == "google.protobuf.Timestamp":
+        return _set_ts
+    if wkt == "google.protobuf.Duration":
+        return _set_dur
+    if wkt == "google.protobuf.FieldMask":
+        return lambda m, v: m.paths.extend(v)
+    if wkt.endswith("Value") and wkt not in ("google.protobuf.Value",
+                                             "google.protobuf.ListValue"):
+        def set_wrapped(m: Any, v: Any) -> None:
+            m.value = v
+        return set_wrapped
+    return _set_json
 
 
 # --------------------------------------------------------------------------- public API

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import json
@@ -186,14 +187,12 @@ def version_from_json(doc: Any, fix: Callable[[str], str]) -> ir.Schema:
             if isinstance(t, ir.Record):
                 # py_name as stored ("" = left to codegen), not named_from_json's fill-in
                 fields = tuple(
-                    ir.Field(f.name, f.type, fj.get("py_name", ""), f.doc, f.default,
-                             f.field_id, f.aliases, loc(f"{t.name}#{f.name}"), f.metadata)
+                    dataclasses.replace(f, py_name=fj.get("py_name", ""),
+                                        location=loc(f"{t.name}#{f.name}"))
                     for f, fj in zip(t.fields, j["fields"], strict=True))
-                t = ir.Record(t.name, fields, t.doc, t.aliases, loc(t.name), t.native, t.kind,
-                              t.metadata)
+                t = dataclasses.replace(t, fields=fields, location=loc(t.name))
             else:
-                t = ir.Enum(t.name, t.symbols, t.doc, t.default, t.aliases, t.values,
-                            loc(t.name), t.symbol_docs, t.metadata)
+                t = dataclasses.replace(t, location=loc(t.name))
         except DamagedSnapshot:
             raise
         except Exception as exc:  # noqa: BLE001 - untrusted JSON: any failure is "damaged"

@@ -47,6 +47,7 @@ This module only produces IR: it knows nothing about code generation.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -57,14 +58,15 @@ from typing import Any, Final, Literal
 from .. import ir
 from .._pyarrow import pa, pq
 from ..errors import SchemaError
-from ..typemap.parquet import FIELD_ID_KEY, SCHEMA_KEY
+from ..ir import keys
+from ..typemap.parquet import FIELD_ID_KEY, SCHEMA_KEY, SQL_TABLE_KEY
 
 __all__ = ["FOOTER_KEY", "Recovered", "from_footer", "from_schema", "partition_field", "recover",
            "record_name"]
 
 FOOTER_KEY: Final = SCHEMA_KEY  # the name inspect uses
 # field metadata key naming the Parquet annotation when the IR type alone loses it
-ANNOTATION_KEY: Final = "parquet.annotation"
+ANNOTATION_KEY: Final = keys.PARQUET_ANNOTATION
 _GENERIC_ITEM_NAMES: Final = frozenset({"element", "item", "array", "list", "bag", "array_element",
                                         "key_value", "map", "value", "key"})
 
@@ -140,6 +142,10 @@ def from_footer(metadata: Mapping[bytes, bytes] | None) -> tuple[str, dict[str, 
         rec = types[root]
         if not isinstance(rec, ir.Record):
             raise ValueError(f"its root {root!r} is not a record")
+        table = metadata.get(SQL_TABLE_KEY.encode())
+        if table and not rec.table:
+            # footers written before Record.table kept the SQL table name only here
+            types[root] = dataclasses.replace(rec, table=table.decode("utf-8", "replace"))
         # the text is untrusted: it must describe a schema that maps to Parquet, and that
         # the code generator can compile (distinct names, defaults of the field's type)
         from ..typemap.arrow import ArrowMapper

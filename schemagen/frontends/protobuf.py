@@ -21,24 +21,26 @@ Mapping decisions (see README, "Protobuf"):
   fields, oneof members, editions ``EXPLICIT``) are nullable; proto3 implicit
   fields are required with the zero value as default; proto2 ``required`` (and
   editions ``LEGACY_REQUIRED``) are required without a default;
-* ``oneof`` -> nullable members plus record metadata ``schemagen.oneof.<name>``
-  (comma-separated wire names); generated code checks at most one is set and
+* ``oneof`` -> nullable members plus ``Record.oneofs`` (``ir.Oneof(name, wire
+  names)``); generated code checks at most one is set and
   has ``which_<name>()``; proto3 ``optional`` synthetic oneofs are dropped;
 * well-known types: Timestamp -> timestamp(us, UTC), Duration -> duration(us),
   wrappers -> nullable primitives, Struct/Value/ListValue -> JSON, Any ->
   record(type_url, value), Empty -> a record without fields (Parquet refuses
   it with a clear error), FieldMask -> list of strings;
-* field numbers -> field ids; comments -> docs; ``json_name`` and the protobuf
-  type kept as field metadata (``protobuf.json_name``, ``protobuf.type``,
-  ``protobuf.wkt``) so the runtime's message conversion needs no descriptors;
+* field numbers -> field ids; comments -> docs; ``json_name`` -> ``Field.json_name``;
+  presence and label -> ``Field.presence``; open enums -> ``Enum.open``; the
+  protobuf type and well-known type -> ``Field.origin`` (an ``ir.ProtobufOrigin``)
+  so the message conversion needs no descriptors;
 * extensions are ignored with a warning;
-* for ``schemagen check``: records and enums carry ``protobuf.file``,
-  ``protobuf.package`` and their ``reserved`` numbers and names
-  (``protobuf.reserved`` = inclusive ranges ``"2,9-11"``, ``protobuf.reserved_names``).
+* for ``schemagen check``: records and enums carry an ``ir.ProtobufOrigin`` with
+  their protobuf name, file, package and ``reserved`` numbers (inclusive ranges)
+  and names.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -52,6 +54,7 @@ from typing import Any, Final
 
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
+from ..ir import keys
 from ..typemap import parquet as pqkeys
 
 __all__ = ["load", "bundled_include"]
@@ -147,17 +150,27 @@ def _unescape_bytes(text: str) -> bytes:
     return bytes(out)
 
 
-def _file_and_reserved(fd: Any, ranges: list[tuple[int, int]],
-                       names: Sequence[str]) -> list[tuple[str, str]]:
-    """Metadata for ``schemagen check``: the defining file and package, and the
-    ``reserved`` numbers (inclusive ``a-b`` ranges) and names of a message or enum."""
-    out = [("protobuf.file", str(fd.name)), ("protobuf.package", str(fd.package))]
-    if ranges:
-        out.append(("protobuf.reserved",
-                    ",".join(str(a) if a == b else f"{a}-{b}" for a, b in sorted(ranges))))
-    if names:
-        out.append(("protobuf.reserved_names", ",".join(names)))
-    return out
+def _named_origin(key: str, fd: Any, ranges: list[tuple[int, int]],
+                  names: Sequence[str]) -> ir.ProtobufOrigin:
+    """What ``schemagen check`` needs of a message or enum: its protobuf name, the
+    defining file and package, and its ``reserved`` numbers (inclusive ranges) and names."""
+    return ir.ProtobufOrigin(name=key.lstrip("."), file=str(fd.name), package=str(fd.package),
+                             reserved=tuple(sorted(ranges)), reserved_names=tuple(names))
+
+
+def _wkt_type(full: str) -> ir.Type | None:
+    """The IR type of a well-known message type (None: not one)."""
+    if full == "google.protobuf.Timestamp":
+        return ir.Timestamp("us", True)
+    if full == "google.protobuf.Duration":
+        return ir.Duration("us")
+    if full in _WRAPPERS:
+        return _WRAPPERS[full]
+    if full in _JSON_WKT:
+        return ir.Json()
+    if full == "google.protobuf.FieldMask":
+        return ir.List(ir.String())
+    return None
 
 
 class _Loader:
@@ -401,16 +414,13 @@ class _Loader:
             symbols.append(v.name)
             values.append(v.number)
             sdocs.append(self.doc(fd, [*path, 2, i])[0])
-        closed = self.closed_enum(fd, e)
-        meta = [("protobuf.name", key.lstrip("."))]
-        if not closed:
-            meta.append(ir.OPEN_ENUM)
         # enum reserved ranges are inclusive at both ends
-        meta.extend(_file_and_reserved(fd, [(r.start, r.end) for r in e.reserved_range],
-                                       e.reserved_name))
+        origin = _named_origin(key, fd, [(r.start, r.end) for r in e.reserved_range],
+                               e.reserved_name)
         self.types[name] = ir.Enum(
             name, tuple(symbols), doc=doc, values=tuple(values), location=loc,
-            symbol_docs=tuple(sdocs) if any(sdocs) else (), metadata=tuple(meta))
+            symbol_docs=tuple(sdocs) if any(sdocs) else (),
+            open=not self.closed_enum(fd, e), origin=origin)
         self.sources[name] = loc.file
 
     @staticmethod
@@ -441,47 +451,29 @@ class _Loader:
             return "implicit"
         return "explicit"
 
-    def value_type(self, f: Any, refs: list[str], meta: list[tuple[str, str]]) -> ir.Type:
-        """The non-null IR type of one value of ``f`` (ignoring its label)."""
+    def value_type(self, f: Any, refs: list[str]) -> tuple[ir.Type, ir.ProtobufOrigin]:
+        """The non-null IR type of one value of ``f`` (ignoring its label), with the
+        protobuf kind of that value (``type``, ``wkt``; for maps the key's and value's)."""
         if f.type in _SCALARS:
             pname, t = _SCALARS[f.type]
-            meta.append(("protobuf.type", pname))
-            return t
+            return t, ir.ProtobufOrigin(type=pname)
         tn = f.type_name
         full = tn.lstrip(".")
         if f.type == _TYPE_ENUM:
-            meta.append(("protobuf.type", "enum"))
             refs.append(tn)
-            return ir.EnumRef(self.names[tn])
-        if full == "google.protobuf.Timestamp":
-            meta.append(("protobuf.wkt", full))
-            return ir.Timestamp("us", True)
-        if full == "google.protobuf.Duration":
-            meta.append(("protobuf.wkt", full))
-            return ir.Duration("us")
-        if full in _WRAPPERS:
-            meta.append(("protobuf.wkt", full))
-            return _WRAPPERS[full]
-        if full in _JSON_WKT:
-            meta.append(("protobuf.wkt", full))
-            return ir.Json()
-        if full == "google.protobuf.FieldMask":
-            meta.append(("protobuf.wkt", full))
-            return ir.List(ir.String())
+            return ir.EnumRef(self.names[tn]), ir.ProtobufOrigin(type="enum")
+        wkt = _wkt_type(full)
+        if wkt is not None:
+            return wkt, ir.ProtobufOrigin(wkt=full)
         if self.kinds.get(tn) == "map":
             _fd, entry, _p = self.messages[tn]
-            kf, vf = entry.field[0], entry.field[1]
-            kmeta: list[tuple[str, str]] = []
-            vmeta: list[tuple[str, str]] = []
-            kt = self.value_type(kf, refs, kmeta)
-            vt = self.value_type(vf, refs, vmeta)
-            meta.append(("protobuf.type", "map"))
-            meta.extend((f"protobuf.key.{k[9:]}", v) for k, v in kmeta)
-            meta.extend((f"protobuf.value.{k[9:]}", v) for k, v in vmeta)
-            return ir.Map(kt, vt)
-        meta.append(("protobuf.type", "group" if f.type == _TYPE_GROUP else "message"))
+            kt, ko = self.value_type(entry.field[0], refs)
+            vt, vo = self.value_type(entry.field[1], refs)
+            return ir.Map(kt, vt), ir.ProtobufOrigin(
+                type="map", key_type=ko.type, value_type=vo.type, value_wkt=vo.wkt)
         refs.append(tn)
-        return ir.RecordRef(self.names[tn])
+        return (ir.RecordRef(self.names[tn]),
+                ir.ProtobufOrigin(type="group" if f.type == _TYPE_GROUP else "message"))
 
     def default(self, f: Any, t: ir.Type) -> Any:
         text = f.default_value
@@ -516,50 +508,48 @@ class _Loader:
         oneofs: dict[int, list[str]] = {}
         fields = []
         for i, f in enumerate(m.field):
-            fdoc, floc = self.doc(fd, [*path, 2, i])
-            meta: list[tuple[str, str]] = []
-            vt = self.value_type(f, refs, meta)
-            pres = self.presence(fd, f)
-            if f.label == _LABEL_REPEATED:
-                t: ir.Type = vt if isinstance(vt, ir.Map) else ir.List(vt)
-                default: Any = ()
-                if not isinstance(vt, ir.Map):
-                    meta.append(("protobuf.label", "repeated"))
-            elif pres == "required":
-                t, default = vt, ir.NO_DEFAULT
-                meta.append(("protobuf.label", "required"))
-            elif pres == "implicit":
-                t = vt
-                default = _zero(vt)
-                if isinstance(vt, ir.EnumRef):
-                    enum = self.enums[f.type_name][1]
-                    default = enum.value[0].name if enum.value else ir.NO_DEFAULT
-            else:
-                t = ir.Nullable(vt)
-                default = None
-                if f.HasField("default_value"):
-                    default = self.default(f, vt)
-                    meta.append(("protobuf.default", f.default_value))
-                meta.append(("protobuf.presence", "explicit"))
+            fields.append(self.field(fd, f, [*path, 2, i], refs))
             if f.HasField("oneof_index") and not f.proto3_optional:
                 oneofs.setdefault(f.oneof_index, []).append(f.name)
-            if f.json_name:
-                meta.append(("protobuf.json_name", f.json_name))
-            fields.append(ir.Field(
-                f.name, t, doc=fdoc, default=default, field_id=f.number, location=floc,
-                metadata=tuple(meta)))
-        rmeta: list[tuple[str, str]] = [("protobuf.name", key.lstrip("."))]
-        for idx, members in sorted(oneofs.items()):
-            rmeta.append((f"schemagen.oneof.{m.oneof_decl[idx].name}", ",".join(members)))
-        # message reserved ranges end one past the last reserved number
-        rmeta.extend(_file_and_reserved(fd, [(r.start, r.end - 1) for r in m.reserved_range],
-                                        m.reserved_name))
         native = ((pqkeys.WRITER_MODEL_KEY, "protobuf"), (pqkeys.PROTOBUF_CLASS_KEY, key.lstrip(".")),
                   (pqkeys.PROTOBUF_FILE_KEY, fd.name))
-        self.types[name] = ir.Record(name, tuple(fields), doc=doc, location=loc,
-                                     native=native, metadata=tuple(rmeta))
+        # message reserved ranges end one past the last reserved number
+        origin = _named_origin(key, fd, [(r.start, r.end - 1) for r in m.reserved_range],
+                               m.reserved_name)
+        self.types[name] = ir.Record(
+            name, tuple(fields), doc=doc, location=loc, native=native,
+            oneofs=tuple(ir.Oneof(m.oneof_decl[idx].name, tuple(members))
+                         for idx, members in sorted(oneofs.items())),
+            origin=origin)
         self.sources[name] = loc.file
         return refs
+
+    def field(self, fd: Any, f: Any, path: list[int], refs: list[str]) -> ir.Field:
+        fdoc, floc = self.doc(fd, path)
+        vt, origin = self.value_type(f, refs)
+        pres = self.presence(fd, f)
+        presence: ir.Presence
+        if f.label == _LABEL_REPEATED:
+            t: ir.Type = vt if isinstance(vt, ir.Map) else ir.List(vt)
+            default: Any = ()
+            presence = "repeated"
+        elif pres == "required":
+            t, default, presence = vt, ir.NO_DEFAULT, "required"
+        elif pres == "implicit":
+            t, presence = vt, "implicit"
+            default = _zero(vt)
+            if isinstance(vt, ir.EnumRef):
+                enum = self.enums[f.type_name][1]
+                default = enum.value[0].name if enum.value else ir.NO_DEFAULT
+        else:
+            t, default, presence = ir.Nullable(vt), None, "explicit"
+            if f.HasField("default_value"):
+                default = self.default(f, vt)
+                origin = dataclasses.replace(origin, default=f.default_value)
+        # the metadata copy of json_name is transitional (see ir.keys.PROTOBUF_JSON_NAME)
+        meta = ((keys.PROTOBUF_JSON_NAME, f.json_name),) if f.json_name else ()
+        return ir.Field(f.name, t, doc=fdoc, default=default, field_id=f.number, location=floc,
+                        metadata=meta, json_name=f.json_name, presence=presence, origin=origin)
 
 
 def load(paths: Sequence[str | Path],

@@ -26,9 +26,9 @@ Rules (README "SQL schemas"):
   add nothing, a map key adds ``Key``); struct fields are nullable unless
   ``NOT NULL``.  A name already taken gets ``2``, ``3``...  DuckDB ``ENUM``
   columns become enums named the same way.
-* Footer metadata (``Record.native``): ``writer.model.name=sql``,
-  ``sql.dialect``, and ``sql.table`` (the table name as written); every field
-  keeps its SQL type as written in ``metadata`` (``sql.type``).
+* ``Record.table``: the table name as written.  Footer metadata (``Record.native``):
+  ``writer.model.name=sql``, ``sql.dialect``, and ``sql.table`` (the same name);
+  every field keeps its SQL type as written in ``Field.origin`` (``ir.SqlOrigin``).
 
 Every error names ``file:line:column`` and the column; statements other
 than ``CREATE TABLE`` and ``COMMENT ON`` are ignored with a warning.
@@ -370,7 +370,7 @@ class _Loader:
             fields.append(ir.Field(
                 name=col, type=ftype, doc=doc, default=default,
                 location=ir.SourceLocation(f.path, line, colno),
-                metadata=(("sql.type", written or f.dialect.sql_text(dt)),),
+                origin=ir.SqlOrigin(written or f.dialect.sql_text(dt)),
             ))
         if not fields:
             raise f.error(schema.this, f"table {t.qualified} has no columns")
@@ -380,6 +380,7 @@ class _Loader:
             location=ir.SourceLocation(f.path, line, colno),
             native=((pqkeys.WRITER_MODEL_KEY, "sql"), (pqkeys.SQL_DIALECT_KEY, f.dialect.name),
                     (pqkeys.SQL_TABLE_KEY, t.qualified)),
+            table=t.qualified,
         ))
         # the table's record first, then the records and enums its columns created
         items = list(self.types.items())
@@ -418,7 +419,7 @@ class _Context(sqlmap.ReadContext):
             out.append(ir.Field(
                 name=sf.name, type=sf.type, doc=sf.doc, default=default,
                 location=ir.SourceLocation(f.path, line, col),
-                metadata=(("sql.type", f.dialect.sql_text(kind)),) if kind is not None else (),
+                origin=ir.SqlOrigin(f.dialect.sql_text(kind)) if kind is not None else None,
             ))
         name = self._name(path)
         first = fields[0].node.this if fields and fields[0].node is not None else None

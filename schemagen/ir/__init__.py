@@ -4,7 +4,10 @@
   and the facts about them (integer bounds, decimal fit, time-unit ranks);
 * :mod:`schemagen.ir.schema`: :class:`Field`, :class:`Record`, :class:`Enum`,
   :class:`Constant`, :class:`Module`, :class:`Schema` and the graph helpers;
-* :mod:`schemagen.ir.serde`: the ``schemagen.schema`` JSON form;
+* :mod:`schemagen.ir.origin`: typed per-format facts only that format's rules read;
+* :mod:`schemagen.ir.keys`: every remaining ``metadata`` key (docs and tools only);
+* :mod:`schemagen.ir.serde`: the ``schemagen.schema`` JSON form (old JSON is mapped to
+  the typed facets by :mod:`schemagen.ir.legacy`);
 * :mod:`schemagen.ir.describe`: the one printer of IR types.
 
 Everything is re-exported here: ``from schemagen import ir; ir.Record(...)``.
@@ -53,14 +56,15 @@ from schemagen.ir.nodes import (
     unit_digits,
     unit_rank,
 )
+from schemagen.ir.origin import Origin, ProtobufOrigin, SqlOrigin, ThriftOrigin
 from schemagen.ir.schema import (
-    ONEOF_PREFIX,
-    OPEN_ENUM,
     Constant,
     Enum,
     Field,
     Module,
     Named,
+    Oneof,
+    Presence,
     Record,
     Schema,
     SourceLocation,
@@ -73,6 +77,8 @@ from schemagen.ir.serde import (
     constant_from_json,
     named_from_json,
     named_to_json,
+    origin_from_json,
+    origin_to_json,
     record_schema_json,
     schema_from_json,
     type_from_json,
@@ -80,13 +86,15 @@ from schemagen.ir.serde import (
 )
 
 __all__ = [
-    "NODES", "NO_DEFAULT", "ONEOF_PREFIX", "OPEN_ENUM", "PRIMITIVES", "UNITS", "Bool", "Bytes",
+    "NODES", "NO_DEFAULT", "PRIMITIVES", "UNITS", "Bool", "Bytes",
     "Constant", "Date", "Decimal", "Duration", "Enum", "EnumRef", "Field", "Fixed", "Float",
     "Form", "Int", "Interval", "IntervalValue", "Json", "List", "Map", "Module", "Named", "Null",
-    "Nullable", "Record", "RecordRef", "Schema", "SourceLocation", "String", "Time", "TimeUnit",
+    "Nullable", "Oneof", "Origin", "Presence", "ProtobufOrigin", "Record", "RecordRef", "Schema",
+    "SourceLocation", "SqlOrigin", "String", "ThriftOrigin", "Time", "TimeUnit",
     "Timestamp", "Type", "UnionValue", "Union_", "Uuid", "closure", "constant_from_json",
     "decimal_fits", "decimal_flba_size", "describe", "find_cycle", "has_pair_list",
     "is_frozenset", "is_open_enum", "kind", "named_from_json", "named_to_json", "oneof_groups",
-    "python_hashable", "record_schema_json", "referenced_names", "schema_from_json",
+    "origin_from_json", "origin_to_json", "python_hashable", "record_schema_json",
+    "referenced_names", "schema_from_json",
     "strip_nullable", "type_from_json", "type_to_json", "unit_digits", "unit_rank",
 ]

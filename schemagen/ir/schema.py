@@ -11,9 +11,10 @@ from __future__ import annotations
 import collections
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from schemagen.ir.nodes import NO_DEFAULT, Type, referenced_names
+from schemagen.ir.origin import Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,24 @@ class SourceLocation:
 # --------------------------------------------------------------------------- definitions
 
 
+Presence: TypeAlias = Literal["explicit", "implicit", "required", "repeated"]
+"""Field presence as the format defines it:
+
+* ``explicit``: the field can be absent, and absence is seen (it is nullable);
+* ``implicit``: absent and zero are the same (protobuf proto3 scalars: default is the zero);
+* ``required``: the field must be there (proto2 ``required``, editions ``LEGACY_REQUIRED``);
+* ``repeated``: a list or map of values (protobuf ``repeated``, ``map<K, V>``).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Oneof:
+    """A group of fields of which at most one may be set (protobuf ``oneof``)."""
+
+    name: str
+    members: tuple[str, ...]  # wire names, in field order
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str  # wire name, exactly as written in the schema
@@ -43,7 +62,16 @@ class Field:
     field_id: int | None = None
     aliases: tuple[str, ...] = ()
     location: SourceLocation | None = field(default=None, compare=False)
+    # free-form facts for docs and tools, read by no other layer (see ir.keys)
     metadata: tuple[tuple[str, str], ...] = ()
+    # the name in the format's JSON mapping (protobuf ``json_name``); "" when the
+    # format has none (then the wire name is used)
+    json_name: str = ""
+    # how the format tells "absent" from "zero" (protobuf presence / label, see
+    # :data:`Presence`); None when the format does not say
+    presence: Presence | None = None
+    # facts only the source format's own rules read (evolution, its adapter)
+    origin: Origin | None = None
 
     @property
     def has_default(self) -> bool:
@@ -78,8 +106,14 @@ class Record(_FullName):
     # "union": every field is nullable and at most one may be set (checked on write);
     # generated classes get a ``which()`` method naming the member that is set.
     kind: Literal["record", "error", "union"] = "record"
-    # format-specific facts kept for docs and tools (e.g. Thrift annotations)
+    # free-form facts for docs and tools, read by no other layer (see ir.keys)
     metadata: tuple[tuple[str, str], ...] = ()
+    # groups of fields of which at most one may be set (checked on write; the class
+    # gets ``which_<group>()``); a union record is one implicit group of all its fields
+    oneofs: tuple[Oneof, ...] = ()
+    # the SQL table the record was read from, as written (possibly qualified); ""
+    table: str = ""
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +127,9 @@ class Enum(_FullName):
     location: SourceLocation | None = field(default=None, compare=False)
     symbol_docs: tuple[str, ...] = ()  # one doc per symbol ("" when none), or empty
     metadata: tuple[tuple[str, str], ...] = ()
+    # open (protobuf proto3): numbers without a symbol are legal values (needs ``values``)
+    open: bool = False
+    origin: Origin | None = None
 
 
 Named: TypeAlias = Record | Enum
@@ -112,6 +149,7 @@ class Constant(_FullName):
     doc: str = ""
     location: SourceLocation | None = field(default=None, compare=False)
     metadata: tuple[tuple[str, str], ...] = ()
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,31 +201,19 @@ class Schema:
 
 
 
-ONEOF_PREFIX: Final = "schemagen.oneof."
-
-
 def oneof_groups(rec: Record) -> list[tuple[str, list[str]]]:
-    """Groups of fields of which at most one may be set (protobuf ``oneof``).
-
-    Declared in the record's metadata as ``schemagen.oneof.<group>`` =
-    comma-separated wire names (format-neutral: any front end may use it).
-    A union record (``kind == "union"``) is one implicit group of all its fields.
-    """
-    return [(k[len(ONEOF_PREFIX):], v.split(","))
-            for k, v in rec.metadata if k.startswith(ONEOF_PREFIX) and v]
-
-
-OPEN_ENUM: Final = ("schemagen.enum", "open")
+    """``rec.oneofs`` as ``(group, wire names)`` pairs (a union record's implicit group
+    of all its fields is not listed)."""
+    return [(o.name, list(o.members)) for o in rec.oneofs]
 
 
 def is_open_enum(e: Enum) -> bool:
     """An open enum (protobuf proto3): numbers without a symbol are legal values.
 
-    Declared in the enum's metadata as ``schemagen.enum=open`` (with numeric
-    ``values``).  Such a number is kept as its decimal string (``"7"``): in the
-    Parquet ENUM column and as a pseudo-member of the generated enum class.
+    Such a number is kept as its decimal string (``"7"``): in the Parquet ENUM
+    column and as a pseudo-member of the generated enum class.
     """
-    return e.values is not None and OPEN_ENUM in e.metadata
+    return e.open and e.values is not None
 
 
 # --------------------------------------------------------------------------- graph helpers

@@ -1,11 +1,10 @@
 """Protobuf rules: buf's ``WIRE`` and ``WIRE_JSON`` breaking-change categories on the IR.
 
 Same rule IDs as ``buf breaking`` (bufcheck's ``bufbreakingcheck``), same
-compatibility groups, computed from the IR and the metadata the protobuf front end
-keeps (``protobuf.type``/``protobuf.wkt``, ``protobuf.label``/``protobuf.presence``,
-``protobuf.json_name``, ``protobuf.default``, ``schemagen.oneof.<name>``, and on
-messages and enums ``protobuf.name``, ``protobuf.file``, ``protobuf.package``,
-``protobuf.reserved``, ``protobuf.reserved_names``).
+compatibility groups, computed from the IR and the facts the protobuf front end
+keeps: ``Field.presence``, ``Field.json_name``, ``Record.oneofs`` and the
+``ir.ProtobufOrigin`` of fields (type, well-known type, default as written),
+messages and enums (protobuf name, file, package, reserved numbers and names).
 
 Each finding is reported under the least strict category whose rules catch it:
 category ``WIRE`` = the binary encoding breaks (and so JSON does too), ``WIRE_JSON`` =
@@ -97,13 +96,17 @@ _CARD_TEXT: Final[dict[str, str]] = {
 }
 
 
-def _meta(items: tuple[tuple[str, str], ...], key: str) -> str | None:
-    return next((v for k, v in items if k == key), None)
+_NONE: Final = ir.ProtobufOrigin()
+
+
+def _origin(t: ir.Field | ir.Named) -> ir.ProtobufOrigin:
+    """The protobuf facts the front end kept (all blank for hand-built IR)."""
+    return t.origin if isinstance(t.origin, ir.ProtobufOrigin) else _NONE
 
 
 def _pname(t: ir.Named) -> str:
     """The full protobuf name (``pkg.Outer.Inner``) of a message or enum."""
-    return _meta(t.metadata, "protobuf.name") or t.name
+    return _origin(t).name or t.name
 
 
 @dataclass(frozen=True)
@@ -154,32 +157,27 @@ def _fields(rec: ir.Record, types: dict[str, ir.Named]) -> dict[int, _Field]:
     for f in rec.fields:
         if f.field_id is None:
             continue
-        m = f.metadata
-        ptype = _meta(m, "protobuf.type") or ""
-        label = _meta(m, "protobuf.label")
+        o = _origin(f)
         key_kind = ""
-        if ptype == "map" and isinstance(f.type, ir.Map):
+        if o.type == "map" and isinstance(f.type, ir.Map):
             card = "map"
-            key_kind = _meta(m, "protobuf.key.type") or ""
-            wkt = _meta(m, "protobuf.value.wkt")
-            kind = "message" if wkt else _meta(m, "protobuf.value.type") or ""
+            key_kind = o.key_type
+            wkt = o.value_wkt
+            kind = "message" if wkt else o.value_type
             type_name = wkt or (_ref_name(f.type.value, types)
                                 if kind in ("message", "group", "enum") else "")
         else:
-            if label in ("repeated", "required"):
-                card = label
-            elif _meta(m, "protobuf.presence") == "explicit":
-                card = "explicit"
-            else:
-                card = "implicit"
-            wkt = _meta(m, "protobuf.wkt")
-            kind = "message" if wkt else ptype
+            # hand-built IR without presence: implicit (no cardinality finding is guessed)
+            card = f.presence if f.presence in ("repeated", "required", "explicit") \
+                else "implicit"
+            wkt = o.wkt
+            kind = "message" if wkt else o.type
             type_name = wkt or (_ref_name(f.type, types)
                                 if kind in ("message", "group", "enum") else "")
         out[f.field_id] = _Field(
             f=f, number=f.field_id, card=card, kind=kind, type_name=type_name,
-            key_kind=key_kind, json_name=_meta(m, "protobuf.json_name") or f.name,
-            default=_meta(m, "protobuf.default"),
+            key_kind=key_kind, json_name=f.json_name or f.name,
+            default=o.default,
             effective=_effective_default(f, card, kind, type_name, types),
             oneof=groups.get(f.name))
     return out
@@ -193,7 +191,7 @@ def _effective_default(f: ir.Field, card: str, kind: str, type_name: str,
     if card in ("repeated", "map") or kind not in _WIRE_GROUP \
             or kind in ("message", "group"):
         return None
-    given = _meta(f.metadata, "protobuf.default") is not None
+    given = _origin(f).default is not None
     value = f.default if given else None
     if kind == "string":
         return value.encode() if isinstance(value, str) else b""
@@ -241,22 +239,6 @@ def _f32(v: float) -> float:
 # --------------------------------------------------------------------------- reserved
 
 
-def _ranges(text: str | None) -> list[tuple[int, int]]:
-    """``"2,5-7"`` -> ``[(2, 2), (5, 7)]`` (inclusive)."""
-    out: list[tuple[int, int]] = []
-    for part in (text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        lo, _, hi = part.partition("-")
-        try:
-            a, b = int(lo), int(hi) if hi else int(lo)
-        except ValueError:
-            continue  # not written by the front end; ignore rather than guess
-        out.append((a, b))
-    return sorted(out)
-
-
 def _in_ranges(n: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a <= n <= b for a, b in ranges)
 
@@ -291,9 +273,8 @@ def _reserved_text(t: ir.Named) -> str:
 
 
 def _reserved(t: ir.Named) -> tuple[list[tuple[int, int]], set[str]]:
-    names = _meta(t.metadata, "protobuf.reserved_names")
-    return (_ranges(_meta(t.metadata, "protobuf.reserved")),
-            set(names.split(",")) if names else set())
+    o = _origin(t)
+    return sorted(o.reserved), set(o.reserved_names)
 
 
 # --------------------------------------------------------------------------- checker
@@ -324,10 +305,9 @@ class _Checker:
         def index(types: dict[str, ir.Named]) -> dict[str, tuple[str, ir.Named]]:
             out: dict[str, tuple[str, ir.Named]] = {}
             for t in types.values():
-                fname = _meta(t.metadata, "protobuf.file")
-                pkg = _meta(t.metadata, "protobuf.package")
-                if fname is not None and pkg is not None:
-                    out.setdefault(fname, (pkg, t))
+                o = _origin(t)
+                if o.file:
+                    out.setdefault(o.file, (o.package, t))
             return out
 
         old, new = index(self.old), index(self.new)

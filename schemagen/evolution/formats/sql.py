@@ -53,10 +53,15 @@ def type_name(t: ir.Type) -> str:
     return sqlmap.ir_name(t)
 
 
+def written_type(f: ir.Field) -> str | None:
+    """The column's SQL type as written (None: not read from SQL)."""
+    return f.origin.type if isinstance(f.origin, ir.SqlOrigin) else None
+
+
 def _length(f: ir.Field) -> int | None:
     """The declared length of a ``VARCHAR(n)``/``CHAR(n)``/``VARBINARY(n)``/``BINARY(n)``
     column (None: unbounded)."""
-    written = dict(f.metadata).get("sql.type")
+    written = written_type(f)
     if written is None:
         return None
     m = _LENGTH.match(written)
@@ -148,7 +153,7 @@ class _Checker:
             self.field(of2, nf, fpath, kind)
 
     def sql_type(self, f: ir.Field) -> str:
-        written = dict(f.metadata).get("sql.type")
+        written = written_type(f)
         return written if written else type_name(f.type)
 
     def field(self, of: ir.Field, nf: ir.Field, path: str, kind: str) -> None:

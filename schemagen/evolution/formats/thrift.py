@@ -42,6 +42,7 @@ business (``schemagen check`` reports them for every format).  See
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from schemagen import ir
 from schemagen.evolution import model, rules
@@ -115,14 +116,18 @@ def thrift_type(t: ir.Type) -> str:
     return type(t).__name__.lower()
 
 
-def _meta(f: ir.Field, key: str) -> str | None:
-    return next((v for k, v in f.metadata if k == key), None)
+def _origin(f: ir.Field) -> ir.ThriftOrigin:
+    """The Thrift facts the front end kept (blank for hand-built IR)."""
+    return f.origin if isinstance(f.origin, ir.ThriftOrigin) else _NONE
+
+
+_NONE: Final = ir.ThriftOrigin()
 
 
 def _req(f: ir.Field) -> str:
     """``required``, ``optional`` or ``default`` (Thrift's three requiredness levels)."""
-    req = _meta(f, "thrift.requiredness")
-    if req in ("required", "optional", "default"):
+    req = _origin(f).requiredness
+    if req:
         return req
     return "optional" if isinstance(f.type, ir.Nullable) else "required"
 
@@ -130,14 +135,13 @@ def _req(f: ir.Field) -> str:
 def _fid(f: ir.Field) -> int | None:
     if f.field_id is not None:
         return f.field_id
-    auto = _meta(f, "thrift.id")
-    return int(auto) if auto is not None and auto.lstrip("-").isdigit() else None
+    return _origin(f).auto_id
 
 
 def _decl(f: ir.Field) -> str:
     """``3: required i64 amount`` (the IDL type as written when the front end kept it)."""
     req = _req(f)
-    written = _meta(f, "thrift.type") or thrift_type(f.type)
+    written = _origin(f).type or thrift_type(f.type)
     req_text = "" if req == "default" else f"{req} "
     return f"{_fid(f)}: {req_text}{written} {f.name}"
 

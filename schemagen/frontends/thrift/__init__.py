@@ -27,10 +27,11 @@ Mapping decisions (see README, "Thrift"):
   unless the IDL gives one), because a Thrift writer may leave them unset;
 * ``set<T>`` is an IR list with ``unique=True`` (a Parquet LIST);
 * a union is a record of kind ``"union"``: every member nullable, at most one set;
-* typedefs are resolved; the alias names are kept in field metadata
-  (``thrift.type``, ``thrift.typedef``) and in the field's docstring;
-* annotations are kept as metadata (``thrift.annotation.<key>``), requiredness
-  as ``thrift.requiredness``, ``&`` as ``thrift.reference``;
+* typedefs are resolved; the alias names are kept in the field's origin
+  (``ir.ThriftOrigin``: ``type``, ``typedefs``) and in the field's docstring;
+* annotations are kept as metadata (``thrift.annotation.<key>``, see ``ir.keys``);
+  requiredness, implicit ids, ``&`` and union member defaults as written are kept
+  in ``ir.ThriftOrigin`` (for ``schemagen check``);
 * fields without an id (or with a non-positive one) get Apache's automatic
   negative ids, with a warning, and no Parquet field id;
 * services are parsed and ignored.
@@ -51,7 +52,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -59,6 +60,7 @@ from lark.lexer import Lexer
 
 from schemagen import ir
 from schemagen.errors import SchemaError, SchemaWarning
+from schemagen.ir import keys
 from schemagen.typemap import parquet as pqkeys
 
 __all__ = ["load"]
@@ -278,7 +280,7 @@ class _Field:
     fid: int | None  # explicit id (positive), or None
     auto_id: int  # Apache's automatic id when fid is None
     id_tok: Token | None
-    req: str  # required, optional, default
+    req: Literal["required", "optional", "default"]
     type: _TypeExpr
     reference: bool
     name: str
@@ -515,7 +517,7 @@ class _Parser:
                 id_tok = ch[0]
                 fid = _int_value(self.ctx, id_tok, "a field id")
                 i = 1
-            req = "default"
+            req: Literal["required", "optional", "default"] = "default"
             c0 = ch[i]
             if isinstance(c0, Token) and c0.type in ("KW_REQUIRED", "KW_OPTIONAL"):
                 req = "required" if c0.type == "KW_REQUIRED" else "optional"
@@ -896,43 +898,41 @@ class _Loader:
                 req = "optional"
             ftype: ir.Type = t if req == "required" else ir.Nullable(t)
             default: Any = ir.NO_DEFAULT if req == "required" else None
-            meta: list[tuple[str, str]] = [("thrift.requiredness", req)]
-            if f.fid is None:
-                meta.append(("thrift.id", str(f.auto_id)))
+            written_default: str | None = None
             if f.default is not None:
                 value = self.value(prog, t, f.default, path)
                 if d.kind == "union":
                     self.warn(prog, f.default.tok, f"the default of union member {f.name!r} "
                               "is ignored: a union value has at most one member set, and a "
                               "default would stay set when another member is chosen")
-                    meta.append(("thrift.default", str(f.default.tok)))
+                    written_default = str(f.default.tok)
                 else:
                     default = value
-            if f.reference:
-                meta.append(("thrift.reference", "true"))
             doc = f.doc
             tds: list[str] = []
             self.typedefs_in(prog, f.type, tds)
+            written = ""
             if tds or f.type.annotations or any(_has_annotations(a) for a in f.type.args):
-                meta.append(("thrift.type", f.type.text()))
-                for entry in tds:
-                    meta.append(("thrift.typedef", entry))
+                written = f.type.text()
                 if tds:
                     note = f"Thrift type: {f.type.text()} (typedef {'; '.join(tds)})."
                     doc = f"{doc}\n\n{note}" if doc else note
-            meta.extend((f"thrift.annotation.{k}", v) for k, v in f.annotations)
             fields.append(ir.Field(
                 name=f.name, type=ftype, doc=doc, default=default, field_id=f.fid,
                 location=ir.SourceLocation(prog.file, f.name_tok.line or 0,
                                            f.name_tok.column or 0),
-                metadata=tuple(meta),
+                metadata=tuple((f"{keys.THRIFT_ANNOTATION}{k}", v) for k, v in f.annotations),
+                origin=ir.ThriftOrigin(
+                    requiredness=req, auto_id=f.auto_id if f.fid is None else None,
+                    default=written_default, reference=bool(f.reference), type=written,
+                    typedefs=tuple(tds)),
             ))
         kind = {"struct": "record", "union": "union", "exception": "error"}[d.kind]
         return ir.Record(
             name=d.full, fields=tuple(fields), doc=d.doc, location=d.loc(),
             native=((pqkeys.THRIFT_SCHEMA_KEY, self.idl_text(d)), (pqkeys.WRITER_MODEL_KEY, "thrift")),
             kind=kind,  # type: ignore[arg-type]
-            metadata=tuple((f"thrift.annotation.{k}", v) for k, v in d.annotations),
+            metadata=tuple((f"{keys.THRIFT_ANNOTATION}{k}", v) for k, v in d.annotations),
         )
 
     def enum(self, d: _Def) -> ir.Enum:
@@ -943,9 +943,9 @@ class _Loader:
                 raise ctx.err(tok, f"duplicate value name {name!r} in enum {d.name} "
                                    f"(line {seen[name].line})")
             seen[name] = tok
-        meta = [(f"thrift.annotation.{k}", v) for k, v in d.annotations]
+        meta = [(f"{keys.THRIFT_ANNOTATION}{k}", v) for k, v in d.annotations]
         for name, _, _, _, vann in d.values:
-            meta.extend((f"thrift.annotation.{name}.{k}", v) for k, v in vann)
+            meta.extend((f"{keys.THRIFT_ANNOTATION}{name}.{k}", v) for k, v in vann)
         return ir.Enum(
             name=d.full,
             symbols=tuple(v[0] for v in d.values),
@@ -960,14 +960,11 @@ class _Loader:
         assert d.type is not None and d.value is not None
         t = self.resolve_type(d.prog, d.type)
         value = self.value(d.prog, t, d.value, d.name, (d,))
-        meta: list[tuple[str, str]] = []
         tds: list[str] = []
         self.typedefs_in(d.prog, d.type, tds)
-        if tds:
-            meta.append(("thrift.type", d.type.text()))
-            meta.extend(("thrift.typedef", e) for e in tds)
+        origin = ir.ThriftOrigin(type=d.type.text(), typedefs=tuple(tds)) if tds else None
         return ir.Constant(name=d.full, type=t, value=value, doc=d.doc, location=d.loc(),
-                           metadata=tuple(meta))
+                           origin=origin)
 
     # ------------------------------------------------------------------ values
 

@@ -54,7 +54,9 @@ def test_scalar_widths_and_signedness(schema: ir.Schema) -> None:
         f = field(rec, f"optional_{suffix}")
         assert f.type == ir.Nullable(t), suffix
         assert field(rec, f"repeated_{suffix}").type == ir.List(t)
-        assert dict(f.metadata)["protobuf.type"] == suffix
+        assert f.origin == ir.ProtobufOrigin(type=suffix)
+        assert f.presence == "explicit"
+        assert field(rec, f"repeated_{suffix}").presence == "repeated"
 
 
 def test_field_ids_docs_json_name_and_native(schema: ir.Schema) -> None:
@@ -62,7 +64,7 @@ def test_field_ids_docs_json_name_and_native(schema: ir.Schema) -> None:
     assert isinstance(rec, ir.Record)
     assert field(rec, "optional_int32").field_id == 1
     assert field(rec, "oneof_bytes").field_id == 114
-    assert dict(field(rec, "optional_int32").metadata)["protobuf.json_name"] == "optionalInt32"
+    assert field(rec, "optional_int32").json_name == "optionalInt32"
     native = dict(rec.native)
     assert native["writer.model.name"] == "protobuf"
     assert native["protobuf.class"] == "sgtest.unittest.TestAllTypes"
@@ -106,6 +108,7 @@ def test_oneofs_and_proto3_optional(schema: ir.Schema) -> None:
     # proto3 implicit presence: required, zero default
     assert field(rec, "optional_int32").type == ir.Int(32)
     assert field(rec, "optional_int32").default == 0
+    assert field(rec, "optional_int32").presence == "implicit"
     assert field(rec, "optional_nested_enum").default == "ZERO"
     opt = schema.types["sgtest.proto3.TestProto3Optional"]
     assert isinstance(opt, ir.Record)
@@ -170,7 +173,8 @@ def test_nested_names_do_not_clash(schema: ir.Schema) -> None:
     nested = schema.types["sgtest.unittest.TestNames_Inner_"]
     assert [f.name for f in top.fields] == ["y"]  # type: ignore[union-attr]
     assert [f.name for f in nested.fields] == ["x"]  # type: ignore[union-attr]
-    assert dict(nested.metadata)["protobuf.name"] == "sgtest.unittest.TestNames.Inner"
+    assert isinstance(nested.origin, ir.ProtobufOrigin)
+    assert nested.origin.name == "sgtest.unittest.TestNames.Inner"
 
 
 def test_extensions_warn() -> None:

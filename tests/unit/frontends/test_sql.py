@@ -97,7 +97,8 @@ def test_drill_sample_is_the_avro_sample(tmp_path: Path) -> None:
     native = dict(s.native)
     assert native == {"writer.model.name": "sql", "sql.dialect": "drill",
                       "sql.table": "example.sql.transaction"}
-    assert dict(s.fields[0].metadata) == {"sql.type": "BIGINT"}
+    assert s.fields[0].origin == ir.SqlOrigin("BIGINT") and s.fields[0].metadata == ()
+    assert s.table == "example.sql.transaction"
 
 
 def test_drill_sample_round_trips(sql_pkg: GenPackage, tmp_path: Path) -> None:
@@ -119,7 +120,8 @@ def test_drill_sample_round_trips(sql_pkg: GenPackage, tmp_path: Path) -> None:
     assert root == "example.sql.Transaction"
     rec_ir = types[root]
     assert isinstance(rec_ir, ir.Record)
-    assert dict(rec_ir.fields[1].metadata)["sql.type"] == "DATE"
+    assert rec_ir.fields[1].origin == ir.SqlOrigin("DATE")
+    assert rec_ir.table == "example.sql.transaction"
 
 
 # --------------------------------------------------------------------------- round trips

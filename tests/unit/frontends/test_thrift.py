@@ -300,11 +300,9 @@ def field(schema: ir.Schema, record: str, name: str) -> ir.Field:
     return next(f for f in rec(schema, record).fields if f.name == name)
 
 
-def meta(f: ir.Field | ir.Record | ir.Enum) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for k, v in f.metadata:
-        out.setdefault(k, []).append(v)
-    return out
+def origin(f: ir.Field | ir.Constant) -> ir.ThriftOrigin:
+    assert isinstance(f.origin, ir.ThriftOrigin), f.origin
+    return f.origin
 
 
 # --------------------------------------------------------------------------- parsing and IR
@@ -358,8 +356,8 @@ def test_requiredness(kitchen: ir.Schema) -> None:
     assert r["dflt"].type == ir.Nullable(ir.Int(32)) and r["dflt"].default is None
     assert r["req_default"].type == ir.Int(32) and r["req_default"].default == 7
     assert r["opt_default"].default == "x"
-    assert [meta(r[n])["thrift.requiredness"] for n in ("req", "opt", "dflt")] == [
-        ["required"], ["optional"], ["default"]]
+    assert [origin(r[n]).requiredness for n in ("req", "opt", "dflt")] == [
+        "required", "optional", "default"]
 
 
 def test_implicit_field_ids_as_apache(tmp_path: Path) -> None:
@@ -372,7 +370,7 @@ def test_implicit_field_ids_as_apache(tmp_path: Path) -> None:
     assert any("s.thrift:5:3" in m and "not positive" in m for m in msgs)
     fields = schema.record("s.S").fields
     assert [f.field_id for f in fields] == [None, None, 1, None]
-    assert [meta(f).get("thrift.id") for f in fields] == [["-1"], ["-2"], None, ["-3"]]
+    assert [origin(f).auto_id for f in fields] == [-1, -2, None, -3]
 
 
 def test_enums(kitchen: ir.Schema) -> None:
@@ -413,25 +411,25 @@ def test_containers_sets_and_typedefs(kitchen: ir.Schema) -> None:
     assert crazy.item.key == ir.List(ir.Int(32), unique=True)
     # typedef chains resolve, and their names are kept
     assert c["boss"].type == ir.Nullable(ir.Int(64))
-    m = meta(c["boss"])
-    assert m["thrift.type"] == ["BigBossId"]
-    assert m["thrift.typedef"] == ["BigBossId = BossId", "BossId = UserId", "UserId = i64"]
+    m = origin(c["boss"])
+    assert m.type == "BigBossId"
+    assert m.typedefs == ("BigBossId = BossId", "BossId = UserId", "UserId = i64")
     assert "Thrift type: BigBossId" in c["boss"].doc
-    assert meta(c["linked"])["thrift.typedef"] == [
-        'int_linked_list = list<i32> (cpp.template = "std::list")']
+    assert origin(c["linked"]).typedefs == (
+        'int_linked_list = list<i32> (cpp.template = "std::list")',)
     assert c["shared_thing"].type == ir.Nullable(ir.RecordRef("kitchen.shared.Shared"))
     assert c["color"].default == "BLUE"
     assert c["shareds"].default == ((("name", "s"),),)
     # annotations on container and base types are kept in the written type
-    assert meta(c["numbers"])["thrift.type"] == ['map<i16, i64> (ann.on = "container")']
+    assert origin(c["numbers"]).type == 'map<i16, i64> (ann.on = "container")'
 
 
 def test_annotations_everywhere(kitchen: ir.Schema) -> None:
     bonk = rec(kitchen, "Bonk")
     assert ("thrift.annotation.ann.on", "struct") in bonk.metadata
     assert ("thrift.annotation.final", "1") in bonk.metadata  # a key without a value
-    assert meta(field(kitchen, "Containers", "names"))["thrift.type"] == [
-        'set<string> (python.immutable = "")']
+    assert origin(field(kitchen, "Containers", "names")).type == \
+        'set<string> (python.immutable = "")'
 
 
 def test_doc_comments(kitchen: ir.Schema) -> None:
@@ -486,7 +484,7 @@ def test_recursive_structs(kitchen: ir.Schema) -> None:
         ir.List(ir.RecordRef("kitchen.sink.RecTree")))
     nxt = field(kitchen, "RecList", "nextitem")
     assert nxt.type == ir.Nullable(ir.RecordRef("kitchen.sink.RecList"))
-    assert ("thrift.reference", "true") in nxt.metadata
+    assert origin(nxt).reference
     assert ir.find_cycle(dict(kitchen.types), "kitchen.sink.CoRec")
 
 
@@ -508,7 +506,7 @@ def test_constants(kitchen: ir.Schema) -> None:
     assert c["bonk_const"].value == (("message", "hi"), ("type", 3))
     assert c["enum_list"].value == ("ONE", "FIVE")
     assert c["typedef_const"].type == ir.Int(64)
-    assert ("thrift.type", "UserId") in c["typedef_const"].metadata
+    assert origin(c["typedef_const"]).type == "UserId"
     assert c["ref_const"].value == 31 and c["enum_as_int"].value == 5
     assert c["shared_ref"].value == 11
     assert c["union_const"].value == (("i32_field", 1),)
@@ -718,7 +716,7 @@ def test_union_member_required_and_default_warn(tmp_path: Path) -> None:
     assert "u.thrift:3:17: the default of union member 'b' is ignored" in msgs
     u = schema.record("u.U")
     assert all(f.default is None and isinstance(f.type, ir.Nullable) for f in u.fields)
-    assert ("thrift.default", '"x"') in u.fields[1].metadata
+    assert origin(u.fields[1]).default == '"x"'
 
 
 # --------------------------------------------------------------------------- generated code

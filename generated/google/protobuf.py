@@ -140,14 +140,15 @@ _SG_SCHEMA_Any = (
     'bility of launching a type\\nresolution service at these type URLs was consid'
     'ered but Protobuf never\\nimplemented one and considers contacting these URLs'
     ' to be problematic and\\na potential security issue. Do not attempt to contac'
-    't type URLs.","field_id":1,"metadata":[["protobuf.type","string"],["protobuf'
-    '.json_name","typeUrl"]],"name":"type_url","type":"string"},{"default":{"$":"'
-    'bytes","v":""},"doc":"Holds a Protobuf serialization of the type described b'
-    'y type_url.","field_id":2,"metadata":[["protobuf.type","bytes"],["protobuf.j'
-    'son_name","value"]],"name":"value","type":"bytes"}],"kind":"record","metadat'
-    'a":[["protobuf.name","google.protobuf.Any"],["protobuf.file","google/protobu'
-    'f/any.proto"],["protobuf.package","google.protobuf"]],"name":"google.protobu'
-    'f.Any"}]}'
+    't type URLs.","field_id":1,"json_name":"typeUrl","metadata":[["protobuf.json'
+    '_name","typeUrl"]],"name":"type_url","origin":{"format":"protobuf","type":"s'
+    'tring"},"presence":"implicit","type":"string"},{"default":{"$":"bytes","v":"'
+    '"},"doc":"Holds a Protobuf serialization of the type described by type_url."'
+    ',"field_id":2,"json_name":"value","metadata":[["protobuf.json_name","value"]'
+    '],"name":"value","origin":{"format":"protobuf","type":"bytes"},"presence":"i'
+    'mplicit","type":"bytes"}],"kind":"record","name":"google.protobuf.Any","orig'
+    'in":{"file":"google/protobuf/any.proto","format":"protobuf","name":"google.p'
+    'rotobuf.Any","package":"google.protobuf"}}]}'
 )
 
 

@@ -67,10 +67,11 @@ class Point:
 
 _SG_SCHEMA_Point = (
     '{"root":"example.thrift.common.Point","schemagen":1,"types":[{"doc":"A point'
-    ' in the plane.","fields":[{"field_id":1,"metadata":[["thrift.requiredness","'
-    'required"]],"name":"x","type":{"bits":64,"type":"float"}},{"field_id":2,"met'
-    'adata":[["thrift.requiredness","required"]],"name":"y","type":{"bits":64,"ty'
-    'pe":"float"}}],"kind":"record","name":"example.thrift.common.Point"}]}'
+    ' in the plane.","fields":[{"field_id":1,"name":"x","origin":{"format":"thrif'
+    't","requiredness":"required"},"type":{"bits":64,"type":"float"}},{"field_id"'
+    ':2,"name":"y","origin":{"format":"thrift","requiredness":"required"},"type":'
+    '{"bits":64,"type":"float"}}],"kind":"record","name":"example.thrift.common.P'
+    'oint"}]}'
 )
 
 
@@ -151,14 +152,14 @@ class Money:
 
 _SG_SCHEMA_Money = (
     '{"root":"example.thrift.common.Money","schemagen":1,"types":[{"doc":"An amou'
-    'nt of money in minor units.","fields":[{"field_id":1,"metadata":[["thrift.re'
-    'quiredness","required"]],"name":"units","type":{"bits":64,"signed":true,"typ'
-    'e":"int"}},{"default":"EUR","field_id":2,"metadata":[["thrift.requiredness",'
-    '"required"]],"name":"currency","type":{"name":"example.thrift.common.Currenc'
-    'y","type":"enumref"}}],"kind":"record","name":"example.thrift.common.Money"}'
-    ',{"doc":"ISO 4217 currencies, with their numeric codes.","kind":"enum","name'
-    '":"example.thrift.common.Currency","symbols":["EUR","USD","JPY"],"values":[9'
-    '78,840,392]}]}'
+    'nt of money in minor units.","fields":[{"field_id":1,"name":"units","origin"'
+    ':{"format":"thrift","requiredness":"required"},"type":{"bits":64,"signed":tr'
+    'ue,"type":"int"}},{"default":"EUR","field_id":2,"name":"currency","origin":{'
+    '"format":"thrift","requiredness":"required"},"type":{"name":"example.thrift.'
+    'common.Currency","type":"enumref"}}],"kind":"record","name":"example.thrift.'
+    'common.Money"},{"doc":"ISO 4217 currencies, with their numeric codes.","kind'
+    '":"enum","name":"example.thrift.common.Currency","symbols":["EUR","USD","JPY'
+    '"],"values":[978,840,392]}]}'
 )
 
 

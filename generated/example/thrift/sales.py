@@ -57,36 +57,37 @@ class Transaction:
 _SG_SCHEMA_Transaction = (
     '{"root":"example.thrift.sales.Transaction","schemagen":1,"types":[{"doc":"A '
     "sales transaction: the sample record from Apache Drill's Parquet documentati"
-    'on.","fields":[{"doc":"Transaction id.","field_id":1,"metadata":[["thrift.re'
-    'quiredness","required"]],"name":"trans_id","type":{"bits":64,"signed":true,"'
-    'type":"int"}},{"doc":"Day of the sale (ISO 8601, e.g. \\"2013-07-26\\").","fie'
-    'ld_id":2,"metadata":[["thrift.requiredness","required"]],"name":"date","type'
-    '":"string"},{"doc":"Time of day of the sale (e.g. \\"04:56:59\\").","field_id"'
-    ':3,"metadata":[["thrift.requiredness","required"]],"name":"time","type":"str'
-    'ing"},{"doc":"Amount paid.","field_id":4,"metadata":[["thrift.requiredness",'
-    '"required"]],"name":"amount","type":{"bits":64,"type":"float"}},{"doc":"Who '
-    'bought.","field_id":5,"metadata":[["thrift.requiredness","required"]],"name"'
-    ':"user_info","type":{"name":"example.thrift.sales.UserInfo","type":"recordre'
-    'f"}},{"doc":"Campaign that led to the sale.","field_id":6,"metadata":[["thri'
-    'ft.requiredness","required"]],"name":"marketing_info","type":{"name":"exampl'
-    'e.thrift.sales.MarketingInfo","type":"recordref"}},{"doc":"What was bought."'
-    ',"field_id":7,"metadata":[["thrift.requiredness","required"]],"name":"trans_'
-    'info","type":{"name":"example.thrift.sales.TransInfo","type":"recordref"}}],'
-    '"kind":"record","name":"example.thrift.sales.Transaction"},{"fields":[{"fiel'
-    'd_id":1,"metadata":[["thrift.requiredness","required"]],"name":"cust_id","ty'
-    'pe":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"metadata":[["thri'
-    'ft.requiredness","required"]],"name":"device","type":"string"},{"field_id":3'
-    ',"metadata":[["thrift.requiredness","required"]],"name":"state","type":"stri'
-    'ng"}],"kind":"record","name":"example.thrift.sales.UserInfo"},{"fields":[{"f'
-    'ield_id":1,"metadata":[["thrift.requiredness","required"]],"name":"camp_id",'
-    '"type":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"metadata":[["t'
-    'hrift.requiredness","required"]],"name":"keywords","type":{"item":"string","'
-    'type":"list"}}],"kind":"record","name":"example.thrift.sales.MarketingInfo"}'
-    ',{"fields":[{"field_id":1,"metadata":[["thrift.requiredness","required"]],"n'
-    'ame":"prod_id","type":{"item":{"bits":64,"signed":true,"type":"int"},"type":'
-    '"list"}},{"field_id":2,"metadata":[["thrift.requiredness","required"]],"name'
-    '":"purch_flag","type":"bool"}],"kind":"record","name":"example.thrift.sales.'
-    'TransInfo"}]}'
+    'on.","fields":[{"doc":"Transaction id.","field_id":1,"name":"trans_id","orig'
+    'in":{"format":"thrift","requiredness":"required"},"type":{"bits":64,"signed"'
+    ':true,"type":"int"}},{"doc":"Day of the sale (ISO 8601, e.g. \\"2013-07-26\\")'
+    '.","field_id":2,"name":"date","origin":{"format":"thrift","requiredness":"re'
+    'quired"},"type":"string"},{"doc":"Time of day of the sale (e.g. \\"04:56:59\\"'
+    ').","field_id":3,"name":"time","origin":{"format":"thrift","requiredness":"r'
+    'equired"},"type":"string"},{"doc":"Amount paid.","field_id":4,"name":"amount'
+    '","origin":{"format":"thrift","requiredness":"required"},"type":{"bits":64,"'
+    'type":"float"}},{"doc":"Who bought.","field_id":5,"name":"user_info","origin'
+    '":{"format":"thrift","requiredness":"required"},"type":{"name":"example.thri'
+    'ft.sales.UserInfo","type":"recordref"}},{"doc":"Campaign that led to the sal'
+    'e.","field_id":6,"name":"marketing_info","origin":{"format":"thrift","requir'
+    'edness":"required"},"type":{"name":"example.thrift.sales.MarketingInfo","typ'
+    'e":"recordref"}},{"doc":"What was bought.","field_id":7,"name":"trans_info",'
+    '"origin":{"format":"thrift","requiredness":"required"},"type":{"name":"examp'
+    'le.thrift.sales.TransInfo","type":"recordref"}}],"kind":"record","name":"exa'
+    'mple.thrift.sales.Transaction"},{"fields":[{"field_id":1,"name":"cust_id","o'
+    'rigin":{"format":"thrift","requiredness":"required"},"type":{"bits":64,"sign'
+    'ed":true,"type":"int"}},{"field_id":2,"name":"device","origin":{"format":"th'
+    'rift","requiredness":"required"},"type":"string"},{"field_id":3,"name":"stat'
+    'e","origin":{"format":"thrift","requiredness":"required"},"type":"string"}],'
+    '"kind":"record","name":"example.thrift.sales.UserInfo"},{"fields":[{"field_i'
+    'd":1,"name":"camp_id","origin":{"format":"thrift","requiredness":"required"}'
+    ',"type":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"name":"keywor'
+    'ds","origin":{"format":"thrift","requiredness":"required"},"type":{"item":"s'
+    'tring","type":"list"}}],"kind":"record","name":"example.thrift.sales.Marketi'
+    'ngInfo"},{"fields":[{"field_id":1,"name":"prod_id","origin":{"format":"thrif'
+    't","requiredness":"required"},"type":{"item":{"bits":64,"signed":true,"type"'
+    ':"int"},"type":"list"}},{"field_id":2,"name":"purch_flag","origin":{"format"'
+    ':"thrift","requiredness":"required"},"type":"bool"}],"kind":"record","name":'
+    '"example.thrift.sales.TransInfo"}]}'
 )
 
 
@@ -333,11 +334,12 @@ class UserInfo:
 
 _SG_SCHEMA_UserInfo = (
     '{"root":"example.thrift.sales.UserInfo","schemagen":1,"types":[{"fields":[{"'
-    'field_id":1,"metadata":[["thrift.requiredness","required"]],"name":"cust_id"'
-    ',"type":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"metadata":[["'
-    'thrift.requiredness","required"]],"name":"device","type":"string"},{"field_i'
-    'd":3,"metadata":[["thrift.requiredness","required"]],"name":"state","type":"'
-    'string"}],"kind":"record","name":"example.thrift.sales.UserInfo"}]}'
+    'field_id":1,"name":"cust_id","origin":{"format":"thrift","requiredness":"req'
+    'uired"},"type":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"name":'
+    '"device","origin":{"format":"thrift","requiredness":"required"},"type":"stri'
+    'ng"},{"field_id":3,"name":"state","origin":{"format":"thrift","requiredness"'
+    ':"required"},"type":"string"}],"kind":"record","name":"example.thrift.sales.'
+    'UserInfo"}]}'
 )
 
 
@@ -431,11 +433,11 @@ class MarketingInfo:
 
 _SG_SCHEMA_MarketingInfo = (
     '{"root":"example.thrift.sales.MarketingInfo","schemagen":1,"types":[{"fields'
-    '":[{"field_id":1,"metadata":[["thrift.requiredness","required"]],"name":"cam'
-    'p_id","type":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"metadata'
-    '":[["thrift.requiredness","required"]],"name":"keywords","type":{"item":"str'
-    'ing","type":"list"}}],"kind":"record","name":"example.thrift.sales.Marketing'
-    'Info"}]}'
+    '":[{"field_id":1,"name":"camp_id","origin":{"format":"thrift","requiredness"'
+    ':"required"},"type":{"bits":64,"signed":true,"type":"int"}},{"field_id":2,"n'
+    'ame":"keywords","origin":{"format":"thrift","requiredness":"required"},"type'
+    '":{"item":"string","type":"list"}}],"kind":"record","name":"example.thrift.s'
+    'ales.MarketingInfo"}]}'
 )
 
 
@@ -519,10 +521,11 @@ class TransInfo:
 
 _SG_SCHEMA_TransInfo = (
     '{"root":"example.thrift.sales.TransInfo","schemagen":1,"types":[{"fields":[{'
-    '"field_id":1,"metadata":[["thrift.requiredness","required"]],"name":"prod_id'
-    '","type":{"item":{"bits":64,"signed":true,"type":"int"},"type":"list"}},{"fi'
-    'eld_id":2,"metadata":[["thrift.requiredness","required"]],"name":"purch_flag'
-    '","type":"bool"}],"kind":"record","name":"example.thrift.sales.TransInfo"}]}'
+    '"field_id":1,"name":"prod_id","origin":{"format":"thrift","requiredness":"re'
+    'quired"},"type":{"item":{"bits":64,"signed":true,"type":"int"},"type":"list"'
+    '}},{"field_id":2,"name":"purch_flag","origin":{"format":"thrift","requiredne'
+    'ss":"required"},"type":"bool"}],"kind":"record","name":"example.thrift.sales'
+    '.TransInfo"}]}'
 )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from schemagen import __version__
+from schemagen.runtime import native
 from schemagen.errors import InputError, SchemaError, SchemagenError, UsageError
 
 
@@ -30,7 +31,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="schemagen", description=__doc__)
-    p.add_argument("--version", action="version", version=f"schemagen {__version__}")
+    p.add_argument("--version", action="version",
+                   version=f"schemagen {__version__} ({native.status()})")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_command_modules(sub)
     return p

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import ir as _ir
+from .native import accelerated
 
 
 class RecordInfo:
@@ -30,7 +31,8 @@ class RecordInfo:
         self.name = name
         self.schema_json = schema_json
         self._build_schema = build_schema
-        self.to_batch = to_batch
+        # the native column builders in front of the generated ones, where built
+        self.to_batch = accelerated(cls, lambda: self.ir, to_batch)
         self.from_batch = from_batch
         self._schema: Any = None
 

@@ -1,0 +1,214 @@
+"""The native accelerator of the generated writers (a C extension, ``_columns``).
+
+A record class gets a *plan* once, at its first write: one node per field, from the IR
+embedded in the generated module (field slot offsets, leaf kinds, widths, units,
+nullability).  ``_columns.build`` walks the records with it and returns Arrow buffers,
+which become arrays through ``pyarrow.Array.from_buffers`` (no link against Arrow C++, so
+no tie to one pyarrow ABI).
+
+The extension takes the happy path only.  Any value it does not take for certain (a type
+the pure-Python converters might accept or reject, a None in a required field, a value
+out of range, sub-unit digits...) makes it raise ``Bail``, and the generated pure-Python
+writer converts the same batch instead.  Errors are therefore those of the pure-Python
+path, word for word, and the arrays are identical (tests compare both paths).
+
+A record whose IR holds a type the extension does not build yet (decimals, uuids, enums,
+maps, unions, sets, fixed, intervals, JSON, durations, half floats) has no plan and is
+always converted in Python.  ``SCHEMAGEN_PURE=1`` turns the extension off; ``status()``
+says which path is active (``schemagen --version`` prints it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import typing
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any
+
+from ... import ir
+from ..._pyarrow import pa
+
+_columns: ModuleType | None = None
+_REASON = ""
+if os.environ.get("SCHEMAGEN_PURE") == "1":
+    _REASON = "SCHEMAGEN_PURE=1 is set"
+elif importlib.util.find_spec(f"{__name__}._columns") is None:
+    _REASON = "the C extension is not built: no C compiler at install time?"
+else:
+    try:
+        # (not ``from . import _columns``: that would find the None bound above)
+        _columns = importlib.import_module(f"{__name__}._columns")
+    except ImportError as exc:
+        _REASON = f"the C extension does not load: {exc}"
+
+__all__ = ["accelerated", "active", "status"]
+
+K_INT, K_FLOAT, K_BOOL, K_STR, K_BIN, K_DATE, K_TIMESTAMP, K_TIME = 1, 2, 3, 4, 5, 6, 7, 8
+K_LIST, K_STRUCT = 10, 11
+_UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
+
+Node = tuple[int, bool, int, int, int, Any, Any]
+
+
+def active() -> bool:
+    """Whether the C accelerator is in use."""
+    return _columns is not None
+
+
+def status() -> str:
+    """One line for ``schemagen --version``: which converters are active, and why."""
+    if _columns is not None:
+        return "native column builders (C extension)"
+    return f"pure-Python column builders ({_REASON or 'the C extension is not built'})"
+
+
+class _Unsupported(Exception):
+    """The record holds a type the extension does not build: no plan."""
+
+
+def _offset(cls: type[Any], attr: str) -> int:
+    assert _columns is not None
+    descr = cls.__dict__.get(attr)
+    try:
+        return int(_columns.slot_offset(descr))
+    except TypeError:
+        raise _Unsupported(f"{cls.__name__}.{attr} is not a slot") from None
+
+
+def _record_class(hint: Any, name: str) -> type[Any]:
+    """The generated class behind a field's annotation (``X`` or ``X | None``)."""
+    for c in (hint, *typing.get_args(hint)):
+        info = getattr(c, "__schemagen__", None)
+        if isinstance(c, type) and getattr(info, "name", None) == name:
+            return c
+    raise _Unsupported(f"no record class for {name}")
+
+
+class _Planner:
+    def __init__(self, types: dict[str, ir.Named]) -> None:
+        self.types = types
+        self.seen: set[str] = set()
+
+    def record(self, cls: type[Any], rec: ir.Record, nullable: bool, offset: int) -> Node:
+        if rec.name in self.seen or rec.kind != "record":
+            raise _Unsupported(f"{rec.name}: recursive or union record")
+        self.seen.add(rec.name)
+        hints = typing.get_type_hints(cls)
+        kids = []
+        for f in rec.fields:
+            attr = f.py_name or f.name
+            kids.append(self.node(f.type, _offset(cls, attr), hints.get(attr)))
+        self.seen.discard(rec.name)
+        return (K_STRUCT, nullable, offset, 0, 0, tuple(kids), cls)
+
+    def node(self, t: ir.Type, offset: int, hint: Any) -> Node:
+        inner, nullable = ir.strip_nullable(t)
+        match inner:
+            case ir.Bool():
+                return (K_BOOL, nullable, offset, 0, 0, None, None)
+            case ir.Int(bits=bits, signed=signed):
+                return (K_INT, nullable, offset, bits, int(signed), None, None)
+            case ir.Float(bits=32 | 64 as bits):
+                return (K_FLOAT, nullable, offset, bits, 0, None, None)
+            case ir.String():
+                return (K_STR, nullable, offset, 0, 0, None, None)
+            case ir.Bytes():
+                return (K_BIN, nullable, offset, 0, 0, None, None)
+            case ir.Date():
+                return (K_DATE, nullable, offset, 0, 0, None, None)
+            case ir.Time(unit=unit):
+                return (K_TIME, nullable, offset, _UNITS[unit], 0, None, None)
+            case ir.Timestamp(unit=unit, utc=utc):
+                return (K_TIMESTAMP, nullable, offset, _UNITS[unit], int(utc), None, None)
+            case ir.List(item=item, unique=False):
+                item_hint = next(iter(typing.get_args(_strip_none(hint))), None)
+                return (K_LIST, nullable, offset, 0, 0, (self.node(item, -1, item_hint),), None)
+            case ir.RecordRef(name=name):
+                rec = self.types.get(name)
+                if not isinstance(rec, ir.Record):
+                    raise _Unsupported(name)
+                return self.record(_record_class(hint, name), rec, nullable, offset)
+            case _:
+                raise _Unsupported(type(inner).__name__)
+
+
+def _strip_none(hint: Any) -> Any:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    return args[0] if len(args) == 1 and type(None) in typing.get_args(hint) else hint
+
+
+def _array(typ: Any, res: tuple[Any, ...]) -> Any:
+    """An Arrow array of ``typ`` from one column result of ``_columns.build``."""
+    length, nulls, validity, data, offsets, children = res
+    valid = None if validity is None else pa.py_buffer(validity)
+    if pa.types.is_struct(typ):
+        kids = [_array(typ.field(i).type, children[i]) for i in range(typ.num_fields)]
+        return pa.StructArray.from_buffers(typ, length, [valid], nulls, children=kids)
+    if pa.types.is_list(typ):
+        item = _array(typ.value_type, children[0])
+        return pa.ListArray.from_buffers(typ, length, [valid, pa.py_buffer(offsets)], nulls,
+                                         children=[item])
+    if offsets is not None:
+        return pa.Array.from_buffers(typ, length, [valid, pa.py_buffer(offsets),
+                                                   pa.py_buffer(data)], nulls)
+    return pa.Array.from_buffers(typ, length, [valid, pa.py_buffer(data)], nulls)
+
+
+class Plan:
+    """A record class's plan: ``build(records, schema)`` is a record batch, or None when
+    the pure-Python converters must take the batch."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+
+    def build(self, records: Sequence[Any], schema: Any) -> Any:
+        assert _columns is not None
+        rows = records if type(records) is list else list(records)
+        try:
+            cols = _columns.build(rows, self.root)
+        except _columns.Bail:
+            return None
+        arrays = [_array(schema.field(i).type, c) for i, c in enumerate(cols)]
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def plan_for(cls: type[Any], root: str, types: dict[str, ir.Named]) -> Plan | None:
+    """The plan of a generated record class, or None when it has no native path."""
+    if _columns is None:
+        return None
+    rec = types.get(root)
+    if not isinstance(rec, ir.Record):
+        return None
+    try:
+        return Plan(_Planner(types).record(cls, rec, False, -1))
+    except (_Unsupported, NameError, TypeError):
+        return None
+
+
+ToBatch = Callable[[Sequence[Any], Any], Any]
+
+
+def accelerated(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Named]]],
+                to_batch: ToBatch) -> ToBatch:
+    """``to_batch`` with the native path in front of it (planned at the first call, when
+    every class the record refers to exists); ``to_batch`` itself when there is no
+    extension."""
+    if _columns is None:
+        return to_batch
+    plan: list[Plan | None] = []
+
+    def native_to_batch(records: Sequence[Any], schema: Any) -> Any:
+        if not plan:
+            plan.append(plan_for(cls, *ir_of()))
+        p = plan[0]
+        if p is not None and records:
+            batch = p.build(records, schema)
+            if batch is not None:
+                return batch
+        return to_batch(records, schema)
+
+    native_to_batch.__wrapped__ = to_batch  # type: ignore[attr-defined]
+    return native_to_batch

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from schemagen import __version__
-from schemagen.runtime import native
 from schemagen.errors import InputError, SchemaError, SchemagenError, UsageError
+from schemagen.runtime import native
 
 
 def _err(msg: str) -> None:

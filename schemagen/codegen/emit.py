@@ -5,9 +5,11 @@ per column, and the reader turns a RecordBatch back into objects.  The code
 is unrolled over the record's whole type tree at compile time: the only
 run-time calls are whole-column converters from ``schemagen.runtime.columns``.
 
-Every local name in emitted code starts with ``_sg_``, a prefix that
-sanitised schema names can never have, so no class or field named ``batch``,
-``n`` or ``x0`` can be shadowed.
+Temporaries are named after the field path (``_trans_id_values``, ``_trans_id``,
+``_user_info_cust_id``); the fixed internal names (``_sg_records``, ``_sg_x``...)
+start with ``_sg_``, a prefix no temporary and no sanitised schema name can have,
+so no class or field named ``batch``, ``n`` or ``x0`` can be shadowed.  Calls into
+the runtime pass flags by keyword (``_rt.timestamps(v, t, utc=True)``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import assert_never
 
 from .. import ir
 from .imports import Alias, Imports
+from .naming import UniqueNames
 
 # Writer converters per IR node: name in runtime.columns
 _WRITE = {
@@ -97,14 +100,61 @@ def union_check(t: ir.Type, cls: Callable[[str], str], imports: Imports) -> str:
             assert_never(inner)
 
 
+MAX_LOCAL = 64  # longest temporary name (a deeper path is cut, then made unique)
+
+
+class Shared:
+    """Module-level definitions the writers of one module share, built once at import:
+    enum symbol sets and union classifiers (a classifier that names another module's
+    classes stays inside its writer, after the writer's lazy imports)."""
+
+    def __init__(self, imports: Imports) -> None:
+        self.imports = imports
+        self.blocks: list[str] = []
+        self._symbols: dict[str, str] = {}  # enum full name -> constant
+        self._classifiers: dict[tuple[str, ...], str] = {}  # member checks -> function
+        self._unique = UniqueNames()
+
+    def symbols(self, full: str, local: str, symbols: tuple[str, ...]) -> str:
+        """The constant holding the symbols of enum ``full`` (``local``: its name here)."""
+        const = self._symbols.get(full)
+        if const is None:
+            const = self._symbols[full] = self._unique(f"_SG_SYMBOLS_{local}")
+            items = "frozenset({" + ", ".join(map(repr, symbols)) + "})" if symbols else "frozenset()"
+            self.blocks.append(f"{const}: frozenset[str] = {items}")
+        return const
+
+    def classifier(self, base: str, checks: tuple[str, ...]) -> str:
+        """A module-level function returning which member of a union a value is."""
+        fn = self._classifiers.get(checks)
+        if fn is None:
+            fn = self._classifiers[checks] = self._unique(base)
+            self.blocks.append("\n".join(classifier_lines(fn, checks, self.imports, "")))
+        return fn
+
+
+def classifier_lines(fn: str, checks: tuple[str, ...], imports: Imports, indent: str) -> list[str]:
+    """``def fn(value) -> int``: the index of the first member check the value passes,
+    -1 for None, -2 for none."""
+    lines = [f"def {fn}({V}: {imports.name('Any')}) -> int:", f"    if {V} is None:",
+             "        return -1"]
+    for i, check in enumerate(checks):
+        lines += [f"    if {check}:", f"        return {i}"]
+    lines.append("    return -2")
+    return [indent + line for line in lines]
+
+
 @dataclass
 class Context:
     types: dict[str, ir.Named]
-    ref: Callable[[str], str]  # full name -> local Python name of the class
+    ref: Callable[[str], str]  # full name -> local Python name of the class (not recorded)
     py_names: dict[str, dict[str, str]]  # record full name -> wire name -> py name
     default_expr: Callable[[str, ir.Field], str | None]  # immutable default source or None
     factory_expr: Callable[[str, ir.Field], str | None]  # factory callable source or None
     imports: Imports  # the module's aliases (_rt, _Any, _dt...) the emitted code uses
+    shared: Shared  # the module's shared constants and classifiers
+    foreign: frozenset[str] = frozenset()  # full names of classes of other modules
+    module_names: frozenset[str] = frozenset()  # module-level names locals must not shadow
     used: set[str] = field(default_factory=set)  # full names referenced (for imports)
 
     def record(self, name: str) -> ir.Record:
@@ -116,18 +166,42 @@ class Context:
         self.used.add(name)
         return self.ref(name)
 
+    def rt(self, fn: str, *args: str, **flags: object) -> str:
+        """A call into the runtime: ``_rt.fn(args..., flag=repr(value)...)``."""
+        parts = [*args, *(f"{k}={v!r}" for k, v in flags.items())]
+        return f"{self.imports.name('rt')}.{fn}({', '.join(parts)})"
 
-class _Lines:
-    def __init__(self) -> None:
+
+class FunctionBody:
+    """The lines of one generated function and its local names.
+
+    Temporaries are named after the field path (``_trans_id``, ``_user_info_cust_id``,
+    ``_keywords_item_values``): a path is made of sanitised Python names, a name that
+    would start with ``_sg_`` (the prefix of the fixed internal names) or shadow a
+    module-level name is changed, and a name already taken gets ``_2``, ``_3``...
+    Emission order is fixed, so the names are deterministic.
+    """
+
+    def __init__(self, module_names: frozenset[str]) -> None:
         self.lines: list[str] = []
-        self.n = 0
+        self.unique = UniqueNames(module_names)  # an exact name, made unique
 
-    def var(self, prefix: str) -> str:
-        self.n += 1
-        return f"_sg_{prefix}{self.n}"
+    def name(self, path: str, suffix: str = "") -> str:
+        base = "_" + "_".join(p for p in (path.strip("_"), suffix) if p)
+        if base == "_":
+            base = "_value"
+        if base.lower().startswith("_sg_"):
+            base = "_f" + base[1:]
+        if len(base) > MAX_LOCAL:
+            base = base[:MAX_LOCAL].rstrip("_")
+        return self.unique(base)
 
     def add(self, line: str, depth: int = 1) -> None:
         self.lines.append("    " * depth + line)
+
+
+def _join(path: str, part: str) -> str:
+    return f"{path}_{part}" if path else part
 
 
 # ----------------------------------------------------------------------------- writer
@@ -138,24 +212,24 @@ class WriterEmitter:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.out = _Lines()
-        self.helpers: list[str] = []  # nested defs (union classifiers)
-        ctx.imports.use("rt")  # every writer body calls the runtime
+        self.out = FunctionBody(ctx.module_names)
+        self.helpers: list[str] = []  # nested defs (classifiers naming other modules' classes)
+        self.owner = ""  # the record whose writer this is
 
     def record_body(self, rec: ir.Record) -> list[str]:
-        o = self.out
+        o, rt = self.out, self.ctx.rt
+        self.owner = self.ctx.ref(rec.name)
         arrays = []
         for i, f in enumerate(rec.fields):
-            typ = o.var("t")
-            o.add(f"{typ} = _sg_schema.field({i}).type")
-            vals = o.var("v")
             py = self.ctx.py_names[rec.name][f.name]
+            typ, vals = o.name(py, "type"), o.name(py, "values")
+            o.add(f"{typ} = _sg_schema.field({i}).type")
             o.add(f"{vals} = [_sg_r.{py} for _sg_r in _sg_records]")
-            arrays.append(self.array(f.type, vals, typ, "0", False))
+            arrays.append(self.array(f.type, vals, typ, "0", False, py))
         if rec.kind == "union" and len(arrays) > 1:
-            o.add(f"_rt.check_union([{', '.join(arrays)}])")
+            o.add(rt("check_union", "[" + ", ".join(arrays) + "]"))
         self._oneofs(rec, arrays)
-        o.add(f"return _rt.batch([{', '.join(arrays)}], _sg_schema)")
+        o.add(f"return {rt('batch', '[' + ', '.join(arrays) + ']', '_sg_schema')}")
         return self.helpers + o.lines
 
     def _oneofs(self, rec: ir.Record, arrays: list[str]) -> None:
@@ -164,141 +238,167 @@ class WriterEmitter:
         for _group, members in ir.oneof_groups(rec):
             used = [arrays[index[m]] for m in members if m in index]
             if len(used) > 1:
-                self.out.add(f"_rt.check_union([{', '.join(used)}])")
+                self.out.add(self.ctx.rt("check_union", "[" + ", ".join(used) + "]"))
 
-    def array(self, t: ir.Type, vals: str, typ: str, allowed: str, maybe_none: bool) -> str:
+    def array(self, t: ir.Type, vals: str, typ: str, allowed: str, maybe_none: bool,
+              path: str) -> str:
         """Emit code building an Arrow array from list ``vals``; returns its variable.
 
         ``allowed``: how many Nones ``vals`` holds because a parent is null.
         """
-        o = self.out
+        o, rt = self.out, self.ctx.rt
         inner, nullable = ir.strip_nullable(t)
         maybe_none = maybe_none or nullable
-        a = o.var("a")
-        kind = type(inner)
-        placeholder = ""
-        if kind in _WRITE:
-            o.add(f"{a} = _rt.{_WRITE[kind]}({vals}, {typ})")
-        elif isinstance(inner, ir.Timestamp):
-            o.add(f"{a} = _rt.timestamps({vals}, {typ}, {inner.utc})")
-        elif isinstance(inner, ir.EnumRef):
-            enum = self.ctx.types[inner.name]
-            assert isinstance(enum, ir.Enum)
-            syms = ", ".join(repr(s) for s in enum.symbols)
-            known = f"frozenset(({syms},))" if enum.symbols else "frozenset()"
-            opened = ", True" if ir.is_open_enum(enum) else ""
-            o.add(f"{a} = _rt.enums({vals}, {typ}, {known}{opened})")
-            placeholder = f", {enum.symbols[0]!r}" if enum.symbols else ""
-        elif isinstance(inner, ir.RecordRef):
-            self._struct(inner, vals, typ, a, maybe_none)
-        elif isinstance(inner, ir.List):
-            self._list(inner, vals, typ, a, maybe_none)
-        elif isinstance(inner, ir.Map):
-            self._map(inner, vals, typ, a, maybe_none)
-        elif isinstance(inner, ir.Union_):
-            self._union(inner, vals, typ, a)
-        else:  # pragma: no cover - closed set
-            raise TypeError(f"cannot write {inner!r}")
+        a = o.name(path)
+        placeholder: str | None = None
+        match inner:
+            case (ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes() | ir.Fixed()
+                  | ir.Decimal() | ir.Date() | ir.Time() | ir.Duration() | ir.Interval()
+                  | ir.Uuid() | ir.Json() | ir.Null()):
+                o.add(f"{a} = {rt(_WRITE[type(inner)], vals, typ)}")
+            case ir.Timestamp(utc=utc):
+                o.add(f"{a} = {rt('timestamps', vals, typ, utc=utc)}")
+            case ir.EnumRef(name):
+                placeholder = self._enum(name, vals, typ, a)
+            case ir.RecordRef():
+                self._struct(inner, vals, typ, a, maybe_none, path)
+            case ir.List():
+                self._list(inner, vals, typ, a, maybe_none, path)
+            case ir.Map():
+                self._map(inner, vals, typ, a, maybe_none, path)
+            case ir.Union_():
+                self._union(inner, vals, typ, a, path)
+            case ir.Nullable():  # pragma: no cover - strip_nullable removed it
+                raise TypeError(f"cannot write {inner!r}")
+            case _:
+                assert_never(inner)
         if not nullable and not isinstance(inner, ir.Null):
-            o.add(f"_rt.check_nulls({a}, {allowed})")
+            o.add(rt("check_nulls", a, allowed))
             if allowed != "0":
                 # under a null parent: Parquet wants values, not nulls, in required children
-                o.add(f"{a} = _rt.fill_empty({a}, {allowed}{placeholder})")
+                extra = {} if placeholder is None else {"placeholder": placeholder}
+                o.add(f"{a} = {rt('fill_empty', a, allowed, **extra)}")
         return a
 
-    def _mask(self, vals: str, maybe_none: bool) -> tuple[str, str]:
+    def _enum(self, full: str, vals: str, typ: str, a: str) -> str | None:
+        """ENUM strings checked against the symbols; returns the placeholder symbol."""
+        enum = self.ctx.types[full]
+        assert isinstance(enum, ir.Enum)
+        known = self.ctx.shared.symbols(full, self.ctx.ref(full), enum.symbols)
+        flags = {"open_enum": True} if ir.is_open_enum(enum) else {}
+        self.out.add(f"{a} = {self.ctx.rt('enums', vals, typ, known, **flags)}")
+        return enum.symbols[0] if enum.symbols else None
+
+    def _mask(self, vals: str, maybe_none: bool, path: str) -> tuple[str, str]:
         if not maybe_none:
             return "None", "0"
-        m, k = self.out.var("m"), self.out.var("k")
-        self.out.add(f"{m}, {k} = _rt.mask({vals})")
+        m, k = self.out.name(path, "mask"), self.out.name(path, "nulls")
+        self.out.add(f"{m}, {k} = {self.ctx.rt('mask', vals)}")
         return m, k
 
-    def _struct(self, t: ir.RecordRef, vals: str, typ: str, a: str, maybe_none: bool) -> None:
-        o = self.out
+    def _struct(self, t: ir.RecordRef, vals: str, typ: str, a: str, maybe_none: bool,
+                path: str) -> None:
+        o, rt = self.out, self.ctx.rt
         rec = self.ctx.record(t.name)
         cls = self.ctx.cls(t.name)
-        m, k = self._mask(vals, maybe_none)
-        o.add(f"_rt.check_instances({vals}, {cls})")
+        m, k = self._mask(vals, maybe_none, path)
+        o.add(rt("check_instances", vals, cls))
         children = []
         for i, f in enumerate(rec.fields):
             py = self.ctx.py_names[rec.name][f.name]
-            cv, ct = o.var("v"), o.var("t")
+            child = _join(path, py)
+            cv, ct = o.name(child, "values"), o.name(child, "type")
             if maybe_none:
                 o.add(f"{cv} = [None if _sg_x is None else _sg_x.{py} for _sg_x in {vals}]")
             else:
                 o.add(f"{cv} = [_sg_x.{py} for _sg_x in {vals}]")
             o.add(f"{ct} = {typ}.field({i}).type")
-            children.append(self.array(f.type, cv, ct, k, maybe_none))
+            children.append(self.array(f.type, cv, ct, k, maybe_none, child))
         if rec.kind == "union" and len(children) > 1:
-            o.add(f"_rt.check_union([{', '.join(children)}])")
+            o.add(rt("check_union", "[" + ", ".join(children) + "]"))
         self._oneofs(rec, children)
-        o.add(f"{a} = _rt.struct_array([{', '.join(children)}], {typ}, {m})")
+        o.add(f"{a} = {rt('struct_array', '[' + ', '.join(children) + ']', typ, m)}")
 
-    def _list(self, t: ir.List, vals: str, typ: str, a: str, maybe_none: bool) -> None:
-        o = self.out
+    def _list(self, t: ir.List, vals: str, typ: str, a: str, maybe_none: bool,
+              path: str) -> None:
+        o, rt = self.out, self.ctx.rt
         if ir.is_frozenset(t):
             # sets (and frozensets) become lists: Parquet has no set type
-            conv = o.var("v")
-            o.add(f"{conv} = _rt.set_lists({vals})")
+            conv = o.name(path, "lists")
+            o.add(f"{conv} = {rt('set_lists', vals)}")
             vals = conv
         item, item_nullable = ir.strip_nullable(t.item)
         fast = _FAST_LIST_ITEMS.get(type(item))
         if fast:
-            o.add(f"{a} = _rt.typed_lists({vals}, {typ}, {not item_nullable}, {fast!r})")
+            o.add(f"{a} = {rt('typed_lists', vals, typ, items_nullable=item_nullable, kind=fast)}")
             return
-        m, _ = self._mask(vals, maybe_none)
-        offs, flat, it = o.var("o"), o.var("v"), o.var("t")
-        o.add(f"{offs} = _rt.offsets({vals}, list)")
+        m, _ = self._mask(vals, maybe_none, path)
+        item_path = _join(path, "item")
+        offs, flat, it = o.name(path, "offsets"), o.name(item_path, "values"), o.name(item_path, "type")
+        o.add(f"{offs} = {rt('offsets', vals, 'list')}")
         if maybe_none:
             o.add(f"{flat} = [_sg_y for _sg_x in {vals} if _sg_x is not None for _sg_y in _sg_x]")
         else:
             o.add(f"{flat} = [_sg_y for _sg_x in {vals} for _sg_y in _sg_x]")
         o.add(f"{it} = {typ}.value_type")
-        items = self.array(t.item, flat, it, "0", False)
-        o.add(f"{a} = _rt.list_array({offs}, {items}, {typ}, {m})")
+        items = self.array(t.item, flat, it, "0", False, item_path)
+        o.add(f"{a} = {rt('list_array', offs, items, typ, m)}")
 
-    def _map(self, t: ir.Map, vals: str, typ: str, a: str, maybe_none: bool) -> None:
-        o = self.out
-        m, _ = self._mask(vals, maybe_none)
-        offs, ks, vs, kt, vt = o.var("o"), o.var("v"), o.var("v"), o.var("t"), o.var("t")
+    def _map(self, t: ir.Map, vals: str, typ: str, a: str, maybe_none: bool, path: str) -> None:
+        o, rt = self.out, self.ctx.rt
+        m, _ = self._mask(vals, maybe_none, path)
+        key, value = _join(path, "key"), _join(path, "value")
+        offs = o.name(path, "offsets")
+        ks, kt = o.name(key, "values"), o.name(key, "type")
+        vs, vt = o.name(value, "values"), o.name(value, "type")
         guard = " if _sg_x is not None" if maybe_none else ""
         if ir.has_pair_list(t):
             # keys that Python cannot hash: the value is a list of (key, value) pairs
-            o.add(f"{offs} = _rt.offsets({vals}, list)")
+            o.add(f"{offs} = {rt('offsets', vals, 'list')}")
             o.add(f"{ks} = [_sg_k for _sg_x in {vals}{guard} for _sg_k, _sg_w in _sg_x]")
             o.add(f"{vs} = [_sg_w for _sg_x in {vals}{guard} for _sg_k, _sg_w in _sg_x]")
         else:
-            o.add(f"{offs} = _rt.offsets({vals}, dict)")
+            o.add(f"{offs} = {rt('offsets', vals, 'dict')}")
             o.add(f"{ks} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x]")
             o.add(f"{vs} = [_sg_y for _sg_x in {vals}{guard} for _sg_y in _sg_x.values()]")
         o.add(f"{kt} = {typ}.key_type")
         o.add(f"{vt} = {typ}.item_type")
-        ka = self.array(t.key, ks, kt, "0", False)
-        va = self.array(t.value, vs, vt, "0", False)
-        o.add(f"{a} = _rt.map_array({offs}, {ka}, {va}, {typ}, {m})")
+        ka = self.array(t.key, ks, kt, "0", False, key)
+        va = self.array(t.value, vs, vt, "0", False, value)
+        o.add(f"{a} = {rt('map_array', offs, ka, va, typ, m)}")
 
-    def _union(self, t: ir.Union_, vals: str, typ: str, a: str) -> None:
-        o = self.out
-        fn = o.var("union")
+    def _classifier(self, t: ir.Union_, path: str) -> str:
+        """The function telling which member of ``t`` a value is: module level, unless it
+        names another module's classes (those are imported lazily, inside the writer)."""
+        refs: set[str] = set()
+
+        def cls(full: str) -> str:
+            refs.add(full)
+            return self.ctx.cls(full)
+
+        checks = tuple(union_check(m, cls, self.ctx.imports) for m in t.members)
+        if not refs & self.ctx.foreign:
+            return self.ctx.shared.classifier(f"_sg_union_{self.owner}_{path}", checks)
+        fn = self.out.unique(f"_sg_local_union_{path}")
+        self.helpers.extend(classifier_lines(fn, checks, self.ctx.imports, "    "))
+        return fn
+
+    def _union(self, t: ir.Union_, vals: str, typ: str, a: str, path: str) -> None:
+        o, rt = self.out, self.ctx.rt
+        fn = self._classifier(t, path)
         any_ = self.ctx.imports.name("Any")
-        body = [f"    def {fn}({V}: {any_}) -> int:", f"        if {V} is None:",
-                "            return -1"]
-        for i, mt in enumerate(t.members):
-            body += [f"        if {union_check(mt, self.ctx.cls, self.ctx.imports)}:",
-                     f"            return {i}"]
-        body.append("        return -2")
-        self.helpers.extend(body)
-        ks, m, k = o.var("c"), o.var("m"), o.var("k")
+        ks, m, k = o.name(path, "kinds"), o.name(path, "mask"), o.name(path, "nulls")
         o.add(f"{ks} = [{fn}(_sg_x) for _sg_x in {vals}]")
-        o.add(f"{m}, {k} = _rt.union_mask({ks})")
+        o.add(f"{m}, {k} = {rt('union_mask', ks)}")
         children = []
         for i, mt in enumerate(t.members):
-            mv, mtv = o.var("v"), o.var("t")
+            member = _join(path, f"member{i}")
+            mv, mtv = o.name(member, "values"), o.name(member, "type")
             o.add(f"{mv}: list[{any_}] = [_sg_x if _sg_c == {i} else None "
                   f"for _sg_x, _sg_c in zip({vals}, {ks}, strict=True)]")
             o.add(f"{mtv} = {typ}.field({i}).type")
-            children.append(self.array(ir.Nullable(mt), mv, mtv, "0", True))
-        o.add(f"{a} = _rt.struct_array([{', '.join(children)}], {typ}, {m})")
+            children.append(self.array(ir.Nullable(mt), mv, mtv, "0", True, member))
+        o.add(f"{a} = {rt('struct_array', '[' + ', '.join(children) + ']', typ, m)}")
 
 
 # ----------------------------------------------------------------------------- reader
@@ -309,21 +409,21 @@ class ReaderEmitter:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.out = _Lines()
-        ctx.imports.use("rt")  # every reader body calls the runtime
+        self.out = FunctionBody(ctx.module_names)
 
     def record_body(self, rec: ir.Record) -> list[str]:
         o = self.out
         o.add("_sg_n = _sg_batch.num_rows")
         cols = []
         for f in rec.fields:
-            c = o.var("c")
-            o.add(f"{c} = _rt.column(_sg_batch, {f.name!r})")
-            cols.append(self._field(rec.name, f, c, "_sg_n", f.name, "0"))
-        o.add(f"return {self._construct(rec, cols, '_sg_n')}")
+            py = self.ctx.py_names[rec.name][f.name]
+            c = o.name(py, "column")
+            o.add(f"{c} = {self.ctx.rt('column', '_sg_batch', repr(f.name))}")
+            cols.append(self._field(rec.name, f, c, "_sg_n", f.name, "0", py))
+        o.add(f"return {self._construct(rec, cols, '_sg_n', '')}")
         return o.lines
 
-    def _construct(self, rec: ir.Record, cols: list[str], n: str) -> str:
+    def _construct(self, rec: ir.Record, cols: list[str], n: str, path: str) -> str:
         """Emit code building the objects; returns the list variable.
 
         ``object.__new__`` mapped over the batch, then slot stores in one loop:
@@ -332,11 +432,11 @@ class ReaderEmitter:
         o = self.out
         cls = self.ctx.cls(rec.name)
         names = self.ctx.py_names[rec.name]
-        out = o.var("r")
-        o.add(f"{out}: list[{cls}] = _rt.new_objects({cls}, {n})")
+        out = o.name(path, "objects") if path else o.unique("_sg_out")
+        o.add(f"{out}: list[{cls}] = {self.ctx.rt('new_objects', cls, n)}")
         if not cols:
             return out
-        obj = o.var("obj")
+        obj = o.name(path, "obj") if path else o.unique("_sg_obj")
         xs = [f"_sg_x{i}" for i in range(len(cols))]
         o.add(f"for {obj}, {', '.join(xs)} in zip({out}, {', '.join(cols)}, strict=True):")
         for f, x in zip(rec.fields, xs):
@@ -344,78 +444,100 @@ class ReaderEmitter:
         return out
 
     def _field(self, owner: str, f: ir.Field, arr: str, n: str, path: str,
-               parent_nulls: str) -> str:
+               parent_nulls: str, py_path: str) -> str:
         """List variable for field ``f`` read from ``arr`` (None when not projected).
 
         A required field may only be null where its parent is (``parent_nulls``):
         other writers can put nulls anywhere, and they must not become None.
         """
-        o = self.out
-        out = o.var("l")
+        o, rt = self.out, self.ctx.rt
+        out = o.name(py_path)
         o.add(f"if {arr} is None:")
         factory = self.ctx.factory_expr(owner, f)
         if factory is not None:
-            o.add(f"{out} = _rt.repeat_factory({factory}, {n})", 2)
+            o.add(f"{out} = {rt('repeat_factory', factory, n)}", 2)
         else:
-            dflt = self.ctx.default_expr(owner, f)
-            o.add(f"{out} = _rt.repeat({dflt or 'None'}, {n})", 2)
+            o.add(f"{out} = {rt('repeat', self.ctx.default_expr(owner, f) or 'None', n)}", 2)
         o.add("else:")
         start = len(o.lines)
         _, nullable = ir.strip_nullable(f.type)
         if not nullable:
-            o.add(f"_rt.require({arr}, {parent_nulls}, {path!r})")
-        val = self.column(f.type, arr, path)
+            o.add(rt("require", arr, parent_nulls, repr(path)))
+        val = self.column(f.type, arr, path, py_path)
         o.lines[start:] = ["    " + ln for ln in o.lines[start:]]
         o.add(f"{out} = {val}", 2)
         return out
 
-    def column(self, t: ir.Type, arr: str, path: str) -> str:
-        """Emit code turning Arrow array ``arr`` into a Python list; returns its source."""
-        o = self.out
+    def column(self, t: ir.Type, arr: str, path: str, py_path: str) -> str:
+        """Emit code turning Arrow array ``arr`` into a Python list; returns its source.
+
+        ``path``: the wire path (for messages); ``py_path``: the Python one (for names).
+        """
+        rt = self.ctx.rt
         inner, _ = ir.strip_nullable(t)
-        kind = type(inner)
-        if kind in _READ:
-            return f"_rt.{_READ[kind]}({arr})"
-        if isinstance(inner, ir.Timestamp):
-            return f"_rt.py_timestamps({arr}, {inner.utc})"
-        if isinstance(inner, ir.Fixed):
-            return f"_rt.py_fixed({arr}, {inner.size})"
-        if isinstance(inner, ir.EnumRef):
-            return f"_rt.py_enums({arr}, {self.ctx.cls(inner.name)})"
-        if isinstance(inner, ir.RecordRef):
-            rec = self.ctx.record(inner.name)
-            n = o.var("n")
-            o.add(f"{n} = len({arr})")
-            cols = []
-            for f in rec.fields:
-                c = o.var("c")
-                o.add(f"{c} = _rt.child({arr}, {f.name!r})")
-                cols.append(self._field(rec.name, f, c, n, f"{path}.{f.name}",
-                                        f"{arr}.null_count"))
-            objs = self._construct(rec, cols, n)
-            return f"_rt.apply_nulls({arr}, {objs})"
-        if isinstance(inner, ir.List):
-            offs, items = o.var("o"), o.var("l")
-            o.add(f"{offs} = _rt.list_offsets({arr})")
-            if not ir.strip_nullable(inner.item)[1]:
-                o.add(f"_rt.require({arr}.values, 0, {path + '[]'!r})")
-            o.add(f"{items} = {self.column(inner.item, f'{arr}.values', path + '[]')}")
-            split = "split_sets" if ir.is_frozenset(inner) else "split"
-            return f"_rt.apply_nulls({arr}, _rt.{split}({items}, {offs}))"
-        if isinstance(inner, ir.Map):
-            offs, ks, vs = o.var("o"), o.var("l"), o.var("l")
-            o.add(f"{offs} = _rt.list_offsets({arr})")
-            if not ir.strip_nullable(inner.value)[1]:
-                o.add(f"_rt.require({arr}.items, 0, {path + '{}'!r})")
-            o.add(f"{ks} = {self.column(inner.key, f'{arr}.keys', path + '{key}')}")
-            o.add(f"{vs} = {self.column(inner.value, f'{arr}.items', path + '{}')}")
-            split = "split_pairs" if ir.has_pair_list(inner) else "split_dicts"
-            return f"_rt.apply_nulls({arr}, _rt.{split}({ks}, {vs}, {offs}))"
-        if isinstance(inner, ir.Union_):
-            members = []
-            for i, mt in enumerate(inner.members):
-                mv = o.var("l")
-                o.add(f"{mv} = {self.column(mt, f'{arr}.field({i})', f'{path}.member{i}')}")
-                members.append(mv)
-            return f"_rt.apply_nulls({arr}, _rt.first_set([{', '.join(members)}]))"
-        raise TypeError(f"cannot read {inner!r}")  # pragma: no cover
+        match inner:
+            case (ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes() | ir.Decimal()
+                  | ir.Date() | ir.Time() | ir.Duration() | ir.Interval() | ir.Uuid()
+                  | ir.Json() | ir.Null()):
+                return rt(_READ[type(inner)], arr)
+            case ir.Timestamp(utc=utc):
+                return rt("py_timestamps", arr, utc=utc)
+            case ir.Fixed(size):
+                return rt("py_fixed", arr, str(size))
+            case ir.EnumRef(name):
+                return rt("py_enums", arr, self.ctx.cls(name))
+            case ir.RecordRef(name):
+                return self._struct(self.ctx.record(name), arr, path, py_path)
+            case ir.List():
+                return self._list(inner, arr, path, py_path)
+            case ir.Map():
+                return self._map(inner, arr, path, py_path)
+            case ir.Union_(members):
+                names = []
+                for i, mt in enumerate(members):
+                    mv = self.out.name(_join(py_path, f"member{i}"))
+                    col = self.column(mt, f"{arr}.field({i})", f"{path}.member{i}",
+                                      _join(py_path, f"member{i}"))
+                    self.out.add(f"{mv} = {col}")
+                    names.append(mv)
+                return rt("apply_nulls", arr, rt("first_set", "[" + ", ".join(names) + "]"))
+            case ir.Nullable():  # pragma: no cover - strip_nullable removed it
+                raise TypeError(f"cannot read {inner!r}")
+            case _:
+                assert_never(inner)
+
+    def _struct(self, rec: ir.Record, arr: str, path: str, py_path: str) -> str:
+        o, rt = self.out, self.ctx.rt
+        n = o.name(py_path, "rows")
+        o.add(f"{n} = len({arr})")
+        cols = []
+        for f in rec.fields:
+            child = _join(py_path, self.ctx.py_names[rec.name][f.name])
+            c = o.name(child, "column")
+            o.add(f"{c} = {rt('child', arr, repr(f.name))}")
+            cols.append(self._field(rec.name, f, c, n, f"{path}.{f.name}", f"{arr}.null_count",
+                                    child))
+        return rt("apply_nulls", arr, self._construct(rec, cols, n, py_path))
+
+    def _list(self, t: ir.List, arr: str, path: str, py_path: str) -> str:
+        o, rt = self.out, self.ctx.rt
+        item = _join(py_path, "item")
+        offs, items = o.name(py_path, "offsets"), o.name(item)
+        o.add(f"{offs} = {rt('list_offsets', arr)}")
+        if not ir.strip_nullable(t.item)[1]:
+            o.add(rt("require", f"{arr}.values", "0", repr(path + "[]")))
+        o.add(f"{items} = {self.column(t.item, f'{arr}.values', path + '[]', item)}")
+        split = "split_sets" if ir.is_frozenset(t) else "split"
+        return rt("apply_nulls", arr, rt(split, items, offs))
+
+    def _map(self, t: ir.Map, arr: str, path: str, py_path: str) -> str:
+        o, rt = self.out, self.ctx.rt
+        key, value = _join(py_path, "key"), _join(py_path, "value")
+        offs, ks, vs = o.name(py_path, "offsets"), o.name(key), o.name(value)
+        o.add(f"{offs} = {rt('list_offsets', arr)}")
+        if not ir.strip_nullable(t.value)[1]:
+            o.add(rt("require", f"{arr}.items", "0", repr(path + "{}")))
+        o.add(f"{ks} = {self.column(t.key, f'{arr}.keys', path + '{key}', key)}")
+        o.add(f"{vs} = {self.column(t.value, f'{arr}.items', path + '{}', value)}")
+        split = "split_pairs" if ir.has_pair_list(t) else "split_dicts"
+        return rt("apply_nulls", arr, rt(split, ks, vs, offs))

@@ -65,19 +65,26 @@ def identifier(raw: str, *, reserved: frozenset[str] | set[str] = frozenset(),
     return name
 
 
+class UniqueNames:
+    """Hands out names unique among those given so far (and ``taken``): a name already
+    handed out gets ``_2``, ``_3``... (deterministic: the order of the requests decides)."""
+
+    __slots__ = ("_taken",)
+
+    def __init__(self, taken: frozenset[str] | set[str] = frozenset()) -> None:
+        self._taken = set(taken)
+
+    def __call__(self, base: str) -> str:
+        name, i = base, 2
+        while name in self._taken:
+            name, i = f"{base}_{i}", i + 1
+        self._taken.add(name)
+        return name
+
+
 def unique(names: list[str]) -> list[str]:
     """Make sanitised names unique by suffixing ``_2``, ``_3``... (order kept)."""
-    seen: set[str] = set()
-    out = []
-    for n in names:
-        cand = n
-        i = 2
-        while cand in seen:
-            cand = f"{n}_{i}"
-            i += 1
-        seen.add(cand)
-        out.append(cand)
-    return out
+    return list(map(UniqueNames(), names))
 
 
 def class_name(short: str) -> str:

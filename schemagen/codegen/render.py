@@ -23,7 +23,7 @@ from ..errors import ParquetMappingError, SchemaError
 from ..runtime.abi import ABI_VERSION
 from ..typemap.arrow import ArrowMapper, check_representable, render_field
 from . import literals, naming, views
-from .emit import Context, ReaderEmitter, WriterEmitter
+from .emit import Context, ReaderEmitter, Shared, WriterEmitter
 from .imports import Alias, Imports
 
 TEMPLATES = jinja2.Environment(
@@ -128,6 +128,14 @@ class _Scope:
     imports: Imports  # module aliases the code uses, recorded where the code is made
     annotation_refs: set[str]  # full names annotations refer to (TYPE_CHECKING imports)
     compiler: Compiler
+    shared: Shared  # module-level constants and classifiers the writers share
+
+    @property
+    def module_names(self) -> frozenset[str]:
+        """Every module-level name the generated functions may use."""
+        p = self.plan
+        return frozenset(naming.MODULE_RESERVED | set(p.class_names.values())
+                         | set(p.aliases.values()) | set(p.const_names.values()))
 
     def annotation(self, t: ir.Type) -> str:
         return annotation(t, self._annotation_ref, self.imports)
@@ -420,14 +428,16 @@ class Compiler:
     def _render_module(self, plan: ModulePlan) -> str:
         names = dict(plan.class_names)
         names.update(plan.aliases)
-        scope = _Scope(plan, names, set(plan.aliases), Imports(), set(), self)
+        imports = Imports()
+        scope = _Scope(plan, names, set(plan.aliases), imports, set(), self, Shared(imports))
         enums = tuple(self._enum_view(plan, t) for t in plan.types if isinstance(t, ir.Enum))
         factories: list[views.FactoryView] = []
         records = tuple(self._record(scope, t.name, factories)
                         for t in plan.types if isinstance(t, ir.Record))
         constants = tuple(self._constant_view(scope, c) for c in plan.constants)
         body = TEMPLATES.get_template("body.py.j2").render(view=views.BodyView(
-            enums=enums, shared=(), factories=tuple(factories), records=records,
+            enums=enums, shared=tuple(scope.shared.blocks), factories=tuple(factories),
+            records=records,
             constants=constants,
         ))
         # the names the templates write themselves
@@ -583,11 +593,7 @@ class Compiler:
 
     def _bodies(self, rec: ir.Record, scope: _Scope) -> tuple[str, str]:
         """The bodies of the record's writer and reader functions."""
-        ctx_used: set[str] = set()
-
-        def ref(full: str) -> str:
-            ctx_used.add(full)
-            return scope.names[full]
+        ctx_used: set[str] = set()  # classes the bodies name (Context.cls records them)
 
         def default_expr(owner: str, f: ir.Field) -> str | None:
             if not f.has_default or literals.is_mutable(f.type, f.default):
@@ -599,8 +605,8 @@ class Compiler:
                 return None
             return f"lambda: {scope.literal(f.default, f.type, ctx_used)}"
 
-        ctx = Context(self.types, ref, self.py_names, default_expr, factory_expr, scope.imports,
-                      ctx_used)
+        ctx = Context(self.types, scope.names.__getitem__, self.py_names, default_expr, factory_expr, scope.imports,
+                      scope.shared, frozenset(scope.foreign), scope.module_names, ctx_used)
         writer = WriterEmitter(ctx).record_body(rec)
         w_imports = scope.local_imports(ctx_used)
         ctx_used.clear()

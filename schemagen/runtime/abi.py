@@ -74,8 +74,13 @@ from schemagen.runtime.columns import (
 )
 from schemagen.runtime.record import RecordInfo
 
-ABI_VERSION = 1
-"""The version of this contract; generated code names the one it needs."""
+ABI_VERSION = 2
+"""The version of this contract; generated code names the one it needs.
+
+2: flags are keyword-only (``timestamps``/``py_timestamps`` ``utc=``, ``enums``
+``open_enum=``, ``typed_lists`` ``items_nullable=``/``kind=``, ``fill_empty``
+``placeholder=``); ``typed_lists`` takes whether items may be null (1: required).
+"""
 
 
 def require_abi(version: int, module: str = "") -> int:

@@ -162,7 +162,7 @@ def durations(values: list[Any], typ: Any) -> Any:
     return _cast(_convert(values, pa.duration("us")), typ)
 
 
-def timestamps(values: list[Any], typ: Any, utc: bool) -> Any:
+def timestamps(values: list[Any], typ: Any, *, utc: bool) -> Any:
     """Aware datetimes for UTC columns, naive ones for local columns (checked)."""
     _only(values, (datetime.datetime,))
     zones = _tzinfos(values)
@@ -210,12 +210,13 @@ def nulls(values: list[Any], typ: Any) -> Any:
     return pa.nulls(len(values))
 
 
-def enums(values: list[Any], typ: Any, symbols: frozenset[str], open_: bool = False) -> Any:
+def enums(values: list[Any], typ: Any, symbols: frozenset[str], *,
+          open_enum: bool = False) -> Any:
     """ENUM strings; an open enum also takes numbers without a symbol as decimal strings."""
     arr = strings(values, typ)
     seen = pc.unique(arr).to_pylist()
     for s in seen:
-        if s is not None and s not in symbols and not (open_ and _enum_number(s)):
+        if s is not None and s not in symbols and not (open_enum and _enum_number(s)):
             raise Invalid("not an enum symbol")
     return arr
 
@@ -235,7 +236,7 @@ _LIST_ITEM_TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
 }
 
 
-def typed_lists(values: list[Any], typ: Any, items_required: bool, kind: str) -> Any:
+def typed_lists(values: list[Any], typ: Any, *, items_nullable: bool, kind: str) -> Any:
     """A list column whose items pyarrow converts strictly once their types are checked."""
     outer = set(map(type, values))
     if outer != {list}:
@@ -247,7 +248,7 @@ def typed_lists(values: list[Any], typ: Any, items_required: bool, kind: str) ->
     arr = _convert(values, typ)
     if kind == "float":
         _check_float32(arr.flatten(), chain.from_iterable(lists))
-    if items_required and arr.flatten().null_count:
+    if not items_nullable and arr.flatten().null_count:
         raise Invalid("null item in a list of required items")
     return arr
 
@@ -365,7 +366,7 @@ def _empty_value(typ: Any) -> Any:
     return 0
 
 
-def fill_empty(arr: Any, allowed: int, placeholder: Any = None) -> Any:
+def fill_empty(arr: Any, allowed: int, *, placeholder: Any = None) -> Any:
     """Give slots that are null only because their parent is null a placeholder value.
 
     Arrow allows a required child to be null under a null parent; Parquet
@@ -378,7 +379,8 @@ def fill_empty(arr: Any, allowed: int, placeholder: Any = None) -> Any:
         return arr
     t = arr.type
     if isinstance(arr, pa.ExtensionArray):
-        return pa.ExtensionArray.from_storage(t, fill_empty(arr.storage, allowed, placeholder))
+        storage = fill_empty(arr.storage, allowed, placeholder=placeholder)
+        return pa.ExtensionArray.from_storage(t, storage)
     if pa.types.is_struct(t):
         return pa.StructArray.from_arrays(
             [arr.field(i) for i in range(t.num_fields)], fields=list(t)
@@ -495,7 +497,7 @@ def _cast_exact(arr: Any, typ: Any) -> Any:
         ) from exc
 
 
-def py_timestamps(arr: Any, utc: bool) -> list[Any]:
+def py_timestamps(arr: Any, *, utc: bool) -> list[Any]:
     arr = _plain(arr)
     t = arr.type
     if t.unit == "ns":

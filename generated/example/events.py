@@ -24,7 +24,7 @@ __all__ = [
     "Severity",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class Severity(str, _enum.Enum):
@@ -37,6 +37,9 @@ class Severity(str, _enum.Enum):
     def _missing_(cls, value: object) -> Severity:
         """Unknown symbols read as the enum's default, LOW."""
         return cls.LOW
+
+
+_SG_SYMBOLS_Severity: frozenset[str] = frozenset({'LOW', 'HIGH'})
 
 
 def _sg_default_Event__labels() -> dict[str, str]:
@@ -134,275 +137,275 @@ def _sg_schema_Event() -> _Any:
 
 def _sg_write_Event(_sg_records: _Sequence[Event], _sg_schema: _Any) -> _Any:
     from .sales import MarketingInfo, Transaction, TransInfo, UserInfo
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.id_ for _sg_r in _sg_records]
-    _sg_a3 = _rt.uuids(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.at for _sg_r in _sg_records]
-    _sg_a6 = _rt.timestamps(_sg_v5, _sg_t4, True)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.severity for _sg_r in _sg_records]
-    _sg_a9 = _rt.enums(_sg_v8, _sg_t7, frozenset(('LOW', 'HIGH',)))
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.labels for _sg_r in _sg_records]
-    _sg_o13 = _rt.offsets(_sg_v11, dict)
-    _sg_v14 = [_sg_y for _sg_x in _sg_v11 for _sg_y in _sg_x]
-    _sg_v15 = [_sg_y for _sg_x in _sg_v11 for _sg_y in _sg_x.values()]
-    _sg_t16 = _sg_t10.key_type
-    _sg_t17 = _sg_t10.item_type
-    _sg_a18 = _rt.strings(_sg_v14, _sg_t16)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_a19 = _rt.strings(_sg_v15, _sg_t17)
-    _rt.check_nulls(_sg_a19, 0)
-    _sg_a12 = _rt.map_array(_sg_o13, _sg_a18, _sg_a19, _sg_t10, None)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t20 = _sg_schema.field(4).type
-    _sg_v21 = [_sg_r.sale for _sg_r in _sg_records]
-    _sg_m23, _sg_k24 = _rt.mask(_sg_v21)
-    _rt.check_instances(_sg_v21, Transaction)
-    _sg_v25 = [None if _sg_x is None else _sg_x.trans_id for _sg_x in _sg_v21]
-    _sg_t26 = _sg_t20.field(0).type
-    _sg_a27 = _rt.ints(_sg_v25, _sg_t26)
-    _rt.check_nulls(_sg_a27, _sg_k24)
-    _sg_a27 = _rt.fill_empty(_sg_a27, _sg_k24)
-    _sg_v28 = [None if _sg_x is None else _sg_x.date for _sg_x in _sg_v21]
-    _sg_t29 = _sg_t20.field(1).type
-    _sg_a30 = _rt.dates(_sg_v28, _sg_t29)
-    _rt.check_nulls(_sg_a30, _sg_k24)
-    _sg_a30 = _rt.fill_empty(_sg_a30, _sg_k24)
-    _sg_v31 = [None if _sg_x is None else _sg_x.time for _sg_x in _sg_v21]
-    _sg_t32 = _sg_t20.field(2).type
-    _sg_a33 = _rt.times(_sg_v31, _sg_t32)
-    _rt.check_nulls(_sg_a33, _sg_k24)
-    _sg_a33 = _rt.fill_empty(_sg_a33, _sg_k24)
-    _sg_v34 = [None if _sg_x is None else _sg_x.amount for _sg_x in _sg_v21]
-    _sg_t35 = _sg_t20.field(3).type
-    _sg_a36 = _rt.floats(_sg_v34, _sg_t35)
-    _rt.check_nulls(_sg_a36, _sg_k24)
-    _sg_a36 = _rt.fill_empty(_sg_a36, _sg_k24)
-    _sg_v37 = [None if _sg_x is None else _sg_x.user_info for _sg_x in _sg_v21]
-    _sg_t38 = _sg_t20.field(4).type
-    _sg_m40, _sg_k41 = _rt.mask(_sg_v37)
-    _rt.check_instances(_sg_v37, UserInfo)
-    _sg_v42 = [None if _sg_x is None else _sg_x.cust_id for _sg_x in _sg_v37]
-    _sg_t43 = _sg_t38.field(0).type
-    _sg_a44 = _rt.ints(_sg_v42, _sg_t43)
-    _rt.check_nulls(_sg_a44, _sg_k41)
-    _sg_a44 = _rt.fill_empty(_sg_a44, _sg_k41)
-    _sg_v45 = [None if _sg_x is None else _sg_x.device for _sg_x in _sg_v37]
-    _sg_t46 = _sg_t38.field(1).type
-    _sg_a47 = _rt.strings(_sg_v45, _sg_t46)
-    _rt.check_nulls(_sg_a47, _sg_k41)
-    _sg_a47 = _rt.fill_empty(_sg_a47, _sg_k41)
-    _sg_v48 = [None if _sg_x is None else _sg_x.state for _sg_x in _sg_v37]
-    _sg_t49 = _sg_t38.field(2).type
-    _sg_a50 = _rt.strings(_sg_v48, _sg_t49)
-    _rt.check_nulls(_sg_a50, _sg_k41)
-    _sg_a50 = _rt.fill_empty(_sg_a50, _sg_k41)
-    _sg_a39 = _rt.struct_array([_sg_a44, _sg_a47, _sg_a50], _sg_t38, _sg_m40)
-    _rt.check_nulls(_sg_a39, _sg_k24)
-    _sg_a39 = _rt.fill_empty(_sg_a39, _sg_k24)
-    _sg_v51 = [None if _sg_x is None else _sg_x.marketing_info for _sg_x in _sg_v21]
-    _sg_t52 = _sg_t20.field(5).type
-    _sg_m54, _sg_k55 = _rt.mask(_sg_v51)
-    _rt.check_instances(_sg_v51, MarketingInfo)
-    _sg_v56 = [None if _sg_x is None else _sg_x.camp_id for _sg_x in _sg_v51]
-    _sg_t57 = _sg_t52.field(0).type
-    _sg_a58 = _rt.ints(_sg_v56, _sg_t57)
-    _rt.check_nulls(_sg_a58, _sg_k55)
-    _sg_a58 = _rt.fill_empty(_sg_a58, _sg_k55)
-    _sg_v59 = [None if _sg_x is None else _sg_x.keywords for _sg_x in _sg_v51]
-    _sg_t60 = _sg_t52.field(1).type
-    _sg_a61 = _rt.typed_lists(_sg_v59, _sg_t60, True, 'string')
-    _rt.check_nulls(_sg_a61, _sg_k55)
-    _sg_a61 = _rt.fill_empty(_sg_a61, _sg_k55)
-    _sg_a53 = _rt.struct_array([_sg_a58, _sg_a61], _sg_t52, _sg_m54)
-    _rt.check_nulls(_sg_a53, _sg_k24)
-    _sg_a53 = _rt.fill_empty(_sg_a53, _sg_k24)
-    _sg_v62 = [None if _sg_x is None else _sg_x.trans_info for _sg_x in _sg_v21]
-    _sg_t63 = _sg_t20.field(6).type
-    _sg_m65, _sg_k66 = _rt.mask(_sg_v62)
-    _rt.check_instances(_sg_v62, TransInfo)
-    _sg_v67 = [None if _sg_x is None else _sg_x.prod_id for _sg_x in _sg_v62]
-    _sg_t68 = _sg_t63.field(0).type
-    _sg_a69 = _rt.typed_lists(_sg_v67, _sg_t68, True, 'int')
-    _rt.check_nulls(_sg_a69, _sg_k66)
-    _sg_a69 = _rt.fill_empty(_sg_a69, _sg_k66)
-    _sg_v70 = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _sg_v62]
-    _sg_t71 = _sg_t63.field(1).type
-    _sg_a72 = _rt.bools(_sg_v70, _sg_t71)
-    _rt.check_nulls(_sg_a72, _sg_k66)
-    _sg_a72 = _rt.fill_empty(_sg_a72, _sg_k66)
-    _sg_a64 = _rt.struct_array([_sg_a69, _sg_a72], _sg_t63, _sg_m65)
-    _rt.check_nulls(_sg_a64, _sg_k24)
-    _sg_a64 = _rt.fill_empty(_sg_a64, _sg_k24)
-    _sg_a22 = _rt.struct_array([_sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a53, _sg_a64], _sg_t20, _sg_m23)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a22], _sg_schema)
+    _id_type = _sg_schema.field(0).type
+    _id_values = [_sg_r.id_ for _sg_r in _sg_records]
+    _id = _rt.uuids(_id_values, _id_type)
+    _rt.check_nulls(_id, 0)
+    _at_type = _sg_schema.field(1).type
+    _at_values = [_sg_r.at for _sg_r in _sg_records]
+    _at = _rt.timestamps(_at_values, _at_type, utc=True)
+    _rt.check_nulls(_at, 0)
+    _severity_type = _sg_schema.field(2).type
+    _severity_values = [_sg_r.severity for _sg_r in _sg_records]
+    _severity = _rt.enums(_severity_values, _severity_type, _SG_SYMBOLS_Severity)
+    _rt.check_nulls(_severity, 0)
+    _labels_type = _sg_schema.field(3).type
+    _labels_values = [_sg_r.labels for _sg_r in _sg_records]
+    _labels_offsets = _rt.offsets(_labels_values, dict)
+    _labels_key_values = [_sg_y for _sg_x in _labels_values for _sg_y in _sg_x]
+    _labels_value_values = [_sg_y for _sg_x in _labels_values for _sg_y in _sg_x.values()]
+    _labels_key_type = _labels_type.key_type
+    _labels_value_type = _labels_type.item_type
+    _labels_key = _rt.strings(_labels_key_values, _labels_key_type)
+    _rt.check_nulls(_labels_key, 0)
+    _labels_value = _rt.strings(_labels_value_values, _labels_value_type)
+    _rt.check_nulls(_labels_value, 0)
+    _labels = _rt.map_array(_labels_offsets, _labels_key, _labels_value, _labels_type, None)
+    _rt.check_nulls(_labels, 0)
+    _sale_type = _sg_schema.field(4).type
+    _sale_values = [_sg_r.sale for _sg_r in _sg_records]
+    _sale_mask, _sale_nulls = _rt.mask(_sale_values)
+    _rt.check_instances(_sale_values, Transaction)
+    _sale_trans_id_values = [None if _sg_x is None else _sg_x.trans_id for _sg_x in _sale_values]
+    _sale_trans_id_type = _sale_type.field(0).type
+    _sale_trans_id = _rt.ints(_sale_trans_id_values, _sale_trans_id_type)
+    _rt.check_nulls(_sale_trans_id, _sale_nulls)
+    _sale_trans_id = _rt.fill_empty(_sale_trans_id, _sale_nulls)
+    _sale_date_values = [None if _sg_x is None else _sg_x.date for _sg_x in _sale_values]
+    _sale_date_type = _sale_type.field(1).type
+    _sale_date = _rt.dates(_sale_date_values, _sale_date_type)
+    _rt.check_nulls(_sale_date, _sale_nulls)
+    _sale_date = _rt.fill_empty(_sale_date, _sale_nulls)
+    _sale_time_values = [None if _sg_x is None else _sg_x.time for _sg_x in _sale_values]
+    _sale_time_type = _sale_type.field(2).type
+    _sale_time = _rt.times(_sale_time_values, _sale_time_type)
+    _rt.check_nulls(_sale_time, _sale_nulls)
+    _sale_time = _rt.fill_empty(_sale_time, _sale_nulls)
+    _sale_amount_values = [None if _sg_x is None else _sg_x.amount for _sg_x in _sale_values]
+    _sale_amount_type = _sale_type.field(3).type
+    _sale_amount = _rt.floats(_sale_amount_values, _sale_amount_type)
+    _rt.check_nulls(_sale_amount, _sale_nulls)
+    _sale_amount = _rt.fill_empty(_sale_amount, _sale_nulls)
+    _sale_user_info_values = [None if _sg_x is None else _sg_x.user_info for _sg_x in _sale_values]
+    _sale_user_info_type = _sale_type.field(4).type
+    _sale_user_info_mask, _sale_user_info_nulls = _rt.mask(_sale_user_info_values)
+    _rt.check_instances(_sale_user_info_values, UserInfo)
+    _sale_user_info_cust_id_values = [None if _sg_x is None else _sg_x.cust_id for _sg_x in _sale_user_info_values]
+    _sale_user_info_cust_id_type = _sale_user_info_type.field(0).type
+    _sale_user_info_cust_id = _rt.ints(_sale_user_info_cust_id_values, _sale_user_info_cust_id_type)
+    _rt.check_nulls(_sale_user_info_cust_id, _sale_user_info_nulls)
+    _sale_user_info_cust_id = _rt.fill_empty(_sale_user_info_cust_id, _sale_user_info_nulls)
+    _sale_user_info_device_values = [None if _sg_x is None else _sg_x.device for _sg_x in _sale_user_info_values]
+    _sale_user_info_device_type = _sale_user_info_type.field(1).type
+    _sale_user_info_device = _rt.strings(_sale_user_info_device_values, _sale_user_info_device_type)
+    _rt.check_nulls(_sale_user_info_device, _sale_user_info_nulls)
+    _sale_user_info_device = _rt.fill_empty(_sale_user_info_device, _sale_user_info_nulls)
+    _sale_user_info_state_values = [None if _sg_x is None else _sg_x.state for _sg_x in _sale_user_info_values]
+    _sale_user_info_state_type = _sale_user_info_type.field(2).type
+    _sale_user_info_state = _rt.strings(_sale_user_info_state_values, _sale_user_info_state_type)
+    _rt.check_nulls(_sale_user_info_state, _sale_user_info_nulls)
+    _sale_user_info_state = _rt.fill_empty(_sale_user_info_state, _sale_user_info_nulls)
+    _sale_user_info = _rt.struct_array([_sale_user_info_cust_id, _sale_user_info_device, _sale_user_info_state], _sale_user_info_type, _sale_user_info_mask)
+    _rt.check_nulls(_sale_user_info, _sale_nulls)
+    _sale_user_info = _rt.fill_empty(_sale_user_info, _sale_nulls)
+    _sale_marketing_info_values = [None if _sg_x is None else _sg_x.marketing_info for _sg_x in _sale_values]
+    _sale_marketing_info_type = _sale_type.field(5).type
+    _sale_marketing_info_mask, _sale_marketing_info_nulls = _rt.mask(_sale_marketing_info_values)
+    _rt.check_instances(_sale_marketing_info_values, MarketingInfo)
+    _sale_marketing_info_camp_id_values = [None if _sg_x is None else _sg_x.camp_id for _sg_x in _sale_marketing_info_values]
+    _sale_marketing_info_camp_id_type = _sale_marketing_info_type.field(0).type
+    _sale_marketing_info_camp_id = _rt.ints(_sale_marketing_info_camp_id_values, _sale_marketing_info_camp_id_type)
+    _rt.check_nulls(_sale_marketing_info_camp_id, _sale_marketing_info_nulls)
+    _sale_marketing_info_camp_id = _rt.fill_empty(_sale_marketing_info_camp_id, _sale_marketing_info_nulls)
+    _sale_marketing_info_keywords_values = [None if _sg_x is None else _sg_x.keywords for _sg_x in _sale_marketing_info_values]
+    _sale_marketing_info_keywords_type = _sale_marketing_info_type.field(1).type
+    _sale_marketing_info_keywords = _rt.typed_lists(_sale_marketing_info_keywords_values, _sale_marketing_info_keywords_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_sale_marketing_info_keywords, _sale_marketing_info_nulls)
+    _sale_marketing_info_keywords = _rt.fill_empty(_sale_marketing_info_keywords, _sale_marketing_info_nulls)
+    _sale_marketing_info = _rt.struct_array([_sale_marketing_info_camp_id, _sale_marketing_info_keywords], _sale_marketing_info_type, _sale_marketing_info_mask)
+    _rt.check_nulls(_sale_marketing_info, _sale_nulls)
+    _sale_marketing_info = _rt.fill_empty(_sale_marketing_info, _sale_nulls)
+    _sale_trans_info_values = [None if _sg_x is None else _sg_x.trans_info for _sg_x in _sale_values]
+    _sale_trans_info_type = _sale_type.field(6).type
+    _sale_trans_info_mask, _sale_trans_info_nulls = _rt.mask(_sale_trans_info_values)
+    _rt.check_instances(_sale_trans_info_values, TransInfo)
+    _sale_trans_info_prod_id_values = [None if _sg_x is None else _sg_x.prod_id for _sg_x in _sale_trans_info_values]
+    _sale_trans_info_prod_id_type = _sale_trans_info_type.field(0).type
+    _sale_trans_info_prod_id = _rt.typed_lists(_sale_trans_info_prod_id_values, _sale_trans_info_prod_id_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_sale_trans_info_prod_id, _sale_trans_info_nulls)
+    _sale_trans_info_prod_id = _rt.fill_empty(_sale_trans_info_prod_id, _sale_trans_info_nulls)
+    _sale_trans_info_purch_flag_values = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _sale_trans_info_values]
+    _sale_trans_info_purch_flag_type = _sale_trans_info_type.field(1).type
+    _sale_trans_info_purch_flag = _rt.bools(_sale_trans_info_purch_flag_values, _sale_trans_info_purch_flag_type)
+    _rt.check_nulls(_sale_trans_info_purch_flag, _sale_trans_info_nulls)
+    _sale_trans_info_purch_flag = _rt.fill_empty(_sale_trans_info_purch_flag, _sale_trans_info_nulls)
+    _sale_trans_info = _rt.struct_array([_sale_trans_info_prod_id, _sale_trans_info_purch_flag], _sale_trans_info_type, _sale_trans_info_mask)
+    _rt.check_nulls(_sale_trans_info, _sale_nulls)
+    _sale_trans_info = _rt.fill_empty(_sale_trans_info, _sale_nulls)
+    _sale = _rt.struct_array([_sale_trans_id, _sale_date, _sale_time, _sale_amount, _sale_user_info, _sale_marketing_info, _sale_trans_info], _sale_type, _sale_mask)
+    return _rt.batch([_id, _at, _severity, _labels, _sale], _sg_schema)
 
 
 def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
     from .sales import MarketingInfo, Transaction, TransInfo, UserInfo
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _id_column = _rt.column(_sg_batch, 'id')
+    if _id_column is None:
+        _id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'id')
-        _sg_l2 = _rt.py_uuids(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'at')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_id_column, 0, 'id')
+        _id = _rt.py_uuids(_id_column)
+    _at_column = _rt.column(_sg_batch, 'at')
+    if _at_column is None:
+        _at = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'at')
-        _sg_l4 = _rt.py_timestamps(_sg_c3, True)
-    _sg_c5 = _rt.column(_sg_batch, 'severity')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(Severity.LOW, _sg_n)
+        _rt.require(_at_column, 0, 'at')
+        _at = _rt.py_timestamps(_at_column, utc=True)
+    _severity_column = _rt.column(_sg_batch, 'severity')
+    if _severity_column is None:
+        _severity = _rt.repeat(Severity.LOW, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'severity')
-        _sg_l6 = _rt.py_enums(_sg_c5, Severity)
-    _sg_c7 = _rt.column(_sg_batch, 'labels')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat_factory(lambda: {}, _sg_n)
+        _rt.require(_severity_column, 0, 'severity')
+        _severity = _rt.py_enums(_severity_column, Severity)
+    _labels_column = _rt.column(_sg_batch, 'labels')
+    if _labels_column is None:
+        _labels = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'labels')
-        _sg_o9 = _rt.list_offsets(_sg_c7)
-        _rt.require(_sg_c7.items, 0, 'labels{}')
-        _sg_l10 = _rt.py_strings(_sg_c7.keys)
-        _sg_l11 = _rt.py_strings(_sg_c7.items)
-        _sg_l8 = _rt.apply_nulls(_sg_c7, _rt.split_dicts(_sg_l10, _sg_l11, _sg_o9))
-    _sg_c12 = _rt.column(_sg_batch, 'sale')
-    if _sg_c12 is None:
-        _sg_l13 = _rt.repeat(None, _sg_n)
+        _rt.require(_labels_column, 0, 'labels')
+        _labels_offsets = _rt.list_offsets(_labels_column)
+        _rt.require(_labels_column.items, 0, 'labels{}')
+        _labels_key = _rt.py_strings(_labels_column.keys)
+        _labels_value = _rt.py_strings(_labels_column.items)
+        _labels = _rt.apply_nulls(_labels_column, _rt.split_dicts(_labels_key, _labels_value, _labels_offsets))
+    _sale_column = _rt.column(_sg_batch, 'sale')
+    if _sale_column is None:
+        _sale = _rt.repeat(None, _sg_n)
     else:
-        _sg_n14 = len(_sg_c12)
-        _sg_c15 = _rt.child(_sg_c12, 'trans_id')
-        if _sg_c15 is None:
-            _sg_l16 = _rt.repeat(None, _sg_n14)
+        _sale_rows = len(_sale_column)
+        _sale_trans_id_column = _rt.child(_sale_column, 'trans_id')
+        if _sale_trans_id_column is None:
+            _sale_trans_id = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c15, _sg_c12.null_count, 'sale.trans_id')
-            _sg_l16 = _rt.py_numbers(_sg_c15)
-        _sg_c17 = _rt.child(_sg_c12, 'date')
-        if _sg_c17 is None:
-            _sg_l18 = _rt.repeat(None, _sg_n14)
+            _rt.require(_sale_trans_id_column, _sale_column.null_count, 'sale.trans_id')
+            _sale_trans_id = _rt.py_numbers(_sale_trans_id_column)
+        _sale_date_column = _rt.child(_sale_column, 'date')
+        if _sale_date_column is None:
+            _sale_date = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c17, _sg_c12.null_count, 'sale.date')
-            _sg_l18 = _rt.py_dates(_sg_c17)
-        _sg_c19 = _rt.child(_sg_c12, 'time')
-        if _sg_c19 is None:
-            _sg_l20 = _rt.repeat(None, _sg_n14)
+            _rt.require(_sale_date_column, _sale_column.null_count, 'sale.date')
+            _sale_date = _rt.py_dates(_sale_date_column)
+        _sale_time_column = _rt.child(_sale_column, 'time')
+        if _sale_time_column is None:
+            _sale_time = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c19, _sg_c12.null_count, 'sale.time')
-            _sg_l20 = _rt.py_times(_sg_c19)
-        _sg_c21 = _rt.child(_sg_c12, 'amount')
-        if _sg_c21 is None:
-            _sg_l22 = _rt.repeat(None, _sg_n14)
+            _rt.require(_sale_time_column, _sale_column.null_count, 'sale.time')
+            _sale_time = _rt.py_times(_sale_time_column)
+        _sale_amount_column = _rt.child(_sale_column, 'amount')
+        if _sale_amount_column is None:
+            _sale_amount = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c21, _sg_c12.null_count, 'sale.amount')
-            _sg_l22 = _rt.py_numbers(_sg_c21)
-        _sg_c23 = _rt.child(_sg_c12, 'user_info')
-        if _sg_c23 is None:
-            _sg_l24 = _rt.repeat(None, _sg_n14)
+            _rt.require(_sale_amount_column, _sale_column.null_count, 'sale.amount')
+            _sale_amount = _rt.py_numbers(_sale_amount_column)
+        _sale_user_info_column = _rt.child(_sale_column, 'user_info')
+        if _sale_user_info_column is None:
+            _sale_user_info = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c23, _sg_c12.null_count, 'sale.user_info')
-            _sg_n25 = len(_sg_c23)
-            _sg_c26 = _rt.child(_sg_c23, 'cust_id')
-            if _sg_c26 is None:
-                _sg_l27 = _rt.repeat(None, _sg_n25)
+            _rt.require(_sale_user_info_column, _sale_column.null_count, 'sale.user_info')
+            _sale_user_info_rows = len(_sale_user_info_column)
+            _sale_user_info_cust_id_column = _rt.child(_sale_user_info_column, 'cust_id')
+            if _sale_user_info_cust_id_column is None:
+                _sale_user_info_cust_id = _rt.repeat(None, _sale_user_info_rows)
             else:
-                _rt.require(_sg_c26, _sg_c23.null_count, 'sale.user_info.cust_id')
-                _sg_l27 = _rt.py_numbers(_sg_c26)
-            _sg_c28 = _rt.child(_sg_c23, 'device')
-            if _sg_c28 is None:
-                _sg_l29 = _rt.repeat(None, _sg_n25)
+                _rt.require(_sale_user_info_cust_id_column, _sale_user_info_column.null_count, 'sale.user_info.cust_id')
+                _sale_user_info_cust_id = _rt.py_numbers(_sale_user_info_cust_id_column)
+            _sale_user_info_device_column = _rt.child(_sale_user_info_column, 'device')
+            if _sale_user_info_device_column is None:
+                _sale_user_info_device = _rt.repeat(None, _sale_user_info_rows)
             else:
-                _rt.require(_sg_c28, _sg_c23.null_count, 'sale.user_info.device')
-                _sg_l29 = _rt.py_strings(_sg_c28)
-            _sg_c30 = _rt.child(_sg_c23, 'state')
-            if _sg_c30 is None:
-                _sg_l31 = _rt.repeat(None, _sg_n25)
+                _rt.require(_sale_user_info_device_column, _sale_user_info_column.null_count, 'sale.user_info.device')
+                _sale_user_info_device = _rt.py_strings(_sale_user_info_device_column)
+            _sale_user_info_state_column = _rt.child(_sale_user_info_column, 'state')
+            if _sale_user_info_state_column is None:
+                _sale_user_info_state = _rt.repeat(None, _sale_user_info_rows)
             else:
-                _rt.require(_sg_c30, _sg_c23.null_count, 'sale.user_info.state')
-                _sg_l31 = _rt.py_strings(_sg_c30)
-            _sg_r32: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n25)
-            for _sg_obj33, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r32, _sg_l27, _sg_l29, _sg_l31, strict=True):
-                _sg_obj33.cust_id = _sg_x0
-                _sg_obj33.device = _sg_x1
-                _sg_obj33.state = _sg_x2
-            _sg_l24 = _rt.apply_nulls(_sg_c23, _sg_r32)
-        _sg_c34 = _rt.child(_sg_c12, 'marketing_info')
-        if _sg_c34 is None:
-            _sg_l35 = _rt.repeat(None, _sg_n14)
+                _rt.require(_sale_user_info_state_column, _sale_user_info_column.null_count, 'sale.user_info.state')
+                _sale_user_info_state = _rt.py_strings(_sale_user_info_state_column)
+            _sale_user_info_objects: list[UserInfo] = _rt.new_objects(UserInfo, _sale_user_info_rows)
+            for _sale_user_info_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_sale_user_info_objects, _sale_user_info_cust_id, _sale_user_info_device, _sale_user_info_state, strict=True):
+                _sale_user_info_obj.cust_id = _sg_x0
+                _sale_user_info_obj.device = _sg_x1
+                _sale_user_info_obj.state = _sg_x2
+            _sale_user_info = _rt.apply_nulls(_sale_user_info_column, _sale_user_info_objects)
+        _sale_marketing_info_column = _rt.child(_sale_column, 'marketing_info')
+        if _sale_marketing_info_column is None:
+            _sale_marketing_info = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c34, _sg_c12.null_count, 'sale.marketing_info')
-            _sg_n36 = len(_sg_c34)
-            _sg_c37 = _rt.child(_sg_c34, 'camp_id')
-            if _sg_c37 is None:
-                _sg_l38 = _rt.repeat(None, _sg_n36)
+            _rt.require(_sale_marketing_info_column, _sale_column.null_count, 'sale.marketing_info')
+            _sale_marketing_info_rows = len(_sale_marketing_info_column)
+            _sale_marketing_info_camp_id_column = _rt.child(_sale_marketing_info_column, 'camp_id')
+            if _sale_marketing_info_camp_id_column is None:
+                _sale_marketing_info_camp_id = _rt.repeat(None, _sale_marketing_info_rows)
             else:
-                _rt.require(_sg_c37, _sg_c34.null_count, 'sale.marketing_info.camp_id')
-                _sg_l38 = _rt.py_numbers(_sg_c37)
-            _sg_c39 = _rt.child(_sg_c34, 'keywords')
-            if _sg_c39 is None:
-                _sg_l40 = _rt.repeat(None, _sg_n36)
+                _rt.require(_sale_marketing_info_camp_id_column, _sale_marketing_info_column.null_count, 'sale.marketing_info.camp_id')
+                _sale_marketing_info_camp_id = _rt.py_numbers(_sale_marketing_info_camp_id_column)
+            _sale_marketing_info_keywords_column = _rt.child(_sale_marketing_info_column, 'keywords')
+            if _sale_marketing_info_keywords_column is None:
+                _sale_marketing_info_keywords = _rt.repeat(None, _sale_marketing_info_rows)
             else:
-                _rt.require(_sg_c39, _sg_c34.null_count, 'sale.marketing_info.keywords')
-                _sg_o41 = _rt.list_offsets(_sg_c39)
-                _rt.require(_sg_c39.values, 0, 'sale.marketing_info.keywords[]')
-                _sg_l42 = _rt.py_strings(_sg_c39.values)
-                _sg_l40 = _rt.apply_nulls(_sg_c39, _rt.split(_sg_l42, _sg_o41))
-            _sg_r43: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n36)
-            for _sg_obj44, _sg_x0, _sg_x1 in zip(_sg_r43, _sg_l38, _sg_l40, strict=True):
-                _sg_obj44.camp_id = _sg_x0
-                _sg_obj44.keywords = _sg_x1
-            _sg_l35 = _rt.apply_nulls(_sg_c34, _sg_r43)
-        _sg_c45 = _rt.child(_sg_c12, 'trans_info')
-        if _sg_c45 is None:
-            _sg_l46 = _rt.repeat(None, _sg_n14)
+                _rt.require(_sale_marketing_info_keywords_column, _sale_marketing_info_column.null_count, 'sale.marketing_info.keywords')
+                _sale_marketing_info_keywords_offsets = _rt.list_offsets(_sale_marketing_info_keywords_column)
+                _rt.require(_sale_marketing_info_keywords_column.values, 0, 'sale.marketing_info.keywords[]')
+                _sale_marketing_info_keywords_item = _rt.py_strings(_sale_marketing_info_keywords_column.values)
+                _sale_marketing_info_keywords = _rt.apply_nulls(_sale_marketing_info_keywords_column, _rt.split(_sale_marketing_info_keywords_item, _sale_marketing_info_keywords_offsets))
+            _sale_marketing_info_objects: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sale_marketing_info_rows)
+            for _sale_marketing_info_obj, _sg_x0, _sg_x1 in zip(_sale_marketing_info_objects, _sale_marketing_info_camp_id, _sale_marketing_info_keywords, strict=True):
+                _sale_marketing_info_obj.camp_id = _sg_x0
+                _sale_marketing_info_obj.keywords = _sg_x1
+            _sale_marketing_info = _rt.apply_nulls(_sale_marketing_info_column, _sale_marketing_info_objects)
+        _sale_trans_info_column = _rt.child(_sale_column, 'trans_info')
+        if _sale_trans_info_column is None:
+            _sale_trans_info = _rt.repeat(None, _sale_rows)
         else:
-            _rt.require(_sg_c45, _sg_c12.null_count, 'sale.trans_info')
-            _sg_n47 = len(_sg_c45)
-            _sg_c48 = _rt.child(_sg_c45, 'prod_id')
-            if _sg_c48 is None:
-                _sg_l49 = _rt.repeat(None, _sg_n47)
+            _rt.require(_sale_trans_info_column, _sale_column.null_count, 'sale.trans_info')
+            _sale_trans_info_rows = len(_sale_trans_info_column)
+            _sale_trans_info_prod_id_column = _rt.child(_sale_trans_info_column, 'prod_id')
+            if _sale_trans_info_prod_id_column is None:
+                _sale_trans_info_prod_id = _rt.repeat(None, _sale_trans_info_rows)
             else:
-                _rt.require(_sg_c48, _sg_c45.null_count, 'sale.trans_info.prod_id')
-                _sg_o50 = _rt.list_offsets(_sg_c48)
-                _rt.require(_sg_c48.values, 0, 'sale.trans_info.prod_id[]')
-                _sg_l51 = _rt.py_numbers(_sg_c48.values)
-                _sg_l49 = _rt.apply_nulls(_sg_c48, _rt.split(_sg_l51, _sg_o50))
-            _sg_c52 = _rt.child(_sg_c45, 'purch_flag')
-            if _sg_c52 is None:
-                _sg_l53 = _rt.repeat(None, _sg_n47)
+                _rt.require(_sale_trans_info_prod_id_column, _sale_trans_info_column.null_count, 'sale.trans_info.prod_id')
+                _sale_trans_info_prod_id_offsets = _rt.list_offsets(_sale_trans_info_prod_id_column)
+                _rt.require(_sale_trans_info_prod_id_column.values, 0, 'sale.trans_info.prod_id[]')
+                _sale_trans_info_prod_id_item = _rt.py_numbers(_sale_trans_info_prod_id_column.values)
+                _sale_trans_info_prod_id = _rt.apply_nulls(_sale_trans_info_prod_id_column, _rt.split(_sale_trans_info_prod_id_item, _sale_trans_info_prod_id_offsets))
+            _sale_trans_info_purch_flag_column = _rt.child(_sale_trans_info_column, 'purch_flag')
+            if _sale_trans_info_purch_flag_column is None:
+                _sale_trans_info_purch_flag = _rt.repeat(None, _sale_trans_info_rows)
             else:
-                _rt.require(_sg_c52, _sg_c45.null_count, 'sale.trans_info.purch_flag')
-                _sg_l53 = _rt.py_numbers(_sg_c52)
-            _sg_r54: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n47)
-            for _sg_obj55, _sg_x0, _sg_x1 in zip(_sg_r54, _sg_l49, _sg_l53, strict=True):
-                _sg_obj55.prod_id = _sg_x0
-                _sg_obj55.purch_flag = _sg_x1
-            _sg_l46 = _rt.apply_nulls(_sg_c45, _sg_r54)
-        _sg_r56: list[Transaction] = _rt.new_objects(Transaction, _sg_n14)
-        for _sg_obj57, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_r56, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l24, _sg_l35, _sg_l46, strict=True):
-            _sg_obj57.trans_id = _sg_x0
-            _sg_obj57.date = _sg_x1
-            _sg_obj57.time = _sg_x2
-            _sg_obj57.amount = _sg_x3
-            _sg_obj57.user_info = _sg_x4
-            _sg_obj57.marketing_info = _sg_x5
-            _sg_obj57.trans_info = _sg_x6
-        _sg_l13 = _rt.apply_nulls(_sg_c12, _sg_r56)
-    _sg_r58: list[Event] = _rt.new_objects(Event, _sg_n)
-    for _sg_obj59, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4 in zip(_sg_r58, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l13, strict=True):
-        _sg_obj59.id_ = _sg_x0
-        _sg_obj59.at = _sg_x1
-        _sg_obj59.severity = _sg_x2
-        _sg_obj59.labels = _sg_x3
-        _sg_obj59.sale = _sg_x4
-    return _sg_r58
+                _rt.require(_sale_trans_info_purch_flag_column, _sale_trans_info_column.null_count, 'sale.trans_info.purch_flag')
+                _sale_trans_info_purch_flag = _rt.py_numbers(_sale_trans_info_purch_flag_column)
+            _sale_trans_info_objects: list[TransInfo] = _rt.new_objects(TransInfo, _sale_trans_info_rows)
+            for _sale_trans_info_obj, _sg_x0, _sg_x1 in zip(_sale_trans_info_objects, _sale_trans_info_prod_id, _sale_trans_info_purch_flag, strict=True):
+                _sale_trans_info_obj.prod_id = _sg_x0
+                _sale_trans_info_obj.purch_flag = _sg_x1
+            _sale_trans_info = _rt.apply_nulls(_sale_trans_info_column, _sale_trans_info_objects)
+        _sale_objects: list[Transaction] = _rt.new_objects(Transaction, _sale_rows)
+        for _sale_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sale_objects, _sale_trans_id, _sale_date, _sale_time, _sale_amount, _sale_user_info, _sale_marketing_info, _sale_trans_info, strict=True):
+            _sale_obj.trans_id = _sg_x0
+            _sale_obj.date = _sg_x1
+            _sale_obj.time = _sg_x2
+            _sale_obj.amount = _sg_x3
+            _sale_obj.user_info = _sg_x4
+            _sale_obj.marketing_info = _sg_x5
+            _sale_obj.trans_info = _sg_x6
+        _sale = _rt.apply_nulls(_sale_column, _sale_objects)
+    _sg_out: list[Event] = _rt.new_objects(Event, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4 in zip(_sg_out, _id, _at, _severity, _labels, _sale, strict=True):
+        _sg_obj.id_ = _sg_x0
+        _sg_obj.at = _sg_x1
+        _sg_obj.severity = _sg_x2
+        _sg_obj.labels = _sg_x3
+        _sg_obj.sale = _sg_x4
+    return _sg_out
 
 
 Event.__schemagen__ = _rt.RecordInfo(
@@ -453,25 +456,25 @@ def _sg_schema_Rejected() -> _Any:
 
 
 def _sg_write_Rejected(_sg_records: _Sequence[Rejected], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.reason for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    return _rt.batch([_sg_a3], _sg_schema)
+    _reason_type = _sg_schema.field(0).type
+    _reason_values = [_sg_r.reason for _sg_r in _sg_records]
+    _reason = _rt.strings(_reason_values, _reason_type)
+    _rt.check_nulls(_reason, 0)
+    return _rt.batch([_reason], _sg_schema)
 
 
 def _sg_read_Rejected(_sg_batch: _Any) -> list[Rejected]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'reason')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _reason_column = _rt.column(_sg_batch, 'reason')
+    if _reason_column is None:
+        _reason = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'reason')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_r3: list[Rejected] = _rt.new_objects(Rejected, _sg_n)
-    for _sg_obj4, _sg_x0 in zip(_sg_r3, _sg_l2, strict=True):
-        _sg_obj4.reason = _sg_x0
-    return _sg_r3
+        _rt.require(_reason_column, 0, 'reason')
+        _reason = _rt.py_strings(_reason_column)
+    _sg_out: list[Rejected] = _rt.new_objects(Rejected, _sg_n)
+    for _sg_obj, _sg_x0 in zip(_sg_out, _reason, strict=True):
+        _sg_obj.reason = _sg_x0
+    return _sg_out
 
 
 Rejected.__schemagen__ = _rt.RecordInfo(

@@ -25,7 +25,7 @@ __all__ = [
     "Point",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class Color(str, _enum.Enum):
@@ -40,6 +40,31 @@ class Color(str, _enum.Enum):
     def _missing_(cls, value: object) -> Color:
         """Unknown symbols read as the enum's default, UNKNOWN."""
         return cls.UNKNOWN
+
+
+_SG_SYMBOLS_Color: frozenset[str] = frozenset({'RED', 'GREEN', 'BLUE', 'UNKNOWN'})
+
+
+def _sg_union_Everything_choice(_sg_v: _Any) -> int:
+    if _sg_v is None:
+        return -1
+    if isinstance(_sg_v, int) and not isinstance(_sg_v, bool) and -2147483648 <= _sg_v <= 2147483647:
+        return 0
+    if isinstance(_sg_v, str) and not isinstance(_sg_v, _enum.Enum):
+        return 1
+    if isinstance(_sg_v, Point):
+        return 2
+    return -2
+
+
+def _sg_union_Everything_maybe_choice(_sg_v: _Any) -> int:
+    if _sg_v is None:
+        return -1
+    if isinstance(_sg_v, bool):
+        return 0
+    if isinstance(_sg_v, (int, float)) and not isinstance(_sg_v, bool) and _rt.fits_float64(_sg_v):
+        return 1
+    return -2
 
 
 def _sg_default_Everything__tags() -> list[str]:
@@ -291,749 +316,731 @@ def _sg_schema_Everything() -> _Any:
 
 def _sg_write_Everything(_sg_records: _Sequence[Everything], _sg_schema: _Any) -> _Any:
     from .geometry import Shape
-    def _sg_union53(_sg_v: _Any) -> int:
-        if _sg_v is None:
-            return -1
-        if isinstance(_sg_v, int) and not isinstance(_sg_v, bool) and -2147483648 <= _sg_v <= 2147483647:
-            return 0
-        if isinstance(_sg_v, str) and not isinstance(_sg_v, _enum.Enum):
-            return 1
-        if isinstance(_sg_v, Point):
-            return 2
-        return -2
-    def _sg_union77(_sg_v: _Any) -> int:
-        if _sg_v is None:
-            return -1
-        if isinstance(_sg_v, bool):
-            return 0
-        if isinstance(_sg_v, (int, float)) and not isinstance(_sg_v, bool) and _rt.fits_float64(_sg_v):
-            return 1
-        return -2
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.null_field for _sg_r in _sg_records]
-    _sg_a3 = _rt.nulls(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.flag for _sg_r in _sg_records]
-    _sg_a6 = _rt.bools(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.small for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.big for _sg_r in _sg_records]
-    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.ratio for _sg_r in _sg_records]
-    _sg_a15 = _rt.floats(_sg_v14, _sg_t13)
-    _rt.check_nulls(_sg_a15, 0)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.precise for _sg_r in _sg_records]
-    _sg_a18 = _rt.floats(_sg_v17, _sg_t16)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.raw for _sg_r in _sg_records]
-    _sg_a21 = _rt.binaries(_sg_v20, _sg_t19)
-    _rt.check_nulls(_sg_a21, 0)
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.text for _sg_r in _sg_records]
-    _sg_a24 = _rt.strings(_sg_v23, _sg_t22)
-    _rt.check_nulls(_sg_a24, 0)
-    _sg_t25 = _sg_schema.field(8).type
-    _sg_v26 = [_sg_r.color for _sg_r in _sg_records]
-    _sg_a27 = _rt.enums(_sg_v26, _sg_t25, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    _rt.check_nulls(_sg_a27, 0)
-    _sg_t28 = _sg_schema.field(9).type
-    _sg_v29 = [_sg_r.digest for _sg_r in _sg_records]
-    _sg_a30 = _rt.binaries(_sg_v29, _sg_t28)
-    _rt.check_nulls(_sg_a30, 0)
-    _sg_t31 = _sg_schema.field(10).type
-    _sg_v32 = [_sg_r.tags for _sg_r in _sg_records]
-    _sg_a33 = _rt.typed_lists(_sg_v32, _sg_t31, True, 'string')
-    _rt.check_nulls(_sg_a33, 0)
-    _sg_t34 = _sg_schema.field(11).type
-    _sg_v35 = [_sg_r.counts for _sg_r in _sg_records]
-    _sg_o37 = _rt.offsets(_sg_v35, dict)
-    _sg_v38 = [_sg_y for _sg_x in _sg_v35 for _sg_y in _sg_x]
-    _sg_v39 = [_sg_y for _sg_x in _sg_v35 for _sg_y in _sg_x.values()]
-    _sg_t40 = _sg_t34.key_type
-    _sg_t41 = _sg_t34.item_type
-    _sg_a42 = _rt.strings(_sg_v38, _sg_t40)
-    _rt.check_nulls(_sg_a42, 0)
-    _sg_a43 = _rt.ints(_sg_v39, _sg_t41)
-    _rt.check_nulls(_sg_a43, 0)
-    _sg_a36 = _rt.map_array(_sg_o37, _sg_a42, _sg_a43, _sg_t34, None)
-    _rt.check_nulls(_sg_a36, 0)
-    _sg_t44 = _sg_schema.field(12).type
-    _sg_v45 = [_sg_r.maybe_text for _sg_r in _sg_records]
-    _sg_a46 = _rt.strings(_sg_v45, _sg_t44)
-    _sg_t47 = _sg_schema.field(13).type
-    _sg_v48 = [_sg_r.text_or_null for _sg_r in _sg_records]
-    _sg_a49 = _rt.strings(_sg_v48, _sg_t47)
-    _sg_t50 = _sg_schema.field(14).type
-    _sg_v51 = [_sg_r.choice for _sg_r in _sg_records]
-    _sg_c54 = [_sg_union53(_sg_x) for _sg_x in _sg_v51]
-    _sg_m55, _sg_k56 = _rt.union_mask(_sg_c54)
-    _sg_v57: list[_Any] = [_sg_x if _sg_c == 0 else None for _sg_x, _sg_c in zip(_sg_v51, _sg_c54, strict=True)]
-    _sg_t58 = _sg_t50.field(0).type
-    _sg_a59 = _rt.ints(_sg_v57, _sg_t58)
-    _sg_v60: list[_Any] = [_sg_x if _sg_c == 1 else None for _sg_x, _sg_c in zip(_sg_v51, _sg_c54, strict=True)]
-    _sg_t61 = _sg_t50.field(1).type
-    _sg_a62 = _rt.strings(_sg_v60, _sg_t61)
-    _sg_v63: list[_Any] = [_sg_x if _sg_c == 2 else None for _sg_x, _sg_c in zip(_sg_v51, _sg_c54, strict=True)]
-    _sg_t64 = _sg_t50.field(2).type
-    _sg_m66, _sg_k67 = _rt.mask(_sg_v63)
-    _rt.check_instances(_sg_v63, Point)
-    _sg_v68 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v63]
-    _sg_t69 = _sg_t64.field(0).type
-    _sg_a70 = _rt.floats(_sg_v68, _sg_t69)
-    _rt.check_nulls(_sg_a70, _sg_k67)
-    _sg_a70 = _rt.fill_empty(_sg_a70, _sg_k67)
-    _sg_v71 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v63]
-    _sg_t72 = _sg_t64.field(1).type
-    _sg_a73 = _rt.floats(_sg_v71, _sg_t72)
-    _rt.check_nulls(_sg_a73, _sg_k67)
-    _sg_a73 = _rt.fill_empty(_sg_a73, _sg_k67)
-    _sg_a65 = _rt.struct_array([_sg_a70, _sg_a73], _sg_t64, _sg_m66)
-    _sg_a52 = _rt.struct_array([_sg_a59, _sg_a62, _sg_a65], _sg_t50, _sg_m55)
-    _rt.check_nulls(_sg_a52, 0)
-    _sg_t74 = _sg_schema.field(15).type
-    _sg_v75 = [_sg_r.maybe_choice for _sg_r in _sg_records]
-    _sg_c78 = [_sg_union77(_sg_x) for _sg_x in _sg_v75]
-    _sg_m79, _sg_k80 = _rt.union_mask(_sg_c78)
-    _sg_v81: list[_Any] = [_sg_x if _sg_c == 0 else None for _sg_x, _sg_c in zip(_sg_v75, _sg_c78, strict=True)]
-    _sg_t82 = _sg_t74.field(0).type
-    _sg_a83 = _rt.bools(_sg_v81, _sg_t82)
-    _sg_v84: list[_Any] = [_sg_x if _sg_c == 1 else None for _sg_x, _sg_c in zip(_sg_v75, _sg_c78, strict=True)]
-    _sg_t85 = _sg_t74.field(1).type
-    _sg_a86 = _rt.floats(_sg_v84, _sg_t85)
-    _sg_a76 = _rt.struct_array([_sg_a83, _sg_a86], _sg_t74, _sg_m79)
-    _sg_t87 = _sg_schema.field(16).type
-    _sg_v88 = [_sg_r.price for _sg_r in _sg_records]
-    _sg_a89 = _rt.decimals(_sg_v88, _sg_t87)
-    _rt.check_nulls(_sg_a89, 0)
-    _sg_t90 = _sg_schema.field(17).type
-    _sg_v91 = [_sg_r.big_price for _sg_r in _sg_records]
-    _sg_a92 = _rt.decimals(_sg_v91, _sg_t90)
-    _rt.check_nulls(_sg_a92, 0)
-    _sg_t93 = _sg_schema.field(18).type
-    _sg_v94 = [_sg_r.mid_price for _sg_r in _sg_records]
-    _sg_a95 = _rt.decimals(_sg_v94, _sg_t93)
-    _rt.check_nulls(_sg_a95, 0)
-    _sg_t96 = _sg_schema.field(19).type
-    _sg_v97 = [_sg_r.id_ for _sg_r in _sg_records]
-    _sg_a98 = _rt.uuids(_sg_v97, _sg_t96)
-    _rt.check_nulls(_sg_a98, 0)
-    _sg_t99 = _sg_schema.field(20).type
-    _sg_v100 = [_sg_r.day for _sg_r in _sg_records]
-    _sg_a101 = _rt.dates(_sg_v100, _sg_t99)
-    _rt.check_nulls(_sg_a101, 0)
-    _sg_t102 = _sg_schema.field(21).type
-    _sg_v103 = [_sg_r.tod_ms for _sg_r in _sg_records]
-    _sg_a104 = _rt.times(_sg_v103, _sg_t102)
-    _rt.check_nulls(_sg_a104, 0)
-    _sg_t105 = _sg_schema.field(22).type
-    _sg_v106 = [_sg_r.tod_us for _sg_r in _sg_records]
-    _sg_a107 = _rt.times(_sg_v106, _sg_t105)
-    _rt.check_nulls(_sg_a107, 0)
-    _sg_t108 = _sg_schema.field(23).type
-    _sg_v109 = [_sg_r.at_ms for _sg_r in _sg_records]
-    _sg_a110 = _rt.timestamps(_sg_v109, _sg_t108, True)
-    _rt.check_nulls(_sg_a110, 0)
-    _sg_t111 = _sg_schema.field(24).type
-    _sg_v112 = [_sg_r.at_us for _sg_r in _sg_records]
-    _sg_a113 = _rt.timestamps(_sg_v112, _sg_t111, True)
-    _rt.check_nulls(_sg_a113, 0)
-    _sg_t114 = _sg_schema.field(25).type
-    _sg_v115 = [_sg_r.at_ns for _sg_r in _sg_records]
-    _sg_a116 = _rt.timestamps(_sg_v115, _sg_t114, True)
-    _rt.check_nulls(_sg_a116, 0)
-    _sg_t117 = _sg_schema.field(26).type
-    _sg_v118 = [_sg_r.local_ms for _sg_r in _sg_records]
-    _sg_a119 = _rt.timestamps(_sg_v118, _sg_t117, False)
-    _rt.check_nulls(_sg_a119, 0)
-    _sg_t120 = _sg_schema.field(27).type
-    _sg_v121 = [_sg_r.local_us for _sg_r in _sg_records]
-    _sg_a122 = _rt.timestamps(_sg_v121, _sg_t120, False)
-    _rt.check_nulls(_sg_a122, 0)
-    _sg_t123 = _sg_schema.field(28).type
-    _sg_v124 = [_sg_r.local_ns for _sg_r in _sg_records]
-    _sg_a125 = _rt.timestamps(_sg_v124, _sg_t123, False)
-    _rt.check_nulls(_sg_a125, 0)
-    _sg_t126 = _sg_schema.field(29).type
-    _sg_v127 = [_sg_r.wait for _sg_r in _sg_records]
-    _sg_a128 = _rt.intervals(_sg_v127, _sg_t126)
-    _rt.check_nulls(_sg_a128, 0)
-    _sg_t129 = _sg_schema.field(30).type
-    _sg_v130 = [_sg_r.point for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v130, Point)
-    _sg_v132 = [_sg_x.x for _sg_x in _sg_v130]
-    _sg_t133 = _sg_t129.field(0).type
-    _sg_a134 = _rt.floats(_sg_v132, _sg_t133)
-    _rt.check_nulls(_sg_a134, 0)
-    _sg_v135 = [_sg_x.y for _sg_x in _sg_v130]
-    _sg_t136 = _sg_t129.field(1).type
-    _sg_a137 = _rt.floats(_sg_v135, _sg_t136)
-    _rt.check_nulls(_sg_a137, 0)
-    _sg_a131 = _rt.struct_array([_sg_a134, _sg_a137], _sg_t129, None)
-    _rt.check_nulls(_sg_a131, 0)
-    _sg_t138 = _sg_schema.field(31).type
-    _sg_v139 = [_sg_r.maybe_point for _sg_r in _sg_records]
-    _sg_m141, _sg_k142 = _rt.mask(_sg_v139)
-    _rt.check_instances(_sg_v139, Point)
-    _sg_v143 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v139]
-    _sg_t144 = _sg_t138.field(0).type
-    _sg_a145 = _rt.floats(_sg_v143, _sg_t144)
-    _rt.check_nulls(_sg_a145, _sg_k142)
-    _sg_a145 = _rt.fill_empty(_sg_a145, _sg_k142)
-    _sg_v146 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v139]
-    _sg_t147 = _sg_t138.field(1).type
-    _sg_a148 = _rt.floats(_sg_v146, _sg_t147)
-    _rt.check_nulls(_sg_a148, _sg_k142)
-    _sg_a148 = _rt.fill_empty(_sg_a148, _sg_k142)
-    _sg_a140 = _rt.struct_array([_sg_a145, _sg_a148], _sg_t138, _sg_m141)
-    _sg_t149 = _sg_schema.field(32).type
-    _sg_v150 = [_sg_r.path for _sg_r in _sg_records]
-    _sg_o152 = _rt.offsets(_sg_v150, list)
-    _sg_v153 = [_sg_y for _sg_x in _sg_v150 for _sg_y in _sg_x]
-    _sg_t154 = _sg_t149.value_type
-    _rt.check_instances(_sg_v153, Point)
-    _sg_v156 = [_sg_x.x for _sg_x in _sg_v153]
-    _sg_t157 = _sg_t154.field(0).type
-    _sg_a158 = _rt.floats(_sg_v156, _sg_t157)
-    _rt.check_nulls(_sg_a158, 0)
-    _sg_v159 = [_sg_x.y for _sg_x in _sg_v153]
-    _sg_t160 = _sg_t154.field(1).type
-    _sg_a161 = _rt.floats(_sg_v159, _sg_t160)
-    _rt.check_nulls(_sg_a161, 0)
-    _sg_a155 = _rt.struct_array([_sg_a158, _sg_a161], _sg_t154, None)
-    _rt.check_nulls(_sg_a155, 0)
-    _sg_a151 = _rt.list_array(_sg_o152, _sg_a155, _sg_t149, None)
-    _rt.check_nulls(_sg_a151, 0)
-    _sg_t162 = _sg_schema.field(33).type
-    _sg_v163 = [_sg_r.named_points for _sg_r in _sg_records]
-    _sg_o165 = _rt.offsets(_sg_v163, dict)
-    _sg_v166 = [_sg_y for _sg_x in _sg_v163 for _sg_y in _sg_x]
-    _sg_v167 = [_sg_y for _sg_x in _sg_v163 for _sg_y in _sg_x.values()]
-    _sg_t168 = _sg_t162.key_type
-    _sg_t169 = _sg_t162.item_type
-    _sg_a170 = _rt.strings(_sg_v166, _sg_t168)
-    _rt.check_nulls(_sg_a170, 0)
-    _sg_m172, _sg_k173 = _rt.mask(_sg_v167)
-    _rt.check_instances(_sg_v167, Point)
-    _sg_v174 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v167]
-    _sg_t175 = _sg_t169.field(0).type
-    _sg_a176 = _rt.floats(_sg_v174, _sg_t175)
-    _rt.check_nulls(_sg_a176, _sg_k173)
-    _sg_a176 = _rt.fill_empty(_sg_a176, _sg_k173)
-    _sg_v177 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v167]
-    _sg_t178 = _sg_t169.field(1).type
-    _sg_a179 = _rt.floats(_sg_v177, _sg_t178)
-    _rt.check_nulls(_sg_a179, _sg_k173)
-    _sg_a179 = _rt.fill_empty(_sg_a179, _sg_k173)
-    _sg_a171 = _rt.struct_array([_sg_a176, _sg_a179], _sg_t169, _sg_m172)
-    _sg_a164 = _rt.map_array(_sg_o165, _sg_a170, _sg_a171, _sg_t162, None)
-    _rt.check_nulls(_sg_a164, 0)
-    _sg_t180 = _sg_schema.field(34).type
-    _sg_v181 = [_sg_r.matrix for _sg_r in _sg_records]
-    _sg_o183 = _rt.offsets(_sg_v181, list)
-    _sg_v184 = [_sg_y for _sg_x in _sg_v181 for _sg_y in _sg_x]
-    _sg_t185 = _sg_t180.value_type
-    _sg_a186 = _rt.typed_lists(_sg_v184, _sg_t185, False, 'int')
-    _rt.check_nulls(_sg_a186, 0)
-    _sg_a182 = _rt.list_array(_sg_o183, _sg_a186, _sg_t180, None)
-    _rt.check_nulls(_sg_a182, 0)
-    _sg_t187 = _sg_schema.field(35).type
-    _sg_v188 = [_sg_r.shape for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v188, Shape)
-    _sg_v190 = [_sg_x.name for _sg_x in _sg_v188]
-    _sg_t191 = _sg_t187.field(0).type
-    _sg_a192 = _rt.strings(_sg_v190, _sg_t191)
-    _rt.check_nulls(_sg_a192, 0)
-    _sg_v193 = [_sg_x.corners for _sg_x in _sg_v188]
-    _sg_t194 = _sg_t187.field(1).type
-    _sg_o196 = _rt.offsets(_sg_v193, list)
-    _sg_v197 = [_sg_y for _sg_x in _sg_v193 for _sg_y in _sg_x]
-    _sg_t198 = _sg_t194.value_type
-    _rt.check_instances(_sg_v197, Point)
-    _sg_v200 = [_sg_x.x for _sg_x in _sg_v197]
-    _sg_t201 = _sg_t198.field(0).type
-    _sg_a202 = _rt.floats(_sg_v200, _sg_t201)
-    _rt.check_nulls(_sg_a202, 0)
-    _sg_v203 = [_sg_x.y for _sg_x in _sg_v197]
-    _sg_t204 = _sg_t198.field(1).type
-    _sg_a205 = _rt.floats(_sg_v203, _sg_t204)
-    _rt.check_nulls(_sg_a205, 0)
-    _sg_a199 = _rt.struct_array([_sg_a202, _sg_a205], _sg_t198, None)
-    _rt.check_nulls(_sg_a199, 0)
-    _sg_a195 = _rt.list_array(_sg_o196, _sg_a199, _sg_t194, None)
-    _rt.check_nulls(_sg_a195, 0)
-    _sg_v206 = [_sg_x.fill for _sg_x in _sg_v188]
-    _sg_t207 = _sg_t187.field(2).type
-    _sg_a208 = _rt.enums(_sg_v206, _sg_t207, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    _sg_a189 = _rt.struct_array([_sg_a192, _sg_a195, _sg_a208], _sg_t187, None)
-    _rt.check_nulls(_sg_a189, 0)
-    _sg_t209 = _sg_schema.field(36).type
-    _sg_v210 = [_sg_r.class_ for _sg_r in _sg_records]
-    _sg_a211 = _rt.strings(_sg_v210, _sg_t209)
-    _rt.check_nulls(_sg_a211, 0)
-    _sg_t212 = _sg_schema.field(37).type
-    _sg_v213 = [_sg_r.date for _sg_r in _sg_records]
-    _sg_a214 = _rt.dates(_sg_v213, _sg_t212)
-    _rt.check_nulls(_sg_a214, 0)
-    _sg_t215 = _sg_schema.field(38).type
-    _sg_v216 = [_sg_r.datetime for _sg_r in _sg_records]
-    _sg_a217 = _rt.timestamps(_sg_v216, _sg_t215, True)
-    _sg_t218 = _sg_schema.field(39).type
-    _sg_v219 = [_sg_r.print_ for _sg_r in _sg_records]
-    _sg_a220 = _rt.ints(_sg_v219, _sg_t218)
-    _rt.check_nulls(_sg_a220, 0)
-    _sg_t221 = _sg_schema.field(40).type
-    _sg_v222 = [_sg_r.tagged for _sg_r in _sg_records]
-    _sg_a223 = _rt.strings(_sg_v222, _sg_t221)
-    _rt.check_nulls(_sg_a223, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a46, _sg_a49, _sg_a52, _sg_a76, _sg_a89, _sg_a92, _sg_a95, _sg_a98, _sg_a101, _sg_a104, _sg_a107, _sg_a110, _sg_a113, _sg_a116, _sg_a119, _sg_a122, _sg_a125, _sg_a128, _sg_a131, _sg_a140, _sg_a151, _sg_a164, _sg_a182, _sg_a189, _sg_a211, _sg_a214, _sg_a217, _sg_a220, _sg_a223], _sg_schema)
+    _null_field_type = _sg_schema.field(0).type
+    _null_field_values = [_sg_r.null_field for _sg_r in _sg_records]
+    _null_field = _rt.nulls(_null_field_values, _null_field_type)
+    _flag_type = _sg_schema.field(1).type
+    _flag_values = [_sg_r.flag for _sg_r in _sg_records]
+    _flag = _rt.bools(_flag_values, _flag_type)
+    _rt.check_nulls(_flag, 0)
+    _small_type = _sg_schema.field(2).type
+    _small_values = [_sg_r.small for _sg_r in _sg_records]
+    _small = _rt.ints(_small_values, _small_type)
+    _rt.check_nulls(_small, 0)
+    _big_type = _sg_schema.field(3).type
+    _big_values = [_sg_r.big for _sg_r in _sg_records]
+    _big = _rt.ints(_big_values, _big_type)
+    _rt.check_nulls(_big, 0)
+    _ratio_type = _sg_schema.field(4).type
+    _ratio_values = [_sg_r.ratio for _sg_r in _sg_records]
+    _ratio = _rt.floats(_ratio_values, _ratio_type)
+    _rt.check_nulls(_ratio, 0)
+    _precise_type = _sg_schema.field(5).type
+    _precise_values = [_sg_r.precise for _sg_r in _sg_records]
+    _precise = _rt.floats(_precise_values, _precise_type)
+    _rt.check_nulls(_precise, 0)
+    _raw_type = _sg_schema.field(6).type
+    _raw_values = [_sg_r.raw for _sg_r in _sg_records]
+    _raw = _rt.binaries(_raw_values, _raw_type)
+    _rt.check_nulls(_raw, 0)
+    _text_type = _sg_schema.field(7).type
+    _text_values = [_sg_r.text for _sg_r in _sg_records]
+    _text = _rt.strings(_text_values, _text_type)
+    _rt.check_nulls(_text, 0)
+    _color_type = _sg_schema.field(8).type
+    _color_values = [_sg_r.color for _sg_r in _sg_records]
+    _color = _rt.enums(_color_values, _color_type, _SG_SYMBOLS_Color)
+    _rt.check_nulls(_color, 0)
+    _digest_type = _sg_schema.field(9).type
+    _digest_values = [_sg_r.digest for _sg_r in _sg_records]
+    _digest = _rt.binaries(_digest_values, _digest_type)
+    _rt.check_nulls(_digest, 0)
+    _tags_type = _sg_schema.field(10).type
+    _tags_values = [_sg_r.tags for _sg_r in _sg_records]
+    _tags = _rt.typed_lists(_tags_values, _tags_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_tags, 0)
+    _counts_type = _sg_schema.field(11).type
+    _counts_values = [_sg_r.counts for _sg_r in _sg_records]
+    _counts_offsets = _rt.offsets(_counts_values, dict)
+    _counts_key_values = [_sg_y for _sg_x in _counts_values for _sg_y in _sg_x]
+    _counts_value_values = [_sg_y for _sg_x in _counts_values for _sg_y in _sg_x.values()]
+    _counts_key_type = _counts_type.key_type
+    _counts_value_type = _counts_type.item_type
+    _counts_key = _rt.strings(_counts_key_values, _counts_key_type)
+    _rt.check_nulls(_counts_key, 0)
+    _counts_value = _rt.ints(_counts_value_values, _counts_value_type)
+    _rt.check_nulls(_counts_value, 0)
+    _counts = _rt.map_array(_counts_offsets, _counts_key, _counts_value, _counts_type, None)
+    _rt.check_nulls(_counts, 0)
+    _maybe_text_type = _sg_schema.field(12).type
+    _maybe_text_values = [_sg_r.maybe_text for _sg_r in _sg_records]
+    _maybe_text = _rt.strings(_maybe_text_values, _maybe_text_type)
+    _text_or_null_type = _sg_schema.field(13).type
+    _text_or_null_values = [_sg_r.text_or_null for _sg_r in _sg_records]
+    _text_or_null = _rt.strings(_text_or_null_values, _text_or_null_type)
+    _choice_type = _sg_schema.field(14).type
+    _choice_values = [_sg_r.choice for _sg_r in _sg_records]
+    _choice_kinds = [_sg_union_Everything_choice(_sg_x) for _sg_x in _choice_values]
+    _choice_mask, _choice_nulls = _rt.union_mask(_choice_kinds)
+    _choice_member0_values: list[_Any] = [_sg_x if _sg_c == 0 else None for _sg_x, _sg_c in zip(_choice_values, _choice_kinds, strict=True)]
+    _choice_member0_type = _choice_type.field(0).type
+    _choice_member0 = _rt.ints(_choice_member0_values, _choice_member0_type)
+    _choice_member1_values: list[_Any] = [_sg_x if _sg_c == 1 else None for _sg_x, _sg_c in zip(_choice_values, _choice_kinds, strict=True)]
+    _choice_member1_type = _choice_type.field(1).type
+    _choice_member1 = _rt.strings(_choice_member1_values, _choice_member1_type)
+    _choice_member2_values: list[_Any] = [_sg_x if _sg_c == 2 else None for _sg_x, _sg_c in zip(_choice_values, _choice_kinds, strict=True)]
+    _choice_member2_type = _choice_type.field(2).type
+    _choice_member2_mask, _choice_member2_nulls = _rt.mask(_choice_member2_values)
+    _rt.check_instances(_choice_member2_values, Point)
+    _choice_member2_x_values = [None if _sg_x is None else _sg_x.x for _sg_x in _choice_member2_values]
+    _choice_member2_x_type = _choice_member2_type.field(0).type
+    _choice_member2_x = _rt.floats(_choice_member2_x_values, _choice_member2_x_type)
+    _rt.check_nulls(_choice_member2_x, _choice_member2_nulls)
+    _choice_member2_x = _rt.fill_empty(_choice_member2_x, _choice_member2_nulls)
+    _choice_member2_y_values = [None if _sg_x is None else _sg_x.y for _sg_x in _choice_member2_values]
+    _choice_member2_y_type = _choice_member2_type.field(1).type
+    _choice_member2_y = _rt.floats(_choice_member2_y_values, _choice_member2_y_type)
+    _rt.check_nulls(_choice_member2_y, _choice_member2_nulls)
+    _choice_member2_y = _rt.fill_empty(_choice_member2_y, _choice_member2_nulls)
+    _choice_member2 = _rt.struct_array([_choice_member2_x, _choice_member2_y], _choice_member2_type, _choice_member2_mask)
+    _choice = _rt.struct_array([_choice_member0, _choice_member1, _choice_member2], _choice_type, _choice_mask)
+    _rt.check_nulls(_choice, 0)
+    _maybe_choice_type = _sg_schema.field(15).type
+    _maybe_choice_values = [_sg_r.maybe_choice for _sg_r in _sg_records]
+    _maybe_choice_kinds = [_sg_union_Everything_maybe_choice(_sg_x) for _sg_x in _maybe_choice_values]
+    _maybe_choice_mask, _maybe_choice_nulls = _rt.union_mask(_maybe_choice_kinds)
+    _maybe_choice_member0_values: list[_Any] = [_sg_x if _sg_c == 0 else None for _sg_x, _sg_c in zip(_maybe_choice_values, _maybe_choice_kinds, strict=True)]
+    _maybe_choice_member0_type = _maybe_choice_type.field(0).type
+    _maybe_choice_member0 = _rt.bools(_maybe_choice_member0_values, _maybe_choice_member0_type)
+    _maybe_choice_member1_values: list[_Any] = [_sg_x if _sg_c == 1 else None for _sg_x, _sg_c in zip(_maybe_choice_values, _maybe_choice_kinds, strict=True)]
+    _maybe_choice_member1_type = _maybe_choice_type.field(1).type
+    _maybe_choice_member1 = _rt.floats(_maybe_choice_member1_values, _maybe_choice_member1_type)
+    _maybe_choice = _rt.struct_array([_maybe_choice_member0, _maybe_choice_member1], _maybe_choice_type, _maybe_choice_mask)
+    _price_type = _sg_schema.field(16).type
+    _price_values = [_sg_r.price for _sg_r in _sg_records]
+    _price = _rt.decimals(_price_values, _price_type)
+    _rt.check_nulls(_price, 0)
+    _big_price_type = _sg_schema.field(17).type
+    _big_price_values = [_sg_r.big_price for _sg_r in _sg_records]
+    _big_price = _rt.decimals(_big_price_values, _big_price_type)
+    _rt.check_nulls(_big_price, 0)
+    _mid_price_type = _sg_schema.field(18).type
+    _mid_price_values = [_sg_r.mid_price for _sg_r in _sg_records]
+    _mid_price = _rt.decimals(_mid_price_values, _mid_price_type)
+    _rt.check_nulls(_mid_price, 0)
+    _id_type = _sg_schema.field(19).type
+    _id_values = [_sg_r.id_ for _sg_r in _sg_records]
+    _id = _rt.uuids(_id_values, _id_type)
+    _rt.check_nulls(_id, 0)
+    _day_type = _sg_schema.field(20).type
+    _day_values = [_sg_r.day for _sg_r in _sg_records]
+    _day = _rt.dates(_day_values, _day_type)
+    _rt.check_nulls(_day, 0)
+    _tod_ms_type = _sg_schema.field(21).type
+    _tod_ms_values = [_sg_r.tod_ms for _sg_r in _sg_records]
+    _tod_ms = _rt.times(_tod_ms_values, _tod_ms_type)
+    _rt.check_nulls(_tod_ms, 0)
+    _tod_us_type = _sg_schema.field(22).type
+    _tod_us_values = [_sg_r.tod_us for _sg_r in _sg_records]
+    _tod_us = _rt.times(_tod_us_values, _tod_us_type)
+    _rt.check_nulls(_tod_us, 0)
+    _at_ms_type = _sg_schema.field(23).type
+    _at_ms_values = [_sg_r.at_ms for _sg_r in _sg_records]
+    _at_ms = _rt.timestamps(_at_ms_values, _at_ms_type, utc=True)
+    _rt.check_nulls(_at_ms, 0)
+    _at_us_type = _sg_schema.field(24).type
+    _at_us_values = [_sg_r.at_us for _sg_r in _sg_records]
+    _at_us = _rt.timestamps(_at_us_values, _at_us_type, utc=True)
+    _rt.check_nulls(_at_us, 0)
+    _at_ns_type = _sg_schema.field(25).type
+    _at_ns_values = [_sg_r.at_ns for _sg_r in _sg_records]
+    _at_ns = _rt.timestamps(_at_ns_values, _at_ns_type, utc=True)
+    _rt.check_nulls(_at_ns, 0)
+    _local_ms_type = _sg_schema.field(26).type
+    _local_ms_values = [_sg_r.local_ms for _sg_r in _sg_records]
+    _local_ms = _rt.timestamps(_local_ms_values, _local_ms_type, utc=False)
+    _rt.check_nulls(_local_ms, 0)
+    _local_us_type = _sg_schema.field(27).type
+    _local_us_values = [_sg_r.local_us for _sg_r in _sg_records]
+    _local_us = _rt.timestamps(_local_us_values, _local_us_type, utc=False)
+    _rt.check_nulls(_local_us, 0)
+    _local_ns_type = _sg_schema.field(28).type
+    _local_ns_values = [_sg_r.local_ns for _sg_r in _sg_records]
+    _local_ns = _rt.timestamps(_local_ns_values, _local_ns_type, utc=False)
+    _rt.check_nulls(_local_ns, 0)
+    _wait_type = _sg_schema.field(29).type
+    _wait_values = [_sg_r.wait for _sg_r in _sg_records]
+    _wait = _rt.intervals(_wait_values, _wait_type)
+    _rt.check_nulls(_wait, 0)
+    _point_type = _sg_schema.field(30).type
+    _point_values = [_sg_r.point for _sg_r in _sg_records]
+    _rt.check_instances(_point_values, Point)
+    _point_x_values = [_sg_x.x for _sg_x in _point_values]
+    _point_x_type = _point_type.field(0).type
+    _point_x = _rt.floats(_point_x_values, _point_x_type)
+    _rt.check_nulls(_point_x, 0)
+    _point_y_values = [_sg_x.y for _sg_x in _point_values]
+    _point_y_type = _point_type.field(1).type
+    _point_y = _rt.floats(_point_y_values, _point_y_type)
+    _rt.check_nulls(_point_y, 0)
+    _point = _rt.struct_array([_point_x, _point_y], _point_type, None)
+    _rt.check_nulls(_point, 0)
+    _maybe_point_type = _sg_schema.field(31).type
+    _maybe_point_values = [_sg_r.maybe_point for _sg_r in _sg_records]
+    _maybe_point_mask, _maybe_point_nulls = _rt.mask(_maybe_point_values)
+    _rt.check_instances(_maybe_point_values, Point)
+    _maybe_point_x_values = [None if _sg_x is None else _sg_x.x for _sg_x in _maybe_point_values]
+    _maybe_point_x_type = _maybe_point_type.field(0).type
+    _maybe_point_x = _rt.floats(_maybe_point_x_values, _maybe_point_x_type)
+    _rt.check_nulls(_maybe_point_x, _maybe_point_nulls)
+    _maybe_point_x = _rt.fill_empty(_maybe_point_x, _maybe_point_nulls)
+    _maybe_point_y_values = [None if _sg_x is None else _sg_x.y for _sg_x in _maybe_point_values]
+    _maybe_point_y_type = _maybe_point_type.field(1).type
+    _maybe_point_y = _rt.floats(_maybe_point_y_values, _maybe_point_y_type)
+    _rt.check_nulls(_maybe_point_y, _maybe_point_nulls)
+    _maybe_point_y = _rt.fill_empty(_maybe_point_y, _maybe_point_nulls)
+    _maybe_point = _rt.struct_array([_maybe_point_x, _maybe_point_y], _maybe_point_type, _maybe_point_mask)
+    _path_type = _sg_schema.field(32).type
+    _path_values = [_sg_r.path for _sg_r in _sg_records]
+    _path_offsets = _rt.offsets(_path_values, list)
+    _path_item_values = [_sg_y for _sg_x in _path_values for _sg_y in _sg_x]
+    _path_item_type = _path_type.value_type
+    _rt.check_instances(_path_item_values, Point)
+    _path_item_x_values = [_sg_x.x for _sg_x in _path_item_values]
+    _path_item_x_type = _path_item_type.field(0).type
+    _path_item_x = _rt.floats(_path_item_x_values, _path_item_x_type)
+    _rt.check_nulls(_path_item_x, 0)
+    _path_item_y_values = [_sg_x.y for _sg_x in _path_item_values]
+    _path_item_y_type = _path_item_type.field(1).type
+    _path_item_y = _rt.floats(_path_item_y_values, _path_item_y_type)
+    _rt.check_nulls(_path_item_y, 0)
+    _path_item = _rt.struct_array([_path_item_x, _path_item_y], _path_item_type, None)
+    _rt.check_nulls(_path_item, 0)
+    _path = _rt.list_array(_path_offsets, _path_item, _path_type, None)
+    _rt.check_nulls(_path, 0)
+    _named_points_type = _sg_schema.field(33).type
+    _named_points_values = [_sg_r.named_points for _sg_r in _sg_records]
+    _named_points_offsets = _rt.offsets(_named_points_values, dict)
+    _named_points_key_values = [_sg_y for _sg_x in _named_points_values for _sg_y in _sg_x]
+    _named_points_value_values = [_sg_y for _sg_x in _named_points_values for _sg_y in _sg_x.values()]
+    _named_points_key_type = _named_points_type.key_type
+    _named_points_value_type = _named_points_type.item_type
+    _named_points_key = _rt.strings(_named_points_key_values, _named_points_key_type)
+    _rt.check_nulls(_named_points_key, 0)
+    _named_points_value_mask, _named_points_value_nulls = _rt.mask(_named_points_value_values)
+    _rt.check_instances(_named_points_value_values, Point)
+    _named_points_value_x_values = [None if _sg_x is None else _sg_x.x for _sg_x in _named_points_value_values]
+    _named_points_value_x_type = _named_points_value_type.field(0).type
+    _named_points_value_x = _rt.floats(_named_points_value_x_values, _named_points_value_x_type)
+    _rt.check_nulls(_named_points_value_x, _named_points_value_nulls)
+    _named_points_value_x = _rt.fill_empty(_named_points_value_x, _named_points_value_nulls)
+    _named_points_value_y_values = [None if _sg_x is None else _sg_x.y for _sg_x in _named_points_value_values]
+    _named_points_value_y_type = _named_points_value_type.field(1).type
+    _named_points_value_y = _rt.floats(_named_points_value_y_values, _named_points_value_y_type)
+    _rt.check_nulls(_named_points_value_y, _named_points_value_nulls)
+    _named_points_value_y = _rt.fill_empty(_named_points_value_y, _named_points_value_nulls)
+    _named_points_value = _rt.struct_array([_named_points_value_x, _named_points_value_y], _named_points_value_type, _named_points_value_mask)
+    _named_points = _rt.map_array(_named_points_offsets, _named_points_key, _named_points_value, _named_points_type, None)
+    _rt.check_nulls(_named_points, 0)
+    _matrix_type = _sg_schema.field(34).type
+    _matrix_values = [_sg_r.matrix for _sg_r in _sg_records]
+    _matrix_offsets = _rt.offsets(_matrix_values, list)
+    _matrix_item_values = [_sg_y for _sg_x in _matrix_values for _sg_y in _sg_x]
+    _matrix_item_type = _matrix_type.value_type
+    _matrix_item = _rt.typed_lists(_matrix_item_values, _matrix_item_type, items_nullable=True, kind='int')
+    _rt.check_nulls(_matrix_item, 0)
+    _matrix = _rt.list_array(_matrix_offsets, _matrix_item, _matrix_type, None)
+    _rt.check_nulls(_matrix, 0)
+    _shape_type = _sg_schema.field(35).type
+    _shape_values = [_sg_r.shape for _sg_r in _sg_records]
+    _rt.check_instances(_shape_values, Shape)
+    _shape_name_values = [_sg_x.name for _sg_x in _shape_values]
+    _shape_name_type = _shape_type.field(0).type
+    _shape_name = _rt.strings(_shape_name_values, _shape_name_type)
+    _rt.check_nulls(_shape_name, 0)
+    _shape_corners_values = [_sg_x.corners for _sg_x in _shape_values]
+    _shape_corners_type = _shape_type.field(1).type
+    _shape_corners_offsets = _rt.offsets(_shape_corners_values, list)
+    _shape_corners_item_values = [_sg_y for _sg_x in _shape_corners_values for _sg_y in _sg_x]
+    _shape_corners_item_type = _shape_corners_type.value_type
+    _rt.check_instances(_shape_corners_item_values, Point)
+    _shape_corners_item_x_values = [_sg_x.x for _sg_x in _shape_corners_item_values]
+    _shape_corners_item_x_type = _shape_corners_item_type.field(0).type
+    _shape_corners_item_x = _rt.floats(_shape_corners_item_x_values, _shape_corners_item_x_type)
+    _rt.check_nulls(_shape_corners_item_x, 0)
+    _shape_corners_item_y_values = [_sg_x.y for _sg_x in _shape_corners_item_values]
+    _shape_corners_item_y_type = _shape_corners_item_type.field(1).type
+    _shape_corners_item_y = _rt.floats(_shape_corners_item_y_values, _shape_corners_item_y_type)
+    _rt.check_nulls(_shape_corners_item_y, 0)
+    _shape_corners_item = _rt.struct_array([_shape_corners_item_x, _shape_corners_item_y], _shape_corners_item_type, None)
+    _rt.check_nulls(_shape_corners_item, 0)
+    _shape_corners = _rt.list_array(_shape_corners_offsets, _shape_corners_item, _shape_corners_type, None)
+    _rt.check_nulls(_shape_corners, 0)
+    _shape_fill_values = [_sg_x.fill for _sg_x in _shape_values]
+    _shape_fill_type = _shape_type.field(2).type
+    _shape_fill = _rt.enums(_shape_fill_values, _shape_fill_type, _SG_SYMBOLS_Color)
+    _shape = _rt.struct_array([_shape_name, _shape_corners, _shape_fill], _shape_type, None)
+    _rt.check_nulls(_shape, 0)
+    _class_type = _sg_schema.field(36).type
+    _class_values = [_sg_r.class_ for _sg_r in _sg_records]
+    _class = _rt.strings(_class_values, _class_type)
+    _rt.check_nulls(_class, 0)
+    _date_type = _sg_schema.field(37).type
+    _date_values = [_sg_r.date for _sg_r in _sg_records]
+    _date = _rt.dates(_date_values, _date_type)
+    _rt.check_nulls(_date, 0)
+    _datetime_type = _sg_schema.field(38).type
+    _datetime_values = [_sg_r.datetime for _sg_r in _sg_records]
+    _datetime = _rt.timestamps(_datetime_values, _datetime_type, utc=True)
+    _print_type = _sg_schema.field(39).type
+    _print_values = [_sg_r.print_ for _sg_r in _sg_records]
+    _print = _rt.ints(_print_values, _print_type)
+    _rt.check_nulls(_print, 0)
+    _tagged_type = _sg_schema.field(40).type
+    _tagged_values = [_sg_r.tagged for _sg_r in _sg_records]
+    _tagged = _rt.strings(_tagged_values, _tagged_type)
+    _rt.check_nulls(_tagged, 0)
+    return _rt.batch([_null_field, _flag, _small, _big, _ratio, _precise, _raw, _text, _color, _digest, _tags, _counts, _maybe_text, _text_or_null, _choice, _maybe_choice, _price, _big_price, _mid_price, _id, _day, _tod_ms, _tod_us, _at_ms, _at_us, _at_ns, _local_ms, _local_us, _local_ns, _wait, _point, _maybe_point, _path, _named_points, _matrix, _shape, _class, _date, _datetime, _print, _tagged], _sg_schema)
 
 
 def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
     from .geometry import Shape
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'null_field')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _null_field_column = _rt.column(_sg_batch, 'null_field')
+    if _null_field_column is None:
+        _null_field = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_nulls(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'flag')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(True, _sg_n)
+        _null_field = _rt.py_nulls(_null_field_column)
+    _flag_column = _rt.column(_sg_batch, 'flag')
+    if _flag_column is None:
+        _flag = _rt.repeat(True, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'flag')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'small')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(-7, _sg_n)
+        _rt.require(_flag_column, 0, 'flag')
+        _flag = _rt.py_numbers(_flag_column)
+    _small_column = _rt.column(_sg_batch, 'small')
+    if _small_column is None:
+        _small = _rt.repeat(-7, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'small')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'big')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(9007199254740993, _sg_n)
+        _rt.require(_small_column, 0, 'small')
+        _small = _rt.py_numbers(_small_column)
+    _big_column = _rt.column(_sg_batch, 'big')
+    if _big_column is None:
+        _big = _rt.repeat(9007199254740993, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'big')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'ratio')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(0.5, _sg_n)
+        _rt.require(_big_column, 0, 'big')
+        _big = _rt.py_numbers(_big_column)
+    _ratio_column = _rt.column(_sg_batch, 'ratio')
+    if _ratio_column is None:
+        _ratio = _rt.repeat(0.5, _sg_n)
     else:
-        _rt.require(_sg_c9, 0, 'ratio')
-        _sg_l10 = _rt.py_numbers(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'precise')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(2.5, _sg_n)
+        _rt.require(_ratio_column, 0, 'ratio')
+        _ratio = _rt.py_numbers(_ratio_column)
+    _precise_column = _rt.column(_sg_batch, 'precise')
+    if _precise_column is None:
+        _precise = _rt.repeat(2.5, _sg_n)
     else:
-        _rt.require(_sg_c11, 0, 'precise')
-        _sg_l12 = _rt.py_numbers(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'raw')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(b'\x00\xff', _sg_n)
+        _rt.require(_precise_column, 0, 'precise')
+        _precise = _rt.py_numbers(_precise_column)
+    _raw_column = _rt.column(_sg_batch, 'raw')
+    if _raw_column is None:
+        _raw = _rt.repeat(b'\x00\xff', _sg_n)
     else:
-        _rt.require(_sg_c13, 0, 'raw')
-        _sg_l14 = _rt.py_objects(_sg_c13)
-    _sg_c15 = _rt.column(_sg_batch, 'text')
-    if _sg_c15 is None:
-        _sg_l16 = _rt.repeat('it\'s "quoted"', _sg_n)
+        _rt.require(_raw_column, 0, 'raw')
+        _raw = _rt.py_objects(_raw_column)
+    _text_column = _rt.column(_sg_batch, 'text')
+    if _text_column is None:
+        _text = _rt.repeat('it\'s "quoted"', _sg_n)
     else:
-        _rt.require(_sg_c15, 0, 'text')
-        _sg_l16 = _rt.py_strings(_sg_c15)
-    _sg_c17 = _rt.column(_sg_batch, 'color')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(Color.GREEN, _sg_n)
+        _rt.require(_text_column, 0, 'text')
+        _text = _rt.py_strings(_text_column)
+    _color_column = _rt.column(_sg_batch, 'color')
+    if _color_column is None:
+        _color = _rt.repeat(Color.GREEN, _sg_n)
     else:
-        _rt.require(_sg_c17, 0, 'color')
-        _sg_l18 = _rt.py_enums(_sg_c17, Color)
-    _sg_c19 = _rt.column(_sg_batch, 'digest')
-    if _sg_c19 is None:
-        _sg_l20 = _rt.repeat(None, _sg_n)
+        _rt.require(_color_column, 0, 'color')
+        _color = _rt.py_enums(_color_column, Color)
+    _digest_column = _rt.column(_sg_batch, 'digest')
+    if _digest_column is None:
+        _digest = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c19, 0, 'digest')
-        _sg_l20 = _rt.py_fixed(_sg_c19, 16)
-    _sg_c21 = _rt.column(_sg_batch, 'tags')
-    if _sg_c21 is None:
-        _sg_l22 = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)
+        _rt.require(_digest_column, 0, 'digest')
+        _digest = _rt.py_fixed(_digest_column, 16)
+    _tags_column = _rt.column(_sg_batch, 'tags')
+    if _tags_column is None:
+        _tags = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)
     else:
-        _rt.require(_sg_c21, 0, 'tags')
-        _sg_o23 = _rt.list_offsets(_sg_c21)
-        _rt.require(_sg_c21.values, 0, 'tags[]')
-        _sg_l24 = _rt.py_strings(_sg_c21.values)
-        _sg_l22 = _rt.apply_nulls(_sg_c21, _rt.split(_sg_l24, _sg_o23))
-    _sg_c25 = _rt.column(_sg_batch, 'counts')
-    if _sg_c25 is None:
-        _sg_l26 = _rt.repeat_factory(lambda: {'x': 1}, _sg_n)
+        _rt.require(_tags_column, 0, 'tags')
+        _tags_offsets = _rt.list_offsets(_tags_column)
+        _rt.require(_tags_column.values, 0, 'tags[]')
+        _tags_item = _rt.py_strings(_tags_column.values)
+        _tags = _rt.apply_nulls(_tags_column, _rt.split(_tags_item, _tags_offsets))
+    _counts_column = _rt.column(_sg_batch, 'counts')
+    if _counts_column is None:
+        _counts = _rt.repeat_factory(lambda: {'x': 1}, _sg_n)
     else:
-        _rt.require(_sg_c25, 0, 'counts')
-        _sg_o27 = _rt.list_offsets(_sg_c25)
-        _rt.require(_sg_c25.items, 0, 'counts{}')
-        _sg_l28 = _rt.py_strings(_sg_c25.keys)
-        _sg_l29 = _rt.py_numbers(_sg_c25.items)
-        _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split_dicts(_sg_l28, _sg_l29, _sg_o27))
-    _sg_c30 = _rt.column(_sg_batch, 'maybe_text')
-    if _sg_c30 is None:
-        _sg_l31 = _rt.repeat(None, _sg_n)
+        _rt.require(_counts_column, 0, 'counts')
+        _counts_offsets = _rt.list_offsets(_counts_column)
+        _rt.require(_counts_column.items, 0, 'counts{}')
+        _counts_key = _rt.py_strings(_counts_column.keys)
+        _counts_value = _rt.py_numbers(_counts_column.items)
+        _counts = _rt.apply_nulls(_counts_column, _rt.split_dicts(_counts_key, _counts_value, _counts_offsets))
+    _maybe_text_column = _rt.column(_sg_batch, 'maybe_text')
+    if _maybe_text_column is None:
+        _maybe_text = _rt.repeat(None, _sg_n)
     else:
-        _sg_l31 = _rt.py_strings(_sg_c30)
-    _sg_c32 = _rt.column(_sg_batch, 'text_or_null')
-    if _sg_c32 is None:
-        _sg_l33 = _rt.repeat('fallback', _sg_n)
+        _maybe_text = _rt.py_strings(_maybe_text_column)
+    _text_or_null_column = _rt.column(_sg_batch, 'text_or_null')
+    if _text_or_null_column is None:
+        _text_or_null = _rt.repeat('fallback', _sg_n)
     else:
-        _sg_l33 = _rt.py_strings(_sg_c32)
-    _sg_c34 = _rt.column(_sg_batch, 'choice')
-    if _sg_c34 is None:
-        _sg_l35 = _rt.repeat(3, _sg_n)
+        _text_or_null = _rt.py_strings(_text_or_null_column)
+    _choice_column = _rt.column(_sg_batch, 'choice')
+    if _choice_column is None:
+        _choice = _rt.repeat(3, _sg_n)
     else:
-        _rt.require(_sg_c34, 0, 'choice')
-        _sg_l36 = _rt.py_numbers(_sg_c34.field(0))
-        _sg_l37 = _rt.py_strings(_sg_c34.field(1))
-        _sg_n39 = len(_sg_c34.field(2))
-        _sg_c40 = _rt.child(_sg_c34.field(2), 'x')
-        if _sg_c40 is None:
-            _sg_l41 = _rt.repeat(None, _sg_n39)
+        _rt.require(_choice_column, 0, 'choice')
+        _choice_member0 = _rt.py_numbers(_choice_column.field(0))
+        _choice_member1 = _rt.py_strings(_choice_column.field(1))
+        _choice_member2_rows = len(_choice_column.field(2))
+        _choice_member2_x_column = _rt.child(_choice_column.field(2), 'x')
+        if _choice_member2_x_column is None:
+            _choice_member2_x = _rt.repeat(None, _choice_member2_rows)
         else:
-            _rt.require(_sg_c40, _sg_c34.field(2).null_count, 'choice.member2.x')
-            _sg_l41 = _rt.py_numbers(_sg_c40)
-        _sg_c42 = _rt.child(_sg_c34.field(2), 'y')
-        if _sg_c42 is None:
-            _sg_l43 = _rt.repeat(None, _sg_n39)
+            _rt.require(_choice_member2_x_column, _choice_column.field(2).null_count, 'choice.member2.x')
+            _choice_member2_x = _rt.py_numbers(_choice_member2_x_column)
+        _choice_member2_y_column = _rt.child(_choice_column.field(2), 'y')
+        if _choice_member2_y_column is None:
+            _choice_member2_y = _rt.repeat(None, _choice_member2_rows)
         else:
-            _rt.require(_sg_c42, _sg_c34.field(2).null_count, 'choice.member2.y')
-            _sg_l43 = _rt.py_numbers(_sg_c42)
-        _sg_r44: list[Point] = _rt.new_objects(Point, _sg_n39)
-        for _sg_obj45, _sg_x0, _sg_x1 in zip(_sg_r44, _sg_l41, _sg_l43, strict=True):
-            _sg_obj45.x = _sg_x0
-            _sg_obj45.y = _sg_x1
-        _sg_l38 = _rt.apply_nulls(_sg_c34.field(2), _sg_r44)
-        _sg_l35 = _rt.apply_nulls(_sg_c34, _rt.first_set([_sg_l36, _sg_l37, _sg_l38]))
-    _sg_c46 = _rt.column(_sg_batch, 'maybe_choice')
-    if _sg_c46 is None:
-        _sg_l47 = _rt.repeat(None, _sg_n)
+            _rt.require(_choice_member2_y_column, _choice_column.field(2).null_count, 'choice.member2.y')
+            _choice_member2_y = _rt.py_numbers(_choice_member2_y_column)
+        _choice_member2_objects: list[Point] = _rt.new_objects(Point, _choice_member2_rows)
+        for _choice_member2_obj, _sg_x0, _sg_x1 in zip(_choice_member2_objects, _choice_member2_x, _choice_member2_y, strict=True):
+            _choice_member2_obj.x = _sg_x0
+            _choice_member2_obj.y = _sg_x1
+        _choice_member2 = _rt.apply_nulls(_choice_column.field(2), _choice_member2_objects)
+        _choice = _rt.apply_nulls(_choice_column, _rt.first_set([_choice_member0, _choice_member1, _choice_member2]))
+    _maybe_choice_column = _rt.column(_sg_batch, 'maybe_choice')
+    if _maybe_choice_column is None:
+        _maybe_choice = _rt.repeat(None, _sg_n)
     else:
-        _sg_l48 = _rt.py_numbers(_sg_c46.field(0))
-        _sg_l49 = _rt.py_numbers(_sg_c46.field(1))
-        _sg_l47 = _rt.apply_nulls(_sg_c46, _rt.first_set([_sg_l48, _sg_l49]))
-    _sg_c50 = _rt.column(_sg_batch, 'price')
-    if _sg_c50 is None:
-        _sg_l51 = _rt.repeat(None, _sg_n)
+        _maybe_choice_member0 = _rt.py_numbers(_maybe_choice_column.field(0))
+        _maybe_choice_member1 = _rt.py_numbers(_maybe_choice_column.field(1))
+        _maybe_choice = _rt.apply_nulls(_maybe_choice_column, _rt.first_set([_maybe_choice_member0, _maybe_choice_member1]))
+    _price_column = _rt.column(_sg_batch, 'price')
+    if _price_column is None:
+        _price = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c50, 0, 'price')
-        _sg_l51 = _rt.py_objects(_sg_c50)
-    _sg_c52 = _rt.column(_sg_batch, 'big_price')
-    if _sg_c52 is None:
-        _sg_l53 = _rt.repeat(None, _sg_n)
+        _rt.require(_price_column, 0, 'price')
+        _price = _rt.py_objects(_price_column)
+    _big_price_column = _rt.column(_sg_batch, 'big_price')
+    if _big_price_column is None:
+        _big_price = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c52, 0, 'big_price')
-        _sg_l53 = _rt.py_objects(_sg_c52)
-    _sg_c54 = _rt.column(_sg_batch, 'mid_price')
-    if _sg_c54 is None:
-        _sg_l55 = _rt.repeat(None, _sg_n)
+        _rt.require(_big_price_column, 0, 'big_price')
+        _big_price = _rt.py_objects(_big_price_column)
+    _mid_price_column = _rt.column(_sg_batch, 'mid_price')
+    if _mid_price_column is None:
+        _mid_price = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c54, 0, 'mid_price')
-        _sg_l55 = _rt.py_objects(_sg_c54)
-    _sg_c56 = _rt.column(_sg_batch, 'id')
-    if _sg_c56 is None:
-        _sg_l57 = _rt.repeat(None, _sg_n)
+        _rt.require(_mid_price_column, 0, 'mid_price')
+        _mid_price = _rt.py_objects(_mid_price_column)
+    _id_column = _rt.column(_sg_batch, 'id')
+    if _id_column is None:
+        _id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c56, 0, 'id')
-        _sg_l57 = _rt.py_uuids(_sg_c56)
-    _sg_c58 = _rt.column(_sg_batch, 'day')
-    if _sg_c58 is None:
-        _sg_l59 = _rt.repeat(_dt.date(2022, 1, 8), _sg_n)
+        _rt.require(_id_column, 0, 'id')
+        _id = _rt.py_uuids(_id_column)
+    _day_column = _rt.column(_sg_batch, 'day')
+    if _day_column is None:
+        _day = _rt.repeat(_dt.date(2022, 1, 8), _sg_n)
     else:
-        _rt.require(_sg_c58, 0, 'day')
-        _sg_l59 = _rt.py_dates(_sg_c58)
-    _sg_c60 = _rt.column(_sg_batch, 'tod_ms')
-    if _sg_c60 is None:
-        _sg_l61 = _rt.repeat(None, _sg_n)
+        _rt.require(_day_column, 0, 'day')
+        _day = _rt.py_dates(_day_column)
+    _tod_ms_column = _rt.column(_sg_batch, 'tod_ms')
+    if _tod_ms_column is None:
+        _tod_ms = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c60, 0, 'tod_ms')
-        _sg_l61 = _rt.py_times(_sg_c60)
-    _sg_c62 = _rt.column(_sg_batch, 'tod_us')
-    if _sg_c62 is None:
-        _sg_l63 = _rt.repeat(None, _sg_n)
+        _rt.require(_tod_ms_column, 0, 'tod_ms')
+        _tod_ms = _rt.py_times(_tod_ms_column)
+    _tod_us_column = _rt.column(_sg_batch, 'tod_us')
+    if _tod_us_column is None:
+        _tod_us = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c62, 0, 'tod_us')
-        _sg_l63 = _rt.py_times(_sg_c62)
-    _sg_c64 = _rt.column(_sg_batch, 'at_ms')
-    if _sg_c64 is None:
-        _sg_l65 = _rt.repeat(None, _sg_n)
+        _rt.require(_tod_us_column, 0, 'tod_us')
+        _tod_us = _rt.py_times(_tod_us_column)
+    _at_ms_column = _rt.column(_sg_batch, 'at_ms')
+    if _at_ms_column is None:
+        _at_ms = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c64, 0, 'at_ms')
-        _sg_l65 = _rt.py_timestamps(_sg_c64, True)
-    _sg_c66 = _rt.column(_sg_batch, 'at_us')
-    if _sg_c66 is None:
-        _sg_l67 = _rt.repeat(None, _sg_n)
+        _rt.require(_at_ms_column, 0, 'at_ms')
+        _at_ms = _rt.py_timestamps(_at_ms_column, utc=True)
+    _at_us_column = _rt.column(_sg_batch, 'at_us')
+    if _at_us_column is None:
+        _at_us = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c66, 0, 'at_us')
-        _sg_l67 = _rt.py_timestamps(_sg_c66, True)
-    _sg_c68 = _rt.column(_sg_batch, 'at_ns')
-    if _sg_c68 is None:
-        _sg_l69 = _rt.repeat(None, _sg_n)
+        _rt.require(_at_us_column, 0, 'at_us')
+        _at_us = _rt.py_timestamps(_at_us_column, utc=True)
+    _at_ns_column = _rt.column(_sg_batch, 'at_ns')
+    if _at_ns_column is None:
+        _at_ns = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c68, 0, 'at_ns')
-        _sg_l69 = _rt.py_timestamps(_sg_c68, True)
-    _sg_c70 = _rt.column(_sg_batch, 'local_ms')
-    if _sg_c70 is None:
-        _sg_l71 = _rt.repeat(None, _sg_n)
+        _rt.require(_at_ns_column, 0, 'at_ns')
+        _at_ns = _rt.py_timestamps(_at_ns_column, utc=True)
+    _local_ms_column = _rt.column(_sg_batch, 'local_ms')
+    if _local_ms_column is None:
+        _local_ms = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c70, 0, 'local_ms')
-        _sg_l71 = _rt.py_timestamps(_sg_c70, False)
-    _sg_c72 = _rt.column(_sg_batch, 'local_us')
-    if _sg_c72 is None:
-        _sg_l73 = _rt.repeat(None, _sg_n)
+        _rt.require(_local_ms_column, 0, 'local_ms')
+        _local_ms = _rt.py_timestamps(_local_ms_column, utc=False)
+    _local_us_column = _rt.column(_sg_batch, 'local_us')
+    if _local_us_column is None:
+        _local_us = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c72, 0, 'local_us')
-        _sg_l73 = _rt.py_timestamps(_sg_c72, False)
-    _sg_c74 = _rt.column(_sg_batch, 'local_ns')
-    if _sg_c74 is None:
-        _sg_l75 = _rt.repeat(None, _sg_n)
+        _rt.require(_local_us_column, 0, 'local_us')
+        _local_us = _rt.py_timestamps(_local_us_column, utc=False)
+    _local_ns_column = _rt.column(_sg_batch, 'local_ns')
+    if _local_ns_column is None:
+        _local_ns = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c74, 0, 'local_ns')
-        _sg_l75 = _rt.py_timestamps(_sg_c74, False)
-    _sg_c76 = _rt.column(_sg_batch, 'wait')
-    if _sg_c76 is None:
-        _sg_l77 = _rt.repeat(None, _sg_n)
+        _rt.require(_local_ns_column, 0, 'local_ns')
+        _local_ns = _rt.py_timestamps(_local_ns_column, utc=False)
+    _wait_column = _rt.column(_sg_batch, 'wait')
+    if _wait_column is None:
+        _wait = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c76, 0, 'wait')
-        _sg_l77 = _rt.py_intervals(_sg_c76)
-    _sg_c78 = _rt.column(_sg_batch, 'point')
-    if _sg_c78 is None:
-        _sg_l79 = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), _sg_n)
+        _rt.require(_wait_column, 0, 'wait')
+        _wait = _rt.py_intervals(_wait_column)
+    _point_column = _rt.column(_sg_batch, 'point')
+    if _point_column is None:
+        _point = _rt.repeat_factory(lambda: Point(x=1.0, y=2.0), _sg_n)
     else:
-        _rt.require(_sg_c78, 0, 'point')
-        _sg_n80 = len(_sg_c78)
-        _sg_c81 = _rt.child(_sg_c78, 'x')
-        if _sg_c81 is None:
-            _sg_l82 = _rt.repeat(None, _sg_n80)
+        _rt.require(_point_column, 0, 'point')
+        _point_rows = len(_point_column)
+        _point_x_column = _rt.child(_point_column, 'x')
+        if _point_x_column is None:
+            _point_x = _rt.repeat(None, _point_rows)
         else:
-            _rt.require(_sg_c81, _sg_c78.null_count, 'point.x')
-            _sg_l82 = _rt.py_numbers(_sg_c81)
-        _sg_c83 = _rt.child(_sg_c78, 'y')
-        if _sg_c83 is None:
-            _sg_l84 = _rt.repeat(None, _sg_n80)
+            _rt.require(_point_x_column, _point_column.null_count, 'point.x')
+            _point_x = _rt.py_numbers(_point_x_column)
+        _point_y_column = _rt.child(_point_column, 'y')
+        if _point_y_column is None:
+            _point_y = _rt.repeat(None, _point_rows)
         else:
-            _rt.require(_sg_c83, _sg_c78.null_count, 'point.y')
-            _sg_l84 = _rt.py_numbers(_sg_c83)
-        _sg_r85: list[Point] = _rt.new_objects(Point, _sg_n80)
-        for _sg_obj86, _sg_x0, _sg_x1 in zip(_sg_r85, _sg_l82, _sg_l84, strict=True):
-            _sg_obj86.x = _sg_x0
-            _sg_obj86.y = _sg_x1
-        _sg_l79 = _rt.apply_nulls(_sg_c78, _sg_r85)
-    _sg_c87 = _rt.column(_sg_batch, 'maybe_point')
-    if _sg_c87 is None:
-        _sg_l88 = _rt.repeat(None, _sg_n)
+            _rt.require(_point_y_column, _point_column.null_count, 'point.y')
+            _point_y = _rt.py_numbers(_point_y_column)
+        _point_objects: list[Point] = _rt.new_objects(Point, _point_rows)
+        for _point_obj, _sg_x0, _sg_x1 in zip(_point_objects, _point_x, _point_y, strict=True):
+            _point_obj.x = _sg_x0
+            _point_obj.y = _sg_x1
+        _point = _rt.apply_nulls(_point_column, _point_objects)
+    _maybe_point_column = _rt.column(_sg_batch, 'maybe_point')
+    if _maybe_point_column is None:
+        _maybe_point = _rt.repeat(None, _sg_n)
     else:
-        _sg_n89 = len(_sg_c87)
-        _sg_c90 = _rt.child(_sg_c87, 'x')
-        if _sg_c90 is None:
-            _sg_l91 = _rt.repeat(None, _sg_n89)
+        _maybe_point_rows = len(_maybe_point_column)
+        _maybe_point_x_column = _rt.child(_maybe_point_column, 'x')
+        if _maybe_point_x_column is None:
+            _maybe_point_x = _rt.repeat(None, _maybe_point_rows)
         else:
-            _rt.require(_sg_c90, _sg_c87.null_count, 'maybe_point.x')
-            _sg_l91 = _rt.py_numbers(_sg_c90)
-        _sg_c92 = _rt.child(_sg_c87, 'y')
-        if _sg_c92 is None:
-            _sg_l93 = _rt.repeat(None, _sg_n89)
+            _rt.require(_maybe_point_x_column, _maybe_point_column.null_count, 'maybe_point.x')
+            _maybe_point_x = _rt.py_numbers(_maybe_point_x_column)
+        _maybe_point_y_column = _rt.child(_maybe_point_column, 'y')
+        if _maybe_point_y_column is None:
+            _maybe_point_y = _rt.repeat(None, _maybe_point_rows)
         else:
-            _rt.require(_sg_c92, _sg_c87.null_count, 'maybe_point.y')
-            _sg_l93 = _rt.py_numbers(_sg_c92)
-        _sg_r94: list[Point] = _rt.new_objects(Point, _sg_n89)
-        for _sg_obj95, _sg_x0, _sg_x1 in zip(_sg_r94, _sg_l91, _sg_l93, strict=True):
-            _sg_obj95.x = _sg_x0
-            _sg_obj95.y = _sg_x1
-        _sg_l88 = _rt.apply_nulls(_sg_c87, _sg_r94)
-    _sg_c96 = _rt.column(_sg_batch, 'path')
-    if _sg_c96 is None:
-        _sg_l97 = _rt.repeat_factory(lambda: [], _sg_n)
+            _rt.require(_maybe_point_y_column, _maybe_point_column.null_count, 'maybe_point.y')
+            _maybe_point_y = _rt.py_numbers(_maybe_point_y_column)
+        _maybe_point_objects: list[Point] = _rt.new_objects(Point, _maybe_point_rows)
+        for _maybe_point_obj, _sg_x0, _sg_x1 in zip(_maybe_point_objects, _maybe_point_x, _maybe_point_y, strict=True):
+            _maybe_point_obj.x = _sg_x0
+            _maybe_point_obj.y = _sg_x1
+        _maybe_point = _rt.apply_nulls(_maybe_point_column, _maybe_point_objects)
+    _path_column = _rt.column(_sg_batch, 'path')
+    if _path_column is None:
+        _path = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c96, 0, 'path')
-        _sg_o98 = _rt.list_offsets(_sg_c96)
-        _rt.require(_sg_c96.values, 0, 'path[]')
-        _sg_n100 = len(_sg_c96.values)
-        _sg_c101 = _rt.child(_sg_c96.values, 'x')
-        if _sg_c101 is None:
-            _sg_l102 = _rt.repeat(None, _sg_n100)
+        _rt.require(_path_column, 0, 'path')
+        _path_offsets = _rt.list_offsets(_path_column)
+        _rt.require(_path_column.values, 0, 'path[]')
+        _path_item_rows = len(_path_column.values)
+        _path_item_x_column = _rt.child(_path_column.values, 'x')
+        if _path_item_x_column is None:
+            _path_item_x = _rt.repeat(None, _path_item_rows)
         else:
-            _rt.require(_sg_c101, _sg_c96.values.null_count, 'path[].x')
-            _sg_l102 = _rt.py_numbers(_sg_c101)
-        _sg_c103 = _rt.child(_sg_c96.values, 'y')
-        if _sg_c103 is None:
-            _sg_l104 = _rt.repeat(None, _sg_n100)
+            _rt.require(_path_item_x_column, _path_column.values.null_count, 'path[].x')
+            _path_item_x = _rt.py_numbers(_path_item_x_column)
+        _path_item_y_column = _rt.child(_path_column.values, 'y')
+        if _path_item_y_column is None:
+            _path_item_y = _rt.repeat(None, _path_item_rows)
         else:
-            _rt.require(_sg_c103, _sg_c96.values.null_count, 'path[].y')
-            _sg_l104 = _rt.py_numbers(_sg_c103)
-        _sg_r105: list[Point] = _rt.new_objects(Point, _sg_n100)
-        for _sg_obj106, _sg_x0, _sg_x1 in zip(_sg_r105, _sg_l102, _sg_l104, strict=True):
-            _sg_obj106.x = _sg_x0
-            _sg_obj106.y = _sg_x1
-        _sg_l99 = _rt.apply_nulls(_sg_c96.values, _sg_r105)
-        _sg_l97 = _rt.apply_nulls(_sg_c96, _rt.split(_sg_l99, _sg_o98))
-    _sg_c107 = _rt.column(_sg_batch, 'named_points')
-    if _sg_c107 is None:
-        _sg_l108 = _rt.repeat(None, _sg_n)
+            _rt.require(_path_item_y_column, _path_column.values.null_count, 'path[].y')
+            _path_item_y = _rt.py_numbers(_path_item_y_column)
+        _path_item_objects: list[Point] = _rt.new_objects(Point, _path_item_rows)
+        for _path_item_obj, _sg_x0, _sg_x1 in zip(_path_item_objects, _path_item_x, _path_item_y, strict=True):
+            _path_item_obj.x = _sg_x0
+            _path_item_obj.y = _sg_x1
+        _path_item = _rt.apply_nulls(_path_column.values, _path_item_objects)
+        _path = _rt.apply_nulls(_path_column, _rt.split(_path_item, _path_offsets))
+    _named_points_column = _rt.column(_sg_batch, 'named_points')
+    if _named_points_column is None:
+        _named_points = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c107, 0, 'named_points')
-        _sg_o109 = _rt.list_offsets(_sg_c107)
-        _sg_l110 = _rt.py_strings(_sg_c107.keys)
-        _sg_n112 = len(_sg_c107.items)
-        _sg_c113 = _rt.child(_sg_c107.items, 'x')
-        if _sg_c113 is None:
-            _sg_l114 = _rt.repeat(None, _sg_n112)
+        _rt.require(_named_points_column, 0, 'named_points')
+        _named_points_offsets = _rt.list_offsets(_named_points_column)
+        _named_points_key = _rt.py_strings(_named_points_column.keys)
+        _named_points_value_rows = len(_named_points_column.items)
+        _named_points_value_x_column = _rt.child(_named_points_column.items, 'x')
+        if _named_points_value_x_column is None:
+            _named_points_value_x = _rt.repeat(None, _named_points_value_rows)
         else:
-            _rt.require(_sg_c113, _sg_c107.items.null_count, 'named_points{}.x')
-            _sg_l114 = _rt.py_numbers(_sg_c113)
-        _sg_c115 = _rt.child(_sg_c107.items, 'y')
-        if _sg_c115 is None:
-            _sg_l116 = _rt.repeat(None, _sg_n112)
+            _rt.require(_named_points_value_x_column, _named_points_column.items.null_count, 'named_points{}.x')
+            _named_points_value_x = _rt.py_numbers(_named_points_value_x_column)
+        _named_points_value_y_column = _rt.child(_named_points_column.items, 'y')
+        if _named_points_value_y_column is None:
+            _named_points_value_y = _rt.repeat(None, _named_points_value_rows)
         else:
-            _rt.require(_sg_c115, _sg_c107.items.null_count, 'named_points{}.y')
-            _sg_l116 = _rt.py_numbers(_sg_c115)
-        _sg_r117: list[Point] = _rt.new_objects(Point, _sg_n112)
-        for _sg_obj118, _sg_x0, _sg_x1 in zip(_sg_r117, _sg_l114, _sg_l116, strict=True):
-            _sg_obj118.x = _sg_x0
-            _sg_obj118.y = _sg_x1
-        _sg_l111 = _rt.apply_nulls(_sg_c107.items, _sg_r117)
-        _sg_l108 = _rt.apply_nulls(_sg_c107, _rt.split_dicts(_sg_l110, _sg_l111, _sg_o109))
-    _sg_c119 = _rt.column(_sg_batch, 'matrix')
-    if _sg_c119 is None:
-        _sg_l120 = _rt.repeat(None, _sg_n)
+            _rt.require(_named_points_value_y_column, _named_points_column.items.null_count, 'named_points{}.y')
+            _named_points_value_y = _rt.py_numbers(_named_points_value_y_column)
+        _named_points_value_objects: list[Point] = _rt.new_objects(Point, _named_points_value_rows)
+        for _named_points_value_obj, _sg_x0, _sg_x1 in zip(_named_points_value_objects, _named_points_value_x, _named_points_value_y, strict=True):
+            _named_points_value_obj.x = _sg_x0
+            _named_points_value_obj.y = _sg_x1
+        _named_points_value = _rt.apply_nulls(_named_points_column.items, _named_points_value_objects)
+        _named_points = _rt.apply_nulls(_named_points_column, _rt.split_dicts(_named_points_key, _named_points_value, _named_points_offsets))
+    _matrix_column = _rt.column(_sg_batch, 'matrix')
+    if _matrix_column is None:
+        _matrix = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c119, 0, 'matrix')
-        _sg_o121 = _rt.list_offsets(_sg_c119)
-        _rt.require(_sg_c119.values, 0, 'matrix[]')
-        _sg_o123 = _rt.list_offsets(_sg_c119.values)
-        _sg_l124 = _rt.py_numbers(_sg_c119.values.values)
-        _sg_l122 = _rt.apply_nulls(_sg_c119.values, _rt.split(_sg_l124, _sg_o123))
-        _sg_l120 = _rt.apply_nulls(_sg_c119, _rt.split(_sg_l122, _sg_o121))
-    _sg_c125 = _rt.column(_sg_batch, 'shape')
-    if _sg_c125 is None:
-        _sg_l126 = _rt.repeat(None, _sg_n)
+        _rt.require(_matrix_column, 0, 'matrix')
+        _matrix_offsets = _rt.list_offsets(_matrix_column)
+        _rt.require(_matrix_column.values, 0, 'matrix[]')
+        _matrix_item_offsets = _rt.list_offsets(_matrix_column.values)
+        _matrix_item_item = _rt.py_numbers(_matrix_column.values.values)
+        _matrix_item = _rt.apply_nulls(_matrix_column.values, _rt.split(_matrix_item_item, _matrix_item_offsets))
+        _matrix = _rt.apply_nulls(_matrix_column, _rt.split(_matrix_item, _matrix_offsets))
+    _shape_column = _rt.column(_sg_batch, 'shape')
+    if _shape_column is None:
+        _shape = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c125, 0, 'shape')
-        _sg_n127 = len(_sg_c125)
-        _sg_c128 = _rt.child(_sg_c125, 'name')
-        if _sg_c128 is None:
-            _sg_l129 = _rt.repeat(None, _sg_n127)
+        _rt.require(_shape_column, 0, 'shape')
+        _shape_rows = len(_shape_column)
+        _shape_name_column = _rt.child(_shape_column, 'name')
+        if _shape_name_column is None:
+            _shape_name = _rt.repeat(None, _shape_rows)
         else:
-            _rt.require(_sg_c128, _sg_c125.null_count, 'shape.name')
-            _sg_l129 = _rt.py_strings(_sg_c128)
-        _sg_c130 = _rt.child(_sg_c125, 'corners')
-        if _sg_c130 is None:
-            _sg_l131 = _rt.repeat(None, _sg_n127)
+            _rt.require(_shape_name_column, _shape_column.null_count, 'shape.name')
+            _shape_name = _rt.py_strings(_shape_name_column)
+        _shape_corners_column = _rt.child(_shape_column, 'corners')
+        if _shape_corners_column is None:
+            _shape_corners = _rt.repeat(None, _shape_rows)
         else:
-            _rt.require(_sg_c130, _sg_c125.null_count, 'shape.corners')
-            _sg_o132 = _rt.list_offsets(_sg_c130)
-            _rt.require(_sg_c130.values, 0, 'shape.corners[]')
-            _sg_n134 = len(_sg_c130.values)
-            _sg_c135 = _rt.child(_sg_c130.values, 'x')
-            if _sg_c135 is None:
-                _sg_l136 = _rt.repeat(None, _sg_n134)
+            _rt.require(_shape_corners_column, _shape_column.null_count, 'shape.corners')
+            _shape_corners_offsets = _rt.list_offsets(_shape_corners_column)
+            _rt.require(_shape_corners_column.values, 0, 'shape.corners[]')
+            _shape_corners_item_rows = len(_shape_corners_column.values)
+            _shape_corners_item_x_column = _rt.child(_shape_corners_column.values, 'x')
+            if _shape_corners_item_x_column is None:
+                _shape_corners_item_x = _rt.repeat(None, _shape_corners_item_rows)
             else:
-                _rt.require(_sg_c135, _sg_c130.values.null_count, 'shape.corners[].x')
-                _sg_l136 = _rt.py_numbers(_sg_c135)
-            _sg_c137 = _rt.child(_sg_c130.values, 'y')
-            if _sg_c137 is None:
-                _sg_l138 = _rt.repeat(None, _sg_n134)
+                _rt.require(_shape_corners_item_x_column, _shape_corners_column.values.null_count, 'shape.corners[].x')
+                _shape_corners_item_x = _rt.py_numbers(_shape_corners_item_x_column)
+            _shape_corners_item_y_column = _rt.child(_shape_corners_column.values, 'y')
+            if _shape_corners_item_y_column is None:
+                _shape_corners_item_y = _rt.repeat(None, _shape_corners_item_rows)
             else:
-                _rt.require(_sg_c137, _sg_c130.values.null_count, 'shape.corners[].y')
-                _sg_l138 = _rt.py_numbers(_sg_c137)
-            _sg_r139: list[Point] = _rt.new_objects(Point, _sg_n134)
-            for _sg_obj140, _sg_x0, _sg_x1 in zip(_sg_r139, _sg_l136, _sg_l138, strict=True):
-                _sg_obj140.x = _sg_x0
-                _sg_obj140.y = _sg_x1
-            _sg_l133 = _rt.apply_nulls(_sg_c130.values, _sg_r139)
-            _sg_l131 = _rt.apply_nulls(_sg_c130, _rt.split(_sg_l133, _sg_o132))
-        _sg_c141 = _rt.child(_sg_c125, 'fill')
-        if _sg_c141 is None:
-            _sg_l142 = _rt.repeat(None, _sg_n127)
+                _rt.require(_shape_corners_item_y_column, _shape_corners_column.values.null_count, 'shape.corners[].y')
+                _shape_corners_item_y = _rt.py_numbers(_shape_corners_item_y_column)
+            _shape_corners_item_objects: list[Point] = _rt.new_objects(Point, _shape_corners_item_rows)
+            for _shape_corners_item_obj, _sg_x0, _sg_x1 in zip(_shape_corners_item_objects, _shape_corners_item_x, _shape_corners_item_y, strict=True):
+                _shape_corners_item_obj.x = _sg_x0
+                _shape_corners_item_obj.y = _sg_x1
+            _shape_corners_item = _rt.apply_nulls(_shape_corners_column.values, _shape_corners_item_objects)
+            _shape_corners = _rt.apply_nulls(_shape_corners_column, _rt.split(_shape_corners_item, _shape_corners_offsets))
+        _shape_fill_column = _rt.child(_shape_column, 'fill')
+        if _shape_fill_column is None:
+            _shape_fill = _rt.repeat(None, _shape_rows)
         else:
-            _sg_l142 = _rt.py_enums(_sg_c141, Color)
-        _sg_r143: list[Shape] = _rt.new_objects(Shape, _sg_n127)
-        for _sg_obj144, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r143, _sg_l129, _sg_l131, _sg_l142, strict=True):
-            _sg_obj144.name = _sg_x0
-            _sg_obj144.corners = _sg_x1
-            _sg_obj144.fill = _sg_x2
-        _sg_l126 = _rt.apply_nulls(_sg_c125, _sg_r143)
-    _sg_c145 = _rt.column(_sg_batch, 'class')
-    if _sg_c145 is None:
-        _sg_l146 = _rt.repeat('x', _sg_n)
+            _shape_fill = _rt.py_enums(_shape_fill_column, Color)
+        _shape_objects: list[Shape] = _rt.new_objects(Shape, _shape_rows)
+        for _shape_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_shape_objects, _shape_name, _shape_corners, _shape_fill, strict=True):
+            _shape_obj.name = _sg_x0
+            _shape_obj.corners = _sg_x1
+            _shape_obj.fill = _sg_x2
+        _shape = _rt.apply_nulls(_shape_column, _shape_objects)
+    _class_column = _rt.column(_sg_batch, 'class')
+    if _class_column is None:
+        _class = _rt.repeat('x', _sg_n)
     else:
-        _rt.require(_sg_c145, 0, 'class')
-        _sg_l146 = _rt.py_strings(_sg_c145)
-    _sg_c147 = _rt.column(_sg_batch, 'date')
-    if _sg_c147 is None:
-        _sg_l148 = _rt.repeat(None, _sg_n)
+        _rt.require(_class_column, 0, 'class')
+        _class = _rt.py_strings(_class_column)
+    _date_column = _rt.column(_sg_batch, 'date')
+    if _date_column is None:
+        _date = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c147, 0, 'date')
-        _sg_l148 = _rt.py_dates(_sg_c147)
-    _sg_c149 = _rt.column(_sg_batch, 'datetime')
-    if _sg_c149 is None:
-        _sg_l150 = _rt.repeat(None, _sg_n)
+        _rt.require(_date_column, 0, 'date')
+        _date = _rt.py_dates(_date_column)
+    _datetime_column = _rt.column(_sg_batch, 'datetime')
+    if _datetime_column is None:
+        _datetime = _rt.repeat(None, _sg_n)
     else:
-        _sg_l150 = _rt.py_timestamps(_sg_c149, True)
-    _sg_c151 = _rt.column(_sg_batch, 'print')
-    if _sg_c151 is None:
-        _sg_l152 = _rt.repeat(0, _sg_n)
+        _datetime = _rt.py_timestamps(_datetime_column, utc=True)
+    _print_column = _rt.column(_sg_batch, 'print')
+    if _print_column is None:
+        _print = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c151, 0, 'print')
-        _sg_l152 = _rt.py_numbers(_sg_c151)
-    _sg_c153 = _rt.column(_sg_batch, 'tagged')
-    if _sg_c153 is None:
-        _sg_l154 = _rt.repeat('', _sg_n)
+        _rt.require(_print_column, 0, 'print')
+        _print = _rt.py_numbers(_print_column)
+    _tagged_column = _rt.column(_sg_batch, 'tagged')
+    if _tagged_column is None:
+        _tagged = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c153, 0, 'tagged')
-        _sg_l154 = _rt.py_strings(_sg_c153)
-    _sg_r155: list[Everything] = _rt.new_objects(Everything, _sg_n)
-    for _sg_obj156, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28, _sg_x29, _sg_x30, _sg_x31, _sg_x32, _sg_x33, _sg_x34, _sg_x35, _sg_x36, _sg_x37, _sg_x38, _sg_x39, _sg_x40 in zip(_sg_r155, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l26, _sg_l31, _sg_l33, _sg_l35, _sg_l47, _sg_l51, _sg_l53, _sg_l55, _sg_l57, _sg_l59, _sg_l61, _sg_l63, _sg_l65, _sg_l67, _sg_l69, _sg_l71, _sg_l73, _sg_l75, _sg_l77, _sg_l79, _sg_l88, _sg_l97, _sg_l108, _sg_l120, _sg_l126, _sg_l146, _sg_l148, _sg_l150, _sg_l152, _sg_l154, strict=True):
-        _sg_obj156.null_field = _sg_x0
-        _sg_obj156.flag = _sg_x1
-        _sg_obj156.small = _sg_x2
-        _sg_obj156.big = _sg_x3
-        _sg_obj156.ratio = _sg_x4
-        _sg_obj156.precise = _sg_x5
-        _sg_obj156.raw = _sg_x6
-        _sg_obj156.text = _sg_x7
-        _sg_obj156.color = _sg_x8
-        _sg_obj156.digest = _sg_x9
-        _sg_obj156.tags = _sg_x10
-        _sg_obj156.counts = _sg_x11
-        _sg_obj156.maybe_text = _sg_x12
-        _sg_obj156.text_or_null = _sg_x13
-        _sg_obj156.choice = _sg_x14
-        _sg_obj156.maybe_choice = _sg_x15
-        _sg_obj156.price = _sg_x16
-        _sg_obj156.big_price = _sg_x17
-        _sg_obj156.mid_price = _sg_x18
-        _sg_obj156.id_ = _sg_x19
-        _sg_obj156.day = _sg_x20
-        _sg_obj156.tod_ms = _sg_x21
-        _sg_obj156.tod_us = _sg_x22
-        _sg_obj156.at_ms = _sg_x23
-        _sg_obj156.at_us = _sg_x24
-        _sg_obj156.at_ns = _sg_x25
-        _sg_obj156.local_ms = _sg_x26
-        _sg_obj156.local_us = _sg_x27
-        _sg_obj156.local_ns = _sg_x28
-        _sg_obj156.wait = _sg_x29
-        _sg_obj156.point = _sg_x30
-        _sg_obj156.maybe_point = _sg_x31
-        _sg_obj156.path = _sg_x32
-        _sg_obj156.named_points = _sg_x33
-        _sg_obj156.matrix = _sg_x34
-        _sg_obj156.shape = _sg_x35
-        _sg_obj156.class_ = _sg_x36
-        _sg_obj156.date = _sg_x37
-        _sg_obj156.datetime = _sg_x38
-        _sg_obj156.print_ = _sg_x39
-        _sg_obj156.tagged = _sg_x40
-    return _sg_r155
+        _rt.require(_tagged_column, 0, 'tagged')
+        _tagged = _rt.py_strings(_tagged_column)
+    _sg_out: list[Everything] = _rt.new_objects(Everything, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28, _sg_x29, _sg_x30, _sg_x31, _sg_x32, _sg_x33, _sg_x34, _sg_x35, _sg_x36, _sg_x37, _sg_x38, _sg_x39, _sg_x40 in zip(_sg_out, _null_field, _flag, _small, _big, _ratio, _precise, _raw, _text, _color, _digest, _tags, _counts, _maybe_text, _text_or_null, _choice, _maybe_choice, _price, _big_price, _mid_price, _id, _day, _tod_ms, _tod_us, _at_ms, _at_us, _at_ns, _local_ms, _local_us, _local_ns, _wait, _point, _maybe_point, _path, _named_points, _matrix, _shape, _class, _date, _datetime, _print, _tagged, strict=True):
+        _sg_obj.null_field = _sg_x0
+        _sg_obj.flag = _sg_x1
+        _sg_obj.small = _sg_x2
+        _sg_obj.big = _sg_x3
+        _sg_obj.ratio = _sg_x4
+        _sg_obj.precise = _sg_x5
+        _sg_obj.raw = _sg_x6
+        _sg_obj.text = _sg_x7
+        _sg_obj.color = _sg_x8
+        _sg_obj.digest = _sg_x9
+        _sg_obj.tags = _sg_x10
+        _sg_obj.counts = _sg_x11
+        _sg_obj.maybe_text = _sg_x12
+        _sg_obj.text_or_null = _sg_x13
+        _sg_obj.choice = _sg_x14
+        _sg_obj.maybe_choice = _sg_x15
+        _sg_obj.price = _sg_x16
+        _sg_obj.big_price = _sg_x17
+        _sg_obj.mid_price = _sg_x18
+        _sg_obj.id_ = _sg_x19
+        _sg_obj.day = _sg_x20
+        _sg_obj.tod_ms = _sg_x21
+        _sg_obj.tod_us = _sg_x22
+        _sg_obj.at_ms = _sg_x23
+        _sg_obj.at_us = _sg_x24
+        _sg_obj.at_ns = _sg_x25
+        _sg_obj.local_ms = _sg_x26
+        _sg_obj.local_us = _sg_x27
+        _sg_obj.local_ns = _sg_x28
+        _sg_obj.wait = _sg_x29
+        _sg_obj.point = _sg_x30
+        _sg_obj.maybe_point = _sg_x31
+        _sg_obj.path = _sg_x32
+        _sg_obj.named_points = _sg_x33
+        _sg_obj.matrix = _sg_x34
+        _sg_obj.shape = _sg_x35
+        _sg_obj.class_ = _sg_x36
+        _sg_obj.date = _sg_x37
+        _sg_obj.datetime = _sg_x38
+        _sg_obj.print_ = _sg_x39
+        _sg_obj.tagged = _sg_x40
+    return _sg_out
 
 
 Everything.__schemagen__ = _rt.RecordInfo(
@@ -1088,36 +1095,36 @@ def _sg_schema_Point() -> _Any:
 
 
 def _sg_write_Point(_sg_records: _Sequence[Point], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.x for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.y for _sg_r in _sg_records]
-    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _x_type = _sg_schema.field(0).type
+    _x_values = [_sg_r.x for _sg_r in _sg_records]
+    _x = _rt.floats(_x_values, _x_type)
+    _rt.check_nulls(_x, 0)
+    _y_type = _sg_schema.field(1).type
+    _y_values = [_sg_r.y for _sg_r in _sg_records]
+    _y = _rt.floats(_y_values, _y_type)
+    _rt.check_nulls(_y, 0)
+    return _rt.batch([_x, _y], _sg_schema)
 
 
 def _sg_read_Point(_sg_batch: _Any) -> list[Point]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'x')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _x_column = _rt.column(_sg_batch, 'x')
+    if _x_column is None:
+        _x = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'x')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'y')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_x_column, 0, 'x')
+        _x = _rt.py_numbers(_x_column)
+    _y_column = _rt.column(_sg_batch, 'y')
+    if _y_column is None:
+        _y = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'y')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[Point] = _rt.new_objects(Point, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.x = _sg_x0
-        _sg_obj6.y = _sg_x1
-    return _sg_r5
+        _rt.require(_y_column, 0, 'y')
+        _y = _rt.py_numbers(_y_column)
+    _sg_out: list[Point] = _rt.new_objects(Point, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _x, _y, strict=True):
+        _sg_obj.x = _sg_x0
+        _sg_obj.y = _sg_x1
+    return _sg_out
 
 
 Point.__schemagen__ = _rt.RecordInfo(

@@ -19,7 +19,10 @@ __all__ = [
     "Shape",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
+
+
+_SG_SYMBOLS_Color: frozenset[str] = frozenset({'RED', 'GREEN', 'BLUE', 'UNKNOWN'})
 
 
 @_dc.dataclass(slots=True, kw_only=True)
@@ -80,80 +83,80 @@ def _sg_schema_Shape() -> _Any:
 
 def _sg_write_Shape(_sg_records: _Sequence[Shape], _sg_schema: _Any) -> _Any:
     from .features import Point
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.name for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.corners for _sg_r in _sg_records]
-    _sg_o7 = _rt.offsets(_sg_v5, list)
-    _sg_v8 = [_sg_y for _sg_x in _sg_v5 for _sg_y in _sg_x]
-    _sg_t9 = _sg_t4.value_type
-    _rt.check_instances(_sg_v8, Point)
-    _sg_v11 = [_sg_x.x for _sg_x in _sg_v8]
-    _sg_t12 = _sg_t9.field(0).type
-    _sg_a13 = _rt.floats(_sg_v11, _sg_t12)
-    _rt.check_nulls(_sg_a13, 0)
-    _sg_v14 = [_sg_x.y for _sg_x in _sg_v8]
-    _sg_t15 = _sg_t9.field(1).type
-    _sg_a16 = _rt.floats(_sg_v14, _sg_t15)
-    _rt.check_nulls(_sg_a16, 0)
-    _sg_a10 = _rt.struct_array([_sg_a13, _sg_a16], _sg_t9, None)
-    _rt.check_nulls(_sg_a10, 0)
-    _sg_a6 = _rt.list_array(_sg_o7, _sg_a10, _sg_t4, None)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t17 = _sg_schema.field(2).type
-    _sg_v18 = [_sg_r.fill for _sg_r in _sg_records]
-    _sg_a19 = _rt.enums(_sg_v18, _sg_t17, frozenset(('RED', 'GREEN', 'BLUE', 'UNKNOWN',)))
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a19], _sg_schema)
+    _name_type = _sg_schema.field(0).type
+    _name_values = [_sg_r.name for _sg_r in _sg_records]
+    _name = _rt.strings(_name_values, _name_type)
+    _rt.check_nulls(_name, 0)
+    _corners_type = _sg_schema.field(1).type
+    _corners_values = [_sg_r.corners for _sg_r in _sg_records]
+    _corners_offsets = _rt.offsets(_corners_values, list)
+    _corners_item_values = [_sg_y for _sg_x in _corners_values for _sg_y in _sg_x]
+    _corners_item_type = _corners_type.value_type
+    _rt.check_instances(_corners_item_values, Point)
+    _corners_item_x_values = [_sg_x.x for _sg_x in _corners_item_values]
+    _corners_item_x_type = _corners_item_type.field(0).type
+    _corners_item_x = _rt.floats(_corners_item_x_values, _corners_item_x_type)
+    _rt.check_nulls(_corners_item_x, 0)
+    _corners_item_y_values = [_sg_x.y for _sg_x in _corners_item_values]
+    _corners_item_y_type = _corners_item_type.field(1).type
+    _corners_item_y = _rt.floats(_corners_item_y_values, _corners_item_y_type)
+    _rt.check_nulls(_corners_item_y, 0)
+    _corners_item = _rt.struct_array([_corners_item_x, _corners_item_y], _corners_item_type, None)
+    _rt.check_nulls(_corners_item, 0)
+    _corners = _rt.list_array(_corners_offsets, _corners_item, _corners_type, None)
+    _rt.check_nulls(_corners, 0)
+    _fill_type = _sg_schema.field(2).type
+    _fill_values = [_sg_r.fill for _sg_r in _sg_records]
+    _fill = _rt.enums(_fill_values, _fill_type, _SG_SYMBOLS_Color)
+    return _rt.batch([_name, _corners, _fill], _sg_schema)
 
 
 def _sg_read_Shape(_sg_batch: _Any) -> list[Shape]:
     from .features import Color, Point
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'name')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _name_column = _rt.column(_sg_batch, 'name')
+    if _name_column is None:
+        _name = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'name')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'corners')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_name_column, 0, 'name')
+        _name = _rt.py_strings(_name_column)
+    _corners_column = _rt.column(_sg_batch, 'corners')
+    if _corners_column is None:
+        _corners = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'corners')
-        _sg_o5 = _rt.list_offsets(_sg_c3)
-        _rt.require(_sg_c3.values, 0, 'corners[]')
-        _sg_n7 = len(_sg_c3.values)
-        _sg_c8 = _rt.child(_sg_c3.values, 'x')
-        if _sg_c8 is None:
-            _sg_l9 = _rt.repeat(None, _sg_n7)
+        _rt.require(_corners_column, 0, 'corners')
+        _corners_offsets = _rt.list_offsets(_corners_column)
+        _rt.require(_corners_column.values, 0, 'corners[]')
+        _corners_item_rows = len(_corners_column.values)
+        _corners_item_x_column = _rt.child(_corners_column.values, 'x')
+        if _corners_item_x_column is None:
+            _corners_item_x = _rt.repeat(None, _corners_item_rows)
         else:
-            _rt.require(_sg_c8, _sg_c3.values.null_count, 'corners[].x')
-            _sg_l9 = _rt.py_numbers(_sg_c8)
-        _sg_c10 = _rt.child(_sg_c3.values, 'y')
-        if _sg_c10 is None:
-            _sg_l11 = _rt.repeat(None, _sg_n7)
+            _rt.require(_corners_item_x_column, _corners_column.values.null_count, 'corners[].x')
+            _corners_item_x = _rt.py_numbers(_corners_item_x_column)
+        _corners_item_y_column = _rt.child(_corners_column.values, 'y')
+        if _corners_item_y_column is None:
+            _corners_item_y = _rt.repeat(None, _corners_item_rows)
         else:
-            _rt.require(_sg_c10, _sg_c3.values.null_count, 'corners[].y')
-            _sg_l11 = _rt.py_numbers(_sg_c10)
-        _sg_r12: list[Point] = _rt.new_objects(Point, _sg_n7)
-        for _sg_obj13, _sg_x0, _sg_x1 in zip(_sg_r12, _sg_l9, _sg_l11, strict=True):
-            _sg_obj13.x = _sg_x0
-            _sg_obj13.y = _sg_x1
-        _sg_l6 = _rt.apply_nulls(_sg_c3.values, _sg_r12)
-        _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
-    _sg_c14 = _rt.column(_sg_batch, 'fill')
-    if _sg_c14 is None:
-        _sg_l15 = _rt.repeat(None, _sg_n)
+            _rt.require(_corners_item_y_column, _corners_column.values.null_count, 'corners[].y')
+            _corners_item_y = _rt.py_numbers(_corners_item_y_column)
+        _corners_item_objects: list[Point] = _rt.new_objects(Point, _corners_item_rows)
+        for _corners_item_obj, _sg_x0, _sg_x1 in zip(_corners_item_objects, _corners_item_x, _corners_item_y, strict=True):
+            _corners_item_obj.x = _sg_x0
+            _corners_item_obj.y = _sg_x1
+        _corners_item = _rt.apply_nulls(_corners_column.values, _corners_item_objects)
+        _corners = _rt.apply_nulls(_corners_column, _rt.split(_corners_item, _corners_offsets))
+    _fill_column = _rt.column(_sg_batch, 'fill')
+    if _fill_column is None:
+        _fill = _rt.repeat(None, _sg_n)
     else:
-        _sg_l15 = _rt.py_enums(_sg_c14, Color)
-    _sg_r16: list[Shape] = _rt.new_objects(Shape, _sg_n)
-    for _sg_obj17, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r16, _sg_l2, _sg_l4, _sg_l15, strict=True):
-        _sg_obj17.name = _sg_x0
-        _sg_obj17.corners = _sg_x1
-        _sg_obj17.fill = _sg_x2
-    return _sg_r16
+        _fill = _rt.py_enums(_fill_column, Color)
+    _sg_out: list[Shape] = _rt.new_objects(Shape, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_out, _name, _corners, _fill, strict=True):
+        _sg_obj.name = _sg_x0
+        _sg_obj.corners = _sg_x1
+        _sg_obj.fill = _sg_x2
+    return _sg_out
 
 
 Shape.__schemagen__ = _rt.RecordInfo(

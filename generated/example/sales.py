@@ -21,7 +21,7 @@ __all__ = [
     "UserInfo",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 @_dc.dataclass(slots=True, kw_only=True)
@@ -85,105 +85,105 @@ def _sg_schema_FlatSale() -> _Any:
 
 
 def _sg_write_FlatSale(_sg_records: _Sequence[FlatSale], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.trans_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.day for _sg_r in _sg_records]
-    _sg_a6 = _rt.dates(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.amount for _sg_r in _sg_records]
-    _sg_a9 = _rt.floats(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.cust_id for _sg_r in _sg_records]
-    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.device for _sg_r in _sg_records]
-    _sg_a15 = _rt.strings(_sg_v14, _sg_t13)
-    _rt.check_nulls(_sg_a15, 0)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.state for _sg_r in _sg_records]
-    _sg_a18 = _rt.strings(_sg_v17, _sg_t16)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.keywords for _sg_r in _sg_records]
-    _sg_a21 = _rt.typed_lists(_sg_v20, _sg_t19, True, 'string')
-    _rt.check_nulls(_sg_a21, 0)
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.purch_flag for _sg_r in _sg_records]
-    _sg_a24 = _rt.bools(_sg_v23, _sg_t22)
-    _rt.check_nulls(_sg_a24, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24], _sg_schema)
+    _trans_id_type = _sg_schema.field(0).type
+    _trans_id_values = [_sg_r.trans_id for _sg_r in _sg_records]
+    _trans_id = _rt.ints(_trans_id_values, _trans_id_type)
+    _rt.check_nulls(_trans_id, 0)
+    _day_type = _sg_schema.field(1).type
+    _day_values = [_sg_r.day for _sg_r in _sg_records]
+    _day = _rt.dates(_day_values, _day_type)
+    _rt.check_nulls(_day, 0)
+    _amount_type = _sg_schema.field(2).type
+    _amount_values = [_sg_r.amount for _sg_r in _sg_records]
+    _amount = _rt.floats(_amount_values, _amount_type)
+    _rt.check_nulls(_amount, 0)
+    _cust_id_type = _sg_schema.field(3).type
+    _cust_id_values = [_sg_r.cust_id for _sg_r in _sg_records]
+    _cust_id = _rt.ints(_cust_id_values, _cust_id_type)
+    _rt.check_nulls(_cust_id, 0)
+    _device_type = _sg_schema.field(4).type
+    _device_values = [_sg_r.device for _sg_r in _sg_records]
+    _device = _rt.strings(_device_values, _device_type)
+    _rt.check_nulls(_device, 0)
+    _state_type = _sg_schema.field(5).type
+    _state_values = [_sg_r.state for _sg_r in _sg_records]
+    _state = _rt.strings(_state_values, _state_type)
+    _rt.check_nulls(_state, 0)
+    _keywords_type = _sg_schema.field(6).type
+    _keywords_values = [_sg_r.keywords for _sg_r in _sg_records]
+    _keywords = _rt.typed_lists(_keywords_values, _keywords_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_keywords, 0)
+    _purch_flag_type = _sg_schema.field(7).type
+    _purch_flag_values = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _purch_flag = _rt.bools(_purch_flag_values, _purch_flag_type)
+    _rt.check_nulls(_purch_flag, 0)
+    return _rt.batch([_trans_id, _day, _amount, _cust_id, _device, _state, _keywords, _purch_flag], _sg_schema)
 
 
 def _sg_read_FlatSale(_sg_batch: _Any) -> list[FlatSale]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'trans_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _trans_id_column = _rt.column(_sg_batch, 'trans_id')
+    if _trans_id_column is None:
+        _trans_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'trans_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'day')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_trans_id_column, 0, 'trans_id')
+        _trans_id = _rt.py_numbers(_trans_id_column)
+    _day_column = _rt.column(_sg_batch, 'day')
+    if _day_column is None:
+        _day = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'day')
-        _sg_l4 = _rt.py_dates(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'amount')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_day_column, 0, 'day')
+        _day = _rt.py_dates(_day_column)
+    _amount_column = _rt.column(_sg_batch, 'amount')
+    if _amount_column is None:
+        _amount = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'amount')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'cust_id')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(None, _sg_n)
+        _rt.require(_amount_column, 0, 'amount')
+        _amount = _rt.py_numbers(_amount_column)
+    _cust_id_column = _rt.column(_sg_batch, 'cust_id')
+    if _cust_id_column is None:
+        _cust_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'cust_id')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'device')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(None, _sg_n)
+        _rt.require(_cust_id_column, 0, 'cust_id')
+        _cust_id = _rt.py_numbers(_cust_id_column)
+    _device_column = _rt.column(_sg_batch, 'device')
+    if _device_column is None:
+        _device = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c9, 0, 'device')
-        _sg_l10 = _rt.py_strings(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'state')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(None, _sg_n)
+        _rt.require(_device_column, 0, 'device')
+        _device = _rt.py_strings(_device_column)
+    _state_column = _rt.column(_sg_batch, 'state')
+    if _state_column is None:
+        _state = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c11, 0, 'state')
-        _sg_l12 = _rt.py_strings(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'keywords')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(None, _sg_n)
+        _rt.require(_state_column, 0, 'state')
+        _state = _rt.py_strings(_state_column)
+    _keywords_column = _rt.column(_sg_batch, 'keywords')
+    if _keywords_column is None:
+        _keywords = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c13, 0, 'keywords')
-        _sg_o15 = _rt.list_offsets(_sg_c13)
-        _rt.require(_sg_c13.values, 0, 'keywords[]')
-        _sg_l16 = _rt.py_strings(_sg_c13.values)
-        _sg_l14 = _rt.apply_nulls(_sg_c13, _rt.split(_sg_l16, _sg_o15))
-    _sg_c17 = _rt.column(_sg_batch, 'purch_flag')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(None, _sg_n)
+        _rt.require(_keywords_column, 0, 'keywords')
+        _keywords_offsets = _rt.list_offsets(_keywords_column)
+        _rt.require(_keywords_column.values, 0, 'keywords[]')
+        _keywords_item = _rt.py_strings(_keywords_column.values)
+        _keywords = _rt.apply_nulls(_keywords_column, _rt.split(_keywords_item, _keywords_offsets))
+    _purch_flag_column = _rt.column(_sg_batch, 'purch_flag')
+    if _purch_flag_column is None:
+        _purch_flag = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c17, 0, 'purch_flag')
-        _sg_l18 = _rt.py_numbers(_sg_c17)
-    _sg_r19: list[FlatSale] = _rt.new_objects(FlatSale, _sg_n)
-    for _sg_obj20, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7 in zip(_sg_r19, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l18, strict=True):
-        _sg_obj20.trans_id = _sg_x0
-        _sg_obj20.day = _sg_x1
-        _sg_obj20.amount = _sg_x2
-        _sg_obj20.cust_id = _sg_x3
-        _sg_obj20.device = _sg_x4
-        _sg_obj20.state = _sg_x5
-        _sg_obj20.keywords = _sg_x6
-        _sg_obj20.purch_flag = _sg_x7
-    return _sg_r19
+        _rt.require(_purch_flag_column, 0, 'purch_flag')
+        _purch_flag = _rt.py_numbers(_purch_flag_column)
+    _sg_out: list[FlatSale] = _rt.new_objects(FlatSale, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7 in zip(_sg_out, _trans_id, _day, _amount, _cust_id, _device, _state, _keywords, _purch_flag, strict=True):
+        _sg_obj.trans_id = _sg_x0
+        _sg_obj.day = _sg_x1
+        _sg_obj.amount = _sg_x2
+        _sg_obj.cust_id = _sg_x3
+        _sg_obj.device = _sg_x4
+        _sg_obj.state = _sg_x5
+        _sg_obj.keywords = _sg_x6
+        _sg_obj.purch_flag = _sg_x7
+    return _sg_out
 
 
 FlatSale.__schemagen__ = _rt.RecordInfo(
@@ -289,186 +289,186 @@ def _sg_schema_Transaction() -> _Any:
 
 
 def _sg_write_Transaction(_sg_records: _Sequence[Transaction], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.trans_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.date for _sg_r in _sg_records]
-    _sg_a6 = _rt.dates(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.time for _sg_r in _sg_records]
-    _sg_a9 = _rt.times(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.amount for _sg_r in _sg_records]
-    _sg_a12 = _rt.floats(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.user_info for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v14, UserInfo)
-    _sg_v16 = [_sg_x.cust_id for _sg_x in _sg_v14]
-    _sg_t17 = _sg_t13.field(0).type
-    _sg_a18 = _rt.ints(_sg_v16, _sg_t17)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_v19 = [_sg_x.device for _sg_x in _sg_v14]
-    _sg_t20 = _sg_t13.field(1).type
-    _sg_a21 = _rt.strings(_sg_v19, _sg_t20)
-    _rt.check_nulls(_sg_a21, 0)
-    _sg_v22 = [_sg_x.state for _sg_x in _sg_v14]
-    _sg_t23 = _sg_t13.field(2).type
-    _sg_a24 = _rt.strings(_sg_v22, _sg_t23)
-    _rt.check_nulls(_sg_a24, 0)
-    _sg_a15 = _rt.struct_array([_sg_a18, _sg_a21, _sg_a24], _sg_t13, None)
-    _rt.check_nulls(_sg_a15, 0)
-    _sg_t25 = _sg_schema.field(5).type
-    _sg_v26 = [_sg_r.marketing_info for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v26, MarketingInfo)
-    _sg_v28 = [_sg_x.camp_id for _sg_x in _sg_v26]
-    _sg_t29 = _sg_t25.field(0).type
-    _sg_a30 = _rt.ints(_sg_v28, _sg_t29)
-    _rt.check_nulls(_sg_a30, 0)
-    _sg_v31 = [_sg_x.keywords for _sg_x in _sg_v26]
-    _sg_t32 = _sg_t25.field(1).type
-    _sg_a33 = _rt.typed_lists(_sg_v31, _sg_t32, True, 'string')
-    _rt.check_nulls(_sg_a33, 0)
-    _sg_a27 = _rt.struct_array([_sg_a30, _sg_a33], _sg_t25, None)
-    _rt.check_nulls(_sg_a27, 0)
-    _sg_t34 = _sg_schema.field(6).type
-    _sg_v35 = [_sg_r.trans_info for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v35, TransInfo)
-    _sg_v37 = [_sg_x.prod_id for _sg_x in _sg_v35]
-    _sg_t38 = _sg_t34.field(0).type
-    _sg_a39 = _rt.typed_lists(_sg_v37, _sg_t38, True, 'int')
-    _rt.check_nulls(_sg_a39, 0)
-    _sg_v40 = [_sg_x.purch_flag for _sg_x in _sg_v35]
-    _sg_t41 = _sg_t34.field(1).type
-    _sg_a42 = _rt.bools(_sg_v40, _sg_t41)
-    _rt.check_nulls(_sg_a42, 0)
-    _sg_a36 = _rt.struct_array([_sg_a39, _sg_a42], _sg_t34, None)
-    _rt.check_nulls(_sg_a36, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a27, _sg_a36], _sg_schema)
+    _trans_id_type = _sg_schema.field(0).type
+    _trans_id_values = [_sg_r.trans_id for _sg_r in _sg_records]
+    _trans_id = _rt.ints(_trans_id_values, _trans_id_type)
+    _rt.check_nulls(_trans_id, 0)
+    _date_type = _sg_schema.field(1).type
+    _date_values = [_sg_r.date for _sg_r in _sg_records]
+    _date = _rt.dates(_date_values, _date_type)
+    _rt.check_nulls(_date, 0)
+    _time_type = _sg_schema.field(2).type
+    _time_values = [_sg_r.time for _sg_r in _sg_records]
+    _time = _rt.times(_time_values, _time_type)
+    _rt.check_nulls(_time, 0)
+    _amount_type = _sg_schema.field(3).type
+    _amount_values = [_sg_r.amount for _sg_r in _sg_records]
+    _amount = _rt.floats(_amount_values, _amount_type)
+    _rt.check_nulls(_amount, 0)
+    _user_info_type = _sg_schema.field(4).type
+    _user_info_values = [_sg_r.user_info for _sg_r in _sg_records]
+    _rt.check_instances(_user_info_values, UserInfo)
+    _user_info_cust_id_values = [_sg_x.cust_id for _sg_x in _user_info_values]
+    _user_info_cust_id_type = _user_info_type.field(0).type
+    _user_info_cust_id = _rt.ints(_user_info_cust_id_values, _user_info_cust_id_type)
+    _rt.check_nulls(_user_info_cust_id, 0)
+    _user_info_device_values = [_sg_x.device for _sg_x in _user_info_values]
+    _user_info_device_type = _user_info_type.field(1).type
+    _user_info_device = _rt.strings(_user_info_device_values, _user_info_device_type)
+    _rt.check_nulls(_user_info_device, 0)
+    _user_info_state_values = [_sg_x.state for _sg_x in _user_info_values]
+    _user_info_state_type = _user_info_type.field(2).type
+    _user_info_state = _rt.strings(_user_info_state_values, _user_info_state_type)
+    _rt.check_nulls(_user_info_state, 0)
+    _user_info = _rt.struct_array([_user_info_cust_id, _user_info_device, _user_info_state], _user_info_type, None)
+    _rt.check_nulls(_user_info, 0)
+    _marketing_info_type = _sg_schema.field(5).type
+    _marketing_info_values = [_sg_r.marketing_info for _sg_r in _sg_records]
+    _rt.check_instances(_marketing_info_values, MarketingInfo)
+    _marketing_info_camp_id_values = [_sg_x.camp_id for _sg_x in _marketing_info_values]
+    _marketing_info_camp_id_type = _marketing_info_type.field(0).type
+    _marketing_info_camp_id = _rt.ints(_marketing_info_camp_id_values, _marketing_info_camp_id_type)
+    _rt.check_nulls(_marketing_info_camp_id, 0)
+    _marketing_info_keywords_values = [_sg_x.keywords for _sg_x in _marketing_info_values]
+    _marketing_info_keywords_type = _marketing_info_type.field(1).type
+    _marketing_info_keywords = _rt.typed_lists(_marketing_info_keywords_values, _marketing_info_keywords_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_marketing_info_keywords, 0)
+    _marketing_info = _rt.struct_array([_marketing_info_camp_id, _marketing_info_keywords], _marketing_info_type, None)
+    _rt.check_nulls(_marketing_info, 0)
+    _trans_info_type = _sg_schema.field(6).type
+    _trans_info_values = [_sg_r.trans_info for _sg_r in _sg_records]
+    _rt.check_instances(_trans_info_values, TransInfo)
+    _trans_info_prod_id_values = [_sg_x.prod_id for _sg_x in _trans_info_values]
+    _trans_info_prod_id_type = _trans_info_type.field(0).type
+    _trans_info_prod_id = _rt.typed_lists(_trans_info_prod_id_values, _trans_info_prod_id_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_trans_info_prod_id, 0)
+    _trans_info_purch_flag_values = [_sg_x.purch_flag for _sg_x in _trans_info_values]
+    _trans_info_purch_flag_type = _trans_info_type.field(1).type
+    _trans_info_purch_flag = _rt.bools(_trans_info_purch_flag_values, _trans_info_purch_flag_type)
+    _rt.check_nulls(_trans_info_purch_flag, 0)
+    _trans_info = _rt.struct_array([_trans_info_prod_id, _trans_info_purch_flag], _trans_info_type, None)
+    _rt.check_nulls(_trans_info, 0)
+    return _rt.batch([_trans_id, _date, _time, _amount, _user_info, _marketing_info, _trans_info], _sg_schema)
 
 
 def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'trans_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _trans_id_column = _rt.column(_sg_batch, 'trans_id')
+    if _trans_id_column is None:
+        _trans_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'trans_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'date')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_trans_id_column, 0, 'trans_id')
+        _trans_id = _rt.py_numbers(_trans_id_column)
+    _date_column = _rt.column(_sg_batch, 'date')
+    if _date_column is None:
+        _date = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'date')
-        _sg_l4 = _rt.py_dates(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'time')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_date_column, 0, 'date')
+        _date = _rt.py_dates(_date_column)
+    _time_column = _rt.column(_sg_batch, 'time')
+    if _time_column is None:
+        _time = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'time')
-        _sg_l6 = _rt.py_times(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'amount')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(None, _sg_n)
+        _rt.require(_time_column, 0, 'time')
+        _time = _rt.py_times(_time_column)
+    _amount_column = _rt.column(_sg_batch, 'amount')
+    if _amount_column is None:
+        _amount = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'amount')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'user_info')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(None, _sg_n)
+        _rt.require(_amount_column, 0, 'amount')
+        _amount = _rt.py_numbers(_amount_column)
+    _user_info_column = _rt.column(_sg_batch, 'user_info')
+    if _user_info_column is None:
+        _user_info = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c9, 0, 'user_info')
-        _sg_n11 = len(_sg_c9)
-        _sg_c12 = _rt.child(_sg_c9, 'cust_id')
-        if _sg_c12 is None:
-            _sg_l13 = _rt.repeat(None, _sg_n11)
+        _rt.require(_user_info_column, 0, 'user_info')
+        _user_info_rows = len(_user_info_column)
+        _user_info_cust_id_column = _rt.child(_user_info_column, 'cust_id')
+        if _user_info_cust_id_column is None:
+            _user_info_cust_id = _rt.repeat(None, _user_info_rows)
         else:
-            _rt.require(_sg_c12, _sg_c9.null_count, 'user_info.cust_id')
-            _sg_l13 = _rt.py_numbers(_sg_c12)
-        _sg_c14 = _rt.child(_sg_c9, 'device')
-        if _sg_c14 is None:
-            _sg_l15 = _rt.repeat(None, _sg_n11)
+            _rt.require(_user_info_cust_id_column, _user_info_column.null_count, 'user_info.cust_id')
+            _user_info_cust_id = _rt.py_numbers(_user_info_cust_id_column)
+        _user_info_device_column = _rt.child(_user_info_column, 'device')
+        if _user_info_device_column is None:
+            _user_info_device = _rt.repeat(None, _user_info_rows)
         else:
-            _rt.require(_sg_c14, _sg_c9.null_count, 'user_info.device')
-            _sg_l15 = _rt.py_strings(_sg_c14)
-        _sg_c16 = _rt.child(_sg_c9, 'state')
-        if _sg_c16 is None:
-            _sg_l17 = _rt.repeat(None, _sg_n11)
+            _rt.require(_user_info_device_column, _user_info_column.null_count, 'user_info.device')
+            _user_info_device = _rt.py_strings(_user_info_device_column)
+        _user_info_state_column = _rt.child(_user_info_column, 'state')
+        if _user_info_state_column is None:
+            _user_info_state = _rt.repeat(None, _user_info_rows)
         else:
-            _rt.require(_sg_c16, _sg_c9.null_count, 'user_info.state')
-            _sg_l17 = _rt.py_strings(_sg_c16)
-        _sg_r18: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n11)
-        for _sg_obj19, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r18, _sg_l13, _sg_l15, _sg_l17, strict=True):
-            _sg_obj19.cust_id = _sg_x0
-            _sg_obj19.device = _sg_x1
-            _sg_obj19.state = _sg_x2
-        _sg_l10 = _rt.apply_nulls(_sg_c9, _sg_r18)
-    _sg_c20 = _rt.column(_sg_batch, 'marketing_info')
-    if _sg_c20 is None:
-        _sg_l21 = _rt.repeat(None, _sg_n)
+            _rt.require(_user_info_state_column, _user_info_column.null_count, 'user_info.state')
+            _user_info_state = _rt.py_strings(_user_info_state_column)
+        _user_info_objects: list[UserInfo] = _rt.new_objects(UserInfo, _user_info_rows)
+        for _user_info_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_user_info_objects, _user_info_cust_id, _user_info_device, _user_info_state, strict=True):
+            _user_info_obj.cust_id = _sg_x0
+            _user_info_obj.device = _sg_x1
+            _user_info_obj.state = _sg_x2
+        _user_info = _rt.apply_nulls(_user_info_column, _user_info_objects)
+    _marketing_info_column = _rt.column(_sg_batch, 'marketing_info')
+    if _marketing_info_column is None:
+        _marketing_info = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c20, 0, 'marketing_info')
-        _sg_n22 = len(_sg_c20)
-        _sg_c23 = _rt.child(_sg_c20, 'camp_id')
-        if _sg_c23 is None:
-            _sg_l24 = _rt.repeat(None, _sg_n22)
+        _rt.require(_marketing_info_column, 0, 'marketing_info')
+        _marketing_info_rows = len(_marketing_info_column)
+        _marketing_info_camp_id_column = _rt.child(_marketing_info_column, 'camp_id')
+        if _marketing_info_camp_id_column is None:
+            _marketing_info_camp_id = _rt.repeat(None, _marketing_info_rows)
         else:
-            _rt.require(_sg_c23, _sg_c20.null_count, 'marketing_info.camp_id')
-            _sg_l24 = _rt.py_numbers(_sg_c23)
-        _sg_c25 = _rt.child(_sg_c20, 'keywords')
-        if _sg_c25 is None:
-            _sg_l26 = _rt.repeat(None, _sg_n22)
+            _rt.require(_marketing_info_camp_id_column, _marketing_info_column.null_count, 'marketing_info.camp_id')
+            _marketing_info_camp_id = _rt.py_numbers(_marketing_info_camp_id_column)
+        _marketing_info_keywords_column = _rt.child(_marketing_info_column, 'keywords')
+        if _marketing_info_keywords_column is None:
+            _marketing_info_keywords = _rt.repeat(None, _marketing_info_rows)
         else:
-            _rt.require(_sg_c25, _sg_c20.null_count, 'marketing_info.keywords')
-            _sg_o27 = _rt.list_offsets(_sg_c25)
-            _rt.require(_sg_c25.values, 0, 'marketing_info.keywords[]')
-            _sg_l28 = _rt.py_strings(_sg_c25.values)
-            _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split(_sg_l28, _sg_o27))
-        _sg_r29: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n22)
-        for _sg_obj30, _sg_x0, _sg_x1 in zip(_sg_r29, _sg_l24, _sg_l26, strict=True):
-            _sg_obj30.camp_id = _sg_x0
-            _sg_obj30.keywords = _sg_x1
-        _sg_l21 = _rt.apply_nulls(_sg_c20, _sg_r29)
-    _sg_c31 = _rt.column(_sg_batch, 'trans_info')
-    if _sg_c31 is None:
-        _sg_l32 = _rt.repeat(None, _sg_n)
+            _rt.require(_marketing_info_keywords_column, _marketing_info_column.null_count, 'marketing_info.keywords')
+            _marketing_info_keywords_offsets = _rt.list_offsets(_marketing_info_keywords_column)
+            _rt.require(_marketing_info_keywords_column.values, 0, 'marketing_info.keywords[]')
+            _marketing_info_keywords_item = _rt.py_strings(_marketing_info_keywords_column.values)
+            _marketing_info_keywords = _rt.apply_nulls(_marketing_info_keywords_column, _rt.split(_marketing_info_keywords_item, _marketing_info_keywords_offsets))
+        _marketing_info_objects: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _marketing_info_rows)
+        for _marketing_info_obj, _sg_x0, _sg_x1 in zip(_marketing_info_objects, _marketing_info_camp_id, _marketing_info_keywords, strict=True):
+            _marketing_info_obj.camp_id = _sg_x0
+            _marketing_info_obj.keywords = _sg_x1
+        _marketing_info = _rt.apply_nulls(_marketing_info_column, _marketing_info_objects)
+    _trans_info_column = _rt.column(_sg_batch, 'trans_info')
+    if _trans_info_column is None:
+        _trans_info = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c31, 0, 'trans_info')
-        _sg_n33 = len(_sg_c31)
-        _sg_c34 = _rt.child(_sg_c31, 'prod_id')
-        if _sg_c34 is None:
-            _sg_l35 = _rt.repeat(None, _sg_n33)
+        _rt.require(_trans_info_column, 0, 'trans_info')
+        _trans_info_rows = len(_trans_info_column)
+        _trans_info_prod_id_column = _rt.child(_trans_info_column, 'prod_id')
+        if _trans_info_prod_id_column is None:
+            _trans_info_prod_id = _rt.repeat(None, _trans_info_rows)
         else:
-            _rt.require(_sg_c34, _sg_c31.null_count, 'trans_info.prod_id')
-            _sg_o36 = _rt.list_offsets(_sg_c34)
-            _rt.require(_sg_c34.values, 0, 'trans_info.prod_id[]')
-            _sg_l37 = _rt.py_numbers(_sg_c34.values)
-            _sg_l35 = _rt.apply_nulls(_sg_c34, _rt.split(_sg_l37, _sg_o36))
-        _sg_c38 = _rt.child(_sg_c31, 'purch_flag')
-        if _sg_c38 is None:
-            _sg_l39 = _rt.repeat(None, _sg_n33)
+            _rt.require(_trans_info_prod_id_column, _trans_info_column.null_count, 'trans_info.prod_id')
+            _trans_info_prod_id_offsets = _rt.list_offsets(_trans_info_prod_id_column)
+            _rt.require(_trans_info_prod_id_column.values, 0, 'trans_info.prod_id[]')
+            _trans_info_prod_id_item = _rt.py_numbers(_trans_info_prod_id_column.values)
+            _trans_info_prod_id = _rt.apply_nulls(_trans_info_prod_id_column, _rt.split(_trans_info_prod_id_item, _trans_info_prod_id_offsets))
+        _trans_info_purch_flag_column = _rt.child(_trans_info_column, 'purch_flag')
+        if _trans_info_purch_flag_column is None:
+            _trans_info_purch_flag = _rt.repeat(None, _trans_info_rows)
         else:
-            _rt.require(_sg_c38, _sg_c31.null_count, 'trans_info.purch_flag')
-            _sg_l39 = _rt.py_numbers(_sg_c38)
-        _sg_r40: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n33)
-        for _sg_obj41, _sg_x0, _sg_x1 in zip(_sg_r40, _sg_l35, _sg_l39, strict=True):
-            _sg_obj41.prod_id = _sg_x0
-            _sg_obj41.purch_flag = _sg_x1
-        _sg_l32 = _rt.apply_nulls(_sg_c31, _sg_r40)
-    _sg_r42: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
-    for _sg_obj43, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_r42, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l21, _sg_l32, strict=True):
-        _sg_obj43.trans_id = _sg_x0
-        _sg_obj43.date = _sg_x1
-        _sg_obj43.time = _sg_x2
-        _sg_obj43.amount = _sg_x3
-        _sg_obj43.user_info = _sg_x4
-        _sg_obj43.marketing_info = _sg_x5
-        _sg_obj43.trans_info = _sg_x6
-    return _sg_r42
+            _rt.require(_trans_info_purch_flag_column, _trans_info_column.null_count, 'trans_info.purch_flag')
+            _trans_info_purch_flag = _rt.py_numbers(_trans_info_purch_flag_column)
+        _trans_info_objects: list[TransInfo] = _rt.new_objects(TransInfo, _trans_info_rows)
+        for _trans_info_obj, _sg_x0, _sg_x1 in zip(_trans_info_objects, _trans_info_prod_id, _trans_info_purch_flag, strict=True):
+            _trans_info_obj.prod_id = _sg_x0
+            _trans_info_obj.purch_flag = _sg_x1
+        _trans_info = _rt.apply_nulls(_trans_info_column, _trans_info_objects)
+    _sg_out: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_out, _trans_id, _date, _time, _amount, _user_info, _marketing_info, _trans_info, strict=True):
+        _sg_obj.trans_id = _sg_x0
+        _sg_obj.date = _sg_x1
+        _sg_obj.time = _sg_x2
+        _sg_obj.amount = _sg_x3
+        _sg_obj.user_info = _sg_x4
+        _sg_obj.marketing_info = _sg_x5
+        _sg_obj.trans_info = _sg_x6
+    return _sg_out
 
 
 Transaction.__schemagen__ = _rt.RecordInfo(
@@ -525,47 +525,47 @@ def _sg_schema_UserInfo() -> _Any:
 
 
 def _sg_write_UserInfo(_sg_records: _Sequence[UserInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.cust_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.device for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.state for _sg_r in _sg_records]
-    _sg_a9 = _rt.strings(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9], _sg_schema)
+    _cust_id_type = _sg_schema.field(0).type
+    _cust_id_values = [_sg_r.cust_id for _sg_r in _sg_records]
+    _cust_id = _rt.ints(_cust_id_values, _cust_id_type)
+    _rt.check_nulls(_cust_id, 0)
+    _device_type = _sg_schema.field(1).type
+    _device_values = [_sg_r.device for _sg_r in _sg_records]
+    _device = _rt.strings(_device_values, _device_type)
+    _rt.check_nulls(_device, 0)
+    _state_type = _sg_schema.field(2).type
+    _state_values = [_sg_r.state for _sg_r in _sg_records]
+    _state = _rt.strings(_state_values, _state_type)
+    _rt.check_nulls(_state, 0)
+    return _rt.batch([_cust_id, _device, _state], _sg_schema)
 
 
 def _sg_read_UserInfo(_sg_batch: _Any) -> list[UserInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'cust_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _cust_id_column = _rt.column(_sg_batch, 'cust_id')
+    if _cust_id_column is None:
+        _cust_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'cust_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'device')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_cust_id_column, 0, 'cust_id')
+        _cust_id = _rt.py_numbers(_cust_id_column)
+    _device_column = _rt.column(_sg_batch, 'device')
+    if _device_column is None:
+        _device = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'device')
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'state')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_device_column, 0, 'device')
+        _device = _rt.py_strings(_device_column)
+    _state_column = _rt.column(_sg_batch, 'state')
+    if _state_column is None:
+        _state = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'state')
-        _sg_l6 = _rt.py_strings(_sg_c5)
-    _sg_r7: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r7, _sg_l2, _sg_l4, _sg_l6, strict=True):
-        _sg_obj8.cust_id = _sg_x0
-        _sg_obj8.device = _sg_x1
-        _sg_obj8.state = _sg_x2
-    return _sg_r7
+        _rt.require(_state_column, 0, 'state')
+        _state = _rt.py_strings(_state_column)
+    _sg_out: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_out, _cust_id, _device, _state, strict=True):
+        _sg_obj.cust_id = _sg_x0
+        _sg_obj.device = _sg_x1
+        _sg_obj.state = _sg_x2
+    return _sg_out
 
 
 UserInfo.__schemagen__ = _rt.RecordInfo(
@@ -620,39 +620,39 @@ def _sg_schema_MarketingInfo() -> _Any:
 
 
 def _sg_write_MarketingInfo(_sg_records: _Sequence[MarketingInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.camp_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.keywords for _sg_r in _sg_records]
-    _sg_a6 = _rt.typed_lists(_sg_v5, _sg_t4, True, 'string')
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _camp_id_type = _sg_schema.field(0).type
+    _camp_id_values = [_sg_r.camp_id for _sg_r in _sg_records]
+    _camp_id = _rt.ints(_camp_id_values, _camp_id_type)
+    _rt.check_nulls(_camp_id, 0)
+    _keywords_type = _sg_schema.field(1).type
+    _keywords_values = [_sg_r.keywords for _sg_r in _sg_records]
+    _keywords = _rt.typed_lists(_keywords_values, _keywords_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_keywords, 0)
+    return _rt.batch([_camp_id, _keywords], _sg_schema)
 
 
 def _sg_read_MarketingInfo(_sg_batch: _Any) -> list[MarketingInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'camp_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _camp_id_column = _rt.column(_sg_batch, 'camp_id')
+    if _camp_id_column is None:
+        _camp_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'camp_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'keywords')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_camp_id_column, 0, 'camp_id')
+        _camp_id = _rt.py_numbers(_camp_id_column)
+    _keywords_column = _rt.column(_sg_batch, 'keywords')
+    if _keywords_column is None:
+        _keywords = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'keywords')
-        _sg_o5 = _rt.list_offsets(_sg_c3)
-        _rt.require(_sg_c3.values, 0, 'keywords[]')
-        _sg_l6 = _rt.py_strings(_sg_c3.values)
-        _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
-    _sg_r7: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l4, strict=True):
-        _sg_obj8.camp_id = _sg_x0
-        _sg_obj8.keywords = _sg_x1
-    return _sg_r7
+        _rt.require(_keywords_column, 0, 'keywords')
+        _keywords_offsets = _rt.list_offsets(_keywords_column)
+        _rt.require(_keywords_column.values, 0, 'keywords[]')
+        _keywords_item = _rt.py_strings(_keywords_column.values)
+        _keywords = _rt.apply_nulls(_keywords_column, _rt.split(_keywords_item, _keywords_offsets))
+    _sg_out: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _camp_id, _keywords, strict=True):
+        _sg_obj.camp_id = _sg_x0
+        _sg_obj.keywords = _sg_x1
+    return _sg_out
 
 
 MarketingInfo.__schemagen__ = _rt.RecordInfo(
@@ -707,39 +707,39 @@ def _sg_schema_TransInfo() -> _Any:
 
 
 def _sg_write_TransInfo(_sg_records: _Sequence[TransInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.prod_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.typed_lists(_sg_v2, _sg_t1, True, 'int')
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.purch_flag for _sg_r in _sg_records]
-    _sg_a6 = _rt.bools(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _prod_id_type = _sg_schema.field(0).type
+    _prod_id_values = [_sg_r.prod_id for _sg_r in _sg_records]
+    _prod_id = _rt.typed_lists(_prod_id_values, _prod_id_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_prod_id, 0)
+    _purch_flag_type = _sg_schema.field(1).type
+    _purch_flag_values = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _purch_flag = _rt.bools(_purch_flag_values, _purch_flag_type)
+    _rt.check_nulls(_purch_flag, 0)
+    return _rt.batch([_prod_id, _purch_flag], _sg_schema)
 
 
 def _sg_read_TransInfo(_sg_batch: _Any) -> list[TransInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'prod_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _prod_id_column = _rt.column(_sg_batch, 'prod_id')
+    if _prod_id_column is None:
+        _prod_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'prod_id')
-        _sg_o3 = _rt.list_offsets(_sg_c1)
-        _rt.require(_sg_c1.values, 0, 'prod_id[]')
-        _sg_l4 = _rt.py_numbers(_sg_c1.values)
-        _sg_l2 = _rt.apply_nulls(_sg_c1, _rt.split(_sg_l4, _sg_o3))
-    _sg_c5 = _rt.column(_sg_batch, 'purch_flag')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_prod_id_column, 0, 'prod_id')
+        _prod_id_offsets = _rt.list_offsets(_prod_id_column)
+        _rt.require(_prod_id_column.values, 0, 'prod_id[]')
+        _prod_id_item = _rt.py_numbers(_prod_id_column.values)
+        _prod_id = _rt.apply_nulls(_prod_id_column, _rt.split(_prod_id_item, _prod_id_offsets))
+    _purch_flag_column = _rt.column(_sg_batch, 'purch_flag')
+    if _purch_flag_column is None:
+        _purch_flag = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'purch_flag')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_r7: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l6, strict=True):
-        _sg_obj8.prod_id = _sg_x0
-        _sg_obj8.purch_flag = _sg_x1
-    return _sg_r7
+        _rt.require(_purch_flag_column, 0, 'purch_flag')
+        _purch_flag = _rt.py_numbers(_purch_flag_column)
+    _sg_out: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _prod_id, _purch_flag, strict=True):
+        _sg_obj.prod_id = _sg_x0
+        _sg_obj.purch_flag = _sg_x1
+    return _sg_out
 
 
 TransInfo.__schemagen__ = _rt.RecordInfo(

@@ -30,7 +30,7 @@ __all__ = [
     "TransactionUserInfo",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class SqlFeaturesSuit(str, _enum.Enum):
@@ -40,6 +40,9 @@ class SqlFeaturesSuit(str, _enum.Enum):
     spades = 'spades'
     clubs = 'clubs'
     diamonds = 'diamonds'
+
+
+_SG_SYMBOLS_SqlFeaturesSuit: frozenset[str] = frozenset({'hearts', 'spades', 'clubs', 'diamonds'})
 
 
 def _sg_default_SqlFeatures__tags() -> list[str | None]:
@@ -267,513 +270,513 @@ def _sg_schema_SqlFeatures() -> _Any:
 
 
 def _sg_write_SqlFeatures(_sg_records: _Sequence[SqlFeatures], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.id_ for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.tiny for _sg_r in _sg_records]
-    _sg_a6 = _rt.ints(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.small for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.count for _sg_r in _sg_records]
-    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.big for _sg_r in _sg_records]
-    _sg_a15 = _rt.ints(_sg_v14, _sg_t13)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.u8 for _sg_r in _sg_records]
-    _sg_a18 = _rt.ints(_sg_v17, _sg_t16)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.u16 for _sg_r in _sg_records]
-    _sg_a21 = _rt.ints(_sg_v20, _sg_t19)
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.u32 for _sg_r in _sg_records]
-    _sg_a24 = _rt.ints(_sg_v23, _sg_t22)
-    _sg_t25 = _sg_schema.field(8).type
-    _sg_v26 = [_sg_r.u64 for _sg_r in _sg_records]
-    _sg_a27 = _rt.ints(_sg_v26, _sg_t25)
-    _sg_t28 = _sg_schema.field(9).type
-    _sg_v29 = [_sg_r.ratio for _sg_r in _sg_records]
-    _sg_a30 = _rt.floats(_sg_v29, _sg_t28)
-    _sg_t31 = _sg_schema.field(10).type
-    _sg_v32 = [_sg_r.score for _sg_r in _sg_records]
-    _sg_a33 = _rt.floats(_sg_v32, _sg_t31)
-    _rt.check_nulls(_sg_a33, 0)
-    _sg_t34 = _sg_schema.field(11).type
-    _sg_v35 = [_sg_r.flag for _sg_r in _sg_records]
-    _sg_a36 = _rt.bools(_sg_v35, _sg_t34)
-    _rt.check_nulls(_sg_a36, 0)
-    _sg_t37 = _sg_schema.field(12).type
-    _sg_v38 = [_sg_r.name for _sg_r in _sg_records]
-    _sg_a39 = _rt.strings(_sg_v38, _sg_t37)
-    _rt.check_nulls(_sg_a39, 0)
-    _sg_t40 = _sg_schema.field(13).type
-    _sg_v41 = [_sg_r.note for _sg_r in _sg_records]
-    _sg_a42 = _rt.strings(_sg_v41, _sg_t40)
-    _sg_t43 = _sg_schema.field(14).type
-    _sg_v44 = [_sg_r.payload for _sg_r in _sg_records]
-    _sg_a45 = _rt.binaries(_sg_v44, _sg_t43)
-    _sg_t46 = _sg_schema.field(15).type
-    _sg_v47 = [_sg_r.price for _sg_r in _sg_records]
-    _sg_a48 = _rt.decimals(_sg_v47, _sg_t46)
-    _rt.check_nulls(_sg_a48, 0)
-    _sg_t49 = _sg_schema.field(16).type
-    _sg_v50 = [_sg_r.total for _sg_r in _sg_records]
-    _sg_a51 = _rt.decimals(_sg_v50, _sg_t49)
-    _sg_t52 = _sg_schema.field(17).type
-    _sg_v53 = [_sg_r.huge for _sg_r in _sg_records]
-    _sg_a54 = _rt.decimals(_sg_v53, _sg_t52)
-    _sg_t55 = _sg_schema.field(18).type
-    _sg_v56 = [_sg_r.day for _sg_r in _sg_records]
-    _sg_a57 = _rt.dates(_sg_v56, _sg_t55)
-    _sg_t58 = _sg_schema.field(19).type
-    _sg_v59 = [_sg_r.at_time for _sg_r in _sg_records]
-    _sg_a60 = _rt.times(_sg_v59, _sg_t58)
-    _sg_t61 = _sg_schema.field(20).type
-    _sg_v62 = [_sg_r.at_ns for _sg_r in _sg_records]
-    _sg_a63 = _rt.times(_sg_v62, _sg_t61)
-    _sg_t64 = _sg_schema.field(21).type
-    _sg_v65 = [_sg_r.created for _sg_r in _sg_records]
-    _sg_a66 = _rt.timestamps(_sg_v65, _sg_t64, True)
-    _rt.check_nulls(_sg_a66, 0)
-    _sg_t67 = _sg_schema.field(22).type
-    _sg_v68 = [_sg_r.local_ms for _sg_r in _sg_records]
-    _sg_a69 = _rt.timestamps(_sg_v68, _sg_t67, False)
-    _sg_t70 = _sg_schema.field(23).type
-    _sg_v71 = [_sg_r.local_us for _sg_r in _sg_records]
-    _sg_a72 = _rt.timestamps(_sg_v71, _sg_t70, False)
-    _sg_t73 = _sg_schema.field(24).type
-    _sg_v74 = [_sg_r.local_ns for _sg_r in _sg_records]
-    _sg_a75 = _rt.timestamps(_sg_v74, _sg_t73, False)
-    _sg_t76 = _sg_schema.field(25).type
-    _sg_v77 = [_sg_r.wait for _sg_r in _sg_records]
-    _sg_a78 = _rt.intervals(_sg_v77, _sg_t76)
-    _sg_t79 = _sg_schema.field(26).type
-    _sg_v80 = [_sg_r.uid for _sg_r in _sg_records]
-    _sg_a81 = _rt.uuids(_sg_v80, _sg_t79)
-    _sg_t82 = _sg_schema.field(27).type
-    _sg_v83 = [_sg_r.attrs for _sg_r in _sg_records]
-    _sg_a84 = _rt.json_texts(_sg_v83, _sg_t82)
-    _sg_t85 = _sg_schema.field(28).type
-    _sg_v86 = [_sg_r.suit for _sg_r in _sg_records]
-    _sg_a87 = _rt.enums(_sg_v86, _sg_t85, frozenset(('hearts', 'spades', 'clubs', 'diamonds',)))
-    _sg_t88 = _sg_schema.field(29).type
-    _sg_v89 = [_sg_r.tags for _sg_r in _sg_records]
-    _sg_a90 = _rt.typed_lists(_sg_v89, _sg_t88, False, 'string')
-    _rt.check_nulls(_sg_a90, 0)
-    _sg_t91 = _sg_schema.field(30).type
-    _sg_v92 = [_sg_r.matrix for _sg_r in _sg_records]
-    _sg_m94, _sg_k95 = _rt.mask(_sg_v92)
-    _sg_o96 = _rt.offsets(_sg_v92, list)
-    _sg_v97 = [_sg_y for _sg_x in _sg_v92 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t98 = _sg_t91.value_type
-    _sg_a99 = _rt.typed_lists(_sg_v97, _sg_t98, False, 'int')
-    _sg_a93 = _rt.list_array(_sg_o96, _sg_a99, _sg_t91, _sg_m94)
-    _sg_t100 = _sg_schema.field(31).type
-    _sg_v101 = [_sg_r.scores for _sg_r in _sg_records]
-    _sg_m103, _sg_k104 = _rt.mask(_sg_v101)
-    _sg_o105 = _rt.offsets(_sg_v101, dict)
-    _sg_v106 = [_sg_y for _sg_x in _sg_v101 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_v107 = [_sg_y for _sg_x in _sg_v101 if _sg_x is not None for _sg_y in _sg_x.values()]
-    _sg_t108 = _sg_t100.key_type
-    _sg_t109 = _sg_t100.item_type
-    _sg_a110 = _rt.strings(_sg_v106, _sg_t108)
-    _rt.check_nulls(_sg_a110, 0)
-    _sg_a111 = _rt.floats(_sg_v107, _sg_t109)
-    _sg_a102 = _rt.map_array(_sg_o105, _sg_a110, _sg_a111, _sg_t100, _sg_m103)
-    _sg_t112 = _sg_schema.field(32).type
-    _sg_v113 = [_sg_r.point for _sg_r in _sg_records]
-    _sg_m115, _sg_k116 = _rt.mask(_sg_v113)
-    _rt.check_instances(_sg_v113, SqlFeaturesPoint)
-    _sg_v117 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v113]
-    _sg_t118 = _sg_t112.field(0).type
-    _sg_a119 = _rt.floats(_sg_v117, _sg_t118)
-    _sg_v120 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v113]
-    _sg_t121 = _sg_t112.field(1).type
-    _sg_a122 = _rt.floats(_sg_v120, _sg_t121)
-    _sg_a114 = _rt.struct_array([_sg_a119, _sg_a122], _sg_t112, _sg_m115)
-    _sg_t123 = _sg_schema.field(33).type
-    _sg_v124 = [_sg_r.path for _sg_r in _sg_records]
-    _sg_m126, _sg_k127 = _rt.mask(_sg_v124)
-    _sg_o128 = _rt.offsets(_sg_v124, list)
-    _sg_v129 = [_sg_y for _sg_x in _sg_v124 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t130 = _sg_t123.value_type
-    _sg_m132, _sg_k133 = _rt.mask(_sg_v129)
-    _rt.check_instances(_sg_v129, SqlFeaturesPath)
-    _sg_v134 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v129]
-    _sg_t135 = _sg_t130.field(0).type
-    _sg_a136 = _rt.floats(_sg_v134, _sg_t135)
-    _sg_v137 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v129]
-    _sg_t138 = _sg_t130.field(1).type
-    _sg_a139 = _rt.floats(_sg_v137, _sg_t138)
-    _sg_a131 = _rt.struct_array([_sg_a136, _sg_a139], _sg_t130, _sg_m132)
-    _sg_a125 = _rt.list_array(_sg_o128, _sg_a131, _sg_t123, _sg_m126)
-    _sg_t140 = _sg_schema.field(34).type
-    _sg_v141 = [_sg_r.owner for _sg_r in _sg_records]
-    _sg_m143, _sg_k144 = _rt.mask(_sg_v141)
-    _rt.check_instances(_sg_v141, SqlFeaturesOwner)
-    _sg_v145 = [None if _sg_x is None else _sg_x.name for _sg_x in _sg_v141]
-    _sg_t146 = _sg_t140.field(0).type
-    _sg_a147 = _rt.strings(_sg_v145, _sg_t146)
-    _sg_v148 = [None if _sg_x is None else _sg_x.address for _sg_x in _sg_v141]
-    _sg_t149 = _sg_t140.field(1).type
-    _sg_m151, _sg_k152 = _rt.mask(_sg_v148)
-    _rt.check_instances(_sg_v148, SqlFeaturesOwnerAddress)
-    _sg_v153 = [None if _sg_x is None else _sg_x.street for _sg_x in _sg_v148]
-    _sg_t154 = _sg_t149.field(0).type
-    _sg_a155 = _rt.strings(_sg_v153, _sg_t154)
-    _sg_v156 = [None if _sg_x is None else _sg_x.zip_ for _sg_x in _sg_v148]
-    _sg_t157 = _sg_t149.field(1).type
-    _sg_a158 = _rt.strings(_sg_v156, _sg_t157)
-    _sg_a150 = _rt.struct_array([_sg_a155, _sg_a158], _sg_t149, _sg_m151)
-    _sg_a142 = _rt.struct_array([_sg_a147, _sg_a150], _sg_t140, _sg_m143)
-    _sg_t159 = _sg_schema.field(35).type
-    _sg_v160 = [_sg_r.by_key for _sg_r in _sg_records]
-    _sg_m162, _sg_k163 = _rt.mask(_sg_v160)
-    _sg_o164 = _rt.offsets(_sg_v160, dict)
-    _sg_v165 = [_sg_y for _sg_x in _sg_v160 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_v166 = [_sg_y for _sg_x in _sg_v160 if _sg_x is not None for _sg_y in _sg_x.values()]
-    _sg_t167 = _sg_t159.key_type
-    _sg_t168 = _sg_t159.item_type
-    _sg_a169 = _rt.strings(_sg_v165, _sg_t167)
-    _rt.check_nulls(_sg_a169, 0)
-    _sg_m171, _sg_k172 = _rt.mask(_sg_v166)
-    _rt.check_instances(_sg_v166, SqlFeaturesByKey)
-    _sg_v173 = [None if _sg_x is None else _sg_x.hits for _sg_x in _sg_v166]
-    _sg_t174 = _sg_t168.field(0).type
-    _sg_a175 = _rt.ints(_sg_v173, _sg_t174)
-    _sg_v176 = [None if _sg_x is None else _sg_x.last for _sg_x in _sg_v166]
-    _sg_t177 = _sg_t168.field(1).type
-    _sg_a178 = _rt.timestamps(_sg_v176, _sg_t177, True)
-    _sg_a170 = _rt.struct_array([_sg_a175, _sg_a178], _sg_t168, _sg_m171)
-    _sg_a161 = _rt.map_array(_sg_o164, _sg_a169, _sg_a170, _sg_t159, _sg_m162)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a42, _sg_a45, _sg_a48, _sg_a51, _sg_a54, _sg_a57, _sg_a60, _sg_a63, _sg_a66, _sg_a69, _sg_a72, _sg_a75, _sg_a78, _sg_a81, _sg_a84, _sg_a87, _sg_a90, _sg_a93, _sg_a102, _sg_a114, _sg_a125, _sg_a142, _sg_a161], _sg_schema)
+    _id_type = _sg_schema.field(0).type
+    _id_values = [_sg_r.id_ for _sg_r in _sg_records]
+    _id = _rt.ints(_id_values, _id_type)
+    _rt.check_nulls(_id, 0)
+    _tiny_type = _sg_schema.field(1).type
+    _tiny_values = [_sg_r.tiny for _sg_r in _sg_records]
+    _tiny = _rt.ints(_tiny_values, _tiny_type)
+    _rt.check_nulls(_tiny, 0)
+    _small_type = _sg_schema.field(2).type
+    _small_values = [_sg_r.small for _sg_r in _sg_records]
+    _small = _rt.ints(_small_values, _small_type)
+    _count_type = _sg_schema.field(3).type
+    _count_values = [_sg_r.count for _sg_r in _sg_records]
+    _count = _rt.ints(_count_values, _count_type)
+    _rt.check_nulls(_count, 0)
+    _big_type = _sg_schema.field(4).type
+    _big_values = [_sg_r.big for _sg_r in _sg_records]
+    _big = _rt.ints(_big_values, _big_type)
+    _u8_type = _sg_schema.field(5).type
+    _u8_values = [_sg_r.u8 for _sg_r in _sg_records]
+    _u8 = _rt.ints(_u8_values, _u8_type)
+    _u16_type = _sg_schema.field(6).type
+    _u16_values = [_sg_r.u16 for _sg_r in _sg_records]
+    _u16 = _rt.ints(_u16_values, _u16_type)
+    _u32_type = _sg_schema.field(7).type
+    _u32_values = [_sg_r.u32 for _sg_r in _sg_records]
+    _u32 = _rt.ints(_u32_values, _u32_type)
+    _u64_type = _sg_schema.field(8).type
+    _u64_values = [_sg_r.u64 for _sg_r in _sg_records]
+    _u64 = _rt.ints(_u64_values, _u64_type)
+    _ratio_type = _sg_schema.field(9).type
+    _ratio_values = [_sg_r.ratio for _sg_r in _sg_records]
+    _ratio = _rt.floats(_ratio_values, _ratio_type)
+    _score_type = _sg_schema.field(10).type
+    _score_values = [_sg_r.score for _sg_r in _sg_records]
+    _score = _rt.floats(_score_values, _score_type)
+    _rt.check_nulls(_score, 0)
+    _flag_type = _sg_schema.field(11).type
+    _flag_values = [_sg_r.flag for _sg_r in _sg_records]
+    _flag = _rt.bools(_flag_values, _flag_type)
+    _rt.check_nulls(_flag, 0)
+    _name_type = _sg_schema.field(12).type
+    _name_values = [_sg_r.name for _sg_r in _sg_records]
+    _name = _rt.strings(_name_values, _name_type)
+    _rt.check_nulls(_name, 0)
+    _note_type = _sg_schema.field(13).type
+    _note_values = [_sg_r.note for _sg_r in _sg_records]
+    _note = _rt.strings(_note_values, _note_type)
+    _payload_type = _sg_schema.field(14).type
+    _payload_values = [_sg_r.payload for _sg_r in _sg_records]
+    _payload = _rt.binaries(_payload_values, _payload_type)
+    _price_type = _sg_schema.field(15).type
+    _price_values = [_sg_r.price for _sg_r in _sg_records]
+    _price = _rt.decimals(_price_values, _price_type)
+    _rt.check_nulls(_price, 0)
+    _total_type = _sg_schema.field(16).type
+    _total_values = [_sg_r.total for _sg_r in _sg_records]
+    _total = _rt.decimals(_total_values, _total_type)
+    _huge_type = _sg_schema.field(17).type
+    _huge_values = [_sg_r.huge for _sg_r in _sg_records]
+    _huge = _rt.decimals(_huge_values, _huge_type)
+    _day_type = _sg_schema.field(18).type
+    _day_values = [_sg_r.day for _sg_r in _sg_records]
+    _day = _rt.dates(_day_values, _day_type)
+    _at_time_type = _sg_schema.field(19).type
+    _at_time_values = [_sg_r.at_time for _sg_r in _sg_records]
+    _at_time = _rt.times(_at_time_values, _at_time_type)
+    _at_ns_type = _sg_schema.field(20).type
+    _at_ns_values = [_sg_r.at_ns for _sg_r in _sg_records]
+    _at_ns = _rt.times(_at_ns_values, _at_ns_type)
+    _created_type = _sg_schema.field(21).type
+    _created_values = [_sg_r.created for _sg_r in _sg_records]
+    _created = _rt.timestamps(_created_values, _created_type, utc=True)
+    _rt.check_nulls(_created, 0)
+    _local_ms_type = _sg_schema.field(22).type
+    _local_ms_values = [_sg_r.local_ms for _sg_r in _sg_records]
+    _local_ms = _rt.timestamps(_local_ms_values, _local_ms_type, utc=False)
+    _local_us_type = _sg_schema.field(23).type
+    _local_us_values = [_sg_r.local_us for _sg_r in _sg_records]
+    _local_us = _rt.timestamps(_local_us_values, _local_us_type, utc=False)
+    _local_ns_type = _sg_schema.field(24).type
+    _local_ns_values = [_sg_r.local_ns for _sg_r in _sg_records]
+    _local_ns = _rt.timestamps(_local_ns_values, _local_ns_type, utc=False)
+    _wait_type = _sg_schema.field(25).type
+    _wait_values = [_sg_r.wait for _sg_r in _sg_records]
+    _wait = _rt.intervals(_wait_values, _wait_type)
+    _uid_type = _sg_schema.field(26).type
+    _uid_values = [_sg_r.uid for _sg_r in _sg_records]
+    _uid = _rt.uuids(_uid_values, _uid_type)
+    _attrs_type = _sg_schema.field(27).type
+    _attrs_values = [_sg_r.attrs for _sg_r in _sg_records]
+    _attrs = _rt.json_texts(_attrs_values, _attrs_type)
+    _suit_type = _sg_schema.field(28).type
+    _suit_values = [_sg_r.suit for _sg_r in _sg_records]
+    _suit = _rt.enums(_suit_values, _suit_type, _SG_SYMBOLS_SqlFeaturesSuit)
+    _tags_type = _sg_schema.field(29).type
+    _tags_values = [_sg_r.tags for _sg_r in _sg_records]
+    _tags = _rt.typed_lists(_tags_values, _tags_type, items_nullable=True, kind='string')
+    _rt.check_nulls(_tags, 0)
+    _matrix_type = _sg_schema.field(30).type
+    _matrix_values = [_sg_r.matrix for _sg_r in _sg_records]
+    _matrix_mask, _matrix_nulls = _rt.mask(_matrix_values)
+    _matrix_offsets = _rt.offsets(_matrix_values, list)
+    _matrix_item_values = [_sg_y for _sg_x in _matrix_values if _sg_x is not None for _sg_y in _sg_x]
+    _matrix_item_type = _matrix_type.value_type
+    _matrix_item = _rt.typed_lists(_matrix_item_values, _matrix_item_type, items_nullable=True, kind='int')
+    _matrix = _rt.list_array(_matrix_offsets, _matrix_item, _matrix_type, _matrix_mask)
+    _scores_type = _sg_schema.field(31).type
+    _scores_values = [_sg_r.scores for _sg_r in _sg_records]
+    _scores_mask, _scores_nulls = _rt.mask(_scores_values)
+    _scores_offsets = _rt.offsets(_scores_values, dict)
+    _scores_key_values = [_sg_y for _sg_x in _scores_values if _sg_x is not None for _sg_y in _sg_x]
+    _scores_value_values = [_sg_y for _sg_x in _scores_values if _sg_x is not None for _sg_y in _sg_x.values()]
+    _scores_key_type = _scores_type.key_type
+    _scores_value_type = _scores_type.item_type
+    _scores_key = _rt.strings(_scores_key_values, _scores_key_type)
+    _rt.check_nulls(_scores_key, 0)
+    _scores_value = _rt.floats(_scores_value_values, _scores_value_type)
+    _scores = _rt.map_array(_scores_offsets, _scores_key, _scores_value, _scores_type, _scores_mask)
+    _point_type = _sg_schema.field(32).type
+    _point_values = [_sg_r.point for _sg_r in _sg_records]
+    _point_mask, _point_nulls = _rt.mask(_point_values)
+    _rt.check_instances(_point_values, SqlFeaturesPoint)
+    _point_x_values = [None if _sg_x is None else _sg_x.x for _sg_x in _point_values]
+    _point_x_type = _point_type.field(0).type
+    _point_x = _rt.floats(_point_x_values, _point_x_type)
+    _point_y_values = [None if _sg_x is None else _sg_x.y for _sg_x in _point_values]
+    _point_y_type = _point_type.field(1).type
+    _point_y = _rt.floats(_point_y_values, _point_y_type)
+    _point = _rt.struct_array([_point_x, _point_y], _point_type, _point_mask)
+    _path_type = _sg_schema.field(33).type
+    _path_values = [_sg_r.path for _sg_r in _sg_records]
+    _path_mask, _path_nulls = _rt.mask(_path_values)
+    _path_offsets = _rt.offsets(_path_values, list)
+    _path_item_values = [_sg_y for _sg_x in _path_values if _sg_x is not None for _sg_y in _sg_x]
+    _path_item_type = _path_type.value_type
+    _path_item_mask, _path_item_nulls = _rt.mask(_path_item_values)
+    _rt.check_instances(_path_item_values, SqlFeaturesPath)
+    _path_item_x_values = [None if _sg_x is None else _sg_x.x for _sg_x in _path_item_values]
+    _path_item_x_type = _path_item_type.field(0).type
+    _path_item_x = _rt.floats(_path_item_x_values, _path_item_x_type)
+    _path_item_y_values = [None if _sg_x is None else _sg_x.y for _sg_x in _path_item_values]
+    _path_item_y_type = _path_item_type.field(1).type
+    _path_item_y = _rt.floats(_path_item_y_values, _path_item_y_type)
+    _path_item = _rt.struct_array([_path_item_x, _path_item_y], _path_item_type, _path_item_mask)
+    _path = _rt.list_array(_path_offsets, _path_item, _path_type, _path_mask)
+    _owner_type = _sg_schema.field(34).type
+    _owner_values = [_sg_r.owner for _sg_r in _sg_records]
+    _owner_mask, _owner_nulls = _rt.mask(_owner_values)
+    _rt.check_instances(_owner_values, SqlFeaturesOwner)
+    _owner_name_values = [None if _sg_x is None else _sg_x.name for _sg_x in _owner_values]
+    _owner_name_type = _owner_type.field(0).type
+    _owner_name = _rt.strings(_owner_name_values, _owner_name_type)
+    _owner_address_values = [None if _sg_x is None else _sg_x.address for _sg_x in _owner_values]
+    _owner_address_type = _owner_type.field(1).type
+    _owner_address_mask, _owner_address_nulls = _rt.mask(_owner_address_values)
+    _rt.check_instances(_owner_address_values, SqlFeaturesOwnerAddress)
+    _owner_address_street_values = [None if _sg_x is None else _sg_x.street for _sg_x in _owner_address_values]
+    _owner_address_street_type = _owner_address_type.field(0).type
+    _owner_address_street = _rt.strings(_owner_address_street_values, _owner_address_street_type)
+    _owner_address_zip_values = [None if _sg_x is None else _sg_x.zip_ for _sg_x in _owner_address_values]
+    _owner_address_zip_type = _owner_address_type.field(1).type
+    _owner_address_zip = _rt.strings(_owner_address_zip_values, _owner_address_zip_type)
+    _owner_address = _rt.struct_array([_owner_address_street, _owner_address_zip], _owner_address_type, _owner_address_mask)
+    _owner = _rt.struct_array([_owner_name, _owner_address], _owner_type, _owner_mask)
+    _by_key_type = _sg_schema.field(35).type
+    _by_key_values = [_sg_r.by_key for _sg_r in _sg_records]
+    _by_key_mask, _by_key_nulls = _rt.mask(_by_key_values)
+    _by_key_offsets = _rt.offsets(_by_key_values, dict)
+    _by_key_key_values = [_sg_y for _sg_x in _by_key_values if _sg_x is not None for _sg_y in _sg_x]
+    _by_key_value_values = [_sg_y for _sg_x in _by_key_values if _sg_x is not None for _sg_y in _sg_x.values()]
+    _by_key_key_type = _by_key_type.key_type
+    _by_key_value_type = _by_key_type.item_type
+    _by_key_key = _rt.strings(_by_key_key_values, _by_key_key_type)
+    _rt.check_nulls(_by_key_key, 0)
+    _by_key_value_mask, _by_key_value_nulls = _rt.mask(_by_key_value_values)
+    _rt.check_instances(_by_key_value_values, SqlFeaturesByKey)
+    _by_key_value_hits_values = [None if _sg_x is None else _sg_x.hits for _sg_x in _by_key_value_values]
+    _by_key_value_hits_type = _by_key_value_type.field(0).type
+    _by_key_value_hits = _rt.ints(_by_key_value_hits_values, _by_key_value_hits_type)
+    _by_key_value_last_values = [None if _sg_x is None else _sg_x.last for _sg_x in _by_key_value_values]
+    _by_key_value_last_type = _by_key_value_type.field(1).type
+    _by_key_value_last = _rt.timestamps(_by_key_value_last_values, _by_key_value_last_type, utc=True)
+    _by_key_value = _rt.struct_array([_by_key_value_hits, _by_key_value_last], _by_key_value_type, _by_key_value_mask)
+    _by_key = _rt.map_array(_by_key_offsets, _by_key_key, _by_key_value, _by_key_type, _by_key_mask)
+    return _rt.batch([_id, _tiny, _small, _count, _big, _u8, _u16, _u32, _u64, _ratio, _score, _flag, _name, _note, _payload, _price, _total, _huge, _day, _at_time, _at_ns, _created, _local_ms, _local_us, _local_ns, _wait, _uid, _attrs, _suit, _tags, _matrix, _scores, _point, _path, _owner, _by_key], _sg_schema)
 
 
 def _sg_read_SqlFeatures(_sg_batch: _Any) -> list[SqlFeatures]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _id_column = _rt.column(_sg_batch, 'id')
+    if _id_column is None:
+        _id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'tiny')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(-8, _sg_n)
+        _rt.require(_id_column, 0, 'id')
+        _id = _rt.py_numbers(_id_column)
+    _tiny_column = _rt.column(_sg_batch, 'tiny')
+    if _tiny_column is None:
+        _tiny = _rt.repeat(-8, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'tiny')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'small')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(16, _sg_n)
+        _rt.require(_tiny_column, 0, 'tiny')
+        _tiny = _rt.py_numbers(_tiny_column)
+    _small_column = _rt.column(_sg_batch, 'small')
+    if _small_column is None:
+        _small = _rt.repeat(16, _sg_n)
     else:
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'count')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(0, _sg_n)
+        _small = _rt.py_numbers(_small_column)
+    _count_column = _rt.column(_sg_batch, 'count')
+    if _count_column is None:
+        _count = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'count')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'big')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(None, _sg_n)
+        _rt.require(_count_column, 0, 'count')
+        _count = _rt.py_numbers(_count_column)
+    _big_column = _rt.column(_sg_batch, 'big')
+    if _big_column is None:
+        _big = _rt.repeat(None, _sg_n)
     else:
-        _sg_l10 = _rt.py_numbers(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'u8')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(None, _sg_n)
+        _big = _rt.py_numbers(_big_column)
+    _u8_column = _rt.column(_sg_batch, 'u8')
+    if _u8_column is None:
+        _u8 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l12 = _rt.py_numbers(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'u16')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(None, _sg_n)
+        _u8 = _rt.py_numbers(_u8_column)
+    _u16_column = _rt.column(_sg_batch, 'u16')
+    if _u16_column is None:
+        _u16 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l14 = _rt.py_numbers(_sg_c13)
-    _sg_c15 = _rt.column(_sg_batch, 'u32')
-    if _sg_c15 is None:
-        _sg_l16 = _rt.repeat(None, _sg_n)
+        _u16 = _rt.py_numbers(_u16_column)
+    _u32_column = _rt.column(_sg_batch, 'u32')
+    if _u32_column is None:
+        _u32 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l16 = _rt.py_numbers(_sg_c15)
-    _sg_c17 = _rt.column(_sg_batch, 'u64')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(None, _sg_n)
+        _u32 = _rt.py_numbers(_u32_column)
+    _u64_column = _rt.column(_sg_batch, 'u64')
+    if _u64_column is None:
+        _u64 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l18 = _rt.py_numbers(_sg_c17)
-    _sg_c19 = _rt.column(_sg_batch, 'ratio')
-    if _sg_c19 is None:
-        _sg_l20 = _rt.repeat(0.5, _sg_n)
+        _u64 = _rt.py_numbers(_u64_column)
+    _ratio_column = _rt.column(_sg_batch, 'ratio')
+    if _ratio_column is None:
+        _ratio = _rt.repeat(0.5, _sg_n)
     else:
-        _sg_l20 = _rt.py_numbers(_sg_c19)
-    _sg_c21 = _rt.column(_sg_batch, 'score')
-    if _sg_c21 is None:
-        _sg_l22 = _rt.repeat(-125.0, _sg_n)
+        _ratio = _rt.py_numbers(_ratio_column)
+    _score_column = _rt.column(_sg_batch, 'score')
+    if _score_column is None:
+        _score = _rt.repeat(-125.0, _sg_n)
     else:
-        _rt.require(_sg_c21, 0, 'score')
-        _sg_l22 = _rt.py_numbers(_sg_c21)
-    _sg_c23 = _rt.column(_sg_batch, 'flag')
-    if _sg_c23 is None:
-        _sg_l24 = _rt.repeat(True, _sg_n)
+        _rt.require(_score_column, 0, 'score')
+        _score = _rt.py_numbers(_score_column)
+    _flag_column = _rt.column(_sg_batch, 'flag')
+    if _flag_column is None:
+        _flag = _rt.repeat(True, _sg_n)
     else:
-        _rt.require(_sg_c23, 0, 'flag')
-        _sg_l24 = _rt.py_numbers(_sg_c23)
-    _sg_c25 = _rt.column(_sg_batch, 'name')
-    if _sg_c25 is None:
-        _sg_l26 = _rt.repeat("it's", _sg_n)
+        _rt.require(_flag_column, 0, 'flag')
+        _flag = _rt.py_numbers(_flag_column)
+    _name_column = _rt.column(_sg_batch, 'name')
+    if _name_column is None:
+        _name = _rt.repeat("it's", _sg_n)
     else:
-        _rt.require(_sg_c25, 0, 'name')
-        _sg_l26 = _rt.py_strings(_sg_c25)
-    _sg_c27 = _rt.column(_sg_batch, 'note')
-    if _sg_c27 is None:
-        _sg_l28 = _rt.repeat(None, _sg_n)
+        _rt.require(_name_column, 0, 'name')
+        _name = _rt.py_strings(_name_column)
+    _note_column = _rt.column(_sg_batch, 'note')
+    if _note_column is None:
+        _note = _rt.repeat(None, _sg_n)
     else:
-        _sg_l28 = _rt.py_strings(_sg_c27)
-    _sg_c29 = _rt.column(_sg_batch, 'payload')
-    if _sg_c29 is None:
-        _sg_l30 = _rt.repeat(b'\xaa', _sg_n)
+        _note = _rt.py_strings(_note_column)
+    _payload_column = _rt.column(_sg_batch, 'payload')
+    if _payload_column is None:
+        _payload = _rt.repeat(b'\xaa', _sg_n)
     else:
-        _sg_l30 = _rt.py_objects(_sg_c29)
-    _sg_c31 = _rt.column(_sg_batch, 'price')
-    if _sg_c31 is None:
-        _sg_l32 = _rt.repeat(_decimal.Decimal('19.99'), _sg_n)
+        _payload = _rt.py_objects(_payload_column)
+    _price_column = _rt.column(_sg_batch, 'price')
+    if _price_column is None:
+        _price = _rt.repeat(_decimal.Decimal('19.99'), _sg_n)
     else:
-        _rt.require(_sg_c31, 0, 'price')
-        _sg_l32 = _rt.py_objects(_sg_c31)
-    _sg_c33 = _rt.column(_sg_batch, 'total')
-    if _sg_c33 is None:
-        _sg_l34 = _rt.repeat(_decimal.Decimal('1234.5000'), _sg_n)
+        _rt.require(_price_column, 0, 'price')
+        _price = _rt.py_objects(_price_column)
+    _total_column = _rt.column(_sg_batch, 'total')
+    if _total_column is None:
+        _total = _rt.repeat(_decimal.Decimal('1234.5000'), _sg_n)
     else:
-        _sg_l34 = _rt.py_objects(_sg_c33)
-    _sg_c35 = _rt.column(_sg_batch, 'huge')
-    if _sg_c35 is None:
-        _sg_l36 = _rt.repeat(None, _sg_n)
+        _total = _rt.py_objects(_total_column)
+    _huge_column = _rt.column(_sg_batch, 'huge')
+    if _huge_column is None:
+        _huge = _rt.repeat(None, _sg_n)
     else:
-        _sg_l36 = _rt.py_objects(_sg_c35)
-    _sg_c37 = _rt.column(_sg_batch, 'day')
-    if _sg_c37 is None:
-        _sg_l38 = _rt.repeat(_dt.date(2024, 2, 29), _sg_n)
+        _huge = _rt.py_objects(_huge_column)
+    _day_column = _rt.column(_sg_batch, 'day')
+    if _day_column is None:
+        _day = _rt.repeat(_dt.date(2024, 2, 29), _sg_n)
     else:
-        _sg_l38 = _rt.py_dates(_sg_c37)
-    _sg_c39 = _rt.column(_sg_batch, 'at_time')
-    if _sg_c39 is None:
-        _sg_l40 = _rt.repeat(_dt.time(12, 30, 0, 0), _sg_n)
+        _day = _rt.py_dates(_day_column)
+    _at_time_column = _rt.column(_sg_batch, 'at_time')
+    if _at_time_column is None:
+        _at_time = _rt.repeat(_dt.time(12, 30, 0, 0), _sg_n)
     else:
-        _sg_l40 = _rt.py_times(_sg_c39)
-    _sg_c41 = _rt.column(_sg_batch, 'at_ns')
-    if _sg_c41 is None:
-        _sg_l42 = _rt.repeat(None, _sg_n)
+        _at_time = _rt.py_times(_at_time_column)
+    _at_ns_column = _rt.column(_sg_batch, 'at_ns')
+    if _at_ns_column is None:
+        _at_ns = _rt.repeat(None, _sg_n)
     else:
-        _sg_l42 = _rt.py_times(_sg_c41)
-    _sg_c43 = _rt.column(_sg_batch, 'created')
-    if _sg_c43 is None:
-        _sg_l44 = _rt.repeat(None, _sg_n)
+        _at_ns = _rt.py_times(_at_ns_column)
+    _created_column = _rt.column(_sg_batch, 'created')
+    if _created_column is None:
+        _created = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c43, 0, 'created')
-        _sg_l44 = _rt.py_timestamps(_sg_c43, True)
-    _sg_c45 = _rt.column(_sg_batch, 'local_ms')
-    if _sg_c45 is None:
-        _sg_l46 = _rt.repeat(_dt.datetime(2020, 1, 1, 0, 0, 0, 123000), _sg_n)
+        _rt.require(_created_column, 0, 'created')
+        _created = _rt.py_timestamps(_created_column, utc=True)
+    _local_ms_column = _rt.column(_sg_batch, 'local_ms')
+    if _local_ms_column is None:
+        _local_ms = _rt.repeat(_dt.datetime(2020, 1, 1, 0, 0, 0, 123000), _sg_n)
     else:
-        _sg_l46 = _rt.py_timestamps(_sg_c45, False)
-    _sg_c47 = _rt.column(_sg_batch, 'local_us')
-    if _sg_c47 is None:
-        _sg_l48 = _rt.repeat(None, _sg_n)
+        _local_ms = _rt.py_timestamps(_local_ms_column, utc=False)
+    _local_us_column = _rt.column(_sg_batch, 'local_us')
+    if _local_us_column is None:
+        _local_us = _rt.repeat(None, _sg_n)
     else:
-        _sg_l48 = _rt.py_timestamps(_sg_c47, False)
-    _sg_c49 = _rt.column(_sg_batch, 'local_ns')
-    if _sg_c49 is None:
-        _sg_l50 = _rt.repeat(None, _sg_n)
+        _local_us = _rt.py_timestamps(_local_us_column, utc=False)
+    _local_ns_column = _rt.column(_sg_batch, 'local_ns')
+    if _local_ns_column is None:
+        _local_ns = _rt.repeat(None, _sg_n)
     else:
-        _sg_l50 = _rt.py_timestamps(_sg_c49, False)
-    _sg_c51 = _rt.column(_sg_batch, 'wait')
-    if _sg_c51 is None:
-        _sg_l52 = _rt.repeat(_rt.Interval(0, 3, 0), _sg_n)
+        _local_ns = _rt.py_timestamps(_local_ns_column, utc=False)
+    _wait_column = _rt.column(_sg_batch, 'wait')
+    if _wait_column is None:
+        _wait = _rt.repeat(_rt.Interval(0, 3, 0), _sg_n)
     else:
-        _sg_l52 = _rt.py_intervals(_sg_c51)
-    _sg_c53 = _rt.column(_sg_batch, 'uid')
-    if _sg_c53 is None:
-        _sg_l54 = _rt.repeat(_uuid.UUID('00000000-0000-0000-0000-000000000001'), _sg_n)
+        _wait = _rt.py_intervals(_wait_column)
+    _uid_column = _rt.column(_sg_batch, 'uid')
+    if _uid_column is None:
+        _uid = _rt.repeat(_uuid.UUID('00000000-0000-0000-0000-000000000001'), _sg_n)
     else:
-        _sg_l54 = _rt.py_uuids(_sg_c53)
-    _sg_c55 = _rt.column(_sg_batch, 'attrs')
-    if _sg_c55 is None:
-        _sg_l56 = _rt.repeat(None, _sg_n)
+        _uid = _rt.py_uuids(_uid_column)
+    _attrs_column = _rt.column(_sg_batch, 'attrs')
+    if _attrs_column is None:
+        _attrs = _rt.repeat(None, _sg_n)
     else:
-        _sg_l56 = _rt.py_json(_sg_c55)
-    _sg_c57 = _rt.column(_sg_batch, 'suit')
-    if _sg_c57 is None:
-        _sg_l58 = _rt.repeat(SqlFeaturesSuit.spades, _sg_n)
+        _attrs = _rt.py_json(_attrs_column)
+    _suit_column = _rt.column(_sg_batch, 'suit')
+    if _suit_column is None:
+        _suit = _rt.repeat(SqlFeaturesSuit.spades, _sg_n)
     else:
-        _sg_l58 = _rt.py_enums(_sg_c57, SqlFeaturesSuit)
-    _sg_c59 = _rt.column(_sg_batch, 'tags')
-    if _sg_c59 is None:
-        _sg_l60 = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)
+        _suit = _rt.py_enums(_suit_column, SqlFeaturesSuit)
+    _tags_column = _rt.column(_sg_batch, 'tags')
+    if _tags_column is None:
+        _tags = _rt.repeat_factory(lambda: ['a', 'b'], _sg_n)
     else:
-        _rt.require(_sg_c59, 0, 'tags')
-        _sg_o61 = _rt.list_offsets(_sg_c59)
-        _sg_l62 = _rt.py_strings(_sg_c59.values)
-        _sg_l60 = _rt.apply_nulls(_sg_c59, _rt.split(_sg_l62, _sg_o61))
-    _sg_c63 = _rt.column(_sg_batch, 'matrix')
-    if _sg_c63 is None:
-        _sg_l64 = _rt.repeat(None, _sg_n)
+        _rt.require(_tags_column, 0, 'tags')
+        _tags_offsets = _rt.list_offsets(_tags_column)
+        _tags_item = _rt.py_strings(_tags_column.values)
+        _tags = _rt.apply_nulls(_tags_column, _rt.split(_tags_item, _tags_offsets))
+    _matrix_column = _rt.column(_sg_batch, 'matrix')
+    if _matrix_column is None:
+        _matrix = _rt.repeat(None, _sg_n)
     else:
-        _sg_o65 = _rt.list_offsets(_sg_c63)
-        _sg_o67 = _rt.list_offsets(_sg_c63.values)
-        _sg_l68 = _rt.py_numbers(_sg_c63.values.values)
-        _sg_l66 = _rt.apply_nulls(_sg_c63.values, _rt.split(_sg_l68, _sg_o67))
-        _sg_l64 = _rt.apply_nulls(_sg_c63, _rt.split(_sg_l66, _sg_o65))
-    _sg_c69 = _rt.column(_sg_batch, 'scores')
-    if _sg_c69 is None:
-        _sg_l70 = _rt.repeat(None, _sg_n)
+        _matrix_offsets = _rt.list_offsets(_matrix_column)
+        _matrix_item_offsets = _rt.list_offsets(_matrix_column.values)
+        _matrix_item_item = _rt.py_numbers(_matrix_column.values.values)
+        _matrix_item = _rt.apply_nulls(_matrix_column.values, _rt.split(_matrix_item_item, _matrix_item_offsets))
+        _matrix = _rt.apply_nulls(_matrix_column, _rt.split(_matrix_item, _matrix_offsets))
+    _scores_column = _rt.column(_sg_batch, 'scores')
+    if _scores_column is None:
+        _scores = _rt.repeat(None, _sg_n)
     else:
-        _sg_o71 = _rt.list_offsets(_sg_c69)
-        _sg_l72 = _rt.py_strings(_sg_c69.keys)
-        _sg_l73 = _rt.py_numbers(_sg_c69.items)
-        _sg_l70 = _rt.apply_nulls(_sg_c69, _rt.split_dicts(_sg_l72, _sg_l73, _sg_o71))
-    _sg_c74 = _rt.column(_sg_batch, 'point')
-    if _sg_c74 is None:
-        _sg_l75 = _rt.repeat(None, _sg_n)
+        _scores_offsets = _rt.list_offsets(_scores_column)
+        _scores_key = _rt.py_strings(_scores_column.keys)
+        _scores_value = _rt.py_numbers(_scores_column.items)
+        _scores = _rt.apply_nulls(_scores_column, _rt.split_dicts(_scores_key, _scores_value, _scores_offsets))
+    _point_column = _rt.column(_sg_batch, 'point')
+    if _point_column is None:
+        _point = _rt.repeat(None, _sg_n)
     else:
-        _sg_n76 = len(_sg_c74)
-        _sg_c77 = _rt.child(_sg_c74, 'x')
-        if _sg_c77 is None:
-            _sg_l78 = _rt.repeat(None, _sg_n76)
+        _point_rows = len(_point_column)
+        _point_x_column = _rt.child(_point_column, 'x')
+        if _point_x_column is None:
+            _point_x = _rt.repeat(None, _point_rows)
         else:
-            _sg_l78 = _rt.py_numbers(_sg_c77)
-        _sg_c79 = _rt.child(_sg_c74, 'y')
-        if _sg_c79 is None:
-            _sg_l80 = _rt.repeat(None, _sg_n76)
+            _point_x = _rt.py_numbers(_point_x_column)
+        _point_y_column = _rt.child(_point_column, 'y')
+        if _point_y_column is None:
+            _point_y = _rt.repeat(None, _point_rows)
         else:
-            _sg_l80 = _rt.py_numbers(_sg_c79)
-        _sg_r81: list[SqlFeaturesPoint] = _rt.new_objects(SqlFeaturesPoint, _sg_n76)
-        for _sg_obj82, _sg_x0, _sg_x1 in zip(_sg_r81, _sg_l78, _sg_l80, strict=True):
-            _sg_obj82.x = _sg_x0
-            _sg_obj82.y = _sg_x1
-        _sg_l75 = _rt.apply_nulls(_sg_c74, _sg_r81)
-    _sg_c83 = _rt.column(_sg_batch, 'path')
-    if _sg_c83 is None:
-        _sg_l84 = _rt.repeat(None, _sg_n)
+            _point_y = _rt.py_numbers(_point_y_column)
+        _point_objects: list[SqlFeaturesPoint] = _rt.new_objects(SqlFeaturesPoint, _point_rows)
+        for _point_obj, _sg_x0, _sg_x1 in zip(_point_objects, _point_x, _point_y, strict=True):
+            _point_obj.x = _sg_x0
+            _point_obj.y = _sg_x1
+        _point = _rt.apply_nulls(_point_column, _point_objects)
+    _path_column = _rt.column(_sg_batch, 'path')
+    if _path_column is None:
+        _path = _rt.repeat(None, _sg_n)
     else:
-        _sg_o85 = _rt.list_offsets(_sg_c83)
-        _sg_n87 = len(_sg_c83.values)
-        _sg_c88 = _rt.child(_sg_c83.values, 'x')
-        if _sg_c88 is None:
-            _sg_l89 = _rt.repeat(None, _sg_n87)
+        _path_offsets = _rt.list_offsets(_path_column)
+        _path_item_rows = len(_path_column.values)
+        _path_item_x_column = _rt.child(_path_column.values, 'x')
+        if _path_item_x_column is None:
+            _path_item_x = _rt.repeat(None, _path_item_rows)
         else:
-            _sg_l89 = _rt.py_numbers(_sg_c88)
-        _sg_c90 = _rt.child(_sg_c83.values, 'y')
-        if _sg_c90 is None:
-            _sg_l91 = _rt.repeat(None, _sg_n87)
+            _path_item_x = _rt.py_numbers(_path_item_x_column)
+        _path_item_y_column = _rt.child(_path_column.values, 'y')
+        if _path_item_y_column is None:
+            _path_item_y = _rt.repeat(None, _path_item_rows)
         else:
-            _sg_l91 = _rt.py_numbers(_sg_c90)
-        _sg_r92: list[SqlFeaturesPath] = _rt.new_objects(SqlFeaturesPath, _sg_n87)
-        for _sg_obj93, _sg_x0, _sg_x1 in zip(_sg_r92, _sg_l89, _sg_l91, strict=True):
-            _sg_obj93.x = _sg_x0
-            _sg_obj93.y = _sg_x1
-        _sg_l86 = _rt.apply_nulls(_sg_c83.values, _sg_r92)
-        _sg_l84 = _rt.apply_nulls(_sg_c83, _rt.split(_sg_l86, _sg_o85))
-    _sg_c94 = _rt.column(_sg_batch, 'owner')
-    if _sg_c94 is None:
-        _sg_l95 = _rt.repeat(None, _sg_n)
+            _path_item_y = _rt.py_numbers(_path_item_y_column)
+        _path_item_objects: list[SqlFeaturesPath] = _rt.new_objects(SqlFeaturesPath, _path_item_rows)
+        for _path_item_obj, _sg_x0, _sg_x1 in zip(_path_item_objects, _path_item_x, _path_item_y, strict=True):
+            _path_item_obj.x = _sg_x0
+            _path_item_obj.y = _sg_x1
+        _path_item = _rt.apply_nulls(_path_column.values, _path_item_objects)
+        _path = _rt.apply_nulls(_path_column, _rt.split(_path_item, _path_offsets))
+    _owner_column = _rt.column(_sg_batch, 'owner')
+    if _owner_column is None:
+        _owner = _rt.repeat(None, _sg_n)
     else:
-        _sg_n96 = len(_sg_c94)
-        _sg_c97 = _rt.child(_sg_c94, 'name')
-        if _sg_c97 is None:
-            _sg_l98 = _rt.repeat(None, _sg_n96)
+        _owner_rows = len(_owner_column)
+        _owner_name_column = _rt.child(_owner_column, 'name')
+        if _owner_name_column is None:
+            _owner_name = _rt.repeat(None, _owner_rows)
         else:
-            _sg_l98 = _rt.py_strings(_sg_c97)
-        _sg_c99 = _rt.child(_sg_c94, 'address')
-        if _sg_c99 is None:
-            _sg_l100 = _rt.repeat(None, _sg_n96)
+            _owner_name = _rt.py_strings(_owner_name_column)
+        _owner_address_column = _rt.child(_owner_column, 'address')
+        if _owner_address_column is None:
+            _owner_address = _rt.repeat(None, _owner_rows)
         else:
-            _sg_n101 = len(_sg_c99)
-            _sg_c102 = _rt.child(_sg_c99, 'street')
-            if _sg_c102 is None:
-                _sg_l103 = _rt.repeat(None, _sg_n101)
+            _owner_address_rows = len(_owner_address_column)
+            _owner_address_street_column = _rt.child(_owner_address_column, 'street')
+            if _owner_address_street_column is None:
+                _owner_address_street = _rt.repeat(None, _owner_address_rows)
             else:
-                _sg_l103 = _rt.py_strings(_sg_c102)
-            _sg_c104 = _rt.child(_sg_c99, 'zip')
-            if _sg_c104 is None:
-                _sg_l105 = _rt.repeat(None, _sg_n101)
+                _owner_address_street = _rt.py_strings(_owner_address_street_column)
+            _owner_address_zip_column = _rt.child(_owner_address_column, 'zip')
+            if _owner_address_zip_column is None:
+                _owner_address_zip = _rt.repeat(None, _owner_address_rows)
             else:
-                _sg_l105 = _rt.py_strings(_sg_c104)
-            _sg_r106: list[SqlFeaturesOwnerAddress] = _rt.new_objects(SqlFeaturesOwnerAddress, _sg_n101)
-            for _sg_obj107, _sg_x0, _sg_x1 in zip(_sg_r106, _sg_l103, _sg_l105, strict=True):
-                _sg_obj107.street = _sg_x0
-                _sg_obj107.zip_ = _sg_x1
-            _sg_l100 = _rt.apply_nulls(_sg_c99, _sg_r106)
-        _sg_r108: list[SqlFeaturesOwner] = _rt.new_objects(SqlFeaturesOwner, _sg_n96)
-        for _sg_obj109, _sg_x0, _sg_x1 in zip(_sg_r108, _sg_l98, _sg_l100, strict=True):
-            _sg_obj109.name = _sg_x0
-            _sg_obj109.address = _sg_x1
-        _sg_l95 = _rt.apply_nulls(_sg_c94, _sg_r108)
-    _sg_c110 = _rt.column(_sg_batch, 'by_key')
-    if _sg_c110 is None:
-        _sg_l111 = _rt.repeat(None, _sg_n)
+                _owner_address_zip = _rt.py_strings(_owner_address_zip_column)
+            _owner_address_objects: list[SqlFeaturesOwnerAddress] = _rt.new_objects(SqlFeaturesOwnerAddress, _owner_address_rows)
+            for _owner_address_obj, _sg_x0, _sg_x1 in zip(_owner_address_objects, _owner_address_street, _owner_address_zip, strict=True):
+                _owner_address_obj.street = _sg_x0
+                _owner_address_obj.zip_ = _sg_x1
+            _owner_address = _rt.apply_nulls(_owner_address_column, _owner_address_objects)
+        _owner_objects: list[SqlFeaturesOwner] = _rt.new_objects(SqlFeaturesOwner, _owner_rows)
+        for _owner_obj, _sg_x0, _sg_x1 in zip(_owner_objects, _owner_name, _owner_address, strict=True):
+            _owner_obj.name = _sg_x0
+            _owner_obj.address = _sg_x1
+        _owner = _rt.apply_nulls(_owner_column, _owner_objects)
+    _by_key_column = _rt.column(_sg_batch, 'by_key')
+    if _by_key_column is None:
+        _by_key = _rt.repeat(None, _sg_n)
     else:
-        _sg_o112 = _rt.list_offsets(_sg_c110)
-        _sg_l113 = _rt.py_strings(_sg_c110.keys)
-        _sg_n115 = len(_sg_c110.items)
-        _sg_c116 = _rt.child(_sg_c110.items, 'hits')
-        if _sg_c116 is None:
-            _sg_l117 = _rt.repeat(None, _sg_n115)
+        _by_key_offsets = _rt.list_offsets(_by_key_column)
+        _by_key_key = _rt.py_strings(_by_key_column.keys)
+        _by_key_value_rows = len(_by_key_column.items)
+        _by_key_value_hits_column = _rt.child(_by_key_column.items, 'hits')
+        if _by_key_value_hits_column is None:
+            _by_key_value_hits = _rt.repeat(None, _by_key_value_rows)
         else:
-            _sg_l117 = _rt.py_numbers(_sg_c116)
-        _sg_c118 = _rt.child(_sg_c110.items, 'last')
-        if _sg_c118 is None:
-            _sg_l119 = _rt.repeat(None, _sg_n115)
+            _by_key_value_hits = _rt.py_numbers(_by_key_value_hits_column)
+        _by_key_value_last_column = _rt.child(_by_key_column.items, 'last')
+        if _by_key_value_last_column is None:
+            _by_key_value_last = _rt.repeat(None, _by_key_value_rows)
         else:
-            _sg_l119 = _rt.py_timestamps(_sg_c118, True)
-        _sg_r120: list[SqlFeaturesByKey] = _rt.new_objects(SqlFeaturesByKey, _sg_n115)
-        for _sg_obj121, _sg_x0, _sg_x1 in zip(_sg_r120, _sg_l117, _sg_l119, strict=True):
-            _sg_obj121.hits = _sg_x0
-            _sg_obj121.last = _sg_x1
-        _sg_l114 = _rt.apply_nulls(_sg_c110.items, _sg_r120)
-        _sg_l111 = _rt.apply_nulls(_sg_c110, _rt.split_dicts(_sg_l113, _sg_l114, _sg_o112))
-    _sg_r122: list[SqlFeatures] = _rt.new_objects(SqlFeatures, _sg_n)
-    for _sg_obj123, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28, _sg_x29, _sg_x30, _sg_x31, _sg_x32, _sg_x33, _sg_x34, _sg_x35 in zip(_sg_r122, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l24, _sg_l26, _sg_l28, _sg_l30, _sg_l32, _sg_l34, _sg_l36, _sg_l38, _sg_l40, _sg_l42, _sg_l44, _sg_l46, _sg_l48, _sg_l50, _sg_l52, _sg_l54, _sg_l56, _sg_l58, _sg_l60, _sg_l64, _sg_l70, _sg_l75, _sg_l84, _sg_l95, _sg_l111, strict=True):
-        _sg_obj123.id_ = _sg_x0
-        _sg_obj123.tiny = _sg_x1
-        _sg_obj123.small = _sg_x2
-        _sg_obj123.count = _sg_x3
-        _sg_obj123.big = _sg_x4
-        _sg_obj123.u8 = _sg_x5
-        _sg_obj123.u16 = _sg_x6
-        _sg_obj123.u32 = _sg_x7
-        _sg_obj123.u64 = _sg_x8
-        _sg_obj123.ratio = _sg_x9
-        _sg_obj123.score = _sg_x10
-        _sg_obj123.flag = _sg_x11
-        _sg_obj123.name = _sg_x12
-        _sg_obj123.note = _sg_x13
-        _sg_obj123.payload = _sg_x14
-        _sg_obj123.price = _sg_x15
-        _sg_obj123.total = _sg_x16
-        _sg_obj123.huge = _sg_x17
-        _sg_obj123.day = _sg_x18
-        _sg_obj123.at_time = _sg_x19
-        _sg_obj123.at_ns = _sg_x20
-        _sg_obj123.created = _sg_x21
-        _sg_obj123.local_ms = _sg_x22
-        _sg_obj123.local_us = _sg_x23
-        _sg_obj123.local_ns = _sg_x24
-        _sg_obj123.wait = _sg_x25
-        _sg_obj123.uid = _sg_x26
-        _sg_obj123.attrs = _sg_x27
-        _sg_obj123.suit = _sg_x28
-        _sg_obj123.tags = _sg_x29
-        _sg_obj123.matrix = _sg_x30
-        _sg_obj123.scores = _sg_x31
-        _sg_obj123.point = _sg_x32
-        _sg_obj123.path = _sg_x33
-        _sg_obj123.owner = _sg_x34
-        _sg_obj123.by_key = _sg_x35
-    return _sg_r122
+            _by_key_value_last = _rt.py_timestamps(_by_key_value_last_column, utc=True)
+        _by_key_value_objects: list[SqlFeaturesByKey] = _rt.new_objects(SqlFeaturesByKey, _by_key_value_rows)
+        for _by_key_value_obj, _sg_x0, _sg_x1 in zip(_by_key_value_objects, _by_key_value_hits, _by_key_value_last, strict=True):
+            _by_key_value_obj.hits = _sg_x0
+            _by_key_value_obj.last = _sg_x1
+        _by_key_value = _rt.apply_nulls(_by_key_column.items, _by_key_value_objects)
+        _by_key = _rt.apply_nulls(_by_key_column, _rt.split_dicts(_by_key_key, _by_key_value, _by_key_offsets))
+    _sg_out: list[SqlFeatures] = _rt.new_objects(SqlFeatures, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28, _sg_x29, _sg_x30, _sg_x31, _sg_x32, _sg_x33, _sg_x34, _sg_x35 in zip(_sg_out, _id, _tiny, _small, _count, _big, _u8, _u16, _u32, _u64, _ratio, _score, _flag, _name, _note, _payload, _price, _total, _huge, _day, _at_time, _at_ns, _created, _local_ms, _local_us, _local_ns, _wait, _uid, _attrs, _suit, _tags, _matrix, _scores, _point, _path, _owner, _by_key, strict=True):
+        _sg_obj.id_ = _sg_x0
+        _sg_obj.tiny = _sg_x1
+        _sg_obj.small = _sg_x2
+        _sg_obj.count = _sg_x3
+        _sg_obj.big = _sg_x4
+        _sg_obj.u8 = _sg_x5
+        _sg_obj.u16 = _sg_x6
+        _sg_obj.u32 = _sg_x7
+        _sg_obj.u64 = _sg_x8
+        _sg_obj.ratio = _sg_x9
+        _sg_obj.score = _sg_x10
+        _sg_obj.flag = _sg_x11
+        _sg_obj.name = _sg_x12
+        _sg_obj.note = _sg_x13
+        _sg_obj.payload = _sg_x14
+        _sg_obj.price = _sg_x15
+        _sg_obj.total = _sg_x16
+        _sg_obj.huge = _sg_x17
+        _sg_obj.day = _sg_x18
+        _sg_obj.at_time = _sg_x19
+        _sg_obj.at_ns = _sg_x20
+        _sg_obj.created = _sg_x21
+        _sg_obj.local_ms = _sg_x22
+        _sg_obj.local_us = _sg_x23
+        _sg_obj.local_ns = _sg_x24
+        _sg_obj.wait = _sg_x25
+        _sg_obj.uid = _sg_x26
+        _sg_obj.attrs = _sg_x27
+        _sg_obj.suit = _sg_x28
+        _sg_obj.tags = _sg_x29
+        _sg_obj.matrix = _sg_x30
+        _sg_obj.scores = _sg_x31
+        _sg_obj.point = _sg_x32
+        _sg_obj.path = _sg_x33
+        _sg_obj.owner = _sg_x34
+        _sg_obj.by_key = _sg_x35
+    return _sg_out
 
 
 SqlFeatures.__schemagen__ = _rt.RecordInfo(
@@ -827,32 +830,32 @@ def _sg_schema_SqlFeaturesPoint() -> _Any:
 
 
 def _sg_write_SqlFeaturesPoint(_sg_records: _Sequence[SqlFeaturesPoint], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.x for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.y for _sg_r in _sg_records]
-    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _x_type = _sg_schema.field(0).type
+    _x_values = [_sg_r.x for _sg_r in _sg_records]
+    _x = _rt.floats(_x_values, _x_type)
+    _y_type = _sg_schema.field(1).type
+    _y_values = [_sg_r.y for _sg_r in _sg_records]
+    _y = _rt.floats(_y_values, _y_type)
+    return _rt.batch([_x, _y], _sg_schema)
 
 
 def _sg_read_SqlFeaturesPoint(_sg_batch: _Any) -> list[SqlFeaturesPoint]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'x')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _x_column = _rt.column(_sg_batch, 'x')
+    if _x_column is None:
+        _x = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'y')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _x = _rt.py_numbers(_x_column)
+    _y_column = _rt.column(_sg_batch, 'y')
+    if _y_column is None:
+        _y = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[SqlFeaturesPoint] = _rt.new_objects(SqlFeaturesPoint, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.x = _sg_x0
-        _sg_obj6.y = _sg_x1
-    return _sg_r5
+        _y = _rt.py_numbers(_y_column)
+    _sg_out: list[SqlFeaturesPoint] = _rt.new_objects(SqlFeaturesPoint, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _x, _y, strict=True):
+        _sg_obj.x = _sg_x0
+        _sg_obj.y = _sg_x1
+    return _sg_out
 
 
 SqlFeaturesPoint.__schemagen__ = _rt.RecordInfo(
@@ -906,32 +909,32 @@ def _sg_schema_SqlFeaturesPath() -> _Any:
 
 
 def _sg_write_SqlFeaturesPath(_sg_records: _Sequence[SqlFeaturesPath], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.x for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.y for _sg_r in _sg_records]
-    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _x_type = _sg_schema.field(0).type
+    _x_values = [_sg_r.x for _sg_r in _sg_records]
+    _x = _rt.floats(_x_values, _x_type)
+    _y_type = _sg_schema.field(1).type
+    _y_values = [_sg_r.y for _sg_r in _sg_records]
+    _y = _rt.floats(_y_values, _y_type)
+    return _rt.batch([_x, _y], _sg_schema)
 
 
 def _sg_read_SqlFeaturesPath(_sg_batch: _Any) -> list[SqlFeaturesPath]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'x')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _x_column = _rt.column(_sg_batch, 'x')
+    if _x_column is None:
+        _x = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'y')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _x = _rt.py_numbers(_x_column)
+    _y_column = _rt.column(_sg_batch, 'y')
+    if _y_column is None:
+        _y = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[SqlFeaturesPath] = _rt.new_objects(SqlFeaturesPath, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.x = _sg_x0
-        _sg_obj6.y = _sg_x1
-    return _sg_r5
+        _y = _rt.py_numbers(_y_column)
+    _sg_out: list[SqlFeaturesPath] = _rt.new_objects(SqlFeaturesPath, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _x, _y, strict=True):
+        _sg_obj.x = _sg_x0
+        _sg_obj.y = _sg_x1
+    return _sg_out
 
 
 SqlFeaturesPath.__schemagen__ = _rt.RecordInfo(
@@ -985,32 +988,32 @@ def _sg_schema_SqlFeaturesOwnerAddress() -> _Any:
 
 
 def _sg_write_SqlFeaturesOwnerAddress(_sg_records: _Sequence[SqlFeaturesOwnerAddress], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.street for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.zip_ for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _street_type = _sg_schema.field(0).type
+    _street_values = [_sg_r.street for _sg_r in _sg_records]
+    _street = _rt.strings(_street_values, _street_type)
+    _zip_type = _sg_schema.field(1).type
+    _zip_values = [_sg_r.zip_ for _sg_r in _sg_records]
+    _zip = _rt.strings(_zip_values, _zip_type)
+    return _rt.batch([_street, _zip], _sg_schema)
 
 
 def _sg_read_SqlFeaturesOwnerAddress(_sg_batch: _Any) -> list[SqlFeaturesOwnerAddress]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'street')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _street_column = _rt.column(_sg_batch, 'street')
+    if _street_column is None:
+        _street = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'zip')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _street = _rt.py_strings(_street_column)
+    _zip_column = _rt.column(_sg_batch, 'zip')
+    if _zip_column is None:
+        _zip = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_r5: list[SqlFeaturesOwnerAddress] = _rt.new_objects(SqlFeaturesOwnerAddress, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.street = _sg_x0
-        _sg_obj6.zip_ = _sg_x1
-    return _sg_r5
+        _zip = _rt.py_strings(_zip_column)
+    _sg_out: list[SqlFeaturesOwnerAddress] = _rt.new_objects(SqlFeaturesOwnerAddress, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _street, _zip, strict=True):
+        _sg_obj.street = _sg_x0
+        _sg_obj.zip_ = _sg_x1
+    return _sg_out
 
 
 SqlFeaturesOwnerAddress.__schemagen__ = _rt.RecordInfo(
@@ -1070,55 +1073,55 @@ def _sg_schema_SqlFeaturesOwner() -> _Any:
 
 
 def _sg_write_SqlFeaturesOwner(_sg_records: _Sequence[SqlFeaturesOwner], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.name for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.address for _sg_r in _sg_records]
-    _sg_m7, _sg_k8 = _rt.mask(_sg_v5)
-    _rt.check_instances(_sg_v5, SqlFeaturesOwnerAddress)
-    _sg_v9 = [None if _sg_x is None else _sg_x.street for _sg_x in _sg_v5]
-    _sg_t10 = _sg_t4.field(0).type
-    _sg_a11 = _rt.strings(_sg_v9, _sg_t10)
-    _sg_v12 = [None if _sg_x is None else _sg_x.zip_ for _sg_x in _sg_v5]
-    _sg_t13 = _sg_t4.field(1).type
-    _sg_a14 = _rt.strings(_sg_v12, _sg_t13)
-    _sg_a6 = _rt.struct_array([_sg_a11, _sg_a14], _sg_t4, _sg_m7)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _name_type = _sg_schema.field(0).type
+    _name_values = [_sg_r.name for _sg_r in _sg_records]
+    _name = _rt.strings(_name_values, _name_type)
+    _address_type = _sg_schema.field(1).type
+    _address_values = [_sg_r.address for _sg_r in _sg_records]
+    _address_mask, _address_nulls = _rt.mask(_address_values)
+    _rt.check_instances(_address_values, SqlFeaturesOwnerAddress)
+    _address_street_values = [None if _sg_x is None else _sg_x.street for _sg_x in _address_values]
+    _address_street_type = _address_type.field(0).type
+    _address_street = _rt.strings(_address_street_values, _address_street_type)
+    _address_zip_values = [None if _sg_x is None else _sg_x.zip_ for _sg_x in _address_values]
+    _address_zip_type = _address_type.field(1).type
+    _address_zip = _rt.strings(_address_zip_values, _address_zip_type)
+    _address = _rt.struct_array([_address_street, _address_zip], _address_type, _address_mask)
+    return _rt.batch([_name, _address], _sg_schema)
 
 
 def _sg_read_SqlFeaturesOwner(_sg_batch: _Any) -> list[SqlFeaturesOwner]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'name')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _name_column = _rt.column(_sg_batch, 'name')
+    if _name_column is None:
+        _name = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'address')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _name = _rt.py_strings(_name_column)
+    _address_column = _rt.column(_sg_batch, 'address')
+    if _address_column is None:
+        _address = _rt.repeat(None, _sg_n)
     else:
-        _sg_n5 = len(_sg_c3)
-        _sg_c6 = _rt.child(_sg_c3, 'street')
-        if _sg_c6 is None:
-            _sg_l7 = _rt.repeat(None, _sg_n5)
+        _address_rows = len(_address_column)
+        _address_street_column = _rt.child(_address_column, 'street')
+        if _address_street_column is None:
+            _address_street = _rt.repeat(None, _address_rows)
         else:
-            _sg_l7 = _rt.py_strings(_sg_c6)
-        _sg_c8 = _rt.child(_sg_c3, 'zip')
-        if _sg_c8 is None:
-            _sg_l9 = _rt.repeat(None, _sg_n5)
+            _address_street = _rt.py_strings(_address_street_column)
+        _address_zip_column = _rt.child(_address_column, 'zip')
+        if _address_zip_column is None:
+            _address_zip = _rt.repeat(None, _address_rows)
         else:
-            _sg_l9 = _rt.py_strings(_sg_c8)
-        _sg_r10: list[SqlFeaturesOwnerAddress] = _rt.new_objects(SqlFeaturesOwnerAddress, _sg_n5)
-        for _sg_obj11, _sg_x0, _sg_x1 in zip(_sg_r10, _sg_l7, _sg_l9, strict=True):
-            _sg_obj11.street = _sg_x0
-            _sg_obj11.zip_ = _sg_x1
-        _sg_l4 = _rt.apply_nulls(_sg_c3, _sg_r10)
-    _sg_r12: list[SqlFeaturesOwner] = _rt.new_objects(SqlFeaturesOwner, _sg_n)
-    for _sg_obj13, _sg_x0, _sg_x1 in zip(_sg_r12, _sg_l2, _sg_l4, strict=True):
-        _sg_obj13.name = _sg_x0
-        _sg_obj13.address = _sg_x1
-    return _sg_r12
+            _address_zip = _rt.py_strings(_address_zip_column)
+        _address_objects: list[SqlFeaturesOwnerAddress] = _rt.new_objects(SqlFeaturesOwnerAddress, _address_rows)
+        for _address_obj, _sg_x0, _sg_x1 in zip(_address_objects, _address_street, _address_zip, strict=True):
+            _address_obj.street = _sg_x0
+            _address_obj.zip_ = _sg_x1
+        _address = _rt.apply_nulls(_address_column, _address_objects)
+    _sg_out: list[SqlFeaturesOwner] = _rt.new_objects(SqlFeaturesOwner, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _name, _address, strict=True):
+        _sg_obj.name = _sg_x0
+        _sg_obj.address = _sg_x1
+    return _sg_out
 
 
 SqlFeaturesOwner.__schemagen__ = _rt.RecordInfo(
@@ -1172,32 +1175,32 @@ def _sg_schema_SqlFeaturesByKey() -> _Any:
 
 
 def _sg_write_SqlFeaturesByKey(_sg_records: _Sequence[SqlFeaturesByKey], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.hits for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.last for _sg_r in _sg_records]
-    _sg_a6 = _rt.timestamps(_sg_v5, _sg_t4, True)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _hits_type = _sg_schema.field(0).type
+    _hits_values = [_sg_r.hits for _sg_r in _sg_records]
+    _hits = _rt.ints(_hits_values, _hits_type)
+    _last_type = _sg_schema.field(1).type
+    _last_values = [_sg_r.last for _sg_r in _sg_records]
+    _last = _rt.timestamps(_last_values, _last_type, utc=True)
+    return _rt.batch([_hits, _last], _sg_schema)
 
 
 def _sg_read_SqlFeaturesByKey(_sg_batch: _Any) -> list[SqlFeaturesByKey]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'hits')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _hits_column = _rt.column(_sg_batch, 'hits')
+    if _hits_column is None:
+        _hits = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'last')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _hits = _rt.py_numbers(_hits_column)
+    _last_column = _rt.column(_sg_batch, 'last')
+    if _last_column is None:
+        _last = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_timestamps(_sg_c3, True)
-    _sg_r5: list[SqlFeaturesByKey] = _rt.new_objects(SqlFeaturesByKey, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.hits = _sg_x0
-        _sg_obj6.last = _sg_x1
-    return _sg_r5
+        _last = _rt.py_timestamps(_last_column, utc=True)
+    _sg_out: list[SqlFeaturesByKey] = _rt.new_objects(SqlFeaturesByKey, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _hits, _last, strict=True):
+        _sg_obj.hits = _sg_x0
+        _sg_obj.last = _sg_x1
+    return _sg_out
 
 
 SqlFeaturesByKey.__schemagen__ = _rt.RecordInfo(
@@ -1303,184 +1306,184 @@ def _sg_schema_Transaction() -> _Any:
 
 
 def _sg_write_Transaction(_sg_records: _Sequence[Transaction], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.trans_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.date for _sg_r in _sg_records]
-    _sg_a6 = _rt.dates(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.time for _sg_r in _sg_records]
-    _sg_a9 = _rt.times(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.amount for _sg_r in _sg_records]
-    _sg_a12 = _rt.floats(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.user_info for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v14, TransactionUserInfo)
-    _sg_v16 = [_sg_x.cust_id for _sg_x in _sg_v14]
-    _sg_t17 = _sg_t13.field(0).type
-    _sg_a18 = _rt.ints(_sg_v16, _sg_t17)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_v19 = [_sg_x.device for _sg_x in _sg_v14]
-    _sg_t20 = _sg_t13.field(1).type
-    _sg_a21 = _rt.strings(_sg_v19, _sg_t20)
-    _rt.check_nulls(_sg_a21, 0)
-    _sg_v22 = [_sg_x.state for _sg_x in _sg_v14]
-    _sg_t23 = _sg_t13.field(2).type
-    _sg_a24 = _rt.strings(_sg_v22, _sg_t23)
-    _rt.check_nulls(_sg_a24, 0)
-    _sg_a15 = _rt.struct_array([_sg_a18, _sg_a21, _sg_a24], _sg_t13, None)
-    _rt.check_nulls(_sg_a15, 0)
-    _sg_t25 = _sg_schema.field(5).type
-    _sg_v26 = [_sg_r.marketing_info for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v26, TransactionMarketingInfo)
-    _sg_v28 = [_sg_x.camp_id for _sg_x in _sg_v26]
-    _sg_t29 = _sg_t25.field(0).type
-    _sg_a30 = _rt.ints(_sg_v28, _sg_t29)
-    _rt.check_nulls(_sg_a30, 0)
-    _sg_v31 = [_sg_x.keywords for _sg_x in _sg_v26]
-    _sg_t32 = _sg_t25.field(1).type
-    _sg_a33 = _rt.typed_lists(_sg_v31, _sg_t32, False, 'string')
-    _rt.check_nulls(_sg_a33, 0)
-    _sg_a27 = _rt.struct_array([_sg_a30, _sg_a33], _sg_t25, None)
-    _rt.check_nulls(_sg_a27, 0)
-    _sg_t34 = _sg_schema.field(6).type
-    _sg_v35 = [_sg_r.trans_info for _sg_r in _sg_records]
-    _rt.check_instances(_sg_v35, TransactionTransInfo)
-    _sg_v37 = [_sg_x.prod_id for _sg_x in _sg_v35]
-    _sg_t38 = _sg_t34.field(0).type
-    _sg_a39 = _rt.typed_lists(_sg_v37, _sg_t38, False, 'int')
-    _rt.check_nulls(_sg_a39, 0)
-    _sg_v40 = [_sg_x.purch_flag for _sg_x in _sg_v35]
-    _sg_t41 = _sg_t34.field(1).type
-    _sg_a42 = _rt.bools(_sg_v40, _sg_t41)
-    _rt.check_nulls(_sg_a42, 0)
-    _sg_a36 = _rt.struct_array([_sg_a39, _sg_a42], _sg_t34, None)
-    _rt.check_nulls(_sg_a36, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a27, _sg_a36], _sg_schema)
+    _trans_id_type = _sg_schema.field(0).type
+    _trans_id_values = [_sg_r.trans_id for _sg_r in _sg_records]
+    _trans_id = _rt.ints(_trans_id_values, _trans_id_type)
+    _rt.check_nulls(_trans_id, 0)
+    _date_type = _sg_schema.field(1).type
+    _date_values = [_sg_r.date for _sg_r in _sg_records]
+    _date = _rt.dates(_date_values, _date_type)
+    _rt.check_nulls(_date, 0)
+    _time_type = _sg_schema.field(2).type
+    _time_values = [_sg_r.time for _sg_r in _sg_records]
+    _time = _rt.times(_time_values, _time_type)
+    _rt.check_nulls(_time, 0)
+    _amount_type = _sg_schema.field(3).type
+    _amount_values = [_sg_r.amount for _sg_r in _sg_records]
+    _amount = _rt.floats(_amount_values, _amount_type)
+    _rt.check_nulls(_amount, 0)
+    _user_info_type = _sg_schema.field(4).type
+    _user_info_values = [_sg_r.user_info for _sg_r in _sg_records]
+    _rt.check_instances(_user_info_values, TransactionUserInfo)
+    _user_info_cust_id_values = [_sg_x.cust_id for _sg_x in _user_info_values]
+    _user_info_cust_id_type = _user_info_type.field(0).type
+    _user_info_cust_id = _rt.ints(_user_info_cust_id_values, _user_info_cust_id_type)
+    _rt.check_nulls(_user_info_cust_id, 0)
+    _user_info_device_values = [_sg_x.device for _sg_x in _user_info_values]
+    _user_info_device_type = _user_info_type.field(1).type
+    _user_info_device = _rt.strings(_user_info_device_values, _user_info_device_type)
+    _rt.check_nulls(_user_info_device, 0)
+    _user_info_state_values = [_sg_x.state for _sg_x in _user_info_values]
+    _user_info_state_type = _user_info_type.field(2).type
+    _user_info_state = _rt.strings(_user_info_state_values, _user_info_state_type)
+    _rt.check_nulls(_user_info_state, 0)
+    _user_info = _rt.struct_array([_user_info_cust_id, _user_info_device, _user_info_state], _user_info_type, None)
+    _rt.check_nulls(_user_info, 0)
+    _marketing_info_type = _sg_schema.field(5).type
+    _marketing_info_values = [_sg_r.marketing_info for _sg_r in _sg_records]
+    _rt.check_instances(_marketing_info_values, TransactionMarketingInfo)
+    _marketing_info_camp_id_values = [_sg_x.camp_id for _sg_x in _marketing_info_values]
+    _marketing_info_camp_id_type = _marketing_info_type.field(0).type
+    _marketing_info_camp_id = _rt.ints(_marketing_info_camp_id_values, _marketing_info_camp_id_type)
+    _rt.check_nulls(_marketing_info_camp_id, 0)
+    _marketing_info_keywords_values = [_sg_x.keywords for _sg_x in _marketing_info_values]
+    _marketing_info_keywords_type = _marketing_info_type.field(1).type
+    _marketing_info_keywords = _rt.typed_lists(_marketing_info_keywords_values, _marketing_info_keywords_type, items_nullable=True, kind='string')
+    _rt.check_nulls(_marketing_info_keywords, 0)
+    _marketing_info = _rt.struct_array([_marketing_info_camp_id, _marketing_info_keywords], _marketing_info_type, None)
+    _rt.check_nulls(_marketing_info, 0)
+    _trans_info_type = _sg_schema.field(6).type
+    _trans_info_values = [_sg_r.trans_info for _sg_r in _sg_records]
+    _rt.check_instances(_trans_info_values, TransactionTransInfo)
+    _trans_info_prod_id_values = [_sg_x.prod_id for _sg_x in _trans_info_values]
+    _trans_info_prod_id_type = _trans_info_type.field(0).type
+    _trans_info_prod_id = _rt.typed_lists(_trans_info_prod_id_values, _trans_info_prod_id_type, items_nullable=True, kind='int')
+    _rt.check_nulls(_trans_info_prod_id, 0)
+    _trans_info_purch_flag_values = [_sg_x.purch_flag for _sg_x in _trans_info_values]
+    _trans_info_purch_flag_type = _trans_info_type.field(1).type
+    _trans_info_purch_flag = _rt.bools(_trans_info_purch_flag_values, _trans_info_purch_flag_type)
+    _rt.check_nulls(_trans_info_purch_flag, 0)
+    _trans_info = _rt.struct_array([_trans_info_prod_id, _trans_info_purch_flag], _trans_info_type, None)
+    _rt.check_nulls(_trans_info, 0)
+    return _rt.batch([_trans_id, _date, _time, _amount, _user_info, _marketing_info, _trans_info], _sg_schema)
 
 
 def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'trans_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _trans_id_column = _rt.column(_sg_batch, 'trans_id')
+    if _trans_id_column is None:
+        _trans_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'trans_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'date')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_trans_id_column, 0, 'trans_id')
+        _trans_id = _rt.py_numbers(_trans_id_column)
+    _date_column = _rt.column(_sg_batch, 'date')
+    if _date_column is None:
+        _date = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'date')
-        _sg_l4 = _rt.py_dates(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'time')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_date_column, 0, 'date')
+        _date = _rt.py_dates(_date_column)
+    _time_column = _rt.column(_sg_batch, 'time')
+    if _time_column is None:
+        _time = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'time')
-        _sg_l6 = _rt.py_times(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'amount')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(None, _sg_n)
+        _rt.require(_time_column, 0, 'time')
+        _time = _rt.py_times(_time_column)
+    _amount_column = _rt.column(_sg_batch, 'amount')
+    if _amount_column is None:
+        _amount = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'amount')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'user_info')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(None, _sg_n)
+        _rt.require(_amount_column, 0, 'amount')
+        _amount = _rt.py_numbers(_amount_column)
+    _user_info_column = _rt.column(_sg_batch, 'user_info')
+    if _user_info_column is None:
+        _user_info = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c9, 0, 'user_info')
-        _sg_n11 = len(_sg_c9)
-        _sg_c12 = _rt.child(_sg_c9, 'cust_id')
-        if _sg_c12 is None:
-            _sg_l13 = _rt.repeat(None, _sg_n11)
+        _rt.require(_user_info_column, 0, 'user_info')
+        _user_info_rows = len(_user_info_column)
+        _user_info_cust_id_column = _rt.child(_user_info_column, 'cust_id')
+        if _user_info_cust_id_column is None:
+            _user_info_cust_id = _rt.repeat(None, _user_info_rows)
         else:
-            _rt.require(_sg_c12, _sg_c9.null_count, 'user_info.cust_id')
-            _sg_l13 = _rt.py_numbers(_sg_c12)
-        _sg_c14 = _rt.child(_sg_c9, 'device')
-        if _sg_c14 is None:
-            _sg_l15 = _rt.repeat(None, _sg_n11)
+            _rt.require(_user_info_cust_id_column, _user_info_column.null_count, 'user_info.cust_id')
+            _user_info_cust_id = _rt.py_numbers(_user_info_cust_id_column)
+        _user_info_device_column = _rt.child(_user_info_column, 'device')
+        if _user_info_device_column is None:
+            _user_info_device = _rt.repeat(None, _user_info_rows)
         else:
-            _rt.require(_sg_c14, _sg_c9.null_count, 'user_info.device')
-            _sg_l15 = _rt.py_strings(_sg_c14)
-        _sg_c16 = _rt.child(_sg_c9, 'state')
-        if _sg_c16 is None:
-            _sg_l17 = _rt.repeat(None, _sg_n11)
+            _rt.require(_user_info_device_column, _user_info_column.null_count, 'user_info.device')
+            _user_info_device = _rt.py_strings(_user_info_device_column)
+        _user_info_state_column = _rt.child(_user_info_column, 'state')
+        if _user_info_state_column is None:
+            _user_info_state = _rt.repeat(None, _user_info_rows)
         else:
-            _rt.require(_sg_c16, _sg_c9.null_count, 'user_info.state')
-            _sg_l17 = _rt.py_strings(_sg_c16)
-        _sg_r18: list[TransactionUserInfo] = _rt.new_objects(TransactionUserInfo, _sg_n11)
-        for _sg_obj19, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r18, _sg_l13, _sg_l15, _sg_l17, strict=True):
-            _sg_obj19.cust_id = _sg_x0
-            _sg_obj19.device = _sg_x1
-            _sg_obj19.state = _sg_x2
-        _sg_l10 = _rt.apply_nulls(_sg_c9, _sg_r18)
-    _sg_c20 = _rt.column(_sg_batch, 'marketing_info')
-    if _sg_c20 is None:
-        _sg_l21 = _rt.repeat(None, _sg_n)
+            _rt.require(_user_info_state_column, _user_info_column.null_count, 'user_info.state')
+            _user_info_state = _rt.py_strings(_user_info_state_column)
+        _user_info_objects: list[TransactionUserInfo] = _rt.new_objects(TransactionUserInfo, _user_info_rows)
+        for _user_info_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_user_info_objects, _user_info_cust_id, _user_info_device, _user_info_state, strict=True):
+            _user_info_obj.cust_id = _sg_x0
+            _user_info_obj.device = _sg_x1
+            _user_info_obj.state = _sg_x2
+        _user_info = _rt.apply_nulls(_user_info_column, _user_info_objects)
+    _marketing_info_column = _rt.column(_sg_batch, 'marketing_info')
+    if _marketing_info_column is None:
+        _marketing_info = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c20, 0, 'marketing_info')
-        _sg_n22 = len(_sg_c20)
-        _sg_c23 = _rt.child(_sg_c20, 'camp_id')
-        if _sg_c23 is None:
-            _sg_l24 = _rt.repeat(None, _sg_n22)
+        _rt.require(_marketing_info_column, 0, 'marketing_info')
+        _marketing_info_rows = len(_marketing_info_column)
+        _marketing_info_camp_id_column = _rt.child(_marketing_info_column, 'camp_id')
+        if _marketing_info_camp_id_column is None:
+            _marketing_info_camp_id = _rt.repeat(None, _marketing_info_rows)
         else:
-            _rt.require(_sg_c23, _sg_c20.null_count, 'marketing_info.camp_id')
-            _sg_l24 = _rt.py_numbers(_sg_c23)
-        _sg_c25 = _rt.child(_sg_c20, 'keywords')
-        if _sg_c25 is None:
-            _sg_l26 = _rt.repeat(None, _sg_n22)
+            _rt.require(_marketing_info_camp_id_column, _marketing_info_column.null_count, 'marketing_info.camp_id')
+            _marketing_info_camp_id = _rt.py_numbers(_marketing_info_camp_id_column)
+        _marketing_info_keywords_column = _rt.child(_marketing_info_column, 'keywords')
+        if _marketing_info_keywords_column is None:
+            _marketing_info_keywords = _rt.repeat(None, _marketing_info_rows)
         else:
-            _rt.require(_sg_c25, _sg_c20.null_count, 'marketing_info.keywords')
-            _sg_o27 = _rt.list_offsets(_sg_c25)
-            _sg_l28 = _rt.py_strings(_sg_c25.values)
-            _sg_l26 = _rt.apply_nulls(_sg_c25, _rt.split(_sg_l28, _sg_o27))
-        _sg_r29: list[TransactionMarketingInfo] = _rt.new_objects(TransactionMarketingInfo, _sg_n22)
-        for _sg_obj30, _sg_x0, _sg_x1 in zip(_sg_r29, _sg_l24, _sg_l26, strict=True):
-            _sg_obj30.camp_id = _sg_x0
-            _sg_obj30.keywords = _sg_x1
-        _sg_l21 = _rt.apply_nulls(_sg_c20, _sg_r29)
-    _sg_c31 = _rt.column(_sg_batch, 'trans_info')
-    if _sg_c31 is None:
-        _sg_l32 = _rt.repeat(None, _sg_n)
+            _rt.require(_marketing_info_keywords_column, _marketing_info_column.null_count, 'marketing_info.keywords')
+            _marketing_info_keywords_offsets = _rt.list_offsets(_marketing_info_keywords_column)
+            _marketing_info_keywords_item = _rt.py_strings(_marketing_info_keywords_column.values)
+            _marketing_info_keywords = _rt.apply_nulls(_marketing_info_keywords_column, _rt.split(_marketing_info_keywords_item, _marketing_info_keywords_offsets))
+        _marketing_info_objects: list[TransactionMarketingInfo] = _rt.new_objects(TransactionMarketingInfo, _marketing_info_rows)
+        for _marketing_info_obj, _sg_x0, _sg_x1 in zip(_marketing_info_objects, _marketing_info_camp_id, _marketing_info_keywords, strict=True):
+            _marketing_info_obj.camp_id = _sg_x0
+            _marketing_info_obj.keywords = _sg_x1
+        _marketing_info = _rt.apply_nulls(_marketing_info_column, _marketing_info_objects)
+    _trans_info_column = _rt.column(_sg_batch, 'trans_info')
+    if _trans_info_column is None:
+        _trans_info = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c31, 0, 'trans_info')
-        _sg_n33 = len(_sg_c31)
-        _sg_c34 = _rt.child(_sg_c31, 'prod_id')
-        if _sg_c34 is None:
-            _sg_l35 = _rt.repeat(None, _sg_n33)
+        _rt.require(_trans_info_column, 0, 'trans_info')
+        _trans_info_rows = len(_trans_info_column)
+        _trans_info_prod_id_column = _rt.child(_trans_info_column, 'prod_id')
+        if _trans_info_prod_id_column is None:
+            _trans_info_prod_id = _rt.repeat(None, _trans_info_rows)
         else:
-            _rt.require(_sg_c34, _sg_c31.null_count, 'trans_info.prod_id')
-            _sg_o36 = _rt.list_offsets(_sg_c34)
-            _sg_l37 = _rt.py_numbers(_sg_c34.values)
-            _sg_l35 = _rt.apply_nulls(_sg_c34, _rt.split(_sg_l37, _sg_o36))
-        _sg_c38 = _rt.child(_sg_c31, 'purch_flag')
-        if _sg_c38 is None:
-            _sg_l39 = _rt.repeat(None, _sg_n33)
+            _rt.require(_trans_info_prod_id_column, _trans_info_column.null_count, 'trans_info.prod_id')
+            _trans_info_prod_id_offsets = _rt.list_offsets(_trans_info_prod_id_column)
+            _trans_info_prod_id_item = _rt.py_numbers(_trans_info_prod_id_column.values)
+            _trans_info_prod_id = _rt.apply_nulls(_trans_info_prod_id_column, _rt.split(_trans_info_prod_id_item, _trans_info_prod_id_offsets))
+        _trans_info_purch_flag_column = _rt.child(_trans_info_column, 'purch_flag')
+        if _trans_info_purch_flag_column is None:
+            _trans_info_purch_flag = _rt.repeat(None, _trans_info_rows)
         else:
-            _rt.require(_sg_c38, _sg_c31.null_count, 'trans_info.purch_flag')
-            _sg_l39 = _rt.py_numbers(_sg_c38)
-        _sg_r40: list[TransactionTransInfo] = _rt.new_objects(TransactionTransInfo, _sg_n33)
-        for _sg_obj41, _sg_x0, _sg_x1 in zip(_sg_r40, _sg_l35, _sg_l39, strict=True):
-            _sg_obj41.prod_id = _sg_x0
-            _sg_obj41.purch_flag = _sg_x1
-        _sg_l32 = _rt.apply_nulls(_sg_c31, _sg_r40)
-    _sg_r42: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
-    for _sg_obj43, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_r42, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l21, _sg_l32, strict=True):
-        _sg_obj43.trans_id = _sg_x0
-        _sg_obj43.date = _sg_x1
-        _sg_obj43.time = _sg_x2
-        _sg_obj43.amount = _sg_x3
-        _sg_obj43.user_info = _sg_x4
-        _sg_obj43.marketing_info = _sg_x5
-        _sg_obj43.trans_info = _sg_x6
-    return _sg_r42
+            _rt.require(_trans_info_purch_flag_column, _trans_info_column.null_count, 'trans_info.purch_flag')
+            _trans_info_purch_flag = _rt.py_numbers(_trans_info_purch_flag_column)
+        _trans_info_objects: list[TransactionTransInfo] = _rt.new_objects(TransactionTransInfo, _trans_info_rows)
+        for _trans_info_obj, _sg_x0, _sg_x1 in zip(_trans_info_objects, _trans_info_prod_id, _trans_info_purch_flag, strict=True):
+            _trans_info_obj.prod_id = _sg_x0
+            _trans_info_obj.purch_flag = _sg_x1
+        _trans_info = _rt.apply_nulls(_trans_info_column, _trans_info_objects)
+    _sg_out: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6 in zip(_sg_out, _trans_id, _date, _time, _amount, _user_info, _marketing_info, _trans_info, strict=True):
+        _sg_obj.trans_id = _sg_x0
+        _sg_obj.date = _sg_x1
+        _sg_obj.time = _sg_x2
+        _sg_obj.amount = _sg_x3
+        _sg_obj.user_info = _sg_x4
+        _sg_obj.marketing_info = _sg_x5
+        _sg_obj.trans_info = _sg_x6
+    return _sg_out
 
 
 Transaction.__schemagen__ = _rt.RecordInfo(
@@ -1536,47 +1539,47 @@ def _sg_schema_TransactionUserInfo() -> _Any:
 
 
 def _sg_write_TransactionUserInfo(_sg_records: _Sequence[TransactionUserInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.cust_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.device for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.state for _sg_r in _sg_records]
-    _sg_a9 = _rt.strings(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9], _sg_schema)
+    _cust_id_type = _sg_schema.field(0).type
+    _cust_id_values = [_sg_r.cust_id for _sg_r in _sg_records]
+    _cust_id = _rt.ints(_cust_id_values, _cust_id_type)
+    _rt.check_nulls(_cust_id, 0)
+    _device_type = _sg_schema.field(1).type
+    _device_values = [_sg_r.device for _sg_r in _sg_records]
+    _device = _rt.strings(_device_values, _device_type)
+    _rt.check_nulls(_device, 0)
+    _state_type = _sg_schema.field(2).type
+    _state_values = [_sg_r.state for _sg_r in _sg_records]
+    _state = _rt.strings(_state_values, _state_type)
+    _rt.check_nulls(_state, 0)
+    return _rt.batch([_cust_id, _device, _state], _sg_schema)
 
 
 def _sg_read_TransactionUserInfo(_sg_batch: _Any) -> list[TransactionUserInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'cust_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _cust_id_column = _rt.column(_sg_batch, 'cust_id')
+    if _cust_id_column is None:
+        _cust_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'cust_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'device')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_cust_id_column, 0, 'cust_id')
+        _cust_id = _rt.py_numbers(_cust_id_column)
+    _device_column = _rt.column(_sg_batch, 'device')
+    if _device_column is None:
+        _device = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'device')
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'state')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_device_column, 0, 'device')
+        _device = _rt.py_strings(_device_column)
+    _state_column = _rt.column(_sg_batch, 'state')
+    if _state_column is None:
+        _state = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'state')
-        _sg_l6 = _rt.py_strings(_sg_c5)
-    _sg_r7: list[TransactionUserInfo] = _rt.new_objects(TransactionUserInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r7, _sg_l2, _sg_l4, _sg_l6, strict=True):
-        _sg_obj8.cust_id = _sg_x0
-        _sg_obj8.device = _sg_x1
-        _sg_obj8.state = _sg_x2
-    return _sg_r7
+        _rt.require(_state_column, 0, 'state')
+        _state = _rt.py_strings(_state_column)
+    _sg_out: list[TransactionUserInfo] = _rt.new_objects(TransactionUserInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_out, _cust_id, _device, _state, strict=True):
+        _sg_obj.cust_id = _sg_x0
+        _sg_obj.device = _sg_x1
+        _sg_obj.state = _sg_x2
+    return _sg_out
 
 
 TransactionUserInfo.__schemagen__ = _rt.RecordInfo(
@@ -1630,38 +1633,38 @@ def _sg_schema_TransactionMarketingInfo() -> _Any:
 
 
 def _sg_write_TransactionMarketingInfo(_sg_records: _Sequence[TransactionMarketingInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.camp_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.keywords for _sg_r in _sg_records]
-    _sg_a6 = _rt.typed_lists(_sg_v5, _sg_t4, False, 'string')
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _camp_id_type = _sg_schema.field(0).type
+    _camp_id_values = [_sg_r.camp_id for _sg_r in _sg_records]
+    _camp_id = _rt.ints(_camp_id_values, _camp_id_type)
+    _rt.check_nulls(_camp_id, 0)
+    _keywords_type = _sg_schema.field(1).type
+    _keywords_values = [_sg_r.keywords for _sg_r in _sg_records]
+    _keywords = _rt.typed_lists(_keywords_values, _keywords_type, items_nullable=True, kind='string')
+    _rt.check_nulls(_keywords, 0)
+    return _rt.batch([_camp_id, _keywords], _sg_schema)
 
 
 def _sg_read_TransactionMarketingInfo(_sg_batch: _Any) -> list[TransactionMarketingInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'camp_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _camp_id_column = _rt.column(_sg_batch, 'camp_id')
+    if _camp_id_column is None:
+        _camp_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'camp_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'keywords')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_camp_id_column, 0, 'camp_id')
+        _camp_id = _rt.py_numbers(_camp_id_column)
+    _keywords_column = _rt.column(_sg_batch, 'keywords')
+    if _keywords_column is None:
+        _keywords = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'keywords')
-        _sg_o5 = _rt.list_offsets(_sg_c3)
-        _sg_l6 = _rt.py_strings(_sg_c3.values)
-        _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
-    _sg_r7: list[TransactionMarketingInfo] = _rt.new_objects(TransactionMarketingInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l4, strict=True):
-        _sg_obj8.camp_id = _sg_x0
-        _sg_obj8.keywords = _sg_x1
-    return _sg_r7
+        _rt.require(_keywords_column, 0, 'keywords')
+        _keywords_offsets = _rt.list_offsets(_keywords_column)
+        _keywords_item = _rt.py_strings(_keywords_column.values)
+        _keywords = _rt.apply_nulls(_keywords_column, _rt.split(_keywords_item, _keywords_offsets))
+    _sg_out: list[TransactionMarketingInfo] = _rt.new_objects(TransactionMarketingInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _camp_id, _keywords, strict=True):
+        _sg_obj.camp_id = _sg_x0
+        _sg_obj.keywords = _sg_x1
+    return _sg_out
 
 
 TransactionMarketingInfo.__schemagen__ = _rt.RecordInfo(
@@ -1715,38 +1718,38 @@ def _sg_schema_TransactionTransInfo() -> _Any:
 
 
 def _sg_write_TransactionTransInfo(_sg_records: _Sequence[TransactionTransInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.prod_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.typed_lists(_sg_v2, _sg_t1, False, 'int')
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.purch_flag for _sg_r in _sg_records]
-    _sg_a6 = _rt.bools(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _prod_id_type = _sg_schema.field(0).type
+    _prod_id_values = [_sg_r.prod_id for _sg_r in _sg_records]
+    _prod_id = _rt.typed_lists(_prod_id_values, _prod_id_type, items_nullable=True, kind='int')
+    _rt.check_nulls(_prod_id, 0)
+    _purch_flag_type = _sg_schema.field(1).type
+    _purch_flag_values = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _purch_flag = _rt.bools(_purch_flag_values, _purch_flag_type)
+    _rt.check_nulls(_purch_flag, 0)
+    return _rt.batch([_prod_id, _purch_flag], _sg_schema)
 
 
 def _sg_read_TransactionTransInfo(_sg_batch: _Any) -> list[TransactionTransInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'prod_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _prod_id_column = _rt.column(_sg_batch, 'prod_id')
+    if _prod_id_column is None:
+        _prod_id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'prod_id')
-        _sg_o3 = _rt.list_offsets(_sg_c1)
-        _sg_l4 = _rt.py_numbers(_sg_c1.values)
-        _sg_l2 = _rt.apply_nulls(_sg_c1, _rt.split(_sg_l4, _sg_o3))
-    _sg_c5 = _rt.column(_sg_batch, 'purch_flag')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _rt.require(_prod_id_column, 0, 'prod_id')
+        _prod_id_offsets = _rt.list_offsets(_prod_id_column)
+        _prod_id_item = _rt.py_numbers(_prod_id_column.values)
+        _prod_id = _rt.apply_nulls(_prod_id_column, _rt.split(_prod_id_item, _prod_id_offsets))
+    _purch_flag_column = _rt.column(_sg_batch, 'purch_flag')
+    if _purch_flag_column is None:
+        _purch_flag = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'purch_flag')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_r7: list[TransactionTransInfo] = _rt.new_objects(TransactionTransInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l6, strict=True):
-        _sg_obj8.prod_id = _sg_x0
-        _sg_obj8.purch_flag = _sg_x1
-    return _sg_r7
+        _rt.require(_purch_flag_column, 0, 'purch_flag')
+        _purch_flag = _rt.py_numbers(_purch_flag_column)
+    _sg_out: list[TransactionTransInfo] = _rt.new_objects(TransactionTransInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _prod_id, _purch_flag, strict=True):
+        _sg_obj.prod_id = _sg_x0
+        _sg_obj.purch_flag = _sg_x1
+    return _sg_out
 
 
 TransactionTransInfo.__schemagen__ = _rt.RecordInfo(

@@ -15,7 +15,7 @@ __all__ = [
     "Any",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 @_dc.dataclass(slots=True, kw_only=True)
@@ -168,36 +168,36 @@ def _sg_schema_Any() -> _Any:
 
 
 def _sg_write_Any(_sg_records: _Sequence[Any], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.type_url for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.value for _sg_r in _sg_records]
-    _sg_a6 = _rt.binaries(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _type_url_type = _sg_schema.field(0).type
+    _type_url_values = [_sg_r.type_url for _sg_r in _sg_records]
+    _type_url = _rt.strings(_type_url_values, _type_url_type)
+    _rt.check_nulls(_type_url, 0)
+    _value_type = _sg_schema.field(1).type
+    _value_values = [_sg_r.value for _sg_r in _sg_records]
+    _value = _rt.binaries(_value_values, _value_type)
+    _rt.check_nulls(_value, 0)
+    return _rt.batch([_type_url, _value], _sg_schema)
 
 
 def _sg_read_Any(_sg_batch: _Any) -> list[Any]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'type_url')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat('', _sg_n)
+    _type_url_column = _rt.column(_sg_batch, 'type_url')
+    if _type_url_column is None:
+        _type_url = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'type_url')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'value')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(b'', _sg_n)
+        _rt.require(_type_url_column, 0, 'type_url')
+        _type_url = _rt.py_strings(_type_url_column)
+    _value_column = _rt.column(_sg_batch, 'value')
+    if _value_column is None:
+        _value = _rt.repeat(b'', _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'value')
-        _sg_l4 = _rt.py_objects(_sg_c3)
-    _sg_r5: list[Any] = _rt.new_objects(Any, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.type_url = _sg_x0
-        _sg_obj6.value = _sg_x1
-    return _sg_r5
+        _rt.require(_value_column, 0, 'value')
+        _value = _rt.py_objects(_value_column)
+    _sg_out: list[Any] = _rt.new_objects(Any, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _type_url, _value, strict=True):
+        _sg_obj.type_url = _sg_x0
+        _sg_obj.value = _sg_x1
+    return _sg_out
 
 
 Any.__schemagen__ = _rt.RecordInfo(

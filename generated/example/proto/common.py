@@ -15,7 +15,7 @@ __all__ = [
     "Money",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 @_dc.dataclass(slots=True, kw_only=True)
@@ -74,47 +74,47 @@ def _sg_schema_Money() -> _Any:
 
 
 def _sg_write_Money(_sg_records: _Sequence[Money], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.currency_code for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.units for _sg_r in _sg_records]
-    _sg_a6 = _rt.ints(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.nanos for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9], _sg_schema)
+    _currency_code_type = _sg_schema.field(0).type
+    _currency_code_values = [_sg_r.currency_code for _sg_r in _sg_records]
+    _currency_code = _rt.strings(_currency_code_values, _currency_code_type)
+    _rt.check_nulls(_currency_code, 0)
+    _units_type = _sg_schema.field(1).type
+    _units_values = [_sg_r.units for _sg_r in _sg_records]
+    _units = _rt.ints(_units_values, _units_type)
+    _rt.check_nulls(_units, 0)
+    _nanos_type = _sg_schema.field(2).type
+    _nanos_values = [_sg_r.nanos for _sg_r in _sg_records]
+    _nanos = _rt.ints(_nanos_values, _nanos_type)
+    _rt.check_nulls(_nanos, 0)
+    return _rt.batch([_currency_code, _units, _nanos], _sg_schema)
 
 
 def _sg_read_Money(_sg_batch: _Any) -> list[Money]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'currency_code')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat('', _sg_n)
+    _currency_code_column = _rt.column(_sg_batch, 'currency_code')
+    if _currency_code_column is None:
+        _currency_code = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'currency_code')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'units')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(0, _sg_n)
+        _rt.require(_currency_code_column, 0, 'currency_code')
+        _currency_code = _rt.py_strings(_currency_code_column)
+    _units_column = _rt.column(_sg_batch, 'units')
+    if _units_column is None:
+        _units = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'units')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'nanos')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(0, _sg_n)
+        _rt.require(_units_column, 0, 'units')
+        _units = _rt.py_numbers(_units_column)
+    _nanos_column = _rt.column(_sg_batch, 'nanos')
+    if _nanos_column is None:
+        _nanos = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'nanos')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_r7: list[Money] = _rt.new_objects(Money, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r7, _sg_l2, _sg_l4, _sg_l6, strict=True):
-        _sg_obj8.currency_code = _sg_x0
-        _sg_obj8.units = _sg_x1
-        _sg_obj8.nanos = _sg_x2
-    return _sg_r7
+        _rt.require(_nanos_column, 0, 'nanos')
+        _nanos = _rt.py_numbers(_nanos_column)
+    _sg_out: list[Money] = _rt.new_objects(Money, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_out, _currency_code, _units, _nanos, strict=True):
+        _sg_obj.currency_code = _sg_x0
+        _sg_obj.units = _sg_x1
+        _sg_obj.nanos = _sg_x2
+    return _sg_out
 
 
 Money.__schemagen__ = _rt.RecordInfo(

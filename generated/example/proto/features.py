@@ -26,7 +26,7 @@ __all__ = [
     "Scalars",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class Color(str, _enum.Enum):
@@ -105,6 +105,12 @@ _SG_NUMBERS_Features_Kind: tuple[dict[str, int], dict[int, str]] = (
     {'KIND_UNSPECIFIED': 0, 'SMALL': 1, 'LARGE': 2},
     {0: 'KIND_UNSPECIFIED', 1: 'SMALL', 2: 'LARGE'},
 )
+
+
+_SG_SYMBOLS_Color: frozenset[str] = frozenset({'COLOR_UNSPECIFIED', 'RED', 'GREEN', 'BLUE'})
+
+
+_SG_SYMBOLS_Features_Kind: frozenset[str] = frozenset({'KIND_UNSPECIFIED', 'SMALL', 'LARGE'})
 
 
 def _sg_default_Features__numbers() -> list[int]:
@@ -282,217 +288,217 @@ def _sg_schema_Scalars() -> _Any:
 
 
 def _sg_write_Scalars(_sg_records: _Sequence[Scalars], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.f_double for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.f_float for _sg_r in _sg_records]
-    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.f_int32 for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.f_int64 for _sg_r in _sg_records]
-    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.f_uint32 for _sg_r in _sg_records]
-    _sg_a15 = _rt.ints(_sg_v14, _sg_t13)
-    _rt.check_nulls(_sg_a15, 0)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.f_uint64 for _sg_r in _sg_records]
-    _sg_a18 = _rt.ints(_sg_v17, _sg_t16)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.f_sint32 for _sg_r in _sg_records]
-    _sg_a21 = _rt.ints(_sg_v20, _sg_t19)
-    _rt.check_nulls(_sg_a21, 0)
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.f_sint64 for _sg_r in _sg_records]
-    _sg_a24 = _rt.ints(_sg_v23, _sg_t22)
-    _rt.check_nulls(_sg_a24, 0)
-    _sg_t25 = _sg_schema.field(8).type
-    _sg_v26 = [_sg_r.f_fixed32 for _sg_r in _sg_records]
-    _sg_a27 = _rt.ints(_sg_v26, _sg_t25)
-    _rt.check_nulls(_sg_a27, 0)
-    _sg_t28 = _sg_schema.field(9).type
-    _sg_v29 = [_sg_r.f_fixed64 for _sg_r in _sg_records]
-    _sg_a30 = _rt.ints(_sg_v29, _sg_t28)
-    _rt.check_nulls(_sg_a30, 0)
-    _sg_t31 = _sg_schema.field(10).type
-    _sg_v32 = [_sg_r.f_sfixed32 for _sg_r in _sg_records]
-    _sg_a33 = _rt.ints(_sg_v32, _sg_t31)
-    _rt.check_nulls(_sg_a33, 0)
-    _sg_t34 = _sg_schema.field(11).type
-    _sg_v35 = [_sg_r.f_sfixed64 for _sg_r in _sg_records]
-    _sg_a36 = _rt.ints(_sg_v35, _sg_t34)
-    _rt.check_nulls(_sg_a36, 0)
-    _sg_t37 = _sg_schema.field(12).type
-    _sg_v38 = [_sg_r.f_bool for _sg_r in _sg_records]
-    _sg_a39 = _rt.bools(_sg_v38, _sg_t37)
-    _rt.check_nulls(_sg_a39, 0)
-    _sg_t40 = _sg_schema.field(13).type
-    _sg_v41 = [_sg_r.f_string for _sg_r in _sg_records]
-    _sg_a42 = _rt.strings(_sg_v41, _sg_t40)
-    _rt.check_nulls(_sg_a42, 0)
-    _sg_t43 = _sg_schema.field(14).type
-    _sg_v44 = [_sg_r.f_bytes for _sg_r in _sg_records]
-    _sg_a45 = _rt.binaries(_sg_v44, _sg_t43)
-    _rt.check_nulls(_sg_a45, 0)
-    _sg_t46 = _sg_schema.field(15).type
-    _sg_v47 = [_sg_r.f_enum for _sg_r in _sg_records]
-    _sg_a48 = _rt.enums(_sg_v47, _sg_t46, frozenset(('COLOR_UNSPECIFIED', 'RED', 'GREEN', 'BLUE',)), True)
-    _rt.check_nulls(_sg_a48, 0)
-    _sg_t49 = _sg_schema.field(16).type
-    _sg_v50 = [_sg_r.opt_int32 for _sg_r in _sg_records]
-    _sg_a51 = _rt.ints(_sg_v50, _sg_t49)
-    _sg_t52 = _sg_schema.field(17).type
-    _sg_v53 = [_sg_r.opt_string for _sg_r in _sg_records]
-    _sg_a54 = _rt.strings(_sg_v53, _sg_t52)
-    _sg_t55 = _sg_schema.field(18).type
-    _sg_v56 = [_sg_r.opt_enum for _sg_r in _sg_records]
-    _sg_a57 = _rt.enums(_sg_v56, _sg_t55, frozenset(('COLOR_UNSPECIFIED', 'RED', 'GREEN', 'BLUE',)), True)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a42, _sg_a45, _sg_a48, _sg_a51, _sg_a54, _sg_a57], _sg_schema)
+    _f_double_type = _sg_schema.field(0).type
+    _f_double_values = [_sg_r.f_double for _sg_r in _sg_records]
+    _f_double = _rt.floats(_f_double_values, _f_double_type)
+    _rt.check_nulls(_f_double, 0)
+    _f_float_type = _sg_schema.field(1).type
+    _f_float_values = [_sg_r.f_float for _sg_r in _sg_records]
+    _f_float = _rt.floats(_f_float_values, _f_float_type)
+    _rt.check_nulls(_f_float, 0)
+    _f_int32_type = _sg_schema.field(2).type
+    _f_int32_values = [_sg_r.f_int32 for _sg_r in _sg_records]
+    _f_int32 = _rt.ints(_f_int32_values, _f_int32_type)
+    _rt.check_nulls(_f_int32, 0)
+    _f_int64_type = _sg_schema.field(3).type
+    _f_int64_values = [_sg_r.f_int64 for _sg_r in _sg_records]
+    _f_int64 = _rt.ints(_f_int64_values, _f_int64_type)
+    _rt.check_nulls(_f_int64, 0)
+    _f_uint32_type = _sg_schema.field(4).type
+    _f_uint32_values = [_sg_r.f_uint32 for _sg_r in _sg_records]
+    _f_uint32 = _rt.ints(_f_uint32_values, _f_uint32_type)
+    _rt.check_nulls(_f_uint32, 0)
+    _f_uint64_type = _sg_schema.field(5).type
+    _f_uint64_values = [_sg_r.f_uint64 for _sg_r in _sg_records]
+    _f_uint64 = _rt.ints(_f_uint64_values, _f_uint64_type)
+    _rt.check_nulls(_f_uint64, 0)
+    _f_sint32_type = _sg_schema.field(6).type
+    _f_sint32_values = [_sg_r.f_sint32 for _sg_r in _sg_records]
+    _f_sint32 = _rt.ints(_f_sint32_values, _f_sint32_type)
+    _rt.check_nulls(_f_sint32, 0)
+    _f_sint64_type = _sg_schema.field(7).type
+    _f_sint64_values = [_sg_r.f_sint64 for _sg_r in _sg_records]
+    _f_sint64 = _rt.ints(_f_sint64_values, _f_sint64_type)
+    _rt.check_nulls(_f_sint64, 0)
+    _f_fixed32_type = _sg_schema.field(8).type
+    _f_fixed32_values = [_sg_r.f_fixed32 for _sg_r in _sg_records]
+    _f_fixed32 = _rt.ints(_f_fixed32_values, _f_fixed32_type)
+    _rt.check_nulls(_f_fixed32, 0)
+    _f_fixed64_type = _sg_schema.field(9).type
+    _f_fixed64_values = [_sg_r.f_fixed64 for _sg_r in _sg_records]
+    _f_fixed64 = _rt.ints(_f_fixed64_values, _f_fixed64_type)
+    _rt.check_nulls(_f_fixed64, 0)
+    _f_sfixed32_type = _sg_schema.field(10).type
+    _f_sfixed32_values = [_sg_r.f_sfixed32 for _sg_r in _sg_records]
+    _f_sfixed32 = _rt.ints(_f_sfixed32_values, _f_sfixed32_type)
+    _rt.check_nulls(_f_sfixed32, 0)
+    _f_sfixed64_type = _sg_schema.field(11).type
+    _f_sfixed64_values = [_sg_r.f_sfixed64 for _sg_r in _sg_records]
+    _f_sfixed64 = _rt.ints(_f_sfixed64_values, _f_sfixed64_type)
+    _rt.check_nulls(_f_sfixed64, 0)
+    _f_bool_type = _sg_schema.field(12).type
+    _f_bool_values = [_sg_r.f_bool for _sg_r in _sg_records]
+    _f_bool = _rt.bools(_f_bool_values, _f_bool_type)
+    _rt.check_nulls(_f_bool, 0)
+    _f_string_type = _sg_schema.field(13).type
+    _f_string_values = [_sg_r.f_string for _sg_r in _sg_records]
+    _f_string = _rt.strings(_f_string_values, _f_string_type)
+    _rt.check_nulls(_f_string, 0)
+    _f_bytes_type = _sg_schema.field(14).type
+    _f_bytes_values = [_sg_r.f_bytes for _sg_r in _sg_records]
+    _f_bytes = _rt.binaries(_f_bytes_values, _f_bytes_type)
+    _rt.check_nulls(_f_bytes, 0)
+    _f_enum_type = _sg_schema.field(15).type
+    _f_enum_values = [_sg_r.f_enum for _sg_r in _sg_records]
+    _f_enum = _rt.enums(_f_enum_values, _f_enum_type, _SG_SYMBOLS_Color, open_enum=True)
+    _rt.check_nulls(_f_enum, 0)
+    _opt_int32_type = _sg_schema.field(16).type
+    _opt_int32_values = [_sg_r.opt_int32 for _sg_r in _sg_records]
+    _opt_int32 = _rt.ints(_opt_int32_values, _opt_int32_type)
+    _opt_string_type = _sg_schema.field(17).type
+    _opt_string_values = [_sg_r.opt_string for _sg_r in _sg_records]
+    _opt_string = _rt.strings(_opt_string_values, _opt_string_type)
+    _opt_enum_type = _sg_schema.field(18).type
+    _opt_enum_values = [_sg_r.opt_enum for _sg_r in _sg_records]
+    _opt_enum = _rt.enums(_opt_enum_values, _opt_enum_type, _SG_SYMBOLS_Color, open_enum=True)
+    return _rt.batch([_f_double, _f_float, _f_int32, _f_int64, _f_uint32, _f_uint64, _f_sint32, _f_sint64, _f_fixed32, _f_fixed64, _f_sfixed32, _f_sfixed64, _f_bool, _f_string, _f_bytes, _f_enum, _opt_int32, _opt_string, _opt_enum], _sg_schema)
 
 
 def _sg_read_Scalars(_sg_batch: _Any) -> list[Scalars]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'f_double')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(0.0, _sg_n)
+    _f_double_column = _rt.column(_sg_batch, 'f_double')
+    if _f_double_column is None:
+        _f_double = _rt.repeat(0.0, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'f_double')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'f_float')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(0.0, _sg_n)
+        _rt.require(_f_double_column, 0, 'f_double')
+        _f_double = _rt.py_numbers(_f_double_column)
+    _f_float_column = _rt.column(_sg_batch, 'f_float')
+    if _f_float_column is None:
+        _f_float = _rt.repeat(0.0, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'f_float')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'f_int32')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_float_column, 0, 'f_float')
+        _f_float = _rt.py_numbers(_f_float_column)
+    _f_int32_column = _rt.column(_sg_batch, 'f_int32')
+    if _f_int32_column is None:
+        _f_int32 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'f_int32')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'f_int64')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_int32_column, 0, 'f_int32')
+        _f_int32 = _rt.py_numbers(_f_int32_column)
+    _f_int64_column = _rt.column(_sg_batch, 'f_int64')
+    if _f_int64_column is None:
+        _f_int64 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'f_int64')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'f_uint32')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_int64_column, 0, 'f_int64')
+        _f_int64 = _rt.py_numbers(_f_int64_column)
+    _f_uint32_column = _rt.column(_sg_batch, 'f_uint32')
+    if _f_uint32_column is None:
+        _f_uint32 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c9, 0, 'f_uint32')
-        _sg_l10 = _rt.py_numbers(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'f_uint64')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_uint32_column, 0, 'f_uint32')
+        _f_uint32 = _rt.py_numbers(_f_uint32_column)
+    _f_uint64_column = _rt.column(_sg_batch, 'f_uint64')
+    if _f_uint64_column is None:
+        _f_uint64 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c11, 0, 'f_uint64')
-        _sg_l12 = _rt.py_numbers(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'f_sint32')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_uint64_column, 0, 'f_uint64')
+        _f_uint64 = _rt.py_numbers(_f_uint64_column)
+    _f_sint32_column = _rt.column(_sg_batch, 'f_sint32')
+    if _f_sint32_column is None:
+        _f_sint32 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c13, 0, 'f_sint32')
-        _sg_l14 = _rt.py_numbers(_sg_c13)
-    _sg_c15 = _rt.column(_sg_batch, 'f_sint64')
-    if _sg_c15 is None:
-        _sg_l16 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_sint32_column, 0, 'f_sint32')
+        _f_sint32 = _rt.py_numbers(_f_sint32_column)
+    _f_sint64_column = _rt.column(_sg_batch, 'f_sint64')
+    if _f_sint64_column is None:
+        _f_sint64 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c15, 0, 'f_sint64')
-        _sg_l16 = _rt.py_numbers(_sg_c15)
-    _sg_c17 = _rt.column(_sg_batch, 'f_fixed32')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_sint64_column, 0, 'f_sint64')
+        _f_sint64 = _rt.py_numbers(_f_sint64_column)
+    _f_fixed32_column = _rt.column(_sg_batch, 'f_fixed32')
+    if _f_fixed32_column is None:
+        _f_fixed32 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c17, 0, 'f_fixed32')
-        _sg_l18 = _rt.py_numbers(_sg_c17)
-    _sg_c19 = _rt.column(_sg_batch, 'f_fixed64')
-    if _sg_c19 is None:
-        _sg_l20 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_fixed32_column, 0, 'f_fixed32')
+        _f_fixed32 = _rt.py_numbers(_f_fixed32_column)
+    _f_fixed64_column = _rt.column(_sg_batch, 'f_fixed64')
+    if _f_fixed64_column is None:
+        _f_fixed64 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c19, 0, 'f_fixed64')
-        _sg_l20 = _rt.py_numbers(_sg_c19)
-    _sg_c21 = _rt.column(_sg_batch, 'f_sfixed32')
-    if _sg_c21 is None:
-        _sg_l22 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_fixed64_column, 0, 'f_fixed64')
+        _f_fixed64 = _rt.py_numbers(_f_fixed64_column)
+    _f_sfixed32_column = _rt.column(_sg_batch, 'f_sfixed32')
+    if _f_sfixed32_column is None:
+        _f_sfixed32 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c21, 0, 'f_sfixed32')
-        _sg_l22 = _rt.py_numbers(_sg_c21)
-    _sg_c23 = _rt.column(_sg_batch, 'f_sfixed64')
-    if _sg_c23 is None:
-        _sg_l24 = _rt.repeat(0, _sg_n)
+        _rt.require(_f_sfixed32_column, 0, 'f_sfixed32')
+        _f_sfixed32 = _rt.py_numbers(_f_sfixed32_column)
+    _f_sfixed64_column = _rt.column(_sg_batch, 'f_sfixed64')
+    if _f_sfixed64_column is None:
+        _f_sfixed64 = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c23, 0, 'f_sfixed64')
-        _sg_l24 = _rt.py_numbers(_sg_c23)
-    _sg_c25 = _rt.column(_sg_batch, 'f_bool')
-    if _sg_c25 is None:
-        _sg_l26 = _rt.repeat(False, _sg_n)
+        _rt.require(_f_sfixed64_column, 0, 'f_sfixed64')
+        _f_sfixed64 = _rt.py_numbers(_f_sfixed64_column)
+    _f_bool_column = _rt.column(_sg_batch, 'f_bool')
+    if _f_bool_column is None:
+        _f_bool = _rt.repeat(False, _sg_n)
     else:
-        _rt.require(_sg_c25, 0, 'f_bool')
-        _sg_l26 = _rt.py_numbers(_sg_c25)
-    _sg_c27 = _rt.column(_sg_batch, 'f_string')
-    if _sg_c27 is None:
-        _sg_l28 = _rt.repeat('', _sg_n)
+        _rt.require(_f_bool_column, 0, 'f_bool')
+        _f_bool = _rt.py_numbers(_f_bool_column)
+    _f_string_column = _rt.column(_sg_batch, 'f_string')
+    if _f_string_column is None:
+        _f_string = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c27, 0, 'f_string')
-        _sg_l28 = _rt.py_strings(_sg_c27)
-    _sg_c29 = _rt.column(_sg_batch, 'f_bytes')
-    if _sg_c29 is None:
-        _sg_l30 = _rt.repeat(b'', _sg_n)
+        _rt.require(_f_string_column, 0, 'f_string')
+        _f_string = _rt.py_strings(_f_string_column)
+    _f_bytes_column = _rt.column(_sg_batch, 'f_bytes')
+    if _f_bytes_column is None:
+        _f_bytes = _rt.repeat(b'', _sg_n)
     else:
-        _rt.require(_sg_c29, 0, 'f_bytes')
-        _sg_l30 = _rt.py_objects(_sg_c29)
-    _sg_c31 = _rt.column(_sg_batch, 'f_enum')
-    if _sg_c31 is None:
-        _sg_l32 = _rt.repeat(Color.COLOR_UNSPECIFIED, _sg_n)
+        _rt.require(_f_bytes_column, 0, 'f_bytes')
+        _f_bytes = _rt.py_objects(_f_bytes_column)
+    _f_enum_column = _rt.column(_sg_batch, 'f_enum')
+    if _f_enum_column is None:
+        _f_enum = _rt.repeat(Color.COLOR_UNSPECIFIED, _sg_n)
     else:
-        _rt.require(_sg_c31, 0, 'f_enum')
-        _sg_l32 = _rt.py_enums(_sg_c31, Color)
-    _sg_c33 = _rt.column(_sg_batch, 'opt_int32')
-    if _sg_c33 is None:
-        _sg_l34 = _rt.repeat(None, _sg_n)
+        _rt.require(_f_enum_column, 0, 'f_enum')
+        _f_enum = _rt.py_enums(_f_enum_column, Color)
+    _opt_int32_column = _rt.column(_sg_batch, 'opt_int32')
+    if _opt_int32_column is None:
+        _opt_int32 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l34 = _rt.py_numbers(_sg_c33)
-    _sg_c35 = _rt.column(_sg_batch, 'opt_string')
-    if _sg_c35 is None:
-        _sg_l36 = _rt.repeat(None, _sg_n)
+        _opt_int32 = _rt.py_numbers(_opt_int32_column)
+    _opt_string_column = _rt.column(_sg_batch, 'opt_string')
+    if _opt_string_column is None:
+        _opt_string = _rt.repeat(None, _sg_n)
     else:
-        _sg_l36 = _rt.py_strings(_sg_c35)
-    _sg_c37 = _rt.column(_sg_batch, 'opt_enum')
-    if _sg_c37 is None:
-        _sg_l38 = _rt.repeat(None, _sg_n)
+        _opt_string = _rt.py_strings(_opt_string_column)
+    _opt_enum_column = _rt.column(_sg_batch, 'opt_enum')
+    if _opt_enum_column is None:
+        _opt_enum = _rt.repeat(None, _sg_n)
     else:
-        _sg_l38 = _rt.py_enums(_sg_c37, Color)
-    _sg_r39: list[Scalars] = _rt.new_objects(Scalars, _sg_n)
-    for _sg_obj40, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18 in zip(_sg_r39, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l24, _sg_l26, _sg_l28, _sg_l30, _sg_l32, _sg_l34, _sg_l36, _sg_l38, strict=True):
-        _sg_obj40.f_double = _sg_x0
-        _sg_obj40.f_float = _sg_x1
-        _sg_obj40.f_int32 = _sg_x2
-        _sg_obj40.f_int64 = _sg_x3
-        _sg_obj40.f_uint32 = _sg_x4
-        _sg_obj40.f_uint64 = _sg_x5
-        _sg_obj40.f_sint32 = _sg_x6
-        _sg_obj40.f_sint64 = _sg_x7
-        _sg_obj40.f_fixed32 = _sg_x8
-        _sg_obj40.f_fixed64 = _sg_x9
-        _sg_obj40.f_sfixed32 = _sg_x10
-        _sg_obj40.f_sfixed64 = _sg_x11
-        _sg_obj40.f_bool = _sg_x12
-        _sg_obj40.f_string = _sg_x13
-        _sg_obj40.f_bytes = _sg_x14
-        _sg_obj40.f_enum = _sg_x15
-        _sg_obj40.opt_int32 = _sg_x16
-        _sg_obj40.opt_string = _sg_x17
-        _sg_obj40.opt_enum = _sg_x18
-    return _sg_r39
+        _opt_enum = _rt.py_enums(_opt_enum_column, Color)
+    _sg_out: list[Scalars] = _rt.new_objects(Scalars, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18 in zip(_sg_out, _f_double, _f_float, _f_int32, _f_int64, _f_uint32, _f_uint64, _f_sint32, _f_sint64, _f_fixed32, _f_fixed64, _f_sfixed32, _f_sfixed64, _f_bool, _f_string, _f_bytes, _f_enum, _opt_int32, _opt_string, _opt_enum, strict=True):
+        _sg_obj.f_double = _sg_x0
+        _sg_obj.f_float = _sg_x1
+        _sg_obj.f_int32 = _sg_x2
+        _sg_obj.f_int64 = _sg_x3
+        _sg_obj.f_uint32 = _sg_x4
+        _sg_obj.f_uint64 = _sg_x5
+        _sg_obj.f_sint32 = _sg_x6
+        _sg_obj.f_sint64 = _sg_x7
+        _sg_obj.f_fixed32 = _sg_x8
+        _sg_obj.f_fixed64 = _sg_x9
+        _sg_obj.f_sfixed32 = _sg_x10
+        _sg_obj.f_sfixed64 = _sg_x11
+        _sg_obj.f_bool = _sg_x12
+        _sg_obj.f_string = _sg_x13
+        _sg_obj.f_bytes = _sg_x14
+        _sg_obj.f_enum = _sg_x15
+        _sg_obj.opt_int32 = _sg_x16
+        _sg_obj.opt_string = _sg_x17
+        _sg_obj.opt_enum = _sg_x18
+    return _sg_out
 
 
 Scalars.__schemagen__ = _rt.RecordInfo(
@@ -864,760 +870,760 @@ def _sg_schema_Features() -> _Any:
 def _sg_write_Features(_sg_records: _Sequence[Features], _sg_schema: _Any) -> _Any:
     from ...google.protobuf import Any
     from .common import Money
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.id_ for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.scalars for _sg_r in _sg_records]
-    _sg_m7, _sg_k8 = _rt.mask(_sg_v5)
-    _rt.check_instances(_sg_v5, Scalars)
-    _sg_v9 = [None if _sg_x is None else _sg_x.f_double for _sg_x in _sg_v5]
-    _sg_t10 = _sg_t4.field(0).type
-    _sg_a11 = _rt.floats(_sg_v9, _sg_t10)
-    _rt.check_nulls(_sg_a11, _sg_k8)
-    _sg_a11 = _rt.fill_empty(_sg_a11, _sg_k8)
-    _sg_v12 = [None if _sg_x is None else _sg_x.f_float for _sg_x in _sg_v5]
-    _sg_t13 = _sg_t4.field(1).type
-    _sg_a14 = _rt.floats(_sg_v12, _sg_t13)
-    _rt.check_nulls(_sg_a14, _sg_k8)
-    _sg_a14 = _rt.fill_empty(_sg_a14, _sg_k8)
-    _sg_v15 = [None if _sg_x is None else _sg_x.f_int32 for _sg_x in _sg_v5]
-    _sg_t16 = _sg_t4.field(2).type
-    _sg_a17 = _rt.ints(_sg_v15, _sg_t16)
-    _rt.check_nulls(_sg_a17, _sg_k8)
-    _sg_a17 = _rt.fill_empty(_sg_a17, _sg_k8)
-    _sg_v18 = [None if _sg_x is None else _sg_x.f_int64 for _sg_x in _sg_v5]
-    _sg_t19 = _sg_t4.field(3).type
-    _sg_a20 = _rt.ints(_sg_v18, _sg_t19)
-    _rt.check_nulls(_sg_a20, _sg_k8)
-    _sg_a20 = _rt.fill_empty(_sg_a20, _sg_k8)
-    _sg_v21 = [None if _sg_x is None else _sg_x.f_uint32 for _sg_x in _sg_v5]
-    _sg_t22 = _sg_t4.field(4).type
-    _sg_a23 = _rt.ints(_sg_v21, _sg_t22)
-    _rt.check_nulls(_sg_a23, _sg_k8)
-    _sg_a23 = _rt.fill_empty(_sg_a23, _sg_k8)
-    _sg_v24 = [None if _sg_x is None else _sg_x.f_uint64 for _sg_x in _sg_v5]
-    _sg_t25 = _sg_t4.field(5).type
-    _sg_a26 = _rt.ints(_sg_v24, _sg_t25)
-    _rt.check_nulls(_sg_a26, _sg_k8)
-    _sg_a26 = _rt.fill_empty(_sg_a26, _sg_k8)
-    _sg_v27 = [None if _sg_x is None else _sg_x.f_sint32 for _sg_x in _sg_v5]
-    _sg_t28 = _sg_t4.field(6).type
-    _sg_a29 = _rt.ints(_sg_v27, _sg_t28)
-    _rt.check_nulls(_sg_a29, _sg_k8)
-    _sg_a29 = _rt.fill_empty(_sg_a29, _sg_k8)
-    _sg_v30 = [None if _sg_x is None else _sg_x.f_sint64 for _sg_x in _sg_v5]
-    _sg_t31 = _sg_t4.field(7).type
-    _sg_a32 = _rt.ints(_sg_v30, _sg_t31)
-    _rt.check_nulls(_sg_a32, _sg_k8)
-    _sg_a32 = _rt.fill_empty(_sg_a32, _sg_k8)
-    _sg_v33 = [None if _sg_x is None else _sg_x.f_fixed32 for _sg_x in _sg_v5]
-    _sg_t34 = _sg_t4.field(8).type
-    _sg_a35 = _rt.ints(_sg_v33, _sg_t34)
-    _rt.check_nulls(_sg_a35, _sg_k8)
-    _sg_a35 = _rt.fill_empty(_sg_a35, _sg_k8)
-    _sg_v36 = [None if _sg_x is None else _sg_x.f_fixed64 for _sg_x in _sg_v5]
-    _sg_t37 = _sg_t4.field(9).type
-    _sg_a38 = _rt.ints(_sg_v36, _sg_t37)
-    _rt.check_nulls(_sg_a38, _sg_k8)
-    _sg_a38 = _rt.fill_empty(_sg_a38, _sg_k8)
-    _sg_v39 = [None if _sg_x is None else _sg_x.f_sfixed32 for _sg_x in _sg_v5]
-    _sg_t40 = _sg_t4.field(10).type
-    _sg_a41 = _rt.ints(_sg_v39, _sg_t40)
-    _rt.check_nulls(_sg_a41, _sg_k8)
-    _sg_a41 = _rt.fill_empty(_sg_a41, _sg_k8)
-    _sg_v42 = [None if _sg_x is None else _sg_x.f_sfixed64 for _sg_x in _sg_v5]
-    _sg_t43 = _sg_t4.field(11).type
-    _sg_a44 = _rt.ints(_sg_v42, _sg_t43)
-    _rt.check_nulls(_sg_a44, _sg_k8)
-    _sg_a44 = _rt.fill_empty(_sg_a44, _sg_k8)
-    _sg_v45 = [None if _sg_x is None else _sg_x.f_bool for _sg_x in _sg_v5]
-    _sg_t46 = _sg_t4.field(12).type
-    _sg_a47 = _rt.bools(_sg_v45, _sg_t46)
-    _rt.check_nulls(_sg_a47, _sg_k8)
-    _sg_a47 = _rt.fill_empty(_sg_a47, _sg_k8)
-    _sg_v48 = [None if _sg_x is None else _sg_x.f_string for _sg_x in _sg_v5]
-    _sg_t49 = _sg_t4.field(13).type
-    _sg_a50 = _rt.strings(_sg_v48, _sg_t49)
-    _rt.check_nulls(_sg_a50, _sg_k8)
-    _sg_a50 = _rt.fill_empty(_sg_a50, _sg_k8)
-    _sg_v51 = [None if _sg_x is None else _sg_x.f_bytes for _sg_x in _sg_v5]
-    _sg_t52 = _sg_t4.field(14).type
-    _sg_a53 = _rt.binaries(_sg_v51, _sg_t52)
-    _rt.check_nulls(_sg_a53, _sg_k8)
-    _sg_a53 = _rt.fill_empty(_sg_a53, _sg_k8)
-    _sg_v54 = [None if _sg_x is None else _sg_x.f_enum for _sg_x in _sg_v5]
-    _sg_t55 = _sg_t4.field(15).type
-    _sg_a56 = _rt.enums(_sg_v54, _sg_t55, frozenset(('COLOR_UNSPECIFIED', 'RED', 'GREEN', 'BLUE',)), True)
-    _rt.check_nulls(_sg_a56, _sg_k8)
-    _sg_a56 = _rt.fill_empty(_sg_a56, _sg_k8, 'COLOR_UNSPECIFIED')
-    _sg_v57 = [None if _sg_x is None else _sg_x.opt_int32 for _sg_x in _sg_v5]
-    _sg_t58 = _sg_t4.field(16).type
-    _sg_a59 = _rt.ints(_sg_v57, _sg_t58)
-    _sg_v60 = [None if _sg_x is None else _sg_x.opt_string for _sg_x in _sg_v5]
-    _sg_t61 = _sg_t4.field(17).type
-    _sg_a62 = _rt.strings(_sg_v60, _sg_t61)
-    _sg_v63 = [None if _sg_x is None else _sg_x.opt_enum for _sg_x in _sg_v5]
-    _sg_t64 = _sg_t4.field(18).type
-    _sg_a65 = _rt.enums(_sg_v63, _sg_t64, frozenset(('COLOR_UNSPECIFIED', 'RED', 'GREEN', 'BLUE',)), True)
-    _sg_a6 = _rt.struct_array([_sg_a11, _sg_a14, _sg_a17, _sg_a20, _sg_a23, _sg_a26, _sg_a29, _sg_a32, _sg_a35, _sg_a38, _sg_a41, _sg_a44, _sg_a47, _sg_a50, _sg_a53, _sg_a56, _sg_a59, _sg_a62, _sg_a65], _sg_t4, _sg_m7)
-    _sg_t66 = _sg_schema.field(2).type
-    _sg_v67 = [_sg_r.numbers for _sg_r in _sg_records]
-    _sg_a68 = _rt.typed_lists(_sg_v67, _sg_t66, True, 'int')
-    _rt.check_nulls(_sg_a68, 0)
-    _sg_t69 = _sg_schema.field(3).type
-    _sg_v70 = [_sg_r.labels for _sg_r in _sg_records]
-    _sg_a71 = _rt.typed_lists(_sg_v70, _sg_t69, True, 'string')
-    _rt.check_nulls(_sg_a71, 0)
-    _sg_t72 = _sg_schema.field(4).type
-    _sg_v73 = [_sg_r.items for _sg_r in _sg_records]
-    _sg_o75 = _rt.offsets(_sg_v73, list)
-    _sg_v76 = [_sg_y for _sg_x in _sg_v73 for _sg_y in _sg_x]
-    _sg_t77 = _sg_t72.value_type
-    _rt.check_instances(_sg_v76, Features_Item)
-    _sg_v79 = [_sg_x.name for _sg_x in _sg_v76]
-    _sg_t80 = _sg_t77.field(0).type
-    _sg_a81 = _rt.strings(_sg_v79, _sg_t80)
-    _rt.check_nulls(_sg_a81, 0)
-    _sg_v82 = [_sg_x.count for _sg_x in _sg_v76]
-    _sg_t83 = _sg_t77.field(1).type
-    _sg_a84 = _rt.ints(_sg_v82, _sg_t83)
-    _rt.check_nulls(_sg_a84, 0)
-    _sg_a78 = _rt.struct_array([_sg_a81, _sg_a84], _sg_t77, None)
-    _rt.check_nulls(_sg_a78, 0)
-    _sg_a74 = _rt.list_array(_sg_o75, _sg_a78, _sg_t72, None)
-    _rt.check_nulls(_sg_a74, 0)
-    _sg_t85 = _sg_schema.field(5).type
-    _sg_v86 = [_sg_r.colors for _sg_r in _sg_records]
-    _sg_o88 = _rt.offsets(_sg_v86, list)
-    _sg_v89 = [_sg_y for _sg_x in _sg_v86 for _sg_y in _sg_x]
-    _sg_t90 = _sg_t85.value_type
-    _sg_a91 = _rt.enums(_sg_v89, _sg_t90, frozenset(('COLOR_UNSPECIFIED', 'RED', 'GREEN', 'BLUE',)), True)
-    _rt.check_nulls(_sg_a91, 0)
-    _sg_a87 = _rt.list_array(_sg_o88, _sg_a91, _sg_t85, None)
-    _rt.check_nulls(_sg_a87, 0)
-    _sg_t92 = _sg_schema.field(6).type
-    _sg_v93 = [_sg_r.counts for _sg_r in _sg_records]
-    _sg_o95 = _rt.offsets(_sg_v93, dict)
-    _sg_v96 = [_sg_y for _sg_x in _sg_v93 for _sg_y in _sg_x]
-    _sg_v97 = [_sg_y for _sg_x in _sg_v93 for _sg_y in _sg_x.values()]
-    _sg_t98 = _sg_t92.key_type
-    _sg_t99 = _sg_t92.item_type
-    _sg_a100 = _rt.strings(_sg_v96, _sg_t98)
-    _rt.check_nulls(_sg_a100, 0)
-    _sg_a101 = _rt.ints(_sg_v97, _sg_t99)
-    _rt.check_nulls(_sg_a101, 0)
-    _sg_a94 = _rt.map_array(_sg_o95, _sg_a100, _sg_a101, _sg_t92, None)
-    _rt.check_nulls(_sg_a94, 0)
-    _sg_t102 = _sg_schema.field(7).type
-    _sg_v103 = [_sg_r.items_by_id for _sg_r in _sg_records]
-    _sg_o105 = _rt.offsets(_sg_v103, dict)
-    _sg_v106 = [_sg_y for _sg_x in _sg_v103 for _sg_y in _sg_x]
-    _sg_v107 = [_sg_y for _sg_x in _sg_v103 for _sg_y in _sg_x.values()]
-    _sg_t108 = _sg_t102.key_type
-    _sg_t109 = _sg_t102.item_type
-    _sg_a110 = _rt.ints(_sg_v106, _sg_t108)
-    _rt.check_nulls(_sg_a110, 0)
-    _rt.check_instances(_sg_v107, Features_Item)
-    _sg_v112 = [_sg_x.name for _sg_x in _sg_v107]
-    _sg_t113 = _sg_t109.field(0).type
-    _sg_a114 = _rt.strings(_sg_v112, _sg_t113)
-    _rt.check_nulls(_sg_a114, 0)
-    _sg_v115 = [_sg_x.count for _sg_x in _sg_v107]
-    _sg_t116 = _sg_t109.field(1).type
-    _sg_a117 = _rt.ints(_sg_v115, _sg_t116)
-    _rt.check_nulls(_sg_a117, 0)
-    _sg_a111 = _rt.struct_array([_sg_a114, _sg_a117], _sg_t109, None)
-    _rt.check_nulls(_sg_a111, 0)
-    _sg_a104 = _rt.map_array(_sg_o105, _sg_a110, _sg_a111, _sg_t102, None)
-    _rt.check_nulls(_sg_a104, 0)
-    _sg_t118 = _sg_schema.field(8).type
-    _sg_v119 = [_sg_r.kinds for _sg_r in _sg_records]
-    _sg_o121 = _rt.offsets(_sg_v119, dict)
-    _sg_v122 = [_sg_y for _sg_x in _sg_v119 for _sg_y in _sg_x]
-    _sg_v123 = [_sg_y for _sg_x in _sg_v119 for _sg_y in _sg_x.values()]
-    _sg_t124 = _sg_t118.key_type
-    _sg_t125 = _sg_t118.item_type
-    _sg_a126 = _rt.strings(_sg_v122, _sg_t124)
-    _rt.check_nulls(_sg_a126, 0)
-    _sg_a127 = _rt.enums(_sg_v123, _sg_t125, frozenset(('KIND_UNSPECIFIED', 'SMALL', 'LARGE',)), True)
-    _rt.check_nulls(_sg_a127, 0)
-    _sg_a120 = _rt.map_array(_sg_o121, _sg_a126, _sg_a127, _sg_t118, None)
-    _rt.check_nulls(_sg_a120, 0)
-    _sg_t128 = _sg_schema.field(9).type
-    _sg_v129 = [_sg_r.kind for _sg_r in _sg_records]
-    _sg_a130 = _rt.enums(_sg_v129, _sg_t128, frozenset(('KIND_UNSPECIFIED', 'SMALL', 'LARGE',)), True)
-    _rt.check_nulls(_sg_a130, 0)
-    _sg_t131 = _sg_schema.field(10).type
-    _sg_v132 = [_sg_r.price for _sg_r in _sg_records]
-    _sg_m134, _sg_k135 = _rt.mask(_sg_v132)
-    _rt.check_instances(_sg_v132, Money)
-    _sg_v136 = [None if _sg_x is None else _sg_x.currency_code for _sg_x in _sg_v132]
-    _sg_t137 = _sg_t131.field(0).type
-    _sg_a138 = _rt.strings(_sg_v136, _sg_t137)
-    _rt.check_nulls(_sg_a138, _sg_k135)
-    _sg_a138 = _rt.fill_empty(_sg_a138, _sg_k135)
-    _sg_v139 = [None if _sg_x is None else _sg_x.units for _sg_x in _sg_v132]
-    _sg_t140 = _sg_t131.field(1).type
-    _sg_a141 = _rt.ints(_sg_v139, _sg_t140)
-    _rt.check_nulls(_sg_a141, _sg_k135)
-    _sg_a141 = _rt.fill_empty(_sg_a141, _sg_k135)
-    _sg_v142 = [None if _sg_x is None else _sg_x.nanos for _sg_x in _sg_v132]
-    _sg_t143 = _sg_t131.field(2).type
-    _sg_a144 = _rt.ints(_sg_v142, _sg_t143)
-    _rt.check_nulls(_sg_a144, _sg_k135)
-    _sg_a144 = _rt.fill_empty(_sg_a144, _sg_k135)
-    _sg_a133 = _rt.struct_array([_sg_a138, _sg_a141, _sg_a144], _sg_t131, _sg_m134)
-    _sg_t145 = _sg_schema.field(11).type
-    _sg_v146 = [_sg_r.email for _sg_r in _sg_records]
-    _sg_a147 = _rt.strings(_sg_v146, _sg_t145)
-    _sg_t148 = _sg_schema.field(12).type
-    _sg_v149 = [_sg_r.phone for _sg_r in _sg_records]
-    _sg_a150 = _rt.strings(_sg_v149, _sg_t148)
-    _sg_t151 = _sg_schema.field(13).type
-    _sg_v152 = [_sg_r.contact_item for _sg_r in _sg_records]
-    _sg_m154, _sg_k155 = _rt.mask(_sg_v152)
-    _rt.check_instances(_sg_v152, Features_Item)
-    _sg_v156 = [None if _sg_x is None else _sg_x.name for _sg_x in _sg_v152]
-    _sg_t157 = _sg_t151.field(0).type
-    _sg_a158 = _rt.strings(_sg_v156, _sg_t157)
-    _rt.check_nulls(_sg_a158, _sg_k155)
-    _sg_a158 = _rt.fill_empty(_sg_a158, _sg_k155)
-    _sg_v159 = [None if _sg_x is None else _sg_x.count for _sg_x in _sg_v152]
-    _sg_t160 = _sg_t151.field(1).type
-    _sg_a161 = _rt.ints(_sg_v159, _sg_t160)
-    _rt.check_nulls(_sg_a161, _sg_k155)
-    _sg_a161 = _rt.fill_empty(_sg_a161, _sg_k155)
-    _sg_a153 = _rt.struct_array([_sg_a158, _sg_a161], _sg_t151, _sg_m154)
-    _sg_t162 = _sg_schema.field(14).type
-    _sg_v163 = [_sg_r.created for _sg_r in _sg_records]
-    _sg_a164 = _rt.timestamps(_sg_v163, _sg_t162, True)
-    _sg_t165 = _sg_schema.field(15).type
-    _sg_v166 = [_sg_r.ttl for _sg_r in _sg_records]
-    _sg_a167 = _rt.durations(_sg_v166, _sg_t165)
-    _sg_t168 = _sg_schema.field(16).type
-    _sg_v169 = [_sg_r.maybe_int64 for _sg_r in _sg_records]
-    _sg_a170 = _rt.ints(_sg_v169, _sg_t168)
-    _sg_t171 = _sg_schema.field(17).type
-    _sg_v172 = [_sg_r.maybe_string for _sg_r in _sg_records]
-    _sg_a173 = _rt.strings(_sg_v172, _sg_t171)
-    _sg_t174 = _sg_schema.field(18).type
-    _sg_v175 = [_sg_r.maybe_bool for _sg_r in _sg_records]
-    _sg_a176 = _rt.bools(_sg_v175, _sg_t174)
-    _sg_t177 = _sg_schema.field(19).type
-    _sg_v178 = [_sg_r.maybe_double for _sg_r in _sg_records]
-    _sg_a179 = _rt.floats(_sg_v178, _sg_t177)
-    _sg_t180 = _sg_schema.field(20).type
-    _sg_v181 = [_sg_r.maybe_uint32 for _sg_r in _sg_records]
-    _sg_a182 = _rt.ints(_sg_v181, _sg_t180)
-    _sg_t183 = _sg_schema.field(21).type
-    _sg_v184 = [_sg_r.maybe_bytes for _sg_r in _sg_records]
-    _sg_a185 = _rt.binaries(_sg_v184, _sg_t183)
-    _sg_t186 = _sg_schema.field(22).type
-    _sg_v187 = [_sg_r.attributes for _sg_r in _sg_records]
-    _sg_a188 = _rt.json_texts(_sg_v187, _sg_t186)
-    _sg_t189 = _sg_schema.field(23).type
-    _sg_v190 = [_sg_r.anything for _sg_r in _sg_records]
-    _sg_a191 = _rt.json_texts(_sg_v190, _sg_t189)
-    _sg_t192 = _sg_schema.field(24).type
-    _sg_v193 = [_sg_r.list_value for _sg_r in _sg_records]
-    _sg_a194 = _rt.json_texts(_sg_v193, _sg_t192)
-    _sg_t195 = _sg_schema.field(25).type
-    _sg_v196 = [_sg_r.payload for _sg_r in _sg_records]
-    _sg_m198, _sg_k199 = _rt.mask(_sg_v196)
-    _rt.check_instances(_sg_v196, Any)
-    _sg_v200 = [None if _sg_x is None else _sg_x.type_url for _sg_x in _sg_v196]
-    _sg_t201 = _sg_t195.field(0).type
-    _sg_a202 = _rt.strings(_sg_v200, _sg_t201)
-    _rt.check_nulls(_sg_a202, _sg_k199)
-    _sg_a202 = _rt.fill_empty(_sg_a202, _sg_k199)
-    _sg_v203 = [None if _sg_x is None else _sg_x.value for _sg_x in _sg_v196]
-    _sg_t204 = _sg_t195.field(1).type
-    _sg_a205 = _rt.binaries(_sg_v203, _sg_t204)
-    _rt.check_nulls(_sg_a205, _sg_k199)
-    _sg_a205 = _rt.fill_empty(_sg_a205, _sg_k199)
-    _sg_a197 = _rt.struct_array([_sg_a202, _sg_a205], _sg_t195, _sg_m198)
-    _sg_t206 = _sg_schema.field(26).type
-    _sg_v207 = [_sg_r.mask for _sg_r in _sg_records]
-    _sg_a208 = _rt.typed_lists(_sg_v207, _sg_t206, True, 'string')
-    _sg_t209 = _sg_schema.field(27).type
-    _sg_v210 = [_sg_r.history for _sg_r in _sg_records]
-    _sg_o212 = _rt.offsets(_sg_v210, list)
-    _sg_v213 = [_sg_y for _sg_x in _sg_v210 for _sg_y in _sg_x]
-    _sg_t214 = _sg_t209.value_type
-    _sg_a215 = _rt.timestamps(_sg_v213, _sg_t214, True)
-    _rt.check_nulls(_sg_a215, 0)
-    _sg_a211 = _rt.list_array(_sg_o212, _sg_a215, _sg_t209, None)
-    _rt.check_nulls(_sg_a211, 0)
-    _sg_t216 = _sg_schema.field(28).type
-    _sg_v217 = [_sg_r.timeouts for _sg_r in _sg_records]
-    _sg_o219 = _rt.offsets(_sg_v217, dict)
-    _sg_v220 = [_sg_y for _sg_x in _sg_v217 for _sg_y in _sg_x]
-    _sg_v221 = [_sg_y for _sg_x in _sg_v217 for _sg_y in _sg_x.values()]
-    _sg_t222 = _sg_t216.key_type
-    _sg_t223 = _sg_t216.item_type
-    _sg_a224 = _rt.strings(_sg_v220, _sg_t222)
-    _rt.check_nulls(_sg_a224, 0)
-    _sg_a225 = _rt.durations(_sg_v221, _sg_t223)
-    _rt.check_nulls(_sg_a225, 0)
-    _sg_a218 = _rt.map_array(_sg_o219, _sg_a224, _sg_a225, _sg_t216, None)
-    _rt.check_nulls(_sg_a218, 0)
-    _rt.check_union([_sg_a147, _sg_a150, _sg_a153])
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a68, _sg_a71, _sg_a74, _sg_a87, _sg_a94, _sg_a104, _sg_a120, _sg_a130, _sg_a133, _sg_a147, _sg_a150, _sg_a153, _sg_a164, _sg_a167, _sg_a170, _sg_a173, _sg_a176, _sg_a179, _sg_a182, _sg_a185, _sg_a188, _sg_a191, _sg_a194, _sg_a197, _sg_a208, _sg_a211, _sg_a218], _sg_schema)
+    _id_type = _sg_schema.field(0).type
+    _id_values = [_sg_r.id_ for _sg_r in _sg_records]
+    _id = _rt.ints(_id_values, _id_type)
+    _rt.check_nulls(_id, 0)
+    _scalars_type = _sg_schema.field(1).type
+    _scalars_values = [_sg_r.scalars for _sg_r in _sg_records]
+    _scalars_mask, _scalars_nulls = _rt.mask(_scalars_values)
+    _rt.check_instances(_scalars_values, Scalars)
+    _scalars_f_double_values = [None if _sg_x is None else _sg_x.f_double for _sg_x in _scalars_values]
+    _scalars_f_double_type = _scalars_type.field(0).type
+    _scalars_f_double = _rt.floats(_scalars_f_double_values, _scalars_f_double_type)
+    _rt.check_nulls(_scalars_f_double, _scalars_nulls)
+    _scalars_f_double = _rt.fill_empty(_scalars_f_double, _scalars_nulls)
+    _scalars_f_float_values = [None if _sg_x is None else _sg_x.f_float for _sg_x in _scalars_values]
+    _scalars_f_float_type = _scalars_type.field(1).type
+    _scalars_f_float = _rt.floats(_scalars_f_float_values, _scalars_f_float_type)
+    _rt.check_nulls(_scalars_f_float, _scalars_nulls)
+    _scalars_f_float = _rt.fill_empty(_scalars_f_float, _scalars_nulls)
+    _scalars_f_int32_values = [None if _sg_x is None else _sg_x.f_int32 for _sg_x in _scalars_values]
+    _scalars_f_int32_type = _scalars_type.field(2).type
+    _scalars_f_int32 = _rt.ints(_scalars_f_int32_values, _scalars_f_int32_type)
+    _rt.check_nulls(_scalars_f_int32, _scalars_nulls)
+    _scalars_f_int32 = _rt.fill_empty(_scalars_f_int32, _scalars_nulls)
+    _scalars_f_int64_values = [None if _sg_x is None else _sg_x.f_int64 for _sg_x in _scalars_values]
+    _scalars_f_int64_type = _scalars_type.field(3).type
+    _scalars_f_int64 = _rt.ints(_scalars_f_int64_values, _scalars_f_int64_type)
+    _rt.check_nulls(_scalars_f_int64, _scalars_nulls)
+    _scalars_f_int64 = _rt.fill_empty(_scalars_f_int64, _scalars_nulls)
+    _scalars_f_uint32_values = [None if _sg_x is None else _sg_x.f_uint32 for _sg_x in _scalars_values]
+    _scalars_f_uint32_type = _scalars_type.field(4).type
+    _scalars_f_uint32 = _rt.ints(_scalars_f_uint32_values, _scalars_f_uint32_type)
+    _rt.check_nulls(_scalars_f_uint32, _scalars_nulls)
+    _scalars_f_uint32 = _rt.fill_empty(_scalars_f_uint32, _scalars_nulls)
+    _scalars_f_uint64_values = [None if _sg_x is None else _sg_x.f_uint64 for _sg_x in _scalars_values]
+    _scalars_f_uint64_type = _scalars_type.field(5).type
+    _scalars_f_uint64 = _rt.ints(_scalars_f_uint64_values, _scalars_f_uint64_type)
+    _rt.check_nulls(_scalars_f_uint64, _scalars_nulls)
+    _scalars_f_uint64 = _rt.fill_empty(_scalars_f_uint64, _scalars_nulls)
+    _scalars_f_sint32_values = [None if _sg_x is None else _sg_x.f_sint32 for _sg_x in _scalars_values]
+    _scalars_f_sint32_type = _scalars_type.field(6).type
+    _scalars_f_sint32 = _rt.ints(_scalars_f_sint32_values, _scalars_f_sint32_type)
+    _rt.check_nulls(_scalars_f_sint32, _scalars_nulls)
+    _scalars_f_sint32 = _rt.fill_empty(_scalars_f_sint32, _scalars_nulls)
+    _scalars_f_sint64_values = [None if _sg_x is None else _sg_x.f_sint64 for _sg_x in _scalars_values]
+    _scalars_f_sint64_type = _scalars_type.field(7).type
+    _scalars_f_sint64 = _rt.ints(_scalars_f_sint64_values, _scalars_f_sint64_type)
+    _rt.check_nulls(_scalars_f_sint64, _scalars_nulls)
+    _scalars_f_sint64 = _rt.fill_empty(_scalars_f_sint64, _scalars_nulls)
+    _scalars_f_fixed32_values = [None if _sg_x is None else _sg_x.f_fixed32 for _sg_x in _scalars_values]
+    _scalars_f_fixed32_type = _scalars_type.field(8).type
+    _scalars_f_fixed32 = _rt.ints(_scalars_f_fixed32_values, _scalars_f_fixed32_type)
+    _rt.check_nulls(_scalars_f_fixed32, _scalars_nulls)
+    _scalars_f_fixed32 = _rt.fill_empty(_scalars_f_fixed32, _scalars_nulls)
+    _scalars_f_fixed64_values = [None if _sg_x is None else _sg_x.f_fixed64 for _sg_x in _scalars_values]
+    _scalars_f_fixed64_type = _scalars_type.field(9).type
+    _scalars_f_fixed64 = _rt.ints(_scalars_f_fixed64_values, _scalars_f_fixed64_type)
+    _rt.check_nulls(_scalars_f_fixed64, _scalars_nulls)
+    _scalars_f_fixed64 = _rt.fill_empty(_scalars_f_fixed64, _scalars_nulls)
+    _scalars_f_sfixed32_values = [None if _sg_x is None else _sg_x.f_sfixed32 for _sg_x in _scalars_values]
+    _scalars_f_sfixed32_type = _scalars_type.field(10).type
+    _scalars_f_sfixed32 = _rt.ints(_scalars_f_sfixed32_values, _scalars_f_sfixed32_type)
+    _rt.check_nulls(_scalars_f_sfixed32, _scalars_nulls)
+    _scalars_f_sfixed32 = _rt.fill_empty(_scalars_f_sfixed32, _scalars_nulls)
+    _scalars_f_sfixed64_values = [None if _sg_x is None else _sg_x.f_sfixed64 for _sg_x in _scalars_values]
+    _scalars_f_sfixed64_type = _scalars_type.field(11).type
+    _scalars_f_sfixed64 = _rt.ints(_scalars_f_sfixed64_values, _scalars_f_sfixed64_type)
+    _rt.check_nulls(_scalars_f_sfixed64, _scalars_nulls)
+    _scalars_f_sfixed64 = _rt.fill_empty(_scalars_f_sfixed64, _scalars_nulls)
+    _scalars_f_bool_values = [None if _sg_x is None else _sg_x.f_bool for _sg_x in _scalars_values]
+    _scalars_f_bool_type = _scalars_type.field(12).type
+    _scalars_f_bool = _rt.bools(_scalars_f_bool_values, _scalars_f_bool_type)
+    _rt.check_nulls(_scalars_f_bool, _scalars_nulls)
+    _scalars_f_bool = _rt.fill_empty(_scalars_f_bool, _scalars_nulls)
+    _scalars_f_string_values = [None if _sg_x is None else _sg_x.f_string for _sg_x in _scalars_values]
+    _scalars_f_string_type = _scalars_type.field(13).type
+    _scalars_f_string = _rt.strings(_scalars_f_string_values, _scalars_f_string_type)
+    _rt.check_nulls(_scalars_f_string, _scalars_nulls)
+    _scalars_f_string = _rt.fill_empty(_scalars_f_string, _scalars_nulls)
+    _scalars_f_bytes_values = [None if _sg_x is None else _sg_x.f_bytes for _sg_x in _scalars_values]
+    _scalars_f_bytes_type = _scalars_type.field(14).type
+    _scalars_f_bytes = _rt.binaries(_scalars_f_bytes_values, _scalars_f_bytes_type)
+    _rt.check_nulls(_scalars_f_bytes, _scalars_nulls)
+    _scalars_f_bytes = _rt.fill_empty(_scalars_f_bytes, _scalars_nulls)
+    _scalars_f_enum_values = [None if _sg_x is None else _sg_x.f_enum for _sg_x in _scalars_values]
+    _scalars_f_enum_type = _scalars_type.field(15).type
+    _scalars_f_enum = _rt.enums(_scalars_f_enum_values, _scalars_f_enum_type, _SG_SYMBOLS_Color, open_enum=True)
+    _rt.check_nulls(_scalars_f_enum, _scalars_nulls)
+    _scalars_f_enum = _rt.fill_empty(_scalars_f_enum, _scalars_nulls, placeholder='COLOR_UNSPECIFIED')
+    _scalars_opt_int32_values = [None if _sg_x is None else _sg_x.opt_int32 for _sg_x in _scalars_values]
+    _scalars_opt_int32_type = _scalars_type.field(16).type
+    _scalars_opt_int32 = _rt.ints(_scalars_opt_int32_values, _scalars_opt_int32_type)
+    _scalars_opt_string_values = [None if _sg_x is None else _sg_x.opt_string for _sg_x in _scalars_values]
+    _scalars_opt_string_type = _scalars_type.field(17).type
+    _scalars_opt_string = _rt.strings(_scalars_opt_string_values, _scalars_opt_string_type)
+    _scalars_opt_enum_values = [None if _sg_x is None else _sg_x.opt_enum for _sg_x in _scalars_values]
+    _scalars_opt_enum_type = _scalars_type.field(18).type
+    _scalars_opt_enum = _rt.enums(_scalars_opt_enum_values, _scalars_opt_enum_type, _SG_SYMBOLS_Color, open_enum=True)
+    _scalars = _rt.struct_array([_scalars_f_double, _scalars_f_float, _scalars_f_int32, _scalars_f_int64, _scalars_f_uint32, _scalars_f_uint64, _scalars_f_sint32, _scalars_f_sint64, _scalars_f_fixed32, _scalars_f_fixed64, _scalars_f_sfixed32, _scalars_f_sfixed64, _scalars_f_bool, _scalars_f_string, _scalars_f_bytes, _scalars_f_enum, _scalars_opt_int32, _scalars_opt_string, _scalars_opt_enum], _scalars_type, _scalars_mask)
+    _numbers_type = _sg_schema.field(2).type
+    _numbers_values = [_sg_r.numbers for _sg_r in _sg_records]
+    _numbers = _rt.typed_lists(_numbers_values, _numbers_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_numbers, 0)
+    _labels_type = _sg_schema.field(3).type
+    _labels_values = [_sg_r.labels for _sg_r in _sg_records]
+    _labels = _rt.typed_lists(_labels_values, _labels_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_labels, 0)
+    _items_type = _sg_schema.field(4).type
+    _items_values = [_sg_r.items for _sg_r in _sg_records]
+    _items_offsets = _rt.offsets(_items_values, list)
+    _items_item_values = [_sg_y for _sg_x in _items_values for _sg_y in _sg_x]
+    _items_item_type = _items_type.value_type
+    _rt.check_instances(_items_item_values, Features_Item)
+    _items_item_name_values = [_sg_x.name for _sg_x in _items_item_values]
+    _items_item_name_type = _items_item_type.field(0).type
+    _items_item_name = _rt.strings(_items_item_name_values, _items_item_name_type)
+    _rt.check_nulls(_items_item_name, 0)
+    _items_item_count_values = [_sg_x.count for _sg_x in _items_item_values]
+    _items_item_count_type = _items_item_type.field(1).type
+    _items_item_count = _rt.ints(_items_item_count_values, _items_item_count_type)
+    _rt.check_nulls(_items_item_count, 0)
+    _items_item = _rt.struct_array([_items_item_name, _items_item_count], _items_item_type, None)
+    _rt.check_nulls(_items_item, 0)
+    _items = _rt.list_array(_items_offsets, _items_item, _items_type, None)
+    _rt.check_nulls(_items, 0)
+    _colors_type = _sg_schema.field(5).type
+    _colors_values = [_sg_r.colors for _sg_r in _sg_records]
+    _colors_offsets = _rt.offsets(_colors_values, list)
+    _colors_item_values = [_sg_y for _sg_x in _colors_values for _sg_y in _sg_x]
+    _colors_item_type = _colors_type.value_type
+    _colors_item = _rt.enums(_colors_item_values, _colors_item_type, _SG_SYMBOLS_Color, open_enum=True)
+    _rt.check_nulls(_colors_item, 0)
+    _colors = _rt.list_array(_colors_offsets, _colors_item, _colors_type, None)
+    _rt.check_nulls(_colors, 0)
+    _counts_type = _sg_schema.field(6).type
+    _counts_values = [_sg_r.counts for _sg_r in _sg_records]
+    _counts_offsets = _rt.offsets(_counts_values, dict)
+    _counts_key_values = [_sg_y for _sg_x in _counts_values for _sg_y in _sg_x]
+    _counts_value_values = [_sg_y for _sg_x in _counts_values for _sg_y in _sg_x.values()]
+    _counts_key_type = _counts_type.key_type
+    _counts_value_type = _counts_type.item_type
+    _counts_key = _rt.strings(_counts_key_values, _counts_key_type)
+    _rt.check_nulls(_counts_key, 0)
+    _counts_value = _rt.ints(_counts_value_values, _counts_value_type)
+    _rt.check_nulls(_counts_value, 0)
+    _counts = _rt.map_array(_counts_offsets, _counts_key, _counts_value, _counts_type, None)
+    _rt.check_nulls(_counts, 0)
+    _items_by_id_type = _sg_schema.field(7).type
+    _items_by_id_values = [_sg_r.items_by_id for _sg_r in _sg_records]
+    _items_by_id_offsets = _rt.offsets(_items_by_id_values, dict)
+    _items_by_id_key_values = [_sg_y for _sg_x in _items_by_id_values for _sg_y in _sg_x]
+    _items_by_id_value_values = [_sg_y for _sg_x in _items_by_id_values for _sg_y in _sg_x.values()]
+    _items_by_id_key_type = _items_by_id_type.key_type
+    _items_by_id_value_type = _items_by_id_type.item_type
+    _items_by_id_key = _rt.ints(_items_by_id_key_values, _items_by_id_key_type)
+    _rt.check_nulls(_items_by_id_key, 0)
+    _rt.check_instances(_items_by_id_value_values, Features_Item)
+    _items_by_id_value_name_values = [_sg_x.name for _sg_x in _items_by_id_value_values]
+    _items_by_id_value_name_type = _items_by_id_value_type.field(0).type
+    _items_by_id_value_name = _rt.strings(_items_by_id_value_name_values, _items_by_id_value_name_type)
+    _rt.check_nulls(_items_by_id_value_name, 0)
+    _items_by_id_value_count_values = [_sg_x.count for _sg_x in _items_by_id_value_values]
+    _items_by_id_value_count_type = _items_by_id_value_type.field(1).type
+    _items_by_id_value_count = _rt.ints(_items_by_id_value_count_values, _items_by_id_value_count_type)
+    _rt.check_nulls(_items_by_id_value_count, 0)
+    _items_by_id_value = _rt.struct_array([_items_by_id_value_name, _items_by_id_value_count], _items_by_id_value_type, None)
+    _rt.check_nulls(_items_by_id_value, 0)
+    _items_by_id = _rt.map_array(_items_by_id_offsets, _items_by_id_key, _items_by_id_value, _items_by_id_type, None)
+    _rt.check_nulls(_items_by_id, 0)
+    _kinds_type = _sg_schema.field(8).type
+    _kinds_values = [_sg_r.kinds for _sg_r in _sg_records]
+    _kinds_offsets = _rt.offsets(_kinds_values, dict)
+    _kinds_key_values = [_sg_y for _sg_x in _kinds_values for _sg_y in _sg_x]
+    _kinds_value_values = [_sg_y for _sg_x in _kinds_values for _sg_y in _sg_x.values()]
+    _kinds_key_type = _kinds_type.key_type
+    _kinds_value_type = _kinds_type.item_type
+    _kinds_key = _rt.strings(_kinds_key_values, _kinds_key_type)
+    _rt.check_nulls(_kinds_key, 0)
+    _kinds_value = _rt.enums(_kinds_value_values, _kinds_value_type, _SG_SYMBOLS_Features_Kind, open_enum=True)
+    _rt.check_nulls(_kinds_value, 0)
+    _kinds = _rt.map_array(_kinds_offsets, _kinds_key, _kinds_value, _kinds_type, None)
+    _rt.check_nulls(_kinds, 0)
+    _kind_type = _sg_schema.field(9).type
+    _kind_values = [_sg_r.kind for _sg_r in _sg_records]
+    _kind = _rt.enums(_kind_values, _kind_type, _SG_SYMBOLS_Features_Kind, open_enum=True)
+    _rt.check_nulls(_kind, 0)
+    _price_type = _sg_schema.field(10).type
+    _price_values = [_sg_r.price for _sg_r in _sg_records]
+    _price_mask, _price_nulls = _rt.mask(_price_values)
+    _rt.check_instances(_price_values, Money)
+    _price_currency_code_values = [None if _sg_x is None else _sg_x.currency_code for _sg_x in _price_values]
+    _price_currency_code_type = _price_type.field(0).type
+    _price_currency_code = _rt.strings(_price_currency_code_values, _price_currency_code_type)
+    _rt.check_nulls(_price_currency_code, _price_nulls)
+    _price_currency_code = _rt.fill_empty(_price_currency_code, _price_nulls)
+    _price_units_values = [None if _sg_x is None else _sg_x.units for _sg_x in _price_values]
+    _price_units_type = _price_type.field(1).type
+    _price_units = _rt.ints(_price_units_values, _price_units_type)
+    _rt.check_nulls(_price_units, _price_nulls)
+    _price_units = _rt.fill_empty(_price_units, _price_nulls)
+    _price_nanos_values = [None if _sg_x is None else _sg_x.nanos for _sg_x in _price_values]
+    _price_nanos_type = _price_type.field(2).type
+    _price_nanos = _rt.ints(_price_nanos_values, _price_nanos_type)
+    _rt.check_nulls(_price_nanos, _price_nulls)
+    _price_nanos = _rt.fill_empty(_price_nanos, _price_nulls)
+    _price = _rt.struct_array([_price_currency_code, _price_units, _price_nanos], _price_type, _price_mask)
+    _email_type = _sg_schema.field(11).type
+    _email_values = [_sg_r.email for _sg_r in _sg_records]
+    _email = _rt.strings(_email_values, _email_type)
+    _phone_type = _sg_schema.field(12).type
+    _phone_values = [_sg_r.phone for _sg_r in _sg_records]
+    _phone = _rt.strings(_phone_values, _phone_type)
+    _contact_item_type = _sg_schema.field(13).type
+    _contact_item_values = [_sg_r.contact_item for _sg_r in _sg_records]
+    _contact_item_mask, _contact_item_nulls = _rt.mask(_contact_item_values)
+    _rt.check_instances(_contact_item_values, Features_Item)
+    _contact_item_name_values = [None if _sg_x is None else _sg_x.name for _sg_x in _contact_item_values]
+    _contact_item_name_type = _contact_item_type.field(0).type
+    _contact_item_name = _rt.strings(_contact_item_name_values, _contact_item_name_type)
+    _rt.check_nulls(_contact_item_name, _contact_item_nulls)
+    _contact_item_name = _rt.fill_empty(_contact_item_name, _contact_item_nulls)
+    _contact_item_count_values = [None if _sg_x is None else _sg_x.count for _sg_x in _contact_item_values]
+    _contact_item_count_type = _contact_item_type.field(1).type
+    _contact_item_count = _rt.ints(_contact_item_count_values, _contact_item_count_type)
+    _rt.check_nulls(_contact_item_count, _contact_item_nulls)
+    _contact_item_count = _rt.fill_empty(_contact_item_count, _contact_item_nulls)
+    _contact_item = _rt.struct_array([_contact_item_name, _contact_item_count], _contact_item_type, _contact_item_mask)
+    _created_type = _sg_schema.field(14).type
+    _created_values = [_sg_r.created for _sg_r in _sg_records]
+    _created = _rt.timestamps(_created_values, _created_type, utc=True)
+    _ttl_type = _sg_schema.field(15).type
+    _ttl_values = [_sg_r.ttl for _sg_r in _sg_records]
+    _ttl = _rt.durations(_ttl_values, _ttl_type)
+    _maybe_int64_type = _sg_schema.field(16).type
+    _maybe_int64_values = [_sg_r.maybe_int64 for _sg_r in _sg_records]
+    _maybe_int64 = _rt.ints(_maybe_int64_values, _maybe_int64_type)
+    _maybe_string_type = _sg_schema.field(17).type
+    _maybe_string_values = [_sg_r.maybe_string for _sg_r in _sg_records]
+    _maybe_string = _rt.strings(_maybe_string_values, _maybe_string_type)
+    _maybe_bool_type = _sg_schema.field(18).type
+    _maybe_bool_values = [_sg_r.maybe_bool for _sg_r in _sg_records]
+    _maybe_bool = _rt.bools(_maybe_bool_values, _maybe_bool_type)
+    _maybe_double_type = _sg_schema.field(19).type
+    _maybe_double_values = [_sg_r.maybe_double for _sg_r in _sg_records]
+    _maybe_double = _rt.floats(_maybe_double_values, _maybe_double_type)
+    _maybe_uint32_type = _sg_schema.field(20).type
+    _maybe_uint32_values = [_sg_r.maybe_uint32 for _sg_r in _sg_records]
+    _maybe_uint32 = _rt.ints(_maybe_uint32_values, _maybe_uint32_type)
+    _maybe_bytes_type = _sg_schema.field(21).type
+    _maybe_bytes_values = [_sg_r.maybe_bytes for _sg_r in _sg_records]
+    _maybe_bytes = _rt.binaries(_maybe_bytes_values, _maybe_bytes_type)
+    _attributes_type = _sg_schema.field(22).type
+    _attributes_values = [_sg_r.attributes for _sg_r in _sg_records]
+    _attributes = _rt.json_texts(_attributes_values, _attributes_type)
+    _anything_type = _sg_schema.field(23).type
+    _anything_values = [_sg_r.anything for _sg_r in _sg_records]
+    _anything = _rt.json_texts(_anything_values, _anything_type)
+    _list_value_type = _sg_schema.field(24).type
+    _list_value_values = [_sg_r.list_value for _sg_r in _sg_records]
+    _list_value = _rt.json_texts(_list_value_values, _list_value_type)
+    _payload_type = _sg_schema.field(25).type
+    _payload_values = [_sg_r.payload for _sg_r in _sg_records]
+    _payload_mask, _payload_nulls = _rt.mask(_payload_values)
+    _rt.check_instances(_payload_values, Any)
+    _payload_type_url_values = [None if _sg_x is None else _sg_x.type_url for _sg_x in _payload_values]
+    _payload_type_url_type = _payload_type.field(0).type
+    _payload_type_url = _rt.strings(_payload_type_url_values, _payload_type_url_type)
+    _rt.check_nulls(_payload_type_url, _payload_nulls)
+    _payload_type_url = _rt.fill_empty(_payload_type_url, _payload_nulls)
+    _payload_value_values = [None if _sg_x is None else _sg_x.value for _sg_x in _payload_values]
+    _payload_value_type = _payload_type.field(1).type
+    _payload_value = _rt.binaries(_payload_value_values, _payload_value_type)
+    _rt.check_nulls(_payload_value, _payload_nulls)
+    _payload_value = _rt.fill_empty(_payload_value, _payload_nulls)
+    _payload = _rt.struct_array([_payload_type_url, _payload_value], _payload_type, _payload_mask)
+    _mask_type = _sg_schema.field(26).type
+    _mask_values = [_sg_r.mask for _sg_r in _sg_records]
+    _mask = _rt.typed_lists(_mask_values, _mask_type, items_nullable=False, kind='string')
+    _history_type = _sg_schema.field(27).type
+    _history_values = [_sg_r.history for _sg_r in _sg_records]
+    _history_offsets = _rt.offsets(_history_values, list)
+    _history_item_values = [_sg_y for _sg_x in _history_values for _sg_y in _sg_x]
+    _history_item_type = _history_type.value_type
+    _history_item = _rt.timestamps(_history_item_values, _history_item_type, utc=True)
+    _rt.check_nulls(_history_item, 0)
+    _history = _rt.list_array(_history_offsets, _history_item, _history_type, None)
+    _rt.check_nulls(_history, 0)
+    _timeouts_type = _sg_schema.field(28).type
+    _timeouts_values = [_sg_r.timeouts for _sg_r in _sg_records]
+    _timeouts_offsets = _rt.offsets(_timeouts_values, dict)
+    _timeouts_key_values = [_sg_y for _sg_x in _timeouts_values for _sg_y in _sg_x]
+    _timeouts_value_values = [_sg_y for _sg_x in _timeouts_values for _sg_y in _sg_x.values()]
+    _timeouts_key_type = _timeouts_type.key_type
+    _timeouts_value_type = _timeouts_type.item_type
+    _timeouts_key = _rt.strings(_timeouts_key_values, _timeouts_key_type)
+    _rt.check_nulls(_timeouts_key, 0)
+    _timeouts_value = _rt.durations(_timeouts_value_values, _timeouts_value_type)
+    _rt.check_nulls(_timeouts_value, 0)
+    _timeouts = _rt.map_array(_timeouts_offsets, _timeouts_key, _timeouts_value, _timeouts_type, None)
+    _rt.check_nulls(_timeouts, 0)
+    _rt.check_union([_email, _phone, _contact_item])
+    return _rt.batch([_id, _scalars, _numbers, _labels, _items, _colors, _counts, _items_by_id, _kinds, _kind, _price, _email, _phone, _contact_item, _created, _ttl, _maybe_int64, _maybe_string, _maybe_bool, _maybe_double, _maybe_uint32, _maybe_bytes, _attributes, _anything, _list_value, _payload, _mask, _history, _timeouts], _sg_schema)
 
 
 def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
     from ...google.protobuf import Any
     from .common import Money
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(0, _sg_n)
+    _id_column = _rt.column(_sg_batch, 'id')
+    if _id_column is None:
+        _id = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'scalars')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_id_column, 0, 'id')
+        _id = _rt.py_numbers(_id_column)
+    _scalars_column = _rt.column(_sg_batch, 'scalars')
+    if _scalars_column is None:
+        _scalars = _rt.repeat(None, _sg_n)
     else:
-        _sg_n5 = len(_sg_c3)
-        _sg_c6 = _rt.child(_sg_c3, 'f_double')
-        if _sg_c6 is None:
-            _sg_l7 = _rt.repeat(0.0, _sg_n5)
+        _scalars_rows = len(_scalars_column)
+        _scalars_f_double_column = _rt.child(_scalars_column, 'f_double')
+        if _scalars_f_double_column is None:
+            _scalars_f_double = _rt.repeat(0.0, _scalars_rows)
         else:
-            _rt.require(_sg_c6, _sg_c3.null_count, 'scalars.f_double')
-            _sg_l7 = _rt.py_numbers(_sg_c6)
-        _sg_c8 = _rt.child(_sg_c3, 'f_float')
-        if _sg_c8 is None:
-            _sg_l9 = _rt.repeat(0.0, _sg_n5)
+            _rt.require(_scalars_f_double_column, _scalars_column.null_count, 'scalars.f_double')
+            _scalars_f_double = _rt.py_numbers(_scalars_f_double_column)
+        _scalars_f_float_column = _rt.child(_scalars_column, 'f_float')
+        if _scalars_f_float_column is None:
+            _scalars_f_float = _rt.repeat(0.0, _scalars_rows)
         else:
-            _rt.require(_sg_c8, _sg_c3.null_count, 'scalars.f_float')
-            _sg_l9 = _rt.py_numbers(_sg_c8)
-        _sg_c10 = _rt.child(_sg_c3, 'f_int32')
-        if _sg_c10 is None:
-            _sg_l11 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_float_column, _scalars_column.null_count, 'scalars.f_float')
+            _scalars_f_float = _rt.py_numbers(_scalars_f_float_column)
+        _scalars_f_int32_column = _rt.child(_scalars_column, 'f_int32')
+        if _scalars_f_int32_column is None:
+            _scalars_f_int32 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c10, _sg_c3.null_count, 'scalars.f_int32')
-            _sg_l11 = _rt.py_numbers(_sg_c10)
-        _sg_c12 = _rt.child(_sg_c3, 'f_int64')
-        if _sg_c12 is None:
-            _sg_l13 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_int32_column, _scalars_column.null_count, 'scalars.f_int32')
+            _scalars_f_int32 = _rt.py_numbers(_scalars_f_int32_column)
+        _scalars_f_int64_column = _rt.child(_scalars_column, 'f_int64')
+        if _scalars_f_int64_column is None:
+            _scalars_f_int64 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c12, _sg_c3.null_count, 'scalars.f_int64')
-            _sg_l13 = _rt.py_numbers(_sg_c12)
-        _sg_c14 = _rt.child(_sg_c3, 'f_uint32')
-        if _sg_c14 is None:
-            _sg_l15 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_int64_column, _scalars_column.null_count, 'scalars.f_int64')
+            _scalars_f_int64 = _rt.py_numbers(_scalars_f_int64_column)
+        _scalars_f_uint32_column = _rt.child(_scalars_column, 'f_uint32')
+        if _scalars_f_uint32_column is None:
+            _scalars_f_uint32 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c14, _sg_c3.null_count, 'scalars.f_uint32')
-            _sg_l15 = _rt.py_numbers(_sg_c14)
-        _sg_c16 = _rt.child(_sg_c3, 'f_uint64')
-        if _sg_c16 is None:
-            _sg_l17 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_uint32_column, _scalars_column.null_count, 'scalars.f_uint32')
+            _scalars_f_uint32 = _rt.py_numbers(_scalars_f_uint32_column)
+        _scalars_f_uint64_column = _rt.child(_scalars_column, 'f_uint64')
+        if _scalars_f_uint64_column is None:
+            _scalars_f_uint64 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c16, _sg_c3.null_count, 'scalars.f_uint64')
-            _sg_l17 = _rt.py_numbers(_sg_c16)
-        _sg_c18 = _rt.child(_sg_c3, 'f_sint32')
-        if _sg_c18 is None:
-            _sg_l19 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_uint64_column, _scalars_column.null_count, 'scalars.f_uint64')
+            _scalars_f_uint64 = _rt.py_numbers(_scalars_f_uint64_column)
+        _scalars_f_sint32_column = _rt.child(_scalars_column, 'f_sint32')
+        if _scalars_f_sint32_column is None:
+            _scalars_f_sint32 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c18, _sg_c3.null_count, 'scalars.f_sint32')
-            _sg_l19 = _rt.py_numbers(_sg_c18)
-        _sg_c20 = _rt.child(_sg_c3, 'f_sint64')
-        if _sg_c20 is None:
-            _sg_l21 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_sint32_column, _scalars_column.null_count, 'scalars.f_sint32')
+            _scalars_f_sint32 = _rt.py_numbers(_scalars_f_sint32_column)
+        _scalars_f_sint64_column = _rt.child(_scalars_column, 'f_sint64')
+        if _scalars_f_sint64_column is None:
+            _scalars_f_sint64 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c20, _sg_c3.null_count, 'scalars.f_sint64')
-            _sg_l21 = _rt.py_numbers(_sg_c20)
-        _sg_c22 = _rt.child(_sg_c3, 'f_fixed32')
-        if _sg_c22 is None:
-            _sg_l23 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_sint64_column, _scalars_column.null_count, 'scalars.f_sint64')
+            _scalars_f_sint64 = _rt.py_numbers(_scalars_f_sint64_column)
+        _scalars_f_fixed32_column = _rt.child(_scalars_column, 'f_fixed32')
+        if _scalars_f_fixed32_column is None:
+            _scalars_f_fixed32 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c22, _sg_c3.null_count, 'scalars.f_fixed32')
-            _sg_l23 = _rt.py_numbers(_sg_c22)
-        _sg_c24 = _rt.child(_sg_c3, 'f_fixed64')
-        if _sg_c24 is None:
-            _sg_l25 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_fixed32_column, _scalars_column.null_count, 'scalars.f_fixed32')
+            _scalars_f_fixed32 = _rt.py_numbers(_scalars_f_fixed32_column)
+        _scalars_f_fixed64_column = _rt.child(_scalars_column, 'f_fixed64')
+        if _scalars_f_fixed64_column is None:
+            _scalars_f_fixed64 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c24, _sg_c3.null_count, 'scalars.f_fixed64')
-            _sg_l25 = _rt.py_numbers(_sg_c24)
-        _sg_c26 = _rt.child(_sg_c3, 'f_sfixed32')
-        if _sg_c26 is None:
-            _sg_l27 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_fixed64_column, _scalars_column.null_count, 'scalars.f_fixed64')
+            _scalars_f_fixed64 = _rt.py_numbers(_scalars_f_fixed64_column)
+        _scalars_f_sfixed32_column = _rt.child(_scalars_column, 'f_sfixed32')
+        if _scalars_f_sfixed32_column is None:
+            _scalars_f_sfixed32 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c26, _sg_c3.null_count, 'scalars.f_sfixed32')
-            _sg_l27 = _rt.py_numbers(_sg_c26)
-        _sg_c28 = _rt.child(_sg_c3, 'f_sfixed64')
-        if _sg_c28 is None:
-            _sg_l29 = _rt.repeat(0, _sg_n5)
+            _rt.require(_scalars_f_sfixed32_column, _scalars_column.null_count, 'scalars.f_sfixed32')
+            _scalars_f_sfixed32 = _rt.py_numbers(_scalars_f_sfixed32_column)
+        _scalars_f_sfixed64_column = _rt.child(_scalars_column, 'f_sfixed64')
+        if _scalars_f_sfixed64_column is None:
+            _scalars_f_sfixed64 = _rt.repeat(0, _scalars_rows)
         else:
-            _rt.require(_sg_c28, _sg_c3.null_count, 'scalars.f_sfixed64')
-            _sg_l29 = _rt.py_numbers(_sg_c28)
-        _sg_c30 = _rt.child(_sg_c3, 'f_bool')
-        if _sg_c30 is None:
-            _sg_l31 = _rt.repeat(False, _sg_n5)
+            _rt.require(_scalars_f_sfixed64_column, _scalars_column.null_count, 'scalars.f_sfixed64')
+            _scalars_f_sfixed64 = _rt.py_numbers(_scalars_f_sfixed64_column)
+        _scalars_f_bool_column = _rt.child(_scalars_column, 'f_bool')
+        if _scalars_f_bool_column is None:
+            _scalars_f_bool = _rt.repeat(False, _scalars_rows)
         else:
-            _rt.require(_sg_c30, _sg_c3.null_count, 'scalars.f_bool')
-            _sg_l31 = _rt.py_numbers(_sg_c30)
-        _sg_c32 = _rt.child(_sg_c3, 'f_string')
-        if _sg_c32 is None:
-            _sg_l33 = _rt.repeat('', _sg_n5)
+            _rt.require(_scalars_f_bool_column, _scalars_column.null_count, 'scalars.f_bool')
+            _scalars_f_bool = _rt.py_numbers(_scalars_f_bool_column)
+        _scalars_f_string_column = _rt.child(_scalars_column, 'f_string')
+        if _scalars_f_string_column is None:
+            _scalars_f_string = _rt.repeat('', _scalars_rows)
         else:
-            _rt.require(_sg_c32, _sg_c3.null_count, 'scalars.f_string')
-            _sg_l33 = _rt.py_strings(_sg_c32)
-        _sg_c34 = _rt.child(_sg_c3, 'f_bytes')
-        if _sg_c34 is None:
-            _sg_l35 = _rt.repeat(b'', _sg_n5)
+            _rt.require(_scalars_f_string_column, _scalars_column.null_count, 'scalars.f_string')
+            _scalars_f_string = _rt.py_strings(_scalars_f_string_column)
+        _scalars_f_bytes_column = _rt.child(_scalars_column, 'f_bytes')
+        if _scalars_f_bytes_column is None:
+            _scalars_f_bytes = _rt.repeat(b'', _scalars_rows)
         else:
-            _rt.require(_sg_c34, _sg_c3.null_count, 'scalars.f_bytes')
-            _sg_l35 = _rt.py_objects(_sg_c34)
-        _sg_c36 = _rt.child(_sg_c3, 'f_enum')
-        if _sg_c36 is None:
-            _sg_l37 = _rt.repeat(Color.COLOR_UNSPECIFIED, _sg_n5)
+            _rt.require(_scalars_f_bytes_column, _scalars_column.null_count, 'scalars.f_bytes')
+            _scalars_f_bytes = _rt.py_objects(_scalars_f_bytes_column)
+        _scalars_f_enum_column = _rt.child(_scalars_column, 'f_enum')
+        if _scalars_f_enum_column is None:
+            _scalars_f_enum = _rt.repeat(Color.COLOR_UNSPECIFIED, _scalars_rows)
         else:
-            _rt.require(_sg_c36, _sg_c3.null_count, 'scalars.f_enum')
-            _sg_l37 = _rt.py_enums(_sg_c36, Color)
-        _sg_c38 = _rt.child(_sg_c3, 'opt_int32')
-        if _sg_c38 is None:
-            _sg_l39 = _rt.repeat(None, _sg_n5)
+            _rt.require(_scalars_f_enum_column, _scalars_column.null_count, 'scalars.f_enum')
+            _scalars_f_enum = _rt.py_enums(_scalars_f_enum_column, Color)
+        _scalars_opt_int32_column = _rt.child(_scalars_column, 'opt_int32')
+        if _scalars_opt_int32_column is None:
+            _scalars_opt_int32 = _rt.repeat(None, _scalars_rows)
         else:
-            _sg_l39 = _rt.py_numbers(_sg_c38)
-        _sg_c40 = _rt.child(_sg_c3, 'opt_string')
-        if _sg_c40 is None:
-            _sg_l41 = _rt.repeat(None, _sg_n5)
+            _scalars_opt_int32 = _rt.py_numbers(_scalars_opt_int32_column)
+        _scalars_opt_string_column = _rt.child(_scalars_column, 'opt_string')
+        if _scalars_opt_string_column is None:
+            _scalars_opt_string = _rt.repeat(None, _scalars_rows)
         else:
-            _sg_l41 = _rt.py_strings(_sg_c40)
-        _sg_c42 = _rt.child(_sg_c3, 'opt_enum')
-        if _sg_c42 is None:
-            _sg_l43 = _rt.repeat(None, _sg_n5)
+            _scalars_opt_string = _rt.py_strings(_scalars_opt_string_column)
+        _scalars_opt_enum_column = _rt.child(_scalars_column, 'opt_enum')
+        if _scalars_opt_enum_column is None:
+            _scalars_opt_enum = _rt.repeat(None, _scalars_rows)
         else:
-            _sg_l43 = _rt.py_enums(_sg_c42, Color)
-        _sg_r44: list[Scalars] = _rt.new_objects(Scalars, _sg_n5)
-        for _sg_obj45, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18 in zip(_sg_r44, _sg_l7, _sg_l9, _sg_l11, _sg_l13, _sg_l15, _sg_l17, _sg_l19, _sg_l21, _sg_l23, _sg_l25, _sg_l27, _sg_l29, _sg_l31, _sg_l33, _sg_l35, _sg_l37, _sg_l39, _sg_l41, _sg_l43, strict=True):
-            _sg_obj45.f_double = _sg_x0
-            _sg_obj45.f_float = _sg_x1
-            _sg_obj45.f_int32 = _sg_x2
-            _sg_obj45.f_int64 = _sg_x3
-            _sg_obj45.f_uint32 = _sg_x4
-            _sg_obj45.f_uint64 = _sg_x5
-            _sg_obj45.f_sint32 = _sg_x6
-            _sg_obj45.f_sint64 = _sg_x7
-            _sg_obj45.f_fixed32 = _sg_x8
-            _sg_obj45.f_fixed64 = _sg_x9
-            _sg_obj45.f_sfixed32 = _sg_x10
-            _sg_obj45.f_sfixed64 = _sg_x11
-            _sg_obj45.f_bool = _sg_x12
-            _sg_obj45.f_string = _sg_x13
-            _sg_obj45.f_bytes = _sg_x14
-            _sg_obj45.f_enum = _sg_x15
-            _sg_obj45.opt_int32 = _sg_x16
-            _sg_obj45.opt_string = _sg_x17
-            _sg_obj45.opt_enum = _sg_x18
-        _sg_l4 = _rt.apply_nulls(_sg_c3, _sg_r44)
-    _sg_c46 = _rt.column(_sg_batch, 'numbers')
-    if _sg_c46 is None:
-        _sg_l47 = _rt.repeat_factory(lambda: [], _sg_n)
+            _scalars_opt_enum = _rt.py_enums(_scalars_opt_enum_column, Color)
+        _scalars_objects: list[Scalars] = _rt.new_objects(Scalars, _scalars_rows)
+        for _scalars_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18 in zip(_scalars_objects, _scalars_f_double, _scalars_f_float, _scalars_f_int32, _scalars_f_int64, _scalars_f_uint32, _scalars_f_uint64, _scalars_f_sint32, _scalars_f_sint64, _scalars_f_fixed32, _scalars_f_fixed64, _scalars_f_sfixed32, _scalars_f_sfixed64, _scalars_f_bool, _scalars_f_string, _scalars_f_bytes, _scalars_f_enum, _scalars_opt_int32, _scalars_opt_string, _scalars_opt_enum, strict=True):
+            _scalars_obj.f_double = _sg_x0
+            _scalars_obj.f_float = _sg_x1
+            _scalars_obj.f_int32 = _sg_x2
+            _scalars_obj.f_int64 = _sg_x3
+            _scalars_obj.f_uint32 = _sg_x4
+            _scalars_obj.f_uint64 = _sg_x5
+            _scalars_obj.f_sint32 = _sg_x6
+            _scalars_obj.f_sint64 = _sg_x7
+            _scalars_obj.f_fixed32 = _sg_x8
+            _scalars_obj.f_fixed64 = _sg_x9
+            _scalars_obj.f_sfixed32 = _sg_x10
+            _scalars_obj.f_sfixed64 = _sg_x11
+            _scalars_obj.f_bool = _sg_x12
+            _scalars_obj.f_string = _sg_x13
+            _scalars_obj.f_bytes = _sg_x14
+            _scalars_obj.f_enum = _sg_x15
+            _scalars_obj.opt_int32 = _sg_x16
+            _scalars_obj.opt_string = _sg_x17
+            _scalars_obj.opt_enum = _sg_x18
+        _scalars = _rt.apply_nulls(_scalars_column, _scalars_objects)
+    _numbers_column = _rt.column(_sg_batch, 'numbers')
+    if _numbers_column is None:
+        _numbers = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c46, 0, 'numbers')
-        _sg_o48 = _rt.list_offsets(_sg_c46)
-        _rt.require(_sg_c46.values, 0, 'numbers[]')
-        _sg_l49 = _rt.py_numbers(_sg_c46.values)
-        _sg_l47 = _rt.apply_nulls(_sg_c46, _rt.split(_sg_l49, _sg_o48))
-    _sg_c50 = _rt.column(_sg_batch, 'labels')
-    if _sg_c50 is None:
-        _sg_l51 = _rt.repeat_factory(lambda: [], _sg_n)
+        _rt.require(_numbers_column, 0, 'numbers')
+        _numbers_offsets = _rt.list_offsets(_numbers_column)
+        _rt.require(_numbers_column.values, 0, 'numbers[]')
+        _numbers_item = _rt.py_numbers(_numbers_column.values)
+        _numbers = _rt.apply_nulls(_numbers_column, _rt.split(_numbers_item, _numbers_offsets))
+    _labels_column = _rt.column(_sg_batch, 'labels')
+    if _labels_column is None:
+        _labels = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c50, 0, 'labels')
-        _sg_o52 = _rt.list_offsets(_sg_c50)
-        _rt.require(_sg_c50.values, 0, 'labels[]')
-        _sg_l53 = _rt.py_strings(_sg_c50.values)
-        _sg_l51 = _rt.apply_nulls(_sg_c50, _rt.split(_sg_l53, _sg_o52))
-    _sg_c54 = _rt.column(_sg_batch, 'items')
-    if _sg_c54 is None:
-        _sg_l55 = _rt.repeat_factory(lambda: [], _sg_n)
+        _rt.require(_labels_column, 0, 'labels')
+        _labels_offsets = _rt.list_offsets(_labels_column)
+        _rt.require(_labels_column.values, 0, 'labels[]')
+        _labels_item = _rt.py_strings(_labels_column.values)
+        _labels = _rt.apply_nulls(_labels_column, _rt.split(_labels_item, _labels_offsets))
+    _items_column = _rt.column(_sg_batch, 'items')
+    if _items_column is None:
+        _items = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c54, 0, 'items')
-        _sg_o56 = _rt.list_offsets(_sg_c54)
-        _rt.require(_sg_c54.values, 0, 'items[]')
-        _sg_n58 = len(_sg_c54.values)
-        _sg_c59 = _rt.child(_sg_c54.values, 'name')
-        if _sg_c59 is None:
-            _sg_l60 = _rt.repeat('', _sg_n58)
+        _rt.require(_items_column, 0, 'items')
+        _items_offsets = _rt.list_offsets(_items_column)
+        _rt.require(_items_column.values, 0, 'items[]')
+        _items_item_rows = len(_items_column.values)
+        _items_item_name_column = _rt.child(_items_column.values, 'name')
+        if _items_item_name_column is None:
+            _items_item_name = _rt.repeat('', _items_item_rows)
         else:
-            _rt.require(_sg_c59, _sg_c54.values.null_count, 'items[].name')
-            _sg_l60 = _rt.py_strings(_sg_c59)
-        _sg_c61 = _rt.child(_sg_c54.values, 'count')
-        if _sg_c61 is None:
-            _sg_l62 = _rt.repeat(0, _sg_n58)
+            _rt.require(_items_item_name_column, _items_column.values.null_count, 'items[].name')
+            _items_item_name = _rt.py_strings(_items_item_name_column)
+        _items_item_count_column = _rt.child(_items_column.values, 'count')
+        if _items_item_count_column is None:
+            _items_item_count = _rt.repeat(0, _items_item_rows)
         else:
-            _rt.require(_sg_c61, _sg_c54.values.null_count, 'items[].count')
-            _sg_l62 = _rt.py_numbers(_sg_c61)
-        _sg_r63: list[Features_Item] = _rt.new_objects(Features_Item, _sg_n58)
-        for _sg_obj64, _sg_x0, _sg_x1 in zip(_sg_r63, _sg_l60, _sg_l62, strict=True):
-            _sg_obj64.name = _sg_x0
-            _sg_obj64.count = _sg_x1
-        _sg_l57 = _rt.apply_nulls(_sg_c54.values, _sg_r63)
-        _sg_l55 = _rt.apply_nulls(_sg_c54, _rt.split(_sg_l57, _sg_o56))
-    _sg_c65 = _rt.column(_sg_batch, 'colors')
-    if _sg_c65 is None:
-        _sg_l66 = _rt.repeat_factory(lambda: [], _sg_n)
+            _rt.require(_items_item_count_column, _items_column.values.null_count, 'items[].count')
+            _items_item_count = _rt.py_numbers(_items_item_count_column)
+        _items_item_objects: list[Features_Item] = _rt.new_objects(Features_Item, _items_item_rows)
+        for _items_item_obj, _sg_x0, _sg_x1 in zip(_items_item_objects, _items_item_name, _items_item_count, strict=True):
+            _items_item_obj.name = _sg_x0
+            _items_item_obj.count = _sg_x1
+        _items_item = _rt.apply_nulls(_items_column.values, _items_item_objects)
+        _items = _rt.apply_nulls(_items_column, _rt.split(_items_item, _items_offsets))
+    _colors_column = _rt.column(_sg_batch, 'colors')
+    if _colors_column is None:
+        _colors = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c65, 0, 'colors')
-        _sg_o67 = _rt.list_offsets(_sg_c65)
-        _rt.require(_sg_c65.values, 0, 'colors[]')
-        _sg_l68 = _rt.py_enums(_sg_c65.values, Color)
-        _sg_l66 = _rt.apply_nulls(_sg_c65, _rt.split(_sg_l68, _sg_o67))
-    _sg_c69 = _rt.column(_sg_batch, 'counts')
-    if _sg_c69 is None:
-        _sg_l70 = _rt.repeat_factory(lambda: {}, _sg_n)
+        _rt.require(_colors_column, 0, 'colors')
+        _colors_offsets = _rt.list_offsets(_colors_column)
+        _rt.require(_colors_column.values, 0, 'colors[]')
+        _colors_item = _rt.py_enums(_colors_column.values, Color)
+        _colors = _rt.apply_nulls(_colors_column, _rt.split(_colors_item, _colors_offsets))
+    _counts_column = _rt.column(_sg_batch, 'counts')
+    if _counts_column is None:
+        _counts = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
-        _rt.require(_sg_c69, 0, 'counts')
-        _sg_o71 = _rt.list_offsets(_sg_c69)
-        _rt.require(_sg_c69.items, 0, 'counts{}')
-        _sg_l72 = _rt.py_strings(_sg_c69.keys)
-        _sg_l73 = _rt.py_numbers(_sg_c69.items)
-        _sg_l70 = _rt.apply_nulls(_sg_c69, _rt.split_dicts(_sg_l72, _sg_l73, _sg_o71))
-    _sg_c74 = _rt.column(_sg_batch, 'items_by_id')
-    if _sg_c74 is None:
-        _sg_l75 = _rt.repeat_factory(lambda: {}, _sg_n)
+        _rt.require(_counts_column, 0, 'counts')
+        _counts_offsets = _rt.list_offsets(_counts_column)
+        _rt.require(_counts_column.items, 0, 'counts{}')
+        _counts_key = _rt.py_strings(_counts_column.keys)
+        _counts_value = _rt.py_numbers(_counts_column.items)
+        _counts = _rt.apply_nulls(_counts_column, _rt.split_dicts(_counts_key, _counts_value, _counts_offsets))
+    _items_by_id_column = _rt.column(_sg_batch, 'items_by_id')
+    if _items_by_id_column is None:
+        _items_by_id = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
-        _rt.require(_sg_c74, 0, 'items_by_id')
-        _sg_o76 = _rt.list_offsets(_sg_c74)
-        _rt.require(_sg_c74.items, 0, 'items_by_id{}')
-        _sg_l77 = _rt.py_numbers(_sg_c74.keys)
-        _sg_n79 = len(_sg_c74.items)
-        _sg_c80 = _rt.child(_sg_c74.items, 'name')
-        if _sg_c80 is None:
-            _sg_l81 = _rt.repeat('', _sg_n79)
+        _rt.require(_items_by_id_column, 0, 'items_by_id')
+        _items_by_id_offsets = _rt.list_offsets(_items_by_id_column)
+        _rt.require(_items_by_id_column.items, 0, 'items_by_id{}')
+        _items_by_id_key = _rt.py_numbers(_items_by_id_column.keys)
+        _items_by_id_value_rows = len(_items_by_id_column.items)
+        _items_by_id_value_name_column = _rt.child(_items_by_id_column.items, 'name')
+        if _items_by_id_value_name_column is None:
+            _items_by_id_value_name = _rt.repeat('', _items_by_id_value_rows)
         else:
-            _rt.require(_sg_c80, _sg_c74.items.null_count, 'items_by_id{}.name')
-            _sg_l81 = _rt.py_strings(_sg_c80)
-        _sg_c82 = _rt.child(_sg_c74.items, 'count')
-        if _sg_c82 is None:
-            _sg_l83 = _rt.repeat(0, _sg_n79)
+            _rt.require(_items_by_id_value_name_column, _items_by_id_column.items.null_count, 'items_by_id{}.name')
+            _items_by_id_value_name = _rt.py_strings(_items_by_id_value_name_column)
+        _items_by_id_value_count_column = _rt.child(_items_by_id_column.items, 'count')
+        if _items_by_id_value_count_column is None:
+            _items_by_id_value_count = _rt.repeat(0, _items_by_id_value_rows)
         else:
-            _rt.require(_sg_c82, _sg_c74.items.null_count, 'items_by_id{}.count')
-            _sg_l83 = _rt.py_numbers(_sg_c82)
-        _sg_r84: list[Features_Item] = _rt.new_objects(Features_Item, _sg_n79)
-        for _sg_obj85, _sg_x0, _sg_x1 in zip(_sg_r84, _sg_l81, _sg_l83, strict=True):
-            _sg_obj85.name = _sg_x0
-            _sg_obj85.count = _sg_x1
-        _sg_l78 = _rt.apply_nulls(_sg_c74.items, _sg_r84)
-        _sg_l75 = _rt.apply_nulls(_sg_c74, _rt.split_dicts(_sg_l77, _sg_l78, _sg_o76))
-    _sg_c86 = _rt.column(_sg_batch, 'kinds')
-    if _sg_c86 is None:
-        _sg_l87 = _rt.repeat_factory(lambda: {}, _sg_n)
+            _rt.require(_items_by_id_value_count_column, _items_by_id_column.items.null_count, 'items_by_id{}.count')
+            _items_by_id_value_count = _rt.py_numbers(_items_by_id_value_count_column)
+        _items_by_id_value_objects: list[Features_Item] = _rt.new_objects(Features_Item, _items_by_id_value_rows)
+        for _items_by_id_value_obj, _sg_x0, _sg_x1 in zip(_items_by_id_value_objects, _items_by_id_value_name, _items_by_id_value_count, strict=True):
+            _items_by_id_value_obj.name = _sg_x0
+            _items_by_id_value_obj.count = _sg_x1
+        _items_by_id_value = _rt.apply_nulls(_items_by_id_column.items, _items_by_id_value_objects)
+        _items_by_id = _rt.apply_nulls(_items_by_id_column, _rt.split_dicts(_items_by_id_key, _items_by_id_value, _items_by_id_offsets))
+    _kinds_column = _rt.column(_sg_batch, 'kinds')
+    if _kinds_column is None:
+        _kinds = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
-        _rt.require(_sg_c86, 0, 'kinds')
-        _sg_o88 = _rt.list_offsets(_sg_c86)
-        _rt.require(_sg_c86.items, 0, 'kinds{}')
-        _sg_l89 = _rt.py_strings(_sg_c86.keys)
-        _sg_l90 = _rt.py_enums(_sg_c86.items, Features_Kind)
-        _sg_l87 = _rt.apply_nulls(_sg_c86, _rt.split_dicts(_sg_l89, _sg_l90, _sg_o88))
-    _sg_c91 = _rt.column(_sg_batch, 'kind')
-    if _sg_c91 is None:
-        _sg_l92 = _rt.repeat(Features_Kind.KIND_UNSPECIFIED, _sg_n)
+        _rt.require(_kinds_column, 0, 'kinds')
+        _kinds_offsets = _rt.list_offsets(_kinds_column)
+        _rt.require(_kinds_column.items, 0, 'kinds{}')
+        _kinds_key = _rt.py_strings(_kinds_column.keys)
+        _kinds_value = _rt.py_enums(_kinds_column.items, Features_Kind)
+        _kinds = _rt.apply_nulls(_kinds_column, _rt.split_dicts(_kinds_key, _kinds_value, _kinds_offsets))
+    _kind_column = _rt.column(_sg_batch, 'kind')
+    if _kind_column is None:
+        _kind = _rt.repeat(Features_Kind.KIND_UNSPECIFIED, _sg_n)
     else:
-        _rt.require(_sg_c91, 0, 'kind')
-        _sg_l92 = _rt.py_enums(_sg_c91, Features_Kind)
-    _sg_c93 = _rt.column(_sg_batch, 'price')
-    if _sg_c93 is None:
-        _sg_l94 = _rt.repeat(None, _sg_n)
+        _rt.require(_kind_column, 0, 'kind')
+        _kind = _rt.py_enums(_kind_column, Features_Kind)
+    _price_column = _rt.column(_sg_batch, 'price')
+    if _price_column is None:
+        _price = _rt.repeat(None, _sg_n)
     else:
-        _sg_n95 = len(_sg_c93)
-        _sg_c96 = _rt.child(_sg_c93, 'currency_code')
-        if _sg_c96 is None:
-            _sg_l97 = _rt.repeat('', _sg_n95)
+        _price_rows = len(_price_column)
+        _price_currency_code_column = _rt.child(_price_column, 'currency_code')
+        if _price_currency_code_column is None:
+            _price_currency_code = _rt.repeat('', _price_rows)
         else:
-            _rt.require(_sg_c96, _sg_c93.null_count, 'price.currency_code')
-            _sg_l97 = _rt.py_strings(_sg_c96)
-        _sg_c98 = _rt.child(_sg_c93, 'units')
-        if _sg_c98 is None:
-            _sg_l99 = _rt.repeat(0, _sg_n95)
+            _rt.require(_price_currency_code_column, _price_column.null_count, 'price.currency_code')
+            _price_currency_code = _rt.py_strings(_price_currency_code_column)
+        _price_units_column = _rt.child(_price_column, 'units')
+        if _price_units_column is None:
+            _price_units = _rt.repeat(0, _price_rows)
         else:
-            _rt.require(_sg_c98, _sg_c93.null_count, 'price.units')
-            _sg_l99 = _rt.py_numbers(_sg_c98)
-        _sg_c100 = _rt.child(_sg_c93, 'nanos')
-        if _sg_c100 is None:
-            _sg_l101 = _rt.repeat(0, _sg_n95)
+            _rt.require(_price_units_column, _price_column.null_count, 'price.units')
+            _price_units = _rt.py_numbers(_price_units_column)
+        _price_nanos_column = _rt.child(_price_column, 'nanos')
+        if _price_nanos_column is None:
+            _price_nanos = _rt.repeat(0, _price_rows)
         else:
-            _rt.require(_sg_c100, _sg_c93.null_count, 'price.nanos')
-            _sg_l101 = _rt.py_numbers(_sg_c100)
-        _sg_r102: list[Money] = _rt.new_objects(Money, _sg_n95)
-        for _sg_obj103, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r102, _sg_l97, _sg_l99, _sg_l101, strict=True):
-            _sg_obj103.currency_code = _sg_x0
-            _sg_obj103.units = _sg_x1
-            _sg_obj103.nanos = _sg_x2
-        _sg_l94 = _rt.apply_nulls(_sg_c93, _sg_r102)
-    _sg_c104 = _rt.column(_sg_batch, 'email')
-    if _sg_c104 is None:
-        _sg_l105 = _rt.repeat(None, _sg_n)
+            _rt.require(_price_nanos_column, _price_column.null_count, 'price.nanos')
+            _price_nanos = _rt.py_numbers(_price_nanos_column)
+        _price_objects: list[Money] = _rt.new_objects(Money, _price_rows)
+        for _price_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_price_objects, _price_currency_code, _price_units, _price_nanos, strict=True):
+            _price_obj.currency_code = _sg_x0
+            _price_obj.units = _sg_x1
+            _price_obj.nanos = _sg_x2
+        _price = _rt.apply_nulls(_price_column, _price_objects)
+    _email_column = _rt.column(_sg_batch, 'email')
+    if _email_column is None:
+        _email = _rt.repeat(None, _sg_n)
     else:
-        _sg_l105 = _rt.py_strings(_sg_c104)
-    _sg_c106 = _rt.column(_sg_batch, 'phone')
-    if _sg_c106 is None:
-        _sg_l107 = _rt.repeat(None, _sg_n)
+        _email = _rt.py_strings(_email_column)
+    _phone_column = _rt.column(_sg_batch, 'phone')
+    if _phone_column is None:
+        _phone = _rt.repeat(None, _sg_n)
     else:
-        _sg_l107 = _rt.py_strings(_sg_c106)
-    _sg_c108 = _rt.column(_sg_batch, 'contact_item')
-    if _sg_c108 is None:
-        _sg_l109 = _rt.repeat(None, _sg_n)
+        _phone = _rt.py_strings(_phone_column)
+    _contact_item_column = _rt.column(_sg_batch, 'contact_item')
+    if _contact_item_column is None:
+        _contact_item = _rt.repeat(None, _sg_n)
     else:
-        _sg_n110 = len(_sg_c108)
-        _sg_c111 = _rt.child(_sg_c108, 'name')
-        if _sg_c111 is None:
-            _sg_l112 = _rt.repeat('', _sg_n110)
+        _contact_item_rows = len(_contact_item_column)
+        _contact_item_name_column = _rt.child(_contact_item_column, 'name')
+        if _contact_item_name_column is None:
+            _contact_item_name = _rt.repeat('', _contact_item_rows)
         else:
-            _rt.require(_sg_c111, _sg_c108.null_count, 'contact_item.name')
-            _sg_l112 = _rt.py_strings(_sg_c111)
-        _sg_c113 = _rt.child(_sg_c108, 'count')
-        if _sg_c113 is None:
-            _sg_l114 = _rt.repeat(0, _sg_n110)
+            _rt.require(_contact_item_name_column, _contact_item_column.null_count, 'contact_item.name')
+            _contact_item_name = _rt.py_strings(_contact_item_name_column)
+        _contact_item_count_column = _rt.child(_contact_item_column, 'count')
+        if _contact_item_count_column is None:
+            _contact_item_count = _rt.repeat(0, _contact_item_rows)
         else:
-            _rt.require(_sg_c113, _sg_c108.null_count, 'contact_item.count')
-            _sg_l114 = _rt.py_numbers(_sg_c113)
-        _sg_r115: list[Features_Item] = _rt.new_objects(Features_Item, _sg_n110)
-        for _sg_obj116, _sg_x0, _sg_x1 in zip(_sg_r115, _sg_l112, _sg_l114, strict=True):
-            _sg_obj116.name = _sg_x0
-            _sg_obj116.count = _sg_x1
-        _sg_l109 = _rt.apply_nulls(_sg_c108, _sg_r115)
-    _sg_c117 = _rt.column(_sg_batch, 'created')
-    if _sg_c117 is None:
-        _sg_l118 = _rt.repeat(None, _sg_n)
+            _rt.require(_contact_item_count_column, _contact_item_column.null_count, 'contact_item.count')
+            _contact_item_count = _rt.py_numbers(_contact_item_count_column)
+        _contact_item_objects: list[Features_Item] = _rt.new_objects(Features_Item, _contact_item_rows)
+        for _contact_item_obj, _sg_x0, _sg_x1 in zip(_contact_item_objects, _contact_item_name, _contact_item_count, strict=True):
+            _contact_item_obj.name = _sg_x0
+            _contact_item_obj.count = _sg_x1
+        _contact_item = _rt.apply_nulls(_contact_item_column, _contact_item_objects)
+    _created_column = _rt.column(_sg_batch, 'created')
+    if _created_column is None:
+        _created = _rt.repeat(None, _sg_n)
     else:
-        _sg_l118 = _rt.py_timestamps(_sg_c117, True)
-    _sg_c119 = _rt.column(_sg_batch, 'ttl')
-    if _sg_c119 is None:
-        _sg_l120 = _rt.repeat(None, _sg_n)
+        _created = _rt.py_timestamps(_created_column, utc=True)
+    _ttl_column = _rt.column(_sg_batch, 'ttl')
+    if _ttl_column is None:
+        _ttl = _rt.repeat(None, _sg_n)
     else:
-        _sg_l120 = _rt.py_durations(_sg_c119)
-    _sg_c121 = _rt.column(_sg_batch, 'maybe_int64')
-    if _sg_c121 is None:
-        _sg_l122 = _rt.repeat(None, _sg_n)
+        _ttl = _rt.py_durations(_ttl_column)
+    _maybe_int64_column = _rt.column(_sg_batch, 'maybe_int64')
+    if _maybe_int64_column is None:
+        _maybe_int64 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l122 = _rt.py_numbers(_sg_c121)
-    _sg_c123 = _rt.column(_sg_batch, 'maybe_string')
-    if _sg_c123 is None:
-        _sg_l124 = _rt.repeat(None, _sg_n)
+        _maybe_int64 = _rt.py_numbers(_maybe_int64_column)
+    _maybe_string_column = _rt.column(_sg_batch, 'maybe_string')
+    if _maybe_string_column is None:
+        _maybe_string = _rt.repeat(None, _sg_n)
     else:
-        _sg_l124 = _rt.py_strings(_sg_c123)
-    _sg_c125 = _rt.column(_sg_batch, 'maybe_bool')
-    if _sg_c125 is None:
-        _sg_l126 = _rt.repeat(None, _sg_n)
+        _maybe_string = _rt.py_strings(_maybe_string_column)
+    _maybe_bool_column = _rt.column(_sg_batch, 'maybe_bool')
+    if _maybe_bool_column is None:
+        _maybe_bool = _rt.repeat(None, _sg_n)
     else:
-        _sg_l126 = _rt.py_numbers(_sg_c125)
-    _sg_c127 = _rt.column(_sg_batch, 'maybe_double')
-    if _sg_c127 is None:
-        _sg_l128 = _rt.repeat(None, _sg_n)
+        _maybe_bool = _rt.py_numbers(_maybe_bool_column)
+    _maybe_double_column = _rt.column(_sg_batch, 'maybe_double')
+    if _maybe_double_column is None:
+        _maybe_double = _rt.repeat(None, _sg_n)
     else:
-        _sg_l128 = _rt.py_numbers(_sg_c127)
-    _sg_c129 = _rt.column(_sg_batch, 'maybe_uint32')
-    if _sg_c129 is None:
-        _sg_l130 = _rt.repeat(None, _sg_n)
+        _maybe_double = _rt.py_numbers(_maybe_double_column)
+    _maybe_uint32_column = _rt.column(_sg_batch, 'maybe_uint32')
+    if _maybe_uint32_column is None:
+        _maybe_uint32 = _rt.repeat(None, _sg_n)
     else:
-        _sg_l130 = _rt.py_numbers(_sg_c129)
-    _sg_c131 = _rt.column(_sg_batch, 'maybe_bytes')
-    if _sg_c131 is None:
-        _sg_l132 = _rt.repeat(None, _sg_n)
+        _maybe_uint32 = _rt.py_numbers(_maybe_uint32_column)
+    _maybe_bytes_column = _rt.column(_sg_batch, 'maybe_bytes')
+    if _maybe_bytes_column is None:
+        _maybe_bytes = _rt.repeat(None, _sg_n)
     else:
-        _sg_l132 = _rt.py_objects(_sg_c131)
-    _sg_c133 = _rt.column(_sg_batch, 'attributes')
-    if _sg_c133 is None:
-        _sg_l134 = _rt.repeat(None, _sg_n)
+        _maybe_bytes = _rt.py_objects(_maybe_bytes_column)
+    _attributes_column = _rt.column(_sg_batch, 'attributes')
+    if _attributes_column is None:
+        _attributes = _rt.repeat(None, _sg_n)
     else:
-        _sg_l134 = _rt.py_json(_sg_c133)
-    _sg_c135 = _rt.column(_sg_batch, 'anything')
-    if _sg_c135 is None:
-        _sg_l136 = _rt.repeat(None, _sg_n)
+        _attributes = _rt.py_json(_attributes_column)
+    _anything_column = _rt.column(_sg_batch, 'anything')
+    if _anything_column is None:
+        _anything = _rt.repeat(None, _sg_n)
     else:
-        _sg_l136 = _rt.py_json(_sg_c135)
-    _sg_c137 = _rt.column(_sg_batch, 'list_value')
-    if _sg_c137 is None:
-        _sg_l138 = _rt.repeat(None, _sg_n)
+        _anything = _rt.py_json(_anything_column)
+    _list_value_column = _rt.column(_sg_batch, 'list_value')
+    if _list_value_column is None:
+        _list_value = _rt.repeat(None, _sg_n)
     else:
-        _sg_l138 = _rt.py_json(_sg_c137)
-    _sg_c139 = _rt.column(_sg_batch, 'payload')
-    if _sg_c139 is None:
-        _sg_l140 = _rt.repeat(None, _sg_n)
+        _list_value = _rt.py_json(_list_value_column)
+    _payload_column = _rt.column(_sg_batch, 'payload')
+    if _payload_column is None:
+        _payload = _rt.repeat(None, _sg_n)
     else:
-        _sg_n141 = len(_sg_c139)
-        _sg_c142 = _rt.child(_sg_c139, 'type_url')
-        if _sg_c142 is None:
-            _sg_l143 = _rt.repeat('', _sg_n141)
+        _payload_rows = len(_payload_column)
+        _payload_type_url_column = _rt.child(_payload_column, 'type_url')
+        if _payload_type_url_column is None:
+            _payload_type_url = _rt.repeat('', _payload_rows)
         else:
-            _rt.require(_sg_c142, _sg_c139.null_count, 'payload.type_url')
-            _sg_l143 = _rt.py_strings(_sg_c142)
-        _sg_c144 = _rt.child(_sg_c139, 'value')
-        if _sg_c144 is None:
-            _sg_l145 = _rt.repeat(b'', _sg_n141)
+            _rt.require(_payload_type_url_column, _payload_column.null_count, 'payload.type_url')
+            _payload_type_url = _rt.py_strings(_payload_type_url_column)
+        _payload_value_column = _rt.child(_payload_column, 'value')
+        if _payload_value_column is None:
+            _payload_value = _rt.repeat(b'', _payload_rows)
         else:
-            _rt.require(_sg_c144, _sg_c139.null_count, 'payload.value')
-            _sg_l145 = _rt.py_objects(_sg_c144)
-        _sg_r146: list[Any] = _rt.new_objects(Any, _sg_n141)
-        for _sg_obj147, _sg_x0, _sg_x1 in zip(_sg_r146, _sg_l143, _sg_l145, strict=True):
-            _sg_obj147.type_url = _sg_x0
-            _sg_obj147.value = _sg_x1
-        _sg_l140 = _rt.apply_nulls(_sg_c139, _sg_r146)
-    _sg_c148 = _rt.column(_sg_batch, 'mask')
-    if _sg_c148 is None:
-        _sg_l149 = _rt.repeat(None, _sg_n)
+            _rt.require(_payload_value_column, _payload_column.null_count, 'payload.value')
+            _payload_value = _rt.py_objects(_payload_value_column)
+        _payload_objects: list[Any] = _rt.new_objects(Any, _payload_rows)
+        for _payload_obj, _sg_x0, _sg_x1 in zip(_payload_objects, _payload_type_url, _payload_value, strict=True):
+            _payload_obj.type_url = _sg_x0
+            _payload_obj.value = _sg_x1
+        _payload = _rt.apply_nulls(_payload_column, _payload_objects)
+    _mask_column = _rt.column(_sg_batch, 'mask')
+    if _mask_column is None:
+        _mask = _rt.repeat(None, _sg_n)
     else:
-        _sg_o150 = _rt.list_offsets(_sg_c148)
-        _rt.require(_sg_c148.values, 0, 'mask[]')
-        _sg_l151 = _rt.py_strings(_sg_c148.values)
-        _sg_l149 = _rt.apply_nulls(_sg_c148, _rt.split(_sg_l151, _sg_o150))
-    _sg_c152 = _rt.column(_sg_batch, 'history')
-    if _sg_c152 is None:
-        _sg_l153 = _rt.repeat_factory(lambda: [], _sg_n)
+        _mask_offsets = _rt.list_offsets(_mask_column)
+        _rt.require(_mask_column.values, 0, 'mask[]')
+        _mask_item = _rt.py_strings(_mask_column.values)
+        _mask = _rt.apply_nulls(_mask_column, _rt.split(_mask_item, _mask_offsets))
+    _history_column = _rt.column(_sg_batch, 'history')
+    if _history_column is None:
+        _history = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c152, 0, 'history')
-        _sg_o154 = _rt.list_offsets(_sg_c152)
-        _rt.require(_sg_c152.values, 0, 'history[]')
-        _sg_l155 = _rt.py_timestamps(_sg_c152.values, True)
-        _sg_l153 = _rt.apply_nulls(_sg_c152, _rt.split(_sg_l155, _sg_o154))
-    _sg_c156 = _rt.column(_sg_batch, 'timeouts')
-    if _sg_c156 is None:
-        _sg_l157 = _rt.repeat_factory(lambda: {}, _sg_n)
+        _rt.require(_history_column, 0, 'history')
+        _history_offsets = _rt.list_offsets(_history_column)
+        _rt.require(_history_column.values, 0, 'history[]')
+        _history_item = _rt.py_timestamps(_history_column.values, utc=True)
+        _history = _rt.apply_nulls(_history_column, _rt.split(_history_item, _history_offsets))
+    _timeouts_column = _rt.column(_sg_batch, 'timeouts')
+    if _timeouts_column is None:
+        _timeouts = _rt.repeat_factory(lambda: {}, _sg_n)
     else:
-        _rt.require(_sg_c156, 0, 'timeouts')
-        _sg_o158 = _rt.list_offsets(_sg_c156)
-        _rt.require(_sg_c156.items, 0, 'timeouts{}')
-        _sg_l159 = _rt.py_strings(_sg_c156.keys)
-        _sg_l160 = _rt.py_durations(_sg_c156.items)
-        _sg_l157 = _rt.apply_nulls(_sg_c156, _rt.split_dicts(_sg_l159, _sg_l160, _sg_o158))
-    _sg_r161: list[Features] = _rt.new_objects(Features, _sg_n)
-    for _sg_obj162, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28 in zip(_sg_r161, _sg_l2, _sg_l4, _sg_l47, _sg_l51, _sg_l55, _sg_l66, _sg_l70, _sg_l75, _sg_l87, _sg_l92, _sg_l94, _sg_l105, _sg_l107, _sg_l109, _sg_l118, _sg_l120, _sg_l122, _sg_l124, _sg_l126, _sg_l128, _sg_l130, _sg_l132, _sg_l134, _sg_l136, _sg_l138, _sg_l140, _sg_l149, _sg_l153, _sg_l157, strict=True):
-        _sg_obj162.id_ = _sg_x0
-        _sg_obj162.scalars = _sg_x1
-        _sg_obj162.numbers = _sg_x2
-        _sg_obj162.labels = _sg_x3
-        _sg_obj162.items = _sg_x4
-        _sg_obj162.colors = _sg_x5
-        _sg_obj162.counts = _sg_x6
-        _sg_obj162.items_by_id = _sg_x7
-        _sg_obj162.kinds = _sg_x8
-        _sg_obj162.kind = _sg_x9
-        _sg_obj162.price = _sg_x10
-        _sg_obj162.email = _sg_x11
-        _sg_obj162.phone = _sg_x12
-        _sg_obj162.contact_item = _sg_x13
-        _sg_obj162.created = _sg_x14
-        _sg_obj162.ttl = _sg_x15
-        _sg_obj162.maybe_int64 = _sg_x16
-        _sg_obj162.maybe_string = _sg_x17
-        _sg_obj162.maybe_bool = _sg_x18
-        _sg_obj162.maybe_double = _sg_x19
-        _sg_obj162.maybe_uint32 = _sg_x20
-        _sg_obj162.maybe_bytes = _sg_x21
-        _sg_obj162.attributes = _sg_x22
-        _sg_obj162.anything = _sg_x23
-        _sg_obj162.list_value = _sg_x24
-        _sg_obj162.payload = _sg_x25
-        _sg_obj162.mask = _sg_x26
-        _sg_obj162.history = _sg_x27
-        _sg_obj162.timeouts = _sg_x28
-    return _sg_r161
+        _rt.require(_timeouts_column, 0, 'timeouts')
+        _timeouts_offsets = _rt.list_offsets(_timeouts_column)
+        _rt.require(_timeouts_column.items, 0, 'timeouts{}')
+        _timeouts_key = _rt.py_strings(_timeouts_column.keys)
+        _timeouts_value = _rt.py_durations(_timeouts_column.items)
+        _timeouts = _rt.apply_nulls(_timeouts_column, _rt.split_dicts(_timeouts_key, _timeouts_value, _timeouts_offsets))
+    _sg_out: list[Features] = _rt.new_objects(Features, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28 in zip(_sg_out, _id, _scalars, _numbers, _labels, _items, _colors, _counts, _items_by_id, _kinds, _kind, _price, _email, _phone, _contact_item, _created, _ttl, _maybe_int64, _maybe_string, _maybe_bool, _maybe_double, _maybe_uint32, _maybe_bytes, _attributes, _anything, _list_value, _payload, _mask, _history, _timeouts, strict=True):
+        _sg_obj.id_ = _sg_x0
+        _sg_obj.scalars = _sg_x1
+        _sg_obj.numbers = _sg_x2
+        _sg_obj.labels = _sg_x3
+        _sg_obj.items = _sg_x4
+        _sg_obj.colors = _sg_x5
+        _sg_obj.counts = _sg_x6
+        _sg_obj.items_by_id = _sg_x7
+        _sg_obj.kinds = _sg_x8
+        _sg_obj.kind = _sg_x9
+        _sg_obj.price = _sg_x10
+        _sg_obj.email = _sg_x11
+        _sg_obj.phone = _sg_x12
+        _sg_obj.contact_item = _sg_x13
+        _sg_obj.created = _sg_x14
+        _sg_obj.ttl = _sg_x15
+        _sg_obj.maybe_int64 = _sg_x16
+        _sg_obj.maybe_string = _sg_x17
+        _sg_obj.maybe_bool = _sg_x18
+        _sg_obj.maybe_double = _sg_x19
+        _sg_obj.maybe_uint32 = _sg_x20
+        _sg_obj.maybe_bytes = _sg_x21
+        _sg_obj.attributes = _sg_x22
+        _sg_obj.anything = _sg_x23
+        _sg_obj.list_value = _sg_x24
+        _sg_obj.payload = _sg_x25
+        _sg_obj.mask = _sg_x26
+        _sg_obj.history = _sg_x27
+        _sg_obj.timeouts = _sg_x28
+    return _sg_out
 
 
 Features.__schemagen__ = _rt.RecordInfo(
@@ -1675,36 +1681,36 @@ def _sg_schema_Features_Item() -> _Any:
 
 
 def _sg_write_Features_Item(_sg_records: _Sequence[Features_Item], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.name for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.count for _sg_r in _sg_records]
-    _sg_a6 = _rt.ints(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _name_type = _sg_schema.field(0).type
+    _name_values = [_sg_r.name for _sg_r in _sg_records]
+    _name = _rt.strings(_name_values, _name_type)
+    _rt.check_nulls(_name, 0)
+    _count_type = _sg_schema.field(1).type
+    _count_values = [_sg_r.count for _sg_r in _sg_records]
+    _count = _rt.ints(_count_values, _count_type)
+    _rt.check_nulls(_count, 0)
+    return _rt.batch([_name, _count], _sg_schema)
 
 
 def _sg_read_Features_Item(_sg_batch: _Any) -> list[Features_Item]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'name')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat('', _sg_n)
+    _name_column = _rt.column(_sg_batch, 'name')
+    if _name_column is None:
+        _name = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'name')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'count')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(0, _sg_n)
+        _rt.require(_name_column, 0, 'name')
+        _name = _rt.py_strings(_name_column)
+    _count_column = _rt.column(_sg_batch, 'count')
+    if _count_column is None:
+        _count = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'count')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[Features_Item] = _rt.new_objects(Features_Item, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.name = _sg_x0
-        _sg_obj6.count = _sg_x1
-    return _sg_r5
+        _rt.require(_count_column, 0, 'count')
+        _count = _rt.py_numbers(_count_column)
+    _sg_out: list[Features_Item] = _rt.new_objects(Features_Item, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _name, _count, strict=True):
+        _sg_obj.name = _sg_x0
+        _sg_obj.count = _sg_x1
+    return _sg_out
 
 
 Features_Item.__schemagen__ = _rt.RecordInfo(

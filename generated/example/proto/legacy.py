@@ -19,7 +19,7 @@ __all__ = [
     "Level",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class Level(str, _enum.Enum):
@@ -47,6 +47,9 @@ _SG_NUMBERS_Level: tuple[dict[str, int], dict[int, str]] = (
     {'LOW': 1, 'MEDIUM': 5, 'HIGH': 10},
     {1: 'LOW', 5: 'MEDIUM', 10: 'HIGH'},
 )
+
+
+_SG_SYMBOLS_Level: frozenset[str] = frozenset({'LOW', 'MEDIUM', 'HIGH'})
 
 
 def _sg_default_Legacy__values() -> list[int]:
@@ -169,169 +172,169 @@ def _sg_schema_Legacy() -> _Any:
 
 
 def _sg_write_Legacy(_sg_records: _Sequence[Legacy], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.id_ for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.name for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.retries for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.ratio for _sg_r in _sg_records]
-    _sg_a12 = _rt.floats(_sg_v11, _sg_t10)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.enabled for _sg_r in _sg_records]
-    _sg_a15 = _rt.bools(_sg_v14, _sg_t13)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.magic for _sg_r in _sg_records]
-    _sg_a18 = _rt.binaries(_sg_v17, _sg_t16)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.level for _sg_r in _sg_records]
-    _sg_a21 = _rt.enums(_sg_v20, _sg_t19, frozenset(('LOW', 'MEDIUM', 'HIGH',)))
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.inf_value for _sg_r in _sg_records]
-    _sg_a24 = _rt.floats(_sg_v23, _sg_t22)
-    _sg_t25 = _sg_schema.field(8).type
-    _sg_v26 = [_sg_r.values for _sg_r in _sg_records]
-    _sg_a27 = _rt.typed_lists(_sg_v26, _sg_t25, True, 'int')
-    _rt.check_nulls(_sg_a27, 0)
-    _sg_t28 = _sg_schema.field(9).type
-    _sg_v29 = [_sg_r.result for _sg_r in _sg_records]
-    _sg_m31, _sg_k32 = _rt.mask(_sg_v29)
-    _rt.check_instances(_sg_v29, Legacy_Result)
-    _sg_v33 = [None if _sg_x is None else _sg_x.url for _sg_x in _sg_v29]
-    _sg_t34 = _sg_t28.field(0).type
-    _sg_a35 = _rt.strings(_sg_v33, _sg_t34)
-    _rt.check_nulls(_sg_a35, _sg_k32)
-    _sg_a35 = _rt.fill_empty(_sg_a35, _sg_k32)
-    _sg_v36 = [None if _sg_x is None else _sg_x.title for _sg_x in _sg_v29]
-    _sg_t37 = _sg_t28.field(1).type
-    _sg_a38 = _rt.strings(_sg_v36, _sg_t37)
-    _sg_a30 = _rt.struct_array([_sg_a35, _sg_a38], _sg_t28, _sg_m31)
-    _sg_t39 = _sg_schema.field(10).type
-    _sg_v40 = [_sg_r.entry for _sg_r in _sg_records]
-    _sg_o42 = _rt.offsets(_sg_v40, list)
-    _sg_v43 = [_sg_y for _sg_x in _sg_v40 for _sg_y in _sg_x]
-    _sg_t44 = _sg_t39.value_type
-    _rt.check_instances(_sg_v43, Legacy_Entry)
-    _sg_v46 = [_sg_x.key for _sg_x in _sg_v43]
-    _sg_t47 = _sg_t44.field(0).type
-    _sg_a48 = _rt.ints(_sg_v46, _sg_t47)
-    _sg_a45 = _rt.struct_array([_sg_a48], _sg_t44, None)
-    _rt.check_nulls(_sg_a45, 0)
-    _sg_a41 = _rt.list_array(_sg_o42, _sg_a45, _sg_t39, None)
-    _rt.check_nulls(_sg_a41, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a41], _sg_schema)
+    _id_type = _sg_schema.field(0).type
+    _id_values = [_sg_r.id_ for _sg_r in _sg_records]
+    _id = _rt.ints(_id_values, _id_type)
+    _rt.check_nulls(_id, 0)
+    _name_type = _sg_schema.field(1).type
+    _name_values = [_sg_r.name for _sg_r in _sg_records]
+    _name = _rt.strings(_name_values, _name_type)
+    _retries_type = _sg_schema.field(2).type
+    _retries_values = [_sg_r.retries for _sg_r in _sg_records]
+    _retries = _rt.ints(_retries_values, _retries_type)
+    _ratio_type = _sg_schema.field(3).type
+    _ratio_values = [_sg_r.ratio for _sg_r in _sg_records]
+    _ratio = _rt.floats(_ratio_values, _ratio_type)
+    _enabled_type = _sg_schema.field(4).type
+    _enabled_values = [_sg_r.enabled for _sg_r in _sg_records]
+    _enabled = _rt.bools(_enabled_values, _enabled_type)
+    _magic_type = _sg_schema.field(5).type
+    _magic_values = [_sg_r.magic for _sg_r in _sg_records]
+    _magic = _rt.binaries(_magic_values, _magic_type)
+    _level_type = _sg_schema.field(6).type
+    _level_values = [_sg_r.level for _sg_r in _sg_records]
+    _level = _rt.enums(_level_values, _level_type, _SG_SYMBOLS_Level)
+    _inf_value_type = _sg_schema.field(7).type
+    _inf_value_values = [_sg_r.inf_value for _sg_r in _sg_records]
+    _inf_value = _rt.floats(_inf_value_values, _inf_value_type)
+    _values_type = _sg_schema.field(8).type
+    _values_values = [_sg_r.values for _sg_r in _sg_records]
+    _values = _rt.typed_lists(_values_values, _values_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_values, 0)
+    _result_type = _sg_schema.field(9).type
+    _result_values = [_sg_r.result for _sg_r in _sg_records]
+    _result_mask, _result_nulls = _rt.mask(_result_values)
+    _rt.check_instances(_result_values, Legacy_Result)
+    _result_url_values = [None if _sg_x is None else _sg_x.url for _sg_x in _result_values]
+    _result_url_type = _result_type.field(0).type
+    _result_url = _rt.strings(_result_url_values, _result_url_type)
+    _rt.check_nulls(_result_url, _result_nulls)
+    _result_url = _rt.fill_empty(_result_url, _result_nulls)
+    _result_title_values = [None if _sg_x is None else _sg_x.title for _sg_x in _result_values]
+    _result_title_type = _result_type.field(1).type
+    _result_title = _rt.strings(_result_title_values, _result_title_type)
+    _result = _rt.struct_array([_result_url, _result_title], _result_type, _result_mask)
+    _entry_type = _sg_schema.field(10).type
+    _entry_values = [_sg_r.entry for _sg_r in _sg_records]
+    _entry_offsets = _rt.offsets(_entry_values, list)
+    _entry_item_values = [_sg_y for _sg_x in _entry_values for _sg_y in _sg_x]
+    _entry_item_type = _entry_type.value_type
+    _rt.check_instances(_entry_item_values, Legacy_Entry)
+    _entry_item_key_values = [_sg_x.key for _sg_x in _entry_item_values]
+    _entry_item_key_type = _entry_item_type.field(0).type
+    _entry_item_key = _rt.ints(_entry_item_key_values, _entry_item_key_type)
+    _entry_item = _rt.struct_array([_entry_item_key], _entry_item_type, None)
+    _rt.check_nulls(_entry_item, 0)
+    _entry = _rt.list_array(_entry_offsets, _entry_item, _entry_type, None)
+    _rt.check_nulls(_entry, 0)
+    return _rt.batch([_id, _name, _retries, _ratio, _enabled, _magic, _level, _inf_value, _values, _result, _entry], _sg_schema)
 
 
 def _sg_read_Legacy(_sg_batch: _Any) -> list[Legacy]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _id_column = _rt.column(_sg_batch, 'id')
+    if _id_column is None:
+        _id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'name')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat('unnamed', _sg_n)
+        _rt.require(_id_column, 0, 'id')
+        _id = _rt.py_numbers(_id_column)
+    _name_column = _rt.column(_sg_batch, 'name')
+    if _name_column is None:
+        _name = _rt.repeat('unnamed', _sg_n)
     else:
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'retries')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(-3, _sg_n)
+        _name = _rt.py_strings(_name_column)
+    _retries_column = _rt.column(_sg_batch, 'retries')
+    if _retries_column is None:
+        _retries = _rt.repeat(-3, _sg_n)
     else:
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'ratio')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(0.5, _sg_n)
+        _retries = _rt.py_numbers(_retries_column)
+    _ratio_column = _rt.column(_sg_batch, 'ratio')
+    if _ratio_column is None:
+        _ratio = _rt.repeat(0.5, _sg_n)
     else:
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'enabled')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(True, _sg_n)
+        _ratio = _rt.py_numbers(_ratio_column)
+    _enabled_column = _rt.column(_sg_batch, 'enabled')
+    if _enabled_column is None:
+        _enabled = _rt.repeat(True, _sg_n)
     else:
-        _sg_l10 = _rt.py_numbers(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'magic')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(b'\x01\x02abc', _sg_n)
+        _enabled = _rt.py_numbers(_enabled_column)
+    _magic_column = _rt.column(_sg_batch, 'magic')
+    if _magic_column is None:
+        _magic = _rt.repeat(b'\x01\x02abc', _sg_n)
     else:
-        _sg_l12 = _rt.py_objects(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'level')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(Level.MEDIUM, _sg_n)
+        _magic = _rt.py_objects(_magic_column)
+    _level_column = _rt.column(_sg_batch, 'level')
+    if _level_column is None:
+        _level = _rt.repeat(Level.MEDIUM, _sg_n)
     else:
-        _sg_l14 = _rt.py_enums(_sg_c13, Level)
-    _sg_c15 = _rt.column(_sg_batch, 'inf_value')
-    if _sg_c15 is None:
-        _sg_l16 = _rt.repeat(float('inf'), _sg_n)
+        _level = _rt.py_enums(_level_column, Level)
+    _inf_value_column = _rt.column(_sg_batch, 'inf_value')
+    if _inf_value_column is None:
+        _inf_value = _rt.repeat(float('inf'), _sg_n)
     else:
-        _sg_l16 = _rt.py_numbers(_sg_c15)
-    _sg_c17 = _rt.column(_sg_batch, 'values')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat_factory(lambda: [], _sg_n)
+        _inf_value = _rt.py_numbers(_inf_value_column)
+    _values_column = _rt.column(_sg_batch, 'values')
+    if _values_column is None:
+        _values = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c17, 0, 'values')
-        _sg_o19 = _rt.list_offsets(_sg_c17)
-        _rt.require(_sg_c17.values, 0, 'values[]')
-        _sg_l20 = _rt.py_numbers(_sg_c17.values)
-        _sg_l18 = _rt.apply_nulls(_sg_c17, _rt.split(_sg_l20, _sg_o19))
-    _sg_c21 = _rt.column(_sg_batch, 'result')
-    if _sg_c21 is None:
-        _sg_l22 = _rt.repeat(None, _sg_n)
+        _rt.require(_values_column, 0, 'values')
+        _values_offsets = _rt.list_offsets(_values_column)
+        _rt.require(_values_column.values, 0, 'values[]')
+        _values_item = _rt.py_numbers(_values_column.values)
+        _values = _rt.apply_nulls(_values_column, _rt.split(_values_item, _values_offsets))
+    _result_column = _rt.column(_sg_batch, 'result')
+    if _result_column is None:
+        _result = _rt.repeat(None, _sg_n)
     else:
-        _sg_n23 = len(_sg_c21)
-        _sg_c24 = _rt.child(_sg_c21, 'url')
-        if _sg_c24 is None:
-            _sg_l25 = _rt.repeat(None, _sg_n23)
+        _result_rows = len(_result_column)
+        _result_url_column = _rt.child(_result_column, 'url')
+        if _result_url_column is None:
+            _result_url = _rt.repeat(None, _result_rows)
         else:
-            _rt.require(_sg_c24, _sg_c21.null_count, 'result.url')
-            _sg_l25 = _rt.py_strings(_sg_c24)
-        _sg_c26 = _rt.child(_sg_c21, 'title')
-        if _sg_c26 is None:
-            _sg_l27 = _rt.repeat(None, _sg_n23)
+            _rt.require(_result_url_column, _result_column.null_count, 'result.url')
+            _result_url = _rt.py_strings(_result_url_column)
+        _result_title_column = _rt.child(_result_column, 'title')
+        if _result_title_column is None:
+            _result_title = _rt.repeat(None, _result_rows)
         else:
-            _sg_l27 = _rt.py_strings(_sg_c26)
-        _sg_r28: list[Legacy_Result] = _rt.new_objects(Legacy_Result, _sg_n23)
-        for _sg_obj29, _sg_x0, _sg_x1 in zip(_sg_r28, _sg_l25, _sg_l27, strict=True):
-            _sg_obj29.url = _sg_x0
-            _sg_obj29.title = _sg_x1
-        _sg_l22 = _rt.apply_nulls(_sg_c21, _sg_r28)
-    _sg_c30 = _rt.column(_sg_batch, 'entry')
-    if _sg_c30 is None:
-        _sg_l31 = _rt.repeat_factory(lambda: [], _sg_n)
+            _result_title = _rt.py_strings(_result_title_column)
+        _result_objects: list[Legacy_Result] = _rt.new_objects(Legacy_Result, _result_rows)
+        for _result_obj, _sg_x0, _sg_x1 in zip(_result_objects, _result_url, _result_title, strict=True):
+            _result_obj.url = _sg_x0
+            _result_obj.title = _sg_x1
+        _result = _rt.apply_nulls(_result_column, _result_objects)
+    _entry_column = _rt.column(_sg_batch, 'entry')
+    if _entry_column is None:
+        _entry = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c30, 0, 'entry')
-        _sg_o32 = _rt.list_offsets(_sg_c30)
-        _rt.require(_sg_c30.values, 0, 'entry[]')
-        _sg_n34 = len(_sg_c30.values)
-        _sg_c35 = _rt.child(_sg_c30.values, 'key')
-        if _sg_c35 is None:
-            _sg_l36 = _rt.repeat(None, _sg_n34)
+        _rt.require(_entry_column, 0, 'entry')
+        _entry_offsets = _rt.list_offsets(_entry_column)
+        _rt.require(_entry_column.values, 0, 'entry[]')
+        _entry_item_rows = len(_entry_column.values)
+        _entry_item_key_column = _rt.child(_entry_column.values, 'key')
+        if _entry_item_key_column is None:
+            _entry_item_key = _rt.repeat(None, _entry_item_rows)
         else:
-            _sg_l36 = _rt.py_numbers(_sg_c35)
-        _sg_r37: list[Legacy_Entry] = _rt.new_objects(Legacy_Entry, _sg_n34)
-        for _sg_obj38, _sg_x0 in zip(_sg_r37, _sg_l36, strict=True):
-            _sg_obj38.key = _sg_x0
-        _sg_l33 = _rt.apply_nulls(_sg_c30.values, _sg_r37)
-        _sg_l31 = _rt.apply_nulls(_sg_c30, _rt.split(_sg_l33, _sg_o32))
-    _sg_r39: list[Legacy] = _rt.new_objects(Legacy, _sg_n)
-    for _sg_obj40, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10 in zip(_sg_r39, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l22, _sg_l31, strict=True):
-        _sg_obj40.id_ = _sg_x0
-        _sg_obj40.name = _sg_x1
-        _sg_obj40.retries = _sg_x2
-        _sg_obj40.ratio = _sg_x3
-        _sg_obj40.enabled = _sg_x4
-        _sg_obj40.magic = _sg_x5
-        _sg_obj40.level = _sg_x6
-        _sg_obj40.inf_value = _sg_x7
-        _sg_obj40.values = _sg_x8
-        _sg_obj40.result = _sg_x9
-        _sg_obj40.entry = _sg_x10
-    return _sg_r39
+            _entry_item_key = _rt.py_numbers(_entry_item_key_column)
+        _entry_item_objects: list[Legacy_Entry] = _rt.new_objects(Legacy_Entry, _entry_item_rows)
+        for _entry_item_obj, _sg_x0 in zip(_entry_item_objects, _entry_item_key, strict=True):
+            _entry_item_obj.key = _sg_x0
+        _entry_item = _rt.apply_nulls(_entry_column.values, _entry_item_objects)
+        _entry = _rt.apply_nulls(_entry_column, _rt.split(_entry_item, _entry_offsets))
+    _sg_out: list[Legacy] = _rt.new_objects(Legacy, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10 in zip(_sg_out, _id, _name, _retries, _ratio, _enabled, _magic, _level, _inf_value, _values, _result, _entry, strict=True):
+        _sg_obj.id_ = _sg_x0
+        _sg_obj.name = _sg_x1
+        _sg_obj.retries = _sg_x2
+        _sg_obj.ratio = _sg_x3
+        _sg_obj.enabled = _sg_x4
+        _sg_obj.magic = _sg_x5
+        _sg_obj.level = _sg_x6
+        _sg_obj.inf_value = _sg_x7
+        _sg_obj.values = _sg_x8
+        _sg_obj.result = _sg_x9
+        _sg_obj.entry = _sg_x10
+    return _sg_out
 
 
 Legacy.__schemagen__ = _rt.RecordInfo(
@@ -388,34 +391,34 @@ def _sg_schema_Legacy_Result() -> _Any:
 
 
 def _sg_write_Legacy_Result(_sg_records: _Sequence[Legacy_Result], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.url for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.title for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _url_type = _sg_schema.field(0).type
+    _url_values = [_sg_r.url for _sg_r in _sg_records]
+    _url = _rt.strings(_url_values, _url_type)
+    _rt.check_nulls(_url, 0)
+    _title_type = _sg_schema.field(1).type
+    _title_values = [_sg_r.title for _sg_r in _sg_records]
+    _title = _rt.strings(_title_values, _title_type)
+    return _rt.batch([_url, _title], _sg_schema)
 
 
 def _sg_read_Legacy_Result(_sg_batch: _Any) -> list[Legacy_Result]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'url')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _url_column = _rt.column(_sg_batch, 'url')
+    if _url_column is None:
+        _url = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'url')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'title')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_url_column, 0, 'url')
+        _url = _rt.py_strings(_url_column)
+    _title_column = _rt.column(_sg_batch, 'title')
+    if _title_column is None:
+        _title = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_r5: list[Legacy_Result] = _rt.new_objects(Legacy_Result, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.url = _sg_x0
-        _sg_obj6.title = _sg_x1
-    return _sg_r5
+        _title = _rt.py_strings(_title_column)
+    _sg_out: list[Legacy_Result] = _rt.new_objects(Legacy_Result, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _url, _title, strict=True):
+        _sg_obj.url = _sg_x0
+        _sg_obj.title = _sg_x1
+    return _sg_out
 
 
 Legacy_Result.__schemagen__ = _rt.RecordInfo(
@@ -468,23 +471,23 @@ def _sg_schema_Legacy_Entry() -> _Any:
 
 
 def _sg_write_Legacy_Entry(_sg_records: _Sequence[Legacy_Entry], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.key for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    return _rt.batch([_sg_a3], _sg_schema)
+    _key_type = _sg_schema.field(0).type
+    _key_values = [_sg_r.key for _sg_r in _sg_records]
+    _key = _rt.ints(_key_values, _key_type)
+    return _rt.batch([_key], _sg_schema)
 
 
 def _sg_read_Legacy_Entry(_sg_batch: _Any) -> list[Legacy_Entry]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'key')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _key_column = _rt.column(_sg_batch, 'key')
+    if _key_column is None:
+        _key = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_r3: list[Legacy_Entry] = _rt.new_objects(Legacy_Entry, _sg_n)
-    for _sg_obj4, _sg_x0 in zip(_sg_r3, _sg_l2, strict=True):
-        _sg_obj4.key = _sg_x0
-    return _sg_r3
+        _key = _rt.py_numbers(_key_column)
+    _sg_out: list[Legacy_Entry] = _rt.new_objects(Legacy_Entry, _sg_n)
+    for _sg_obj, _sg_x0 in zip(_sg_out, _key, strict=True):
+        _sg_obj.key = _sg_x0
+    return _sg_out
 
 
 Legacy_Entry.__schemagen__ = _rt.RecordInfo(

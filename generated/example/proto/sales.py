@@ -19,7 +19,7 @@ __all__ = [
     "UserInfo",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 def _sg_default_MarketingInfo__keywords() -> list[str]:
@@ -141,177 +141,177 @@ def _sg_schema_Transaction() -> _Any:
 
 
 def _sg_write_Transaction(_sg_records: _Sequence[Transaction], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.trans_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.sold_at for _sg_r in _sg_records]
-    _sg_a6 = _rt.timestamps(_sg_v5, _sg_t4, True)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.amount for _sg_r in _sg_records]
-    _sg_a9 = _rt.floats(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.user_info for _sg_r in _sg_records]
-    _sg_m13, _sg_k14 = _rt.mask(_sg_v11)
-    _rt.check_instances(_sg_v11, UserInfo)
-    _sg_v15 = [None if _sg_x is None else _sg_x.cust_id for _sg_x in _sg_v11]
-    _sg_t16 = _sg_t10.field(0).type
-    _sg_a17 = _rt.ints(_sg_v15, _sg_t16)
-    _rt.check_nulls(_sg_a17, _sg_k14)
-    _sg_a17 = _rt.fill_empty(_sg_a17, _sg_k14)
-    _sg_v18 = [None if _sg_x is None else _sg_x.device for _sg_x in _sg_v11]
-    _sg_t19 = _sg_t10.field(1).type
-    _sg_a20 = _rt.strings(_sg_v18, _sg_t19)
-    _rt.check_nulls(_sg_a20, _sg_k14)
-    _sg_a20 = _rt.fill_empty(_sg_a20, _sg_k14)
-    _sg_v21 = [None if _sg_x is None else _sg_x.state for _sg_x in _sg_v11]
-    _sg_t22 = _sg_t10.field(2).type
-    _sg_a23 = _rt.strings(_sg_v21, _sg_t22)
-    _rt.check_nulls(_sg_a23, _sg_k14)
-    _sg_a23 = _rt.fill_empty(_sg_a23, _sg_k14)
-    _sg_a12 = _rt.struct_array([_sg_a17, _sg_a20, _sg_a23], _sg_t10, _sg_m13)
-    _sg_t24 = _sg_schema.field(4).type
-    _sg_v25 = [_sg_r.marketing_info for _sg_r in _sg_records]
-    _sg_m27, _sg_k28 = _rt.mask(_sg_v25)
-    _rt.check_instances(_sg_v25, MarketingInfo)
-    _sg_v29 = [None if _sg_x is None else _sg_x.camp_id for _sg_x in _sg_v25]
-    _sg_t30 = _sg_t24.field(0).type
-    _sg_a31 = _rt.ints(_sg_v29, _sg_t30)
-    _rt.check_nulls(_sg_a31, _sg_k28)
-    _sg_a31 = _rt.fill_empty(_sg_a31, _sg_k28)
-    _sg_v32 = [None if _sg_x is None else _sg_x.keywords for _sg_x in _sg_v25]
-    _sg_t33 = _sg_t24.field(1).type
-    _sg_a34 = _rt.typed_lists(_sg_v32, _sg_t33, True, 'string')
-    _rt.check_nulls(_sg_a34, _sg_k28)
-    _sg_a34 = _rt.fill_empty(_sg_a34, _sg_k28)
-    _sg_a26 = _rt.struct_array([_sg_a31, _sg_a34], _sg_t24, _sg_m27)
-    _sg_t35 = _sg_schema.field(5).type
-    _sg_v36 = [_sg_r.trans_info for _sg_r in _sg_records]
-    _sg_m38, _sg_k39 = _rt.mask(_sg_v36)
-    _rt.check_instances(_sg_v36, TransInfo)
-    _sg_v40 = [None if _sg_x is None else _sg_x.prod_id for _sg_x in _sg_v36]
-    _sg_t41 = _sg_t35.field(0).type
-    _sg_a42 = _rt.typed_lists(_sg_v40, _sg_t41, True, 'int')
-    _rt.check_nulls(_sg_a42, _sg_k39)
-    _sg_a42 = _rt.fill_empty(_sg_a42, _sg_k39)
-    _sg_v43 = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _sg_v36]
-    _sg_t44 = _sg_t35.field(1).type
-    _sg_a45 = _rt.bools(_sg_v43, _sg_t44)
-    _rt.check_nulls(_sg_a45, _sg_k39)
-    _sg_a45 = _rt.fill_empty(_sg_a45, _sg_k39)
-    _sg_a37 = _rt.struct_array([_sg_a42, _sg_a45], _sg_t35, _sg_m38)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a26, _sg_a37], _sg_schema)
+    _trans_id_type = _sg_schema.field(0).type
+    _trans_id_values = [_sg_r.trans_id for _sg_r in _sg_records]
+    _trans_id = _rt.ints(_trans_id_values, _trans_id_type)
+    _rt.check_nulls(_trans_id, 0)
+    _sold_at_type = _sg_schema.field(1).type
+    _sold_at_values = [_sg_r.sold_at for _sg_r in _sg_records]
+    _sold_at = _rt.timestamps(_sold_at_values, _sold_at_type, utc=True)
+    _amount_type = _sg_schema.field(2).type
+    _amount_values = [_sg_r.amount for _sg_r in _sg_records]
+    _amount = _rt.floats(_amount_values, _amount_type)
+    _rt.check_nulls(_amount, 0)
+    _user_info_type = _sg_schema.field(3).type
+    _user_info_values = [_sg_r.user_info for _sg_r in _sg_records]
+    _user_info_mask, _user_info_nulls = _rt.mask(_user_info_values)
+    _rt.check_instances(_user_info_values, UserInfo)
+    _user_info_cust_id_values = [None if _sg_x is None else _sg_x.cust_id for _sg_x in _user_info_values]
+    _user_info_cust_id_type = _user_info_type.field(0).type
+    _user_info_cust_id = _rt.ints(_user_info_cust_id_values, _user_info_cust_id_type)
+    _rt.check_nulls(_user_info_cust_id, _user_info_nulls)
+    _user_info_cust_id = _rt.fill_empty(_user_info_cust_id, _user_info_nulls)
+    _user_info_device_values = [None if _sg_x is None else _sg_x.device for _sg_x in _user_info_values]
+    _user_info_device_type = _user_info_type.field(1).type
+    _user_info_device = _rt.strings(_user_info_device_values, _user_info_device_type)
+    _rt.check_nulls(_user_info_device, _user_info_nulls)
+    _user_info_device = _rt.fill_empty(_user_info_device, _user_info_nulls)
+    _user_info_state_values = [None if _sg_x is None else _sg_x.state for _sg_x in _user_info_values]
+    _user_info_state_type = _user_info_type.field(2).type
+    _user_info_state = _rt.strings(_user_info_state_values, _user_info_state_type)
+    _rt.check_nulls(_user_info_state, _user_info_nulls)
+    _user_info_state = _rt.fill_empty(_user_info_state, _user_info_nulls)
+    _user_info = _rt.struct_array([_user_info_cust_id, _user_info_device, _user_info_state], _user_info_type, _user_info_mask)
+    _marketing_info_type = _sg_schema.field(4).type
+    _marketing_info_values = [_sg_r.marketing_info for _sg_r in _sg_records]
+    _marketing_info_mask, _marketing_info_nulls = _rt.mask(_marketing_info_values)
+    _rt.check_instances(_marketing_info_values, MarketingInfo)
+    _marketing_info_camp_id_values = [None if _sg_x is None else _sg_x.camp_id for _sg_x in _marketing_info_values]
+    _marketing_info_camp_id_type = _marketing_info_type.field(0).type
+    _marketing_info_camp_id = _rt.ints(_marketing_info_camp_id_values, _marketing_info_camp_id_type)
+    _rt.check_nulls(_marketing_info_camp_id, _marketing_info_nulls)
+    _marketing_info_camp_id = _rt.fill_empty(_marketing_info_camp_id, _marketing_info_nulls)
+    _marketing_info_keywords_values = [None if _sg_x is None else _sg_x.keywords for _sg_x in _marketing_info_values]
+    _marketing_info_keywords_type = _marketing_info_type.field(1).type
+    _marketing_info_keywords = _rt.typed_lists(_marketing_info_keywords_values, _marketing_info_keywords_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_marketing_info_keywords, _marketing_info_nulls)
+    _marketing_info_keywords = _rt.fill_empty(_marketing_info_keywords, _marketing_info_nulls)
+    _marketing_info = _rt.struct_array([_marketing_info_camp_id, _marketing_info_keywords], _marketing_info_type, _marketing_info_mask)
+    _trans_info_type = _sg_schema.field(5).type
+    _trans_info_values = [_sg_r.trans_info for _sg_r in _sg_records]
+    _trans_info_mask, _trans_info_nulls = _rt.mask(_trans_info_values)
+    _rt.check_instances(_trans_info_values, TransInfo)
+    _trans_info_prod_id_values = [None if _sg_x is None else _sg_x.prod_id for _sg_x in _trans_info_values]
+    _trans_info_prod_id_type = _trans_info_type.field(0).type
+    _trans_info_prod_id = _rt.typed_lists(_trans_info_prod_id_values, _trans_info_prod_id_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_trans_info_prod_id, _trans_info_nulls)
+    _trans_info_prod_id = _rt.fill_empty(_trans_info_prod_id, _trans_info_nulls)
+    _trans_info_purch_flag_values = [None if _sg_x is None else _sg_x.purch_flag for _sg_x in _trans_info_values]
+    _trans_info_purch_flag_type = _trans_info_type.field(1).type
+    _trans_info_purch_flag = _rt.bools(_trans_info_purch_flag_values, _trans_info_purch_flag_type)
+    _rt.check_nulls(_trans_info_purch_flag, _trans_info_nulls)
+    _trans_info_purch_flag = _rt.fill_empty(_trans_info_purch_flag, _trans_info_nulls)
+    _trans_info = _rt.struct_array([_trans_info_prod_id, _trans_info_purch_flag], _trans_info_type, _trans_info_mask)
+    return _rt.batch([_trans_id, _sold_at, _amount, _user_info, _marketing_info, _trans_info], _sg_schema)
 
 
 def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'trans_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(0, _sg_n)
+    _trans_id_column = _rt.column(_sg_batch, 'trans_id')
+    if _trans_id_column is None:
+        _trans_id = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'trans_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'sold_at')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_trans_id_column, 0, 'trans_id')
+        _trans_id = _rt.py_numbers(_trans_id_column)
+    _sold_at_column = _rt.column(_sg_batch, 'sold_at')
+    if _sold_at_column is None:
+        _sold_at = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_timestamps(_sg_c3, True)
-    _sg_c5 = _rt.column(_sg_batch, 'amount')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(0.0, _sg_n)
+        _sold_at = _rt.py_timestamps(_sold_at_column, utc=True)
+    _amount_column = _rt.column(_sg_batch, 'amount')
+    if _amount_column is None:
+        _amount = _rt.repeat(0.0, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'amount')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'user_info')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(None, _sg_n)
+        _rt.require(_amount_column, 0, 'amount')
+        _amount = _rt.py_numbers(_amount_column)
+    _user_info_column = _rt.column(_sg_batch, 'user_info')
+    if _user_info_column is None:
+        _user_info = _rt.repeat(None, _sg_n)
     else:
-        _sg_n9 = len(_sg_c7)
-        _sg_c10 = _rt.child(_sg_c7, 'cust_id')
-        if _sg_c10 is None:
-            _sg_l11 = _rt.repeat(0, _sg_n9)
+        _user_info_rows = len(_user_info_column)
+        _user_info_cust_id_column = _rt.child(_user_info_column, 'cust_id')
+        if _user_info_cust_id_column is None:
+            _user_info_cust_id = _rt.repeat(0, _user_info_rows)
         else:
-            _rt.require(_sg_c10, _sg_c7.null_count, 'user_info.cust_id')
-            _sg_l11 = _rt.py_numbers(_sg_c10)
-        _sg_c12 = _rt.child(_sg_c7, 'device')
-        if _sg_c12 is None:
-            _sg_l13 = _rt.repeat('', _sg_n9)
+            _rt.require(_user_info_cust_id_column, _user_info_column.null_count, 'user_info.cust_id')
+            _user_info_cust_id = _rt.py_numbers(_user_info_cust_id_column)
+        _user_info_device_column = _rt.child(_user_info_column, 'device')
+        if _user_info_device_column is None:
+            _user_info_device = _rt.repeat('', _user_info_rows)
         else:
-            _rt.require(_sg_c12, _sg_c7.null_count, 'user_info.device')
-            _sg_l13 = _rt.py_strings(_sg_c12)
-        _sg_c14 = _rt.child(_sg_c7, 'state')
-        if _sg_c14 is None:
-            _sg_l15 = _rt.repeat('', _sg_n9)
+            _rt.require(_user_info_device_column, _user_info_column.null_count, 'user_info.device')
+            _user_info_device = _rt.py_strings(_user_info_device_column)
+        _user_info_state_column = _rt.child(_user_info_column, 'state')
+        if _user_info_state_column is None:
+            _user_info_state = _rt.repeat('', _user_info_rows)
         else:
-            _rt.require(_sg_c14, _sg_c7.null_count, 'user_info.state')
-            _sg_l15 = _rt.py_strings(_sg_c14)
-        _sg_r16: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n9)
-        for _sg_obj17, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r16, _sg_l11, _sg_l13, _sg_l15, strict=True):
-            _sg_obj17.cust_id = _sg_x0
-            _sg_obj17.device = _sg_x1
-            _sg_obj17.state = _sg_x2
-        _sg_l8 = _rt.apply_nulls(_sg_c7, _sg_r16)
-    _sg_c18 = _rt.column(_sg_batch, 'marketing_info')
-    if _sg_c18 is None:
-        _sg_l19 = _rt.repeat(None, _sg_n)
+            _rt.require(_user_info_state_column, _user_info_column.null_count, 'user_info.state')
+            _user_info_state = _rt.py_strings(_user_info_state_column)
+        _user_info_objects: list[UserInfo] = _rt.new_objects(UserInfo, _user_info_rows)
+        for _user_info_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_user_info_objects, _user_info_cust_id, _user_info_device, _user_info_state, strict=True):
+            _user_info_obj.cust_id = _sg_x0
+            _user_info_obj.device = _sg_x1
+            _user_info_obj.state = _sg_x2
+        _user_info = _rt.apply_nulls(_user_info_column, _user_info_objects)
+    _marketing_info_column = _rt.column(_sg_batch, 'marketing_info')
+    if _marketing_info_column is None:
+        _marketing_info = _rt.repeat(None, _sg_n)
     else:
-        _sg_n20 = len(_sg_c18)
-        _sg_c21 = _rt.child(_sg_c18, 'camp_id')
-        if _sg_c21 is None:
-            _sg_l22 = _rt.repeat(0, _sg_n20)
+        _marketing_info_rows = len(_marketing_info_column)
+        _marketing_info_camp_id_column = _rt.child(_marketing_info_column, 'camp_id')
+        if _marketing_info_camp_id_column is None:
+            _marketing_info_camp_id = _rt.repeat(0, _marketing_info_rows)
         else:
-            _rt.require(_sg_c21, _sg_c18.null_count, 'marketing_info.camp_id')
-            _sg_l22 = _rt.py_numbers(_sg_c21)
-        _sg_c23 = _rt.child(_sg_c18, 'keywords')
-        if _sg_c23 is None:
-            _sg_l24 = _rt.repeat_factory(lambda: [], _sg_n20)
+            _rt.require(_marketing_info_camp_id_column, _marketing_info_column.null_count, 'marketing_info.camp_id')
+            _marketing_info_camp_id = _rt.py_numbers(_marketing_info_camp_id_column)
+        _marketing_info_keywords_column = _rt.child(_marketing_info_column, 'keywords')
+        if _marketing_info_keywords_column is None:
+            _marketing_info_keywords = _rt.repeat_factory(lambda: [], _marketing_info_rows)
         else:
-            _rt.require(_sg_c23, _sg_c18.null_count, 'marketing_info.keywords')
-            _sg_o25 = _rt.list_offsets(_sg_c23)
-            _rt.require(_sg_c23.values, 0, 'marketing_info.keywords[]')
-            _sg_l26 = _rt.py_strings(_sg_c23.values)
-            _sg_l24 = _rt.apply_nulls(_sg_c23, _rt.split(_sg_l26, _sg_o25))
-        _sg_r27: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n20)
-        for _sg_obj28, _sg_x0, _sg_x1 in zip(_sg_r27, _sg_l22, _sg_l24, strict=True):
-            _sg_obj28.camp_id = _sg_x0
-            _sg_obj28.keywords = _sg_x1
-        _sg_l19 = _rt.apply_nulls(_sg_c18, _sg_r27)
-    _sg_c29 = _rt.column(_sg_batch, 'trans_info')
-    if _sg_c29 is None:
-        _sg_l30 = _rt.repeat(None, _sg_n)
+            _rt.require(_marketing_info_keywords_column, _marketing_info_column.null_count, 'marketing_info.keywords')
+            _marketing_info_keywords_offsets = _rt.list_offsets(_marketing_info_keywords_column)
+            _rt.require(_marketing_info_keywords_column.values, 0, 'marketing_info.keywords[]')
+            _marketing_info_keywords_item = _rt.py_strings(_marketing_info_keywords_column.values)
+            _marketing_info_keywords = _rt.apply_nulls(_marketing_info_keywords_column, _rt.split(_marketing_info_keywords_item, _marketing_info_keywords_offsets))
+        _marketing_info_objects: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _marketing_info_rows)
+        for _marketing_info_obj, _sg_x0, _sg_x1 in zip(_marketing_info_objects, _marketing_info_camp_id, _marketing_info_keywords, strict=True):
+            _marketing_info_obj.camp_id = _sg_x0
+            _marketing_info_obj.keywords = _sg_x1
+        _marketing_info = _rt.apply_nulls(_marketing_info_column, _marketing_info_objects)
+    _trans_info_column = _rt.column(_sg_batch, 'trans_info')
+    if _trans_info_column is None:
+        _trans_info = _rt.repeat(None, _sg_n)
     else:
-        _sg_n31 = len(_sg_c29)
-        _sg_c32 = _rt.child(_sg_c29, 'prod_id')
-        if _sg_c32 is None:
-            _sg_l33 = _rt.repeat_factory(lambda: [], _sg_n31)
+        _trans_info_rows = len(_trans_info_column)
+        _trans_info_prod_id_column = _rt.child(_trans_info_column, 'prod_id')
+        if _trans_info_prod_id_column is None:
+            _trans_info_prod_id = _rt.repeat_factory(lambda: [], _trans_info_rows)
         else:
-            _rt.require(_sg_c32, _sg_c29.null_count, 'trans_info.prod_id')
-            _sg_o34 = _rt.list_offsets(_sg_c32)
-            _rt.require(_sg_c32.values, 0, 'trans_info.prod_id[]')
-            _sg_l35 = _rt.py_numbers(_sg_c32.values)
-            _sg_l33 = _rt.apply_nulls(_sg_c32, _rt.split(_sg_l35, _sg_o34))
-        _sg_c36 = _rt.child(_sg_c29, 'purch_flag')
-        if _sg_c36 is None:
-            _sg_l37 = _rt.repeat(False, _sg_n31)
+            _rt.require(_trans_info_prod_id_column, _trans_info_column.null_count, 'trans_info.prod_id')
+            _trans_info_prod_id_offsets = _rt.list_offsets(_trans_info_prod_id_column)
+            _rt.require(_trans_info_prod_id_column.values, 0, 'trans_info.prod_id[]')
+            _trans_info_prod_id_item = _rt.py_numbers(_trans_info_prod_id_column.values)
+            _trans_info_prod_id = _rt.apply_nulls(_trans_info_prod_id_column, _rt.split(_trans_info_prod_id_item, _trans_info_prod_id_offsets))
+        _trans_info_purch_flag_column = _rt.child(_trans_info_column, 'purch_flag')
+        if _trans_info_purch_flag_column is None:
+            _trans_info_purch_flag = _rt.repeat(False, _trans_info_rows)
         else:
-            _rt.require(_sg_c36, _sg_c29.null_count, 'trans_info.purch_flag')
-            _sg_l37 = _rt.py_numbers(_sg_c36)
-        _sg_r38: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n31)
-        for _sg_obj39, _sg_x0, _sg_x1 in zip(_sg_r38, _sg_l33, _sg_l37, strict=True):
-            _sg_obj39.prod_id = _sg_x0
-            _sg_obj39.purch_flag = _sg_x1
-        _sg_l30 = _rt.apply_nulls(_sg_c29, _sg_r38)
-    _sg_r40: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
-    for _sg_obj41, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5 in zip(_sg_r40, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l19, _sg_l30, strict=True):
-        _sg_obj41.trans_id = _sg_x0
-        _sg_obj41.sold_at = _sg_x1
-        _sg_obj41.amount = _sg_x2
-        _sg_obj41.user_info = _sg_x3
-        _sg_obj41.marketing_info = _sg_x4
-        _sg_obj41.trans_info = _sg_x5
-    return _sg_r40
+            _rt.require(_trans_info_purch_flag_column, _trans_info_column.null_count, 'trans_info.purch_flag')
+            _trans_info_purch_flag = _rt.py_numbers(_trans_info_purch_flag_column)
+        _trans_info_objects: list[TransInfo] = _rt.new_objects(TransInfo, _trans_info_rows)
+        for _trans_info_obj, _sg_x0, _sg_x1 in zip(_trans_info_objects, _trans_info_prod_id, _trans_info_purch_flag, strict=True):
+            _trans_info_obj.prod_id = _sg_x0
+            _trans_info_obj.purch_flag = _sg_x1
+        _trans_info = _rt.apply_nulls(_trans_info_column, _trans_info_objects)
+    _sg_out: list[Transaction] = _rt.new_objects(Transaction, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5 in zip(_sg_out, _trans_id, _sold_at, _amount, _user_info, _marketing_info, _trans_info, strict=True):
+        _sg_obj.trans_id = _sg_x0
+        _sg_obj.sold_at = _sg_x1
+        _sg_obj.amount = _sg_x2
+        _sg_obj.user_info = _sg_x3
+        _sg_obj.marketing_info = _sg_x4
+        _sg_obj.trans_info = _sg_x5
+    return _sg_out
 
 
 Transaction.__schemagen__ = _rt.RecordInfo(
@@ -373,47 +373,47 @@ def _sg_schema_UserInfo() -> _Any:
 
 
 def _sg_write_UserInfo(_sg_records: _Sequence[UserInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.cust_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.device for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.state for _sg_r in _sg_records]
-    _sg_a9 = _rt.strings(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9], _sg_schema)
+    _cust_id_type = _sg_schema.field(0).type
+    _cust_id_values = [_sg_r.cust_id for _sg_r in _sg_records]
+    _cust_id = _rt.ints(_cust_id_values, _cust_id_type)
+    _rt.check_nulls(_cust_id, 0)
+    _device_type = _sg_schema.field(1).type
+    _device_values = [_sg_r.device for _sg_r in _sg_records]
+    _device = _rt.strings(_device_values, _device_type)
+    _rt.check_nulls(_device, 0)
+    _state_type = _sg_schema.field(2).type
+    _state_values = [_sg_r.state for _sg_r in _sg_records]
+    _state = _rt.strings(_state_values, _state_type)
+    _rt.check_nulls(_state, 0)
+    return _rt.batch([_cust_id, _device, _state], _sg_schema)
 
 
 def _sg_read_UserInfo(_sg_batch: _Any) -> list[UserInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'cust_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(0, _sg_n)
+    _cust_id_column = _rt.column(_sg_batch, 'cust_id')
+    if _cust_id_column is None:
+        _cust_id = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'cust_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'device')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat('', _sg_n)
+        _rt.require(_cust_id_column, 0, 'cust_id')
+        _cust_id = _rt.py_numbers(_cust_id_column)
+    _device_column = _rt.column(_sg_batch, 'device')
+    if _device_column is None:
+        _device = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'device')
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'state')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat('', _sg_n)
+        _rt.require(_device_column, 0, 'device')
+        _device = _rt.py_strings(_device_column)
+    _state_column = _rt.column(_sg_batch, 'state')
+    if _state_column is None:
+        _state = _rt.repeat('', _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'state')
-        _sg_l6 = _rt.py_strings(_sg_c5)
-    _sg_r7: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_r7, _sg_l2, _sg_l4, _sg_l6, strict=True):
-        _sg_obj8.cust_id = _sg_x0
-        _sg_obj8.device = _sg_x1
-        _sg_obj8.state = _sg_x2
-    return _sg_r7
+        _rt.require(_state_column, 0, 'state')
+        _state = _rt.py_strings(_state_column)
+    _sg_out: list[UserInfo] = _rt.new_objects(UserInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2 in zip(_sg_out, _cust_id, _device, _state, strict=True):
+        _sg_obj.cust_id = _sg_x0
+        _sg_obj.device = _sg_x1
+        _sg_obj.state = _sg_x2
+    return _sg_out
 
 
 UserInfo.__schemagen__ = _rt.RecordInfo(
@@ -472,39 +472,39 @@ def _sg_schema_MarketingInfo() -> _Any:
 
 
 def _sg_write_MarketingInfo(_sg_records: _Sequence[MarketingInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.camp_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.keywords for _sg_r in _sg_records]
-    _sg_a6 = _rt.typed_lists(_sg_v5, _sg_t4, True, 'string')
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _camp_id_type = _sg_schema.field(0).type
+    _camp_id_values = [_sg_r.camp_id for _sg_r in _sg_records]
+    _camp_id = _rt.ints(_camp_id_values, _camp_id_type)
+    _rt.check_nulls(_camp_id, 0)
+    _keywords_type = _sg_schema.field(1).type
+    _keywords_values = [_sg_r.keywords for _sg_r in _sg_records]
+    _keywords = _rt.typed_lists(_keywords_values, _keywords_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_keywords, 0)
+    return _rt.batch([_camp_id, _keywords], _sg_schema)
 
 
 def _sg_read_MarketingInfo(_sg_batch: _Any) -> list[MarketingInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'camp_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(0, _sg_n)
+    _camp_id_column = _rt.column(_sg_batch, 'camp_id')
+    if _camp_id_column is None:
+        _camp_id = _rt.repeat(0, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'camp_id')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'keywords')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat_factory(lambda: [], _sg_n)
+        _rt.require(_camp_id_column, 0, 'camp_id')
+        _camp_id = _rt.py_numbers(_camp_id_column)
+    _keywords_column = _rt.column(_sg_batch, 'keywords')
+    if _keywords_column is None:
+        _keywords = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'keywords')
-        _sg_o5 = _rt.list_offsets(_sg_c3)
-        _rt.require(_sg_c3.values, 0, 'keywords[]')
-        _sg_l6 = _rt.py_strings(_sg_c3.values)
-        _sg_l4 = _rt.apply_nulls(_sg_c3, _rt.split(_sg_l6, _sg_o5))
-    _sg_r7: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l4, strict=True):
-        _sg_obj8.camp_id = _sg_x0
-        _sg_obj8.keywords = _sg_x1
-    return _sg_r7
+        _rt.require(_keywords_column, 0, 'keywords')
+        _keywords_offsets = _rt.list_offsets(_keywords_column)
+        _rt.require(_keywords_column.values, 0, 'keywords[]')
+        _keywords_item = _rt.py_strings(_keywords_column.values)
+        _keywords = _rt.apply_nulls(_keywords_column, _rt.split(_keywords_item, _keywords_offsets))
+    _sg_out: list[MarketingInfo] = _rt.new_objects(MarketingInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _camp_id, _keywords, strict=True):
+        _sg_obj.camp_id = _sg_x0
+        _sg_obj.keywords = _sg_x1
+    return _sg_out
 
 
 MarketingInfo.__schemagen__ = _rt.RecordInfo(
@@ -562,39 +562,39 @@ def _sg_schema_TransInfo() -> _Any:
 
 
 def _sg_write_TransInfo(_sg_records: _Sequence[TransInfo], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.prod_id for _sg_r in _sg_records]
-    _sg_a3 = _rt.typed_lists(_sg_v2, _sg_t1, True, 'int')
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.purch_flag for _sg_r in _sg_records]
-    _sg_a6 = _rt.bools(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _prod_id_type = _sg_schema.field(0).type
+    _prod_id_values = [_sg_r.prod_id for _sg_r in _sg_records]
+    _prod_id = _rt.typed_lists(_prod_id_values, _prod_id_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_prod_id, 0)
+    _purch_flag_type = _sg_schema.field(1).type
+    _purch_flag_values = [_sg_r.purch_flag for _sg_r in _sg_records]
+    _purch_flag = _rt.bools(_purch_flag_values, _purch_flag_type)
+    _rt.check_nulls(_purch_flag, 0)
+    return _rt.batch([_prod_id, _purch_flag], _sg_schema)
 
 
 def _sg_read_TransInfo(_sg_batch: _Any) -> list[TransInfo]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'prod_id')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat_factory(lambda: [], _sg_n)
+    _prod_id_column = _rt.column(_sg_batch, 'prod_id')
+    if _prod_id_column is None:
+        _prod_id = _rt.repeat_factory(lambda: [], _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'prod_id')
-        _sg_o3 = _rt.list_offsets(_sg_c1)
-        _rt.require(_sg_c1.values, 0, 'prod_id[]')
-        _sg_l4 = _rt.py_numbers(_sg_c1.values)
-        _sg_l2 = _rt.apply_nulls(_sg_c1, _rt.split(_sg_l4, _sg_o3))
-    _sg_c5 = _rt.column(_sg_batch, 'purch_flag')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(False, _sg_n)
+        _rt.require(_prod_id_column, 0, 'prod_id')
+        _prod_id_offsets = _rt.list_offsets(_prod_id_column)
+        _rt.require(_prod_id_column.values, 0, 'prod_id[]')
+        _prod_id_item = _rt.py_numbers(_prod_id_column.values)
+        _prod_id = _rt.apply_nulls(_prod_id_column, _rt.split(_prod_id_item, _prod_id_offsets))
+    _purch_flag_column = _rt.column(_sg_batch, 'purch_flag')
+    if _purch_flag_column is None:
+        _purch_flag = _rt.repeat(False, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'purch_flag')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_r7: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n)
-    for _sg_obj8, _sg_x0, _sg_x1 in zip(_sg_r7, _sg_l2, _sg_l6, strict=True):
-        _sg_obj8.prod_id = _sg_x0
-        _sg_obj8.purch_flag = _sg_x1
-    return _sg_r7
+        _rt.require(_purch_flag_column, 0, 'purch_flag')
+        _purch_flag = _rt.py_numbers(_purch_flag_column)
+    _sg_out: list[TransInfo] = _rt.new_objects(TransInfo, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _prod_id, _purch_flag, strict=True):
+        _sg_obj.prod_id = _sg_x0
+        _sg_obj.purch_flag = _sg_x1
+    return _sg_out
 
 
 TransInfo.__schemagen__ = _rt.RecordInfo(

@@ -20,7 +20,7 @@ __all__ = [
     "VERSION",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class Currency(str, _enum.Enum):
@@ -48,6 +48,9 @@ _SG_NUMBERS_Currency: tuple[dict[str, int], dict[int, str]] = (
     {'EUR': 978, 'USD': 840, 'JPY': 392},
     {978: 'EUR', 840: 'USD', 392: 'JPY'},
 )
+
+
+_SG_SYMBOLS_Currency: frozenset[str] = frozenset({'EUR', 'USD', 'JPY'})
 
 
 @_dc.dataclass(slots=True, kw_only=True)
@@ -93,36 +96,36 @@ def _sg_schema_Point() -> _Any:
 
 
 def _sg_write_Point(_sg_records: _Sequence[Point], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.x for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.y for _sg_r in _sg_records]
-    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _x_type = _sg_schema.field(0).type
+    _x_values = [_sg_r.x for _sg_r in _sg_records]
+    _x = _rt.floats(_x_values, _x_type)
+    _rt.check_nulls(_x, 0)
+    _y_type = _sg_schema.field(1).type
+    _y_values = [_sg_r.y for _sg_r in _sg_records]
+    _y = _rt.floats(_y_values, _y_type)
+    _rt.check_nulls(_y, 0)
+    return _rt.batch([_x, _y], _sg_schema)
 
 
 def _sg_read_Point(_sg_batch: _Any) -> list[Point]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'x')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _x_column = _rt.column(_sg_batch, 'x')
+    if _x_column is None:
+        _x = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'x')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'y')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_x_column, 0, 'x')
+        _x = _rt.py_numbers(_x_column)
+    _y_column = _rt.column(_sg_batch, 'y')
+    if _y_column is None:
+        _y = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'y')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[Point] = _rt.new_objects(Point, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.x = _sg_x0
-        _sg_obj6.y = _sg_x1
-    return _sg_r5
+        _rt.require(_y_column, 0, 'y')
+        _y = _rt.py_numbers(_y_column)
+    _sg_out: list[Point] = _rt.new_objects(Point, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _x, _y, strict=True):
+        _sg_obj.x = _sg_x0
+        _sg_obj.y = _sg_x1
+    return _sg_out
 
 
 Point.__schemagen__ = _rt.RecordInfo(
@@ -183,36 +186,36 @@ def _sg_schema_Money() -> _Any:
 
 
 def _sg_write_Money(_sg_records: _Sequence[Money], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.units for _sg_r in _sg_records]
-    _sg_a3 = _rt.ints(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.currency for _sg_r in _sg_records]
-    _sg_a6 = _rt.enums(_sg_v5, _sg_t4, frozenset(('EUR', 'USD', 'JPY',)))
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _units_type = _sg_schema.field(0).type
+    _units_values = [_sg_r.units for _sg_r in _sg_records]
+    _units = _rt.ints(_units_values, _units_type)
+    _rt.check_nulls(_units, 0)
+    _currency_type = _sg_schema.field(1).type
+    _currency_values = [_sg_r.currency for _sg_r in _sg_records]
+    _currency = _rt.enums(_currency_values, _currency_type, _SG_SYMBOLS_Currency)
+    _rt.check_nulls(_currency, 0)
+    return _rt.batch([_units, _currency], _sg_schema)
 
 
 def _sg_read_Money(_sg_batch: _Any) -> list[Money]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'units')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _units_column = _rt.column(_sg_batch, 'units')
+    if _units_column is None:
+        _units = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'units')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'currency')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(Currency.EUR, _sg_n)
+        _rt.require(_units_column, 0, 'units')
+        _units = _rt.py_numbers(_units_column)
+    _currency_column = _rt.column(_sg_batch, 'currency')
+    if _currency_column is None:
+        _currency = _rt.repeat(Currency.EUR, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'currency')
-        _sg_l4 = _rt.py_enums(_sg_c3, Currency)
-    _sg_r5: list[Money] = _rt.new_objects(Money, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.units = _sg_x0
-        _sg_obj6.currency = _sg_x1
-    return _sg_r5
+        _rt.require(_currency_column, 0, 'currency')
+        _currency = _rt.py_enums(_currency_column, Currency)
+    _sg_out: list[Money] = _rt.new_objects(Money, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _units, _currency, strict=True):
+        _sg_obj.units = _sg_x0
+        _sg_obj.currency = _sg_x1
+    return _sg_out
 
 
 Money.__schemagen__ = _rt.RecordInfo(

@@ -53,7 +53,7 @@ __all__ = [
     "YES",
 ]
 
-_SG_ABI = _rt.require_abi(1, __name__)
+_SG_ABI = _rt.require_abi(2, __name__)
 
 
 class Size(str, _enum.Enum):
@@ -115,6 +115,15 @@ _SG_NUMBERS_Reserved: tuple[dict[str, int], dict[int, str]] = (
 )
 
 
+_SG_SYMBOLS_Size: frozenset[str] = frozenset({'SMALL', 'MEDIUM', 'LARGE', 'HUGE'})
+
+
+_SG_SYMBOLS_Currency: frozenset[str] = frozenset({'EUR', 'USD', 'JPY'})
+
+
+_SG_SYMBOLS_Reserved: frozenset[str] = frozenset({'None', 'True', 'False', 'class', 'name'})
+
+
 def _sg_default_AllFields__weights() -> dict[str, float] | None:
     return {'a': 1.5}
 
@@ -168,25 +177,25 @@ def _sg_schema_Circle() -> _Any:
 
 
 def _sg_write_Circle(_sg_records: _Sequence[Circle], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.radius for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    return _rt.batch([_sg_a3], _sg_schema)
+    _radius_type = _sg_schema.field(0).type
+    _radius_values = [_sg_r.radius for _sg_r in _sg_records]
+    _radius = _rt.floats(_radius_values, _radius_type)
+    _rt.check_nulls(_radius, 0)
+    return _rt.batch([_radius], _sg_schema)
 
 
 def _sg_read_Circle(_sg_batch: _Any) -> list[Circle]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'radius')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _radius_column = _rt.column(_sg_batch, 'radius')
+    if _radius_column is None:
+        _radius = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'radius')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_r3: list[Circle] = _rt.new_objects(Circle, _sg_n)
-    for _sg_obj4, _sg_x0 in zip(_sg_r3, _sg_l2, strict=True):
-        _sg_obj4.radius = _sg_x0
-    return _sg_r3
+        _rt.require(_radius_column, 0, 'radius')
+        _radius = _rt.py_numbers(_radius_column)
+    _sg_out: list[Circle] = _rt.new_objects(Circle, _sg_n)
+    for _sg_obj, _sg_x0 in zip(_sg_out, _radius, strict=True):
+        _sg_obj.radius = _sg_x0
+    return _sg_out
 
 
 Circle.__schemagen__ = _rt.RecordInfo(
@@ -241,36 +250,36 @@ def _sg_schema_Rect() -> _Any:
 
 
 def _sg_write_Rect(_sg_records: _Sequence[Rect], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.width for _sg_r in _sg_records]
-    _sg_a3 = _rt.floats(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.height for _sg_r in _sg_records]
-    _sg_a6 = _rt.floats(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _width_type = _sg_schema.field(0).type
+    _width_values = [_sg_r.width for _sg_r in _sg_records]
+    _width = _rt.floats(_width_values, _width_type)
+    _rt.check_nulls(_width, 0)
+    _height_type = _sg_schema.field(1).type
+    _height_values = [_sg_r.height for _sg_r in _sg_records]
+    _height = _rt.floats(_height_values, _height_type)
+    _rt.check_nulls(_height, 0)
+    return _rt.batch([_width, _height], _sg_schema)
 
 
 def _sg_read_Rect(_sg_batch: _Any) -> list[Rect]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'width')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _width_column = _rt.column(_sg_batch, 'width')
+    if _width_column is None:
+        _width = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'width')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'height')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_width_column, 0, 'width')
+        _width = _rt.py_numbers(_width_column)
+    _height_column = _rt.column(_sg_batch, 'height')
+    if _height_column is None:
+        _height = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'height')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[Rect] = _rt.new_objects(Rect, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.width = _sg_x0
-        _sg_obj6.height = _sg_x1
-    return _sg_r5
+        _rt.require(_height_column, 0, 'height')
+        _height = _rt.py_numbers(_height_column)
+    _sg_out: list[Rect] = _rt.new_objects(Rect, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _width, _height, strict=True):
+        _sg_obj.width = _sg_x0
+        _sg_obj.height = _sg_x1
+    return _sg_out
 
 
 Rect.__schemagen__ = _rt.RecordInfo(
@@ -371,133 +380,133 @@ def _sg_schema_Shape() -> _Any:
 
 def _sg_write_Shape(_sg_records: _Sequence[Shape], _sg_schema: _Any) -> _Any:
     from .common import Point
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.circle for _sg_r in _sg_records]
-    _sg_m4, _sg_k5 = _rt.mask(_sg_v2)
-    _rt.check_instances(_sg_v2, Circle)
-    _sg_v6 = [None if _sg_x is None else _sg_x.radius for _sg_x in _sg_v2]
-    _sg_t7 = _sg_t1.field(0).type
-    _sg_a8 = _rt.floats(_sg_v6, _sg_t7)
-    _rt.check_nulls(_sg_a8, _sg_k5)
-    _sg_a8 = _rt.fill_empty(_sg_a8, _sg_k5)
-    _sg_a3 = _rt.struct_array([_sg_a8], _sg_t1, _sg_m4)
-    _sg_t9 = _sg_schema.field(1).type
-    _sg_v10 = [_sg_r.rect for _sg_r in _sg_records]
-    _sg_m12, _sg_k13 = _rt.mask(_sg_v10)
-    _rt.check_instances(_sg_v10, Rect)
-    _sg_v14 = [None if _sg_x is None else _sg_x.width for _sg_x in _sg_v10]
-    _sg_t15 = _sg_t9.field(0).type
-    _sg_a16 = _rt.floats(_sg_v14, _sg_t15)
-    _rt.check_nulls(_sg_a16, _sg_k13)
-    _sg_a16 = _rt.fill_empty(_sg_a16, _sg_k13)
-    _sg_v17 = [None if _sg_x is None else _sg_x.height for _sg_x in _sg_v10]
-    _sg_t18 = _sg_t9.field(1).type
-    _sg_a19 = _rt.floats(_sg_v17, _sg_t18)
-    _rt.check_nulls(_sg_a19, _sg_k13)
-    _sg_a19 = _rt.fill_empty(_sg_a19, _sg_k13)
-    _sg_a11 = _rt.struct_array([_sg_a16, _sg_a19], _sg_t9, _sg_m12)
-    _sg_t20 = _sg_schema.field(2).type
-    _sg_v21 = [_sg_r.named for _sg_r in _sg_records]
-    _sg_a22 = _rt.strings(_sg_v21, _sg_t20)
-    _sg_t23 = _sg_schema.field(3).type
-    _sg_v24 = [_sg_r.polygon for _sg_r in _sg_records]
-    _sg_m26, _sg_k27 = _rt.mask(_sg_v24)
-    _sg_o28 = _rt.offsets(_sg_v24, list)
-    _sg_v29 = [_sg_y for _sg_x in _sg_v24 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t30 = _sg_t23.value_type
-    _rt.check_instances(_sg_v29, Point)
-    _sg_v32 = [_sg_x.x for _sg_x in _sg_v29]
-    _sg_t33 = _sg_t30.field(0).type
-    _sg_a34 = _rt.floats(_sg_v32, _sg_t33)
-    _rt.check_nulls(_sg_a34, 0)
-    _sg_v35 = [_sg_x.y for _sg_x in _sg_v29]
-    _sg_t36 = _sg_t30.field(1).type
-    _sg_a37 = _rt.floats(_sg_v35, _sg_t36)
-    _rt.check_nulls(_sg_a37, 0)
-    _sg_a31 = _rt.struct_array([_sg_a34, _sg_a37], _sg_t30, None)
-    _rt.check_nulls(_sg_a31, 0)
-    _sg_a25 = _rt.list_array(_sg_o28, _sg_a31, _sg_t23, _sg_m26)
-    _rt.check_union([_sg_a3, _sg_a11, _sg_a22, _sg_a25])
-    return _rt.batch([_sg_a3, _sg_a11, _sg_a22, _sg_a25], _sg_schema)
+    _circle_type = _sg_schema.field(0).type
+    _circle_values = [_sg_r.circle for _sg_r in _sg_records]
+    _circle_mask, _circle_nulls = _rt.mask(_circle_values)
+    _rt.check_instances(_circle_values, Circle)
+    _circle_radius_values = [None if _sg_x is None else _sg_x.radius for _sg_x in _circle_values]
+    _circle_radius_type = _circle_type.field(0).type
+    _circle_radius = _rt.floats(_circle_radius_values, _circle_radius_type)
+    _rt.check_nulls(_circle_radius, _circle_nulls)
+    _circle_radius = _rt.fill_empty(_circle_radius, _circle_nulls)
+    _circle = _rt.struct_array([_circle_radius], _circle_type, _circle_mask)
+    _rect_type = _sg_schema.field(1).type
+    _rect_values = [_sg_r.rect for _sg_r in _sg_records]
+    _rect_mask, _rect_nulls = _rt.mask(_rect_values)
+    _rt.check_instances(_rect_values, Rect)
+    _rect_width_values = [None if _sg_x is None else _sg_x.width for _sg_x in _rect_values]
+    _rect_width_type = _rect_type.field(0).type
+    _rect_width = _rt.floats(_rect_width_values, _rect_width_type)
+    _rt.check_nulls(_rect_width, _rect_nulls)
+    _rect_width = _rt.fill_empty(_rect_width, _rect_nulls)
+    _rect_height_values = [None if _sg_x is None else _sg_x.height for _sg_x in _rect_values]
+    _rect_height_type = _rect_type.field(1).type
+    _rect_height = _rt.floats(_rect_height_values, _rect_height_type)
+    _rt.check_nulls(_rect_height, _rect_nulls)
+    _rect_height = _rt.fill_empty(_rect_height, _rect_nulls)
+    _rect = _rt.struct_array([_rect_width, _rect_height], _rect_type, _rect_mask)
+    _named_type = _sg_schema.field(2).type
+    _named_values = [_sg_r.named for _sg_r in _sg_records]
+    _named = _rt.strings(_named_values, _named_type)
+    _polygon_type = _sg_schema.field(3).type
+    _polygon_values = [_sg_r.polygon for _sg_r in _sg_records]
+    _polygon_mask, _polygon_nulls = _rt.mask(_polygon_values)
+    _polygon_offsets = _rt.offsets(_polygon_values, list)
+    _polygon_item_values = [_sg_y for _sg_x in _polygon_values if _sg_x is not None for _sg_y in _sg_x]
+    _polygon_item_type = _polygon_type.value_type
+    _rt.check_instances(_polygon_item_values, Point)
+    _polygon_item_x_values = [_sg_x.x for _sg_x in _polygon_item_values]
+    _polygon_item_x_type = _polygon_item_type.field(0).type
+    _polygon_item_x = _rt.floats(_polygon_item_x_values, _polygon_item_x_type)
+    _rt.check_nulls(_polygon_item_x, 0)
+    _polygon_item_y_values = [_sg_x.y for _sg_x in _polygon_item_values]
+    _polygon_item_y_type = _polygon_item_type.field(1).type
+    _polygon_item_y = _rt.floats(_polygon_item_y_values, _polygon_item_y_type)
+    _rt.check_nulls(_polygon_item_y, 0)
+    _polygon_item = _rt.struct_array([_polygon_item_x, _polygon_item_y], _polygon_item_type, None)
+    _rt.check_nulls(_polygon_item, 0)
+    _polygon = _rt.list_array(_polygon_offsets, _polygon_item, _polygon_type, _polygon_mask)
+    _rt.check_union([_circle, _rect, _named, _polygon])
+    return _rt.batch([_circle, _rect, _named, _polygon], _sg_schema)
 
 
 def _sg_read_Shape(_sg_batch: _Any) -> list[Shape]:
     from .common import Point
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'circle')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _circle_column = _rt.column(_sg_batch, 'circle')
+    if _circle_column is None:
+        _circle = _rt.repeat(None, _sg_n)
     else:
-        _sg_n3 = len(_sg_c1)
-        _sg_c4 = _rt.child(_sg_c1, 'radius')
-        if _sg_c4 is None:
-            _sg_l5 = _rt.repeat(None, _sg_n3)
+        _circle_rows = len(_circle_column)
+        _circle_radius_column = _rt.child(_circle_column, 'radius')
+        if _circle_radius_column is None:
+            _circle_radius = _rt.repeat(None, _circle_rows)
         else:
-            _rt.require(_sg_c4, _sg_c1.null_count, 'circle.radius')
-            _sg_l5 = _rt.py_numbers(_sg_c4)
-        _sg_r6: list[Circle] = _rt.new_objects(Circle, _sg_n3)
-        for _sg_obj7, _sg_x0 in zip(_sg_r6, _sg_l5, strict=True):
-            _sg_obj7.radius = _sg_x0
-        _sg_l2 = _rt.apply_nulls(_sg_c1, _sg_r6)
-    _sg_c8 = _rt.column(_sg_batch, 'rect')
-    if _sg_c8 is None:
-        _sg_l9 = _rt.repeat(None, _sg_n)
+            _rt.require(_circle_radius_column, _circle_column.null_count, 'circle.radius')
+            _circle_radius = _rt.py_numbers(_circle_radius_column)
+        _circle_objects: list[Circle] = _rt.new_objects(Circle, _circle_rows)
+        for _circle_obj, _sg_x0 in zip(_circle_objects, _circle_radius, strict=True):
+            _circle_obj.radius = _sg_x0
+        _circle = _rt.apply_nulls(_circle_column, _circle_objects)
+    _rect_column = _rt.column(_sg_batch, 'rect')
+    if _rect_column is None:
+        _rect = _rt.repeat(None, _sg_n)
     else:
-        _sg_n10 = len(_sg_c8)
-        _sg_c11 = _rt.child(_sg_c8, 'width')
-        if _sg_c11 is None:
-            _sg_l12 = _rt.repeat(None, _sg_n10)
+        _rect_rows = len(_rect_column)
+        _rect_width_column = _rt.child(_rect_column, 'width')
+        if _rect_width_column is None:
+            _rect_width = _rt.repeat(None, _rect_rows)
         else:
-            _rt.require(_sg_c11, _sg_c8.null_count, 'rect.width')
-            _sg_l12 = _rt.py_numbers(_sg_c11)
-        _sg_c13 = _rt.child(_sg_c8, 'height')
-        if _sg_c13 is None:
-            _sg_l14 = _rt.repeat(None, _sg_n10)
+            _rt.require(_rect_width_column, _rect_column.null_count, 'rect.width')
+            _rect_width = _rt.py_numbers(_rect_width_column)
+        _rect_height_column = _rt.child(_rect_column, 'height')
+        if _rect_height_column is None:
+            _rect_height = _rt.repeat(None, _rect_rows)
         else:
-            _rt.require(_sg_c13, _sg_c8.null_count, 'rect.height')
-            _sg_l14 = _rt.py_numbers(_sg_c13)
-        _sg_r15: list[Rect] = _rt.new_objects(Rect, _sg_n10)
-        for _sg_obj16, _sg_x0, _sg_x1 in zip(_sg_r15, _sg_l12, _sg_l14, strict=True):
-            _sg_obj16.width = _sg_x0
-            _sg_obj16.height = _sg_x1
-        _sg_l9 = _rt.apply_nulls(_sg_c8, _sg_r15)
-    _sg_c17 = _rt.column(_sg_batch, 'named')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(None, _sg_n)
+            _rt.require(_rect_height_column, _rect_column.null_count, 'rect.height')
+            _rect_height = _rt.py_numbers(_rect_height_column)
+        _rect_objects: list[Rect] = _rt.new_objects(Rect, _rect_rows)
+        for _rect_obj, _sg_x0, _sg_x1 in zip(_rect_objects, _rect_width, _rect_height, strict=True):
+            _rect_obj.width = _sg_x0
+            _rect_obj.height = _sg_x1
+        _rect = _rt.apply_nulls(_rect_column, _rect_objects)
+    _named_column = _rt.column(_sg_batch, 'named')
+    if _named_column is None:
+        _named = _rt.repeat(None, _sg_n)
     else:
-        _sg_l18 = _rt.py_strings(_sg_c17)
-    _sg_c19 = _rt.column(_sg_batch, 'polygon')
-    if _sg_c19 is None:
-        _sg_l20 = _rt.repeat(None, _sg_n)
+        _named = _rt.py_strings(_named_column)
+    _polygon_column = _rt.column(_sg_batch, 'polygon')
+    if _polygon_column is None:
+        _polygon = _rt.repeat(None, _sg_n)
     else:
-        _sg_o21 = _rt.list_offsets(_sg_c19)
-        _rt.require(_sg_c19.values, 0, 'polygon[]')
-        _sg_n23 = len(_sg_c19.values)
-        _sg_c24 = _rt.child(_sg_c19.values, 'x')
-        if _sg_c24 is None:
-            _sg_l25 = _rt.repeat(None, _sg_n23)
+        _polygon_offsets = _rt.list_offsets(_polygon_column)
+        _rt.require(_polygon_column.values, 0, 'polygon[]')
+        _polygon_item_rows = len(_polygon_column.values)
+        _polygon_item_x_column = _rt.child(_polygon_column.values, 'x')
+        if _polygon_item_x_column is None:
+            _polygon_item_x = _rt.repeat(None, _polygon_item_rows)
         else:
-            _rt.require(_sg_c24, _sg_c19.values.null_count, 'polygon[].x')
-            _sg_l25 = _rt.py_numbers(_sg_c24)
-        _sg_c26 = _rt.child(_sg_c19.values, 'y')
-        if _sg_c26 is None:
-            _sg_l27 = _rt.repeat(None, _sg_n23)
+            _rt.require(_polygon_item_x_column, _polygon_column.values.null_count, 'polygon[].x')
+            _polygon_item_x = _rt.py_numbers(_polygon_item_x_column)
+        _polygon_item_y_column = _rt.child(_polygon_column.values, 'y')
+        if _polygon_item_y_column is None:
+            _polygon_item_y = _rt.repeat(None, _polygon_item_rows)
         else:
-            _rt.require(_sg_c26, _sg_c19.values.null_count, 'polygon[].y')
-            _sg_l27 = _rt.py_numbers(_sg_c26)
-        _sg_r28: list[Point] = _rt.new_objects(Point, _sg_n23)
-        for _sg_obj29, _sg_x0, _sg_x1 in zip(_sg_r28, _sg_l25, _sg_l27, strict=True):
-            _sg_obj29.x = _sg_x0
-            _sg_obj29.y = _sg_x1
-        _sg_l22 = _rt.apply_nulls(_sg_c19.values, _sg_r28)
-        _sg_l20 = _rt.apply_nulls(_sg_c19, _rt.split(_sg_l22, _sg_o21))
-    _sg_r30: list[Shape] = _rt.new_objects(Shape, _sg_n)
-    for _sg_obj31, _sg_x0, _sg_x1, _sg_x2, _sg_x3 in zip(_sg_r30, _sg_l2, _sg_l9, _sg_l18, _sg_l20, strict=True):
-        _sg_obj31.circle = _sg_x0
-        _sg_obj31.rect = _sg_x1
-        _sg_obj31.named = _sg_x2
-        _sg_obj31.polygon = _sg_x3
-    return _sg_r30
+            _rt.require(_polygon_item_y_column, _polygon_column.values.null_count, 'polygon[].y')
+            _polygon_item_y = _rt.py_numbers(_polygon_item_y_column)
+        _polygon_item_objects: list[Point] = _rt.new_objects(Point, _polygon_item_rows)
+        for _polygon_item_obj, _sg_x0, _sg_x1 in zip(_polygon_item_objects, _polygon_item_x, _polygon_item_y, strict=True):
+            _polygon_item_obj.x = _sg_x0
+            _polygon_item_obj.y = _sg_x1
+        _polygon_item = _rt.apply_nulls(_polygon_column.values, _polygon_item_objects)
+        _polygon = _rt.apply_nulls(_polygon_column, _rt.split(_polygon_item, _polygon_offsets))
+    _sg_out: list[Shape] = _rt.new_objects(Shape, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3 in zip(_sg_out, _circle, _rect, _named, _polygon, strict=True):
+        _sg_obj.circle = _sg_x0
+        _sg_obj.rect = _sg_x1
+        _sg_obj.named = _sg_x2
+        _sg_obj.polygon = _sg_x3
+    return _sg_out
 
 
 Shape.__schemagen__ = _rt.RecordInfo(
@@ -768,690 +777,690 @@ def _sg_schema_AllFields() -> _Any:
 
 def _sg_write_AllFields(_sg_records: _Sequence[AllFields], _sg_schema: _Any) -> _Any:
     from .common import Money, Point
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.flag for _sg_r in _sg_records]
-    _sg_a3 = _rt.bools(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.tiny for _sg_r in _sg_records]
-    _sg_a6 = _rt.ints(_sg_v5, _sg_t4)
-    _rt.check_nulls(_sg_a6, 0)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.small for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _rt.check_nulls(_sg_a9, 0)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.short_num for _sg_r in _sg_records]
-    _sg_a12 = _rt.ints(_sg_v11, _sg_t10)
-    _rt.check_nulls(_sg_a12, 0)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.num for _sg_r in _sg_records]
-    _sg_a15 = _rt.ints(_sg_v14, _sg_t13)
-    _rt.check_nulls(_sg_a15, 0)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.big for _sg_r in _sg_records]
-    _sg_a18 = _rt.ints(_sg_v17, _sg_t16)
-    _rt.check_nulls(_sg_a18, 0)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.ratio for _sg_r in _sg_records]
-    _sg_a21 = _rt.floats(_sg_v20, _sg_t19)
-    _rt.check_nulls(_sg_a21, 0)
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.text for _sg_r in _sg_records]
-    _sg_a24 = _rt.strings(_sg_v23, _sg_t22)
-    _rt.check_nulls(_sg_a24, 0)
-    _sg_t25 = _sg_schema.field(8).type
-    _sg_v26 = [_sg_r.blob for _sg_r in _sg_records]
-    _sg_a27 = _rt.binaries(_sg_v26, _sg_t25)
-    _rt.check_nulls(_sg_a27, 0)
-    _sg_t28 = _sg_schema.field(9).type
-    _sg_v29 = [_sg_r.id_ for _sg_r in _sg_records]
-    _sg_a30 = _rt.uuids(_sg_v29, _sg_t28)
-    _rt.check_nulls(_sg_a30, 0)
-    _sg_t31 = _sg_schema.field(10).type
-    _sg_v32 = [_sg_r.size for _sg_r in _sg_records]
-    _sg_a33 = _rt.enums(_sg_v32, _sg_t31, frozenset(('SMALL', 'MEDIUM', 'LARGE', 'HUGE',)))
-    _sg_t34 = _sg_schema.field(11).type
-    _sg_v35 = [_sg_r.names for _sg_r in _sg_records]
-    _sg_a36 = _rt.typed_lists(_sg_v35, _sg_t34, True, 'string')
-    _sg_t37 = _sg_schema.field(12).type
-    _sg_v38 = [_sg_r.numbers for _sg_r in _sg_records]
-    _sg_v40 = _rt.set_lists(_sg_v38)
-    _sg_a39 = _rt.typed_lists(_sg_v40, _sg_t37, True, 'int')
-    _sg_t41 = _sg_schema.field(13).type
-    _sg_v42 = [_sg_r.weights for _sg_r in _sg_records]
-    _sg_m44, _sg_k45 = _rt.mask(_sg_v42)
-    _sg_o46 = _rt.offsets(_sg_v42, dict)
-    _sg_v47 = [_sg_y for _sg_x in _sg_v42 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_v48 = [_sg_y for _sg_x in _sg_v42 if _sg_x is not None for _sg_y in _sg_x.values()]
-    _sg_t49 = _sg_t41.key_type
-    _sg_t50 = _sg_t41.item_type
-    _sg_a51 = _rt.strings(_sg_v47, _sg_t49)
-    _rt.check_nulls(_sg_a51, 0)
-    _sg_a52 = _rt.floats(_sg_v48, _sg_t50)
-    _rt.check_nulls(_sg_a52, 0)
-    _sg_a43 = _rt.map_array(_sg_o46, _sg_a51, _sg_a52, _sg_t41, _sg_m44)
-    _sg_t53 = _sg_schema.field(14).type
-    _sg_v54 = [_sg_r.matrix for _sg_r in _sg_records]
-    _sg_m56, _sg_k57 = _rt.mask(_sg_v54)
-    _sg_o58 = _rt.offsets(_sg_v54, list)
-    _sg_v59 = [_sg_y for _sg_x in _sg_v54 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t60 = _sg_t53.value_type
-    _sg_a61 = _rt.typed_lists(_sg_v59, _sg_t60, True, 'int')
-    _rt.check_nulls(_sg_a61, 0)
-    _sg_a55 = _rt.list_array(_sg_o58, _sg_a61, _sg_t53, _sg_m56)
-    _sg_t62 = _sg_schema.field(15).type
-    _sg_v63 = [_sg_r.by_size for _sg_r in _sg_records]
-    _sg_m65, _sg_k66 = _rt.mask(_sg_v63)
-    _sg_o67 = _rt.offsets(_sg_v63, dict)
-    _sg_v68 = [_sg_y for _sg_x in _sg_v63 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_v69 = [_sg_y for _sg_x in _sg_v63 if _sg_x is not None for _sg_y in _sg_x.values()]
-    _sg_t70 = _sg_t62.key_type
-    _sg_t71 = _sg_t62.item_type
-    _sg_a72 = _rt.enums(_sg_v68, _sg_t70, frozenset(('SMALL', 'MEDIUM', 'LARGE', 'HUGE',)))
-    _rt.check_nulls(_sg_a72, 0)
-    _sg_o74 = _rt.offsets(_sg_v69, list)
-    _sg_v75 = [_sg_y for _sg_x in _sg_v69 for _sg_y in _sg_x]
-    _sg_t76 = _sg_t71.value_type
-    _rt.check_instances(_sg_v75, Point)
-    _sg_v78 = [_sg_x.x for _sg_x in _sg_v75]
-    _sg_t79 = _sg_t76.field(0).type
-    _sg_a80 = _rt.floats(_sg_v78, _sg_t79)
-    _rt.check_nulls(_sg_a80, 0)
-    _sg_v81 = [_sg_x.y for _sg_x in _sg_v75]
-    _sg_t82 = _sg_t76.field(1).type
-    _sg_a83 = _rt.floats(_sg_v81, _sg_t82)
-    _rt.check_nulls(_sg_a83, 0)
-    _sg_a77 = _rt.struct_array([_sg_a80, _sg_a83], _sg_t76, None)
-    _rt.check_nulls(_sg_a77, 0)
-    _sg_a73 = _rt.list_array(_sg_o74, _sg_a77, _sg_t71, None)
-    _rt.check_nulls(_sg_a73, 0)
-    _sg_a64 = _rt.map_array(_sg_o67, _sg_a72, _sg_a73, _sg_t62, _sg_m65)
-    _sg_t84 = _sg_schema.field(16).type
-    _sg_v85 = [_sg_r.groups for _sg_r in _sg_records]
-    _sg_v87 = _rt.set_lists(_sg_v85)
-    _sg_m88, _sg_k89 = _rt.mask(_sg_v87)
-    _sg_o90 = _rt.offsets(_sg_v87, list)
-    _sg_v91 = [_sg_y for _sg_x in _sg_v87 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t92 = _sg_t84.value_type
-    _sg_v94 = _rt.set_lists(_sg_v91)
-    _sg_a93 = _rt.typed_lists(_sg_v94, _sg_t92, True, 'string')
-    _rt.check_nulls(_sg_a93, 0)
-    _sg_a86 = _rt.list_array(_sg_o90, _sg_a93, _sg_t84, _sg_m88)
-    _sg_t95 = _sg_schema.field(17).type
-    _sg_v96 = [_sg_r.labels for _sg_r in _sg_records]
-    _sg_m98, _sg_k99 = _rt.mask(_sg_v96)
-    _sg_o100 = _rt.offsets(_sg_v96, list)
-    _sg_v101 = [_sg_k for _sg_x in _sg_v96 if _sg_x is not None for _sg_k, _sg_w in _sg_x]
-    _sg_v102 = [_sg_w for _sg_x in _sg_v96 if _sg_x is not None for _sg_k, _sg_w in _sg_x]
-    _sg_t103 = _sg_t95.key_type
-    _sg_t104 = _sg_t95.item_type
-    _rt.check_instances(_sg_v101, Point)
-    _sg_v106 = [_sg_x.x for _sg_x in _sg_v101]
-    _sg_t107 = _sg_t103.field(0).type
-    _sg_a108 = _rt.floats(_sg_v106, _sg_t107)
-    _rt.check_nulls(_sg_a108, 0)
-    _sg_v109 = [_sg_x.y for _sg_x in _sg_v101]
-    _sg_t110 = _sg_t103.field(1).type
-    _sg_a111 = _rt.floats(_sg_v109, _sg_t110)
-    _rt.check_nulls(_sg_a111, 0)
-    _sg_a105 = _rt.struct_array([_sg_a108, _sg_a111], _sg_t103, None)
-    _rt.check_nulls(_sg_a105, 0)
-    _sg_a112 = _rt.strings(_sg_v102, _sg_t104)
-    _rt.check_nulls(_sg_a112, 0)
-    _sg_a97 = _rt.map_array(_sg_o100, _sg_a105, _sg_a112, _sg_t95, _sg_m98)
-    _sg_t113 = _sg_schema.field(18).type
-    _sg_v114 = [_sg_r.points for _sg_r in _sg_records]
-    _sg_m116, _sg_k117 = _rt.mask(_sg_v114)
-    _sg_o118 = _rt.offsets(_sg_v114, list)
-    _sg_v119 = [_sg_y for _sg_x in _sg_v114 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t120 = _sg_t113.value_type
-    _rt.check_instances(_sg_v119, Point)
-    _sg_v122 = [_sg_x.x for _sg_x in _sg_v119]
-    _sg_t123 = _sg_t120.field(0).type
-    _sg_a124 = _rt.floats(_sg_v122, _sg_t123)
-    _rt.check_nulls(_sg_a124, 0)
-    _sg_v125 = [_sg_x.y for _sg_x in _sg_v119]
-    _sg_t126 = _sg_t120.field(1).type
-    _sg_a127 = _rt.floats(_sg_v125, _sg_t126)
-    _rt.check_nulls(_sg_a127, 0)
-    _sg_a121 = _rt.struct_array([_sg_a124, _sg_a127], _sg_t120, None)
-    _rt.check_nulls(_sg_a121, 0)
-    _sg_a115 = _rt.list_array(_sg_o118, _sg_a121, _sg_t113, _sg_m116)
-    _sg_t128 = _sg_schema.field(19).type
-    _sg_v129 = [_sg_r.tags for _sg_r in _sg_records]
-    _sg_a130 = _rt.typed_lists(_sg_v129, _sg_t128, True, 'string')
-    _sg_t131 = _sg_schema.field(20).type
-    _sg_v132 = [_sg_r.account for _sg_r in _sg_records]
-    _sg_a133 = _rt.ints(_sg_v132, _sg_t131)
-    _sg_t134 = _sg_schema.field(21).type
-    _sg_v135 = [_sg_r.prices for _sg_r in _sg_records]
-    _sg_m137, _sg_k138 = _rt.mask(_sg_v135)
-    _sg_o139 = _rt.offsets(_sg_v135, dict)
-    _sg_v140 = [_sg_y for _sg_x in _sg_v135 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_v141 = [_sg_y for _sg_x in _sg_v135 if _sg_x is not None for _sg_y in _sg_x.values()]
-    _sg_t142 = _sg_t134.key_type
-    _sg_t143 = _sg_t134.item_type
-    _sg_a144 = _rt.strings(_sg_v140, _sg_t142)
-    _rt.check_nulls(_sg_a144, 0)
-    _rt.check_instances(_sg_v141, Money)
-    _sg_v146 = [_sg_x.units for _sg_x in _sg_v141]
-    _sg_t147 = _sg_t143.field(0).type
-    _sg_a148 = _rt.ints(_sg_v146, _sg_t147)
-    _rt.check_nulls(_sg_a148, 0)
-    _sg_v149 = [_sg_x.currency for _sg_x in _sg_v141]
-    _sg_t150 = _sg_t143.field(1).type
-    _sg_a151 = _rt.enums(_sg_v149, _sg_t150, frozenset(('EUR', 'USD', 'JPY',)))
-    _rt.check_nulls(_sg_a151, 0)
-    _sg_a145 = _rt.struct_array([_sg_a148, _sg_a151], _sg_t143, None)
-    _rt.check_nulls(_sg_a145, 0)
-    _sg_a136 = _rt.map_array(_sg_o139, _sg_a144, _sg_a145, _sg_t134, _sg_m137)
-    _sg_t152 = _sg_schema.field(22).type
-    _sg_v153 = [_sg_r.location for _sg_r in _sg_records]
-    _sg_m155, _sg_k156 = _rt.mask(_sg_v153)
-    _rt.check_instances(_sg_v153, Point)
-    _sg_v157 = [None if _sg_x is None else _sg_x.x for _sg_x in _sg_v153]
-    _sg_t158 = _sg_t152.field(0).type
-    _sg_a159 = _rt.floats(_sg_v157, _sg_t158)
-    _rt.check_nulls(_sg_a159, _sg_k156)
-    _sg_a159 = _rt.fill_empty(_sg_a159, _sg_k156)
-    _sg_v160 = [None if _sg_x is None else _sg_x.y for _sg_x in _sg_v153]
-    _sg_t161 = _sg_t152.field(1).type
-    _sg_a162 = _rt.floats(_sg_v160, _sg_t161)
-    _rt.check_nulls(_sg_a162, _sg_k156)
-    _sg_a162 = _rt.fill_empty(_sg_a162, _sg_k156)
-    _sg_a154 = _rt.struct_array([_sg_a159, _sg_a162], _sg_t152, _sg_m155)
-    _sg_t163 = _sg_schema.field(23).type
-    _sg_v164 = [_sg_r.shape for _sg_r in _sg_records]
-    _sg_m166, _sg_k167 = _rt.mask(_sg_v164)
-    _rt.check_instances(_sg_v164, Shape)
-    _sg_v168 = [None if _sg_x is None else _sg_x.circle for _sg_x in _sg_v164]
-    _sg_t169 = _sg_t163.field(0).type
-    _sg_m171, _sg_k172 = _rt.mask(_sg_v168)
-    _rt.check_instances(_sg_v168, Circle)
-    _sg_v173 = [None if _sg_x is None else _sg_x.radius for _sg_x in _sg_v168]
-    _sg_t174 = _sg_t169.field(0).type
-    _sg_a175 = _rt.floats(_sg_v173, _sg_t174)
-    _rt.check_nulls(_sg_a175, _sg_k172)
-    _sg_a175 = _rt.fill_empty(_sg_a175, _sg_k172)
-    _sg_a170 = _rt.struct_array([_sg_a175], _sg_t169, _sg_m171)
-    _sg_v176 = [None if _sg_x is None else _sg_x.rect for _sg_x in _sg_v164]
-    _sg_t177 = _sg_t163.field(1).type
-    _sg_m179, _sg_k180 = _rt.mask(_sg_v176)
-    _rt.check_instances(_sg_v176, Rect)
-    _sg_v181 = [None if _sg_x is None else _sg_x.width for _sg_x in _sg_v176]
-    _sg_t182 = _sg_t177.field(0).type
-    _sg_a183 = _rt.floats(_sg_v181, _sg_t182)
-    _rt.check_nulls(_sg_a183, _sg_k180)
-    _sg_a183 = _rt.fill_empty(_sg_a183, _sg_k180)
-    _sg_v184 = [None if _sg_x is None else _sg_x.height for _sg_x in _sg_v176]
-    _sg_t185 = _sg_t177.field(1).type
-    _sg_a186 = _rt.floats(_sg_v184, _sg_t185)
-    _rt.check_nulls(_sg_a186, _sg_k180)
-    _sg_a186 = _rt.fill_empty(_sg_a186, _sg_k180)
-    _sg_a178 = _rt.struct_array([_sg_a183, _sg_a186], _sg_t177, _sg_m179)
-    _sg_v187 = [None if _sg_x is None else _sg_x.named for _sg_x in _sg_v164]
-    _sg_t188 = _sg_t163.field(2).type
-    _sg_a189 = _rt.strings(_sg_v187, _sg_t188)
-    _sg_v190 = [None if _sg_x is None else _sg_x.polygon for _sg_x in _sg_v164]
-    _sg_t191 = _sg_t163.field(3).type
-    _sg_m193, _sg_k194 = _rt.mask(_sg_v190)
-    _sg_o195 = _rt.offsets(_sg_v190, list)
-    _sg_v196 = [_sg_y for _sg_x in _sg_v190 if _sg_x is not None for _sg_y in _sg_x]
-    _sg_t197 = _sg_t191.value_type
-    _rt.check_instances(_sg_v196, Point)
-    _sg_v199 = [_sg_x.x for _sg_x in _sg_v196]
-    _sg_t200 = _sg_t197.field(0).type
-    _sg_a201 = _rt.floats(_sg_v199, _sg_t200)
-    _rt.check_nulls(_sg_a201, 0)
-    _sg_v202 = [_sg_x.y for _sg_x in _sg_v196]
-    _sg_t203 = _sg_t197.field(1).type
-    _sg_a204 = _rt.floats(_sg_v202, _sg_t203)
-    _rt.check_nulls(_sg_a204, 0)
-    _sg_a198 = _rt.struct_array([_sg_a201, _sg_a204], _sg_t197, None)
-    _rt.check_nulls(_sg_a198, 0)
-    _sg_a192 = _rt.list_array(_sg_o195, _sg_a198, _sg_t191, _sg_m193)
-    _rt.check_union([_sg_a170, _sg_a178, _sg_a189, _sg_a192])
-    _sg_a165 = _rt.struct_array([_sg_a170, _sg_a178, _sg_a189, _sg_a192], _sg_t163, _sg_m166)
-    _sg_t205 = _sg_schema.field(24).type
-    _sg_v206 = [_sg_r.reserved for _sg_r in _sg_records]
-    _sg_a207 = _rt.enums(_sg_v206, _sg_t205, frozenset(('None', 'True', 'False', 'class', 'name',)))
-    _sg_t208 = _sg_schema.field(25).type
-    _sg_v209 = [_sg_r.quoted for _sg_r in _sg_records]
-    _sg_a210 = _rt.strings(_sg_v209, _sg_t208)
-    _sg_t211 = _sg_schema.field(26).type
-    _sg_v212 = [_sg_r.off for _sg_r in _sg_records]
-    _sg_a213 = _rt.bools(_sg_v212, _sg_t211)
-    _sg_t214 = _sg_schema.field(27).type
-    _sg_v215 = [_sg_r.fixed_id for _sg_r in _sg_records]
-    _sg_a216 = _rt.uuids(_sg_v215, _sg_t214)
-    _sg_t217 = _sg_schema.field(28).type
-    _sg_v218 = [_sg_r.price for _sg_r in _sg_records]
-    _sg_m220, _sg_k221 = _rt.mask(_sg_v218)
-    _rt.check_instances(_sg_v218, Money)
-    _sg_v222 = [None if _sg_x is None else _sg_x.units for _sg_x in _sg_v218]
-    _sg_t223 = _sg_t217.field(0).type
-    _sg_a224 = _rt.ints(_sg_v222, _sg_t223)
-    _rt.check_nulls(_sg_a224, _sg_k221)
-    _sg_a224 = _rt.fill_empty(_sg_a224, _sg_k221)
-    _sg_v225 = [None if _sg_x is None else _sg_x.currency for _sg_x in _sg_v218]
-    _sg_t226 = _sg_t217.field(1).type
-    _sg_a227 = _rt.enums(_sg_v225, _sg_t226, frozenset(('EUR', 'USD', 'JPY',)))
-    _rt.check_nulls(_sg_a227, _sg_k221)
-    _sg_a227 = _rt.fill_empty(_sg_a227, _sg_k221, 'EUR')
-    _sg_a219 = _rt.struct_array([_sg_a224, _sg_a227], _sg_t217, _sg_m220)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a43, _sg_a55, _sg_a64, _sg_a86, _sg_a97, _sg_a115, _sg_a130, _sg_a133, _sg_a136, _sg_a154, _sg_a165, _sg_a207, _sg_a210, _sg_a213, _sg_a216, _sg_a219], _sg_schema)
+    _flag_type = _sg_schema.field(0).type
+    _flag_values = [_sg_r.flag for _sg_r in _sg_records]
+    _flag = _rt.bools(_flag_values, _flag_type)
+    _rt.check_nulls(_flag, 0)
+    _tiny_type = _sg_schema.field(1).type
+    _tiny_values = [_sg_r.tiny for _sg_r in _sg_records]
+    _tiny = _rt.ints(_tiny_values, _tiny_type)
+    _rt.check_nulls(_tiny, 0)
+    _small_type = _sg_schema.field(2).type
+    _small_values = [_sg_r.small for _sg_r in _sg_records]
+    _small = _rt.ints(_small_values, _small_type)
+    _rt.check_nulls(_small, 0)
+    _short_num_type = _sg_schema.field(3).type
+    _short_num_values = [_sg_r.short_num for _sg_r in _sg_records]
+    _short_num = _rt.ints(_short_num_values, _short_num_type)
+    _rt.check_nulls(_short_num, 0)
+    _num_type = _sg_schema.field(4).type
+    _num_values = [_sg_r.num for _sg_r in _sg_records]
+    _num = _rt.ints(_num_values, _num_type)
+    _rt.check_nulls(_num, 0)
+    _big_type = _sg_schema.field(5).type
+    _big_values = [_sg_r.big for _sg_r in _sg_records]
+    _big = _rt.ints(_big_values, _big_type)
+    _rt.check_nulls(_big, 0)
+    _ratio_type = _sg_schema.field(6).type
+    _ratio_values = [_sg_r.ratio for _sg_r in _sg_records]
+    _ratio = _rt.floats(_ratio_values, _ratio_type)
+    _rt.check_nulls(_ratio, 0)
+    _text_type = _sg_schema.field(7).type
+    _text_values = [_sg_r.text for _sg_r in _sg_records]
+    _text = _rt.strings(_text_values, _text_type)
+    _rt.check_nulls(_text, 0)
+    _blob_type = _sg_schema.field(8).type
+    _blob_values = [_sg_r.blob for _sg_r in _sg_records]
+    _blob = _rt.binaries(_blob_values, _blob_type)
+    _rt.check_nulls(_blob, 0)
+    _id_type = _sg_schema.field(9).type
+    _id_values = [_sg_r.id_ for _sg_r in _sg_records]
+    _id = _rt.uuids(_id_values, _id_type)
+    _rt.check_nulls(_id, 0)
+    _size_type = _sg_schema.field(10).type
+    _size_values = [_sg_r.size for _sg_r in _sg_records]
+    _size = _rt.enums(_size_values, _size_type, _SG_SYMBOLS_Size)
+    _names_type = _sg_schema.field(11).type
+    _names_values = [_sg_r.names for _sg_r in _sg_records]
+    _names = _rt.typed_lists(_names_values, _names_type, items_nullable=False, kind='string')
+    _numbers_type = _sg_schema.field(12).type
+    _numbers_values = [_sg_r.numbers for _sg_r in _sg_records]
+    _numbers_lists = _rt.set_lists(_numbers_values)
+    _numbers = _rt.typed_lists(_numbers_lists, _numbers_type, items_nullable=False, kind='int')
+    _weights_type = _sg_schema.field(13).type
+    _weights_values = [_sg_r.weights for _sg_r in _sg_records]
+    _weights_mask, _weights_nulls = _rt.mask(_weights_values)
+    _weights_offsets = _rt.offsets(_weights_values, dict)
+    _weights_key_values = [_sg_y for _sg_x in _weights_values if _sg_x is not None for _sg_y in _sg_x]
+    _weights_value_values = [_sg_y for _sg_x in _weights_values if _sg_x is not None for _sg_y in _sg_x.values()]
+    _weights_key_type = _weights_type.key_type
+    _weights_value_type = _weights_type.item_type
+    _weights_key = _rt.strings(_weights_key_values, _weights_key_type)
+    _rt.check_nulls(_weights_key, 0)
+    _weights_value = _rt.floats(_weights_value_values, _weights_value_type)
+    _rt.check_nulls(_weights_value, 0)
+    _weights = _rt.map_array(_weights_offsets, _weights_key, _weights_value, _weights_type, _weights_mask)
+    _matrix_type = _sg_schema.field(14).type
+    _matrix_values = [_sg_r.matrix for _sg_r in _sg_records]
+    _matrix_mask, _matrix_nulls = _rt.mask(_matrix_values)
+    _matrix_offsets = _rt.offsets(_matrix_values, list)
+    _matrix_item_values = [_sg_y for _sg_x in _matrix_values if _sg_x is not None for _sg_y in _sg_x]
+    _matrix_item_type = _matrix_type.value_type
+    _matrix_item = _rt.typed_lists(_matrix_item_values, _matrix_item_type, items_nullable=False, kind='int')
+    _rt.check_nulls(_matrix_item, 0)
+    _matrix = _rt.list_array(_matrix_offsets, _matrix_item, _matrix_type, _matrix_mask)
+    _by_size_type = _sg_schema.field(15).type
+    _by_size_values = [_sg_r.by_size for _sg_r in _sg_records]
+    _by_size_mask, _by_size_nulls = _rt.mask(_by_size_values)
+    _by_size_offsets = _rt.offsets(_by_size_values, dict)
+    _by_size_key_values = [_sg_y for _sg_x in _by_size_values if _sg_x is not None for _sg_y in _sg_x]
+    _by_size_value_values = [_sg_y for _sg_x in _by_size_values if _sg_x is not None for _sg_y in _sg_x.values()]
+    _by_size_key_type = _by_size_type.key_type
+    _by_size_value_type = _by_size_type.item_type
+    _by_size_key = _rt.enums(_by_size_key_values, _by_size_key_type, _SG_SYMBOLS_Size)
+    _rt.check_nulls(_by_size_key, 0)
+    _by_size_value_offsets = _rt.offsets(_by_size_value_values, list)
+    _by_size_value_item_values = [_sg_y for _sg_x in _by_size_value_values for _sg_y in _sg_x]
+    _by_size_value_item_type = _by_size_value_type.value_type
+    _rt.check_instances(_by_size_value_item_values, Point)
+    _by_size_value_item_x_values = [_sg_x.x for _sg_x in _by_size_value_item_values]
+    _by_size_value_item_x_type = _by_size_value_item_type.field(0).type
+    _by_size_value_item_x = _rt.floats(_by_size_value_item_x_values, _by_size_value_item_x_type)
+    _rt.check_nulls(_by_size_value_item_x, 0)
+    _by_size_value_item_y_values = [_sg_x.y for _sg_x in _by_size_value_item_values]
+    _by_size_value_item_y_type = _by_size_value_item_type.field(1).type
+    _by_size_value_item_y = _rt.floats(_by_size_value_item_y_values, _by_size_value_item_y_type)
+    _rt.check_nulls(_by_size_value_item_y, 0)
+    _by_size_value_item = _rt.struct_array([_by_size_value_item_x, _by_size_value_item_y], _by_size_value_item_type, None)
+    _rt.check_nulls(_by_size_value_item, 0)
+    _by_size_value = _rt.list_array(_by_size_value_offsets, _by_size_value_item, _by_size_value_type, None)
+    _rt.check_nulls(_by_size_value, 0)
+    _by_size = _rt.map_array(_by_size_offsets, _by_size_key, _by_size_value, _by_size_type, _by_size_mask)
+    _groups_type = _sg_schema.field(16).type
+    _groups_values = [_sg_r.groups for _sg_r in _sg_records]
+    _groups_lists = _rt.set_lists(_groups_values)
+    _groups_mask, _groups_nulls = _rt.mask(_groups_lists)
+    _groups_offsets = _rt.offsets(_groups_lists, list)
+    _groups_item_values = [_sg_y for _sg_x in _groups_lists if _sg_x is not None for _sg_y in _sg_x]
+    _groups_item_type = _groups_type.value_type
+    _groups_item_lists = _rt.set_lists(_groups_item_values)
+    _groups_item = _rt.typed_lists(_groups_item_lists, _groups_item_type, items_nullable=False, kind='string')
+    _rt.check_nulls(_groups_item, 0)
+    _groups = _rt.list_array(_groups_offsets, _groups_item, _groups_type, _groups_mask)
+    _labels_type = _sg_schema.field(17).type
+    _labels_values = [_sg_r.labels for _sg_r in _sg_records]
+    _labels_mask, _labels_nulls = _rt.mask(_labels_values)
+    _labels_offsets = _rt.offsets(_labels_values, list)
+    _labels_key_values = [_sg_k for _sg_x in _labels_values if _sg_x is not None for _sg_k, _sg_w in _sg_x]
+    _labels_value_values = [_sg_w for _sg_x in _labels_values if _sg_x is not None for _sg_k, _sg_w in _sg_x]
+    _labels_key_type = _labels_type.key_type
+    _labels_value_type = _labels_type.item_type
+    _rt.check_instances(_labels_key_values, Point)
+    _labels_key_x_values = [_sg_x.x for _sg_x in _labels_key_values]
+    _labels_key_x_type = _labels_key_type.field(0).type
+    _labels_key_x = _rt.floats(_labels_key_x_values, _labels_key_x_type)
+    _rt.check_nulls(_labels_key_x, 0)
+    _labels_key_y_values = [_sg_x.y for _sg_x in _labels_key_values]
+    _labels_key_y_type = _labels_key_type.field(1).type
+    _labels_key_y = _rt.floats(_labels_key_y_values, _labels_key_y_type)
+    _rt.check_nulls(_labels_key_y, 0)
+    _labels_key = _rt.struct_array([_labels_key_x, _labels_key_y], _labels_key_type, None)
+    _rt.check_nulls(_labels_key, 0)
+    _labels_value = _rt.strings(_labels_value_values, _labels_value_type)
+    _rt.check_nulls(_labels_value, 0)
+    _labels = _rt.map_array(_labels_offsets, _labels_key, _labels_value, _labels_type, _labels_mask)
+    _points_type = _sg_schema.field(18).type
+    _points_values = [_sg_r.points for _sg_r in _sg_records]
+    _points_mask, _points_nulls = _rt.mask(_points_values)
+    _points_offsets = _rt.offsets(_points_values, list)
+    _points_item_values = [_sg_y for _sg_x in _points_values if _sg_x is not None for _sg_y in _sg_x]
+    _points_item_type = _points_type.value_type
+    _rt.check_instances(_points_item_values, Point)
+    _points_item_x_values = [_sg_x.x for _sg_x in _points_item_values]
+    _points_item_x_type = _points_item_type.field(0).type
+    _points_item_x = _rt.floats(_points_item_x_values, _points_item_x_type)
+    _rt.check_nulls(_points_item_x, 0)
+    _points_item_y_values = [_sg_x.y for _sg_x in _points_item_values]
+    _points_item_y_type = _points_item_type.field(1).type
+    _points_item_y = _rt.floats(_points_item_y_values, _points_item_y_type)
+    _rt.check_nulls(_points_item_y, 0)
+    _points_item = _rt.struct_array([_points_item_x, _points_item_y], _points_item_type, None)
+    _rt.check_nulls(_points_item, 0)
+    _points = _rt.list_array(_points_offsets, _points_item, _points_type, _points_mask)
+    _tags_type = _sg_schema.field(19).type
+    _tags_values = [_sg_r.tags for _sg_r in _sg_records]
+    _tags = _rt.typed_lists(_tags_values, _tags_type, items_nullable=False, kind='string')
+    _account_type = _sg_schema.field(20).type
+    _account_values = [_sg_r.account for _sg_r in _sg_records]
+    _account = _rt.ints(_account_values, _account_type)
+    _prices_type = _sg_schema.field(21).type
+    _prices_values = [_sg_r.prices for _sg_r in _sg_records]
+    _prices_mask, _prices_nulls = _rt.mask(_prices_values)
+    _prices_offsets = _rt.offsets(_prices_values, dict)
+    _prices_key_values = [_sg_y for _sg_x in _prices_values if _sg_x is not None for _sg_y in _sg_x]
+    _prices_value_values = [_sg_y for _sg_x in _prices_values if _sg_x is not None for _sg_y in _sg_x.values()]
+    _prices_key_type = _prices_type.key_type
+    _prices_value_type = _prices_type.item_type
+    _prices_key = _rt.strings(_prices_key_values, _prices_key_type)
+    _rt.check_nulls(_prices_key, 0)
+    _rt.check_instances(_prices_value_values, Money)
+    _prices_value_units_values = [_sg_x.units for _sg_x in _prices_value_values]
+    _prices_value_units_type = _prices_value_type.field(0).type
+    _prices_value_units = _rt.ints(_prices_value_units_values, _prices_value_units_type)
+    _rt.check_nulls(_prices_value_units, 0)
+    _prices_value_currency_values = [_sg_x.currency for _sg_x in _prices_value_values]
+    _prices_value_currency_type = _prices_value_type.field(1).type
+    _prices_value_currency = _rt.enums(_prices_value_currency_values, _prices_value_currency_type, _SG_SYMBOLS_Currency)
+    _rt.check_nulls(_prices_value_currency, 0)
+    _prices_value = _rt.struct_array([_prices_value_units, _prices_value_currency], _prices_value_type, None)
+    _rt.check_nulls(_prices_value, 0)
+    _prices = _rt.map_array(_prices_offsets, _prices_key, _prices_value, _prices_type, _prices_mask)
+    _location_type = _sg_schema.field(22).type
+    _location_values = [_sg_r.location for _sg_r in _sg_records]
+    _location_mask, _location_nulls = _rt.mask(_location_values)
+    _rt.check_instances(_location_values, Point)
+    _location_x_values = [None if _sg_x is None else _sg_x.x for _sg_x in _location_values]
+    _location_x_type = _location_type.field(0).type
+    _location_x = _rt.floats(_location_x_values, _location_x_type)
+    _rt.check_nulls(_location_x, _location_nulls)
+    _location_x = _rt.fill_empty(_location_x, _location_nulls)
+    _location_y_values = [None if _sg_x is None else _sg_x.y for _sg_x in _location_values]
+    _location_y_type = _location_type.field(1).type
+    _location_y = _rt.floats(_location_y_values, _location_y_type)
+    _rt.check_nulls(_location_y, _location_nulls)
+    _location_y = _rt.fill_empty(_location_y, _location_nulls)
+    _location = _rt.struct_array([_location_x, _location_y], _location_type, _location_mask)
+    _shape_type = _sg_schema.field(23).type
+    _shape_values = [_sg_r.shape for _sg_r in _sg_records]
+    _shape_mask, _shape_nulls = _rt.mask(_shape_values)
+    _rt.check_instances(_shape_values, Shape)
+    _shape_circle_values = [None if _sg_x is None else _sg_x.circle for _sg_x in _shape_values]
+    _shape_circle_type = _shape_type.field(0).type
+    _shape_circle_mask, _shape_circle_nulls = _rt.mask(_shape_circle_values)
+    _rt.check_instances(_shape_circle_values, Circle)
+    _shape_circle_radius_values = [None if _sg_x is None else _sg_x.radius for _sg_x in _shape_circle_values]
+    _shape_circle_radius_type = _shape_circle_type.field(0).type
+    _shape_circle_radius = _rt.floats(_shape_circle_radius_values, _shape_circle_radius_type)
+    _rt.check_nulls(_shape_circle_radius, _shape_circle_nulls)
+    _shape_circle_radius = _rt.fill_empty(_shape_circle_radius, _shape_circle_nulls)
+    _shape_circle = _rt.struct_array([_shape_circle_radius], _shape_circle_type, _shape_circle_mask)
+    _shape_rect_values = [None if _sg_x is None else _sg_x.rect for _sg_x in _shape_values]
+    _shape_rect_type = _shape_type.field(1).type
+    _shape_rect_mask, _shape_rect_nulls = _rt.mask(_shape_rect_values)
+    _rt.check_instances(_shape_rect_values, Rect)
+    _shape_rect_width_values = [None if _sg_x is None else _sg_x.width for _sg_x in _shape_rect_values]
+    _shape_rect_width_type = _shape_rect_type.field(0).type
+    _shape_rect_width = _rt.floats(_shape_rect_width_values, _shape_rect_width_type)
+    _rt.check_nulls(_shape_rect_width, _shape_rect_nulls)
+    _shape_rect_width = _rt.fill_empty(_shape_rect_width, _shape_rect_nulls)
+    _shape_rect_height_values = [None if _sg_x is None else _sg_x.height for _sg_x in _shape_rect_values]
+    _shape_rect_height_type = _shape_rect_type.field(1).type
+    _shape_rect_height = _rt.floats(_shape_rect_height_values, _shape_rect_height_type)
+    _rt.check_nulls(_shape_rect_height, _shape_rect_nulls)
+    _shape_rect_height = _rt.fill_empty(_shape_rect_height, _shape_rect_nulls)
+    _shape_rect = _rt.struct_array([_shape_rect_width, _shape_rect_height], _shape_rect_type, _shape_rect_mask)
+    _shape_named_values = [None if _sg_x is None else _sg_x.named for _sg_x in _shape_values]
+    _shape_named_type = _shape_type.field(2).type
+    _shape_named = _rt.strings(_shape_named_values, _shape_named_type)
+    _shape_polygon_values = [None if _sg_x is None else _sg_x.polygon for _sg_x in _shape_values]
+    _shape_polygon_type = _shape_type.field(3).type
+    _shape_polygon_mask, _shape_polygon_nulls = _rt.mask(_shape_polygon_values)
+    _shape_polygon_offsets = _rt.offsets(_shape_polygon_values, list)
+    _shape_polygon_item_values = [_sg_y for _sg_x in _shape_polygon_values if _sg_x is not None for _sg_y in _sg_x]
+    _shape_polygon_item_type = _shape_polygon_type.value_type
+    _rt.check_instances(_shape_polygon_item_values, Point)
+    _shape_polygon_item_x_values = [_sg_x.x for _sg_x in _shape_polygon_item_values]
+    _shape_polygon_item_x_type = _shape_polygon_item_type.field(0).type
+    _shape_polygon_item_x = _rt.floats(_shape_polygon_item_x_values, _shape_polygon_item_x_type)
+    _rt.check_nulls(_shape_polygon_item_x, 0)
+    _shape_polygon_item_y_values = [_sg_x.y for _sg_x in _shape_polygon_item_values]
+    _shape_polygon_item_y_type = _shape_polygon_item_type.field(1).type
+    _shape_polygon_item_y = _rt.floats(_shape_polygon_item_y_values, _shape_polygon_item_y_type)
+    _rt.check_nulls(_shape_polygon_item_y, 0)
+    _shape_polygon_item = _rt.struct_array([_shape_polygon_item_x, _shape_polygon_item_y], _shape_polygon_item_type, None)
+    _rt.check_nulls(_shape_polygon_item, 0)
+    _shape_polygon = _rt.list_array(_shape_polygon_offsets, _shape_polygon_item, _shape_polygon_type, _shape_polygon_mask)
+    _rt.check_union([_shape_circle, _shape_rect, _shape_named, _shape_polygon])
+    _shape = _rt.struct_array([_shape_circle, _shape_rect, _shape_named, _shape_polygon], _shape_type, _shape_mask)
+    _reserved_type = _sg_schema.field(24).type
+    _reserved_values = [_sg_r.reserved for _sg_r in _sg_records]
+    _reserved = _rt.enums(_reserved_values, _reserved_type, _SG_SYMBOLS_Reserved)
+    _quoted_type = _sg_schema.field(25).type
+    _quoted_values = [_sg_r.quoted for _sg_r in _sg_records]
+    _quoted = _rt.strings(_quoted_values, _quoted_type)
+    _off_type = _sg_schema.field(26).type
+    _off_values = [_sg_r.off for _sg_r in _sg_records]
+    _off = _rt.bools(_off_values, _off_type)
+    _fixed_id_type = _sg_schema.field(27).type
+    _fixed_id_values = [_sg_r.fixed_id for _sg_r in _sg_records]
+    _fixed_id = _rt.uuids(_fixed_id_values, _fixed_id_type)
+    _price_type = _sg_schema.field(28).type
+    _price_values = [_sg_r.price for _sg_r in _sg_records]
+    _price_mask, _price_nulls = _rt.mask(_price_values)
+    _rt.check_instances(_price_values, Money)
+    _price_units_values = [None if _sg_x is None else _sg_x.units for _sg_x in _price_values]
+    _price_units_type = _price_type.field(0).type
+    _price_units = _rt.ints(_price_units_values, _price_units_type)
+    _rt.check_nulls(_price_units, _price_nulls)
+    _price_units = _rt.fill_empty(_price_units, _price_nulls)
+    _price_currency_values = [None if _sg_x is None else _sg_x.currency for _sg_x in _price_values]
+    _price_currency_type = _price_type.field(1).type
+    _price_currency = _rt.enums(_price_currency_values, _price_currency_type, _SG_SYMBOLS_Currency)
+    _rt.check_nulls(_price_currency, _price_nulls)
+    _price_currency = _rt.fill_empty(_price_currency, _price_nulls, placeholder='EUR')
+    _price = _rt.struct_array([_price_units, _price_currency], _price_type, _price_mask)
+    return _rt.batch([_flag, _tiny, _small, _short_num, _num, _big, _ratio, _text, _blob, _id, _size, _names, _numbers, _weights, _matrix, _by_size, _groups, _labels, _points, _tags, _account, _prices, _location, _shape, _reserved, _quoted, _off, _fixed_id, _price], _sg_schema)
 
 
 def _sg_read_AllFields(_sg_batch: _Any) -> list[AllFields]:
     from .common import Currency, Money, Point
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'flag')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _flag_column = _rt.column(_sg_batch, 'flag')
+    if _flag_column is None:
+        _flag = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'flag')
-        _sg_l2 = _rt.py_numbers(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'tiny')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _rt.require(_flag_column, 0, 'flag')
+        _flag = _rt.py_numbers(_flag_column)
+    _tiny_column = _rt.column(_sg_batch, 'tiny')
+    if _tiny_column is None:
+        _tiny = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c3, 0, 'tiny')
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'small')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(-128, _sg_n)
+        _rt.require(_tiny_column, 0, 'tiny')
+        _tiny = _rt.py_numbers(_tiny_column)
+    _small_column = _rt.column(_sg_batch, 'small')
+    if _small_column is None:
+        _small = _rt.repeat(-128, _sg_n)
     else:
-        _rt.require(_sg_c5, 0, 'small')
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'short_num')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(32767, _sg_n)
+        _rt.require(_small_column, 0, 'small')
+        _small = _rt.py_numbers(_small_column)
+    _short_num_column = _rt.column(_sg_batch, 'short_num')
+    if _short_num_column is None:
+        _short_num = _rt.repeat(32767, _sg_n)
     else:
-        _rt.require(_sg_c7, 0, 'short_num')
-        _sg_l8 = _rt.py_numbers(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'num')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(42, _sg_n)
+        _rt.require(_short_num_column, 0, 'short_num')
+        _short_num = _rt.py_numbers(_short_num_column)
+    _num_column = _rt.column(_sg_batch, 'num')
+    if _num_column is None:
+        _num = _rt.repeat(42, _sg_n)
     else:
-        _rt.require(_sg_c9, 0, 'num')
-        _sg_l10 = _rt.py_numbers(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'big')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(None, _sg_n)
+        _rt.require(_num_column, 0, 'num')
+        _num = _rt.py_numbers(_num_column)
+    _big_column = _rt.column(_sg_batch, 'big')
+    if _big_column is None:
+        _big = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c11, 0, 'big')
-        _sg_l12 = _rt.py_numbers(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'ratio')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(1.0, _sg_n)
+        _rt.require(_big_column, 0, 'big')
+        _big = _rt.py_numbers(_big_column)
+    _ratio_column = _rt.column(_sg_batch, 'ratio')
+    if _ratio_column is None:
+        _ratio = _rt.repeat(1.0, _sg_n)
     else:
-        _rt.require(_sg_c13, 0, 'ratio')
-        _sg_l14 = _rt.py_numbers(_sg_c13)
-    _sg_c15 = _rt.column(_sg_batch, 'text')
-    if _sg_c15 is None:
-        _sg_l16 = _rt.repeat(None, _sg_n)
+        _rt.require(_ratio_column, 0, 'ratio')
+        _ratio = _rt.py_numbers(_ratio_column)
+    _text_column = _rt.column(_sg_batch, 'text')
+    if _text_column is None:
+        _text = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c15, 0, 'text')
-        _sg_l16 = _rt.py_strings(_sg_c15)
-    _sg_c17 = _rt.column(_sg_batch, 'blob')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(b'raw\\bytes', _sg_n)
+        _rt.require(_text_column, 0, 'text')
+        _text = _rt.py_strings(_text_column)
+    _blob_column = _rt.column(_sg_batch, 'blob')
+    if _blob_column is None:
+        _blob = _rt.repeat(b'raw\\bytes', _sg_n)
     else:
-        _rt.require(_sg_c17, 0, 'blob')
-        _sg_l18 = _rt.py_objects(_sg_c17)
-    _sg_c19 = _rt.column(_sg_batch, 'id')
-    if _sg_c19 is None:
-        _sg_l20 = _rt.repeat(None, _sg_n)
+        _rt.require(_blob_column, 0, 'blob')
+        _blob = _rt.py_objects(_blob_column)
+    _id_column = _rt.column(_sg_batch, 'id')
+    if _id_column is None:
+        _id = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c19, 0, 'id')
-        _sg_l20 = _rt.py_uuids(_sg_c19)
-    _sg_c21 = _rt.column(_sg_batch, 'size')
-    if _sg_c21 is None:
-        _sg_l22 = _rt.repeat(Size.MEDIUM, _sg_n)
+        _rt.require(_id_column, 0, 'id')
+        _id = _rt.py_uuids(_id_column)
+    _size_column = _rt.column(_sg_batch, 'size')
+    if _size_column is None:
+        _size = _rt.repeat(Size.MEDIUM, _sg_n)
     else:
-        _sg_l22 = _rt.py_enums(_sg_c21, Size)
-    _sg_c23 = _rt.column(_sg_batch, 'names')
-    if _sg_c23 is None:
-        _sg_l24 = _rt.repeat(None, _sg_n)
+        _size = _rt.py_enums(_size_column, Size)
+    _names_column = _rt.column(_sg_batch, 'names')
+    if _names_column is None:
+        _names = _rt.repeat(None, _sg_n)
     else:
-        _sg_o25 = _rt.list_offsets(_sg_c23)
-        _rt.require(_sg_c23.values, 0, 'names[]')
-        _sg_l26 = _rt.py_strings(_sg_c23.values)
-        _sg_l24 = _rt.apply_nulls(_sg_c23, _rt.split(_sg_l26, _sg_o25))
-    _sg_c27 = _rt.column(_sg_batch, 'numbers')
-    if _sg_c27 is None:
-        _sg_l28 = _rt.repeat(frozenset({1, 2, 3}), _sg_n)
+        _names_offsets = _rt.list_offsets(_names_column)
+        _rt.require(_names_column.values, 0, 'names[]')
+        _names_item = _rt.py_strings(_names_column.values)
+        _names = _rt.apply_nulls(_names_column, _rt.split(_names_item, _names_offsets))
+    _numbers_column = _rt.column(_sg_batch, 'numbers')
+    if _numbers_column is None:
+        _numbers = _rt.repeat(frozenset({1, 2, 3}), _sg_n)
     else:
-        _sg_o29 = _rt.list_offsets(_sg_c27)
-        _rt.require(_sg_c27.values, 0, 'numbers[]')
-        _sg_l30 = _rt.py_numbers(_sg_c27.values)
-        _sg_l28 = _rt.apply_nulls(_sg_c27, _rt.split_sets(_sg_l30, _sg_o29))
-    _sg_c31 = _rt.column(_sg_batch, 'weights')
-    if _sg_c31 is None:
-        _sg_l32 = _rt.repeat_factory(lambda: {'a': 1.5}, _sg_n)
+        _numbers_offsets = _rt.list_offsets(_numbers_column)
+        _rt.require(_numbers_column.values, 0, 'numbers[]')
+        _numbers_item = _rt.py_numbers(_numbers_column.values)
+        _numbers = _rt.apply_nulls(_numbers_column, _rt.split_sets(_numbers_item, _numbers_offsets))
+    _weights_column = _rt.column(_sg_batch, 'weights')
+    if _weights_column is None:
+        _weights = _rt.repeat_factory(lambda: {'a': 1.5}, _sg_n)
     else:
-        _sg_o33 = _rt.list_offsets(_sg_c31)
-        _rt.require(_sg_c31.items, 0, 'weights{}')
-        _sg_l34 = _rt.py_strings(_sg_c31.keys)
-        _sg_l35 = _rt.py_numbers(_sg_c31.items)
-        _sg_l32 = _rt.apply_nulls(_sg_c31, _rt.split_dicts(_sg_l34, _sg_l35, _sg_o33))
-    _sg_c36 = _rt.column(_sg_batch, 'matrix')
-    if _sg_c36 is None:
-        _sg_l37 = _rt.repeat(None, _sg_n)
+        _weights_offsets = _rt.list_offsets(_weights_column)
+        _rt.require(_weights_column.items, 0, 'weights{}')
+        _weights_key = _rt.py_strings(_weights_column.keys)
+        _weights_value = _rt.py_numbers(_weights_column.items)
+        _weights = _rt.apply_nulls(_weights_column, _rt.split_dicts(_weights_key, _weights_value, _weights_offsets))
+    _matrix_column = _rt.column(_sg_batch, 'matrix')
+    if _matrix_column is None:
+        _matrix = _rt.repeat(None, _sg_n)
     else:
-        _sg_o38 = _rt.list_offsets(_sg_c36)
-        _rt.require(_sg_c36.values, 0, 'matrix[]')
-        _sg_o40 = _rt.list_offsets(_sg_c36.values)
-        _rt.require(_sg_c36.values.values, 0, 'matrix[][]')
-        _sg_l41 = _rt.py_numbers(_sg_c36.values.values)
-        _sg_l39 = _rt.apply_nulls(_sg_c36.values, _rt.split(_sg_l41, _sg_o40))
-        _sg_l37 = _rt.apply_nulls(_sg_c36, _rt.split(_sg_l39, _sg_o38))
-    _sg_c42 = _rt.column(_sg_batch, 'by_size')
-    if _sg_c42 is None:
-        _sg_l43 = _rt.repeat(None, _sg_n)
+        _matrix_offsets = _rt.list_offsets(_matrix_column)
+        _rt.require(_matrix_column.values, 0, 'matrix[]')
+        _matrix_item_offsets = _rt.list_offsets(_matrix_column.values)
+        _rt.require(_matrix_column.values.values, 0, 'matrix[][]')
+        _matrix_item_item = _rt.py_numbers(_matrix_column.values.values)
+        _matrix_item = _rt.apply_nulls(_matrix_column.values, _rt.split(_matrix_item_item, _matrix_item_offsets))
+        _matrix = _rt.apply_nulls(_matrix_column, _rt.split(_matrix_item, _matrix_offsets))
+    _by_size_column = _rt.column(_sg_batch, 'by_size')
+    if _by_size_column is None:
+        _by_size = _rt.repeat(None, _sg_n)
     else:
-        _sg_o44 = _rt.list_offsets(_sg_c42)
-        _rt.require(_sg_c42.items, 0, 'by_size{}')
-        _sg_l45 = _rt.py_enums(_sg_c42.keys, Size)
-        _sg_o47 = _rt.list_offsets(_sg_c42.items)
-        _rt.require(_sg_c42.items.values, 0, 'by_size{}[]')
-        _sg_n49 = len(_sg_c42.items.values)
-        _sg_c50 = _rt.child(_sg_c42.items.values, 'x')
-        if _sg_c50 is None:
-            _sg_l51 = _rt.repeat(None, _sg_n49)
+        _by_size_offsets = _rt.list_offsets(_by_size_column)
+        _rt.require(_by_size_column.items, 0, 'by_size{}')
+        _by_size_key = _rt.py_enums(_by_size_column.keys, Size)
+        _by_size_value_offsets = _rt.list_offsets(_by_size_column.items)
+        _rt.require(_by_size_column.items.values, 0, 'by_size{}[]')
+        _by_size_value_item_rows = len(_by_size_column.items.values)
+        _by_size_value_item_x_column = _rt.child(_by_size_column.items.values, 'x')
+        if _by_size_value_item_x_column is None:
+            _by_size_value_item_x = _rt.repeat(None, _by_size_value_item_rows)
         else:
-            _rt.require(_sg_c50, _sg_c42.items.values.null_count, 'by_size{}[].x')
-            _sg_l51 = _rt.py_numbers(_sg_c50)
-        _sg_c52 = _rt.child(_sg_c42.items.values, 'y')
-        if _sg_c52 is None:
-            _sg_l53 = _rt.repeat(None, _sg_n49)
+            _rt.require(_by_size_value_item_x_column, _by_size_column.items.values.null_count, 'by_size{}[].x')
+            _by_size_value_item_x = _rt.py_numbers(_by_size_value_item_x_column)
+        _by_size_value_item_y_column = _rt.child(_by_size_column.items.values, 'y')
+        if _by_size_value_item_y_column is None:
+            _by_size_value_item_y = _rt.repeat(None, _by_size_value_item_rows)
         else:
-            _rt.require(_sg_c52, _sg_c42.items.values.null_count, 'by_size{}[].y')
-            _sg_l53 = _rt.py_numbers(_sg_c52)
-        _sg_r54: list[Point] = _rt.new_objects(Point, _sg_n49)
-        for _sg_obj55, _sg_x0, _sg_x1 in zip(_sg_r54, _sg_l51, _sg_l53, strict=True):
-            _sg_obj55.x = _sg_x0
-            _sg_obj55.y = _sg_x1
-        _sg_l48 = _rt.apply_nulls(_sg_c42.items.values, _sg_r54)
-        _sg_l46 = _rt.apply_nulls(_sg_c42.items, _rt.split(_sg_l48, _sg_o47))
-        _sg_l43 = _rt.apply_nulls(_sg_c42, _rt.split_dicts(_sg_l45, _sg_l46, _sg_o44))
-    _sg_c56 = _rt.column(_sg_batch, 'groups')
-    if _sg_c56 is None:
-        _sg_l57 = _rt.repeat(None, _sg_n)
+            _rt.require(_by_size_value_item_y_column, _by_size_column.items.values.null_count, 'by_size{}[].y')
+            _by_size_value_item_y = _rt.py_numbers(_by_size_value_item_y_column)
+        _by_size_value_item_objects: list[Point] = _rt.new_objects(Point, _by_size_value_item_rows)
+        for _by_size_value_item_obj, _sg_x0, _sg_x1 in zip(_by_size_value_item_objects, _by_size_value_item_x, _by_size_value_item_y, strict=True):
+            _by_size_value_item_obj.x = _sg_x0
+            _by_size_value_item_obj.y = _sg_x1
+        _by_size_value_item = _rt.apply_nulls(_by_size_column.items.values, _by_size_value_item_objects)
+        _by_size_value = _rt.apply_nulls(_by_size_column.items, _rt.split(_by_size_value_item, _by_size_value_offsets))
+        _by_size = _rt.apply_nulls(_by_size_column, _rt.split_dicts(_by_size_key, _by_size_value, _by_size_offsets))
+    _groups_column = _rt.column(_sg_batch, 'groups')
+    if _groups_column is None:
+        _groups = _rt.repeat(None, _sg_n)
     else:
-        _sg_o58 = _rt.list_offsets(_sg_c56)
-        _rt.require(_sg_c56.values, 0, 'groups[]')
-        _sg_o60 = _rt.list_offsets(_sg_c56.values)
-        _rt.require(_sg_c56.values.values, 0, 'groups[][]')
-        _sg_l61 = _rt.py_strings(_sg_c56.values.values)
-        _sg_l59 = _rt.apply_nulls(_sg_c56.values, _rt.split_sets(_sg_l61, _sg_o60))
-        _sg_l57 = _rt.apply_nulls(_sg_c56, _rt.split_sets(_sg_l59, _sg_o58))
-    _sg_c62 = _rt.column(_sg_batch, 'labels')
-    if _sg_c62 is None:
-        _sg_l63 = _rt.repeat(None, _sg_n)
+        _groups_offsets = _rt.list_offsets(_groups_column)
+        _rt.require(_groups_column.values, 0, 'groups[]')
+        _groups_item_offsets = _rt.list_offsets(_groups_column.values)
+        _rt.require(_groups_column.values.values, 0, 'groups[][]')
+        _groups_item_item = _rt.py_strings(_groups_column.values.values)
+        _groups_item = _rt.apply_nulls(_groups_column.values, _rt.split_sets(_groups_item_item, _groups_item_offsets))
+        _groups = _rt.apply_nulls(_groups_column, _rt.split_sets(_groups_item, _groups_offsets))
+    _labels_column = _rt.column(_sg_batch, 'labels')
+    if _labels_column is None:
+        _labels = _rt.repeat(None, _sg_n)
     else:
-        _sg_o64 = _rt.list_offsets(_sg_c62)
-        _rt.require(_sg_c62.items, 0, 'labels{}')
-        _sg_n67 = len(_sg_c62.keys)
-        _sg_c68 = _rt.child(_sg_c62.keys, 'x')
-        if _sg_c68 is None:
-            _sg_l69 = _rt.repeat(None, _sg_n67)
+        _labels_offsets = _rt.list_offsets(_labels_column)
+        _rt.require(_labels_column.items, 0, 'labels{}')
+        _labels_key_rows = len(_labels_column.keys)
+        _labels_key_x_column = _rt.child(_labels_column.keys, 'x')
+        if _labels_key_x_column is None:
+            _labels_key_x = _rt.repeat(None, _labels_key_rows)
         else:
-            _rt.require(_sg_c68, _sg_c62.keys.null_count, 'labels{key}.x')
-            _sg_l69 = _rt.py_numbers(_sg_c68)
-        _sg_c70 = _rt.child(_sg_c62.keys, 'y')
-        if _sg_c70 is None:
-            _sg_l71 = _rt.repeat(None, _sg_n67)
+            _rt.require(_labels_key_x_column, _labels_column.keys.null_count, 'labels{key}.x')
+            _labels_key_x = _rt.py_numbers(_labels_key_x_column)
+        _labels_key_y_column = _rt.child(_labels_column.keys, 'y')
+        if _labels_key_y_column is None:
+            _labels_key_y = _rt.repeat(None, _labels_key_rows)
         else:
-            _rt.require(_sg_c70, _sg_c62.keys.null_count, 'labels{key}.y')
-            _sg_l71 = _rt.py_numbers(_sg_c70)
-        _sg_r72: list[Point] = _rt.new_objects(Point, _sg_n67)
-        for _sg_obj73, _sg_x0, _sg_x1 in zip(_sg_r72, _sg_l69, _sg_l71, strict=True):
-            _sg_obj73.x = _sg_x0
-            _sg_obj73.y = _sg_x1
-        _sg_l65 = _rt.apply_nulls(_sg_c62.keys, _sg_r72)
-        _sg_l66 = _rt.py_strings(_sg_c62.items)
-        _sg_l63 = _rt.apply_nulls(_sg_c62, _rt.split_pairs(_sg_l65, _sg_l66, _sg_o64))
-    _sg_c74 = _rt.column(_sg_batch, 'points')
-    if _sg_c74 is None:
-        _sg_l75 = _rt.repeat(None, _sg_n)
+            _rt.require(_labels_key_y_column, _labels_column.keys.null_count, 'labels{key}.y')
+            _labels_key_y = _rt.py_numbers(_labels_key_y_column)
+        _labels_key_objects: list[Point] = _rt.new_objects(Point, _labels_key_rows)
+        for _labels_key_obj, _sg_x0, _sg_x1 in zip(_labels_key_objects, _labels_key_x, _labels_key_y, strict=True):
+            _labels_key_obj.x = _sg_x0
+            _labels_key_obj.y = _sg_x1
+        _labels_key = _rt.apply_nulls(_labels_column.keys, _labels_key_objects)
+        _labels_value = _rt.py_strings(_labels_column.items)
+        _labels = _rt.apply_nulls(_labels_column, _rt.split_pairs(_labels_key, _labels_value, _labels_offsets))
+    _points_column = _rt.column(_sg_batch, 'points')
+    if _points_column is None:
+        _points = _rt.repeat(None, _sg_n)
     else:
-        _sg_o76 = _rt.list_offsets(_sg_c74)
-        _rt.require(_sg_c74.values, 0, 'points[]')
-        _sg_n78 = len(_sg_c74.values)
-        _sg_c79 = _rt.child(_sg_c74.values, 'x')
-        if _sg_c79 is None:
-            _sg_l80 = _rt.repeat(None, _sg_n78)
+        _points_offsets = _rt.list_offsets(_points_column)
+        _rt.require(_points_column.values, 0, 'points[]')
+        _points_item_rows = len(_points_column.values)
+        _points_item_x_column = _rt.child(_points_column.values, 'x')
+        if _points_item_x_column is None:
+            _points_item_x = _rt.repeat(None, _points_item_rows)
         else:
-            _rt.require(_sg_c79, _sg_c74.values.null_count, 'points[].x')
-            _sg_l80 = _rt.py_numbers(_sg_c79)
-        _sg_c81 = _rt.child(_sg_c74.values, 'y')
-        if _sg_c81 is None:
-            _sg_l82 = _rt.repeat(None, _sg_n78)
+            _rt.require(_points_item_x_column, _points_column.values.null_count, 'points[].x')
+            _points_item_x = _rt.py_numbers(_points_item_x_column)
+        _points_item_y_column = _rt.child(_points_column.values, 'y')
+        if _points_item_y_column is None:
+            _points_item_y = _rt.repeat(None, _points_item_rows)
         else:
-            _rt.require(_sg_c81, _sg_c74.values.null_count, 'points[].y')
-            _sg_l82 = _rt.py_numbers(_sg_c81)
-        _sg_r83: list[Point] = _rt.new_objects(Point, _sg_n78)
-        for _sg_obj84, _sg_x0, _sg_x1 in zip(_sg_r83, _sg_l80, _sg_l82, strict=True):
-            _sg_obj84.x = _sg_x0
-            _sg_obj84.y = _sg_x1
-        _sg_l77 = _rt.apply_nulls(_sg_c74.values, _sg_r83)
-        _sg_l75 = _rt.apply_nulls(_sg_c74, _rt.split(_sg_l77, _sg_o76))
-    _sg_c85 = _rt.column(_sg_batch, 'tags')
-    if _sg_c85 is None:
-        _sg_l86 = _rt.repeat(None, _sg_n)
+            _rt.require(_points_item_y_column, _points_column.values.null_count, 'points[].y')
+            _points_item_y = _rt.py_numbers(_points_item_y_column)
+        _points_item_objects: list[Point] = _rt.new_objects(Point, _points_item_rows)
+        for _points_item_obj, _sg_x0, _sg_x1 in zip(_points_item_objects, _points_item_x, _points_item_y, strict=True):
+            _points_item_obj.x = _sg_x0
+            _points_item_obj.y = _sg_x1
+        _points_item = _rt.apply_nulls(_points_column.values, _points_item_objects)
+        _points = _rt.apply_nulls(_points_column, _rt.split(_points_item, _points_offsets))
+    _tags_column = _rt.column(_sg_batch, 'tags')
+    if _tags_column is None:
+        _tags = _rt.repeat(None, _sg_n)
     else:
-        _sg_o87 = _rt.list_offsets(_sg_c85)
-        _rt.require(_sg_c85.values, 0, 'tags[]')
-        _sg_l88 = _rt.py_strings(_sg_c85.values)
-        _sg_l86 = _rt.apply_nulls(_sg_c85, _rt.split(_sg_l88, _sg_o87))
-    _sg_c89 = _rt.column(_sg_batch, 'account')
-    if _sg_c89 is None:
-        _sg_l90 = _rt.repeat(1, _sg_n)
+        _tags_offsets = _rt.list_offsets(_tags_column)
+        _rt.require(_tags_column.values, 0, 'tags[]')
+        _tags_item = _rt.py_strings(_tags_column.values)
+        _tags = _rt.apply_nulls(_tags_column, _rt.split(_tags_item, _tags_offsets))
+    _account_column = _rt.column(_sg_batch, 'account')
+    if _account_column is None:
+        _account = _rt.repeat(1, _sg_n)
     else:
-        _sg_l90 = _rt.py_numbers(_sg_c89)
-    _sg_c91 = _rt.column(_sg_batch, 'prices')
-    if _sg_c91 is None:
-        _sg_l92 = _rt.repeat(None, _sg_n)
+        _account = _rt.py_numbers(_account_column)
+    _prices_column = _rt.column(_sg_batch, 'prices')
+    if _prices_column is None:
+        _prices = _rt.repeat(None, _sg_n)
     else:
-        _sg_o93 = _rt.list_offsets(_sg_c91)
-        _rt.require(_sg_c91.items, 0, 'prices{}')
-        _sg_l94 = _rt.py_strings(_sg_c91.keys)
-        _sg_n96 = len(_sg_c91.items)
-        _sg_c97 = _rt.child(_sg_c91.items, 'units')
-        if _sg_c97 is None:
-            _sg_l98 = _rt.repeat(None, _sg_n96)
+        _prices_offsets = _rt.list_offsets(_prices_column)
+        _rt.require(_prices_column.items, 0, 'prices{}')
+        _prices_key = _rt.py_strings(_prices_column.keys)
+        _prices_value_rows = len(_prices_column.items)
+        _prices_value_units_column = _rt.child(_prices_column.items, 'units')
+        if _prices_value_units_column is None:
+            _prices_value_units = _rt.repeat(None, _prices_value_rows)
         else:
-            _rt.require(_sg_c97, _sg_c91.items.null_count, 'prices{}.units')
-            _sg_l98 = _rt.py_numbers(_sg_c97)
-        _sg_c99 = _rt.child(_sg_c91.items, 'currency')
-        if _sg_c99 is None:
-            _sg_l100 = _rt.repeat(Currency.EUR, _sg_n96)
+            _rt.require(_prices_value_units_column, _prices_column.items.null_count, 'prices{}.units')
+            _prices_value_units = _rt.py_numbers(_prices_value_units_column)
+        _prices_value_currency_column = _rt.child(_prices_column.items, 'currency')
+        if _prices_value_currency_column is None:
+            _prices_value_currency = _rt.repeat(Currency.EUR, _prices_value_rows)
         else:
-            _rt.require(_sg_c99, _sg_c91.items.null_count, 'prices{}.currency')
-            _sg_l100 = _rt.py_enums(_sg_c99, Currency)
-        _sg_r101: list[Money] = _rt.new_objects(Money, _sg_n96)
-        for _sg_obj102, _sg_x0, _sg_x1 in zip(_sg_r101, _sg_l98, _sg_l100, strict=True):
-            _sg_obj102.units = _sg_x0
-            _sg_obj102.currency = _sg_x1
-        _sg_l95 = _rt.apply_nulls(_sg_c91.items, _sg_r101)
-        _sg_l92 = _rt.apply_nulls(_sg_c91, _rt.split_dicts(_sg_l94, _sg_l95, _sg_o93))
-    _sg_c103 = _rt.column(_sg_batch, 'location')
-    if _sg_c103 is None:
-        _sg_l104 = _rt.repeat_factory(lambda: Point(x=0.0, y=0.0), _sg_n)
+            _rt.require(_prices_value_currency_column, _prices_column.items.null_count, 'prices{}.currency')
+            _prices_value_currency = _rt.py_enums(_prices_value_currency_column, Currency)
+        _prices_value_objects: list[Money] = _rt.new_objects(Money, _prices_value_rows)
+        for _prices_value_obj, _sg_x0, _sg_x1 in zip(_prices_value_objects, _prices_value_units, _prices_value_currency, strict=True):
+            _prices_value_obj.units = _sg_x0
+            _prices_value_obj.currency = _sg_x1
+        _prices_value = _rt.apply_nulls(_prices_column.items, _prices_value_objects)
+        _prices = _rt.apply_nulls(_prices_column, _rt.split_dicts(_prices_key, _prices_value, _prices_offsets))
+    _location_column = _rt.column(_sg_batch, 'location')
+    if _location_column is None:
+        _location = _rt.repeat_factory(lambda: Point(x=0.0, y=0.0), _sg_n)
     else:
-        _sg_n105 = len(_sg_c103)
-        _sg_c106 = _rt.child(_sg_c103, 'x')
-        if _sg_c106 is None:
-            _sg_l107 = _rt.repeat(None, _sg_n105)
+        _location_rows = len(_location_column)
+        _location_x_column = _rt.child(_location_column, 'x')
+        if _location_x_column is None:
+            _location_x = _rt.repeat(None, _location_rows)
         else:
-            _rt.require(_sg_c106, _sg_c103.null_count, 'location.x')
-            _sg_l107 = _rt.py_numbers(_sg_c106)
-        _sg_c108 = _rt.child(_sg_c103, 'y')
-        if _sg_c108 is None:
-            _sg_l109 = _rt.repeat(None, _sg_n105)
+            _rt.require(_location_x_column, _location_column.null_count, 'location.x')
+            _location_x = _rt.py_numbers(_location_x_column)
+        _location_y_column = _rt.child(_location_column, 'y')
+        if _location_y_column is None:
+            _location_y = _rt.repeat(None, _location_rows)
         else:
-            _rt.require(_sg_c108, _sg_c103.null_count, 'location.y')
-            _sg_l109 = _rt.py_numbers(_sg_c108)
-        _sg_r110: list[Point] = _rt.new_objects(Point, _sg_n105)
-        for _sg_obj111, _sg_x0, _sg_x1 in zip(_sg_r110, _sg_l107, _sg_l109, strict=True):
-            _sg_obj111.x = _sg_x0
-            _sg_obj111.y = _sg_x1
-        _sg_l104 = _rt.apply_nulls(_sg_c103, _sg_r110)
-    _sg_c112 = _rt.column(_sg_batch, 'shape')
-    if _sg_c112 is None:
-        _sg_l113 = _rt.repeat(None, _sg_n)
+            _rt.require(_location_y_column, _location_column.null_count, 'location.y')
+            _location_y = _rt.py_numbers(_location_y_column)
+        _location_objects: list[Point] = _rt.new_objects(Point, _location_rows)
+        for _location_obj, _sg_x0, _sg_x1 in zip(_location_objects, _location_x, _location_y, strict=True):
+            _location_obj.x = _sg_x0
+            _location_obj.y = _sg_x1
+        _location = _rt.apply_nulls(_location_column, _location_objects)
+    _shape_column = _rt.column(_sg_batch, 'shape')
+    if _shape_column is None:
+        _shape = _rt.repeat(None, _sg_n)
     else:
-        _sg_n114 = len(_sg_c112)
-        _sg_c115 = _rt.child(_sg_c112, 'circle')
-        if _sg_c115 is None:
-            _sg_l116 = _rt.repeat(None, _sg_n114)
+        _shape_rows = len(_shape_column)
+        _shape_circle_column = _rt.child(_shape_column, 'circle')
+        if _shape_circle_column is None:
+            _shape_circle = _rt.repeat(None, _shape_rows)
         else:
-            _sg_n117 = len(_sg_c115)
-            _sg_c118 = _rt.child(_sg_c115, 'radius')
-            if _sg_c118 is None:
-                _sg_l119 = _rt.repeat(None, _sg_n117)
+            _shape_circle_rows = len(_shape_circle_column)
+            _shape_circle_radius_column = _rt.child(_shape_circle_column, 'radius')
+            if _shape_circle_radius_column is None:
+                _shape_circle_radius = _rt.repeat(None, _shape_circle_rows)
             else:
-                _rt.require(_sg_c118, _sg_c115.null_count, 'shape.circle.radius')
-                _sg_l119 = _rt.py_numbers(_sg_c118)
-            _sg_r120: list[Circle] = _rt.new_objects(Circle, _sg_n117)
-            for _sg_obj121, _sg_x0 in zip(_sg_r120, _sg_l119, strict=True):
-                _sg_obj121.radius = _sg_x0
-            _sg_l116 = _rt.apply_nulls(_sg_c115, _sg_r120)
-        _sg_c122 = _rt.child(_sg_c112, 'rect')
-        if _sg_c122 is None:
-            _sg_l123 = _rt.repeat(None, _sg_n114)
+                _rt.require(_shape_circle_radius_column, _shape_circle_column.null_count, 'shape.circle.radius')
+                _shape_circle_radius = _rt.py_numbers(_shape_circle_radius_column)
+            _shape_circle_objects: list[Circle] = _rt.new_objects(Circle, _shape_circle_rows)
+            for _shape_circle_obj, _sg_x0 in zip(_shape_circle_objects, _shape_circle_radius, strict=True):
+                _shape_circle_obj.radius = _sg_x0
+            _shape_circle = _rt.apply_nulls(_shape_circle_column, _shape_circle_objects)
+        _shape_rect_column = _rt.child(_shape_column, 'rect')
+        if _shape_rect_column is None:
+            _shape_rect = _rt.repeat(None, _shape_rows)
         else:
-            _sg_n124 = len(_sg_c122)
-            _sg_c125 = _rt.child(_sg_c122, 'width')
-            if _sg_c125 is None:
-                _sg_l126 = _rt.repeat(None, _sg_n124)
+            _shape_rect_rows = len(_shape_rect_column)
+            _shape_rect_width_column = _rt.child(_shape_rect_column, 'width')
+            if _shape_rect_width_column is None:
+                _shape_rect_width = _rt.repeat(None, _shape_rect_rows)
             else:
-                _rt.require(_sg_c125, _sg_c122.null_count, 'shape.rect.width')
-                _sg_l126 = _rt.py_numbers(_sg_c125)
-            _sg_c127 = _rt.child(_sg_c122, 'height')
-            if _sg_c127 is None:
-                _sg_l128 = _rt.repeat(None, _sg_n124)
+                _rt.require(_shape_rect_width_column, _shape_rect_column.null_count, 'shape.rect.width')
+                _shape_rect_width = _rt.py_numbers(_shape_rect_width_column)
+            _shape_rect_height_column = _rt.child(_shape_rect_column, 'height')
+            if _shape_rect_height_column is None:
+                _shape_rect_height = _rt.repeat(None, _shape_rect_rows)
             else:
-                _rt.require(_sg_c127, _sg_c122.null_count, 'shape.rect.height')
-                _sg_l128 = _rt.py_numbers(_sg_c127)
-            _sg_r129: list[Rect] = _rt.new_objects(Rect, _sg_n124)
-            for _sg_obj130, _sg_x0, _sg_x1 in zip(_sg_r129, _sg_l126, _sg_l128, strict=True):
-                _sg_obj130.width = _sg_x0
-                _sg_obj130.height = _sg_x1
-            _sg_l123 = _rt.apply_nulls(_sg_c122, _sg_r129)
-        _sg_c131 = _rt.child(_sg_c112, 'named')
-        if _sg_c131 is None:
-            _sg_l132 = _rt.repeat(None, _sg_n114)
+                _rt.require(_shape_rect_height_column, _shape_rect_column.null_count, 'shape.rect.height')
+                _shape_rect_height = _rt.py_numbers(_shape_rect_height_column)
+            _shape_rect_objects: list[Rect] = _rt.new_objects(Rect, _shape_rect_rows)
+            for _shape_rect_obj, _sg_x0, _sg_x1 in zip(_shape_rect_objects, _shape_rect_width, _shape_rect_height, strict=True):
+                _shape_rect_obj.width = _sg_x0
+                _shape_rect_obj.height = _sg_x1
+            _shape_rect = _rt.apply_nulls(_shape_rect_column, _shape_rect_objects)
+        _shape_named_column = _rt.child(_shape_column, 'named')
+        if _shape_named_column is None:
+            _shape_named = _rt.repeat(None, _shape_rows)
         else:
-            _sg_l132 = _rt.py_strings(_sg_c131)
-        _sg_c133 = _rt.child(_sg_c112, 'polygon')
-        if _sg_c133 is None:
-            _sg_l134 = _rt.repeat(None, _sg_n114)
+            _shape_named = _rt.py_strings(_shape_named_column)
+        _shape_polygon_column = _rt.child(_shape_column, 'polygon')
+        if _shape_polygon_column is None:
+            _shape_polygon = _rt.repeat(None, _shape_rows)
         else:
-            _sg_o135 = _rt.list_offsets(_sg_c133)
-            _rt.require(_sg_c133.values, 0, 'shape.polygon[]')
-            _sg_n137 = len(_sg_c133.values)
-            _sg_c138 = _rt.child(_sg_c133.values, 'x')
-            if _sg_c138 is None:
-                _sg_l139 = _rt.repeat(None, _sg_n137)
+            _shape_polygon_offsets = _rt.list_offsets(_shape_polygon_column)
+            _rt.require(_shape_polygon_column.values, 0, 'shape.polygon[]')
+            _shape_polygon_item_rows = len(_shape_polygon_column.values)
+            _shape_polygon_item_x_column = _rt.child(_shape_polygon_column.values, 'x')
+            if _shape_polygon_item_x_column is None:
+                _shape_polygon_item_x = _rt.repeat(None, _shape_polygon_item_rows)
             else:
-                _rt.require(_sg_c138, _sg_c133.values.null_count, 'shape.polygon[].x')
-                _sg_l139 = _rt.py_numbers(_sg_c138)
-            _sg_c140 = _rt.child(_sg_c133.values, 'y')
-            if _sg_c140 is None:
-                _sg_l141 = _rt.repeat(None, _sg_n137)
+                _rt.require(_shape_polygon_item_x_column, _shape_polygon_column.values.null_count, 'shape.polygon[].x')
+                _shape_polygon_item_x = _rt.py_numbers(_shape_polygon_item_x_column)
+            _shape_polygon_item_y_column = _rt.child(_shape_polygon_column.values, 'y')
+            if _shape_polygon_item_y_column is None:
+                _shape_polygon_item_y = _rt.repeat(None, _shape_polygon_item_rows)
             else:
-                _rt.require(_sg_c140, _sg_c133.values.null_count, 'shape.polygon[].y')
-                _sg_l141 = _rt.py_numbers(_sg_c140)
-            _sg_r142: list[Point] = _rt.new_objects(Point, _sg_n137)
-            for _sg_obj143, _sg_x0, _sg_x1 in zip(_sg_r142, _sg_l139, _sg_l141, strict=True):
-                _sg_obj143.x = _sg_x0
-                _sg_obj143.y = _sg_x1
-            _sg_l136 = _rt.apply_nulls(_sg_c133.values, _sg_r142)
-            _sg_l134 = _rt.apply_nulls(_sg_c133, _rt.split(_sg_l136, _sg_o135))
-        _sg_r144: list[Shape] = _rt.new_objects(Shape, _sg_n114)
-        for _sg_obj145, _sg_x0, _sg_x1, _sg_x2, _sg_x3 in zip(_sg_r144, _sg_l116, _sg_l123, _sg_l132, _sg_l134, strict=True):
-            _sg_obj145.circle = _sg_x0
-            _sg_obj145.rect = _sg_x1
-            _sg_obj145.named = _sg_x2
-            _sg_obj145.polygon = _sg_x3
-        _sg_l113 = _rt.apply_nulls(_sg_c112, _sg_r144)
-    _sg_c146 = _rt.column(_sg_batch, 'reserved')
-    if _sg_c146 is None:
-        _sg_l147 = _rt.repeat(Reserved.None_, _sg_n)
+                _rt.require(_shape_polygon_item_y_column, _shape_polygon_column.values.null_count, 'shape.polygon[].y')
+                _shape_polygon_item_y = _rt.py_numbers(_shape_polygon_item_y_column)
+            _shape_polygon_item_objects: list[Point] = _rt.new_objects(Point, _shape_polygon_item_rows)
+            for _shape_polygon_item_obj, _sg_x0, _sg_x1 in zip(_shape_polygon_item_objects, _shape_polygon_item_x, _shape_polygon_item_y, strict=True):
+                _shape_polygon_item_obj.x = _sg_x0
+                _shape_polygon_item_obj.y = _sg_x1
+            _shape_polygon_item = _rt.apply_nulls(_shape_polygon_column.values, _shape_polygon_item_objects)
+            _shape_polygon = _rt.apply_nulls(_shape_polygon_column, _rt.split(_shape_polygon_item, _shape_polygon_offsets))
+        _shape_objects: list[Shape] = _rt.new_objects(Shape, _shape_rows)
+        for _shape_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3 in zip(_shape_objects, _shape_circle, _shape_rect, _shape_named, _shape_polygon, strict=True):
+            _shape_obj.circle = _sg_x0
+            _shape_obj.rect = _sg_x1
+            _shape_obj.named = _sg_x2
+            _shape_obj.polygon = _sg_x3
+        _shape = _rt.apply_nulls(_shape_column, _shape_objects)
+    _reserved_column = _rt.column(_sg_batch, 'reserved')
+    if _reserved_column is None:
+        _reserved = _rt.repeat(Reserved.None_, _sg_n)
     else:
-        _sg_l147 = _rt.py_enums(_sg_c146, Reserved)
-    _sg_c148 = _rt.column(_sg_batch, 'quoted')
-    if _sg_c148 is None:
-        _sg_l149 = _rt.repeat('say "hi"\n\ttab\'s', _sg_n)
+        _reserved = _rt.py_enums(_reserved_column, Reserved)
+    _quoted_column = _rt.column(_sg_batch, 'quoted')
+    if _quoted_column is None:
+        _quoted = _rt.repeat('say "hi"\n\ttab\'s', _sg_n)
     else:
-        _sg_l149 = _rt.py_strings(_sg_c148)
-    _sg_c150 = _rt.column(_sg_batch, 'off')
-    if _sg_c150 is None:
-        _sg_l151 = _rt.repeat(False, _sg_n)
+        _quoted = _rt.py_strings(_quoted_column)
+    _off_column = _rt.column(_sg_batch, 'off')
+    if _off_column is None:
+        _off = _rt.repeat(False, _sg_n)
     else:
-        _sg_l151 = _rt.py_numbers(_sg_c150)
-    _sg_c152 = _rt.column(_sg_batch, 'fixed_id')
-    if _sg_c152 is None:
-        _sg_l153 = _rt.repeat(_uuid.UUID('00000000-4444-cccc-ffff-0123456789ab'), _sg_n)
+        _off = _rt.py_numbers(_off_column)
+    _fixed_id_column = _rt.column(_sg_batch, 'fixed_id')
+    if _fixed_id_column is None:
+        _fixed_id = _rt.repeat(_uuid.UUID('00000000-4444-cccc-ffff-0123456789ab'), _sg_n)
     else:
-        _sg_l153 = _rt.py_uuids(_sg_c152)
-    _sg_c154 = _rt.column(_sg_batch, 'price')
-    if _sg_c154 is None:
-        _sg_l155 = _rt.repeat_factory(lambda: Money(units=1999), _sg_n)
+        _fixed_id = _rt.py_uuids(_fixed_id_column)
+    _price_column = _rt.column(_sg_batch, 'price')
+    if _price_column is None:
+        _price = _rt.repeat_factory(lambda: Money(units=1999), _sg_n)
     else:
-        _sg_n156 = len(_sg_c154)
-        _sg_c157 = _rt.child(_sg_c154, 'units')
-        if _sg_c157 is None:
-            _sg_l158 = _rt.repeat(None, _sg_n156)
+        _price_rows = len(_price_column)
+        _price_units_column = _rt.child(_price_column, 'units')
+        if _price_units_column is None:
+            _price_units = _rt.repeat(None, _price_rows)
         else:
-            _rt.require(_sg_c157, _sg_c154.null_count, 'price.units')
-            _sg_l158 = _rt.py_numbers(_sg_c157)
-        _sg_c159 = _rt.child(_sg_c154, 'currency')
-        if _sg_c159 is None:
-            _sg_l160 = _rt.repeat(Currency.EUR, _sg_n156)
+            _rt.require(_price_units_column, _price_column.null_count, 'price.units')
+            _price_units = _rt.py_numbers(_price_units_column)
+        _price_currency_column = _rt.child(_price_column, 'currency')
+        if _price_currency_column is None:
+            _price_currency = _rt.repeat(Currency.EUR, _price_rows)
         else:
-            _rt.require(_sg_c159, _sg_c154.null_count, 'price.currency')
-            _sg_l160 = _rt.py_enums(_sg_c159, Currency)
-        _sg_r161: list[Money] = _rt.new_objects(Money, _sg_n156)
-        for _sg_obj162, _sg_x0, _sg_x1 in zip(_sg_r161, _sg_l158, _sg_l160, strict=True):
-            _sg_obj162.units = _sg_x0
-            _sg_obj162.currency = _sg_x1
-        _sg_l155 = _rt.apply_nulls(_sg_c154, _sg_r161)
-    _sg_r163: list[AllFields] = _rt.new_objects(AllFields, _sg_n)
-    for _sg_obj164, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28 in zip(_sg_r163, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l24, _sg_l28, _sg_l32, _sg_l37, _sg_l43, _sg_l57, _sg_l63, _sg_l75, _sg_l86, _sg_l90, _sg_l92, _sg_l104, _sg_l113, _sg_l147, _sg_l149, _sg_l151, _sg_l153, _sg_l155, strict=True):
-        _sg_obj164.flag = _sg_x0
-        _sg_obj164.tiny = _sg_x1
-        _sg_obj164.small = _sg_x2
-        _sg_obj164.short_num = _sg_x3
-        _sg_obj164.num = _sg_x4
-        _sg_obj164.big = _sg_x5
-        _sg_obj164.ratio = _sg_x6
-        _sg_obj164.text = _sg_x7
-        _sg_obj164.blob = _sg_x8
-        _sg_obj164.id_ = _sg_x9
-        _sg_obj164.size = _sg_x10
-        _sg_obj164.names = _sg_x11
-        _sg_obj164.numbers = _sg_x12
-        _sg_obj164.weights = _sg_x13
-        _sg_obj164.matrix = _sg_x14
-        _sg_obj164.by_size = _sg_x15
-        _sg_obj164.groups = _sg_x16
-        _sg_obj164.labels = _sg_x17
-        _sg_obj164.points = _sg_x18
-        _sg_obj164.tags = _sg_x19
-        _sg_obj164.account = _sg_x20
-        _sg_obj164.prices = _sg_x21
-        _sg_obj164.location = _sg_x22
-        _sg_obj164.shape = _sg_x23
-        _sg_obj164.reserved = _sg_x24
-        _sg_obj164.quoted = _sg_x25
-        _sg_obj164.off = _sg_x26
-        _sg_obj164.fixed_id = _sg_x27
-        _sg_obj164.price = _sg_x28
-    return _sg_r163
+            _rt.require(_price_currency_column, _price_column.null_count, 'price.currency')
+            _price_currency = _rt.py_enums(_price_currency_column, Currency)
+        _price_objects: list[Money] = _rt.new_objects(Money, _price_rows)
+        for _price_obj, _sg_x0, _sg_x1 in zip(_price_objects, _price_units, _price_currency, strict=True):
+            _price_obj.units = _sg_x0
+            _price_obj.currency = _sg_x1
+        _price = _rt.apply_nulls(_price_column, _price_objects)
+    _sg_out: list[AllFields] = _rt.new_objects(AllFields, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13, _sg_x14, _sg_x15, _sg_x16, _sg_x17, _sg_x18, _sg_x19, _sg_x20, _sg_x21, _sg_x22, _sg_x23, _sg_x24, _sg_x25, _sg_x26, _sg_x27, _sg_x28 in zip(_sg_out, _flag, _tiny, _small, _short_num, _num, _big, _ratio, _text, _blob, _id, _size, _names, _numbers, _weights, _matrix, _by_size, _groups, _labels, _points, _tags, _account, _prices, _location, _shape, _reserved, _quoted, _off, _fixed_id, _price, strict=True):
+        _sg_obj.flag = _sg_x0
+        _sg_obj.tiny = _sg_x1
+        _sg_obj.small = _sg_x2
+        _sg_obj.short_num = _sg_x3
+        _sg_obj.num = _sg_x4
+        _sg_obj.big = _sg_x5
+        _sg_obj.ratio = _sg_x6
+        _sg_obj.text = _sg_x7
+        _sg_obj.blob = _sg_x8
+        _sg_obj.id_ = _sg_x9
+        _sg_obj.size = _sg_x10
+        _sg_obj.names = _sg_x11
+        _sg_obj.numbers = _sg_x12
+        _sg_obj.weights = _sg_x13
+        _sg_obj.matrix = _sg_x14
+        _sg_obj.by_size = _sg_x15
+        _sg_obj.groups = _sg_x16
+        _sg_obj.labels = _sg_x17
+        _sg_obj.points = _sg_x18
+        _sg_obj.tags = _sg_x19
+        _sg_obj.account = _sg_x20
+        _sg_obj.prices = _sg_x21
+        _sg_obj.location = _sg_x22
+        _sg_obj.shape = _sg_x23
+        _sg_obj.reserved = _sg_x24
+        _sg_obj.quoted = _sg_x25
+        _sg_obj.off = _sg_x26
+        _sg_obj.fixed_id = _sg_x27
+        _sg_obj.price = _sg_x28
+    return _sg_out
 
 
 AllFields.__schemagen__ = _rt.RecordInfo(
@@ -1562,140 +1571,140 @@ def _sg_schema_Keywords() -> _Any:
 
 
 def _sg_write_Keywords(_sg_records: _Sequence[Keywords], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.class_ for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.from_ for _sg_r in _sg_records]
-    _sg_a6 = _rt.strings(_sg_v5, _sg_t4)
-    _sg_t7 = _sg_schema.field(2).type
-    _sg_v8 = [_sg_r.type_ for _sg_r in _sg_records]
-    _sg_a9 = _rt.ints(_sg_v8, _sg_t7)
-    _sg_t10 = _sg_schema.field(3).type
-    _sg_v11 = [_sg_r.list_ for _sg_r in _sg_records]
-    _sg_a12 = _rt.strings(_sg_v11, _sg_t10)
-    _sg_t13 = _sg_schema.field(4).type
-    _sg_v14 = [_sg_r.struct for _sg_r in _sg_records]
-    _sg_a15 = _rt.strings(_sg_v14, _sg_t13)
-    _sg_t16 = _sg_schema.field(5).type
-    _sg_v17 = [_sg_r.self_ for _sg_r in _sg_records]
-    _sg_a18 = _rt.strings(_sg_v17, _sg_t16)
-    _sg_t19 = _sg_schema.field(6).type
-    _sg_v20 = [_sg_r.print_ for _sg_r in _sg_records]
-    _sg_a21 = _rt.strings(_sg_v20, _sg_t19)
-    _sg_t22 = _sg_schema.field(7).type
-    _sg_v23 = [_sg_r.required for _sg_r in _sg_records]
-    _sg_a24 = _rt.bools(_sg_v23, _sg_t22)
-    _sg_t25 = _sg_schema.field(8).type
-    _sg_v26 = [_sg_r.namespace for _sg_r in _sg_records]
-    _sg_a27 = _rt.strings(_sg_v26, _sg_t25)
-    _sg_t28 = _sg_schema.field(9).type
-    _sg_v29 = [_sg_r.f__init__ for _sg_r in _sg_records]
-    _sg_a30 = _rt.strings(_sg_v29, _sg_t28)
-    _sg_t31 = _sg_schema.field(10).type
-    _sg_v32 = [_sg_r.async_ for _sg_r in _sg_records]
-    _sg_a33 = _rt.strings(_sg_v32, _sg_t31)
-    _sg_t34 = _sg_schema.field(11).type
-    _sg_v35 = [_sg_r.lambda_ for _sg_r in _sg_records]
-    _sg_a36 = _rt.strings(_sg_v35, _sg_t34)
-    _sg_t37 = _sg_schema.field(12).type
-    _sg_v38 = [_sg_r.Keywords_ for _sg_r in _sg_records]
-    _sg_a39 = _rt.strings(_sg_v38, _sg_t37)
-    _sg_t40 = _sg_schema.field(13).type
-    _sg_v41 = [_sg_r.f_sg_x for _sg_r in _sg_records]
-    _sg_a42 = _rt.strings(_sg_v41, _sg_t40)
-    return _rt.batch([_sg_a3, _sg_a6, _sg_a9, _sg_a12, _sg_a15, _sg_a18, _sg_a21, _sg_a24, _sg_a27, _sg_a30, _sg_a33, _sg_a36, _sg_a39, _sg_a42], _sg_schema)
+    _class_type = _sg_schema.field(0).type
+    _class_values = [_sg_r.class_ for _sg_r in _sg_records]
+    _class = _rt.strings(_class_values, _class_type)
+    _from_type = _sg_schema.field(1).type
+    _from_values = [_sg_r.from_ for _sg_r in _sg_records]
+    _from = _rt.strings(_from_values, _from_type)
+    _type_type = _sg_schema.field(2).type
+    _type_values = [_sg_r.type_ for _sg_r in _sg_records]
+    _type = _rt.ints(_type_values, _type_type)
+    _list_type = _sg_schema.field(3).type
+    _list_values = [_sg_r.list_ for _sg_r in _sg_records]
+    _list = _rt.strings(_list_values, _list_type)
+    _struct_type = _sg_schema.field(4).type
+    _struct_values = [_sg_r.struct for _sg_r in _sg_records]
+    _struct = _rt.strings(_struct_values, _struct_type)
+    _self_type = _sg_schema.field(5).type
+    _self_values = [_sg_r.self_ for _sg_r in _sg_records]
+    _self = _rt.strings(_self_values, _self_type)
+    _print_type = _sg_schema.field(6).type
+    _print_values = [_sg_r.print_ for _sg_r in _sg_records]
+    _print = _rt.strings(_print_values, _print_type)
+    _required_type = _sg_schema.field(7).type
+    _required_values = [_sg_r.required for _sg_r in _sg_records]
+    _required = _rt.bools(_required_values, _required_type)
+    _namespace_type = _sg_schema.field(8).type
+    _namespace_values = [_sg_r.namespace for _sg_r in _sg_records]
+    _namespace = _rt.strings(_namespace_values, _namespace_type)
+    _f__init_type = _sg_schema.field(9).type
+    _f__init_values = [_sg_r.f__init__ for _sg_r in _sg_records]
+    _f__init = _rt.strings(_f__init_values, _f__init_type)
+    _async_type = _sg_schema.field(10).type
+    _async_values = [_sg_r.async_ for _sg_r in _sg_records]
+    _async = _rt.strings(_async_values, _async_type)
+    _lambda_type = _sg_schema.field(11).type
+    _lambda_values = [_sg_r.lambda_ for _sg_r in _sg_records]
+    _lambda = _rt.strings(_lambda_values, _lambda_type)
+    _Keywords_type = _sg_schema.field(12).type
+    _Keywords_values = [_sg_r.Keywords_ for _sg_r in _sg_records]
+    _Keywords = _rt.strings(_Keywords_values, _Keywords_type)
+    _f_sg_x_type = _sg_schema.field(13).type
+    _f_sg_x_values = [_sg_r.f_sg_x for _sg_r in _sg_records]
+    _f_sg_x = _rt.strings(_f_sg_x_values, _f_sg_x_type)
+    return _rt.batch([_class, _from, _type, _list, _struct, _self, _print, _required, _namespace, _f__init, _async, _lambda, _Keywords, _f_sg_x], _sg_schema)
 
 
 def _sg_read_Keywords(_sg_batch: _Any) -> list[Keywords]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'class')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _class_column = _rt.column(_sg_batch, 'class')
+    if _class_column is None:
+        _class = _rt.repeat(None, _sg_n)
     else:
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'from')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(None, _sg_n)
+        _class = _rt.py_strings(_class_column)
+    _from_column = _rt.column(_sg_batch, 'from')
+    if _from_column is None:
+        _from = _rt.repeat(None, _sg_n)
     else:
-        _sg_l4 = _rt.py_strings(_sg_c3)
-    _sg_c5 = _rt.column(_sg_batch, 'type')
-    if _sg_c5 is None:
-        _sg_l6 = _rt.repeat(None, _sg_n)
+        _from = _rt.py_strings(_from_column)
+    _type_column = _rt.column(_sg_batch, 'type')
+    if _type_column is None:
+        _type = _rt.repeat(None, _sg_n)
     else:
-        _sg_l6 = _rt.py_numbers(_sg_c5)
-    _sg_c7 = _rt.column(_sg_batch, 'list')
-    if _sg_c7 is None:
-        _sg_l8 = _rt.repeat(None, _sg_n)
+        _type = _rt.py_numbers(_type_column)
+    _list_column = _rt.column(_sg_batch, 'list')
+    if _list_column is None:
+        _list = _rt.repeat(None, _sg_n)
     else:
-        _sg_l8 = _rt.py_strings(_sg_c7)
-    _sg_c9 = _rt.column(_sg_batch, 'struct')
-    if _sg_c9 is None:
-        _sg_l10 = _rt.repeat(None, _sg_n)
+        _list = _rt.py_strings(_list_column)
+    _struct_column = _rt.column(_sg_batch, 'struct')
+    if _struct_column is None:
+        _struct = _rt.repeat(None, _sg_n)
     else:
-        _sg_l10 = _rt.py_strings(_sg_c9)
-    _sg_c11 = _rt.column(_sg_batch, 'self')
-    if _sg_c11 is None:
-        _sg_l12 = _rt.repeat(None, _sg_n)
+        _struct = _rt.py_strings(_struct_column)
+    _self_column = _rt.column(_sg_batch, 'self')
+    if _self_column is None:
+        _self = _rt.repeat(None, _sg_n)
     else:
-        _sg_l12 = _rt.py_strings(_sg_c11)
-    _sg_c13 = _rt.column(_sg_batch, 'print')
-    if _sg_c13 is None:
-        _sg_l14 = _rt.repeat(None, _sg_n)
+        _self = _rt.py_strings(_self_column)
+    _print_column = _rt.column(_sg_batch, 'print')
+    if _print_column is None:
+        _print = _rt.repeat(None, _sg_n)
     else:
-        _sg_l14 = _rt.py_strings(_sg_c13)
-    _sg_c15 = _rt.column(_sg_batch, 'required')
-    if _sg_c15 is None:
-        _sg_l16 = _rt.repeat(None, _sg_n)
+        _print = _rt.py_strings(_print_column)
+    _required_column = _rt.column(_sg_batch, 'required')
+    if _required_column is None:
+        _required = _rt.repeat(None, _sg_n)
     else:
-        _sg_l16 = _rt.py_numbers(_sg_c15)
-    _sg_c17 = _rt.column(_sg_batch, 'namespace')
-    if _sg_c17 is None:
-        _sg_l18 = _rt.repeat(None, _sg_n)
+        _required = _rt.py_numbers(_required_column)
+    _namespace_column = _rt.column(_sg_batch, 'namespace')
+    if _namespace_column is None:
+        _namespace = _rt.repeat(None, _sg_n)
     else:
-        _sg_l18 = _rt.py_strings(_sg_c17)
-    _sg_c19 = _rt.column(_sg_batch, '__init__')
-    if _sg_c19 is None:
-        _sg_l20 = _rt.repeat(None, _sg_n)
+        _namespace = _rt.py_strings(_namespace_column)
+    _f__init_column = _rt.column(_sg_batch, '__init__')
+    if _f__init_column is None:
+        _f__init = _rt.repeat(None, _sg_n)
     else:
-        _sg_l20 = _rt.py_strings(_sg_c19)
-    _sg_c21 = _rt.column(_sg_batch, 'async')
-    if _sg_c21 is None:
-        _sg_l22 = _rt.repeat(None, _sg_n)
+        _f__init = _rt.py_strings(_f__init_column)
+    _async_column = _rt.column(_sg_batch, 'async')
+    if _async_column is None:
+        _async = _rt.repeat(None, _sg_n)
     else:
-        _sg_l22 = _rt.py_strings(_sg_c21)
-    _sg_c23 = _rt.column(_sg_batch, 'lambda')
-    if _sg_c23 is None:
-        _sg_l24 = _rt.repeat(None, _sg_n)
+        _async = _rt.py_strings(_async_column)
+    _lambda_column = _rt.column(_sg_batch, 'lambda')
+    if _lambda_column is None:
+        _lambda = _rt.repeat(None, _sg_n)
     else:
-        _sg_l24 = _rt.py_strings(_sg_c23)
-    _sg_c25 = _rt.column(_sg_batch, 'Keywords')
-    if _sg_c25 is None:
-        _sg_l26 = _rt.repeat(None, _sg_n)
+        _lambda = _rt.py_strings(_lambda_column)
+    _Keywords_column = _rt.column(_sg_batch, 'Keywords')
+    if _Keywords_column is None:
+        _Keywords = _rt.repeat(None, _sg_n)
     else:
-        _sg_l26 = _rt.py_strings(_sg_c25)
-    _sg_c27 = _rt.column(_sg_batch, '_sg_x')
-    if _sg_c27 is None:
-        _sg_l28 = _rt.repeat(None, _sg_n)
+        _Keywords = _rt.py_strings(_Keywords_column)
+    _f_sg_x_column = _rt.column(_sg_batch, '_sg_x')
+    if _f_sg_x_column is None:
+        _f_sg_x = _rt.repeat(None, _sg_n)
     else:
-        _sg_l28 = _rt.py_strings(_sg_c27)
-    _sg_r29: list[Keywords] = _rt.new_objects(Keywords, _sg_n)
-    for _sg_obj30, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13 in zip(_sg_r29, _sg_l2, _sg_l4, _sg_l6, _sg_l8, _sg_l10, _sg_l12, _sg_l14, _sg_l16, _sg_l18, _sg_l20, _sg_l22, _sg_l24, _sg_l26, _sg_l28, strict=True):
-        _sg_obj30.class_ = _sg_x0
-        _sg_obj30.from_ = _sg_x1
-        _sg_obj30.type_ = _sg_x2
-        _sg_obj30.list_ = _sg_x3
-        _sg_obj30.struct = _sg_x4
-        _sg_obj30.self_ = _sg_x5
-        _sg_obj30.print_ = _sg_x6
-        _sg_obj30.required = _sg_x7
-        _sg_obj30.namespace = _sg_x8
-        _sg_obj30.f__init__ = _sg_x9
-        _sg_obj30.async_ = _sg_x10
-        _sg_obj30.lambda_ = _sg_x11
-        _sg_obj30.Keywords_ = _sg_x12
-        _sg_obj30.f_sg_x = _sg_x13
-    return _sg_r29
+        _f_sg_x = _rt.py_strings(_f_sg_x_column)
+    _sg_out: list[Keywords] = _rt.new_objects(Keywords, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1, _sg_x2, _sg_x3, _sg_x4, _sg_x5, _sg_x6, _sg_x7, _sg_x8, _sg_x9, _sg_x10, _sg_x11, _sg_x12, _sg_x13 in zip(_sg_out, _class, _from, _type, _list, _struct, _self, _print, _required, _namespace, _f__init, _async, _lambda, _Keywords, _f_sg_x, strict=True):
+        _sg_obj.class_ = _sg_x0
+        _sg_obj.from_ = _sg_x1
+        _sg_obj.type_ = _sg_x2
+        _sg_obj.list_ = _sg_x3
+        _sg_obj.struct = _sg_x4
+        _sg_obj.self_ = _sg_x5
+        _sg_obj.print_ = _sg_x6
+        _sg_obj.required = _sg_x7
+        _sg_obj.namespace = _sg_x8
+        _sg_obj.f__init__ = _sg_x9
+        _sg_obj.async_ = _sg_x10
+        _sg_obj.lambda_ = _sg_x11
+        _sg_obj.Keywords_ = _sg_x12
+        _sg_obj.f_sg_x = _sg_x13
+    return _sg_out
 
 
 Keywords.__schemagen__ = _rt.RecordInfo(
@@ -1752,34 +1761,34 @@ def _sg_schema_NotFound() -> _Any:
 
 
 def _sg_write_NotFound(_sg_records: _Sequence[NotFound], _sg_schema: _Any) -> _Any:
-    _sg_t1 = _sg_schema.field(0).type
-    _sg_v2 = [_sg_r.what for _sg_r in _sg_records]
-    _sg_a3 = _rt.strings(_sg_v2, _sg_t1)
-    _rt.check_nulls(_sg_a3, 0)
-    _sg_t4 = _sg_schema.field(1).type
-    _sg_v5 = [_sg_r.code for _sg_r in _sg_records]
-    _sg_a6 = _rt.ints(_sg_v5, _sg_t4)
-    return _rt.batch([_sg_a3, _sg_a6], _sg_schema)
+    _what_type = _sg_schema.field(0).type
+    _what_values = [_sg_r.what for _sg_r in _sg_records]
+    _what = _rt.strings(_what_values, _what_type)
+    _rt.check_nulls(_what, 0)
+    _code_type = _sg_schema.field(1).type
+    _code_values = [_sg_r.code for _sg_r in _sg_records]
+    _code = _rt.ints(_code_values, _code_type)
+    return _rt.batch([_what, _code], _sg_schema)
 
 
 def _sg_read_NotFound(_sg_batch: _Any) -> list[NotFound]:
     _sg_n = _sg_batch.num_rows
-    _sg_c1 = _rt.column(_sg_batch, 'what')
-    if _sg_c1 is None:
-        _sg_l2 = _rt.repeat(None, _sg_n)
+    _what_column = _rt.column(_sg_batch, 'what')
+    if _what_column is None:
+        _what = _rt.repeat(None, _sg_n)
     else:
-        _rt.require(_sg_c1, 0, 'what')
-        _sg_l2 = _rt.py_strings(_sg_c1)
-    _sg_c3 = _rt.column(_sg_batch, 'code')
-    if _sg_c3 is None:
-        _sg_l4 = _rt.repeat(404, _sg_n)
+        _rt.require(_what_column, 0, 'what')
+        _what = _rt.py_strings(_what_column)
+    _code_column = _rt.column(_sg_batch, 'code')
+    if _code_column is None:
+        _code = _rt.repeat(404, _sg_n)
     else:
-        _sg_l4 = _rt.py_numbers(_sg_c3)
-    _sg_r5: list[NotFound] = _rt.new_objects(NotFound, _sg_n)
-    for _sg_obj6, _sg_x0, _sg_x1 in zip(_sg_r5, _sg_l2, _sg_l4, strict=True):
-        _sg_obj6.what = _sg_x0
-        _sg_obj6.code = _sg_x1
-    return _sg_r5
+        _code = _rt.py_numbers(_code_column)
+    _sg_out: list[NotFound] = _rt.new_objects(NotFound, _sg_n)
+    for _sg_obj, _sg_x0, _sg_x1 in zip(_sg_out, _what, _code, strict=True):
+        _sg_obj.what = _sg_x0
+        _sg_obj.code = _sg_x1
+    return _sg_out
 
 
 NotFound.__schemagen__ = _rt.RecordInfo(

@@ -31,6 +31,7 @@ from schemagen.cli import main as cli
 from schemagen.codegen.render import Compiler
 from schemagen.errors import SchemagenError
 from schemagen.frontends import parquet as pqfront
+from schemagen.inspect import guard
 from schemagen.typemap import avro as avro_map
 
 PARQUET = CORPUS / "parquet"
@@ -690,7 +691,7 @@ def test_guard_startup_does_not_count_against_the_first_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A guard that needs longer to start (import pyarrow on a busy machine) than a small
     --timeout is not reported as a file that timed out."""
-    monkeypatch.setattr(insp, "_STARTUP_GRACE", 5.0)
+    monkeypatch.setattr(guard, "_STARTUP_GRACE", 5.0)
     files = [tmp_path / "a.parquet"]
     script = ("import json, sys, time\ntime.sleep(1.5)\n"
               "print(json.dumps({'file': sys.argv[1], 'ok': True}), flush=True)\n")
@@ -792,7 +793,7 @@ def test_guard_does_not_import_modules_from_the_current_folder(
 
 def test_guard_splits_many_files_over_bounded_command_lines(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(insp, "_ARGV_FILES", 2)
+    monkeypatch.setattr(guard, "_ARGV_FILES", 2)
     files = [tmp_path / f"{i}.parquet" for i in range(5)]
     script = ("import json, os, sys\n"
               "for f in sys.argv[1:]:\n"
@@ -807,7 +808,7 @@ def test_guard_splits_many_files_over_bounded_command_lines(
 def test_guard_child_is_killed_when_the_parent_is_interrupted(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Any] = []
-    real_popen = insp.subprocess.Popen
+    real_popen = guard.subprocess.Popen
 
     def popen(*a: Any, **kw: Any) -> Any:
         started.append(real_popen(*a, **kw))
@@ -816,8 +817,8 @@ def test_guard_child_is_killed_when_the_parent_is_interrupted(
     def interrupted(*a: Any, **kw: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(insp.subprocess, "Popen", popen)
-    monkeypatch.setattr(insp, "_collect", interrupted)
+    monkeypatch.setattr(guard.subprocess, "Popen", popen)
+    monkeypatch.setattr(guard, "_collect", interrupted)
     script = "import time\ntime.sleep(60)\n"
     with pytest.raises(KeyboardInterrupt):
         insp.verify([tmp_path / "a.parquet"], worker=[sys.executable, "-c", script])

@@ -1,0 +1,379 @@
+"""The report of ``schemagen inspect``: JSON-ready data about Parquet files.
+
+:func:`inspect` returns, per file, the size, writer, row groups with per-column
+codecs, encodings, sizes and statistics, the key/value metadata and the first
+rows on request; per distinct schema the Parquet schema, the Arrow schema and
+the recovered IR (:mod:`schemagen.frontends.parquet`).  The keys are documented
+in ``docs/inspect.md`` and stable.  Files are read here only after the guard
+(:mod:`schemagen.inspect.guard`) passed them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+import struct
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from schemagen import ir
+from schemagen.errors import InspectError, SchemagenError, UsageError
+from schemagen.inspect import guard
+from schemagen.inspect.guard import DEFAULT_TIMEOUT
+
+__all__ = ["inspect", "jsonable", "recovered"]
+
+_BATCH: Final = 65_536
+
+
+# --------------------------------------------------------------------------- values
+
+
+def jsonable(v: Any) -> Any:
+    """A JSON-ready form of a Python value read from Parquet (bytes: UTF-8 text or 0x hex)."""
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return v if v == v and v not in (float("inf"), float("-inf")) else repr(v)
+    if isinstance(v, (bytes, bytearray)):
+        try:
+            return bytes(v).decode("utf-8")
+        except UnicodeDecodeError:
+            return "0x" + bytes(v).hex()
+    if isinstance(v, (decimal.Decimal, uuid.UUID)):
+        return str(v)
+    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
+        return v.isoformat()
+    if isinstance(v, datetime.timedelta):
+        return str(v)
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    return str(v)
+
+
+def _column_values(arr: Any) -> list[Any]:
+    """Python values of a column; a value Python cannot hold (a timestamp beyond year 9999)
+    becomes Arrow's text for it, and only that value: its neighbours stay as they are."""
+    from schemagen._pyarrow import pa, pc
+
+    try:
+        return arr.to_pylist()  # type: ignore[no-any-return]
+    except (ValueError, OverflowError, pa.ArrowException):
+        pass
+    t = arr.type
+    valid = arr.is_valid().to_pylist()
+    if pa.types.is_struct(t):
+        children = [_column_values(c) for c in arr.flatten()]
+        names = [t.field(i).name for i in range(t.num_fields)]
+        return [dict(zip(names, vals)) if ok else None
+                for ok, *vals in zip(valid, *children)] if children else [None] * len(arr)
+    if pa.types.is_map(t):
+        out: list[Any] = []
+        for i, ok in enumerate(valid):
+            kv = arr[i].values if ok else None
+            out.append(None if kv is None else list(zip(
+                _column_values(kv.field(0)), _column_values(kv.field(1)))))
+        return out
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return [_column_values(arr[i].values) if ok else None for i, ok in enumerate(valid)]
+    out = []
+    for i in range(len(arr)):
+        try:
+            out.append(arr[i].as_py())
+        except (ValueError, OverflowError, pa.ArrowException):
+            if pa.types.is_string(t) or pa.types.is_large_string(t):
+                raw = pc.cast(arr.slice(i, 1), pa.large_binary())[0].as_py()
+                out.append(f"<invalid UTF-8: 0x{raw.hex()}>")
+                continue
+            try:
+                text = pc.cast(arr.slice(i, 1), pa.string())[0].as_py()
+            except (ValueError, OverflowError, pa.ArrowException, NotImplementedError):
+                text = f"{t} value Python cannot hold"
+            out.append(text if text.startswith("<") else f"<{text}>")
+    return out
+
+
+def _partition_values(values: dict[str, str | None], rec: Any) -> dict[str, Any]:
+    """A file's Hive folder values (``key=value/``) as row values of the recovered
+    record's partition fields: integers and booleans typed, the rest as text."""
+    fields = {f.name: ir.strip_nullable(f.type)[0] for f in rec.record.fields} if rec else {}
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        t = fields.get(k)
+        if v is not None and isinstance(t, ir.Int) and re.fullmatch(r"-?[0-9]+", v):
+            out[k] = int(v)
+        elif v is not None and isinstance(t, ir.Bool) and v in ("true", "false"):
+            out[k] = v == "true"
+        else:
+            out[k] = v
+    return out
+
+
+def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
+    if n <= 0 or pf.metadata.num_rows == 0:
+        return []
+    from schemagen._pyarrow import pa
+
+    batches = []
+    got = 0
+    for b in pf.iter_batches(batch_size=min(n, _BATCH), use_threads=False):
+        batches.append(b)
+        got += b.num_rows
+        if got >= n:
+            break
+    if not batches:
+        return []
+    table = pa.Table.from_batches(batches).slice(0, n)
+    cols = {name: _column_values(table.column(i).combine_chunks())
+            for i, name in enumerate(table.schema.names)}
+    return [{k: jsonable(v[i]) for k, v in cols.items()} for i in range(table.num_rows)]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _stats(st: Any) -> dict[str, Any] | None:
+    if st is None:
+        return None
+    out: dict[str, Any] = {
+        "null_count": st.null_count if st.has_null_count else None,
+        "distinct_count": st.distinct_count if st.has_distinct_count else None,
+        "num_values": st.num_values,
+        "min": None,
+        "max": None,
+    }
+    if st.has_min_max:
+        half = str(getattr(st.logical_type, "type", "")) == "FLOAT16"
+        for key in ("min", "max"):
+            try:
+                v = getattr(st, key)
+                if half and isinstance(v, bytes) and len(v) == 2:
+                    v = struct.unpack("<e", v)[0]  # pyarrow gives FLOAT16 bounds as bytes
+                out[key] = jsonable(v)
+            except (ValueError, OverflowError, UnicodeDecodeError):
+                raw = getattr(st, f"{key}_raw", None)
+                out[key] = jsonable(raw) if raw is not None else None
+    return out
+
+
+def _row_group(rg: Any, index: int) -> dict[str, Any]:
+    cols = []
+    for j in range(rg.num_columns):
+        c = rg.column(j)
+        cols.append({
+            "path": c.path_in_schema,
+            "physical_type": c.physical_type,
+            "compression": c.compression,
+            "encodings": list(c.encodings),
+            "compressed_bytes": c.total_compressed_size,
+            "uncompressed_bytes": c.total_uncompressed_size,
+            "has_dictionary_page": bool(c.has_dictionary_page),
+            "statistics": _stats(c.statistics) if c.is_stats_set else None,
+        })
+    return {
+        "index": index,
+        "num_rows": rg.num_rows,
+        "total_byte_size": rg.total_byte_size,
+        "compressed_bytes": sum(c["compressed_bytes"] for c in cols),
+        "columns": cols,
+    }
+
+
+def _columns(schema: Any) -> list[dict[str, Any]]:
+    out = []
+    for i in range(len(schema)):
+        c = schema.column(i)
+        lt = str(c.logical_type.type) if c.logical_type is not None else "NONE"
+        out.append({
+            "path": c.path,
+            "physical_type": c.physical_type,
+            "logical_type": None if lt in ("NONE", "None") else str(c.logical_type),
+            "converted_type": None if c.converted_type in ("NONE", None) else c.converted_type,
+            "length": c.length if c.physical_type == "FIXED_LEN_BYTE_ARRAY" else None,
+            "precision": c.precision if c.precision and c.precision > 0 else None,
+            "scale": c.scale if c.precision and c.precision > 0 else None,
+            "max_definition_level": c.max_definition_level,
+            "max_repetition_level": c.max_repetition_level,
+        })
+    return out
+
+
+def _parquet_schema_text(schema: Any) -> str:
+    lines = str(schema).splitlines()
+    # the first line is the object's repr ("<pyarrow._parquet.ParquetSchema object at ...>")
+    if lines and lines[0].startswith("<"):
+        lines = lines[1:]
+    return "\n".join(ln for ln in lines).strip("\n")
+
+
+def _metadata(md: dict[bytes, bytes] | None) -> dict[str, str]:
+    if not md:
+        return {}
+    return {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in md.items()}
+
+
+@dataclass
+class _SchemaGroup:
+    key: tuple[str, str]
+    files: list[str]
+    parquet_schema: str
+    arrow_schema: str
+    recovered: Any  # frontends.parquet.Recovered | None
+    error: str | None
+
+
+def _ir_json(rec: Any) -> dict[str, Any]:
+    return {
+        "source": rec.source,
+        "root": rec.root,
+        "notes": list(rec.notes),
+        "types": [ir.named_to_json(rec.types[n]) for n in ir.closure(rec.types, rec.root)],
+    }
+
+
+def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
+            verify_data: bool = True, worker: Sequence[str] | None = None) -> dict[str, Any]:
+    """The report for a file or dataset folder (the keys: ``docs/inspect.md``).
+
+    Raises :class:`InspectError` (naming each file and its problem) when a file
+    is not Parquet, is corrupt, or crashes/hangs the reader; :class:`UsageError`
+    when the path does not exist or a folder holds no Parquet files.
+    """
+    p = Path(path)
+    listed = _listed(p)
+    _guard([f for f, _ in listed], timeout=timeout, decode=verify_data, worker=worker, rows=rows)
+    # Hive partition keys (key=value/ folders): not columns of the files, but fields
+    partitions: dict[str, list[str | None]] = {}
+    for _, values in listed:
+        for k, v in values.items():
+            partitions.setdefault(k, []).append(v)
+    groups: dict[tuple[str, str], _SchemaGroup] = {}
+    file_reports = []
+    left = rows
+    for f, part in listed:
+        pf = guard.open_parquet(str(f))
+        group = _group_of(groups, pf, p if p.is_dir() else f, f, partitions)
+        group.files.append(str(f))
+        rep = _file_report(f, pf, list(groups).index(group.key))
+        if rows:
+            got = _first_rows(pf, left)
+            if part and got:  # the partition keys are fields of the rows too
+                keys = _partition_values(part, group.recovered)
+                got = [{**r, **keys} for r in got]
+            rep["rows"] = got
+            left -= len(got)
+        file_reports.append(rep)
+    schemas = [_schema_entry(i, g) for i, g in enumerate(groups.values())]
+    return {
+        "schemagen_inspect": 1,
+        "path": str(p),
+        "kind": "folder" if p.is_dir() else "file",
+        "summary": {
+            "files": len(file_reports),
+            "schemas": len(schemas),
+            **{key: sum(r[key] for r in file_reports)
+               for key in ("num_rows", "num_row_groups", "size_bytes", "compressed_bytes",
+                           "uncompressed_bytes")},
+        },
+        "schemas": schemas,
+        "files": file_reports,
+    }
+
+
+def _listed(p: Path) -> list[tuple[Path, dict[str, str | None]]]:
+    """The Parquet files of ``p`` with their Hive folder values (UsageError: none)."""
+    from schemagen.runtime.reader import dataset_files
+
+    if not p.exists():
+        raise UsageError(f"{p}: no such file or directory")
+    if not (p.is_file() or p.is_dir()):
+        raise UsageError(f"{p}: not a regular file or a folder (a pipe or device cannot be "
+                         "inspected)")
+    listed = dataset_files(p)
+    if not listed:
+        raise UsageError(f"{p}: no Parquet files (*.parquet) in this folder")
+    return listed
+
+
+def _guard(files: list[Path], timeout: float, decode: bool, worker: Sequence[str] | None,
+           rows: int) -> None:
+    """The cheap checks, then the guard process, on every file: InspectError if any fails."""
+    problems: dict[Path, str | None] = {f: guard.check_magic(f) for f in files}
+    good = [f for f in files if problems[f] is None]
+    if good:
+        problems.update(guard.verify(good, timeout=timeout, decode=decode, worker=worker,
+                                     rows=rows))
+    bad = [(f, msg) for f, msg in problems.items() if msg is not None]
+    if bad:
+        # file names and pyarrow's messages (which quote column names) are untrusted text
+        if len(bad) == 1:
+            raise InspectError(guard.printable(f"{bad[0][0]}: {bad[0][1]}"))
+        raise InspectError(f"{len(bad)} of {len(files)} files cannot be read:\n"
+                           + "\n".join(guard.printable(f"  {f}: {m}") for f, m in bad))
+
+
+def _group_of(groups: dict[tuple[str, str], _SchemaGroup], pf: Any, named: Path, f: Path,
+              partitions: dict[str, list[str | None]]) -> _SchemaGroup:
+    """The schema group of file ``f`` (a new one, with the recovered IR, for a new schema;
+    ``named``: the path the record is named after)."""
+    from schemagen.frontends import parquet as pqfront
+
+    ptext = _parquet_schema_text(pf.schema)
+    footer = (pf.metadata.metadata or {}).get(pqfront.FOOTER_KEY, b"").decode("utf-8", "replace")
+    key = (ptext, footer)
+    group = groups.get(key)
+    if group is None:
+        base = pqfront.record_name(named)
+        name = base if not groups else f"{base}{len(groups) + 1}"
+        try:
+            rec = pqfront.recover(f, pf, name=name, partitions=partitions)
+            err = None
+        except SchemagenError as exc:
+            rec, err = None, str(exc)
+        group = groups[key] = _SchemaGroup(key, [], ptext, pf.schema_arrow.to_string(
+            show_schema_metadata=False), rec, err)
+    return group
+
+
+def _file_report(f: Path, pf: Any, schema: int) -> dict[str, Any]:
+    md = pf.metadata
+    rep: dict[str, Any] = {
+        "file": str(f),
+        "size_bytes": f.stat().st_size,
+        "created_by": md.created_by,
+        "format_version": md.format_version,
+        "num_rows": md.num_rows,
+        "num_row_groups": md.num_row_groups,
+        "num_columns": md.num_columns,
+        "schema": schema,
+        # the footer's key/value metadata as stored (ARROW:schema included)
+        "key_value_metadata": _metadata(md.metadata),
+        "columns": _columns(pf.schema),
+        "row_groups": [_row_group(md.row_group(i), i) for i in range(md.num_row_groups)],
+    }
+    rep["compressed_bytes"] = sum(rg["compressed_bytes"] for rg in rep["row_groups"])
+    rep["uncompressed_bytes"] = sum(c["uncompressed_bytes"] for rg in rep["row_groups"]
+                                    for c in rg["columns"])
+    return rep
+
+
+def _schema_entry(index: int, g: _SchemaGroup) -> dict[str, Any]:
+    entry: dict[str, Any] = {"index": index, "files": g.files, "parquet_schema": g.parquet_schema,
+                             "arrow_schema": g.arrow_schema}
+    entry["ir"] = _ir_json(g.recovered) if g.recovered is not None else {"error": g.error}
+    return entry
+
+
+def recovered(report: dict[str, Any], index: int = 0) -> tuple[str, dict[str, ir.Named]]:
+    """The IR of schema ``index`` of a report: ``(root, types)`` (SchemagenError if none)."""
+    entry = report["schemas"][index]["ir"]
+    if "error" in entry:
+        raise SchemagenError(f"cannot recover a schema: {entry['error']}")
+    types = {t["name"]: ir.named_from_json(t) for t in entry["types"]}
+    return entry["root"], types

@@ -39,7 +39,10 @@ from urllib.parse import unquote
 
 from .. import ir
 from .._pyarrow import ds, pa, pq
-from ..errors import ReadError, UsageError
+from ..errors import ReadError, SchemagenError, UsageError
+from ..typemap.arrow import ArrowMapper
+from ..typemap.engines import restored_type
+from ..typemap.parquet import ENGINE_KEY
 from .record import RecordInfo, info_of
 from .resolve import Incompatibility, Plan, plan, writer_ir
 from .schemacheck import locate_sub_microsecond
@@ -491,6 +494,44 @@ def _open(f: Path, guard: Guard | None = None) -> Any:
     return pf
 
 
+def restored_schema(file_schema: Any) -> Any | None:
+    """For a file written with an engine profile (``schemagen.engine`` in its footer): its
+    schema with the writer IR's own Arrow types, which the reader casts the columns back
+    to. None for spec-exact files, and for files whose footer IR cannot be mapped."""
+    meta = file_schema.metadata or {}
+    if meta.get(ENGINE_KEY.encode(), b"any") == b"any":
+        return None
+    wir = writer_ir(file_schema)
+    if wir is None:
+        return None
+    try:
+        canonical = ArrowMapper(wir[1]).schema(wir[0])
+    except SchemagenError:
+        return None
+    fields = []
+    for f in file_schema:
+        i = canonical.get_field_index(f.name)
+        fields.append(f if i < 0 else f.with_type(restored_type(f.type, canonical.field(i).type)))
+    return pa.schema(fields, metadata=file_schema.metadata)
+
+
+def _restore(batch: Any, schema: Any) -> Any:
+    """A batch read from a profiled file in the IR's own Arrow types (projected columns:
+    their pruned struct types)."""
+    fields, arrays = [], []
+    for i, f in enumerate(batch.schema):
+        j = schema.get_field_index(f.name)
+        col = batch.column(i)
+        if j >= 0:
+            target = restored_type(f.type, schema.field(j).type)
+            if not col.type.equals(target):
+                col = col.cast(target)
+            f = f.with_type(target)
+        fields.append(f)
+        arrays.append(col)
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields, metadata=batch.schema.metadata))
+
+
 def file_plan(info: RecordInfo, file: Path, file_schema: Any) -> Plan:
     """The resolution plan for one file (a ReadError listing every problem)."""
     root, types = info.ir
@@ -658,6 +699,9 @@ def iter_batches(
             continue  # the folder's partition values rule the filter out: not even opened
         pf = _open(f, guard)
         file_schema = pf.schema_arrow
+        restored = restored_schema(file_schema)
+        if restored is not None:
+            file_schema = restored  # an engine profile's file: planned in the IR's own types
         consts = _with_partitions(info, f, file_schema, parts)
         if consts:
             # the reader's own field (its field id included: matched like a column)
@@ -676,13 +720,16 @@ def iter_batches(
             cols = _existing(pf, p.file_columns(selection, file_schema))
             if not cols and len(pf.schema):
                 cols = [pf.schema.column(0).path]  # only for the row count: unselected
-        push = _pushdown(filter, expr, info, full, set(consts))
+        # statistics of a profiled file are in its physical types: filter after reading
+        push = None if restored is not None else _pushdown(filter, expr, info, full, set(consts))
         try:
             if push is None:
                 source = _numbered(pf.iter_batches(batch_size=batch_size, columns=cols))
             else:
                 source = _row_groups(f, pf, push, cols, batch_size, guard)
             for row0, raw in source:
+                if restored is not None:
+                    raw = _restore(raw, restored)
                 if consts:
                     raw = _add_constants(raw, consts)
                 try:

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from .._pyarrow import pa, pc, pq
 from ..errors import RecordError, RecordProblem, UsageError, shorten
+from ..typemap import engines
 from .columns import Invalid, fill_empty
 from .reader import without_gc
 from .record import RecordInfo, info_of
@@ -36,7 +37,8 @@ DEFAULT_BATCH_SIZE = 65_536
 
 
 _OPTION_NAMES = ("compression", "compression_level", "row_group_size", "block_size",
-                 "page_size", "use_dictionary", "write_statistics", "batch_size")
+                 "page_size", "use_dictionary", "write_statistics", "batch_size", "engine",
+                 "allow_truncation")
 
 
 def writer_options(**options: Any) -> dict[str, Any]:
@@ -50,9 +52,13 @@ def writer_options(**options: Any) -> dict[str, Any]:
     o: dict[str, Any] = {
         "compression": "snappy", "compression_level": None, "row_group_size": None,
         "block_size": DEFAULT_BLOCK_SIZE, "page_size": None, "use_dictionary": True,
-        "write_statistics": True, "batch_size": DEFAULT_BATCH_SIZE,
+        "write_statistics": True, "batch_size": DEFAULT_BATCH_SIZE, "engine": "any",
+        "allow_truncation": False,
     }
     o.update(options)
+    o["engine"] = engines.check_engine(o["engine"])
+    if not isinstance(o["allow_truncation"], bool):
+        raise UsageError(f"allow_truncation must be True or False, got {o['allow_truncation']!r}")
     comp = str(o["compression"]).lower()
     if comp not in COMPRESSIONS:
         raise UsageError(
@@ -410,6 +416,8 @@ class FileWriter:
         self.storage = storage
         self.schema = schema
         self.options = options
+        self._profile = engines.profile(options.get("engine", "any"))
+        self._file_schema = self._profile.file_schema(schema)  # the engine's physical layout
         self._staged = storage.stage(path, replace=replace, scope=scope)
         self._writer: Any = None
         self._batches: list[Any] = []
@@ -451,7 +459,7 @@ class FileWriter:
         return min(limits) if limits else None
 
     def _open(self) -> None:
-        self._writer = pq.ParquetWriter(self._staged.where, self.schema,
+        self._writer = pq.ParquetWriter(self._staged.where, self._file_schema,
                                         filesystem=self._staged.filesystem,
                                         **parquet_writer_kwargs(self.options))
 
@@ -465,6 +473,8 @@ class FileWriter:
         rest = None
         if max_rows and table.num_rows > max_rows:
             table, rest = table.slice(0, max_rows), table.slice(max_rows)
+        table = self._profile.to_file(table, self._file_schema,
+                                      self.options.get("allow_truncation", False))
         self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         self._batches = []
         self._batch_rows = self._batch_bytes = 0

@@ -14,6 +14,7 @@ from typing import Final
 FIELD_ID_KEY: Final = b"PARQUET:field_id"  # Arrow field metadata: Thrift id, protobuf number
 SCHEMA_KEY: Final = b"schemagen.schema"  # the JSON of the IR record (schemagen.ir.serde)
 PARTITION_KEY: Final = b"schemagen.partition_by"  # a dataset's partition columns (JSON list)
+ENGINE_KEY: Final = "schemagen.engine"  # the engine profile of the physical layout (typemap.engines)
 
 # ---- Record.native: what each front end writes to the footer (str keys)
 WRITER_MODEL_KEY: Final = "writer.model.name"  # avro | thrift | protobuf | sql | schemagen
@@ -25,6 +26,6 @@ SQL_DIALECT_KEY: Final = "sql.dialect"  # the dialect the CREATE TABLE was read 
 SQL_TABLE_KEY: Final = "sql.table"  # the table's qualified name
 
 __all__ = [
-    "AVRO_SCHEMA_KEY", "FIELD_ID_KEY", "PARTITION_KEY", "PROTOBUF_CLASS_KEY", "PROTOBUF_FILE_KEY",
+    "AVRO_SCHEMA_KEY", "ENGINE_KEY", "FIELD_ID_KEY", "PARTITION_KEY", "PROTOBUF_CLASS_KEY", "PROTOBUF_FILE_KEY",
     "SCHEMA_KEY", "SQL_DIALECT_KEY", "SQL_TABLE_KEY", "THRIFT_SCHEMA_KEY", "WRITER_MODEL_KEY",
 ]

@@ -170,3 +170,65 @@ def test_polars_reads_every_column(written: Path) -> None:
     for column in COLUMNS:
         got = [_plain(v) for v in frame.get_column(column).to_list()]
         assert got == _expected(written, column), column
+
+
+@pytest.fixture(scope="module")
+def written_spark(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    root = tmp_path_factory.mktemp("engines_spark")
+    pkg = build_package(write_schema_files(root / "schemas", {"all.avsc": ALL_TYPES}),
+                        root / "out")
+    rows = _rows(pkg.module("rt.all"))
+    path = root / "spark.parquet"
+    schemagen.write(rows, path, engine="spark")
+    yield path, rows, pkg.module("rt.all").AllTypes
+    purge(pkg)
+
+
+def _annotations(path: Path) -> dict[str, str]:
+    """Leaf column path -> its Parquet logical type, as written."""
+    schema = pq.ParquetFile(path).schema
+    return {schema.column(i).path: str(schema.column(i).logical_type)
+            for i in range(len(schema))}
+
+
+def test_spark_profile_leaves_out_what_spark_refuses(written_spark: Any) -> None:
+    path, _, _ = written_spark
+    notes = _annotations(path)
+    assert notes["id"] == "None" and notes["opt_id"] == "None"          # no UUID
+    assert notes["t_ms"] == "None" and notes["t_us"] == "None"          # no TIME
+    assert notes["ts_ns"].startswith("Timestamp(isAdjustedToUTC=true, timeUnit=microseconds")
+    assert notes["lts_ns"].startswith("Timestamp(isAdjustedToUTC=false, timeUnit=microseconds")
+    meta = pq.ParquetFile(path).schema_arrow.metadata
+    assert meta[b"schemagen.engine"] == b"spark"
+
+
+@pytest.mark.spark
+def test_spark_reads_the_whole_spark_profile_file_without_a_declared_schema(
+        spark: Any, written_spark: Any) -> None:
+    path, _, _ = written_spark
+    frame = spark.read.parquet(str(path))
+    assert frame.columns == COLUMNS
+    got = [row.asDict(recursive=True) for row in frame.collect()]
+    for column in COLUMNS:
+        assert [_plain(r[column]) for r in got] == _expected(path, column), column
+    types = dict(frame.dtypes)
+    assert (types["id"], types["t_ms"], types["t_us"]) == ("binary", "int", "bigint")
+    assert (types["ts_ns"], types["lts_ns"]) == ("timestamp", "timestamp_ntz")
+
+
+def test_schemagen_reads_the_spark_profile_back_into_the_same_records(
+        written_spark: Any) -> None:
+    path, rows, cls = written_spark
+    assert list(schemagen.read(cls, path)) == rows
+    table = schemagen.read_arrow(cls, path)
+    assert table.schema.equals(cls.arrow_schema())
+    assert list(schemagen.read(cls, path, columns=["id", "inner.a", "t_ms"],
+                               filter=[("t_ms", "=", rows[0].t_ms)])) != []
+
+
+def test_polars_reads_the_spark_profile_file(written_spark: Any) -> None:
+    path, _, _ = written_spark
+    frame = pl.read_parquet(path)
+    for column in COLUMNS:
+        assert [_plain(v) for v in frame.get_column(column).to_list()] == \
+            _expected(path, column), column

@@ -97,3 +97,18 @@ def test_json_array_rows_in_equal_rows_written_plus_rejected(kitchen: Any, tmp_p
         assert [r.line for r in rejects] == [
             2 + sum(x.count("\n") + 1 for x in items[:items.index(r.row)]) for r in rejects]
 
+
+
+def test_syntax_errors_are_input_errors_with_file_and_line(kitchen: Any, tmp_path: Path,
+                                                           capsys: Any) -> None:
+    src = tmp_path / "a.json"
+    for text, line, message in [('[{"id": 1},\n\n{"id": 2} {"id": 3}]', 3, "expected ',' or ']'"),
+                                ('[{"id": 1}]\n x', 2, "unexpected text after the JSON array"),
+                                ('\n{"id": 1}', 2, "expected a JSON array"),
+                                ('[{"id": 1},\n{"id": tru}]', 2, "invalid JSON")]:
+        src.write_text(text)
+        with pytest.raises(InputError, match=message) as info:
+            cv.convert(kitchen, [src], tmp_path / "o.parquet", input_format="json")
+        assert (info.value.file, info.value.line) == (str(src), line)
+        assert str(info.value).startswith(f"{src}:{line}: {message}")
+        assert not (tmp_path / "o.parquet").exists()

@@ -104,9 +104,8 @@ class Planner:
                 child.default = f.default
                 if child.kind in FAST_KINDS - {"list", "record"}:
                     child.fill = _fill(child, f.default)
-            # protobuf's JSON mapping writes lowerCamelCase names (``json_name``): taken too
-            json_name = dict(f.metadata).get("protobuf.json_name", "")
-            extra = [k for k in (*f.aliases, json_name) if k and k not in taken]
+            # a format's JSON mapping (protobuf: lowerCamelCase ``json_name``): taken too
+            extra = [k for k in (*f.aliases, f.json_name) if k and k not in taken]
             taken.update(extra)
             keys = tuple(dict.fromkeys((f.name, *extra)))
             node.children.append((f, keys, child))

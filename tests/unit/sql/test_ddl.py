@@ -1,13 +1,11 @@
-"""``schemagen sql SCHEMA... --record NAME --dialect D``: DDL over files schemagen wrote.
-DuckDB executes its DDL over real files (same values, the registry's types); sqlglot
-parses every dialect's DDL; record lookup, escaping, gaps and exit codes."""
+"""``schemagen sql SCHEMA... --record NAME --dialect D``: DDL over files schemagen wrote,
+across dialects: sqlglot parses every dialect's DDL; record lookup, escaping, gaps and exit
+codes (DuckDB executing it: test_duckdb.py)."""
 
 from __future__ import annotations
 
 import datetime
 import json
-import shutil
-import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,17 +14,10 @@ from typing import Any
 import duckdb
 import pytest
 import sqlglot
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sg_helpers import (
     REPO,
     SCHEMAS,
-    GenPackage,
-    Strategies,
-    build_package,
     ir_of,
-    purge,
-    record_arrow_expected,
 )
 
 import schemagen
@@ -38,6 +29,8 @@ from schemagen.sql import registry as sqlmap
 
 SQL_EXAMPLES = REPO / "schemas" / "sql"
 DDL_DIALECTS = ["drill", "duckdb", "spark", "hive", "trino"]
+
+
 UTC = datetime.UTC
 
 
@@ -45,145 +38,6 @@ def load(*paths: Path) -> ir.Schema:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SchemaWarning)
         return frontends.load(frontends.find_schema_files(list(paths)))
-
-
-@pytest.fixture(scope="module")
-def all_types() -> dict[str, ir.Named]:
-    """The SQL examples and the project's Avro schemas, as one IR schema."""
-    return dict(load(SQL_EXAMPLES, SCHEMAS).types)
-
-
-@pytest.fixture(scope="module")
-def pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenPackage]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SchemaWarning)
-        p = build_package([SQL_EXAMPLES, SCHEMAS], tmp_path_factory.mktemp("ddl_pkg"))
-    yield p
-    purge(p)
-
-
-# --------------------------------------------------------------------------- DuckDB executes it
-
-
-def _norm(x: Any) -> Any:
-    if isinstance(x, uuid.UUID):
-        return str(x)
-    if isinstance(x, dict):
-        return {k: _norm(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_norm(v) for v in x]
-    return x
-
-
-def _duckdb_type(con: Any, sql_type: str) -> str:
-    """DuckDB's own spelling of a type (what DESCRIBE shows)."""
-    return str(con.execute(f"DESCRIBE SELECT CAST(NULL AS {sql_type}) AS c").fetchall()[0][1])
-
-
-DUCKDB_RECORDS = ["example.sql.Transaction", "example.sql.SqlFeatures",
-                  "example.sales.Transaction", "example.features.Everything",
-                  "example.geometry.Shape"]
-
-
-@pytest.mark.parametrize("name", DUCKDB_RECORDS)
-def test_duckdb_runs_the_ddl_over_schemagen_files(name: str, pkg: GenPackage, tmp_path: Path,
-                                                   all_types: dict[str, ir.Named]) -> None:
-    cls = pkg.record(name)
-    rec_ir, types = ir_of(cls)
-    records = Strategies(pkg, types).record(name)
-    if name == "example.sql.SqlFeatures":  # a runtime bug above 2**63 (test_sql_frontend)
-        import dataclasses
-
-        records = records.map(lambda r: dataclasses.replace(
-            r, u64=None if r.u64 is None else r.u64 % 2**63))
-    location = tmp_path / "dataset"
-    ddl = sqlddl.emit(all_types, name, "duckdb", location=str(location), table="v")
-    d = sqlmap.dialect("duckdb")
-    ddl_types = DuckDBTypes(all_types, rec_ir)
-
-    @settings(max_examples=15, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.function_scoped_fixture])
-    @given(st.lists(records, min_size=1, max_size=3), st.lists(records, max_size=2))
-    def check(first: list[Any], second: list[Any]) -> None:
-        shutil.rmtree(location, ignore_errors=True)
-        schemagen.write(first, location)  # a dataset of one or two files
-        if second:
-            schemagen.write(second, location)
-        rows = first + second
-        con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(ddl)
-        # types: what the registry says (INTERVAL: the BLOB the files hold)
-        described = {r[0]: r[1] for r in con.execute("DESCRIBE v").fetchall()}
-        assert list(described) == [f.name for f in rec_ir.fields]
-        for f in rec_ir.fields:
-            assert described[f.name] == _duckdb_type(con, ddl_types.of(f)), f.name
-        # values: what pyarrow reads from the same files
-        got = con.sql("SELECT * FROM v").to_arrow_table().to_pylist()
-        assert sorted(map(json.dumps, map(_jsonable, got))) == \
-            sorted(map(json.dumps, (_jsonable(record_arrow_expected(r)) for r in rows)))
-        con.close()
-
-    check()
-    assert d.name == "duckdb"
-
-
-class DuckDBTypes:
-    """The SQL type each column should have in the DuckDB view."""
-
-    def __init__(self, types: dict[str, ir.Named], rec: ir.Record) -> None:
-        self.types, self.rec = types, rec
-
-    def of(self, f: ir.Field) -> str:
-        return sqlmap.dialect("duckdb").to_sql(
-            f.type, self.types, lambda t: "BLOB" if isinstance(t, ir.Interval) else None)
-
-
-def _jsonable(x: Any) -> Any:
-    x = _norm(x)
-    if isinstance(x, dict):
-        return {k: _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, datetime.datetime) and x.tzinfo is not None:
-        return x.astimezone(UTC).isoformat()
-    if isinstance(x, (datetime.date, datetime.time, datetime.datetime)):
-        return x.isoformat()
-    if isinstance(x, bytes):
-        return x.hex()
-    if isinstance(x, float):
-        return repr(x)
-    if x is None or isinstance(x, (bool, int, str)):
-        return x
-    return str(x)
-
-
-def test_duckdb_view_of_the_drill_sample(pkg: GenPackage, tmp_path: Path,
-                                         all_types: dict[str, ir.Named]) -> None:
-    m = pkg.module("example.sql")
-    rows = [m.Transaction(
-        trans_id=i, date=datetime.date(2013, 7, 26), time=datetime.time(4, 56, 59, 123000),
-        amount=80.5 + i,
-        user_info=m.TransactionUserInfo(cust_id=28, device="IOS5", state="mt"),
-        marketing_info=m.TransactionMarketingInfo(camp_id=4, keywords=["go", "to", "these"]),
-        trans_info=m.TransactionTransInfo(prod_id=[16, 17], purch_flag=i % 2 == 0),
-    ) for i in range(3)]
-    schemagen.write(rows, tmp_path / "trans")
-    ddl = sqlddl.emit(all_types, "transaction", "duckdb", location=str(tmp_path / "trans"))
-    con = duckdb.connect()
-    con.execute(ddl)
-    got = con.execute(
-        'SELECT trans_id, "date", "time", user_info.cust_id, marketing_info.keywords[1], '
-        "trans_info.prod_id FROM \"transaction\" ORDER BY trans_id").fetchall()
-    assert got == [(i, datetime.date(2013, 7, 26), datetime.time(4, 56, 59, 123000), 28, "go",
-                    [16, 17]) for i in range(3)]
-    assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'transaction'"
-                       ).fetchone() == ("A sales transaction: the sample record from Apache "
-                                        "Drill's Parquet documentation.",)
-
-
-# --------------------------------------------------------------------------- sqlglot parses it
 
 
 def _cases(all_types: dict[str, ir.Named]) -> Iterator[tuple[str, str]]:
@@ -242,39 +96,6 @@ def test_ddl_of_the_drill_sample(dialect: str, all_types: dict[str, ir.Named]) -
         assert "read_parquet('/data/trans/*.parquet', union_by_name = true)" in ddl
 
 
-def test_drill_view_converts_what_drill_reads_as_integers(tmp_path: Path) -> None:
-    src = tmp_path / "t.sql"
-    src.write_text("-- dialect: duckdb\nCREATE TABLE t (a TIMESTAMP_MS, b TIMESTAMP, "
-                   "c TIMESTAMPTZ, d TIME, e UINTEGER, f INTERVAL, g JSON, h TINYINT);\n")
-    ddl = sqlddl.emit(load(src).types, "t", "drill", table="ws.t", location="/d")
-    assert "CREATE OR REPLACE VIEW `ws`.`t` AS" in ddl
-    assert "TO_TIMESTAMP(t.`a` / 1000.0) AS `a`" in ddl
-    assert "TO_TIMESTAMP(t.`b` / 1000000.0) AS `b`" in ddl
-    assert "CAST(t.`c` AS TIMESTAMP) AS `c`" in ddl
-    assert "TO_TIME(CAST(t.`d` / 1000 AS INTEGER)) AS `d`" in ddl
-    assert "CAST(t.`e` AS BIGINT) AS `e`" in ddl
-    assert "  t.`f` AS `f`," in ddl and "-- f: INTERVAL is read as 12-byte VARBINARY" in ddl
-    assert "  t.`g` AS `g`," in ddl
-    assert "CAST(t.`h` AS INTEGER) AS `h`" in ddl
-    sqlglot.parse(ddl, read="drill")
-
-
-def test_trino_hive_connector_types(tmp_path: Path) -> None:
-    src = tmp_path / "t.sql"
-    src.write_text("-- dialect: trino\nCREATE TABLE hive.web.t (a TIMESTAMP(6) WITH TIME ZONE, "
-                   "b UUID, c JSON, d TIME(3), e ROW(f TIMESTAMP(3) WITH TIME ZONE));\n")
-    ddl = sqlddl.emit(load(src).types, "t", "trino", table="hive.web.t", location="s3://b/t")
-    assert 'CREATE TABLE IF NOT EXISTS "hive"."web"."t" (' in ddl
-    assert '"a" TIMESTAMP(6),' in ddl and '"b" VARBINARY,' in ddl and '"c" VARCHAR,' in ddl
-    assert '"d" INTEGER,' in ddl and '"e" ROW(f TIMESTAMP(3))' in ddl
-    assert "hive.timestamp_precision = 'MICROSECONDS'" in ddl
-    assert "-- a: UTC instants" in ddl
-    sqlglot.parse(ddl, read="trino")
-
-
-# --------------------------------------------------------------------------- escaping
-
-
 HOSTILE = """-- dialect: duckdb
 CREATE TABLE h."ev`il""t" (
   "we`ird" BIGINT NOT NULL COMMENT 'it''s `odd` "quoted"
@@ -319,9 +140,6 @@ def test_duckdb_accepts_hostile_names(tmp_path: Path, compile_schemas: Any) -> N
     assert con.execute("SELECT comment FROM duckdb_views()").fetchone()[0].startswith("doc's\n")
 
 
-# --------------------------------------------------------------------------- record lookup
-
-
 def test_find_record_by_any_name(all_types: dict[str, ir.Named]) -> None:
     want = all_types["example.sql.Transaction"]
     for name in ("example.sql.Transaction", "example.sql.transaction", "TRANSACTION",
@@ -351,9 +169,6 @@ def test_find_record_by_class_name(tmp_path: Path) -> None:
     assert sqlddl.find_record(types, "None_").name == "app.None"  # the generated class
     assert sqlddl.find_record(types, "gen.app.None_").name == "app.None"
     assert sqlddl.find_record(types, "app.none").name == "app.None"  # the table
-
-
-# --------------------------------------------------------------------------- gaps and CLI
 
 
 def test_gaps_list_every_column(all_types: dict[str, ir.Named]) -> None:

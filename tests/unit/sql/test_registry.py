@@ -1,16 +1,13 @@
-"""The SQL type registry (schemagen/typemap/sql.py): Drill's documented table row by row,
-every dialect both ways, Parquet descriptions against real files, gaps, user extension,
-the generated docs/type-mapping.md and ``schemagen sql --types``."""
+"""The SQL dialect registry (schemagen/sql/registry.py): every dialect both ways, gaps, user
+extension, the generated docs/type-mapping.md and ``schemagen sql --types`` (Drill's table:
+test_drill.py; Parquet descriptions: test_parquet.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from sg_helpers import REPO
 
@@ -19,173 +16,8 @@ from schemagen import ir
 from schemagen.cli.main import main
 from schemagen.sql import registry as sql
 from schemagen.sql.dialects import DuckDB, Spark, SparkEmitter
-from schemagen.typemap.arrow import ArrowMapper
 
 DIALECTS = ["drill", "duckdb", "spark", "trino", "hive", "postgres"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_registry() -> Iterator[None]:
-    sql.reset()
-    yield
-    sql.reset()
-
-
-# --------------------------------------------------------------------------- Drill's table
-
-# Drill's "SQL Types to Parquet" and "SQL Types to Parquet Logical Types" tables:
-# SQL type, Parquet physical type, logical annotation (the start of ParquetType.logical),
-# legacy converted type in the file.
-DRILL_TABLE = [
-    ("BIGINT", "INT64", "", "NONE"),
-    ("BOOLEAN", "BOOLEAN", "", "NONE"),
-    ("VARBINARY", "BYTE_ARRAY", "", "NONE"),
-    ("FLOAT", "FLOAT", "", "NONE"),
-    ("DOUBLE", "DOUBLE", "", "NONE"),
-    ("INTEGER", "INT32", "", "NONE"),
-    ("DATE", "INT32", "DATE", "DATE"),
-    ("VARCHAR", "BYTE_ARRAY", "STRING", "UTF8"),
-    ("DECIMAL(9, 2)", "INT32", "DECIMAL", "DECIMAL"),
-    ("DECIMAL(18, 2)", "INT64", "DECIMAL", "DECIMAL"),
-    ("DECIMAL(38, 2)", "FIXED_LEN_BYTE_ARRAY(16)", "DECIMAL", "DECIMAL"),
-    # TIME -> TIME_MILLIS: pyarrow writes TIME(isAdjustedToUTC=false, MILLIS), which has
-    # no legacy converted type (TIME_MILLIS means adjusted to UTC); the registry says so
-    ("TIME", "INT32", "TIME", "NONE"),
-    ("TIMESTAMP", "INT64", "TIMESTAMP", "TIMESTAMP_MILLIS"),
-    # INTERVALDAY/INTERVALYEAR -> INTERVAL: the physical form, without the annotation
-    ("INTERVALDAY", "FIXED_LEN_BYTE_ARRAY(12)", "", "NONE"),
-    ("INTERVALYEAR", "FIXED_LEN_BYTE_ARRAY(12)", "", "NONE"),
-    ("INTERVAL", "FIXED_LEN_BYTE_ARRAY(12)", "", "NONE"),
-]
-
-
-def _physical(col: Any) -> str:
-    if col.physical_type == "FIXED_LEN_BYTE_ARRAY":
-        return f"FIXED_LEN_BYTE_ARRAY({col.length})"
-    return str(col.physical_type)
-
-
-def _annotation(col: Any) -> str:
-    kind = str(col.logical_type.type)
-    return "" if kind == "NONE" else kind
-
-
-@pytest.fixture(scope="module")
-def drill_file(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A Drill table with one column per row of Drill's table, compiled and written."""
-    from sg_helpers import build_package, purge
-
-    tmp = tmp_path_factory.mktemp("drill_table")
-    cols = ",\n".join(f"  c{i} {t} NOT NULL" for i, (t, *_rest) in enumerate(DRILL_TABLE))
-    src = tmp / "drill_table.sql"
-    src.write_text(f"-- dialect: drill\nCREATE TABLE drill.types.row_by_row (\n{cols}\n);\n")
-    pkg = build_package([src], tmp / "out")
-    try:
-        cls = pkg.record("drill.types.RowByRow")
-        import datetime
-        import decimal
-
-        values = {
-            "BIGINT": 1, "BOOLEAN": True, "VARBINARY": b"x", "FLOAT": 1.5, "DOUBLE": 2.5,
-            "INTEGER": 3, "DATE": datetime.date(2024, 1, 2), "VARCHAR": "v",
-            "DECIMAL(9, 2)": decimal.Decimal("1.25"), "DECIMAL(18, 2)": decimal.Decimal("2.50"),
-            "DECIMAL(38, 2)": decimal.Decimal("3.75"), "TIME": datetime.time(1, 2, 3),
-            "TIMESTAMP": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
-            "INTERVALDAY": schemagen.Interval(0, 1, 2), "INTERVALYEAR": schemagen.Interval(3, 0, 0),
-            "INTERVAL": schemagen.Interval(1, 2, 3),
-        }
-        rec = cls(**{f"c{i}": values[t] for i, (t, *_r) in enumerate(DRILL_TABLE)})
-        path = tmp / "rows.parquet"
-        schemagen.write([rec], path)
-        assert list(schemagen.read(cls, path)) == [rec]
-        schema = pq.ParquetFile(path).schema
-        return {schema.column(i).path: schema.column(i) for i in range(len(schema))}
-    finally:
-        purge(pkg)
-
-
-@pytest.mark.parametrize("i", range(len(DRILL_TABLE)),
-                         ids=[row[0] for row in DRILL_TABLE])
-def test_drill_table_row_by_row(i: int, drill_file: dict[str, Any]) -> None:
-    sql_type, physical, annotation, converted = DRILL_TABLE[i]
-    t = sql.sql_to_ir(sql_type, "drill")
-    described = sql.parquet_type(t)
-    assert described.physical == physical
-    assert described.logical.split("(")[0] == annotation
-    col = drill_file[f"c{i}"]
-    assert _physical(col) == physical
-    assert _annotation(col) == annotation
-    assert str(col.converted_type) == converted
-    if sql_type == "TIME":  # honest about the missing converted type
-        assert "no legacy TIME_* converted type" in described.note
-    if sql_type.startswith("INTERVAL"):
-        assert t == ir.Interval()
-        assert "cannot write the INTERVAL annotation" in described.note
-
-
-def test_drill_reads_table_documents_int96_and_int_annotations() -> None:
-    reads = dict(sql.dialect("drill").PARQUET_READS)
-    assert "TIMESTAMP" in reads["INT96"] and "VARBINARY" in reads["INT96"]
-    assert reads["INT32 (INT_8, INT_16, INT_32)"] == "INTEGER"
-    assert reads["INT32 (UINT_8, UINT_16, UINT_32)"].startswith("UINT4")
-    assert reads["INT64 (UINT_64)"].startswith("UINT8")
-
-
-def test_drill_sql_types() -> None:
-    d = sql.dialect("drill")
-    assert d.to_ir("TIMESTAMP") == ir.Timestamp("ms", utc=True)  # TIMESTAMP_MILLIS
-    assert d.to_ir("TIME") == ir.Time("ms")
-    assert d.to_ir("DECIMAL") == ir.Decimal(38, 0)
-    assert d.to_ir("CHARACTER VARYING(10)") == ir.String()
-    assert d.to_sql(ir.Int(8)) == "INTEGER"  # what Drill reads INT_8 as
-    assert d.to_sql(ir.Int(32, signed=False)) == "BIGINT"
-
-
-# --------------------------------------------------------------------------- Parquet descriptions
-
-
-def test_parquet_descriptions_match_what_pyarrow_writes(tmp_path: Path) -> None:
-    types = sql.sample_ir_types()
-    mapper = ArrowMapper(sql.SAMPLE_TYPES)  # the documented samples
-    fields = [pa.field(f"c{i}", mapper.type(t)) for i, t in enumerate(types)
-              if not isinstance(t, (ir.List, ir.Map, ir.RecordRef, ir.Union_))]
-    path = tmp_path / "all.parquet"
-    # the options schemagen's writer uses (runtime/writer.py)
-    pq.write_table(pa.Table.from_pylist([{}], schema=pa.schema(fields)), path,
-                   store_decimal_as_integer=True)
-    schema = pq.ParquetFile(path).schema
-    cols = {schema.column(i).path: schema.column(i) for i in range(len(schema))}
-    for i, t in enumerate(types):
-        if f"c{i}" not in cols:
-            continue
-        described = sql.parquet_type(t)
-        col = cols[f"c{i}"]
-        assert _physical(col) == described.physical, sql.ir_name(t)
-        want = described.logical.split("(")[0]
-        assert _annotation(col) == want, sql.ir_name(t)
-        if isinstance(t, ir.Timestamp):
-            assert str(col.logical_type.to_json()).count("true") == (1 if t.utc else 0)
-            assert ("TIMESTAMP_" in str(col.converted_type)) == ("converted type TIMESTAMP_"
-                                                                  in described.note)
-
-
-@pytest.mark.parametrize(("precision", "physical"), [
-    (1, "INT32"), (9, "INT32"), (10, "INT64"), (18, "INT64"),
-    (19, "FIXED_LEN_BYTE_ARRAY(9)"), (38, "FIXED_LEN_BYTE_ARRAY(16)"),
-])
-def test_decimal_physical_type_by_precision(precision: int, physical: str) -> None:
-    assert sql.parquet_type(ir.Decimal(precision, 0)).physical == physical
-
-
-def test_honest_notes_where_pyarrow_cannot_annotate() -> None:
-    assert "ENUM" in sql.parquet_type(ir.EnumRef("E")).note
-    assert sql.parquet_type(ir.EnumRef("E")).logical == "STRING"
-    assert sql.parquet_type(ir.Interval()).logical == ""
-    assert "INTERVAL" in sql.parquet_type(ir.Interval()).note
-    assert "JSON" in sql.parquet_type(ir.Json()).note
-
-
-# --------------------------------------------------------------------------- both ways
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -286,9 +118,6 @@ def test_struct_field_names_are_quoted_when_needed() -> None:
         'ROW("date" DATE, "Mixed Case" INTEGER, plain INTEGER)'
 
 
-# --------------------------------------------------------------------------- gaps
-
-
 @pytest.mark.parametrize(("dialect", "t", "words"), [
     ("spark", ir.Uuid(), ["spark", "uuid", "UUID"]),
     ("hive", ir.Interval(), ["hive", "interval", "INTERVAL"]),
@@ -333,9 +162,6 @@ def test_unknown_dialect_lists_known_ones() -> None:
         sql.dialect("oracle")
     for d in DIALECTS:
         assert d in str(exc.value)
-
-
-# --------------------------------------------------------------------------- extension
 
 
 def test_register_a_custom_type_from_user_code(compile_schemas: Any, tmp_path: Path) -> None:
@@ -412,9 +238,6 @@ def test_dialect_tables_are_per_instance() -> None:
     sql.dialect("duckdb").register("GEOMETRY", ir.Bytes())
     assert "GEOMETRY" not in DuckDB.FROM_SQL
     assert "GEOMETRY" not in DuckDB().from_sql_table
-
-
-# --------------------------------------------------------------------------- docs and CLI
 
 
 def test_docs_type_mapping_is_fresh() -> None:

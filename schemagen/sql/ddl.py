@@ -51,7 +51,7 @@ def _record_names(rec: ir.Record) -> list[str]:
     names = [rec.name, rec.short_name, cls]
     if rec.namespace:
         names.append(f"{rec.namespace}.{cls}")
-    table = dict(rec.native).get("sql.table")
+    table = rec.table
     if table:
         names += [table, table.rpartition(".")[2]]
     return list(dict.fromkeys(names))
@@ -107,8 +107,7 @@ class DdlEmitter:
         self.types = types
         self.record = record
         self.d = dialect if dialect is not None else sqlmap.dialect(self.dialect)
-        native = dict(record.native)
-        default_table = native.get("sql.table", "").rpartition(".")[2] or _snake(record.short_name)
+        default_table = record.table.rpartition(".")[2] or _snake(record.short_name)
         self.table = table or default_table
         self.location = location or self.table
 

@@ -58,6 +58,7 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 import schemagen  # noqa: E402
+from schemagen.runtime import native  # noqa: E402
 
 try:
     from generated.example.sales import (  # noqa: E402
@@ -657,8 +658,13 @@ def time_record_type(spec: Spec, recs: list[Any], work: Path,
     t_cw_w = best_of(partial(spec.columns_write, recs, p_base), repeat)
     rows.append(speedup_row(f"{name} write vs dicts+from_pylist", t_sg_w, t_pl_w, 5,
                             profile=w_sg))
-    rows.append(slowdown_row(f"{name} write vs pyarrow columns", t_sg_w, t_cw_w, 1.25,
+    rows.append(slowdown_row(f"{name} write vs pyarrow columns", t_sg_w, t_cw_w, 0.6,
                              profile=w_sg))
+    with native.using(False):
+        t_pure_w = best_of(w_sg, repeat)
+    rows.append(speedup_row(f"{name} write, native column builders vs pure Python "
+                            f"({'active' if native.active() else 'not built'})",
+                            t_sg_w, t_pure_w, None))
     # context for the write targets: writing the finished Arrow table (Arrow -> Parquet)
     # plus reading every leaf value out of the records (the list comprehensions alone)
     # is work every records -> Parquet writer does; it bounds the reachable speedup

@@ -20,11 +20,12 @@ says which path is active (``schemagen --version`` prints it).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -44,7 +45,9 @@ else:
     except ImportError as exc:
         _REASON = f"the C extension does not load: {exc}"
 
-__all__ = ["accelerated", "active", "status"]
+__all__ = ["accelerated", "active", "status", "using"]
+
+_enabled = [True]  # (a list: switched by ``using`` without a global statement)
 
 K_INT, K_FLOAT, K_BOOL, K_STR, K_BIN, K_DATE, K_TIMESTAMP, K_TIME = 1, 2, 3, 4, 5, 6, 7, 8
 K_LIST, K_STRUCT = 10, 11
@@ -56,6 +59,18 @@ Node = tuple[int, bool, int, int, int, Any, Any]
 def active() -> bool:
     """Whether the C accelerator is in use."""
     return _columns is not None
+
+
+@contextlib.contextmanager
+def using(enabled: bool) -> Iterator[None]:
+    """Within the block, the native path is (not) used: for benchmarks and tests that
+    compare both paths in one process (``SCHEMAGEN_PURE=1`` is the switch for users)."""
+    before = _enabled[0]
+    _enabled[0] = enabled
+    try:
+        yield
+    finally:
+        _enabled[0] = before
 
 
 def status() -> str:
@@ -204,7 +219,7 @@ def accelerated(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Name
         if not plan:
             plan.append(plan_for(cls, *ir_of()))
         p = plan[0]
-        if p is not None and records:
+        if p is not None and records and _enabled[0]:
             batch = p.build(records, schema)
             if batch is not None:
                 return batch

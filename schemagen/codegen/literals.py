@@ -27,13 +27,20 @@ def is_mutable(t: ir.Type, value: Any) -> bool:
     if value is None:
         return False
     inner, _ = ir.strip_nullable(t)
-    if ir.is_frozenset(inner):
-        return False
-    if isinstance(inner, (ir.List, ir.Map, ir.RecordRef, ir.Json)):
-        return True
-    if isinstance(inner, ir.Union_) and isinstance(value, ir.UnionValue):
-        return is_mutable(inner.members[value.member], value.value)
-    return False
+    match inner:
+        case ir.List() if ir.is_frozenset(inner):
+            return False
+        case ir.List() | ir.Map() | ir.RecordRef() | ir.Json():
+            return True
+        case ir.Union_(members):
+            return isinstance(value, ir.UnionValue) and is_mutable(members[value.member],
+                                                                    value.value)
+        case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
+              | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.Interval() | ir.Uuid() | ir.EnumRef() | ir.Nullable()):
+            return False
+        case _:
+            assert_never(inner)
 
 
 class Literals:

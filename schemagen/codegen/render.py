@@ -397,28 +397,37 @@ class Compiler:
     def _type_depth(self, t: ir.Type) -> int:
         """Nesting of ``t``'s generated Arrow expression (records inline), 10**6 for a
         union wider than SAFE_UNION_WIDTH."""
-        if isinstance(t, ir.Nullable):
-            return self._type_depth(t.inner)
-        if isinstance(t, ir.List):
-            return 1 + self._type_depth(t.item)
-        if isinstance(t, ir.Map):
-            return 1 + max(self._type_depth(t.key), self._type_depth(t.value))
-        if isinstance(t, ir.Union_):
-            if len(t.members) > SAFE_UNION_WIDTH:
-                return 10**6
-            return 1 + max(self._type_depth(m) for m in t.members)
-        if isinstance(t, ir.RecordRef):
-            known = self._depths.get(t.name)
-            if known is not None:
-                return known
-            self._depths[t.name] = 0  # recursive records are not rendered inline
-            rec = self.types.get(t.name)
-            d = 1
-            if isinstance(rec, ir.Record) and rec.fields:
-                d = 1 + max(self._type_depth(f.type) for f in rec.fields)
-            self._depths[t.name] = d
-            return d
-        return 0
+        match t:
+            case ir.Nullable(inner):
+                return self._type_depth(inner)
+            case ir.List(item):
+                return 1 + self._type_depth(item)
+            case ir.Map(key, value):
+                return 1 + max(self._type_depth(key), self._type_depth(value))
+            case ir.Union_(members):
+                if len(members) > SAFE_UNION_WIDTH:
+                    return 10**6
+                return 1 + max(self._type_depth(m) for m in members)
+            case ir.RecordRef(name):
+                return self._record_depth(name)
+            case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
+                  | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+                  | ir.Duration() | ir.Interval() | ir.Uuid() | ir.Json() | ir.EnumRef()):
+                return 0
+            case _:
+                assert_never(t)
+
+    def _record_depth(self, name: str) -> int:
+        known = self._depths.get(name)
+        if known is not None:
+            return known
+        self._depths[name] = 0  # recursive records are not rendered inline
+        rec = self.types.get(name)
+        d = 1
+        if isinstance(rec, ir.Record) and rec.fields:
+            d = 1 + max(self._type_depth(f.type) for f in rec.fields)
+        self._depths[name] = d
+        return d
 
     def _render_empty(self, parts: tuple[str, ...]) -> str:
         return TEMPLATES.get_template("package.py.j2").render(

@@ -763,12 +763,20 @@ def sample_ir_types() -> list[ir.Type]:
 
 
 def _strip_all(t: ir.Type) -> ir.Type:
+    """``t`` without nullability at any depth of lists and maps (and without set marks)."""
     inner, _ = ir.strip_nullable(t)
-    if isinstance(inner, ir.List):
-        return ir.List(_strip_all(inner.item))
-    if isinstance(inner, ir.Map):
-        return ir.Map(_strip_all(inner.key), _strip_all(inner.value))
-    return inner
+    match inner:
+        case ir.List(item):
+            return ir.List(_strip_all(item))
+        case ir.Map(key, value):
+            return ir.Map(_strip_all(key), _strip_all(value))
+        case (ir.Nullable() | ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String()
+              | ir.Bytes() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.Interval() | ir.Uuid() | ir.Json() | ir.EnumRef()
+              | ir.RecordRef() | ir.Union_()):
+            return inner
+        case _:
+            assert_never(inner)
 
 
 def read_back(d: SqlDialect, t: ir.Type, types: Mapping[str, ir.Named]) -> tuple[str, ir.Type,
@@ -783,32 +791,35 @@ def same_type(a: ir.Type, a_types: Mapping[str, ir.Named], b: ir.Type,
               b_types: Mapping[str, ir.Named]) -> bool:
     """Structural equality of two IR types (named types compared by content, nulls ignored)."""
     a, b = _strip_all(a), _strip_all(b)
-    if isinstance(a, ir.RecordRef) and isinstance(b, ir.RecordRef):
-        ra, rb = a_types.get(a.name), b_types.get(b.name)
-        if not isinstance(ra, ir.Record) or not isinstance(rb, ir.Record):
-            return False
-        return len(ra.fields) == len(rb.fields) and all(
-            fa.name == fb.name and same_type(fa.type, a_types, fb.type, b_types)
-            for fa, fb in zip(ra.fields, rb.fields))
-    if isinstance(a, ir.EnumRef) and isinstance(b, ir.EnumRef):
-        ea, eb = a_types.get(a.name), b_types.get(b.name)
-        return isinstance(ea, ir.Enum) and isinstance(eb, ir.Enum) and ea.symbols == eb.symbols
-    if isinstance(a, ir.List) and isinstance(b, ir.List):
-        return same_type(a.item, a_types, b.item, b_types)
-    if isinstance(a, ir.Map) and isinstance(b, ir.Map):
-        return (same_type(a.key, a_types, b.key, b_types)
-                and same_type(a.value, a_types, b.value, b_types))
-    return a == b
+    match a, b:
+        case ir.RecordRef(name_a), ir.RecordRef(name_b):
+            ra, rb = a_types.get(name_a), b_types.get(name_b)
+            if not isinstance(ra, ir.Record) or not isinstance(rb, ir.Record):
+                return False
+            return len(ra.fields) == len(rb.fields) and all(
+                fa.name == fb.name and same_type(fa.type, a_types, fb.type, b_types)
+                for fa, fb in zip(ra.fields, rb.fields))
+        case ir.EnumRef(name_a), ir.EnumRef(name_b):
+            ea, eb = a_types.get(name_a), b_types.get(name_b)
+            return isinstance(ea, ir.Enum) and isinstance(eb, ir.Enum) and ea.symbols == eb.symbols
+        case ir.List(item_a), ir.List(item_b):
+            return same_type(item_a, a_types, item_b, b_types)
+        case ir.Map(key_a, value_a), ir.Map(key_b, value_b):
+            return (same_type(key_a, a_types, key_b, b_types)
+                    and same_type(value_a, a_types, value_b, b_types))
+        case _:  # leaves, or two different kinds
+            return a == b
 
 
 def _shape(t: ir.Type, types: Mapping[str, ir.Named]) -> str:
     """``ir_name`` with records spelled out (``record(x: float64, y: float64)``)."""
     inner, _ = ir.strip_nullable(t)
-    rec = types.get(inner.name) if isinstance(inner, ir.RecordRef) else None
-    if isinstance(rec, ir.Record):
-        fields = ", ".join(f"{f.name}: {_shape(f.type, types)}" for f in rec.fields)
-        return f"record({fields})"
-    return ir_name(inner)
+    match inner:
+        case ir.RecordRef(name) if isinstance(rec := types.get(name), ir.Record):
+            fields = ", ".join(f"{f.name}: {_shape(f.type, types)}" for f in rec.fields)
+            return f"record({fields})"
+        case _:
+            return ir_name(inner)
 
 
 def type_table(d: SqlDialect | str) -> dict[str, Any]:

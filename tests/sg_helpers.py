@@ -13,6 +13,7 @@ import datetime
 import decimal
 import enum
 import importlib
+import json
 import os
 import struct
 import subprocess
@@ -386,3 +387,18 @@ def _classes_for(cls: type) -> dict[str, type]:
     base = Path(top.__file__).parent
     pkg = GenPackage(pkg_name, base.parent, [])
     return pkg.records()
+
+
+def record_schema(namespace: str, fields: list[dict[str, Any]], name: str = "R",
+                  **extra: Any) -> str:
+    """The text of an Avro record schema (``extra``: more top-level keys, e.g. ``doc``)."""
+    return json.dumps({"type": "record", "name": name, "namespace": namespace,
+                       "fields": fields, **extra})
+
+
+def folder_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (generated ``__pycache__`` aside) with its bytes."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sg_helpers import folder_snapshot as snapshot
 
 from schemagen.cli.main import main
 
@@ -18,13 +19,6 @@ GOOD = {
 }
 OTHER = {"type": "record", "name": "Other", "namespace": "cli.more",
          "fields": [{"name": "t", "type": "cli.demo.Thing"}]}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    if not folder.exists():
-        return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
 
 
 @pytest.fixture

@@ -1,0 +1,151 @@
+"""Regressions from code review, ``schemagen compile`` error paths: foreign files in the
+output, inputs inside it, a namespace part too long, output under a file, an enum without
+symbols, types without a Parquet form, namespaces differing only in case (exit 2, a
+message, no traceback, nothing written)."""
+
+from __future__ import annotations
+
+import decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sg_helpers import folder_snapshot as snapshot
+from sg_helpers import record_schema, write_schema_files
+
+import schemagen
+from schemagen.cli.main import main
+from schemagen.codegen import compiler
+
+
+@pytest.fixture
+def cli_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with ``schemas/thing.avsc``, as the current directory."""
+    monkeypatch.chdir(tmp_path)
+    write_schema_files(tmp_path / "schemas", {"thing.avsc": record_schema(
+        "rv.cli", [{"name": "ident", "type": "long"}], name="Thing", doc="A thing.")})
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- 4. foreign output
+
+
+@pytest.mark.parametrize(("rel", "text"), [
+    pytest.param("NOTES.md", "my notes\n", id="notes-md"),
+    pytest.param("rv/helpers.py", "def helper() -> int:\n    return 1\n", id="hand-written-py"),
+])
+def test_compile_refuses_output_with_foreign_file(cli_project: Path,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  rel: str, text: str) -> None:
+    assert main(["compile", "schemas", "-o", "gen", "-q"]) == 0
+    capsys.readouterr()
+    (cli_project / "gen" / rel).write_text(text)
+    before = snapshot(cli_project)
+    assert main(["compile", "schemas", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert Path(rel).name in err, err
+    assert "Traceback" not in err
+    assert snapshot(cli_project) == before
+    assert sorted(p.name for p in cli_project.iterdir()) == ["gen", "schemas"]
+
+
+def test_compile_refuses_inputs_inside_output(cli_project: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # gen/ is a package schemagen generated, and the schemas were moved into it
+    assert main(["compile", "schemas", "-o", "gen", "-q"]) == 0
+    capsys.readouterr()
+    (cli_project / "schemas").rename(cli_project / "gen" / "schemas")
+    before = snapshot(cli_project)
+    assert main(["compile", "gen/schemas", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "gen/schemas" in err, err
+    # refused as a schema input inside the output (not only as a stray file in it)
+    where = err.replace(str(cli_project.resolve()), "<project>").replace(str(cli_project), "<project>")
+    assert "input" in where, err
+    assert "Traceback" not in err
+    assert snapshot(cli_project) == before
+    assert (cli_project / "gen" / "schemas" / "thing.avsc").is_file()
+
+
+# --------------------------------------------------------------------------- 6. CLI error paths
+
+
+def test_cli_namespace_part_too_long(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ns = "n" * 300
+    src = write_schema_files(cli_project / "long", {"long.avsc": record_schema(
+        ns, [{"name": "a", "type": "int"}])})
+    with pytest.raises(schemagen.SchemaError, match="namespace"):
+        compiler.render(src, cli_project / "gen")
+    assert main(["compile", "long", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "schemagen: error:" in err and "namespace" in err, err
+    assert "Traceback" not in err
+    assert not (cli_project / "gen").exists()
+
+
+def test_cli_output_under_a_file(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (cli_project / "somefile").write_text("data")
+    assert main(["compile", "schemas", "-o", "somefile/gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "schemagen: error:" in err and "somefile" in err, err
+    assert "Traceback" not in err
+    assert (cli_project / "somefile").read_text() == "data"
+    assert sorted(p.name for p in cli_project.iterdir()) == ["schemas", "somefile"]
+
+
+def test_cli_enum_without_symbols(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_schema_files(cli_project / "enums", {"empty_enum.avsc": record_schema("rv.en", [
+        {"name": "e", "type": {"type": "enum", "name": "Nothing", "symbols": []}}])})
+    assert main(["compile", "enums", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "empty_enum.avsc" in err and "symbols" in err, err
+    assert "Traceback" not in err
+    assert not (cli_project / "gen").exists()
+
+
+UNMAPPABLE = [
+    pytest.param({"type": "bytes", "logicalType": "decimal", "precision": 80, "scale": 2},
+                 decimal.Decimal("1.25"), r"decimal\(80", id="decimal-precision-80"),
+    pytest.param({"type": "fixed", "name": "Empty", "size": 0}, b"", r"fixed size 0",
+                 id="fixed-size-0"),
+]
+
+
+@pytest.mark.parametrize(("avro_type", "value", "problem"), UNMAPPABLE)
+def test_unmappable_types_compile_but_refuse_parquet(cli_project: Path, compile_schemas: Any,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     avro_type: Any, value: Any,
+                                                     problem: str) -> None:
+    text = record_schema("rv.unmap", [{"name": "v", "type": avro_type}])
+    write_schema_files(cli_project / "um", {"um.avsc": text})
+    assert main(["compile", "um", "-o", "gen", "-q"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert (cli_project / "gen" / "rv" / "unmap.py").is_file()
+
+    m = compile_schemas({"um.avsc": text}).module("rv.unmap")
+    rec = m.R(v=value)
+    assert rec.v == value
+    with pytest.raises(schemagen.ParquetMappingError, match=problem):
+        m.R.arrow_schema()
+    out = cli_project / "data" / "um.parquet"
+    with pytest.raises(schemagen.ParquetMappingError, match=problem):
+        schemagen.write([rec], out)
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- 10. case-only namespaces
+
+
+def test_namespaces_differing_only_in_case(cli_project: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_schema_files(cli_project / "cases", {
+        "upper.avsc": record_schema("A.b", [{"name": "x", "type": "int"}]),
+        "lower.avsc": record_schema("a.c", [{"name": "x", "type": "int"}]),
+    })
+    with pytest.raises(schemagen.SchemaError, match="differ only in case"):
+        compiler.render(src, cli_project / "gen")
+    assert main(["compile", "cases", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "differ only in case" in err, err
+    assert "Traceback" not in err
+    assert not (cli_project / "gen").exists()

@@ -39,17 +39,14 @@ from __future__ import annotations
 import json
 import struct
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from .. import ir
 from .._pyarrow import pa, pc
-from ..errors import ReadError
-
-FIELD_ID_KEY = b"PARQUET:field_id"
-SCHEMA_KEY = b"schemagen.schema"
-_UNIT_RANK = {"s": 0, "ms": 1, "us": 2, "ns": 3}
+from ..errors import ReadError, shorten
+from ..typemap.parquet import FIELD_ID_KEY, SCHEMA_KEY
 
 Types = dict[str, ir.Named]
 
@@ -81,38 +78,8 @@ class Incompatibility:
 # ----------------------------------------------------------------------------- descriptions
 
 
-def describe(t: ir.Type, types: Mapping[str, ir.Named] | None = None) -> str:
-    """A short schema-level description of an IR type (``int32``, ``list<string>``...)."""
-    inner, nullable = ir.strip_nullable(t)
-    q = "?" if nullable and not isinstance(inner, ir.Null) else ""
-    if isinstance(inner, ir.Int):
-        return f"{'' if inner.signed else 'u'}int{inner.bits}{q}"
-    if isinstance(inner, ir.Float):
-        return {16: "float16", 32: "float", 64: "double"}[inner.bits] + q
-    if isinstance(inner, ir.Decimal):
-        return f"decimal({inner.precision}, {inner.scale}){q}"
-    if isinstance(inner, ir.Fixed):
-        return f"fixed({inner.size}){q}"
-    if isinstance(inner, (ir.Time, ir.Duration)):
-        return f"{type(inner).__name__.lower()}[{inner.unit}]{q}"
-    if isinstance(inner, ir.Timestamp):
-        return f"timestamp[{inner.unit}{', UTC' if inner.utc else ', local'}]{q}"
-    if isinstance(inner, ir.EnumRef):
-        return f"enum {inner.name}{q}"
-    if isinstance(inner, ir.RecordRef):
-        return f"record {inner.name}{q}"
-    if isinstance(inner, ir.List):
-        return f"list<{describe(inner.item, types)}>{q}"
-    if isinstance(inner, ir.Map):
-        return f"map<{describe(inner.key, types)}, {describe(inner.value, types)}>{q}"
-    if isinstance(inner, ir.Union_):
-        return f"union<{', '.join(describe(m, types) for m in inner.members)}>{q}"
-    return type(inner).__name__.rstrip("_").lower() + q
-
-
 def _arrow_text(at: Any) -> str:
-    s = str(at)
-    return s if len(s) <= 120 else s[:117] + "..."
+    return shorten(at, 120, render=str)
 
 
 # ----------------------------------------------------------------------------- nodes
@@ -229,7 +196,7 @@ def _shown(scalar: Any) -> str:
         text = repr(scalar.as_py())
     except (ValueError, OverflowError, pa.ArrowException):
         text = str(scalar)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return shorten(text, 80, render=str)
 
 
 class _Utf8(_Node):
@@ -522,6 +489,116 @@ def field_id(f: Any) -> int | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Want:
+    """What one field's reading is planned from: the writer's Arrow type (``wat``) and
+    IR type (``w_inner``, None when unknown), the reader's Arrow ``target``, the writer's
+    Arrow extension name, the path, and how to record a problem (``bad(reason)``)."""
+
+    wat: Any
+    w_inner: ir.Type | None
+    target: Any
+    ext: str | None
+    path: str
+    bad: Callable[[str], None]
+
+
+def _read_int(inner: ir.Int, w: _Want) -> _Node | None:
+    if not pa.types.is_integer(w.wat):
+        return None
+    why = _int_narrowing(w.wat, inner)
+    if why is None:
+        return _Cast(w.target, exact=True)
+    w.bad(why)
+    return None
+
+
+def _read_float(inner: ir.Float, w: _Want) -> _Node | None:
+    if pa.types.is_floating(w.wat):
+        if w.wat.bit_width <= inner.bits:
+            return _Cast(w.target, exact=True)
+        w.bad(f"{w.wat} cannot be read as {w.target} (narrowing)")
+        return None
+    if pa.types.is_integer(w.wat):
+        return _Cast(w.target, safe=False)  # rounds, as Avro's int -> float promotion
+    return None
+
+
+def _read_text(w: _Want) -> _Node | None:
+    if _is_text(w.wat):
+        return _Cast(w.target, exact=True)
+    if _is_bytes(w.wat):
+        if isinstance(w.w_inner, (ir.Fixed, ir.Interval, ir.Uuid, ir.Decimal)):
+            w.bad(f"{ir.describe(w.w_inner)} values cannot be read as a string")
+            return None
+        return _Utf8(w.target)
+    return None
+
+
+def _read_bytes(w: _Want) -> _Node | None:
+    if _is_bytes(w.wat) or _is_text(w.wat) or pa.types.is_fixed_size_binary(w.wat):
+        if isinstance(w.w_inner, (ir.Decimal, ir.Interval, ir.Uuid, ir.EnumRef)):
+            w.bad(f"{ir.describe(w.w_inner)} values cannot be read as bytes")
+            return None
+        return _Cast(w.target, storage=True)
+    return None
+
+
+def _read_fixed(size: int, w: _Want) -> _Node | None:
+    if pa.types.is_fixed_size_binary(w.wat):
+        if w.wat.byte_width == size and not isinstance(w.w_inner, ir.Decimal):
+            return _Same(w.target)
+        w.bad(f"{w.wat} cannot be read as {w.target} (different size or meaning)")
+        return None
+    if _is_bytes(w.wat):
+        if w.w_inner is not None and not isinstance(w.w_inner, (ir.Fixed, ir.Interval)):
+            w.bad(f"{ir.describe(w.w_inner)} cannot be read as fixed({size}) "
+                  "(values of any length)")
+            return None
+        # other writers (DuckDB) store FIXED_LEN_BYTE_ARRAY as BYTE_ARRAY: lengths
+        # are checked value by value
+        return _Cast(w.target)
+    return None
+
+
+def _read_decimal(inner: ir.Decimal, w: _Want) -> _Node | None:
+    wat = w.wat
+    if not pa.types.is_decimal(wat):
+        return None
+    if inner.scale >= wat.scale and inner.precision - inner.scale >= wat.precision - wat.scale:
+        return _Cast(w.target, exact=True)
+    w.bad(f"decimal({wat.precision}, {wat.scale}) cannot be read as "
+          f"decimal({inner.precision}, {inner.scale}) (values or digits would be lost)")
+    return None
+
+
+def _read_temporal(inner: ir.Time | ir.Timestamp | ir.Duration, w: _Want) -> _Node | None:
+    T = pa.types
+    match inner:
+        case ir.Time():
+            same_kind = T.is_time(w.wat)
+        case ir.Timestamp():
+            same_kind = T.is_timestamp(w.wat)
+        case ir.Duration():
+            same_kind = T.is_duration(w.wat)
+        case _:
+            assert_never(inner)
+    if not same_kind:
+        return None
+    if ir.unit_rank(w.wat.unit) > ir.unit_rank(inner.unit) and w.w_inner is not None:
+        # declared finer by the writer: refused.  A foreign file's unit says
+        # little (DuckDB stores every timestamp in us): values checked exact.
+        w.bad(f"{w.wat.unit} values cannot be read as {inner.unit} (precision "
+              "would be lost)")
+        return None
+    if isinstance(inner, ir.Timestamp) and (w.wat.tz is not None) != inner.utc:
+        w.bad("a local (naive) timestamp cannot be read as a UTC instant"
+              if inner.utc else
+              "a UTC instant cannot be read as a local (naive) timestamp")
+        return None
+    return _Cast(w.target, exact=True)
+
+
 class _Planner:
     def __init__(self, reader_types: Types, writer_types: Types | None) -> None:
         self.rt = reader_types
@@ -597,18 +674,18 @@ class _Planner:
                 fill = pa.array([value], arrow_field.type)
             except (pa.ArrowException, ValueError, TypeError, KeyError) as exc:
                 self.problem(path, f"missing in the file and its default {f.default!r} cannot "
-                             f"be stored as {arrow_field.type} ({exc})", None, describe(f.type))
+                             f"be stored as {arrow_field.type} ({exc})", None, ir.describe(f.type))
                 fill = None
             return _FieldPlan(f.name, arrow_field, None, None, False, fill)
         if nullable:
             return _FieldPlan(f.name, arrow_field, None, None, False, None)
         self.problem(path, "missing in the file, and the field is required with no default",
-                     None, describe(f.type))
+                     None, ir.describe(f.type))
         return _FieldPlan(f.name, arrow_field, None, None, False, None)
 
     # -- types
 
-    def type(self, t: ir.Type, wat: Any, wt: ir.Type | None, path: str) -> _Node | None:  # noqa: C901
+    def type(self, t: ir.Type, wat: Any, wt: ir.Type | None, path: str) -> _Node | None:
         """Node reading writer Arrow type ``wat`` (writer IR ``wt`` if known) as ``t``."""
         inner, _ = ir.strip_nullable(t)
         w_inner = ir.strip_nullable(wt)[0] if wt is not None else None
@@ -619,8 +696,8 @@ class _Planner:
         n_before = len(self.problems)
 
         def bad(reason: str) -> None:
-            writer = describe(w_inner) if w_inner is not None else _arrow_text(wat)
-            self.problem(path, reason, writer, describe(inner))
+            writer = ir.describe(w_inner) if w_inner is not None else _arrow_text(wat)
+            self.problem(path, reason, writer, ir.describe(inner))
 
         if isinstance(inner, ir.Null):
             return _Same(target) if T.is_null(wat) else _AllNull()
@@ -635,142 +712,113 @@ class _Planner:
             wat = wat.storage_type
         if wat.equals(target) and not isinstance(inner, (ir.RecordRef, ir.List, ir.Map,
                                                            ir.EnumRef)):
-            if isinstance(inner, ir.Fixed) and isinstance(w_inner, ir.Bytes):
-                pass  # pragma: no cover - bytes never maps to fixed_size_binary
             return _Same(target)
-        if isinstance(inner, ir.Bool):
-            if T.is_boolean(wat):
-                return _Same(target)
-        elif isinstance(inner, ir.Int):
-            if T.is_integer(wat):
-                why = _int_narrowing(wat, inner)
-                if why is None:
-                    return _Cast(target, exact=True)
-                bad(why)
+        node = self.read_as(inner, _Want(wat, w_inner, target, ext, path, bad))
+        if node is None and len(self.problems) == n_before:
+            bad(f"{_arrow_text(wat)} values cannot be read as {ir.describe(inner)}")
+        return node
+
+    def read_as(self, inner: ir.Type, w: _Want) -> _Node | None:
+        """The node reading ``w.wat`` as the non-null ``inner`` (None: it cannot; a
+        problem is recorded by the caller when the case recorded none)."""
+        match inner:
+            case ir.Bool():
+                return _Same(w.target) if pa.types.is_boolean(w.wat) else None
+            case ir.Int():
+                return _read_int(inner, w)
+            case ir.Float():
+                return _read_float(inner, w)
+            case ir.String() | ir.Json():
+                return _read_text(w)
+            case ir.Bytes():
+                return _read_bytes(w)
+            case ir.Fixed() | ir.Interval():
+                return _read_fixed(12 if isinstance(inner, ir.Interval) else inner.size, w)
+            case ir.Uuid():
+                if w.ext == "arrow.uuid" or (pa.types.is_fixed_size_binary(w.wat)
+                                             and w.wat.byte_width == 16):
+                    return _Cast(w.target, storage=True)
                 return None
-        elif isinstance(inner, ir.Float):
-            if T.is_floating(wat):
-                if wat.bit_width <= inner.bits:
-                    return _Cast(target, exact=True)
-                bad(f"{wat} cannot be read as {target} (narrowing)")
+            case ir.Decimal():
+                return _read_decimal(inner, w)
+            case ir.Date():
+                return _Cast(w.target, exact=True) if pa.types.is_date(w.wat) else None
+            case ir.Time() | ir.Timestamp() | ir.Duration():
+                return _read_temporal(inner, w)
+            case ir.EnumRef(name):
+                return self.enum(name, w) if _is_text(w.wat) else None
+            case ir.RecordRef(name):
+                return self.record_ref(name, w)
+            case ir.List():
+                return self.list_of(inner, w)
+            case ir.Map():
+                return self.map_of(inner, w)
+            case ir.Null() | ir.Nullable() | ir.Union_():  # pragma: no cover - type() did these
                 return None
-            if T.is_integer(wat):
-                return _Cast(target, safe=False)  # rounds, as Avro's int -> float promotion
-        elif isinstance(inner, (ir.String, ir.Json)):
-            if _is_text(wat):
-                return _Cast(target, exact=True)
-            if _is_bytes(wat):
-                if isinstance(w_inner, (ir.Fixed, ir.Interval, ir.Uuid, ir.Decimal)):
-                    bad(f"{describe(w_inner)} values cannot be read as a string")
+            case _:
+                assert_never(inner)
+
+    def enum(self, name: str, w: _Want) -> _Node | None:
+        enum = self.rt[name]
+        assert isinstance(enum, ir.Enum)
+        if isinstance(w.w_inner, ir.EnumRef) and self.wt is not None:
+            wenum = self.wt.get(w.w_inner.name)
+            if isinstance(wenum, ir.Enum):
+                extra = [s for s in wenum.symbols if s not in enum.symbols]
+                if not extra:
+                    return _Cast(w.target)
+                if ir.is_open_enum(enum) and wenum.values is not None:
+                    # protobuf: an open enum keeps numbers it has no symbol for
+                    numbers = dict(zip(wenum.symbols, map(str, wenum.values)))
+                    return _Enum(name, enum.symbols, enum.default, True,
+                                 {s: numbers[s] for s in extra})
+                if enum.default is None:
+                    w.bad(f"the writer's symbols {', '.join(extra)} are not in the "
+                          "reader's enum, which has no default")
                     return None
-                return _Utf8(target)
-        elif isinstance(inner, ir.Bytes):
-            if _is_bytes(wat) or _is_text(wat) or T.is_fixed_size_binary(wat):
-                if isinstance(w_inner, (ir.Decimal, ir.Interval, ir.Uuid, ir.EnumRef)):
-                    bad(f"{describe(w_inner)} values cannot be read as bytes")
-                    return None
-                return _Cast(target, storage=True)
-        elif isinstance(inner, (ir.Fixed, ir.Interval)):
-            size = 12 if isinstance(inner, ir.Interval) else inner.size
-            if T.is_fixed_size_binary(wat):
-                if wat.byte_width == size and not isinstance(w_inner, ir.Decimal):
-                    return _Same(target)
-                bad(f"{wat} cannot be read as {target} (different size or meaning)")
-                return None
-            if _is_bytes(wat):
-                if w_inner is not None and not isinstance(w_inner, (ir.Fixed, ir.Interval)):
-                    bad(f"{describe(w_inner)} cannot be read as fixed({size}) "
-                        "(values of any length)")
-                    return None
-                # other writers (DuckDB) store FIXED_LEN_BYTE_ARRAY as BYTE_ARRAY: lengths
-                # are checked value by value
-                return _Cast(target)
-        elif isinstance(inner, ir.Uuid):
-            if ext == "arrow.uuid" or (T.is_fixed_size_binary(wat) and wat.byte_width == 16):
-                return _Cast(target, storage=True)
-        elif isinstance(inner, ir.Decimal):
-            if T.is_decimal(wat):
-                if inner.scale >= wat.scale and \
-                        inner.precision - inner.scale >= wat.precision - wat.scale:
-                    return _Cast(target, exact=True)
-                bad(f"decimal({wat.precision}, {wat.scale}) cannot be read as "
-                    f"decimal({inner.precision}, {inner.scale}) (values or digits would be lost)")
-                return None
-        elif isinstance(inner, ir.Date):
-            if T.is_date(wat):
-                return _Cast(target, exact=True)
-        elif isinstance(inner, (ir.Time, ir.Timestamp, ir.Duration)):
-            kind = {ir.Time: T.is_time, ir.Timestamp: T.is_timestamp,
-                    ir.Duration: T.is_duration}[type(inner)]
-            if kind(wat):
-                if _UNIT_RANK[wat.unit] > _UNIT_RANK[inner.unit] and w_inner is not None:
-                    # declared finer by the writer: refused.  A foreign file's unit says
-                    # little (DuckDB stores every timestamp in us): values checked exact.
-                    bad(f"{wat.unit} values cannot be read as {inner.unit} (precision "
-                        "would be lost)")
-                    return None
-                if isinstance(inner, ir.Timestamp) and (wat.tz is not None) != inner.utc:
-                    bad("a local (naive) timestamp cannot be read as a UTC instant"
-                        if inner.utc else
-                        "a UTC instant cannot be read as a local (naive) timestamp")
-                    return None
-                return _Cast(target, exact=True)
-        elif isinstance(inner, ir.EnumRef):
-            if _is_text(wat):
-                enum = self.rt[inner.name]
-                assert isinstance(enum, ir.Enum)
-                if isinstance(w_inner, ir.EnumRef) and self.wt is not None:
-                    wenum = self.wt.get(w_inner.name)
-                    if isinstance(wenum, ir.Enum):
-                        extra = [s for s in wenum.symbols if s not in enum.symbols]
-                        if not extra:
-                            return _Cast(target)
-                        if ir.is_open_enum(enum) and wenum.values is not None:
-                            # protobuf: an open enum keeps numbers it has no symbol for
-                            numbers = dict(zip(wenum.symbols, map(str, wenum.values)))
-                            return _Enum(inner.name, enum.symbols, enum.default, True,
-                                         {s: numbers[s] for s in extra})
-                        if enum.default is None:
-                            bad(f"the writer's symbols {', '.join(extra)} are not in the "
-                                "reader's enum, which has no default")
-                            return None
-                return _Enum(inner.name, enum.symbols, enum.default, ir.is_open_enum(enum))
-        elif isinstance(inner, ir.RecordRef):
-            if T.is_struct(wat) and not isinstance(w_inner, ir.Union_):
-                rec = self.rt[inner.name]
-                assert isinstance(rec, ir.Record)
-                wrec = None
-                if isinstance(w_inner, ir.RecordRef) and self.wt is not None:
-                    got = self.wt.get(w_inner.name)
-                    wrec = got if isinstance(got, ir.Record) else None
-                wfields = [wat.field(i) for i in range(wat.num_fields)]
-                fields = self.record(rec, wfields, wrec, path)
-                lost: list[str] = []
-                if rec.kind == "union":
-                    used = {f.src for f in fields}
-                    lost = [w.name for w in wfields if w.name not in used]
-                return _Struct(fields, target, lost, rec.name)
-        elif isinstance(inner, ir.List):
-            if T.is_list(wat) or T.is_large_list(wat) or T.is_fixed_size_list(wat):
-                w_item = w_inner.item if isinstance(w_inner, ir.List) else None
-                item = self.type(inner.item, wat.value_type, w_item, path + "[]")
-                if item is None:
-                    return None
-                check = not ir.strip_nullable(inner.item)[1] and wat.value_field.nullable
-                return _List(item, target.value_field, check)
-        elif isinstance(inner, ir.Map):
-            if T.is_map(wat):
-                wk = w_inner.key if isinstance(w_inner, ir.Map) else None
-                wv = w_inner.value if isinstance(w_inner, ir.Map) else None
-                key = self.type(inner.key, wat.key_type, wk, path + "{key}")
-                val = self.type(inner.value, wat.item_type, wv, path + "{value}")
-                if key is None or val is None:
-                    return None
-                check = not ir.strip_nullable(inner.value)[1] and wat.item_field.nullable
-                return _Map(key, val, target.item_field, check)
-        if len(self.problems) == n_before:
-            bad(f"{_arrow_text(wat)} values cannot be read as {describe(inner)}")
-        return None
+        return _Enum(name, enum.symbols, enum.default, ir.is_open_enum(enum))
+
+    def record_ref(self, name: str, w: _Want) -> _Node | None:
+        if not pa.types.is_struct(w.wat) or isinstance(w.w_inner, ir.Union_):
+            return None
+        rec = self.rt[name]
+        assert isinstance(rec, ir.Record)
+        wrec = None
+        if isinstance(w.w_inner, ir.RecordRef) and self.wt is not None:
+            got = self.wt.get(w.w_inner.name)
+            wrec = got if isinstance(got, ir.Record) else None
+        wfields = [w.wat.field(i) for i in range(w.wat.num_fields)]
+        fields = self.record(rec, wfields, wrec, w.path)
+        lost: list[str] = []
+        if rec.kind == "union":
+            used = {f.src for f in fields}
+            lost = [f.name for f in wfields if f.name not in used]
+        return _Struct(fields, w.target, lost, rec.name)
+
+    def list_of(self, inner: ir.List, w: _Want) -> _Node | None:
+        wat = w.wat
+        if not (pa.types.is_list(wat) or pa.types.is_large_list(wat)
+                or pa.types.is_fixed_size_list(wat)):
+            return None
+        w_item = w.w_inner.item if isinstance(w.w_inner, ir.List) else None
+        item = self.type(inner.item, wat.value_type, w_item, w.path + "[]")
+        if item is None:
+            return None
+        check = not ir.strip_nullable(inner.item)[1] and wat.value_field.nullable
+        return _List(item, w.target.value_field, check)
+
+    def map_of(self, inner: ir.Map, w: _Want) -> _Node | None:
+        wat = w.wat
+        if not pa.types.is_map(wat):
+            return None
+        wk = w.w_inner.key if isinstance(w.w_inner, ir.Map) else None
+        wv = w.w_inner.value if isinstance(w.w_inner, ir.Map) else None
+        key = self.type(inner.key, wat.key_type, wk, w.path + "{key}")
+        val = self.type(inner.value, wat.item_type, wv, w.path + "{value}")
+        if key is None or val is None:
+            return None
+        check = not ir.strip_nullable(inner.value)[1] and wat.item_field.nullable
+        return _Map(key, val, w.target.item_field, check)
 
     def _quiet(self, t: ir.Type, wat: Any, wt: ir.Type | None, path: str) -> _Node | None:
         """Like :meth:`type` but without recording problems (for choosing union members)."""
@@ -797,7 +845,7 @@ class _Planner:
                 i < len(w_inner.members) else None
             r = self._member_for(members, wat.field(i).type, wm, f"{path}.member{i}")
             if r is None:
-                what = describe(wm) if wm is not None else _arrow_text(wat.field(i).type)
+                what = ir.describe(wm) if wm is not None else _arrow_text(wat.field(i).type)
                 bad(f"writer member {i} ({what}) matches no member of the reader's union")
                 continue
             routes.append((i, r[0], r[1]))
@@ -837,12 +885,12 @@ class _Planner:
         for i, wm in enumerate(w_inner.members):
             node = self._quiet(inner, wat.field(i).type, wm, path)
             if node is None:
-                failed.append(f"member {i} ({describe(wm)})")
+                failed.append(f"member {i} ({ir.describe(wm)})")
             else:
                 routes.append((i, node))
         if failed:
             bad(f"the writer's union members {', '.join(failed)} cannot be read as "
-                f"{describe(inner)}")
+                f"{ir.describe(inner)}")
             return None
         return _FromUnion(routes)
 

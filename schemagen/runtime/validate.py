@@ -10,7 +10,8 @@ import datetime
 import decimal
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final, TypeAlias, assert_never
 
 from .. import ir
 from ..errors import RecordProblem
@@ -28,30 +29,6 @@ def _sub_unit(microseconds: int, unit: str) -> bool:
     if unit == "ms":
         return microseconds % 1000 != 0
     return False
-
-
-def _int_range(t: ir.Int) -> tuple[int, int]:
-    if t.signed:
-        return -(1 << (t.bits - 1)), (1 << (t.bits - 1)) - 1
-    return 0, (1 << t.bits) - 1
-
-
-def _decimal_fits(v: decimal.Decimal, t: ir.Decimal) -> bool:
-    if not v.is_finite():
-        return False
-    q = v.as_tuple()
-    exp = int(q.exponent)
-    scale_needed = max(0, -exp)
-    if scale_needed > t.scale:
-        # more fractional digits than the scale: only fine if they are zeros
-        quantized = v.quantize(decimal.Decimal(1).scaleb(-t.scale))
-        if quantized != v:
-            return False
-        v = quantized
-        q = v.as_tuple()
-        exp = int(q.exponent)
-    int_digits = len(q.digits) + exp if exp < 0 else len(q.digits) + exp
-    return max(int_digits, 0) <= t.precision - t.scale
 
 
 class MembersSet(tuple[str, ...]):
@@ -98,7 +75,7 @@ class Checker:
             if len(out) >= MAX_PROBLEMS:
                 return
 
-    def value(self, t: ir.Type, v: Any, path: str, index: int,  # noqa: C901
+    def value(self, t: ir.Type, v: Any, path: str, index: int,
               out: list[RecordProblem]) -> None:
         def bad(expected: str) -> None:
             out.append(RecordProblem(index, path, v, expected))
@@ -109,162 +86,191 @@ class Checker:
             return
         if v is None:
             if not isinstance(t, ir.Null):
-                bad(f"{describe(t)} (the field is required, None is not allowed)")
+                bad(f"{ir.describe(t, 'python')} (the field is required, None is not allowed)")
             return
-        if isinstance(t, ir.Null):
-            bad("None")
-        elif isinstance(t, ir.Bool):
-            if not isinstance(v, bool):
-                bad("bool")
-        elif isinstance(t, ir.Int):
-            lo, hi = _int_range(t)
+        match t:
+            case ir.EnumRef(name):
+                enum = self.types[name]
+                assert isinstance(enum, ir.Enum)
+                sym = str(getattr(v, "value", v)) if isinstance(v, str) else None
+                if sym is not None and ir.is_open_enum(enum) and sym.removeprefix("-").isdigit():
+                    return
+                if sym is None or sym not in enum.symbols:
+                    bad(f"a {name} symbol ({', '.join(enum.symbols)})")
+            case ir.RecordRef(name):
+                rec = self.types[name]
+                assert isinstance(rec, ir.Record)
+                self.record(rec, v, path, index, out)
+            case ir.List():
+                self.list_value(t, v, path, index, out, bad)
+            case ir.Map():
+                self.map_value(t, v, path, index, out, bad)
+            case ir.Union_(members):
+                for m in members:
+                    trial: list[RecordProblem] = []
+                    self.value(m, v, path, index, trial)
+                    if not trial:
+                        return
+                bad(" | ".join(ir.describe(m, "python") for m in members))
+            case ir.Nullable():  # pragma: no cover - handled above
+                pass
+            case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Json()
+                  | ir.Bytes() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time()
+                  | ir.Timestamp() | ir.Duration() | ir.Interval() | ir.Uuid()):
+                expected = _leaf_problem(t, v)
+                if expected is not None:
+                    bad(expected)
+            case _:
+                assert_never(t)
+
+    def list_value(self, t: ir.List, v: Any, path: str, index: int,
+                   out: list[RecordProblem], bad: Callable[[str], None]) -> None:
+        if ir.is_frozenset(t):
+            if not isinstance(v, (set, frozenset)):
+                bad(ir.describe(t, "python"))
+                return
+            for item in v:
+                self.value(t.item, item, f"{path}[{item!r}]", index, out)
+                if len(out) >= MAX_PROBLEMS:
+                    return
+            return
+        if not isinstance(v, list):
+            bad(f"list[{ir.describe(t.item, 'python')}]")
+            return
+        for i, item in enumerate(v):
+            self.value(t.item, item, f"{path}[{i}]", index, out)
+            if len(out) >= MAX_PROBLEMS:
+                return
+
+    def map_value(self, t: ir.Map, v: Any, path: str, index: int,
+                  out: list[RecordProblem], bad: Callable[[str], None]) -> None:
+        if ir.has_pair_list(t):
+            if not isinstance(v, list) or not all(isinstance(p, tuple) and len(p) == 2 for p in v):
+                bad(ir.describe(t, "python"))
+                return
+            for i, (k, item) in enumerate(v):
+                self.value(t.key, k, f"{path}[{i}] (key)", index, out)
+                self.value(t.value, item, f"{path}[{i}]", index, out)
+                if len(out) >= MAX_PROBLEMS:
+                    return
+            return
+        if not isinstance(v, dict):
+            bad(ir.describe(t, "python"))
+            return
+        for k, item in v.items():
+            self.value(t.key, k, f"{path}[{k!r}] (key)", index, out)
+            self.value(t.value, item, f"{path}[{k!r}]", index, out)
+            if len(out) >= MAX_PROBLEMS:
+                return
+
+
+_Leaf: TypeAlias = (
+    ir.Null | ir.Bool | ir.Int | ir.Float | ir.String | ir.Json | ir.Bytes | ir.Fixed
+    | ir.Decimal | ir.Date | ir.Time | ir.Timestamp | ir.Duration | ir.Interval | ir.Uuid
+)
+
+
+def _leaf_problem(t: _Leaf, v: Any) -> str | None:  # noqa: C901 - one case per leaf type
+    """What a non-None value ``v`` of leaf type ``t`` should have been (None: it is fine)."""
+    match t:
+        case ir.Null():
+            return "None"
+        case ir.Bool():
+            return None if isinstance(v, bool) else "bool"
+        case ir.Int():
             if not isinstance(v, int) or isinstance(v, bool):
-                bad(describe(t))
-            elif not lo <= v <= hi:
-                bad(f"{describe(t)} in [{lo}, {hi}]")
-        elif isinstance(t, ir.Float):
+                return ir.describe(t, "python")
+            return None if t.holds(v) else f"{ir.describe(t, 'python')} in [{t.min}, {t.max}]"
+        case ir.Float():
             if not isinstance(v, (int, float)) or isinstance(v, bool):
-                bad("float")
-            elif t.bits == 32 and v == v and abs(v) != float("inf") and abs(v) > 3.4028234663852886e38:
-                bad("float within float32 range (about ±3.4e38)")
-        elif isinstance(t, ir.String):
-            if not isinstance(v, str):
-                bad("str")
-            elif not v.isascii():
-                try:
-                    v.encode("utf-8")
-                except UnicodeEncodeError as exc:
-                    bad(f"str that can be encoded as UTF-8 (character {exc.start} is a lone "
-                        "surrogate)")
-        elif isinstance(t, ir.Json):
+                return "float"
+            if t.bits == 32 and v == v and abs(v) != float("inf") and abs(v) > _FLOAT32_MAX:
+                return "float within float32 range (about ±3.4e38)"
+            return None
+        case ir.String():
+            return _str_problem(v)
+        case ir.Json():
             try:
                 json.dumps(v)
             except (TypeError, ValueError):
-                bad("a JSON-serialisable value")
-        elif isinstance(t, ir.Bytes):
-            if not isinstance(v, bytes):
-                bad("bytes")
-        elif isinstance(t, ir.Fixed):
-            if not isinstance(v, bytes) or len(v) != t.size:
-                bad(f"bytes of length {t.size}")
-        elif isinstance(t, ir.Decimal):
-            if not isinstance(v, decimal.Decimal) or not _decimal_fits(v, t):
-                bad(f"decimal.Decimal fitting decimal({t.precision}, {t.scale})")
-        elif isinstance(t, ir.Date):
-            if not isinstance(v, datetime.date) or isinstance(v, datetime.datetime):
-                bad("datetime.date")
-        elif isinstance(t, ir.Time):
-            if not isinstance(v, datetime.time):
-                bad("datetime.time")
-            elif v.tzinfo is not None:
-                bad("a naive datetime.time")
-            elif _sub_unit(v.microsecond, t.unit):
-                bad(f"datetime.time with {t.unit} precision")
-        elif isinstance(t, ir.Timestamp):
-            if not isinstance(v, datetime.datetime):
-                bad(describe(t))
-            elif t.utc and v.tzinfo is None:
-                bad("a timezone-aware datetime.datetime (this timestamp is UTC-adjusted)")
-            elif not t.utc and v.tzinfo is not None:
-                bad("a naive datetime.datetime (this timestamp is local, not UTC-adjusted)")
-            elif _sub_unit(v.microsecond, t.unit):
-                bad(f"datetime.datetime with {t.unit} precision (the extra digits would be lost)")
-            elif t.unit == "ns" and not _NS_MIN <= v.replace(tzinfo=None) <= _NS_MAX:
-                bad(f"datetime.datetime between {_NS_MIN} and {_NS_MAX} (nanosecond range)")
-        elif isinstance(t, ir.Duration):
-            if not isinstance(v, datetime.timedelta):
-                bad("datetime.timedelta")
-            elif _sub_unit(v.microseconds, t.unit):
-                bad(f"datetime.timedelta with {t.unit} precision")
-            elif t.unit == "ns" and abs(v) > _NS_SPAN:
-                bad("datetime.timedelta within the nanosecond range (about 292 years)")
-        elif isinstance(t, ir.Interval):
-            if not isinstance(v, ir.IntervalValue) or not all(
-                isinstance(x, int) and 0 <= x < 2**32 for x in (v.months, v.days, v.milliseconds)
-            ):
-                bad("schemagen.Interval(months, days, milliseconds), each in [0, 2**32)")
-        elif isinstance(t, ir.Uuid):
-            if not isinstance(v, uuid.UUID):
-                bad("uuid.UUID")
-        elif isinstance(t, ir.EnumRef):
-            enum = self.types[t.name]
-            assert isinstance(enum, ir.Enum)
-            sym = str(getattr(v, "value", v)) if isinstance(v, str) else None
-            if sym is not None and ir.is_open_enum(enum) and sym.removeprefix("-").isdigit():
-                return
-            if sym is None or sym not in enum.symbols:
-                bad(f"a {t.name} symbol ({', '.join(enum.symbols)})")
-        elif isinstance(t, ir.RecordRef):
-            rec = self.types[t.name]
-            assert isinstance(rec, ir.Record)
-            self.record(rec, v, path, index, out)
-        elif isinstance(t, ir.List) and ir.is_frozenset(t):
-            if not isinstance(v, (set, frozenset)):
-                bad(describe(t))
-            else:
-                for item in v:
-                    self.value(t.item, item, f"{path}[{item!r}]", index, out)
-                    if len(out) >= MAX_PROBLEMS:
-                        return
-        elif ir.has_pair_list(t):
-            assert isinstance(t, ir.Map)
-            if not isinstance(v, list) or not all(isinstance(p, tuple) and len(p) == 2 for p in v):
-                bad(describe(t))
-            else:
-                for i, (k, item) in enumerate(v):
-                    self.value(t.key, k, f"{path}[{i}] (key)", index, out)
-                    self.value(t.value, item, f"{path}[{i}]", index, out)
-                    if len(out) >= MAX_PROBLEMS:
-                        return
-        elif isinstance(t, ir.List):
-            if not isinstance(v, list):
-                bad(f"list[{describe(t.item)}]")
-            else:
-                for i, item in enumerate(v):
-                    self.value(t.item, item, f"{path}[{i}]", index, out)
-                    if len(out) >= MAX_PROBLEMS:
-                        return
-        elif isinstance(t, ir.Map):
-            if not isinstance(v, dict):
-                bad(f"dict[{describe(t.key)}, {describe(t.value)}]")
-            else:
-                for k, item in v.items():
-                    self.value(t.key, k, f"{path}[{k!r}] (key)", index, out)
-                    self.value(t.value, item, f"{path}[{k!r}]", index, out)
-                    if len(out) >= MAX_PROBLEMS:
-                        return
-        elif isinstance(t, ir.Union_):
-            for m in t.members:
-                trial: list[RecordProblem] = []
-                self.value(m, v, path, index, trial)
-                if not trial:
-                    return
-            bad(" | ".join(describe(m) for m in t.members))
+                return "a JSON-serialisable value"
+            return None
+        case ir.Bytes():
+            return None if isinstance(v, bytes) else "bytes"
+        case ir.Fixed():
+            return None if isinstance(v, bytes) and len(v) == t.size else \
+                f"bytes of length {t.size}"
+        case ir.Decimal():
+            return None if isinstance(v, decimal.Decimal) and t.fits(v) else \
+                f"decimal.Decimal fitting decimal({t.precision}, {t.scale})"
+        case ir.Date():
+            return None if isinstance(v, datetime.date) and \
+                not isinstance(v, datetime.datetime) else "datetime.date"
+        case ir.Time():
+            return _time_problem(t, v)
+        case ir.Timestamp():
+            return _timestamp_problem(t, v)
+        case ir.Duration():
+            return _duration_problem(t, v)
+        case ir.Interval():
+            if isinstance(v, ir.IntervalValue) and all(
+                    isinstance(x, int) and 0 <= x < 2**32
+                    for x in (v.months, v.days, v.milliseconds)):
+                return None
+            return "schemagen.Interval(months, days, milliseconds), each in [0, 2**32)"
+        case ir.Uuid():
+            return None if isinstance(v, uuid.UUID) else "uuid.UUID"
+        case _:
+            assert_never(t)
 
 
-def describe(t: ir.Type) -> str:
-    """A short human description of an IR type (for error messages)."""
-    if isinstance(t, ir.Nullable):
-        return f"{describe(t.inner)} | None"
-    if isinstance(t, ir.Int):
-        return f"int ({'' if t.signed else 'u'}int{t.bits})"
-    if isinstance(t, ir.Timestamp):
-        return f"datetime.datetime ({'aware, UTC' if t.utc else 'naive, local'})"
-    if isinstance(t, (ir.RecordRef, ir.EnumRef)):
-        return t.name
-    if ir.is_frozenset(t):
-        assert isinstance(t, ir.List)
-        return f"frozenset[{describe(t.item)}] (or set)"
-    if isinstance(t, ir.List):
-        return f"list[{describe(t.item)}]"
-    if ir.has_pair_list(t):
-        assert isinstance(t, ir.Map)
-        return f"list[tuple[{describe(t.key)}, {describe(t.value)}]]"
-    if isinstance(t, ir.Map):
-        return f"dict[{describe(t.key)}, {describe(t.value)}]"
-    if isinstance(t, ir.Decimal):
-        return f"decimal({t.precision}, {t.scale})"
-    return type(t).__name__.rstrip("_").lower()
+_FLOAT32_MAX: Final = 3.4028234663852886e38
+
+
+def _str_problem(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return "str"
+    if not v.isascii():
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return (f"str that can be encoded as UTF-8 (character {exc.start} is a lone "
+                    "surrogate)")
+    return None
+
+
+def _time_problem(t: ir.Time, v: Any) -> str | None:
+    if not isinstance(v, datetime.time):
+        return "datetime.time"
+    if v.tzinfo is not None:
+        return "a naive datetime.time"
+    if _sub_unit(v.microsecond, t.unit):
+        return f"datetime.time with {t.unit} precision"
+    return None
+
+
+def _timestamp_problem(t: ir.Timestamp, v: Any) -> str | None:
+    if not isinstance(v, datetime.datetime):
+        return ir.describe(t, "python")
+    if t.utc and v.tzinfo is None:
+        return "a timezone-aware datetime.datetime (this timestamp is UTC-adjusted)"
+    if not t.utc and v.tzinfo is not None:
+        return "a naive datetime.datetime (this timestamp is local, not UTC-adjusted)"
+    if _sub_unit(v.microsecond, t.unit):
+        return f"datetime.datetime with {t.unit} precision (the extra digits would be lost)"
+    if t.unit == "ns" and not _NS_MIN <= v.replace(tzinfo=None) <= _NS_MAX:
+        return f"datetime.datetime between {_NS_MIN} and {_NS_MAX} (nanosecond range)"
+    return None
+
+
+def _duration_problem(t: ir.Duration, v: Any) -> str | None:
+    if not isinstance(v, datetime.timedelta):
+        return "datetime.timedelta"
+    if _sub_unit(v.microseconds, t.unit):
+        return f"datetime.timedelta with {t.unit} precision"
+    if t.unit == "ns" and abs(v) > _NS_SPAN:
+        return "datetime.timedelta within the nanosecond range (about 292 years)"
+    return None
 
 
 def locate(types: dict[str, ir.Named], root: str, records: list[Any],

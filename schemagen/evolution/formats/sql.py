@@ -39,7 +39,6 @@ from schemagen.evolution.model import (
 
 CATEGORY = "SQL"
 RULES: tuple[str, ...] = tuple(rules.of("sql"))  # declared in evolution/rules.py
-_UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
 _INT_DIGITS = {8: 3, 16: 5, 32: 10, 64: 19}
 _LENGTH = re.compile(r"^\s*(?:(?:n?var)?char(?:acter)?(?:\s+varying)?|(?:var)?binary(?:\s+varying)?)"
                      r"\s*\(\s*(\d+)\s*\)", re.I)
@@ -78,21 +77,23 @@ def _widens(a: ir.Type, b: ir.Type) -> bool:
     """Whether every value of ``a`` is a value of ``b`` (non-null, non-composite types)."""
     if a == b:
         return True
-    if isinstance(a, ir.Int) and isinstance(b, ir.Int):
-        return _int_widens(a, b)
-    if isinstance(a, ir.Float) and isinstance(b, ir.Float):
-        return b.bits >= a.bits
-    if isinstance(a, ir.Int) and isinstance(b, ir.Float):
-        return b.bits == 64 and a.bits <= 32
-    if isinstance(a, ir.Int) and isinstance(b, ir.Decimal):
-        return b.precision - b.scale >= _INT_DIGITS[a.bits]
-    if isinstance(a, ir.Decimal) and isinstance(b, ir.Decimal):
-        return b.scale >= a.scale and b.precision - b.scale >= a.precision - a.scale
-    if isinstance(a, ir.Timestamp) and isinstance(b, ir.Timestamp):
-        return a.utc == b.utc and _UNITS[b.unit] >= _UNITS[a.unit]
-    if isinstance(a, ir.Time) and isinstance(b, ir.Time):
-        return _UNITS[b.unit] >= _UNITS[a.unit]
-    return False
+    match a, b:
+        case ir.Int(), ir.Int():
+            return _int_widens(a, b)
+        case ir.Float(), ir.Float():
+            return b.bits >= a.bits
+        case ir.Int(), ir.Float():
+            return b.bits == 64 and a.bits <= 32
+        case ir.Int(), ir.Decimal():
+            return b.precision - b.scale >= _INT_DIGITS[a.bits]
+        case ir.Decimal(), ir.Decimal():
+            return b.scale >= a.scale and b.precision - b.scale >= a.precision - a.scale
+        case ir.Timestamp(), ir.Timestamp():
+            return a.utc == b.utc and ir.unit_rank(b.unit) >= ir.unit_rank(a.unit)
+        case ir.Time(), ir.Time():
+            return ir.unit_rank(b.unit) >= ir.unit_rank(a.unit)
+        case _:
+            return False
 
 
 def _scalar_order(a: ir.Type, b: ir.Type, la: int | None = None, lb: int | None = None) -> Order:
@@ -175,31 +176,37 @@ class _Checker:
               of: ir.Field | None = None, nf: ir.Field | None = None) -> None:
         ot = ir.strip_nullable(ot)[0]
         nt = ir.strip_nullable(nt)[0]
-        if isinstance(ot, ir.RecordRef) and isinstance(nt, ir.RecordRef):
-            self.record(ot.name, nt.name, path)
-            return
-        if isinstance(ot, ir.List) and isinstance(nt, ir.List):
-            self.types(ot.item, nt.item, f"{path}[]", node)
-            return
-        if isinstance(ot, ir.Map) and isinstance(nt, ir.Map):
-            self.types(ot.key, nt.key, f"{path}{{key}}", node)
-            self.types(ot.value, nt.value, f"{path}{{value}}", node)
-            return
-        if isinstance(ot, ir.EnumRef) and isinstance(nt, ir.EnumRef):
-            oe, ne = self.old.types[ot.name], self.new.types[nt.name]
-            assert isinstance(oe, ir.Enum) and isinstance(ne, ir.Enum)
-            gone = [s for s in oe.symbols if s not in ne.symbols]
-            added = [s for s in ne.symbols if s not in oe.symbols]
-            breaks = (BACKWARD if gone else frozenset()) | (FORWARD if added else frozenset())
-            if breaks:
-                self.add("SQL_ENUM_VALUES_CHANGED", breaks, path,
-                         "the ENUM values changed"
-                         + (f"; removed: {', '.join(gone)} (old rows may hold them)" if gone
-                            else "")
-                         + (f"; added: {', '.join(added)} (old readers do not know them)"
-                            if added else ""),
-                         ", ".join(oe.symbols), ", ".join(ne.symbols), node)
-            return
+        match ot, nt:
+            case ir.RecordRef(), ir.RecordRef():
+                self.record(ot.name, nt.name, path)
+            case ir.List(), ir.List():
+                self.types(ot.item, nt.item, f"{path}[]", node)
+            case ir.Map(), ir.Map():
+                self.types(ot.key, nt.key, f"{path}{{key}}", node)
+                self.types(ot.value, nt.value, f"{path}{{value}}", node)
+            case ir.EnumRef(), ir.EnumRef():
+                self.enum(ot.name, nt.name, path, node)
+            case _:
+                self.scalar(ot, nt, path, node, lo, ln, of, nf)
+
+    def enum(self, old: str, new: str, path: str, node: ir.Field) -> None:
+        oe, ne = self.old.types[old], self.new.types[new]
+        assert isinstance(oe, ir.Enum) and isinstance(ne, ir.Enum)
+        gone = [s for s in oe.symbols if s not in ne.symbols]
+        added = [s for s in ne.symbols if s not in oe.symbols]
+        breaks = (BACKWARD if gone else frozenset()) | (FORWARD if added else frozenset())
+        if breaks:
+            self.add("SQL_ENUM_VALUES_CHANGED", breaks, path,
+                     "the ENUM values changed"
+                     + (f"; removed: {', '.join(gone)} (old rows may hold them)" if gone
+                        else "")
+                     + (f"; added: {', '.join(added)} (old readers do not know them)"
+                        if added else ""),
+                     ", ".join(oe.symbols), ", ".join(ne.symbols), node)
+
+    def scalar(self, ot: ir.Type, nt: ir.Type, path: str, node: ir.Field,
+               lo: int | None, ln: int | None, of: ir.Field | None,
+               nf: ir.Field | None) -> None:
         order = _scalar_order(ot, nt, lo, ln)
         old_text = of and self.sql_type(of) or type_name(ot)
         new_text = nf and self.sql_type(nf) or type_name(nt)

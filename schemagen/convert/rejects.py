@@ -1,5 +1,6 @@
 """Rows that cannot be converted: the :class:`Reject` record, the reason a value is
-refused (:class:`BadValue`) and the rejects file (JSON Lines, written atomically)."""
+refused (:class:`BadValue`) and the rejects file (JSON Lines, committed atomically through
+``runtime/storage.py``)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ import base64
 import datetime
 import decimal
 import json
-import os
-import secrets
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from schemagen.errors import shorten
+from schemagen.runtime.storage import Staged, Storage, default_storage
 
 MAX_RAW_CHARS: Final = 1_000_000
 MAX_FIRST: Final = 20  # rejects kept in memory for messages
@@ -89,19 +89,21 @@ def raw_text(b: bytes) -> str:
 
 
 class RejectsFile:
-    """Counts rejects, keeps the first ones, and writes them all to ``path`` (if given)
-    under a temporary name, renamed into place by :meth:`close`."""
+    """Counts rejects, keeps the first ones, and writes them all to ``path`` (if given),
+    through the storage layer: staged under a temporary name, committed by
+    :meth:`close` (synced, then renamed into place), discarded by :meth:`abort`."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, storage: Storage | None = None) -> None:
         self.path = path
         self.count = 0
         self.first: list[Reject] = []
-        self._tmp: Path | None = None
+        self._storage = storage or default_storage()
+        self._staged: Staged | None = None
         self._f: Any = None
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-            self._f = open(self._tmp, "w", encoding="utf-8")  # noqa: SIM115
+            self._storage.make_folder(path.parent)
+            self._staged = self._storage.stage(path, replace=True)
+            self._f = open(self._staged.where, "w", encoding="utf-8")  # noqa: SIM115
 
     def add(self, r: Reject) -> None:
         self.count += 1
@@ -111,13 +113,13 @@ class RejectsFile:
             self._f.write(r.to_json() + "\n")
 
     def close(self) -> None:
-        if self._f is not None and self._tmp is not None and self.path is not None:
+        if self._f is not None and self._staged is not None:
             self._f.close()
-            os.replace(self._tmp, self.path)
             self._f = None
+            self._storage.commit(self._staged)
 
     def abort(self) -> None:
-        if self._f is not None and self._tmp is not None:
+        if self._f is not None and self._staged is not None:
             self._f.close()
             self._f = None
-            self._tmp.unlink(missing_ok=True)
+            self._storage.discard(self._staged)

@@ -54,7 +54,6 @@ from typing import Any, Final
 
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
-from ..ir import keys
 from ..typemap import parquet as pqkeys
 
 __all__ = ["load", "bundled_include"]
@@ -546,10 +545,8 @@ class _Loader:
             if f.HasField("default_value"):
                 default = self.default(f, vt)
                 origin = dataclasses.replace(origin, default=f.default_value)
-        # the metadata copy of json_name is transitional (see ir.keys.PROTOBUF_JSON_NAME)
-        meta = ((keys.PROTOBUF_JSON_NAME, f.json_name),) if f.json_name else ()
         return ir.Field(f.name, t, doc=fdoc, default=default, field_id=f.number, location=floc,
-                        metadata=meta, json_name=f.json_name, presence=presence, origin=origin)
+                        json_name=f.json_name, presence=presence, origin=origin)
 
 
 def load(paths: Sequence[str | Path],

@@ -18,8 +18,8 @@ from typing import Final
 THRIFT_ANNOTATION: Final = "thrift.annotation."  # + key (enums: + symbol + "." + key)
 PARQUET_ANNOTATION: Final = "parquet.annotation"  # a foreign Parquet column's lost annotation
 
-# ---- transitional: written by the protobuf front end next to Field.json_name until
-# convert/ reads the facet (then dropped here, in the front end and in ir.legacy)
+# ---- legacy, written next to Field.json_name for a while (JSON of that time has both:
+# the metadata copy is dropped on reading)
 PROTOBUF_JSON_NAME: Final = "protobuf.json_name"
 
 # ---- legacy: read from old JSON only, mapped to facets (see schemagen.ir.serde)

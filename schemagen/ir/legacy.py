@@ -34,8 +34,6 @@ def _split(meta: Meta, prefix: str) -> tuple[dict[str, list[str]], Meta]:
     for k, v in meta:
         if k.startswith(prefix) and not k.startswith(keys.THRIFT_ANNOTATION):
             found.setdefault(k[len(prefix):], []).append(v)
-            if k == keys.PROTOBUF_JSON_NAME:  # still written (transitional), so kept
-                rest.append((k, v))
         else:
             rest.append((k, v))
     return found, tuple(rest)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, assert_never
 
-from schemagen.ir import legacy
+from schemagen.ir import keys, legacy
 from schemagen.ir.nodes import (
     NO_DEFAULT,
     NODES,
@@ -269,7 +269,10 @@ _FIELD_FACETS = frozenset({"json_name", "presence", "origin"})
 def _field_from_json(f: dict[str, Any]) -> Field:
     meta = _meta_from(f.get("metadata"))
     # JSON written before the typed facets keeps them in metadata: mapped here
-    facts = legacy.FieldFacts(meta) if _FIELD_FACETS & f.keys() else legacy.field_facts(meta)
+    if _FIELD_FACETS & f.keys():  # the metadata copy of json_name written for a while
+        facts = legacy.FieldFacts(tuple(p for p in meta if p[0] != keys.PROTOBUF_JSON_NAME))
+    else:
+        facts = legacy.field_facts(meta)
     return Field(
         name=f["name"], type=type_from_json(f["type"]), py_name=f.get("py_name", f["name"]),
         doc=f.get("doc", ""),

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from schemagen import ir
-from schemagen.errors import SchemaError, SchemaWarning
+from schemagen.errors import SchemaError, SchemaWarning, shorten
 from schemagen.frontends.avro import jsonpos
 from schemagen.frontends.avro.jsonpos import (
     Arr,
@@ -237,8 +237,7 @@ def _int_value(node: Node | None) -> int | None:
 
 
 def _shown(node: Node) -> str:
-    text = json.dumps(jsonpos.to_plain(node), ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(json.dumps(jsonpos.to_plain(node), ensure_ascii=False), 60, render=str)
 
 
 def _max_decimal_digits(size: int) -> int:
@@ -557,67 +556,70 @@ class _Loader:
         self.register(rec)
         seen: dict[str, Node] = {}
         for fnode in fields_node.items:
-            if not isinstance(fnode, Obj):
-                raise _err(
-                    file,
-                    fnode,
-                    f"a field of {full!r} must be a JSON object, got {jsonpos.type_name(fnode)}",
-                    full,
-                )
-            name = fnode.get("name")
-            if name is None:
-                raise _err(file, fnode, "field is missing required attribute 'name'", full)
-            if not (isinstance(name, Scalar) and isinstance(name.value, str)):
-                raise _err(
-                    file,
-                    name,
-                    f"field 'name' must be a string, got {jsonpos.type_name(name)}",
-                    full,
-                )
-            fpath = f"{full}.{name.value}"
-            if not _NAME.fullmatch(name.value):
-                raise _err(
-                    file,
-                    name,
-                    f"invalid field name {name.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
-                    fpath,
-                )
-            if name.value in seen:
-                first = seen[name.value]
-                raise _err(
-                    file,
-                    name,
-                    f"duplicate field {name.value!r} in {full!r} (first defined at line "
-                    f"{first.line}, column {first.column})",
-                    fpath,
-                )
-            seen[name.value] = name
-            tnode = fnode.get("type")
-            if tnode is None:
-                raise _err(
-                    file, fnode, f"field {name.value!r} is missing required attribute 'type'", fpath
-                )
-            order = fnode.get("order")
-            if order is not None and not (isinstance(order, Scalar) and order.value in _ORDERS):
-                raise _err(
-                    file,
-                    order,
-                    f"invalid field order {_shown(order)}: must be one of {', '.join(_ORDERS)}",
-                    fpath,
-                )
-            rec.fields.append(
-                _Field(
-                    fnode,
-                    name.value,
-                    self.parse_type(tnode, own_ns, file, fpath),
-                    doc=self.doc_attr(fnode, file, fpath),
-                    aliases=self.aliases_attr(fnode, file, fpath, None),
-                    default=fnode.get("default"),
-                    order=None if order is None else str(jsonpos.to_plain(order)),
-                    path=fpath,
-                )
-            )
+            rec.fields.append(self.parse_field(fnode, full, own_ns, file, seen))
         return rec
+
+    def parse_field(self, fnode: Node, full: str, own_ns: str, file: str,
+                    seen: dict[str, Node]) -> _Field:
+        """One entry of a record's ``fields`` (``seen``: the names so far, for duplicates)."""
+        if not isinstance(fnode, Obj):
+            raise _err(
+                file,
+                fnode,
+                f"a field of {full!r} must be a JSON object, got {jsonpos.type_name(fnode)}",
+                full,
+            )
+        name = fnode.get("name")
+        if name is None:
+            raise _err(file, fnode, "field is missing required attribute 'name'", full)
+        if not (isinstance(name, Scalar) and isinstance(name.value, str)):
+            raise _err(
+                file,
+                name,
+                f"field 'name' must be a string, got {jsonpos.type_name(name)}",
+                full,
+            )
+        fpath = f"{full}.{name.value}"
+        if not _NAME.fullmatch(name.value):
+            raise _err(
+                file,
+                name,
+                f"invalid field name {name.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
+                fpath,
+            )
+        if name.value in seen:
+            first = seen[name.value]
+            raise _err(
+                file,
+                name,
+                f"duplicate field {name.value!r} in {full!r} (first defined at line "
+                f"{first.line}, column {first.column})",
+                fpath,
+            )
+        seen[name.value] = name
+        tnode = fnode.get("type")
+        if tnode is None:
+            raise _err(
+                file, fnode, f"field {name.value!r} is missing required attribute 'type'", fpath
+            )
+        order = fnode.get("order")
+        if order is not None and not (isinstance(order, Scalar) and order.value in _ORDERS):
+            raise _err(
+                file,
+                order,
+                f"invalid field order {_shown(order)}: must be one of {', '.join(_ORDERS)}",
+                fpath,
+            )
+        return _Field(
+            fnode,
+            name.value,
+            self.parse_type(tnode, own_ns, file, fpath),
+            doc=self.doc_attr(fnode, file, fpath),
+            aliases=self.aliases_attr(fnode, file, fpath, None),
+            default=fnode.get("default"),
+            order=None if order is None else str(jsonpos.to_plain(order)),
+            path=fpath,
+        )
 
     def parse_enum(self, obj: Obj, ns: str, file: str, path: str) -> _Enum:
         full = self.named_header(obj, "enum", ns, file, path)

@@ -49,10 +49,10 @@ import os
 import re
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, assert_never
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -672,6 +672,51 @@ class _Parser:
         self.prog.order.append(d)
 
 
+# --------------------------------------------------------------------------- constant values
+
+
+def _int_in_range(t: ir.Int, v: int, bad: Callable[[str], SchemaError]) -> int:
+    if not t.holds(v):
+        raise bad(f"an i{t.bits} integer in [{t.min}, {t.max}]")
+    return v
+
+
+def _scalar_value(t: ir.Bool | ir.Int | ir.Float | ir.String | ir.Bytes | ir.Uuid, c: _Const,
+                  bad: Callable[[str], SchemaError]) -> Any:
+    """A literal constant as a value of a scalar type."""
+    match t:
+        case ir.Bool():
+            if c.kind != "int":
+                raise bad("a bool (true, false, 0 or 1)")
+            return bool(c.value)
+        case ir.Int():
+            if c.kind != "int":
+                raise bad(f"an i{t.bits} integer")
+            return _int_in_range(t, int(c.value), bad)
+        case ir.Float():
+            if c.kind not in ("int", "double"):
+                raise bad("a number")
+            return float(c.value)
+        case ir.String() | ir.Bytes():
+            if c.kind != "literal":
+                raise bad("a string literal")
+            return c.value if isinstance(t, ir.String) else str(c.value).encode("utf-8")
+        case ir.Uuid():
+            if c.kind != "literal":
+                raise bad("a UUID string literal")
+            text = str(c.value).strip()
+            if text.startswith("{") and text.endswith("}"):
+                text = text[1:-1]
+            try:
+                if len(text) != 36:
+                    raise ValueError(text)
+                return uuid.UUID(text)
+            except ValueError:
+                raise bad("a UUID such as '00000000-4444-CCCC-ffff-0123456789ab'") from None
+        case _:
+            assert_never(t)
+
+
 # --------------------------------------------------------------------------- loader
 
 
@@ -968,7 +1013,7 @@ class _Loader:
 
     # ------------------------------------------------------------------ values
 
-    def value(self, prog: _Program, t: ir.Type, c: _Const, path: str,  # noqa: C901
+    def value(self, prog: _Program, t: ir.Type, c: _Const, path: str,
               via: tuple[_Def, ...] = ()) -> Any:
         """``c`` (written in ``prog``) as an IR value of type ``t``."""
         ctx = self.ctxs[prog.key]
@@ -979,124 +1024,105 @@ class _Loader:
             return ctx.err(c.tok, f"invalid value {shown} for {path}: expected {expected}", path)
 
         if c.kind == "ident":
-            # a constant, or (for enums and integers) an enum value
-            ref = self.lookup(prog, c.value, c.tok, "consts")
-            if ref is not None:
-                if ref in via:
-                    raise ctx.err(c.tok, f"constant {ref.name!r} refers to itself")
-                assert ref.value is not None
-                return self.value(ref.prog, t, ref.value, path, (*via, ref))
-            enum_def, symbol = self.enum_value(prog, c.value)
-            if enum_def is None:
-                raise ctx.err(c.tok, f"unknown constant {c.value!r} (for {path})", path)
-            if isinstance(inner, ir.EnumRef):
-                if enum_def.full != inner.name:
-                    raise bad(f"a value of enum {inner.name}, not of {enum_def.full}")
-                return symbol
-            if isinstance(inner, ir.Int):
-                number = next(v for n, v, *_ in enum_def.values if n == symbol)
-                return self.int_in_range(inner, number, bad)
-            raise bad(ir.describe(inner))
-        if isinstance(inner, ir.Bool):
-            if c.kind != "int":
-                raise bad("a bool (true, false, 0 or 1)")
-            return bool(c.value)
-        if isinstance(inner, ir.Int):
-            if c.kind != "int":
-                raise bad(f"an i{inner.bits} integer")
-            return self.int_in_range(inner, int(c.value), bad)
-        if isinstance(inner, ir.Float):
-            if c.kind not in ("int", "double"):
-                raise bad("a number")
-            return float(c.value)
-        if isinstance(inner, ir.String):
-            if c.kind != "literal":
-                raise bad("a string literal")
-            return c.value
-        if isinstance(inner, ir.Bytes):
-            if c.kind != "literal":
-                raise bad("a string literal")
-            return str(c.value).encode("utf-8")
-        if isinstance(inner, ir.Uuid):
-            if c.kind != "literal":
-                raise bad("a UUID string literal")
-            text = str(c.value).strip()
-            if text.startswith("{") and text.endswith("}"):
-                text = text[1:-1]
-            try:
-                if len(text) != 36:
-                    raise ValueError(text)
-                return uuid.UUID(text)
-            except ValueError:
-                raise bad("a UUID such as '00000000-4444-CCCC-ffff-0123456789ab'") from None
-        if isinstance(inner, ir.EnumRef):
-            enum = self.where[inner.name]
-            if c.kind == "int":
-                for n, v, *_ in enum.values:
-                    if v == c.value:
-                        return n
-                raise bad(f"a value of enum {enum.name} "
-                          f"({', '.join(f'{n} = {v}' for n, v, *_ in enum.values)})")
-            raise bad(f"a value of enum {enum.name}, written {enum.name}.SYMBOL")
-        if isinstance(inner, ir.List):
-            if c.kind != "list":
-                raise bad("a list [...]")
-            out = []
-            for i, item in enumerate(c.value):
-                v = self.value(prog, inner.item, item, f"{path}[{i}]", via)
-                if inner.unique and v in out:
-                    continue
-                out.append(v)
-            return tuple(out)
-        if isinstance(inner, ir.Map):
-            if c.kind != "map":
-                raise bad("a map {...}")
-            pairs: list[tuple[Any, Any]] = []
-            keys: list[Any] = []
-            for k, v in c.value:
-                kv = self.value(prog, inner.key, k, f"{path} key", via)
-                if kv in keys:
-                    raise ctx.err(k.tok, f"duplicate key {k.tok.value} in map {path}", path)
-                keys.append(kv)
-                pairs.append((kv, self.value(prog, inner.value, v, f"{path}[{k.tok.value}]",
-                                             via)))
-            return tuple(pairs)
-        if isinstance(inner, ir.RecordRef):
-            rec = self.where[inner.name]
-            if c.kind != "map":
-                raise bad(f"a {rec.name} written as a map of field names to values")
-            ftypes = dict(zip((f.name for f in rec.fields), self.field_types[id(rec)]))
-            given: list[tuple[str, Any]] = []
-            for k, v in c.value:
-                if k.kind != "literal":
-                    raise ctx.err(k.tok, f"field names of {rec.name} values are string "
-                                         f"literals, got {k.tok.value}", path)
-                fname = str(k.value)
-                if fname not in ftypes:
-                    raise ctx.err(k.tok, f"{rec.name} has no field {fname!r}", path)
-                if any(g == fname for g, _ in given):
-                    raise ctx.err(k.tok, f"field {fname!r} given twice", path)
-                given.append((fname, self.value(prog, ftypes[fname], v, f"{path}.{fname}",
-                                                via)))
-            if rec.kind == "union" and len(given) > 1:
-                raise ctx.err(c.tok, f"a value of union {rec.name} sets at most one member, "
-                                     f"got {len(given)}", path)
-            if rec.kind != "union":
-                missing = [f.name for f in rec.fields
-                           if f.req == "required" and f.default is None
-                           and not any(g == f.name for g, _ in given)]
-                if missing:
-                    raise ctx.err(c.tok, f"value of {rec.name} lacks required field(s) "
-                                         f"{', '.join(missing)}", path)
-            return tuple(given)
-        raise bad(ir.describe(inner))  # pragma: no cover - Thrift has no other types
+            return self.ident_value(prog, t, inner, c, path, via, bad)
+        match inner:
+            case ir.EnumRef(name):
+                enum = self.where[name]
+                if c.kind == "int":
+                    for n, v, *_ in enum.values:
+                        if v == c.value:
+                            return n
+                    raise bad(f"a value of enum {enum.name} "
+                              f"({', '.join(f'{n} = {v}' for n, v, *_ in enum.values)})")
+                raise bad(f"a value of enum {enum.name}, written {enum.name}.SYMBOL")
+            case ir.List():
+                if c.kind != "list":
+                    raise bad("a list [...]")
+                out = []
+                for i, item in enumerate(c.value):
+                    v = self.value(prog, inner.item, item, f"{path}[{i}]", via)
+                    if inner.unique and v in out:
+                        continue
+                    out.append(v)
+                return tuple(out)
+            case ir.Map():
+                return self.map_value(prog, inner, c, path, via, bad)
+            case ir.RecordRef(name):
+                return self.record_value(prog, name, c, path, via, bad)
+            case ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes() | ir.Uuid():
+                return _scalar_value(inner, c, bad)
+            case (ir.Null() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+                  | ir.Duration() | ir.Interval() | ir.Json() | ir.Union_() | ir.Nullable()):
+                raise bad(ir.describe(inner))  # pragma: no cover - Thrift has no such types
+            case _:
+                assert_never(inner)
 
-    @staticmethod
-    def int_in_range(t: ir.Int, v: int, bad: Any) -> int:
-        lo, hi = -(1 << (t.bits - 1)), (1 << (t.bits - 1)) - 1
-        if not lo <= v <= hi:
-            raise bad(f"an i{t.bits} integer in [{lo}, {hi}]")
-        return v
+    def ident_value(self, prog: _Program, t: ir.Type, inner: ir.Type, c: _Const, path: str,
+                    via: tuple[_Def, ...], bad: Callable[[str], SchemaError]) -> Any:
+        """A name as a value: a constant, or (for enums and integers) an enum value."""
+        ctx = self.ctxs[prog.key]
+        ref = self.lookup(prog, c.value, c.tok, "consts")
+        if ref is not None:
+            if ref in via:
+                raise ctx.err(c.tok, f"constant {ref.name!r} refers to itself")
+            assert ref.value is not None
+            return self.value(ref.prog, t, ref.value, path, (*via, ref))
+        enum_def, symbol = self.enum_value(prog, c.value)
+        if enum_def is None:
+            raise ctx.err(c.tok, f"unknown constant {c.value!r} (for {path})", path)
+        if isinstance(inner, ir.EnumRef):
+            if enum_def.full != inner.name:
+                raise bad(f"a value of enum {inner.name}, not of {enum_def.full}")
+            return symbol
+        if isinstance(inner, ir.Int):
+            number = next(v for n, v, *_ in enum_def.values if n == symbol)
+            return _int_in_range(inner, number, bad)
+        raise bad(ir.describe(inner))
+
+    def map_value(self, prog: _Program, inner: ir.Map, c: _Const, path: str,
+                  via: tuple[_Def, ...], bad: Callable[[str], SchemaError]) -> Any:
+        if c.kind != "map":
+            raise bad("a map {...}")
+        ctx = self.ctxs[prog.key]
+        pairs: list[tuple[Any, Any]] = []
+        keys: list[Any] = []
+        for k, v in c.value:
+            kv = self.value(prog, inner.key, k, f"{path} key", via)
+            if kv in keys:
+                raise ctx.err(k.tok, f"duplicate key {k.tok.value} in map {path}", path)
+            keys.append(kv)
+            pairs.append((kv, self.value(prog, inner.value, v, f"{path}[{k.tok.value}]", via)))
+        return tuple(pairs)
+
+    def record_value(self, prog: _Program, name: str, c: _Const, path: str,
+                     via: tuple[_Def, ...], bad: Callable[[str], SchemaError]) -> Any:
+        ctx = self.ctxs[prog.key]
+        rec = self.where[name]
+        if c.kind != "map":
+            raise bad(f"a {rec.name} written as a map of field names to values")
+        ftypes = dict(zip((f.name for f in rec.fields), self.field_types[id(rec)]))
+        given: list[tuple[str, Any]] = []
+        for k, v in c.value:
+            if k.kind != "literal":
+                raise ctx.err(k.tok, f"field names of {rec.name} values are string "
+                                     f"literals, got {k.tok.value}", path)
+            fname = str(k.value)
+            if fname not in ftypes:
+                raise ctx.err(k.tok, f"{rec.name} has no field {fname!r}", path)
+            if any(g == fname for g, _ in given):
+                raise ctx.err(k.tok, f"field {fname!r} given twice", path)
+            given.append((fname, self.value(prog, ftypes[fname], v, f"{path}.{fname}", via)))
+        if rec.kind == "union" and len(given) > 1:
+            raise ctx.err(c.tok, f"a value of union {rec.name} sets at most one member, "
+                                 f"got {len(given)}", path)
+        if rec.kind != "union":
+            missing = [f.name for f in rec.fields
+                       if f.req == "required" and f.default is None
+                       and not any(g == f.name for g, _ in given)]
+            if missing:
+                raise ctx.err(c.tok, f"value of {rec.name} lacks required field(s) "
+                                     f"{', '.join(missing)}", path)
+        return tuple(given)
 
     def enum_value(self, prog: _Program, name: str) -> tuple[_Def | None, str]:
         """``Enum.SYMBOL`` or ``prefix.Enum.SYMBOL`` -> (enum definition, symbol)."""

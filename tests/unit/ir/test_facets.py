@@ -72,8 +72,7 @@ def test_old_protobuf_metadata_loads_to_facets() -> None:
                     ["protobuf.file", "p.proto"], ["protobuf.package", ""],
                     ["protobuf.reserved", "9-11,2"], ["protobuf.reserved_names", "x,y"]]}
     r = _record(old)
-    assert r.metadata == () and all(f.metadata == () for f in r.fields[1:])
-    assert r.fields[0].metadata == (("protobuf.json_name", "aA"),)  # transitional: kept
+    assert r.metadata == () and all(f.metadata == () for f in r.fields)
     a, rep, q, i, m = r.fields
     assert (a.json_name, a.presence, a.origin) == (
         "aA", "explicit", ir.ProtobufOrigin(type="int32", default="7"))
@@ -89,6 +88,15 @@ def test_old_protobuf_metadata_loads_to_facets() -> None:
     assert isinstance(e, ir.Enum) and e.open and e.metadata == ()
     # and the new form is written back
     assert "metadata" not in ir.named_to_json(r)
+
+
+def test_json_name_written_twice_loads_once() -> None:
+    """For a while the protobuf front end wrote json_name as a facet and as metadata."""
+    f = _record({"kind": "record", "name": "p.M", "fields": [
+        {"name": "a", "type": "string", "json_name": "aA", "presence": "implicit",
+         "origin": {"format": "protobuf", "type": "string"},
+         "metadata": [["protobuf.json_name", "aA"]]}]}).fields[0]
+    assert (f.json_name, f.metadata) == ("aA", ())
 
 
 def test_old_thrift_and_sql_metadata_loads_to_origins() -> None:

@@ -240,6 +240,23 @@ def _shown(node: Node) -> str:
     return shorten(json.dumps(jsonpos.to_plain(node), ensure_ascii=False), 60, render=str)
 
 
+def _new_name(file: str, node: Node, value: str, seen: dict[str, Node],
+              words: tuple[str, str, str], owner: str, path: str) -> None:
+    """Check that a field name or enum symbol is valid and new in ``owner``, and record it.
+
+    ``words``: how the messages name it when invalid and when duplicate, and how they
+    introduce the first occurrence (``("field name", "field", "first defined at")``)."""
+    invalid, duplicate, first = words
+    if not _NAME.fullmatch(value):
+        raise _err(file, node, f"invalid {invalid} {value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
+                   path)
+    if value in seen:
+        prev = seen[value]
+        raise _err(file, node, f"duplicate {duplicate} {value!r} in {owner!r} ({first} line "
+                   f"{prev.line}, column {prev.column})", path)
+    seen[value] = node
+
+
 def _max_decimal_digits(size: int) -> int:
     """Largest precision a ``fixed(size)`` can hold: floor(log10(2**(8*size-1) - 1))."""
     if size < 1:
@@ -580,23 +597,8 @@ class _Loader:
                 full,
             )
         fpath = f"{full}.{name.value}"
-        if not _NAME.fullmatch(name.value):
-            raise _err(
-                file,
-                name,
-                f"invalid field name {name.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
-                fpath,
-            )
-        if name.value in seen:
-            first = seen[name.value]
-            raise _err(
-                file,
-                name,
-                f"duplicate field {name.value!r} in {full!r} (first defined at line "
-                f"{first.line}, column {first.column})",
-                fpath,
-            )
-        seen[name.value] = name
+        _new_name(file, name, name.value, seen, ("field name", "field", "first defined at"),
+                  full, fpath)
         tnode = fnode.get("type")
         if tnode is None:
             raise _err(
@@ -636,23 +638,8 @@ class _Loader:
                 raise _err(
                     file, s, f"enum symbols must be strings, got {jsonpos.type_name(s)}", full
                 )
-            if not _NAME.fullmatch(s.value):
-                raise _err(
-                    file,
-                    s,
-                    f"invalid enum symbol {s.value!r}: must match [A-Za-z_][A-Za-z0-9_]*",
-                    full,
-                )
-            if s.value in symbols:
-                first = symbols[s.value]
-                raise _err(
-                    file,
-                    s,
-                    f"duplicate enum symbol {s.value!r} in {full!r} (first at line {first.line}, "
-                    f"column {first.column})",
-                    full,
-                )
-            symbols[s.value] = s
+            _new_name(file, s, s.value, symbols, ("enum symbol", "enum symbol", "first at"),
+                      full, full)
         if not symbols:
             raise _err(file, sym_node, f"enum {full!r} has no symbols", full)
         default = obj.get("default")

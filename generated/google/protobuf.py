@@ -140,15 +140,14 @@ _SG_SCHEMA_Any = (
     'bility of launching a type\\nresolution service at these type URLs was consid'
     'ered but Protobuf never\\nimplemented one and considers contacting these URLs'
     ' to be problematic and\\na potential security issue. Do not attempt to contac'
-    't type URLs.","field_id":1,"json_name":"typeUrl","metadata":[["protobuf.json'
-    '_name","typeUrl"]],"name":"type_url","origin":{"format":"protobuf","type":"s'
-    'tring"},"presence":"implicit","type":"string"},{"default":{"$":"bytes","v":"'
-    '"},"doc":"Holds a Protobuf serialization of the type described by type_url."'
-    ',"field_id":2,"json_name":"value","metadata":[["protobuf.json_name","value"]'
-    '],"name":"value","origin":{"format":"protobuf","type":"bytes"},"presence":"i'
-    'mplicit","type":"bytes"}],"kind":"record","name":"google.protobuf.Any","orig'
-    'in":{"file":"google/protobuf/any.proto","format":"protobuf","name":"google.p'
-    'rotobuf.Any","package":"google.protobuf"}}]}'
+    't type URLs.","field_id":1,"json_name":"typeUrl","name":"type_url","origin":'
+    '{"format":"protobuf","type":"string"},"presence":"implicit","type":"string"}'
+    ',{"default":{"$":"bytes","v":""},"doc":"Holds a Protobuf serialization of th'
+    'e type described by type_url.","field_id":2,"json_name":"value","name":"valu'
+    'e","origin":{"format":"protobuf","type":"bytes"},"presence":"implicit","type'
+    '":"bytes"}],"kind":"record","name":"google.protobuf.Any","origin":{"file":"g'
+    'oogle/protobuf/any.proto","format":"protobuf","name":"google.protobuf.Any","'
+    'package":"google.protobuf"}}]}'
 )
 
 

@@ -42,18 +42,16 @@ class Money:
 _SG_SCHEMA_Money = (
     '{"root":"example.proto.common.Money","schemagen":1,"types":[{"doc":"An amoun'
     't of money in one currency.","fields":[{"default":"","doc":"ISO 4217 currenc'
-    'y code.","field_id":1,"json_name":"currencyCode","metadata":[["protobuf.json'
-    '_name","currencyCode"]],"name":"currency_code","origin":{"format":"protobuf"'
-    ',"type":"string"},"presence":"implicit","type":"string"},{"default":0,"doc":'
-    '"Whole units.","field_id":2,"json_name":"units","metadata":[["protobuf.json_'
-    'name","units"]],"name":"units","origin":{"format":"protobuf","type":"int64"}'
-    ',"presence":"implicit","type":{"bits":64,"signed":true,"type":"int"}},{"defa'
-    'ult":0,"doc":"Nano units (10^-9) of the amount.","field_id":3,"json_name":"n'
-    'anos","metadata":[["protobuf.json_name","nanos"]],"name":"nanos","origin":{"'
-    'format":"protobuf","type":"int32"},"presence":"implicit","type":{"bits":32,"'
-    'signed":true,"type":"int"}}],"kind":"record","name":"example.proto.common.Mo'
-    'ney","origin":{"file":"common/money.proto","format":"protobuf","name":"examp'
-    'le.proto.common.Money","package":"example.proto.common"}}]}'
+    'y code.","field_id":1,"json_name":"currencyCode","name":"currency_code","ori'
+    'gin":{"format":"protobuf","type":"string"},"presence":"implicit","type":"str'
+    'ing"},{"default":0,"doc":"Whole units.","field_id":2,"json_name":"units","na'
+    'me":"units","origin":{"format":"protobuf","type":"int64"},"presence":"implic'
+    'it","type":{"bits":64,"signed":true,"type":"int"}},{"default":0,"doc":"Nano '
+    'units (10^-9) of the amount.","field_id":3,"json_name":"nanos","name":"nanos'
+    '","origin":{"format":"protobuf","type":"int32"},"presence":"implicit","type"'
+    ':{"bits":32,"signed":true,"type":"int"}}],"kind":"record","name":"example.pr'
+    'oto.common.Money","origin":{"file":"common/money.proto","format":"protobuf",'
+    '"name":"example.proto.common.Money","package":"example.proto.common"}}]}'
 )
 
 

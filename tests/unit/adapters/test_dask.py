@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from distributed import Client, LocalCluster
 import schemagen
 import schemagen.dask as sgd
 from generated.example.sales import FlatSale, MarketingInfo, Transaction, TransInfo, UserInfo
-from schemagen.errors import SchemagenError
+from schemagen.errors import SchemagenError, UsageError
 from schemagen.runtime.reader import files_to_read
 
 
@@ -117,3 +119,116 @@ def test_an_empty_folder_is_an_empty_bag_and_frame(client: Client, tmp_path: Pat
     assert sgd.read(FlatSale, tmp_path / "empty").compute() == []
     frame: Any = sgd.read_dataframe(FlatSale, tmp_path / "empty").compute()
     assert len(frame) == 0 and list(frame.columns) == FlatSale.arrow_schema().names
+
+
+# ----------------------------------------------------------------------------- write
+
+
+def test_write_commits_one_file_per_partition_with_its_rows(
+        client: Client, tmp_path: Path) -> None:
+    import dask.bag as db
+
+    rows = sales(1000)
+    bag = db.from_sequence(rows, npartitions=4)
+    out = sgd.write(bag, FlatSale, tmp_path / "ds")
+    assert [n for _, n in out] == [250, 250, 250, 250]
+    assert sorted(f.name for f, _ in out) == sorted(f.name for f in files_to_read(FlatSale,
+                                                                                   tmp_path / "ds"))
+    assert sorted(r.trans_id for r in schemagen.read(FlatSale, tmp_path / "ds")) == list(range(1000))
+    success = json.loads((tmp_path / "ds" / "_SUCCESS").read_text())
+    assert success["rows"] == 1000 and len(success["files"]) == 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging removed
+    # a second write appends, never clobbering
+    more = sgd.write(db.from_sequence(sales(10), npartitions=2), FlatSale, tmp_path / "ds")
+    assert len(files_to_read(FlatSale, tmp_path / "ds")) == 6 and sum(n for _, n in more) == 10
+
+
+def test_write_partitioned_and_overwrite(client: Client, tmp_path: Path) -> None:
+    import dask.bag as db
+
+    sgd.write(db.from_sequence(sales(300), npartitions=3), FlatSale, tmp_path / "ds",
+              partition_by=["state"])
+    assert {f.parent.name for f in files_to_read(FlatSale, tmp_path / "ds")} == {
+        "state=ca", "state=ny", "state=wa"}
+    out = sgd.write(db.from_sequence(sales(30), npartitions=2), FlatSale, tmp_path / "ds",
+                    partition_by=["state"], mode="overwrite")
+    assert sum(n for _, n in out) == 30
+    assert len(list(schemagen.read(FlatSale, tmp_path / "ds"))) == 30
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_write_a_dask_dataframe(client: Client, tmp_path: Path) -> None:
+    import dask.dataframe as dd
+
+    table = schemagen.read_arrow(FlatSale, _one_file(tmp_path))
+    ddf = dd.from_pandas(table.to_pandas(types_mapper=pd.ArrowDtype), npartitions=3)
+    out = sgd.write(ddf, FlatSale, tmp_path / "df")
+    assert sum(n for _, n in out) == table.num_rows
+    assert schemagen.read_arrow(FlatSale, tmp_path / "df").sort_by("trans_id").equals(
+        table.sort_by("trans_id"))
+
+
+def _one_file(tmp_path: Path) -> Path:
+    path = tmp_path / "src.parquet"
+    schemagen.write(sales(120), path)
+    return path
+
+
+class _Boom(Exception):
+    pass
+
+
+def _fail_on_partition_two(records: list[FlatSale]) -> list[FlatSale]:
+    if records and records[0].trans_id == 200:
+        raise _Boom("partition 2 fails")
+    return records
+
+
+def test_a_failing_task_commits_nothing(client: Client, tmp_path: Path) -> None:
+    import dask.bag as db
+
+    bag = db.from_sequence(sales(400), npartitions=4).map_partitions(_fail_on_partition_two)
+    with pytest.raises(_Boom):
+        sgd.write(bag, FlatSale, tmp_path / "ds")
+    assert not (tmp_path / "ds").exists() or not files_to_read(FlatSale, tmp_path / "ds")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def _die_once(records: list[FlatSale], marker: str) -> list[FlatSale]:
+    """Kill the worker process the first time partition 1 is written (after its files are
+    half written would be no different: its attempt folder is never committed)."""
+    if records and records[0].trans_id == 100 and not os.path.exists(marker):
+        Path(marker).write_text("died")
+        os._exit(1)
+    return records
+
+
+def test_a_task_retried_after_its_worker_died_leaves_no_duplicate(
+        client: Client, tmp_path: Path) -> None:
+    import dask.bag as db
+
+    marker = str(tmp_path / "died")
+    bag = db.from_sequence(sales(400), npartitions=4).map_partitions(_die_once, marker)
+    out = sgd.write(bag, FlatSale, tmp_path / "ds")
+    assert Path(marker).exists()  # a worker really died
+    assert sum(n for _, n in out) == 400
+    got = sorted(r.trans_id for r in schemagen.read(FlatSale, tmp_path / "ds"))
+    assert got == list(range(400))
+
+
+def test_write_refuses_bad_arguments_before_any_task(tmp_path: Path) -> None:
+    import dask.bag as db
+
+    bag = db.from_sequence(sales(10), npartitions=2)
+    with pytest.raises(UsageError, match="unknown mode"):
+        sgd.write(bag, FlatSale, tmp_path / "x", mode="replace")
+    with pytest.raises(UsageError, match="unknown writer option"):
+        sgd.write(bag, FlatSale, tmp_path / "x", compresion="zstd")
+    with pytest.raises(UsageError, match="dask.bag of records or a dask dataframe"):
+        sgd.write(sales(3), FlatSale, tmp_path / "x")
+    with pytest.raises(SchemagenError, match="nope"):
+        sgd.write(bag, FlatSale, tmp_path / "x", partition_by=["nope"])
+    sgd.write(bag, FlatSale, tmp_path / "y")
+    with pytest.raises(UsageError, match="already holds a dataset"):
+        sgd.write(bag, FlatSale, tmp_path / "y", mode="error")
+    assert not (tmp_path / "x").exists()

@@ -171,6 +171,21 @@ def _commit(storage: Storage, staging: Path, root: Path,
     return committed
 
 
+def _run_all(tasks: list[Any]) -> list[list[tuple[str, int]]]:
+    """Every task's result; on a failure, the first error, raised only once every task
+    has ended (no task may still be writing into the staging folder being removed)."""
+    dask, _, _ = _dask()
+    try:
+        from distributed import default_client, wait
+
+        client = default_client()  # type: ignore[no-untyped-call]
+    except (ImportError, ValueError):  # no distributed client: the local scheduler
+        return list(dask.compute(*tasks))
+    futures = client.compute(tasks)
+    wait(futures)  # type: ignore[no-untyped-call]
+    return list(client.gather(futures))
+
+
 def write(data: Any, record_cls: type[Any], path: str | os.PathLike[str], *,
           partition_by: Sequence[str] | str | None = (), mode: str = "append",
           **writer_options_: Any) -> list[tuple[Path, int]]:
@@ -191,8 +206,8 @@ def write(data: Any, record_cls: type[Any], path: str | os.PathLike[str], *,
     generation: Generation | None = None
     try:
         task = dask.delayed(_attempt, pure=False)
-        results = dask.compute(*[task(p, i, record_cls, str(staging), keys, options)
-                                 for i, p in enumerate(_parts(data))])
+        results = _run_all([task(p, i, record_cls, str(staging), keys, options)
+                            for i, p in enumerate(_parts(data))])
         if mode == "overwrite":
             generation = storage.begin_overwrite(target)
             root = generation.folder

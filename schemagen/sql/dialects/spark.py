@@ -1,10 +1,11 @@
-"""Apache Spark SQL: its types both ways, and ``CREATE EXTERNAL TABLE ... STORED AS
-PARQUET`` over the files."""
+"""Apache Spark SQL: its types both ways, and a datasource table over the files
+(``CREATE TABLE ... USING PARQUET LOCATION ...``, which a stock SparkSession runs: the
+Hive form ``STORED AS PARQUET`` needs Hive support and is the ``hive`` dialect's)."""
 
 from __future__ import annotations
 
 from schemagen import ir
-from schemagen.sql.ddl import ExternalTableEmitter
+from schemagen.sql.ddl import Column, ExternalTableEmitter
 from schemagen.sql.registry import (
     LIST,
     MAP,
@@ -19,11 +20,41 @@ from schemagen.sql.registry import (
     times_as_int,
 )
 
-__all__ = ["Spark", "SparkEmitter"]
+__all__ = ["SPARK_FILE_TYPES", "Spark", "SparkEmitter"]
 
 
 class SparkEmitter(ExternalTableEmitter):
+    """``CREATE TABLE IF NOT EXISTS ... USING PARQUET LOCATION ...``: a datasource table."""
+
     dialect = "spark"
+
+    def header(self) -> list[str]:
+        return [*super().header(),
+                "-- Write the files with engine='spark' (schemagen.write(..., engine='spark')):"
+                " Spark then reads every column."]
+
+    def statement(self, columns: list[Column]) -> str:
+        out = [f"CREATE TABLE IF NOT EXISTS {self.qualified(self.table)} (",
+               self.column_list(columns), ")", "USING PARQUET"]
+        if self.record.doc:
+            out.append(f"COMMENT {self.lit(self.record.doc)}")
+        out.append(f"LOCATION {self.lit(self.location)};")
+        return "\n".join(out)
+
+
+# what Spark reads from files written with engine="spark" (schemagen.typemap.engines),
+# where its SQL types have nothing (these columns are declared as the stored form)
+SPARK_FILE_TYPES = {
+    "uuid": ToSql("BINARY", "uuids are 16 bytes (big-endian): engine='spark' writes them "
+                            "without the UUID annotation, which Spark refuses"),
+    "interval": ToSql("BINARY", "intervals are 12 bytes (months, days, milliseconds as "
+                                "little-endian uint32): Spark has no such type"),
+    "timestamp(ns, utc)": ToSql("TIMESTAMP", "engine='spark' writes nanosecond timestamps as "
+                                             "TIMESTAMP(MICROS): Spark refuses NANOS"),
+    "timestamp(ns, local)": ToSql("TIMESTAMP_NTZ", "engine='spark' writes nanosecond "
+                                                   "timestamps as TIMESTAMP(MICROS): Spark "
+                                                   "refuses NANOS"),
+}
 
 
 class Spark(SqlDialect):
@@ -98,4 +129,5 @@ class Spark(SqlDialect):
         "MAP": FromSql(MAP, "MAP<STRING, INT>"),
         "STRUCT": FromSql(STRUCT, "STRUCT<a: INT>"),
     }
+    FILE_TYPES = SPARK_FILE_TYPES
     EMITTER = SparkEmitter

@@ -52,7 +52,10 @@ def test_every_table_covers_every_node_kind(name: str) -> None:
                 assert str(exc).startswith(f"{name}: no SQL type for IR type "
                                            f"{registry.ir_name(t)}: {entry.reason}")
             else:
-                assert isinstance(entry, registry.ToSql) and text, registry.ir_name(t)
+                # a Gap of the SQL type facet may be filled by the file column type facet
+                declared = isinstance(entry, registry.ToSql) or (
+                    write == d.file_column_type and registry.ir_key(t) in d.file_types)
+                assert declared and text, registry.ir_name(t)
 
 
 @pytest.mark.parametrize(("name", "t", "sql_type", "file_type"), [
@@ -95,6 +98,7 @@ def test_a_user_subclass_is_registered_explicitly_and_inherits_the_ddl() -> None
         name = "lake"
         title = "Lake SQL"
         TO_SQL = {**Spark.TO_SQL, "uuid": registry.ToSql("STRING", "the text form")}
+        FILE_TYPES = {}  # (Spark's stored forms of engine="spark" files do not apply)
 
     assert "lake" not in registry.dialect_names()  # defining a class registers nothing
     registry.register_dialect(Lake)

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from schemagen.typemap.engines import ENGINES
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
@@ -51,6 +53,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--row-group-size", type=int, metavar="ROWS")
     p.add_argument("--page-size", type=int, metavar="BYTES")
     p.add_argument("--no-dictionary", action="store_true", help="no dictionary encoding")
+    p.add_argument("--engine", metavar="ENGINE",
+                   help="physical layout for an engine: " + ", ".join(ENGINES)
+                   + " (default any: the spec-exact layout; see docs/engines.md)")
+    p.add_argument("--allow-truncation", action="store_true",
+                   help="with --engine: write values the engine's layout cannot hold exactly "
+                        "(nanosecond digits) truncated instead of rejecting them")
     p.add_argument("--mode", choices=("append", "overwrite", "error"),
                    help="dataset folder: append (default), overwrite or error (if it holds "
                         "data); one .parquet file: overwrite (default) or error (if it exists)")
@@ -87,6 +95,10 @@ def writer_options(args: argparse.Namespace) -> dict[str, Any]:
             opts[key] = value
     if args.no_dictionary:
         opts["use_dictionary"] = False
+    if args.engine is not None:
+        opts["engine"] = args.engine
+    if args.allow_truncation:
+        opts["allow_truncation"] = True
     return opts
 
 

@@ -296,3 +296,19 @@ def test_utf16_and_utf32_inputs_are_usage_errors(kitchen: Any, tmp_path: Path, n
         cv.convert(kitchen, [src], tmp_path / "o.parquet", rejects=tmp_path / "r.jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
+
+
+def test_convert_engine_writes_the_profile(tmp_path: Path, sales: Any, capsys: Any) -> None:
+    out = tmp_path / "spark"
+    code = main(["convert", str(DRILL), "--schema", SALES, "--record", "Transaction",
+                 "--out", str(out), "--engine", "spark", "-q"])
+    assert code == 0
+    (f,) = out.rglob("*.parquet")
+    schema = pq.read_schema(f)
+    assert schema.metadata[b"schemagen.engine"] == b"spark"
+    assert schema.field("time").type == pa.int32()  # TIME(MILLIS) is refused by Spark
+    recs = list(schemagen.read(sales.Transaction, out))
+    assert recs[0].time == dt.time(4, 56, 59)
+    assert main(["convert", str(DRILL), "--schema", SALES, "--record", "Transaction",
+                 "--out", str(tmp_path / "x"), "--engine", "spark3"]) == 2
+    assert "unknown engine 'spark3'; expected one of any, spark" in capsys.readouterr().err

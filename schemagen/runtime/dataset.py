@@ -43,9 +43,10 @@ from typing import Any, Generic, TypeVar
 
 from .. import __version__
 from .. import ir as _ir
-from .._pyarrow import ds, pa, pc
-from ..errors import RecordError, RecordProblem, UsageError
+from .._pyarrow import ds, pa, pc, pq
+from ..errors import ReadError, RecordError, RecordProblem, UsageError
 from ..typemap.parquet import PARTITION_KEY
+from .reader import file_plan
 from .record import RecordInfo, info_of
 from .storage import SUCCESS_NAME, FileName, Generation, Scope, Storage, default_storage
 from .writer import (
@@ -333,7 +334,9 @@ class DatasetWriter(Generic[R]):
                     f"{existing[0].relative_to(self.path)}); mode='error' writes only into an "
                     "empty or missing folder (use mode='append' or 'overwrite')")
         if self.mode == "append" and self.path.is_dir():
-            self._check_layout(self.storage.list_committed(self.path))
+            existing = self.storage.list_committed(self.path)
+            self._check_layout(existing)
+            self._check_readable(existing)
         if self.mode == "overwrite" and self.path.name in ("", ".", ".."):
             raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
                              f"give the dataset folder by its name, not {str(given)!r}")
@@ -466,6 +469,37 @@ class DatasetWriter(Generic[R]):
                     f"{f.relative_to(self.path)}); this write partitions by {want or 'nothing'}. "
                     "A dataset keeps one layout (engines refuse mixed ones): give the same "
                     "partition_by, or mode='overwrite' to replace the data")
+
+    def _check_readable(self, existing: list[Path]) -> None:
+        """Appending records keeps the dataset readable as that record: every file there
+        must be of this record (or an earlier version of it) and readable by it under the
+        evolution rules; else nothing is written.  One footer read per file, one
+        resolution plan per distinct file schema."""
+        if self.info is None:
+            return
+        seen: set[bytes] = set()
+        for f in existing:
+            try:
+                schema = pq.read_schema(f)
+            except (OSError, pa.ArrowException) as exc:
+                raise UsageError(f"{self.path}: cannot append: {f.relative_to(self.path)} is not "
+                                 f"a readable Parquet file ({exc})") from None
+            own = self.info.arrow_schema()
+            extra = [own.field(c.name) for c in self.partition_by
+                     if c.name not in schema.names and c.name in own.names]
+            if extra:  # partition keys live in the folder names, as the reader adds them
+                schema = pa.schema([*schema, *extra], metadata=schema.metadata)
+            key = schema.serialize().to_pybytes()
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                file_plan(self.info, f, schema)
+            except ReadError as exc:
+                raise UsageError(
+                    f"{self.path}: cannot append {self.name} records: the dataset holds files "
+                    f"{self.name} cannot read, so the folder would no longer read as one "
+                    f"dataset ({exc}); write to another folder, or mode='overwrite'") from None
 
     def _check_open(self, *, records: bool = False) -> None:
         if records and self.info is None:

@@ -42,7 +42,7 @@ from .._pyarrow import ds, pa, pq
 from ..errors import ReadError, SchemagenError, UsageError
 from ..typemap.arrow import ArrowMapper
 from ..typemap.engines import restored_type
-from ..typemap.parquet import ENGINE_KEY
+from ..typemap.parquet import ENGINE_KEY, FIELD_ID_KEY
 from .record import RecordInfo, info_of
 from .resolve import Incompatibility, Plan, plan, writer_ir
 from .schemacheck import locate_sub_microsecond
@@ -532,13 +532,70 @@ def _restore(batch: Any, schema: Any) -> Any:
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields, metadata=batch.schema.metadata))
 
 
-def file_plan(info: RecordInfo, file: Path, file_schema: Any) -> Plan:
-    """The resolution plan for one file (a ReadError listing every problem)."""
+def file_plan(info: RecordInfo, file: Path, file_schema: Any,
+              allow_other_record: bool = False) -> Plan:
+    """The resolution plan for one file (a ReadError listing every problem).  A file of
+    another record (see :func:`other_record`) is a ReadError too, unless
+    ``allow_other_record``."""
     root, types = info.ir
+    if not allow_other_record:
+        other = other_record(info, file_schema)
+        if other is not None:
+            raise ReadError(f"{file}: cannot be read as {info.name}: {other} (pass "
+                            "allow_other_record=True to read it anyway, with defaults for "
+                            "what it lacks)")
     p = plan(root, types, file_schema, writer_ir(file_schema), info.arrow_schema())
     if p.problems:
         raise incompatible(file, info.name, p.problems)
     return p
+
+
+def _names(name: str, aliases: Sequence[str]) -> set[str]:
+    """A record's full name and aliases, each also by its short name."""
+    out = {name, *aliases}
+    return out | {n.rpartition(".")[2] for n in out}
+
+
+def _footer_matches(wir: tuple[str, dict[str, ir.Named]], file_schema: Any) -> bool:
+    """Whether the footer's record describes the file: the same top-level columns with
+    the same Arrow types (anything else: a footer that is not trusted, or a layout the
+    reader restores first, is judged by its columns alone)."""
+    try:
+        canonical = ArrowMapper(wir[1]).schema(wir[0])
+    except SchemagenError:
+        return False
+    for f in file_schema:
+        i = canonical.get_field_index(f.name)
+        if i < 0 or not canonical.field(i).type.equals(f.type):
+            return False
+    return True
+
+
+def other_record(info: RecordInfo, file_schema: Any) -> str | None:
+    """Why a file holds another record than ``info``'s, or None when it may be a version of
+    it: its footer names a record that is neither this one nor one of its aliases (nor has
+    it as an alias), or, for a file without a schemagen footer, no column of the file
+    matches a field of the record (by name, alias or field id)."""
+    rec = info.record
+    wir = writer_ir(file_schema)
+    if wir is not None and not _footer_matches(wir, file_schema):
+        wir = None  # a footer that does not describe the file's columns is not trusted
+    if wir is not None:
+        wroot, wtypes = wir
+        wrec = wtypes[wroot]
+        assert isinstance(wrec, ir.Record)
+        if _names(rec.name, rec.aliases) & _names(wroot, wrec.aliases):
+            return None
+        return f"the file holds {wroot} records, not {rec.name} or an earlier version of it"
+    names = set(file_schema.names)
+    ids = {f.metadata.get(FIELD_ID_KEY) for f in file_schema if f.metadata}
+    for f in rec.fields:
+        if {f.name, f.py_name, *f.aliases} & names:
+            return None
+        if f.field_id is not None and str(f.field_id).encode() in ids:
+            return None
+    shown = ", ".join(list(file_schema.names)[:8])
+    return f"no column of the file ({shown}) matches a field of {rec.name}"
 
 
 def _partition_field(info: RecordInfo, key: str, writer: ir.Record | None) -> ir.Field | None:
@@ -669,6 +726,7 @@ def iter_batches(
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
     fill: bool = True,
+    allow_other_record: bool = False,
 ) -> Iterator[tuple[Path, Any]]:
     """``(file, record batch)`` in the record's own Arrow layout, from every file under ``path``.
 
@@ -713,7 +771,7 @@ def iter_batches(
         key = file_schema.serialize().to_pybytes()
         full = plans.get(key)
         if full is None:
-            full = plans[key] = file_plan(info, f, file_schema)
+            full = plans[key] = file_plan(info, f, file_schema, allow_other_record)
         p = full.prune(selection)
         cols = None
         if selection is not None:
@@ -841,15 +899,21 @@ def read(
     columns: Sequence[str] | None = None,
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
+    allow_other_record: bool = False,
 ) -> Iterator[R]:
-    """Typed records from a file or folder, converted one batch at a time."""
+    """Typed records from a file or folder, converted one batch at a time.
+
+    A file of another record (its footer names neither this record nor one of its
+    aliases, or no column matches a field) is a ReadError, unless
+    ``allow_other_record=True``: then every field it lacks takes its default."""
     info = info_of(record_cls)
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
     convert = partial(_convert_batch, info)
     # chain/starmap keep the per-record iteration in C (no generator frame per record)
     return chain.from_iterable(
-        starmap(convert, iter_batches(info, path, columns, filter, batch_size, fill=False))
+        starmap(convert, iter_batches(info, path, columns, filter, batch_size, fill=False,
+                                      allow_other_record=allow_other_record))
     )
 
 
@@ -866,6 +930,7 @@ def read_arrow(
     path: PathLike | Sequence[PathLike],
     columns: Sequence[str] | None = None,
     filter: Any = None,
+    allow_other_record: bool = False,
 ) -> Any:
     """A ``pyarrow.Table`` in the record's own schema (of the selected columns when some are),
     whatever version of the record wrote the files."""
@@ -873,7 +938,8 @@ def read_arrow(
     if isinstance(columns, str):
         columns = [columns]
     schema = result_schema(record_cls, columns)
-    batches = [_project(b, schema) for _, b in iter_batches(info, path, columns, filter)]
+    batches = [_project(b, schema) for _, b in iter_batches(
+        info, path, columns, filter, allow_other_record=allow_other_record)]
     if not batches:
         return schema.empty_table()
     return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
@@ -940,6 +1006,7 @@ def read_batches(
     columns: Sequence[str] | None = None,
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
+    allow_other_record: bool = False,
 ) -> Iterator[list[R]]:
     """Typed records a batch (a list of at most ``batch_size`` records) at a time.
 
@@ -948,7 +1015,8 @@ def read_batches(
     info = info_of(record_cls)
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
-    for f, batch in iter_batches(info, path, columns, filter, batch_size, fill=False):
+    for f, batch in iter_batches(info, path, columns, filter, batch_size, fill=False,
+                                 allow_other_record=allow_other_record):
         if batch.num_rows:
             yield _convert_batch(info, f, batch)
 

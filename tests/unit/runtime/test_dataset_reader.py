@@ -340,7 +340,8 @@ def test_one_plan_per_file_schema(versions: tuple[Any, Any, Any], tmp_path: Path
     schemagen.write([v1(id_=9, amount=1.0)], folder / "note=x")
     calls: list[Path] = []
     real = reader.file_plan
-    monkeypatch.setattr(reader, "file_plan", lambda info, f, s: calls.append(f) or real(info, f, s))
+    monkeypatch.setattr(reader, "file_plan",
+                        lambda info, f, s, *rest: calls.append(f) or real(info, f, s, *rest))
     got = sorted((r.id_, r.note) for r in schemagen.read(v3, folder))
     assert got == [(0, "p0"), (1, "p1"), (2, "p0"), (3, "p1"), (9, "x")]
     assert len(calls) == 2  # one per schema (v1's file, v2's files), not one per file

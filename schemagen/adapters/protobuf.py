@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagen import ir
+from schemagen.codegen.loader import module_namespace
 from schemagen.errors import UsageError
 from schemagen.runtime.reader import without_gc
 from schemagen.runtime.record import info_of
@@ -46,35 +47,6 @@ def _wkts(f: ir.Field) -> tuple[str, str]:
     return (o.wkt, o.value_wkt) if isinstance(o, ir.ProtobufOrigin) else ("", "")
 
 
-def _module_namespace(modname: str) -> dict[str, Any]:
-    """A generated module's globals plus the names it imports only for type checking.
-
-    Generated modules import the classes of other modules under ``if
-    TYPE_CHECKING:`` (and locally in functions) to keep import cycles harmless;
-    resolving annotations needs those names, so the imports are replayed here.
-    """
-    import ast
-    import importlib
-    import sys
-
-    mod = sys.modules[modname]
-    ns = dict(vars(mod))
-    src = Path(getattr(mod, "__file__", "") or "")
-    if not src.is_file():
-        return ns
-    for node in ast.parse(src.read_text(encoding="utf-8")).body:
-        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Name)
-                and node.test.id == "TYPE_CHECKING"):
-            continue
-        for imp in node.body:
-            if isinstance(imp, ast.ImportFrom):
-                target = importlib.import_module("." * imp.level + (imp.module or ""),
-                                                 mod.__package__)
-                for alias in imp.names:
-                    ns[alias.asname or alias.name] = getattr(target, alias.name)
-    return ns
-
-
 _FIELD_CLASSES: dict[type, dict[str, list[type]]] = {}
 
 
@@ -87,7 +59,7 @@ def _field_classes(owner: type) -> dict[str, list[type]]:
     if cached is not None:
         return cached
 
-    hints = typing.get_type_hints(owner, globalns=_module_namespace(owner.__module__))
+    hints = typing.get_type_hints(owner, globalns=module_namespace(owner.__module__))
     out: dict[str, list[type]] = {}
 
     def walk(t: Any, acc: list[type]) -> None:

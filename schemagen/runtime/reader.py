@@ -755,57 +755,79 @@ def iter_batches(
     for n, (f, parts, guard) in enumerate(listing):
         if n in excluded:
             continue  # the folder's partition values rule the filter out: not even opened
-        pf = _open(f, guard)
-        file_schema = pf.schema_arrow
-        restored = restored_schema(file_schema)
-        if restored is not None:
-            file_schema = restored  # an engine profile's file: planned in the IR's own types
-        consts = _with_partitions(info, f, file_schema, parts)
-        if consts:
-            # the reader's own field (its field id included: matched like a column)
-            reader_schema = info.arrow_schema()
-            file_schema = pa.schema([*file_schema, *(reader_schema.field(k).with_type(v.type)
-                                                     for k, v in consts.items())],
-                                    metadata=file_schema.metadata)
-        # files of one dataset mostly share a schema: plan each schema once
-        key = file_schema.serialize().to_pybytes()
-        full = plans.get(key)
-        if full is None:
-            full = plans[key] = file_plan(info, f, file_schema, allow_other_record)
-        p = full.prune(selection)
+        opened = _OpenFile(info, f, parts, guard, plans, allow_other_record)
+        p = opened.full.prune(selection)
         cols = None
         if selection is not None:
-            cols = _existing(pf, p.file_columns(selection, file_schema))
-            if not cols and len(pf.schema):
-                cols = [pf.schema.column(0).path]  # only for the row count: unselected
+            cols = _existing(opened.pf, p.file_columns(selection, opened.schema))
+            if not cols and len(opened.pf.schema):
+                cols = [opened.pf.schema.column(0).path]  # only for the row count: unselected
         # statistics of a profiled file are in its physical types: filter after reading
-        push = None if restored is not None else _pushdown(filter, expr, info, full, set(consts))
+        push = None if opened.restored is not None else _pushdown(
+            filter, expr, info, opened.full, set(opened.consts))
         try:
-            if push is None:
-                source = _numbered(pf.iter_batches(batch_size=batch_size, columns=cols))
-            else:
-                source = _row_groups(f, pf, push, cols, batch_size, guard)
-            for row0, raw in source:
-                if restored is not None:
-                    raw = _restore(raw, restored)
-                if consts:
-                    raw = _add_constants(raw, consts)
+            for row0, raw in opened.raw_batches(push, cols, batch_size):
                 try:
                     batch = p.apply(raw, fill=fill or expr is not None, row0=row0)
                 except ReadError as exc:
                     raise ReadError(f"{f}: {exc}") from None
-                if expr is not None:
-                    table = pa.Table.from_batches([batch]).filter(expr)
-                    if out_top is not None and selection is None:
-                        table = table.select([c for c in out_top if c in table.schema.names])
-                    if not fill:
-                        table = _drop_filled(table, full, raw)
-                    for b in table.combine_chunks().to_batches(max_chunksize=batch_size):
-                        yield f, b
+                if expr is None:
+                    yield f, batch
                     continue
-                yield f, batch
+                table = pa.Table.from_batches([batch]).filter(expr)
+                if out_top is not None and selection is None:
+                    table = table.select([c for c in out_top if c in table.schema.names])
+                if not fill:
+                    table = _drop_filled(table, opened.full, raw)
+                for b in table.combine_chunks().to_batches(max_chunksize=batch_size):
+                    yield f, b
         except (OSError, pa.ArrowException) as exc:
             raise ReadError(f"{f}: {exc}") from None
+
+
+class _OpenFile:
+    """One file of a read, opened: its schema as planned (an engine profile's restored to
+    the IR's types, partition folder values added), the plan (one per distinct schema,
+    cached in ``plans``), and its raw batches in that schema."""
+
+    def __init__(self, info: RecordInfo, f: Path, parts: dict[str, str | None],
+                 guard: Guard | None, plans: dict[bytes, Plan],
+                 allow_other_record: bool) -> None:
+        self.f, self.guard = f, guard
+        self.pf = _open(f, guard)
+        schema = self.pf.schema_arrow
+        self.restored = restored_schema(schema)
+        if self.restored is not None:
+            schema = self.restored  # an engine profile's file: planned in the IR's own types
+        self.consts = _with_partitions(info, f, schema, parts)
+        if self.consts:
+            # the reader's own field (its field id included: matched like a column)
+            reader_schema = info.arrow_schema()
+            schema = pa.schema([*schema, *(reader_schema.field(k).with_type(v.type)
+                                           for k, v in self.consts.items())],
+                               metadata=schema.metadata)
+        self.schema = schema
+        # files of one dataset mostly share a schema: plan each schema once
+        key = schema.serialize().to_pybytes()
+        full = plans.get(key)
+        if full is None:
+            full = plans[key] = file_plan(info, f, schema, allow_other_record)
+        self.full = full
+
+    def raw_batches(self, push: Any, cols: list[str] | None,
+                    batch_size: int) -> Iterator[tuple[int, Any]]:
+        """(file row of the first row, batch in :attr:`schema`), row groups pruned by
+        ``push``."""
+        if push is None:
+            source = _numbered(self.pf.iter_batches(batch_size=batch_size, columns=cols))
+        else:
+            source = _row_groups(self.f, self.pf, push, cols, batch_size, self.guard)
+        for row0, raw in source:
+            if self.restored is not None:
+                raw = _restore(raw, self.restored)
+            if self.consts:
+                raw = _add_constants(raw, self.consts)
+            yield row0, raw
 
 
 def _drop_filled(table: Any, p: Plan, raw: Any) -> Any:

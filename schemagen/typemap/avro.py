@@ -43,7 +43,7 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 from .. import ir
 from ..errors import AvroMappingError
@@ -155,77 +155,84 @@ class _Emitter:
         return out
 
     def plain(self, t: ir.Type, ns: str, where: str) -> Any:  # noqa: C901 - one branch per node
-        if isinstance(t, ir.Null):
-            return "null"
-        if isinstance(t, ir.Bool):
-            return "boolean"
-        if isinstance(t, ir.Int):
-            if t.signed and t.bits == 32:
-                return "int"
-            if t.signed and t.bits == 64:
-                return "long"
-            return self._note(where, t, "int" if t.bits < 32 else "long")
-        if isinstance(t, ir.Float):
-            if t.bits == 32:
-                return "float"
-            if t.bits == 64:
-                return "double"
-            return self._note(where, t, "float")
-        if isinstance(t, ir.String):
-            return "string"
-        if isinstance(t, ir.Json):
-            return self._note(where, t, "string")
-        if isinstance(t, ir.Bytes):
-            return "bytes"
-        if isinstance(t, ir.Fixed):
-            return self.fixed(f"Fixed{t.size}", t.size, {}, ns)
-        if isinstance(t, ir.Decimal):
-            lt = {"logicalType": "decimal", "precision": t.precision, "scale": t.scale}
-            if t.byte_size:
-                return self.fixed(f"Decimal{t.precision}_{t.scale}_{t.byte_size}", t.byte_size,
-                                  lt, ns)
-            return {"type": "bytes", **lt}
-        if isinstance(t, ir.Date):
-            return {"type": "int", "logicalType": "date"}
-        if isinstance(t, ir.Time):
-            if t.unit == "ms":
-                return {"type": "int", "logicalType": "time-millis"}
-            if t.unit == "us":
-                return {"type": "long", "logicalType": "time-micros"}
-            base: dict[str, Any] = (
-                {"type": "int", "logicalType": "time-millis"} if t.unit == "s"
-                else {"type": "long", "logicalType": "time-micros"})
-            return self._note(where, t, base)
-        if isinstance(t, ir.Timestamp):
-            lt_name = f"{'' if t.utc else 'local-'}timestamp-{_TS_UNIT[t.unit]}"
-            ts: dict[str, Any] = {"type": "long", "logicalType": lt_name}
-            return self._note(where, t, ts) if t.unit == "s" else ts
-        if isinstance(t, ir.Duration):
-            return self._note(where, t, "long")
-        if isinstance(t, ir.Interval):
-            return self.fixed("Interval", 12, {"logicalType": "duration"}, ns)
-        if isinstance(t, ir.Uuid):
-            return {"type": "string", "logicalType": "uuid"}
-        if isinstance(t, ir.EnumRef):
-            return self.named(t.name, ns, lambda: self.enum(t.name, ns))
-        if isinstance(t, ir.RecordRef):
-            return self.named(t.name, ns, lambda: self.record(t.name, ns))
-        if isinstance(t, ir.List):
-            return {"type": "array", "items": self.type(t.item, ns, where + "[]")}
-        if isinstance(t, ir.Map):
-            if isinstance(t.key, ir.String):
-                return {"type": "map", "values": self.type(t.value, ns, where + "{}")}
-            entry = self._entry_name(where, ns)
-            self.lossy.append(f"{where}: map with {_ir_text(t.key)} keys -> array of {entry}")
-            rec = self.named(entry, ns, lambda: {
-                **self._head("record", entry, ns),
-                "fields": [{"name": "key", "type": self.type(t.key, ns, where + "{key}")},
-                           {"name": "value", "type": self.type(t.value, ns, where + "{}")}],
-            })
-            return {"type": "array", "items": rec, "schemagen.type": "map"}
-        if isinstance(t, (ir.Union_, ir.Nullable)):
-            return self.type(t, ns, where)
-        raise AvroMappingError(f"{where}: no Avro form for {t!r}")  # pragma: no cover
+        match t:
+            case ir.Null():
+                return "null"
+            case ir.Bool():
+                return "boolean"
+            case ir.Int(bits=bits, signed=signed):
+                if signed and bits in (32, 64):
+                    return "int" if bits == 32 else "long"
+                return self._note(where, t, "int" if bits < 32 else "long")
+            case ir.Float(bits=bits):
+                if bits in (32, 64):
+                    return "float" if bits == 32 else "double"
+                return self._note(where, t, "float")
+            case ir.String():
+                return "string"
+            case ir.Json():
+                return self._note(where, t, "string")
+            case ir.Bytes():
+                return "bytes"
+            case ir.Fixed(size=size):
+                return self.fixed(f"Fixed{size}", size, {}, ns)
+            case ir.Decimal():
+                return self._decimal(t, ns)
+            case ir.Date():
+                return {"type": "int", "logicalType": "date"}
+            case ir.Time(unit=unit):
+                return self._time(t, unit, where)
+            case ir.Timestamp(unit=unit, utc=utc):
+                lt_name = f"{'' if utc else 'local-'}timestamp-{_TS_UNIT[unit]}"
+                ts: dict[str, Any] = {"type": "long", "logicalType": lt_name}
+                return self._note(where, t, ts) if unit == "s" else ts
+            case ir.Duration():
+                return self._note(where, t, "long")
+            case ir.Interval():
+                return self.fixed("Interval", 12, {"logicalType": "duration"}, ns)
+            case ir.Uuid():
+                return {"type": "string", "logicalType": "uuid"}
+            case ir.EnumRef(name=name):
+                return self.named(name, ns, lambda: self.enum(name, ns))
+            case ir.RecordRef(name=name):
+                return self.named(name, ns, lambda: self.record(name, ns))
+            case ir.List(item=item):
+                return {"type": "array", "items": self.type(item, ns, where + "[]")}
+            case ir.Map():
+                return self._map(t, ns, where)
+            case ir.Union_() | ir.Nullable():
+                return self.type(t, ns, where)
+            case _:
+                assert_never(t)
+
+    def _decimal(self, t: ir.Decimal, ns: str) -> Any:
+        lt = {"logicalType": "decimal", "precision": t.precision, "scale": t.scale}
+        if t.byte_size:
+            return self.fixed(f"Decimal{t.precision}_{t.scale}_{t.byte_size}", t.byte_size,
+                              lt, ns)
+        return {"type": "bytes", **lt}
+
+    def _time(self, t: ir.Time, unit: str, where: str) -> Any:
+        if unit == "ms":
+            return {"type": "int", "logicalType": "time-millis"}
+        if unit == "us":
+            return {"type": "long", "logicalType": "time-micros"}
+        base: dict[str, Any] = (
+            {"type": "int", "logicalType": "time-millis"} if unit == "s"
+            else {"type": "long", "logicalType": "time-micros"})
+        return self._note(where, t, base)
+
+    def _map(self, t: ir.Map, ns: str, where: str) -> Any:
+        if isinstance(t.key, ir.String):
+            return {"type": "map", "values": self.type(t.value, ns, where + "{}")}
+        entry = self._entry_name(where, ns)
+        self.lossy.append(f"{where}: map with {_ir_text(t.key)} keys -> array of {entry}")
+        rec = self.named(entry, ns, lambda: {
+            **self._head("record", entry, ns),
+            "fields": [{"name": "key", "type": self.type(t.key, ns, where + "{key}")},
+                       {"name": "value", "type": self.type(t.value, ns, where + "{}")}],
+        })
+        return {"type": "array", "items": rec, "schemagen.type": "map"}
 
     def _entry_name(self, where: str, ns: str) -> str:
         base = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", where) if p)

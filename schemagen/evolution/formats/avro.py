@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import assert_never
 
 from schemagen import ir
 from schemagen.evolution import rules
@@ -55,38 +56,41 @@ _PROMOTIONS: dict[str, frozenset[str]] = {   # reader type -> writer types it ca
 
 def avro_type(t: ir.Type) -> str:
     """The Avro schema type an IR type came from (logical types: their underlying type)."""
-    if isinstance(t, ir.Nullable | ir.Union_):
-        return "union"
-    if isinstance(t, ir.Null):
-        return "null"
-    if isinstance(t, ir.Bool):
-        return "boolean"
-    if isinstance(t, ir.Int):
-        return "long" if t.bits == 64 else "int"
-    if isinstance(t, ir.Float):
-        return "double" if t.bits == 64 else "float"
-    if isinstance(t, ir.String | ir.Uuid | ir.Json):
-        return "string"
-    if isinstance(t, ir.Bytes):
-        return "bytes"
-    if isinstance(t, ir.Decimal):
-        return "bytes" if t.byte_size is None else "fixed"
-    if isinstance(t, ir.Fixed | ir.Interval):
-        return "fixed"
-    if isinstance(t, ir.Date):
-        return "int"
-    if isinstance(t, ir.Time):
-        return "int" if t.unit in ("s", "ms") else "long"
-    if isinstance(t, ir.Timestamp | ir.Duration):
-        return "long"
-    if isinstance(t, ir.EnumRef):
-        return "enum"
-    if isinstance(t, ir.RecordRef):
-        return "record"
-    if isinstance(t, ir.List):
-        return "array"
-    assert isinstance(t, ir.Map)
-    return "map"
+    match t:
+        case ir.Nullable() | ir.Union_():
+            return "union"
+        case ir.Null():
+            return "null"
+        case ir.Bool():
+            return "boolean"
+        case ir.Int(bits=bits):
+            return "long" if bits == 64 else "int"
+        case ir.Float(bits=bits):
+            return "double" if bits == 64 else "float"
+        case ir.String() | ir.Uuid() | ir.Json():
+            return "string"
+        case ir.Bytes():
+            return "bytes"
+        case ir.Decimal(byte_size=size):
+            return "bytes" if size is None else "fixed"
+        case ir.Fixed() | ir.Interval():
+            return "fixed"
+        case ir.Date():
+            return "int"
+        case ir.Time(unit=unit):
+            return "int" if unit in ("s", "ms") else "long"
+        case ir.Timestamp() | ir.Duration():
+            return "long"
+        case ir.EnumRef():
+            return "enum"
+        case ir.RecordRef():
+            return "record"
+        case ir.List():
+            return "array"
+        case ir.Map():
+            return "map"
+        case _:
+            assert_never(t)
 
 
 @functools.lru_cache(maxsize=4096)

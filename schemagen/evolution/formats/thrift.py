@@ -42,7 +42,7 @@ business (``schemagen check`` reports them for every format).  See
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, assert_never
 
 from schemagen import ir
 from schemagen.evolution import model, rules
@@ -71,25 +71,30 @@ _INT_NAMES = {8: "i8", 16: "i16", 32: "i32", 64: "i64"}
 def _ttype(t: ir.Type) -> str:
     """The Thrift wire type (``TType``) of an IR type from the Thrift front end."""
     t = ir.strip_nullable(t)[0]
-    if isinstance(t, ir.Bool):
-        return "BOOL"
-    if isinstance(t, ir.Int):
-        return "BYTE" if t.bits == 8 else f"I{t.bits}"
-    if isinstance(t, ir.Float):
-        return "DOUBLE"
-    if isinstance(t, ir.String | ir.Bytes):
-        return "STRING"
-    if isinstance(t, ir.Uuid):
-        return "UUID"
-    if isinstance(t, ir.EnumRef):
-        return "I32"
-    if isinstance(t, ir.RecordRef):
-        return "STRUCT"
-    if isinstance(t, ir.List):
-        return "SET" if t.unique else "LIST"
-    if isinstance(t, ir.Map):
-        return "MAP"
-    return type(t).__name__.upper()  # not produced by the Thrift front end
+    match t:
+        case ir.Bool():
+            return "BOOL"
+        case ir.Int(bits=bits):
+            return "BYTE" if bits == 8 else f"I{bits}"
+        case ir.Float():
+            return "DOUBLE"
+        case ir.String() | ir.Bytes():
+            return "STRING"
+        case ir.Uuid():
+            return "UUID"
+        case ir.EnumRef():
+            return "I32"
+        case ir.RecordRef():
+            return "STRUCT"
+        case ir.List(unique=unique):
+            return "SET" if unique else "LIST"
+        case ir.Map():
+            return "MAP"
+        case (ir.Null() | ir.Nullable() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time()
+              | ir.Timestamp() | ir.Duration() | ir.Interval() | ir.Json() | ir.Union_()):
+            return type(t).__name__.upper()  # not produced by the Thrift front end
+        case _:
+            assert_never(t)
 
 
 def thrift_type(t: ir.Type) -> str:

@@ -585,10 +585,14 @@ def _read_temporal(inner: ir.Time | ir.Timestamp | ir.Duration, w: _Want) -> _No
             assert_never(inner)
     if not same_kind:
         return None
-    if ir.unit_rank(w.wat.unit) > ir.unit_rank(inner.unit) and w.w_inner is not None:
+    # the unit the writer declared: Parquet has no seconds, so a writer's s column is stored
+    # in ms, and reading it back as s loses nothing (the cast below checks every value)
+    declared = (w.w_inner.unit if isinstance(w.w_inner, ir.Time | ir.Timestamp | ir.Duration)
+                else w.wat.unit)
+    if ir.unit_rank(declared) > ir.unit_rank(inner.unit) and w.w_inner is not None:
         # declared finer by the writer: refused.  A foreign file's unit says
         # little (DuckDB stores every timestamp in us): values checked exact.
-        w.bad(f"{w.wat.unit} values cannot be read as {inner.unit} (precision "
+        w.bad(f"{declared} values cannot be read as {inner.unit} (precision "
               "would be lost)")
         return None
     if isinstance(inner, ir.Timestamp) and (w.wat.tz is not None) != inner.utc:

@@ -233,9 +233,13 @@ def line_chunks(f: Any, chunk_bytes: int,
 
 
 def _read_checked(chunk: Any, schema: Any) -> tuple[Any, int]:
-    """``(table, lines in the chunk)``; the table is None when it holds invalid UTF-8
-    (pyarrow's JSON reader lets it through: found row by row).  Runs in the parse
-    thread (pyarrow and numpy release the GIL)."""
+    """``(table, lines in the chunk)``; the table is None when the chunk holds a line
+    that does not start with ``{`` (:func:`lines_start_objects`) or invalid UTF-8
+    (pyarrow's JSON reader lets it through): such chunks are split and their doubtful
+    lines go row by row.  Runs in the parse thread (pyarrow and numpy release the
+    GIL)."""
+    if not lines_start_objects(chunk):
+        return None, 0
     table = _read_json(chunk, schema)
     try:
         table.validate(full=True)
@@ -257,6 +261,38 @@ def _read_json(chunk: Any, schema: Any) -> Any:
         return pj.read_json(pa.BufferReader(pa.py_buffer(chunk)),
                             read_options=pj.ReadOptions(block_size=len(chunk) + 1),
                             parse_options=opts)
+
+
+_OPEN: Final = ord("{")
+_LINE_ENDS: Final = (10, 13)  # pyarrow's JSON chunker ends a line (and a block) at either
+_BLANKS: Final = b" \t"
+
+
+def lines_start_objects(chunk: Any) -> bool:
+    """Whether every line of the chunk (lines end at ``\n`` or ``\r``, as pyarrow
+    splits them into blocks) is blank or starts with ``{`` after spaces and tabs.
+
+    pyarrow's JSON reader must never see anything else: a block whose first value is
+    ``null`` kills the process (SIGSEGV in ``pyarrow.json.read_json`` and
+    ``open_json``, pyarrow 26.0.1), and a ``null`` or scalar elsewhere is read as a
+    row of nulls or an error; the per-row path rejects such lines with their line
+    numbers."""
+    n = len(chunk)
+    if not n:
+        return True
+    a = np.frombuffer(chunk, dtype=np.uint8)
+    starts = np.flatnonzero((a == _LINE_ENDS[0]) | (a == _LINE_ENDS[1])) + 1
+    starts = np.concatenate(([0], starts[starts < n]))
+    first = a[starts]
+    odd = starts[(first != _OPEN) & (first != _LINE_ENDS[0]) & (first != _LINE_ENDS[1])]
+    view = memoryview(chunk).cast("B") if not isinstance(chunk, bytes) else chunk
+    for s in odd.tolist():  # lines indented by blanks, or not objects
+        i = s
+        while i < n and view[i] in _BLANKS:
+            i += 1
+        if i < n and view[i] not in (_OPEN, *_LINE_ENDS):
+            return False
+    return True
 
 
 def _count_lines(chunk: Any) -> int:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sg_convert import (
+    KITCHEN,
     convert_rows,
     read_rejects,
 )
@@ -177,3 +181,41 @@ def test_doubtful_row_among_rows_that_are_not_lines_is_not_lost(kitchen: Any,
         assert ids.to_pylist() == [1, 2, 5], fast
         assert [(r.line, r.path) for r in rejects] == [(2, "day"), (3, ""), (4, "")], fast
 
+
+
+def _block_start_null(path: Path) -> Path:
+    """1 MiB of 64-byte object lines, then ``null`` exactly where pyarrow's JSON reader
+    starts its second block (1 MiB blocks end at the last line end within them)."""
+    def line(i: int) -> bytes:
+        return (b'{"id": %d, "note": "' % i).ljust(61, b"x") + b'"}\n'
+    k = (1 << 20) // 64
+    path.write_bytes(b"".join(line(i) for i in range(k)) + b"null\n"
+                     + b"".join(line(i) for i in range(k, k + 3)))
+    return path
+
+
+def test_null_lines_pyarrow_would_crash_on_are_rejected(tmp_path: Path) -> None:
+    # a block of pyarrow's JSON reader whose first value is null kills the process
+    # (SIGSEGV in pyarrow.json.read_json, pyarrow 26.0.1): first line, after blank lines,
+    # after a line end that is a lone CR (pyarrow ends lines there too), at a block start
+    schema = tmp_path / "k.avsc"
+    schema.write_text(KITCHEN)
+    inputs = {"first.jsonl": b'null\n{"id": 1}\n', "blank.jsonl": b'\n \n null \n{"id": 2}\n',
+              "cr.jsonl": b'{"id": 3}\r null\r\n{"id": 4}\n', "scalar.jsonl": b'null{"id": 5}\n'}
+    for name, data in inputs.items():
+        (tmp_path / name).write_bytes(data)
+    _block_start_null(tmp_path / "block.jsonl")
+    files = [*inputs, "block.jsonl"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "schemagen", "convert", *files, "--schema", str(schema),
+         "--record", "t.Kitchen", "--out", "o.parquet", "--rejects", "r.jsonl", "-q"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == ""
+    ids = pq.read_table(tmp_path / "o.parquet").column("id").to_pylist()
+    k = (1 << 20) // 64
+    assert ids == [1, 2, 4, *range(k + 3)]
+    got = [(r["file"], r["line"], r["row"]) for r in read_rejects(tmp_path / "r.jsonl")]
+    assert got == [("first.jsonl", 1, "null"), ("blank.jsonl", 3, " null "),
+                   ("cr.jsonl", 1, '{"id": 3}\r null'), ("scalar.jsonl", 1, 'null{"id": 5}'),
+                   ("block.jsonl", k + 1, "null")]

@@ -45,7 +45,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 from schemagen.sql import registry as sqlmap
 
@@ -556,48 +556,42 @@ class _Defaults:
             raise ValueError(f"more than {t.precision} digits")
         return q
 
-    def string(self, s: str, t: ir.Type) -> Any:  # noqa: C901 - one branch per type
-        if isinstance(t, ir.String):
-            return s
-        if isinstance(t, ir.EnumRef):
-            e = self.types.get(t.name)
-            if isinstance(e, ir.Enum) and s not in e.symbols:
-                raise ValueError(f"{s!r} is not one of {', '.join(e.symbols)}")
-            return s
-        if isinstance(t, ir.Json):
-            v = json.loads(s)
-            if isinstance(v, (dict, list)):
-                raise ValueError("JSON defaults must be scalars")
-            return v
-        if isinstance(t, (ir.Int, ir.Float, ir.Decimal)):
-            return self.number(s.strip(), t)
-        if isinstance(t, ir.Date):
-            return datetime.date.fromisoformat(s.strip())
-        if isinstance(t, ir.Time):
-            return datetime.time.fromisoformat(s.strip())
-        if isinstance(t, ir.Timestamp):
-            v = datetime.datetime.fromisoformat(s.strip())
-            if t.utc:
-                v = v.replace(tzinfo=datetime.UTC) if v.tzinfo is None else v
-                return v.astimezone(datetime.UTC)
-            if v.tzinfo is not None:
-                raise ValueError("a local timestamp has no time zone")
-            return v
-        if isinstance(t, ir.Uuid):
-            return uuid.UUID(s.strip())
-        if isinstance(t, ir.Bool):
-            low = s.strip().lower()
-            if low in ("true", "t", "yes", "y", "1", "on"):
-                return True
-            if low in ("false", "f", "no", "n", "0", "off"):
-                return False
-            raise ValueError("not a boolean")
-        if isinstance(t, (ir.Bytes, ir.Fixed)):
-            b = _bytes_literal(s)
-            if isinstance(t, ir.Fixed) and len(b) != t.size:
-                raise ValueError(f"{len(b)} bytes, not {t.size}")
-            return b
-        raise ValueError("a string")
+    def string(self, s: str, t: ir.Type) -> Any:
+        match t:
+            case ir.String():
+                return s
+            case ir.EnumRef(name=name):
+                e = self.types.get(name)
+                if isinstance(e, ir.Enum) and s not in e.symbols:
+                    raise ValueError(f"{s!r} is not one of {', '.join(e.symbols)}")
+                return s
+            case ir.Json():
+                v = json.loads(s)
+                if isinstance(v, (dict, list)):
+                    raise ValueError("JSON defaults must be scalars")
+                return v
+            case ir.Int() | ir.Float() | ir.Decimal():
+                return self.number(s.strip(), t)
+            case ir.Date():
+                return datetime.date.fromisoformat(s.strip())
+            case ir.Time():
+                return datetime.time.fromisoformat(s.strip())
+            case ir.Timestamp(utc=utc):
+                return _timestamp_literal(s.strip(), utc)
+            case ir.Uuid():
+                return uuid.UUID(s.strip())
+            case ir.Bool():
+                return _bool_literal(s.strip().lower())
+            case ir.Bytes() | ir.Fixed():
+                b = _bytes_literal(s)
+                if isinstance(t, ir.Fixed) and len(b) != t.size:
+                    raise ValueError(f"{len(b)} bytes, not {t.size}")
+                return b
+            case (ir.Null() | ir.Duration() | ir.Interval() | ir.RecordRef() | ir.List()
+                  | ir.Map() | ir.Union_() | ir.Nullable()):
+                raise ValueError("a string")
+            case _:
+                assert_never(t)
 
     def interval(self, e: Any) -> ir.IntervalValue:
         unit = str(e.args["unit"].name if e.args.get("unit") is not None else "").upper()
@@ -635,3 +629,21 @@ def _bytes_literal(s: str) -> bytes:
                 i += 1
         return bytes(out)
     return s.encode("utf-8")
+
+
+def _timestamp_literal(s: str, utc: bool) -> datetime.datetime:
+    v = datetime.datetime.fromisoformat(s)
+    if utc:
+        v = v.replace(tzinfo=datetime.UTC) if v.tzinfo is None else v
+        return v.astimezone(datetime.UTC)
+    if v.tzinfo is not None:
+        raise ValueError("a local timestamp has no time zone")
+    return v
+
+
+def _bool_literal(low: str) -> bool:
+    if low in ("true", "t", "yes", "y", "1", "on"):
+        return True
+    if low in ("false", "f", "no", "n", "0", "off"):
+        return False
+    raise ValueError("not a boolean")

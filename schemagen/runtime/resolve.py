@@ -36,6 +36,7 @@ Arrow, so ``schemagen check`` and the runtime agree by construction.
 
 from __future__ import annotations
 
+import datetime
 import json
 import struct
 import uuid
@@ -919,44 +920,51 @@ def _int_narrowing(wat: Any, r: ir.Int) -> str | None:
 _INTERVAL = struct.Struct("<III")
 
 
-def arrow_value(t: ir.Type, v: Any, types: Mapping[str, ir.Named]) -> Any:  # noqa: C901
+def arrow_value(t: ir.Type, v: Any, types: Mapping[str, ir.Named]) -> Any:
     """An IR value (a field default) as the Python value pyarrow builds ``t``'s Arrow type from."""
     if v is None:
         return None
     inner, _ = ir.strip_nullable(t)
-    if isinstance(inner, ir.RecordRef):
-        rec = types[inner.name]
-        assert isinstance(rec, ir.Record)
-        given = dict(v)
-        out: dict[str, Any] = {}
-        for f in rec.fields:
-            if f.name in given:
-                out[f.name] = arrow_value(f.type, given[f.name], types)
-            elif f.has_default:
-                out[f.name] = arrow_value(f.type, f.default, types)
-            else:
-                out[f.name] = None
-        return out
-    if isinstance(inner, ir.List):
-        return [arrow_value(inner.item, x, types) for x in v]
-    if isinstance(inner, ir.Map):
-        return [(arrow_value(inner.key, k, types), arrow_value(inner.value, x, types))
-                for k, x in v]
-    if isinstance(inner, ir.Union_):
-        assert isinstance(v, ir.UnionValue)
-        return {f"member{i}": (arrow_value(m, v.value, types) if i == v.member else None)
-                for i, m in enumerate(inner.members)}
-    if isinstance(inner, ir.Interval):
-        return _INTERVAL.pack(v.months, v.days, v.milliseconds)
-    if isinstance(inner, ir.Json):
-        return json.dumps(v)
-    if isinstance(inner, ir.Uuid) and isinstance(v, uuid.UUID):
-        return v.bytes
-    if isinstance(inner, ir.Timestamp) and inner.utc and getattr(v, "tzinfo", 1) is None:
-        import datetime
+    match inner:
+        case ir.RecordRef(name=name):
+            return _record_arrow_value(name, v, types)
+        case ir.List(item=item):
+            return [arrow_value(item, x, types) for x in v]
+        case ir.Map(key=key, value=value):
+            return [(arrow_value(key, k, types), arrow_value(value, x, types)) for k, x in v]
+        case ir.Union_(members=members):
+            assert isinstance(v, ir.UnionValue)
+            return {f"member{i}": (arrow_value(m, v.value, types) if i == v.member else None)
+                    for i, m in enumerate(members)}
+        case ir.Interval():
+            return _INTERVAL.pack(v.months, v.days, v.milliseconds)
+        case ir.Json():
+            return json.dumps(v)
+        case ir.Uuid():
+            return v.bytes if isinstance(v, uuid.UUID) else v
+        case ir.Timestamp(utc=True) if getattr(v, "tzinfo", 1) is None:
+            return v.replace(tzinfo=datetime.UTC)
+        case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
+              | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.EnumRef() | ir.Nullable()):
+            return v
+        case _:
+            assert_never(inner)
 
-        return v.replace(tzinfo=datetime.UTC)
-    return v
+
+def _record_arrow_value(name: str, v: Any, types: Mapping[str, ir.Named]) -> dict[str, Any]:
+    rec = types[name]
+    assert isinstance(rec, ir.Record)
+    given = dict(v)
+    out: dict[str, Any] = {}
+    for f in rec.fields:
+        if f.name in given:
+            out[f.name] = arrow_value(f.type, given[f.name], types)
+        elif f.has_default:
+            out[f.name] = arrow_value(f.type, f.default, types)
+        else:
+            out[f.name] = None
+    return out
 
 
 # ----------------------------------------------------------------------------- the plan

@@ -315,60 +315,75 @@ class _Emitter:
 
     # defaults -----------------------------------------------------------------
 
-    def default(self, t: ir.Type, v: Any, where: str) -> Any:  # noqa: C901
+    def default(self, t: ir.Type, v: Any, where: str) -> Any:
         if v is None:
             return None
-        if isinstance(t, ir.Nullable):
-            return self.default(t.inner, v, where)
-        if isinstance(t, ir.Union_):
-            assert isinstance(v, ir.UnionValue)
-            return self.default(t.members[v.member], v.value, where)
-        if isinstance(t, ir.Float) and not (isinstance(v, (int, float)) and math.isfinite(v)):
-            raise _NoJsonDefault(repr(v))
-        if isinstance(t, (ir.Bool, ir.Int, ir.Float, ir.String)):
-            return v
-        if isinstance(t, ir.Json):
-            return v if isinstance(v, str) else json.dumps(v)
-        if isinstance(t, (ir.Bytes, ir.Fixed)):
-            return bytes(v).decode("latin-1")
-        if isinstance(t, ir.Decimal):
-            return _unscaled_bytes(decimal.Decimal(v), t.scale, t.byte_size).decode("latin-1")
-        if isinstance(t, ir.Date):
+        match t:
+            case ir.Nullable(inner=inner):
+                return self.default(inner, v, where)
+            case ir.Union_(members=members):
+                assert isinstance(v, ir.UnionValue)
+                return self.default(members[v.member], v.value, where)
+            case ir.Float() if not (isinstance(v, (int, float)) and math.isfinite(v)):
+                raise _NoJsonDefault(repr(v))
+            case ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.EnumRef():
+                return v
+            case ir.Json():
+                return v if isinstance(v, str) else json.dumps(v)
+            case ir.Bytes() | ir.Fixed():
+                return bytes(v).decode("latin-1")
+            case ir.Decimal(scale=scale, byte_size=byte_size):
+                return _unscaled_bytes(decimal.Decimal(v), scale, byte_size).decode("latin-1")
+            case ir.Date() | ir.Time() | ir.Timestamp() | ir.Duration() | ir.Interval():
+                return _temporal_default(t, v)
+            case ir.Uuid():
+                return str(uuid.UUID(str(v)))
+            case ir.RecordRef(name=name):
+                return self._record_default(name, v, where)
+            case ir.List(item=item):
+                return [self.default(item, x, where + "[]") for x in v]
+            case ir.Map(key=key, value=value):
+                if isinstance(key, ir.String):
+                    return {k: self.default(value, x, where + "{}") for k, x in v}
+                return [{"key": self.default(key, k, where + "{key}"),
+                         "value": self.default(value, x, where + "{}")} for k, x in v]
+            case ir.Null():
+                raise AvroMappingError(f"{where}: cannot write default {v!r} for {t!r} in Avro")
+            case _:
+                assert_never(t)
+
+    def _record_default(self, name: str, v: Any, where: str) -> dict[str, Any]:
+        rec = self.types[name]
+        assert isinstance(rec, ir.Record)
+        by_name = {f.name: f for f in rec.fields}
+        avro_names = self.field_names.get(name, {})
+        return {avro_names.get(k, _avro_name(k)): self.default(by_name[k].type, x, f"{where}.{k}")
+                for k, x in v if k in by_name}
+
+
+def _temporal_default(
+    t: ir.Date | ir.Time | ir.Timestamp | ir.Duration | ir.Interval, v: Any
+) -> Any:
+    """The Avro JSON form of a date/time/timestamp/duration/interval default."""
+    match t:
+        case ir.Date():
             return (v - _EPOCH_DATE).days
-        if isinstance(t, ir.Time):
+        case ir.Time(unit=unit):
             us = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond
-            return us // 1000 if t.unit in ("s", "ms") else us
-        if isinstance(t, ir.Timestamp):
+            return us // 1000 if unit in ("s", "ms") else us
+        case ir.Timestamp(unit=unit):
             delta = v - (_EPOCH_UTC if v.tzinfo is not None else _EPOCH)
             us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-            unit = "ms" if t.unit == "s" else t.unit
+            unit = "ms" if unit == "s" else unit
             return us * 1000 if unit == "ns" else us // 1000 if unit == "ms" else us
-        if isinstance(t, ir.Duration):
+        case ir.Duration(unit=unit):
             us = (v.days * 86_400 + v.seconds) * 1_000_000 + v.microseconds
-            return us * _PER_SECOND[t.unit] // 1_000_000
-        if isinstance(t, ir.Interval):
+            return us * _PER_SECOND[unit] // 1_000_000
+        case ir.Interval():
             raw = b"".join(x.to_bytes(4, "little") for x in (v.months, v.days, v.milliseconds))
             return raw.decode("latin-1")
-        if isinstance(t, ir.Uuid):
-            return str(uuid.UUID(str(v)))
-        if isinstance(t, ir.EnumRef):
-            return v
-        if isinstance(t, ir.RecordRef):
-            rec = self.types[t.name]
-            assert isinstance(rec, ir.Record)
-            by_name = {f.name: f for f in rec.fields}
-            avro_names = self.field_names.get(t.name, {})
-            return {avro_names.get(k, _avro_name(k)): self.default(by_name[k].type, x,
-                                                                   f"{where}.{k}")
-                    for k, x in v if k in by_name}
-        if isinstance(t, ir.List):
-            return [self.default(t.item, x, where + "[]") for x in v]
-        if isinstance(t, ir.Map):
-            if isinstance(t.key, ir.String):
-                return {k: self.default(t.value, x, where + "{}") for k, x in v}
-            return [{"key": self.default(t.key, k, where + "{key}"),
-                     "value": self.default(t.value, x, where + "{}")} for k, x in v]
-        raise AvroMappingError(f"{where}: cannot write default {v!r} for {t!r} in Avro")
+        case _:
+            assert_never(t)
 
 
 def record_schema(types: Mapping[str, ir.Named], root: str) -> dict[str, Any]:

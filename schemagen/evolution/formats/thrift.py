@@ -100,25 +100,30 @@ def _ttype(t: ir.Type) -> str:
 def thrift_type(t: ir.Type) -> str:
     """IDL spelling of an IR type (``list<i64>``, ``map<string, example.Status>``)."""
     t = ir.strip_nullable(t)[0]
-    if isinstance(t, ir.Bool):
-        return "bool"
-    if isinstance(t, ir.Int):
-        return _INT_NAMES.get(t.bits, f"int{t.bits}")
-    if isinstance(t, ir.Float):
-        return "double"
-    if isinstance(t, ir.String):
-        return "string"
-    if isinstance(t, ir.Bytes):
-        return "binary"
-    if isinstance(t, ir.Uuid):
-        return "uuid"
-    if isinstance(t, ir.EnumRef | ir.RecordRef):
-        return t.name
-    if isinstance(t, ir.List):
-        return f"{'set' if t.unique else 'list'}<{thrift_type(t.item)}>"
-    if isinstance(t, ir.Map):
-        return f"map<{thrift_type(t.key)}, {thrift_type(t.value)}>"
-    return type(t).__name__.lower()
+    match t:
+        case ir.Bool():
+            return "bool"
+        case ir.Int(bits=bits):
+            return _INT_NAMES.get(bits, f"int{bits}")
+        case ir.Float():
+            return "double"
+        case ir.String():
+            return "string"
+        case ir.Bytes():
+            return "binary"
+        case ir.Uuid():
+            return "uuid"
+        case ir.EnumRef(name=name) | ir.RecordRef(name=name):
+            return name
+        case ir.List(item=item, unique=unique):
+            return f"{'set' if unique else 'list'}<{thrift_type(item)}>"
+        case ir.Map(key=key, value=value):
+            return f"map<{thrift_type(key)}, {thrift_type(value)}>"
+        case (ir.Null() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.Interval() | ir.Json() | ir.Union_() | ir.Nullable()):
+            return type(t).__name__.lower()  # not produced by the Thrift front end
+        case _:
+            assert_never(t)
 
 
 def _origin(f: ir.Field) -> ir.ThriftOrigin:

@@ -157,6 +157,16 @@ def run_ruff(pkg_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_ruff_defaults(pkg_dir: Path) -> subprocess.CompletedProcess[str]:
+    """ruff with its own defaults (no project config), plus every PIE and RUF rule: what a
+    user's CI runs on generated code it vendors."""
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated",
+         "--extend-select", "PIE,RUF", "--output-format", "concise", str(pkg_dir)],
+        cwd=pkg_dir.parent, capture_output=True, text=True, timeout=120,
+    )
+
+
 # --------------------------------------------------------------------------- IR access
 
 

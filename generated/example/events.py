@@ -269,7 +269,7 @@ def _sg_read_Event(_sg_batch: _Any) -> list[Event]:
         _severity = _rt.py_enums(_severity_column, Severity)
     _labels_column = _rt.column(_sg_batch, 'labels')
     if _labels_column is None:
-        _labels = _rt.repeat_factory(lambda: {}, _sg_n)
+        _labels = _rt.repeat_factory(dict, _sg_n)
     else:
         _rt.require(_labels_column, 0, 'labels')
         _labels_offsets = _rt.list_offsets(_labels_column)

@@ -858,7 +858,7 @@ def _sg_read_Everything(_sg_batch: _Any) -> list[Everything]:
         _maybe_point = _rt.apply_nulls(_maybe_point_column, _maybe_point_objects)
     _path_column = _rt.column(_sg_batch, 'path')
     if _path_column is None:
-        _path = _rt.repeat_factory(lambda: [], _sg_n)
+        _path = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_path_column, 0, 'path')
         _path_offsets = _rt.list_offsets(_path_column)

@@ -13,6 +13,7 @@ import uuid as _uuid
 from collections.abc import Sequence as _Sequence
 from typing import Any as _Any
 from typing import ClassVar as _ClassVar
+from typing import Final as _Final
 
 from schemagen.runtime import abi as _rt
 
@@ -40,6 +41,12 @@ class SqlFeaturesSuit(str, _enum.Enum):
     spades = 'spades'
     clubs = 'clubs'
     diamonds = 'diamonds'
+
+
+_SG_DEFAULT_SqlFeatures__wait: _Final[_rt.Interval | None] = _rt.Interval(0, 3, 0)
+
+
+_SG_DEFAULT_SqlFeatures__uid: _Final[_uuid.UUID | None] = _uuid.UUID('00000000-0000-0000-0000-000000000001')
 
 
 _SG_SYMBOLS_SqlFeaturesSuit: frozenset[str] = frozenset({'hearts', 'spades', 'clubs', 'diamonds'})
@@ -82,8 +89,8 @@ class SqlFeatures:
     local_ms: _dt.datetime | None = _dt.datetime(2020, 1, 1, 0, 0, 0, 123000)
     local_us: _dt.datetime | None = None
     local_ns: _dt.datetime | None = None
-    wait: _rt.Interval | None = _rt.Interval(0, 3, 0)
-    uid: _uuid.UUID | None = _uuid.UUID('00000000-0000-0000-0000-000000000001')
+    wait: _rt.Interval | None = _SG_DEFAULT_SqlFeatures__wait
+    uid: _uuid.UUID | None = _SG_DEFAULT_SqlFeatures__uid
     attrs: _Any | None = None
 
     suit: SqlFeaturesSuit | None = SqlFeaturesSuit.spades

@@ -124,6 +124,12 @@ class Shared:
             self.blocks.append(f"{const}: frozenset[str] = {items}")
         return const
 
+    def constant(self, base: str, annotation: str, src: str) -> str:
+        """A module-level ``Final`` constant holding the value ``src`` builds (a name from ``base``)."""
+        const = self._unique(base)
+        self.blocks.append(f"{const}: {self.imports.name('Final')}[{annotation}] = {src}")
+        return const
+
     def classifier(self, base: str, checks: tuple[str, ...]) -> str:
         """A module-level function returning which member of a union a value is."""
         fn = self._classifiers.get(checks)

@@ -43,6 +43,28 @@ def is_mutable(t: ir.Type, value: Any) -> bool:
             assert_never(inner)
 
 
+def is_constructed(t: ir.Type, value: Any) -> bool:
+    """Whether a default is built by calling a class linters do not know to be immutable
+    (``uuid.UUID``, ``Interval``): it is then held by a module constant, not called in
+    the class body (ruff RUF009)."""
+    if value is None:
+        return False
+    inner, _ = ir.strip_nullable(t)
+    match inner:
+        case ir.Uuid() | ir.Interval():
+            return True
+        case ir.Union_(members):
+            return isinstance(value, ir.UnionValue) and is_constructed(members[value.member],
+                                                                        value.value)
+        case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
+              | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
+              | ir.Duration() | ir.EnumRef() | ir.Nullable() | ir.List() | ir.Map()
+              | ir.RecordRef() | ir.Json()):
+            return False
+        case _:
+            assert_never(inner)
+
+
 class Literals:
     """Source for default and constant values of one generated module.
 

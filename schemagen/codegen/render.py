@@ -110,6 +110,15 @@ def _isort_key(item: str) -> tuple[int, list[object]]:
     return kind, natural
 
 
+def _dunder_all_key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
+    """The order ruff's RUF022 wants in ``__all__``: SCREAMING_CASE names, then CamelCase,
+    then the rest; within each, a case-sensitive natural order (``A2`` before ``A10``)."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    natural = [(0, int(part)) if part.isdigit() else (1, part)
+               for part in re.split(r"(\d+)", name) if part]
+    return kind, natural
+
+
 def _chunked_repr(text: str, indent: str, width: int = 76) -> str:
     if len(text) <= width:
         return repr(text)
@@ -192,7 +201,8 @@ def annotation(t: ir.Type, ref: Callable[[str], str], imports: Imports) -> str:
         case ir.Map(key, value):
             return f"dict[{a(key)}, {a(value)}]"
         case ir.Union_(members):
-            return " | ".join(a(m) for m in members)
+            # members that map to one Python type are named once (ruff PYI016)
+            return " | ".join(dict.fromkeys(a(m) for m in members))
         case (ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String() | ir.Bytes()
               | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp()
               | ir.Duration() | ir.Interval() | ir.Uuid() | ir.Json()):
@@ -467,7 +477,8 @@ class Compiler:
             stdlib=tuple(scope.imports.stdlib_lines(bool(type_checking))),
             runtime=scope.imports.runtime_line(),
             type_checking=type_checking,
-            exported=tuple(sorted([*plan.class_names.values(), *plan.const_names.values()])),
+            exported=tuple(sorted([*plan.class_names.values(), *plan.const_names.values()],
+                                  key=_dunder_all_key)),
             body=body,
         ))
 
@@ -489,6 +500,11 @@ class Compiler:
                     factories.append(views.FactoryView(fname, scope.annotation(f.type),
                                                        "\n".join(fbody)))
                     default_src = f" = _dc.field(default_factory={fname})"
+                elif literals.is_constructed(f.type, f.default):
+                    # built once at import, not by a call in the class body (ruff RUF009)
+                    const = scope.shared.constant(f"_SG_DEFAULT_{cls}__{f.py_name}",
+                                                  scope.annotation(f.type), src)
+                    default_src = f" = {const}"
                 else:
                     default_src = f" = {src}"
             fields.append(views.FieldView(
@@ -612,7 +628,9 @@ class Compiler:
         def factory_expr(owner: str, f: ir.Field) -> str | None:
             if not f.has_default or not literals.is_mutable(f.type, f.default):
                 return None
-            return f"lambda: {scope.literal(f.default, f.type, ctx_used)}"
+            src = scope.literal(f.default, f.type, ctx_used)
+            # an empty container is built by its type itself (ruff PIE807)
+            return {"[]": "list", "{}": "dict"}.get(src, f"lambda: {src}")
 
         ctx = Context(self.types, scope.names.__getitem__, self.py_names, default_expr, factory_expr, scope.imports,
                       scope.shared, frozenset(scope.foreign), scope.module_names, ctx_used)

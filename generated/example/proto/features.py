@@ -1278,7 +1278,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _scalars = _rt.apply_nulls(_scalars_column, _scalars_objects)
     _numbers_column = _rt.column(_sg_batch, 'numbers')
     if _numbers_column is None:
-        _numbers = _rt.repeat_factory(lambda: [], _sg_n)
+        _numbers = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_numbers_column, 0, 'numbers')
         _numbers_offsets = _rt.list_offsets(_numbers_column)
@@ -1287,7 +1287,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _numbers = _rt.apply_nulls(_numbers_column, _rt.split(_numbers_item, _numbers_offsets))
     _labels_column = _rt.column(_sg_batch, 'labels')
     if _labels_column is None:
-        _labels = _rt.repeat_factory(lambda: [], _sg_n)
+        _labels = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_labels_column, 0, 'labels')
         _labels_offsets = _rt.list_offsets(_labels_column)
@@ -1296,7 +1296,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _labels = _rt.apply_nulls(_labels_column, _rt.split(_labels_item, _labels_offsets))
     _items_column = _rt.column(_sg_batch, 'items')
     if _items_column is None:
-        _items = _rt.repeat_factory(lambda: [], _sg_n)
+        _items = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_items_column, 0, 'items')
         _items_offsets = _rt.list_offsets(_items_column)
@@ -1322,7 +1322,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _items = _rt.apply_nulls(_items_column, _rt.split(_items_item, _items_offsets))
     _colors_column = _rt.column(_sg_batch, 'colors')
     if _colors_column is None:
-        _colors = _rt.repeat_factory(lambda: [], _sg_n)
+        _colors = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_colors_column, 0, 'colors')
         _colors_offsets = _rt.list_offsets(_colors_column)
@@ -1331,7 +1331,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _colors = _rt.apply_nulls(_colors_column, _rt.split(_colors_item, _colors_offsets))
     _counts_column = _rt.column(_sg_batch, 'counts')
     if _counts_column is None:
-        _counts = _rt.repeat_factory(lambda: {}, _sg_n)
+        _counts = _rt.repeat_factory(dict, _sg_n)
     else:
         _rt.require(_counts_column, 0, 'counts')
         _counts_offsets = _rt.list_offsets(_counts_column)
@@ -1341,7 +1341,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _counts = _rt.apply_nulls(_counts_column, _rt.split_dicts(_counts_key, _counts_value, _counts_offsets))
     _items_by_id_column = _rt.column(_sg_batch, 'items_by_id')
     if _items_by_id_column is None:
-        _items_by_id = _rt.repeat_factory(lambda: {}, _sg_n)
+        _items_by_id = _rt.repeat_factory(dict, _sg_n)
     else:
         _rt.require(_items_by_id_column, 0, 'items_by_id')
         _items_by_id_offsets = _rt.list_offsets(_items_by_id_column)
@@ -1368,7 +1368,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _items_by_id = _rt.apply_nulls(_items_by_id_column, _rt.split_dicts(_items_by_id_key, _items_by_id_value, _items_by_id_offsets))
     _kinds_column = _rt.column(_sg_batch, 'kinds')
     if _kinds_column is None:
-        _kinds = _rt.repeat_factory(lambda: {}, _sg_n)
+        _kinds = _rt.repeat_factory(dict, _sg_n)
     else:
         _rt.require(_kinds_column, 0, 'kinds')
         _kinds_offsets = _rt.list_offsets(_kinds_column)
@@ -1530,7 +1530,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _mask = _rt.apply_nulls(_mask_column, _rt.split(_mask_item, _mask_offsets))
     _history_column = _rt.column(_sg_batch, 'history')
     if _history_column is None:
-        _history = _rt.repeat_factory(lambda: [], _sg_n)
+        _history = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_history_column, 0, 'history')
         _history_offsets = _rt.list_offsets(_history_column)
@@ -1539,7 +1539,7 @@ def _sg_read_Features(_sg_batch: _Any) -> list[Features]:
         _history = _rt.apply_nulls(_history_column, _rt.split(_history_item, _history_offsets))
     _timeouts_column = _rt.column(_sg_batch, 'timeouts')
     if _timeouts_column is None:
-        _timeouts = _rt.repeat_factory(lambda: {}, _sg_n)
+        _timeouts = _rt.repeat_factory(dict, _sg_n)
     else:
         _rt.require(_timeouts_column, 0, 'timeouts')
         _timeouts_offsets = _rt.list_offsets(_timeouts_column)

@@ -267,7 +267,7 @@ def _sg_read_Legacy(_sg_batch: _Any) -> list[Legacy]:
         _inf_value = _rt.py_numbers(_inf_value_column)
     _values_column = _rt.column(_sg_batch, 'values')
     if _values_column is None:
-        _values = _rt.repeat_factory(lambda: [], _sg_n)
+        _values = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_values_column, 0, 'values')
         _values_offsets = _rt.list_offsets(_values_column)
@@ -297,7 +297,7 @@ def _sg_read_Legacy(_sg_batch: _Any) -> list[Legacy]:
         _result = _rt.apply_nulls(_result_column, _result_objects)
     _entry_column = _rt.column(_sg_batch, 'entry')
     if _entry_column is None:
-        _entry = _rt.repeat_factory(lambda: [], _sg_n)
+        _entry = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_entry_column, 0, 'entry')
         _entry_offsets = _rt.list_offsets(_entry_column)

@@ -258,7 +258,7 @@ def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
             _marketing_info_camp_id = _rt.py_numbers(_marketing_info_camp_id_column)
         _marketing_info_keywords_column = _rt.child(_marketing_info_column, 'keywords')
         if _marketing_info_keywords_column is None:
-            _marketing_info_keywords = _rt.repeat_factory(lambda: [], _marketing_info_rows)
+            _marketing_info_keywords = _rt.repeat_factory(list, _marketing_info_rows)
         else:
             _rt.require(_marketing_info_keywords_column, _marketing_info_column.null_count, 'marketing_info.keywords')
             _marketing_info_keywords_offsets = _rt.list_offsets(_marketing_info_keywords_column)
@@ -277,7 +277,7 @@ def _sg_read_Transaction(_sg_batch: _Any) -> list[Transaction]:
         _trans_info_rows = len(_trans_info_column)
         _trans_info_prod_id_column = _rt.child(_trans_info_column, 'prod_id')
         if _trans_info_prod_id_column is None:
-            _trans_info_prod_id = _rt.repeat_factory(lambda: [], _trans_info_rows)
+            _trans_info_prod_id = _rt.repeat_factory(list, _trans_info_rows)
         else:
             _rt.require(_trans_info_prod_id_column, _trans_info_column.null_count, 'trans_info.prod_id')
             _trans_info_prod_id_offsets = _rt.list_offsets(_trans_info_prod_id_column)
@@ -481,7 +481,7 @@ def _sg_read_MarketingInfo(_sg_batch: _Any) -> list[MarketingInfo]:
         _camp_id = _rt.py_numbers(_camp_id_column)
     _keywords_column = _rt.column(_sg_batch, 'keywords')
     if _keywords_column is None:
-        _keywords = _rt.repeat_factory(lambda: [], _sg_n)
+        _keywords = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_keywords_column, 0, 'keywords')
         _keywords_offsets = _rt.list_offsets(_keywords_column)
@@ -564,7 +564,7 @@ def _sg_read_TransInfo(_sg_batch: _Any) -> list[TransInfo]:
     _sg_n = _sg_batch.num_rows
     _prod_id_column = _rt.column(_sg_batch, 'prod_id')
     if _prod_id_column is None:
-        _prod_id = _rt.repeat_factory(lambda: [], _sg_n)
+        _prod_id = _rt.repeat_factory(list, _sg_n)
     else:
         _rt.require(_prod_id_column, 0, 'prod_id')
         _prod_id_offsets = _rt.list_offsets(_prod_id_column)

@@ -14,10 +14,10 @@ from typing import Final as _Final
 from schemagen.runtime import abi as _rt
 
 __all__ = [
+    "VERSION",
     "Currency",
     "Money",
     "Point",
-    "VERSION",
 ]
 
 _SG_ABI = _rt.require_abi(2, __name__)

@@ -21,36 +21,36 @@ if TYPE_CHECKING:
 __all__ = [
     "ADMIN",
     "AVOGADRO",
-    "AllFields",
     "COLORS",
     "COMMON_VERSION",
-    "Circle",
     "DEFAULT_SIZE",
     "EXAMPLE",
     "GREETING",
+    "I8_MAX",
     "I16_MIN",
     "I32_MAX",
     "I64_MIN",
-    "I8_MAX",
-    "Keywords",
     "LARGE_VALUE",
     "LIMITS",
     "MAGIC",
     "MINUS_EIGHT",
-    "NotFound",
     "ORIGIN",
     "PI",
     "PRIMES",
-    "Rect",
-    "Reserved",
     "SIZE_NAMES",
     "SOME_ID",
-    "Shape",
-    "Size",
     "TEN_YEN",
     "TRIANGLE",
     "UNIT_CIRCLE",
     "YES",
+    "AllFields",
+    "Circle",
+    "Keywords",
+    "NotFound",
+    "Rect",
+    "Reserved",
+    "Shape",
+    "Size",
 ]
 
 _SG_ABI = _rt.require_abi(2, __name__)
@@ -113,6 +113,9 @@ _SG_NUMBERS_Reserved: tuple[dict[str, int], dict[int, str]] = (
     {'None': 0, 'True': 1, 'False': 2, 'class': 3, 'name': 4},
     {0: 'None', 1: 'True', 2: 'False', 3: 'class', 4: 'name'},
 )
+
+
+_SG_DEFAULT_AllFields__fixed_id: _Final[_uuid.UUID | None] = _uuid.UUID('00000000-4444-cccc-ffff-0123456789ab')
 
 
 _SG_SYMBOLS_Size: frozenset[str] = frozenset({'SMALL', 'MEDIUM', 'LARGE', 'HUGE'})
@@ -565,7 +568,7 @@ class AllFields:
     reserved: Reserved | None = Reserved.None_
     quoted: str | None = 'say "hi"\n\ttab\'s'
     off: bool | None = False
-    fixed_id: _uuid.UUID | None = _uuid.UUID('00000000-4444-cccc-ffff-0123456789ab')
+    fixed_id: _uuid.UUID | None = _SG_DEFAULT_AllFields__fixed_id
     price: Money | None = _dc.field(default_factory=_sg_default_AllFields__price)
 
     @classmethod

@@ -28,6 +28,7 @@ from sg_helpers import (
     record_arrow_expected,
     run_mypy,
     run_ruff,
+    run_ruff_defaults,
 )
 
 import schemagen
@@ -184,6 +185,8 @@ def test_sql_package_passes_mypy_and_ruff(sql_pkg: GenPackage, tmp_path: Path) -
     res = run_mypy(sql_pkg.path, tmp_path / "mypy-cache")
     assert res.returncode == 0, res.stdout + res.stderr
     res = run_ruff(sql_pkg.path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = run_ruff_defaults(sql_pkg.path)
     assert res.returncode == 0, res.stdout + res.stderr
 
 

@@ -28,6 +28,7 @@ from sg_helpers import (
     purge,
     run_mypy,
     run_ruff,
+    run_ruff_defaults,
     write_schema_files,
 )
 
@@ -746,6 +747,8 @@ def test_kitchen_sink_mypy_strict(kitchen_pkg: GenPackage, tmp_path: Path) -> No
 
 def test_kitchen_sink_ruff(kitchen_pkg: GenPackage) -> None:
     res = run_ruff(kitchen_pkg.path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = run_ruff_defaults(kitchen_pkg.path)
     assert res.returncode == 0, res.stdout + res.stderr
 
 

@@ -48,7 +48,15 @@ from ..errors import ReadError, RecordError, RecordProblem, UsageError
 from ..typemap.parquet import PARTITION_KEY
 from .reader import file_plan
 from .record import RecordInfo, info_of
-from .storage import SUCCESS_NAME, FileName, Generation, Scope, Storage, default_storage
+from .storage import (
+    SUCCESS_NAME,
+    AppendGuard,
+    FileName,
+    Generation,
+    Scope,
+    Storage,
+    default_storage,
+)
 from .writer import (
     FileWriter,
     arrow_batches,
@@ -274,13 +282,21 @@ class DatasetWriter(Generic[R]):
         self.file_schema = self._file_schema()
         self._check_target(path)
         self._generation: Generation | None = None
+        self._guard: AppendGuard | None = None
         self._root = self.path  # where files go now (overwrite: the new generation's folder)
         if mode == "overwrite":
             self._generation = self.storage.begin_overwrite(self.path)
             self._root = self._generation.folder
         else:
             self.storage.make_folder(self._root)
-        self._claim = self.storage.claim_pair(self._root, major, minor)
+            # held until close/abort: no overwrite swaps the folder under this write
+            self._guard = self.storage.guard_append(self.path)
+        try:
+            self._check_existing()
+            self._claim = self.storage.claim_pair(self._root, major, minor)
+        except BaseException:
+            self._release_guard()
+            raise
         self.major, self.minor = self._claim.major, self._claim.minor
         self._parts: dict[tuple[str, ...], _Part] = {}
         self._pending: list[R] = []
@@ -322,10 +338,17 @@ class DatasetWriter(Generic[R]):
                              f"{', '.join(sorted(_NOTE_KEYS))}, got {success_note!r}")
 
     def _check_target(self, given: Any) -> None:
-        """Refuse a target the mode cannot write (a file in the way, data for 'error',
-        another partition layout for 'append', no folder name for 'overwrite')."""
+        """Refuse a target the mode cannot write (a file in the way, no folder name for
+        'overwrite'); what the folder holds is checked by ``_check_existing``."""
         if self.path.exists() and not self.path.is_dir():
             raise UsageError(f"{self.path} exists and is not a folder; a dataset is a folder")
+        if self.mode == "overwrite" and self.path.name in ("", ".", ".."):
+            raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
+                             f"give the dataset folder by its name, not {str(given)!r}")
+
+    def _check_existing(self) -> None:
+        """What the folder holds must suit the write ('error': nothing; 'append': the same
+        layout and files this record reads); checked holding the append guard."""
         if self.mode == "error" and self.path.is_dir():
             existing = self.storage.list_committed(self.path)
             if existing:
@@ -337,9 +360,6 @@ class DatasetWriter(Generic[R]):
             existing = self.storage.list_committed(self.path)
             self._check_layout(existing)
             self._check_readable(existing)
-        if self.mode == "overwrite" and self.path.name in ("", ".", ".."):
-            raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
-                             f"give the dataset folder by its name, not {str(given)!r}")
 
     # ------------------------------------------------------------------ public
 
@@ -414,6 +434,7 @@ class DatasetWriter(Generic[R]):
             raise
         self._closed = True
         self._claim.release()
+        self._release_guard()
         return self.files
 
     def abort(self) -> None:
@@ -436,6 +457,12 @@ class DatasetWriter(Generic[R]):
                 self.storage.remove_empty_folders(part.folder, self._root)
         self._committed = []
         self._claim.release()
+        self._release_guard()
+
+    def _release_guard(self) -> None:
+        guard, self._guard = self._guard, None
+        if guard is not None:
+            guard.release()
 
     def __enter__(self) -> DatasetWriter[R]:
         return self

@@ -21,6 +21,13 @@ folder swaps itself.  The protocol (docs/datasets.md gives the reasons):
 * **An overwrite is a new generation** (:meth:`Storage.begin_overwrite`): the
   new dataset is written into a hidden sibling folder and swapped with the old
   one in one step when complete; until then the old dataset is untouched.
+* **An overwrite never swaps a dataset an append is writing into**
+  (:meth:`Storage.guard_append`): an append holds the dataset for its whole
+  lifetime (a shared lock), the swap takes it exclusively.  The overwrite waits
+  for the appends in progress (up to :data:`APPEND_WAIT_SECONDS`; then it fails
+  and the dataset stays as it was), and appends starting meanwhile wait for the
+  swap.  So every append lands whole in one generation: before the swap (the
+  overwrite replaces it, by design) or after it (it stays).
 
 :class:`LocalStorage` implements it on a local file system: ``flock``-ed
 hidden lock files for the claims, ``renameat2(RENAME_EXCHANGE)`` for the swap.
@@ -51,14 +58,16 @@ from typing import Any, ClassVar, Literal
 
 from ..errors import UsageError
 
-__all__ = ["LOCK_PREFIX", "MAX_PAIRS", "STAGING_MARK", "SUCCESS_NAME", "FileName", "Generation",
-           "LocalStorage", "PairClaim", "Scope", "Staged", "Storage", "default_storage"]
+__all__ = ["APPEND_WAIT_SECONDS", "LOCK_PREFIX", "MAX_PAIRS", "STAGING_MARK", "SUCCESS_NAME",
+           "AppendGuard", "FileName", "Generation", "LocalStorage", "PairClaim", "Scope", "Staged",
+           "Storage", "default_storage"]
 
 SUCCESS_NAME = "_SUCCESS"
 LOCK_PREFIX = ".schemagen-"
 STAGING_MARK = ".schemagen-overwrite-"
 MAX_PAIRS = 100_000  # automatic minor numbers tried before giving up
 STALE_STAGING_SECONDS = 3600
+APPEND_WAIT_SECONDS = 300.0  # how long an overwrite's swap waits for appends in progress
 
 Scope = Literal["pair", "folder"]
 
@@ -117,6 +126,27 @@ class PairClaim(ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+class AppendGuard(ABC):
+    """An append's hold on its dataset folder until :meth:`release` (or ``with`` ends):
+    meanwhile no overwrite switches the folder to a new generation."""
+
+    @abstractmethod
+    def release(self) -> None:
+        """Let overwrites switch the folder again (idempotent)."""
+
+    def __enter__(self) -> AppendGuard:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
+
+
+class _NoGuard(AppendGuard):
+    def release(self) -> None:
+        pass
 
 
 class Generation(ABC):
@@ -192,6 +222,13 @@ class Storage(ABC):
     @abstractmethod
     def begin_overwrite(self, target: Path) -> Generation:
         """Start writing a new generation of the dataset folder ``target``."""
+
+    def guard_append(self, folder: Path) -> AppendGuard:
+        """Hold the (existing) dataset folder ``folder`` for an append: until released,
+        no overwrite switches it to a new generation (a switch in progress is waited
+        for first).  The base class holds nothing: a storage implements it when its
+        generation switch could otherwise lose files appended meanwhile."""
+        return _NoGuard()
 
     def write_success(self, folder: Path, files: Sequence[Path], rows: int, writer: str,
                       **facts: Any) -> Path:
@@ -329,6 +366,20 @@ class LocalStorage(Storage):
                 return
             folder = folder.parent
 
+    def guard_append(self, folder: Path) -> AppendGuard:
+        if sys.platform == "win32":  # pragma: no cover - no shared flock; see docs/datasets.md
+            return _NoGuard()
+        # the gate first: an overwrite waiting to swap holds it, so new appends queue
+        # behind the swap instead of starving it
+        gate = _take_lock(folder / GATE_NAME, shared=True, deadline=None)
+        assert gate is not None  # (no deadline: it waits)
+        try:
+            hold = _take_lock(folder / HOLD_NAME, shared=True, deadline=None)
+            assert hold is not None
+        finally:
+            _drop_lock(folder / GATE_NAME, gate)
+        return _AppendHold(folder / HOLD_NAME, hold)
+
     def begin_overwrite(self, target: Path) -> Generation:
         # a symlinked dataset folder keeps its link: the folder it points to is replaced,
         # next to which the new generation is written
@@ -455,6 +506,106 @@ class _LockClaim(PairClaim):
         os.close(fd)
 
 
+# --------------------------------------------------------------------------- appends vs swaps
+
+GATE_NAME = f"{LOCK_PREFIX}gate.lock"  # held by an overwrite about to swap the folder
+HOLD_NAME = f"{LOCK_PREFIX}appends.lock"  # shared by appends, exclusive for the swap
+
+
+def _flock(fd: int, *, shared: bool, wait: bool) -> bool:
+    import fcntl
+
+    op = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
+    try:
+        fcntl.flock(fd, op)
+    except (BlockingIOError, PermissionError):
+        return False
+    return True
+
+
+def _is_named(fd: int, path: Path) -> bool:
+    """The open file ``fd`` is still the file named ``path`` (not unlinked or swapped away)."""
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _take_lock(path: Path, *, shared: bool, deadline: float | None) -> int | None:
+    """A descriptor holding a flock of the file ``path`` (created when missing) that is
+    still the file of that name once locked; None when ``deadline`` (monotonic) passed."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if deadline is None:
+            got = _flock(fd, shared=shared, wait=True)
+        else:
+            while not (got := _flock(fd, shared=shared, wait=False)) and \
+                    time.monotonic() < deadline:
+                time.sleep(0.01)
+        if got and _is_named(fd, path):
+            return fd
+        os.close(fd)
+        if not got:
+            return None
+        # unlinked by its last holder, or swapped away with the old generation: again
+
+
+def _drop_lock(path: Path, fd: int) -> None:
+    """Unlock; the file is removed when nobody else holds it (an exclusive lock taken
+    first, so a process that opened it meanwhile sees it unlinked and starts over)."""
+    if _flock(fd, shared=False, wait=False) and _is_named(fd, path):
+        path.unlink(missing_ok=True)
+    os.close(fd)
+
+
+class _AppendHold(AppendGuard):
+    """A shared flock of ``.schemagen-appends.lock`` in the dataset folder."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            _drop_lock(self.path, fd)
+
+
+class _SwapLock:
+    """The overwrite's exclusive hold on ``target`` while it swaps: the gate (new appends
+    wait), then the appends lock (the appends in progress are waited for)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self._held: list[tuple[Path, int]] = []
+
+    def __enter__(self) -> None:
+        if sys.platform == "win32":  # pragma: no cover
+            return
+        wait = APPEND_WAIT_SECONDS
+        deadline = time.monotonic() + wait
+        for name in (GATE_NAME, HOLD_NAME):
+            path = self.target / name
+            fd = _take_lock(path, shared=False, deadline=deadline)
+            if fd is None:
+                self.__exit__(UsageError, None, None)
+                raise UsageError(
+                    f"{self.target}: an append into this dataset is still in progress after "
+                    f"waiting {wait:g} s; the overwrite was not applied (its new files are "
+                    "dropped, the dataset is as it was)")
+            self._held.append((path, fd))
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        held, self._held = self._held, []
+        for path, fd in reversed(held):
+            if exc_type is None:
+                os.close(fd)  # swapped away with the old generation (deleted with it)
+            else:
+                _drop_lock(path, fd)
+
+
 # --------------------------------------------------------------------------- overwrite
 
 
@@ -476,7 +627,8 @@ class _SiblingGeneration(Generation):
             except OSError:
                 if not target.exists():
                     raise
-        old = exchange(staging, target)
+        with _SwapLock(target):
+            old = exchange(staging, target)
         _fsync_dir(target.parent)
         shutil.rmtree(old, ignore_errors=True)
 

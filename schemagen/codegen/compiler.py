@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemagen import frontends
+from schemagen.codegen import naming
 from schemagen.codegen.render import Compiler
 from schemagen.errors import UsageError
 
@@ -43,6 +44,18 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def check_output_name(out_dir: str | Path) -> str:
+    """The package name of output folder ``out_dir`` (its last component: ``-o a/b/gen``
+    writes package ``gen`` into ``a/b/``); ``UsageError`` when it cannot be one
+    (:func:`naming.package_name_problem`)."""
+    out = Path(out_dir)
+    problem = naming.package_name_problem(out.name)
+    if problem:
+        raise UsageError(f"{out}: the folder's name is the package name and {problem}; "
+                         f"got {out.name!r}")
+    return out.name
+
+
 def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool = False,
            sql_dialect: str | None = None,
            include_dirs: Sequence[str | Path] = ()) -> dict[str, str]:
@@ -51,22 +64,23 @@ def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool
     With ``show_progress`` (and many files), a rich progress bar on stderr.
     ``sql_dialect``: the dialect of ``.sql`` files without a ``-- dialect:`` line.
     ``include_dirs``: folders searched for Thrift includes (after the including
-    file's own folder).
+    file's own folder).  The folder's name is the package name
+    (:func:`check_output_name`).
     """
+    package = check_output_name(out_dir)
     # sorted: the output must not depend on the order the paths were given in
     files = sorted(frontends.find_schema_files(paths))
     if not files:
         raise UsageError(f"no schema files found under {', '.join(map(str, paths))}")
     if not show_progress or len(files) < PROGRESS_MIN_FILES:
         with _gc_paused():
-            return Compiler(frontends.load(files, sql_dialect, include_dirs),
-                            Path(out_dir).name).render()
+            return Compiler(frontends.load(files, sql_dialect, include_dirs), package).render()
     from rich.progress import Progress
 
     with Progress(transient=True) as progress, _gc_paused():
         task = progress.add_task(f"parsing {len(files)} schema files", total=None)
         schema = frontends.load(files, sql_dialect, include_dirs)
-        compiler = Compiler(schema, Path(out_dir).name)
+        compiler = Compiler(schema, package)
         progress.update(task, description="generating modules", total=len(compiler.plans),
                         completed=0)
         return compiler.render(lambda _path: progress.advance(task))

@@ -10,8 +10,12 @@ are only ever emitted as ``repr`` literals.
 from __future__ import annotations
 
 import builtins
+import importlib.machinery
 import keyword
 import re
+import site
+import sys
+import sysconfig
 import unicodedata
 
 # Names every generated module defines or imports at top level.
@@ -110,3 +114,40 @@ def enum_member_names(symbols: list[str], extra: frozenset[str] = frozenset()) -
 
 def module_part(ns_part: str) -> str:
     return identifier(ns_part, avoid_builtins=False)
+
+
+# --------------------------------------------------------------------------- package names
+
+# modules the generated code imports (or that Python itself needs): a package of one of
+# these names in the current folder would be imported in their place
+RESERVED_PACKAGES = frozenset({"schemagen", "pyarrow", "numpy", "pandas"})
+
+
+def _site_folders() -> list[str]:
+    """The folders installed distributions live in (site-packages, user site, purelib)."""
+    folders = [*site.getsitepackages(), site.getusersitepackages(),
+               sysconfig.get_path("purelib"), sysconfig.get_path("platlib")]
+    folders += [p for p in sys.path if p.rstrip("/\\").endswith(("site-packages", "dist-packages"))]
+    return list(dict.fromkeys(folders))
+
+
+def package_name_problem(name: str) -> str:
+    """Why ``name`` cannot be the name of a generated package, or "" when it can.
+
+    The name becomes an import name (``from NAME.sales import ...``) and appears in
+    generated source, so it must be a Python identifier that is no keyword, and it must
+    not shadow a module of the standard library, a module the generated code imports, or a
+    top-level package installed in site-packages (``-o json`` would make ``import json``
+    fail in the folder holding the package).
+    """
+    if not name.isidentifier() or not name.isascii():
+        return "must be a Python identifier (ASCII letters, digits and _, not starting with a digit)"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        return "is the name of a standard library module (the package would shadow it)"
+    if name in RESERVED_PACKAGES:
+        return "is the name of a module the generated code imports"
+    if importlib.machinery.PathFinder.find_spec(name, _site_folders()) is not None:
+        return "is the name of an installed package (the package would shadow it)"
+    return ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import keyword
 import os
 import secrets
 import sys
@@ -60,23 +59,6 @@ def _write_atomic(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-# names a generated package must not take: it would shadow a module the generated
-# code (or Python itself) imports, e.g. a package "json" in the current folder
-_RESERVED_PACKAGES = frozenset({"schemagen", "pyarrow", "numpy", "pandas"})
-
-
-def _package_name_problem(name: str) -> str:
-    if not name.isidentifier():
-        return "must be a Python identifier"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        return "is a Python keyword"
-    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
-        return "is the name of a standard library module (the package would shadow it)"
-    if name in _RESERVED_PACKAGES:
-        return "is the name of a module the generated code imports"
-    return ""
-
-
 def run(args: argparse.Namespace) -> int:
     from schemagen import inspect as insp
 
@@ -91,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     if args.emit and (args.json or args.rows):
         raise UsageError(f"--{'json' if args.json else 'rows'} is for the report; --emit "
                          f"{args.emit} writes the schema instead of a report")
+    if args.emit == "py":  # before any file is read
+        from schemagen.codegen import compiler
+
+        compiler.check_output_name(args.output)
     report = insp.inspect(args.path, rows=args.rows if not args.emit else 0,
                           timeout=args.timeout, verify_data=not args.no_verify)
     if args.emit:
@@ -127,13 +113,10 @@ def _emit(args: argparse.Namespace, report: dict[str, Any]) -> int:
     from schemagen.codegen.render import Compiler
 
     out = Path(args.output)
-    problem = _package_name_problem(out.name)
-    if problem:
-        raise UsageError(f"{out}: the folder's name is the package name and {problem}; "
-                         f"got {out.name!r}")
+    package = compiler.check_output_name(out)
     source = report["schemas"][0]["files"][0]
     schema = ir.Schema(types, {n: source for n in types})
-    comp = Compiler(schema, out.name)
+    comp = Compiler(schema, package)
     try:
         rendered = comp.render()
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
@@ -143,7 +126,7 @@ def _emit(args: argparse.Namespace, report: dict[str, Any]) -> int:
                          f"({type(exc).__name__}: {exc})") from None
     compiler.write(rendered, out)
     plan = comp.owner[root]
-    module = ".".join((out.name, *plan.parts))
+    module = ".".join((package, *plan.parts))
     print(f"wrote {len(rendered)} files to {out}/: from {module} import "
           f"{plan.class_names[root]}")
     return 0

@@ -273,8 +273,7 @@ def input_format_of(path: Path, given: str | None) -> str:
     return fmt
 
 
-def _check_paths(paths: list[Path], target: Path, single: bool,
-                 rejects: str | os.PathLike[str] | None) -> None:
+def _check_paths(paths: list[Path], target: Path, single: bool, rejects: Path | None) -> None:
     """The output and the rejects file must not replace an input (or each other), and
     the rejects file must not land in the dataset folder (readers would take it for data)."""
     ins = {p.resolve(): p for p in paths}
@@ -308,6 +307,36 @@ def _inputs(inputs: Sequence[str | os.PathLike[str]],
         if fmt != "avro":
             _check_not_utf16(p)
     return list(zip(paths, formats))
+
+
+def check_outputs(target: Path, rejects: Path | None, inputs: list[Path], mode: str | None,
+                  partition_by: Sequence[str]) -> None:
+    """Every output path, checked before any input is read (a bad one is exit 2 with
+    nothing written): the modes, that each path can be written where it is, and that
+    the outputs do not replace an input or each other."""
+    _check_output(target, mode, partition_by)
+    single = target.suffix == ".parquet"
+    _check_paths(inputs, target, single, rejects)
+    _check_writable(target, "--out", single)
+    if rejects is not None:
+        _check_writable(rejects, "--rejects", True)
+
+
+def _check_writable(path: Path, what: str, file: bool) -> None:
+    """``path`` (a file if ``file``, else a folder) can be created or replaced: it is
+    not the other kind, and its nearest existing folder is a writable folder."""
+    if file and path.is_dir():
+        raise UsageError(f"{what} {path} is a folder; give a file name")
+    if not file and path.exists() and not path.is_dir():
+        raise UsageError(f"{what} {path} is a file, not a dataset folder (a .parquet name "
+                         "writes one file)")
+    above = path.parent if file or not path.exists() else path
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():
+        raise UsageError(f"{what} {path}: cannot create it, {above} is a file")
+    if not os.access(above, os.W_OK | os.X_OK):
+        raise UsageError(f"{what} {path}: cannot write in {above} (permission denied)")
 
 
 def _check_output(target: Path, mode: str | None, partition_by: Sequence[str]) -> None:
@@ -380,19 +409,19 @@ def convert(
     or the arguments are wrong (:class:`UsageError`).
     """
     started = time.perf_counter()
+    target = Path(out)
+    rejects_path = Path(rejects) if rejects is not None else None
+    check_outputs(target, rejects_path, [Path(p) for p in inputs], mode, partition_by)
+    _check_delimiter(csv_delimiter)
     files = _inputs(inputs, input_format)
     info = info_of(record_cls)
-    target = Path(out)
-    _check_output(target, mode, partition_by)
-    _check_paths([p for p, _ in files], target, target.suffix == ".parquet", rejects)
-    _check_delimiter(csv_delimiter)
     writer: Any = None
     conv = Converter(info.cls, lambda batch: writer.write_arrow(batch), lambda r: sink.add(r),
                      unknown_fields=unknown_fields, chunk_bytes=chunk_bytes, progress=progress)
     from schemagen.runtime.writer import writer_options as check_options
 
     check_options(**writer_options)  # bad options: nothing is created
-    sink = RejectsFile(Path(rejects) if rejects is not None else None)
+    sink = RejectsFile(rejects_path)
     try:
         writer = _open_writer(record_cls, target, mode, partition_by, writer_options)
     except BaseException:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from schemagen.errors import shorten
+from schemagen.errors import UsageError, shorten
 from schemagen.runtime.storage import Staged, Storage, default_storage
 
 MAX_RAW_CHARS: Final = 1_000_000
@@ -103,7 +103,11 @@ class RejectsFile:
         if path is not None:
             self._storage.make_folder(path.parent)
             self._staged = self._storage.stage(path, replace=True)
-            self._f = open(self._staged.where, "w", encoding="utf-8")  # noqa: SIM115
+            try:
+                self._f = open(self._staged.where, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise UsageError(f"cannot write the rejects file {path}: "
+                                 f"{exc.strerror or exc}") from None
 
     def add(self, r: Reject) -> None:
         self.count += 1
@@ -113,10 +117,18 @@ class RejectsFile:
             self._f.write(r.to_json() + "\n")
 
     def close(self) -> None:
+        """Commit the file; if that fails, the temporary file is removed and the error
+        says the rejected rows were not kept."""
         if self._f is not None and self._staged is not None:
-            self._f.close()
-            self._f = None
-            self._storage.commit(self._staged)
+            f, self._f = self._f, None
+            try:
+                f.close()
+                self._storage.commit(self._staged)
+            except OSError as exc:
+                self._storage.discard(self._staged)
+                raise UsageError(f"cannot write the rejects file {self.path}: "
+                                 f"{exc.strerror or exc}; its {self.count:,} rejected "
+                                 "row(s) were not kept") from None
 
     def abort(self) -> None:
         if self._f is not None and self._staged is not None:

@@ -94,10 +94,11 @@ class CsvSource:
             raw: Any = f.buffer
             rows: list[list[str]] = []
             lines: list[int] = []
+            broken: dict[int, str] = {}  # row index -> why its line is not CSV
             for line, row in _rows(reader, file):
-                if isinstance(row, Reject):
-                    yield row
-                    continue
+                if isinstance(row, Reject):  # rejected in its place among the rows
+                    broken[len(rows)] = row.reason
+                    row = [""] * len(header)
                 rows.append(row)
                 lines.append(line)
                 size += sum(map(len, row)) + len(row)
@@ -105,15 +106,19 @@ class CsvSource:
                     now = raw.tell()  # bytes read (ahead by the text buffer at most)
                     self.progress(now - done)
                     done = now
-                    yield self.chunk(header, rows, lines)
-                    rows, lines, size = [], [], 0
+                    yield self.chunk(header, rows, lines, broken)
+                    rows, lines, size, broken = [], [], 0, {}
             self.progress(os.path.getsize(self.path) - done)
             if rows:
-                yield self.chunk(header, rows, lines)
+                yield self.chunk(header, rows, lines, broken)
 
-    def chunk(self, header: list[str], rows: list[list[str]], lines: list[int]) -> ArrowChunk:
+    def chunk(self, header: list[str], rows: list[list[str]], lines: list[int],
+              broken: dict[int, str] | None = None) -> ArrowChunk:
+        """``broken``: rows whose line is not CSV (their cells are blanks)."""
         width = len(header)
-        wrong = np.array([len(r) != width for r in rows], dtype=bool)
+        broken = broken or {}
+        wrong = np.array([len(r) != width or i in broken for i, r in enumerate(rows)],
+                         dtype=bool)
         cells = list(zip(*(r if len(r) == width else (r + [""] * width)[:width] for r in rows)))
         arrays: dict[str, Any] = {}
         given: dict[str, Any] = {}
@@ -128,6 +133,9 @@ class CsvSource:
         def per_row(idx: list[int]) -> list[Row]:
             out = []
             for i in idx:
+                if i in broken:
+                    out.append(Row(lines[i], None, raiser(BadValue("", broken[i]))))
+                    continue
                 if wrong[i]:
                     problem = BadValue("", f"expected {width} cells, got {len(rows[i])}")
                     out.append(Row(lines[i], rows[i], raiser(problem)))

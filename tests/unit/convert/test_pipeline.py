@@ -312,3 +312,67 @@ def test_convert_engine_writes_the_profile(tmp_path: Path, sales: Any, capsys: A
     assert main(["convert", str(DRILL), "--schema", SALES, "--record", "Transaction",
                  "--out", str(tmp_path / "x"), "--engine", "spark3"]) == 2
     assert "unknown engine 'spark3'; expected one of any, spark" in capsys.readouterr().err
+
+
+def _tree(root: Path) -> list[str]:
+    """Every path under ``root`` (hidden temporary files too), relative."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("out, rejects, message", [
+    ("o.parquet", "rejdir", "--rejects {t}/rejdir is a folder; give a file name"),
+    ("dsdir.parquet", None, "--out {t}/dsdir.parquet is a folder; give a file name"),
+    ("afile", None, "--out {t}/afile is a file, not a dataset folder (a .parquet name "
+                      "writes one file)"),
+    ("o.parquet", "afile/r.jsonl", "--rejects {t}/afile/r.jsonl: cannot create it, {t}/afile "
+                                   "is a file"),
+    ("afile/deeper/o.parquet", None, "--out {t}/afile/deeper/o.parquet: cannot create it, "
+                                     "{t}/afile is a file"),
+    ("afile/ds", "r.jsonl", "--out {t}/afile/ds: cannot create it, {t}/afile is a file"),
+])
+def test_bad_output_paths_exit_2_before_anything_is_read_or_written(
+        tmp_path: Path, capsys: Any, out: str, rejects: str | None, message: str) -> None:
+    # --rejects naming a folder used to be found only at the end: the output was already
+    # committed and the rejects' temporary file was left in the folder
+    (tmp_path / "rejdir").mkdir()
+    (tmp_path / "dsdir.parquet").mkdir()
+    (tmp_path / "afile").write_text("x")
+    src = write_jsonl(tmp_path / "in.jsonl", ['{"trans_id": 1}'])
+    before = _tree(tmp_path)
+    extra = ["--rejects", str(tmp_path / rejects)] if rejects else []
+    code = main(["convert", str(src), "--schema", SALES, "--record", "Transaction",
+                 "--out", str(tmp_path / out), *extra])
+    assert code == 2
+    assert capsys.readouterr().err == f"schemagen: error: {message.format(t=tmp_path)}\n"
+    assert _tree(tmp_path) == before
+
+
+def test_rejects_folder_in_a_real_run_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "conv").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "schemagen", "convert", str(DRILL), "--schema",
+                           SALES, "--record", "Transaction", "--out", "o.parquet",
+                           "--rejects", "conv"], cwd=tmp_path, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr == "schemagen: error: --rejects conv is a folder; give a file name\n"
+    assert _tree(tmp_path) == ["conv"]
+
+
+def test_rejects_file_that_cannot_be_committed_leaves_no_temp(sales: Any, tmp_path: Path) -> None:
+    # the rejects path turns into a folder while the input is read: the commit fails, the
+    # error says the rejected rows were not kept, and no temporary file stays behind
+    src = write_jsonl(tmp_path / "in.jsonl", ['{"trans_id": 1}'])
+    rej = tmp_path / "r.jsonl"
+
+    def progress(n: int) -> None:
+        rej.mkdir(exist_ok=True)
+
+    with pytest.raises(schemagen.UsageError) as e:
+        cv.convert(sales.Transaction, [src], tmp_path / "o.parquet", rejects=rej,
+                   progress=progress)
+    assert str(e.value).startswith(f"cannot write the rejects file {rej}: ")
+    assert str(e.value).endswith("; its 1 rejected row(s) were not kept")
+    assert _tree(tmp_path) == ["in.jsonl", "o.parquet", "r.jsonl"]

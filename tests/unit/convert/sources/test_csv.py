@@ -199,3 +199,39 @@ def test_csv_quote_left_open_or_text_after_a_quote_is_rejected(flat: Any, tmp_pa
     assert got[1][0] == 6 and got[1][1].startswith("not CSV: unexpected end of data (a quoted")
     assert pq.read_table(tmp_path / "o.parquet").column("s").to_pylist() == ["a", "x\ny"]
 
+
+
+_CSV_KINDS = st.sampled_from(["good", "good", "good", "bad_int", "after_quote", "cells",
+                              "blank", "multiline"])
+
+
+@settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(_CSV_KINDS, min_size=1, max_size=120),
+       chunk=st.sampled_from([1024, 1 << 20]), fast=st.booleans())
+def test_csv_rejects_are_written_in_input_order(flat: Any, tmp_path: Path, kinds: list[str],
+                                                chunk: int, fast: bool) -> None:
+    # a line that is not CSV was rejected as soon as it was read, before the rejects of
+    # the rows above it still waiting in the chunk: rejects came out of order
+    lines = ["i,s"]
+    want_ids: list[int] = []
+    want_rejects: list[int] = []
+    for n, kind in enumerate(kinds):
+        row = {"good": f"{n},a", "bad_int": f"x{n},a", "after_quote": f'{n},"ab"c',
+               "cells": f"{n}", "blank": "", "multiline": f'{n},"a\nb"'}[kind]
+        if kind in ("bad_int", "after_quote", "cells"):
+            want_rejects.append(len(lines) + 1)
+        elif kind != "blank":
+            want_ids.append(n)
+        lines += row.split("\n")
+    src = tmp_path / "o.csv"
+    src.write_text("\n".join(lines) + "\n")
+    batches: list[Any] = []
+    rejects: list[Any] = []
+    conv = cv.Converter(flat, batches.append, rejects.append, chunk_bytes=chunk)
+    conv.fast = fast
+    conv.csv(src)
+    ids = pa.Table.from_batches(batches, schema=flat.arrow_schema()).column("i").to_pylist() \
+        if batches else []
+    assert ids == want_ids
+    assert [r.line for r in rejects] == want_rejects

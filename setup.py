@@ -10,7 +10,8 @@ setup(
     ext_modules=[
         Extension(
             "schemagen.runtime.native._columns",
-            ["schemagen/runtime/native/_columns.c"],
+            ["schemagen/runtime/native/_columns.c", "schemagen/runtime/native/_read.c"],
+            depends=["schemagen/runtime/native/_columns.h"],
             optional=True,
             extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter",
                                 "-Wno-missing-field-initializers"],

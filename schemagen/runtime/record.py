@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import ir as _ir
-from .native import accelerated
+from .native import accelerated, accelerated_read
 
 
 class RecordInfo:
@@ -33,7 +33,7 @@ class RecordInfo:
         self._build_schema = build_schema
         # the native column builders in front of the generated ones, where built
         self.to_batch = accelerated(cls, lambda: self.ir, to_batch)
-        self.from_batch = from_batch
+        self.from_batch = accelerated_read(cls, lambda: self.ir, self.arrow_schema, from_batch)
         self._schema: Any = None
 
     def arrow_schema(self) -> Any:

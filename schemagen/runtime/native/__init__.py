@@ -21,6 +21,7 @@ says which path is active (``schemagen --version`` prints it).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import importlib.util
 import os
@@ -45,12 +46,13 @@ else:
     except ImportError as exc:
         _REASON = f"the C extension does not load: {exc}"
 
-__all__ = ["accelerated", "active", "status", "using"]
+__all__ = ["accelerated", "accelerated_read", "active", "status", "using"]
 
 _enabled = [True]  # (a list: switched by ``using`` without a global statement)
 
 K_INT, K_FLOAT, K_BOOL, K_STR, K_BIN, K_DATE, K_TIMESTAMP, K_TIME = 1, 2, 3, 4, 5, 6, 7, 8
 K_LIST, K_STRUCT = 10, 11
+K_DEFAULT = 20
 _UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
 
 Node = tuple[int, bool, int, int, int, Any, Any]
@@ -227,3 +229,171 @@ def accelerated(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Name
 
     native_to_batch.__wrapped__ = to_batch  # type: ignore[attr-defined]
     return native_to_batch
+
+
+# ----------------------------------------------------------------------------- read side
+#
+# A read plan is made per batch schema (a file's layout, a projection), from the IR, the
+# record's own Arrow schema and the batch's: a column the native reader takes has
+# exactly the record's Arrow type (anything else, a dictionary-encoded or differently
+# typed column, leaves the batch to the generated reader).  A field the batch lacks gets
+# its default, as in the generated reader.  Beside the plan, an extraction tree says
+# where each node's array is: ``(kind, children)``, a struct's children being
+# ``(index in the batch or struct, tree)`` or None for a field the batch lacks.
+
+Extract = tuple[int, Any]
+
+
+def _default_node(cls: type[Any], f: ir.Field, slot: int) -> Node:
+    """The K_DEFAULT node of a field the batch lacks (what the generated reader sets)."""
+    if not f.has_default:
+        return (K_DEFAULT, False, slot, 0, 0, None, None)
+    fd = {d.name: d for d in dataclasses.fields(cls)}.get(f.py_name or f.name)
+    if fd is None:
+        raise _Unsupported(f"{cls.__name__}: no dataclass field for {f.name}")
+    if fd.default is not dataclasses.MISSING:
+        return (K_DEFAULT, False, slot, 0, 0, None, fd.default)
+    if fd.default_factory is not dataclasses.MISSING:
+        return (K_DEFAULT, False, slot, 1, 0, None, fd.default_factory)
+    raise _Unsupported(f"{cls.__name__}.{f.name}: the IR default is not the class's")
+
+
+class _ReadPlanner(_Planner):
+    def read_record(self, cls: type[Any], rec: ir.Record, nullable: bool, offset: int,
+                    expected: Any, actual: Any) -> tuple[Node, Extract]:
+        if rec.name in self.seen or rec.kind != "record":
+            raise _Unsupported(f"{rec.name}: recursive or union record")
+        own = (getattr(cls, "__new__", None), getattr(cls, "__setattr__", None))
+        if own != (object.__new__, object.__setattr__):
+            raise _Unsupported(f"{cls.__name__}: own __new__ or __setattr__")
+        self.seen.add(rec.name)
+        hints = typing.get_type_hints(cls)
+        kids: list[Node] = []
+        where: list[tuple[int, Extract] | None] = []
+        for f in rec.fields:
+            attr = f.py_name or f.name
+            slot = _offset(cls, attr)
+            idx = actual.get_field_index(f.name)
+            if idx < 0:
+                kids.append(_default_node(cls, f, slot))
+                where.append(None)
+                continue
+            node, ex = self.read_node(f.type, slot, hints.get(attr),
+                                      expected.field(f.name).type, actual.field(idx).type)
+            kids.append(node)
+            where.append((idx, ex))
+        self.seen.discard(rec.name)
+        return (K_STRUCT, nullable, offset, 0, 0, tuple(kids), cls), (K_STRUCT, tuple(where))
+
+    def read_node(self, t: ir.Type, offset: int, hint: Any, expected: Any,
+                  actual: Any) -> tuple[Node, Extract]:
+        inner, nullable = ir.strip_nullable(t)
+        match inner:
+            case ir.List(item=item, unique=False):
+                if not (pa.types.is_list(actual) and pa.types.is_list(expected)):
+                    raise _Unsupported(f"{actual} for a list")
+                item_hint = next(iter(typing.get_args(_strip_none(hint))), None)
+                child, ex = self.read_node(item, -1, item_hint, expected.value_type,
+                                           actual.value_type)
+                return (K_LIST, nullable, offset, 0, 0, (child,), None), (K_LIST, ex)
+            case ir.RecordRef(name=name):
+                rec = self.types.get(name)
+                if not isinstance(rec, ir.Record) or not pa.types.is_struct(actual):
+                    raise _Unsupported(name)
+                return self.read_record(_record_class(hint, name), rec, nullable, offset,
+                                        expected, actual)
+            case _:
+                if actual != expected:
+                    raise _Unsupported(f"{actual} where the record has {expected}")
+                node = self.node(t, offset, hint)  # a leaf (raises for anything else)
+                return node, (node[0], None)
+
+
+def _data(ex: Extract, arr: Any) -> tuple[Any, ...]:
+    """The data node of array ``arr`` for ``_columns.read`` (see _read.c)."""
+    kind, kids = ex
+    nulls = arr.null_count
+    bufs = arr.buffers()
+    valid = bufs[0] if nulls else None
+    if kind == K_STRUCT:
+        return (len(arr), arr.offset, nulls, valid, None, None,
+                tuple(None if k is None else _data(k[1], arr.field(k[0])) for k in kids))
+    if kind == K_LIST:
+        return (len(arr), arr.offset, nulls, valid, bufs[1], None, (_data(kids, arr.values),))
+    if kind in (K_STR, K_BIN):
+        return (len(arr), arr.offset, nulls, valid, bufs[1], bufs[2], None)
+    return (len(arr), arr.offset, nulls, valid, bufs[1], None, None)
+
+
+class ReadPlan:
+    """A record class's read plan for one batch layout: ``read(batch)`` is the list of
+    records, or None when the generated reader must take the batch."""
+
+    def __init__(self, root: Node, extract: Extract) -> None:
+        self.root = root
+        self.extract = extract
+
+    def read(self, batch: Any) -> list[Any] | None:
+        assert _columns is not None
+        kids = self.extract[1]
+        data = (batch.num_rows, 0, 0, None, None, None,
+                tuple(None if k is None else _data(k[1], batch.column(k[0])) for k in kids))
+        try:
+            return _columns.read(self.root, data)  # type: ignore[no-any-return]
+        except _columns.Bail:
+            return None
+
+
+def read_plan_for(cls: type[Any], root: str, types: dict[str, ir.Named], expected: Any,
+                  actual: Any) -> ReadPlan | None:
+    """The read plan of a generated record class for batches of schema ``actual``
+    (``expected``: the record's own Arrow schema), or None when it has no native path."""
+    if _columns is None or not hasattr(_columns, "read"):
+        return None
+    rec = types.get(root)
+    if not isinstance(rec, ir.Record):
+        return None
+    try:
+        return ReadPlan(*_ReadPlanner(types).read_record(cls, rec, False, -1, expected, actual))
+    except (_Unsupported, NameError, TypeError, KeyError):
+        return None
+
+
+FromBatch = Callable[[Any], list[Any]]
+_MAX_LAYOUTS = 32  # read plans kept per record class (one per batch layout seen)
+
+
+def accelerated_read(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Named]]],
+                     schema_of: Callable[[], Any], from_batch: FromBatch) -> FromBatch:
+    """``from_batch`` with the native reader in front of it (a plan per batch layout,
+    made at the first batch of that layout); ``from_batch`` itself without extension."""
+    if _columns is None or not hasattr(_columns, "read"):
+        return from_batch
+    plans: dict[Any, ReadPlan | None] = {}
+
+    def native_from_batch(batch: Any) -> list[Any]:
+        if _enabled[0] and type(batch) is pa.RecordBatch and batch.num_rows:
+            layout = batch.schema.remove_metadata()
+            if layout in plans:
+                p = plans[layout]
+            else:
+                p = _new_read_plan(cls, ir_of, schema_of, layout)
+                if len(plans) < _MAX_LAYOUTS:
+                    plans[layout] = p
+            if p is not None:
+                out = p.read(batch)
+                if out is not None:
+                    return out
+        return from_batch(batch)
+
+    native_from_batch.__wrapped__ = from_batch  # type: ignore[attr-defined]
+    return native_from_batch
+
+
+def _new_read_plan(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Named]]],
+                   schema_of: Callable[[], Any], layout: Any) -> ReadPlan | None:
+    try:
+        expected = schema_of()
+    except Exception:  # noqa: BLE001 - a record without a Parquet mapping: no native path
+        return None
+    return read_plan_for(cls, *ir_of(), expected, layout)

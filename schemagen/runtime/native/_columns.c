@@ -19,20 +19,14 @@
  *   (length, null_count, validity: bytes|None, data: bytes|None, offsets: bytes|None,
  *    children: tuple|None)
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_columns.h"
 #include <datetime.h>
 #include <structmember.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-enum kind {
-    K_INT = 1, K_FLOAT = 2, K_BOOL = 3, K_STR = 4, K_BIN = 5, K_DATE = 6,
-    K_TIMESTAMP = 7, K_TIME = 8, K_LIST = 10, K_STRUCT = 11
-};
-
-static PyObject *Bail;   /* raised when the pure-Python converters must decide */
+PyObject *sg_Bail;   /* raised when the pure-Python converters must decide */
 
 /* ------------------------------------------------------------------ growable buffer */
 
@@ -86,7 +80,7 @@ static void col_free(col_t *c) {
     buf_free(&c->valid); buf_free(&c->data); buf_free(&c->offsets);
 }
 
-static int bail(const char *why) { PyErr_SetString(Bail, why); return -1; }
+static int bail(const char *why) { PyErr_SetString(sg_Bail, why); return -1; }
 
 static int plan_node(PyObject *node, col_t *c) {
     memset(c, 0, sizeof(*c));
@@ -481,6 +475,8 @@ static PyObject *slot_offset(PyObject *self, PyObject *descr) {
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS,
      "build(records, plan) -> column buffers, or raise Bail for the pure-Python path"},
+    {"read", sg_read, METH_VARARGS,
+     "read(plan, data) -> list of records built from Arrow buffers, or raise Bail"},
     {"slot_offset", slot_offset, METH_O, "byte offset of a __slots__ member descriptor"},
     {NULL, NULL, 0, NULL},
 };
@@ -495,8 +491,9 @@ PyMODINIT_FUNC PyInit__columns(void) {
     if (!PyDateTimeAPI) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
-    Bail = PyErr_NewException("schemagen.runtime.native._columns.Bail", NULL, NULL);
-    if (!Bail || PyModule_AddObjectRef(m, "Bail", Bail) < 0) { Py_DECREF(m); return NULL; }
+    if (sg_read_init() < 0) { Py_DECREF(m); return NULL; }
+    sg_Bail = PyErr_NewException("schemagen.runtime.native._columns.Bail", NULL, NULL);
+    if (!sg_Bail || PyModule_AddObjectRef(m, "Bail", sg_Bail) < 0) { Py_DECREF(m); return NULL; }
     if (PyModule_AddIntConstant(m, "ABI", 1) < 0) { Py_DECREF(m); return NULL; }
     return m;
 }

@@ -188,7 +188,8 @@ class RecordProblem:
 class RecordError(InputError, ValueError):
     """One or more records do not fit their declared types; nothing was written.
 
-    ``index`` (also ``row``), ``path`` and ``value`` are the first problem's.
+    ``index`` (also ``row``), ``path`` and ``value`` are the first problem's; the
+    message names the first one and says how many more ``problems`` holds.
     """
 
     def __init__(self, record_name: str, problems: list[RecordProblem]) -> None:
@@ -201,7 +202,8 @@ class RecordError(InputError, ValueError):
         self.value = first.value if first else None
         self.has_value = first is not None
         head = f"invalid {record_name}: {first}" if first else f"invalid {record_name}"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        # the others are on the exception: say where (``except RecordError as e``)
+        more = f" (and {len(problems) - 1} more: see e.problems)" if len(problems) > 1 else ""
         self.message = head + more
         Exception.__init__(self, self.message)
 

@@ -2,32 +2,40 @@
 
 ``schemagen.load(path)`` renders the modules ``schemagen compile`` would write and
 imports them through a meta-path finder over the rendered text: nothing is written
-to disk and ``sys.path`` is not touched.  Each load registers its modules under its
-own private package name (``_schemagen_load_<n>``), so two loads, even of schemas that
-share namespaces, never clash.
+to disk and ``sys.path`` is not touched.  The modules are registered under one root
+package: ``package=`` names it (``schemagen.load("schemas/", package="generated")``
+gives ``generated.example.sales``, the names ``schemagen compile`` would give), else it
+is private, ``_schemagen_load_<content hash>``; either way they are importable by name
+(``import``, ``pickle``) once loaded.
+
+Loads are cached by content: the same schema files (path and bytes), the same files
+they include or import, and the same options give the same module objects; a changed
+byte gives a fresh compile (under a new private package, or replacing the modules of
+an explicit ``package``).
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
-import itertools
+import keyword
 import os
 import sys
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeAlias
 
 from schemagen import frontends, ir
 from schemagen.codegen.render import Compiler
 from schemagen.errors import UsageError
-
-PathArg: TypeAlias = "str | os.PathLike[str] | Sequence[str | os.PathLike[str]]"
 
 
 def module_namespace(modname: str) -> dict[str, Any]:
@@ -60,7 +68,6 @@ def module_namespace(modname: str) -> dict[str, Any]:
     return ns
 
 
-_counter = itertools.count(1)
 _lock = threading.Lock()
 
 
@@ -133,25 +140,110 @@ class Loaded:
         return self.modules[named[0]] if len(named) == 1 else self.modules[""]
 
 
-def load_schemas(paths: PathArg, *, include_dirs: Sequence[str | os.PathLike[str]] = (),
-                 sql_dialect: str | None = None) -> Loaded:
-    """Compile the schema files under ``paths`` (files or folders) and import the
-    generated modules in memory.  Raises :class:`~schemagen.errors.SchemaError` for an
-    invalid schema and :class:`~schemagen.errors.UsageError` when no schema file is found."""
+_PathLike: TypeAlias = "str | os.PathLike[str]"
+
+
+@dataclass
+class _Entry:
+    """One cached load: what it made and the bytes it was made from (every file the
+    front ends read, by resolved path -> sha256; None for a file that is not there)."""
+
+    loaded: Loaded
+    files: dict[str, str | None] = field(default_factory=dict)
+
+    def current(self) -> bool:
+        return all(_digest(Path(f)) == h for f, h in self.files.items())
+
+
+_CACHE: dict[str, list[_Entry]] = {}  # key of the given files + options -> loads
+_BY_PACKAGE: dict[str, _Entry] = {}  # root package -> the load registered under it
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _as_list(paths: _PathLike | Iterable[_PathLike], what: str) -> list[str]:
     if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    names = [os.fspath(p) for p in paths]
+        return [os.fspath(paths)]
+    try:
+        out = [os.fspath(p) for p in paths]
+    except TypeError:
+        raise UsageError(f"{what}: expected a path or a list of paths, got "
+                         f"{type(paths).__name__} {paths!r:.200}") from None
+    return out
+
+
+def _check_package(package: str) -> None:
+    """A root package name that is a plain identifier and names nothing else importable."""
+    if not isinstance(package, str) or not package.isidentifier() or keyword.iskeyword(package):
+        raise UsageError(f"schemagen.load: package must be a Python identifier (no dots, "
+                         f"not a keyword), got {package!r:.200}")
+    if package in _BY_PACKAGE:
+        return  # an earlier load's: replaced when the content differs
+    mod = sys.modules.get(package)
+    try:
+        spec = mod.__spec__ if mod is not None else importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if mod is not None or spec is not None:
+        where = getattr(spec, "origin", None) or "an imported module"
+        raise UsageError(f"schemagen.load: package {package!r} would shadow the module of "
+                         f"that name ({where}); choose another package name")
+
+
+def load_schemas(paths: _PathLike | Sequence[_PathLike], *,
+                 include: _PathLike | Sequence[_PathLike] = (),
+                 sql_dialect: str | None = None, package: str | None = None) -> Loaded:
+    """Compile the schema files under ``paths`` (files or folders) and import the
+    generated modules in memory (cached by content, see the module docstring).  Raises
+    :class:`~schemagen.errors.SchemaError` for an invalid schema and
+    :class:`~schemagen.errors.UsageError` when no schema file is found."""
+    names = _as_list(paths, "schemagen.load")
+    incs = [os.path.abspath(d) for d in _as_list(include, "schemagen.load: include")]
     if sql_dialect is not None:
         from schemagen.sql import registry
 
         registry.dialect(sql_dialect)
+    if package is not None:
+        _check_package(package)
     files = frontends.find_schema_files(names)
     if not files:
         raise UsageError(f"no schema files found under {', '.join(names)}")
-    schema = frontends.load(files, sql_dialect, [os.fspath(d) for d in include_dirs])
+    given = {str(f.resolve()): _digest(f) for f in files}
+    key = hashlib.sha256(repr((sorted(given.items()), incs, sql_dialect, package))
+                         .encode()).hexdigest()
     with _lock:
-        n = next(_counter)
-        package = f"_schemagen_load_{n}"
+        for entry in _CACHE.get(key, []):
+            if entry.current() and (package is None or _BY_PACKAGE.get(package) is entry):
+                return entry.loaded
+        schema = frontends.load(files, sql_dialect, incs)
+        read = dict(given)
+        for src in [*schema.sources.values(),
+                    *(c.location.file for c in schema.constants.values() if c.location)]:
+            if src and str(Path(src).resolve()) not in read:
+                read[str(Path(src).resolve())] = _digest(Path(src))
+        content = hashlib.sha256(repr((key, sorted(read.items()))).encode()).hexdigest()
+        entry = _Entry(_import(schema, package or f"_schemagen_load_{content[:20]}"), read)
+        _CACHE.setdefault(key, []).append(entry)
+        _BY_PACKAGE[entry.loaded.package] = entry
+        return entry.loaded
+
+
+def _import(schema: ir.Schema, package: str) -> Loaded:
+    """Render ``schema`` as the package ``package`` and import every module of it (an
+    earlier load's modules under that name are dropped first)."""
+    old = _BY_PACKAGE.pop(package, None)
+    if old is not None:
+        for entries in _CACHE.values():
+            if old in entries:
+                entries.remove(old)
+        for name in [n for n in _FINDER.sources if n == package or n.startswith(package + ".")]:
+            del _FINDER.sources[name]
+            sys.modules.pop(name, None)
     compiler = Compiler(schema, package)
     rendered = compiler.render()
     finder = _finder()
@@ -177,16 +269,32 @@ def _with_packages(rendered: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def load(paths: PathArg, *, include_dirs: Sequence[str | os.PathLike[str]] = (),
-         sql_dialect: str | None = None) -> ModuleType:
+def load(paths: _PathLike | Sequence[_PathLike], *,
+         include: _PathLike | Sequence[_PathLike] = (), sql_dialect: str | None = None,
+         package: str | None = None,
+         include_dirs: _PathLike | Sequence[_PathLike] | None = None) -> ModuleType:
     """Compile schema files and import the generated code in memory; no file is written
     and ``sys.path`` is not changed.
 
     ``mod = schemagen.load("schemas/sales.avsc")`` returns the generated module of the
     schemas' namespace (``mod.Transaction``); schemas of several namespaces give the
     root package, whose submodules are imported (``mod.example.sales.Transaction``).
-    Each call makes a new private package (``_schemagen_load_<n>``), so loads never
-    clash.  ``include_dirs``: Thrift include folders / protoc import paths;
-    ``sql_dialect``: the dialect of ``.sql`` files without a ``-- dialect:`` line.
+
+    ``include``: Thrift include folders / protoc import paths (a path or a list);
+    ``sql_dialect``: the dialect of ``.sql`` files without a ``-- dialect:`` line;
+    ``package``: the root package the modules are importable under (an identifier that
+    names no other module; default: a private ``_schemagen_load_<content hash>``).
+
+    Cached by content: the same files (path and bytes, includes and imports too) and
+    options return the same module objects; any changed byte compiles afresh.
+    ``include_dirs`` is the deprecated name of ``include``.
     """
-    return load_schemas(paths, include_dirs=include_dirs, sql_dialect=sql_dialect).module
+    if include_dirs is not None:
+        if include:
+            raise UsageError("schemagen.load: give include= only (include_dirs= is its "
+                             "deprecated name)")
+        warnings.warn("schemagen.load(include_dirs=...) is deprecated: use include=",
+                      DeprecationWarning, stacklevel=2)
+        include = include_dirs
+    return load_schemas(paths, include=include, sql_dialect=sql_dialect,
+                        package=package).module

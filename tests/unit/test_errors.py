@@ -88,9 +88,13 @@ def test_record_error_carries_the_first_problem() -> None:
     assert (e.index, e.row, e.path, e.has_value) == (3, 3, "amount", True)
     text = str(e)
     assert text.startswith("invalid Sale: record 3: field amount: got 'xxx")
-    assert text.endswith("expected a decimal (and 1 more)")
+    assert text.endswith("expected a decimal (and 1 more: see e.problems)")
     assert len(text) < 300
     assert str(RecordError("Sale", [])) == "invalid Sale"
+    one = RecordError("Sale", [RecordProblem(3, "id", None, "an int")])
+    assert "more" not in str(one) and str(one).endswith("expected an int")
+    four = RecordError("Sale", [RecordProblem(i, "id", None, "an int") for i in range(4)])
+    assert str(four).endswith(" (and 3 more: see e.problems)") and len(four.problems) == 4
 
 
 def test_json_error_keeps_line_column_format() -> None:

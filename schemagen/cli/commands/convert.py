@@ -74,15 +74,15 @@ def add_parser(sub: Any) -> None:
 
 def record_class(schema_paths: Sequence[str], record: str, include_dirs: Sequence[str] = (),
                  sql_dialect: str | None = None) -> type:
-    """Compile the schemas in memory (``schemagen.load``: the code ``schemagen compile``
-    would write, no files) and return the record's generated class."""
+    """Compile the schemas in memory (``schemagen.load``, cached by content: the code
+    ``schemagen compile`` would write, no files) and return the record's generated class."""
     import warnings
 
     from schemagen.codegen.loader import load_schemas
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        loaded = load_schemas(schema_paths, include_dirs=include_dirs, sql_dialect=sql_dialect)
+        loaded = load_schemas(schema_paths, include=include_dirs, sql_dialect=sql_dialect)
     return loaded.record_class(record)
 
 

@@ -119,3 +119,113 @@ def test_no_files_written_and_sys_path_untouched(tmp_path: Path) -> None:
     assert got == {"same_path": True, "file": None, "classes": ["Point"]}
     assert list(work.iterdir()) == [] and list(tmp.iterdir()) == []
     assert sorted(p.name for p in schemas.iterdir()) == ["p.avsc"]
+
+
+# ---------------------------------------------------------------- cache, include=, package=
+
+LIB = "namespace py lib\nstruct Money { 1: required i64 cents }\n"
+APP = 'include "lib.thrift"\nnamespace py app\nstruct Order { 1: required lib.Money total }\n'
+
+
+def test_same_content_same_modules_changed_content_recompiled(tmp_path: Path) -> None:
+    p = _write(tmp_path / "p.avsc", json.dumps(POINT))
+    first = schemagen.load(p)
+    assert schemagen.load(str(p)) is first and schemagen.load([p]) is first
+    assert schemagen.load(tmp_path) is first  # the folder holds the same one file
+    # other options: another compile
+    assert schemagen.load(p, sql_dialect="duckdb") is not first
+    _write(p, json.dumps(POINT_3D))
+    second = schemagen.load(p)
+    assert second is not first and second.__name__ != first.__name__
+    assert [f.name for f in second.Point.arrow_schema()] == ["x", "y", "z"]
+    assert [f.name for f in first.Point.arrow_schema()] == ["x", "label"]  # kept as it was
+    _write(p, json.dumps(POINT))  # back to the first bytes: the first load again
+    assert schemagen.load(p) is first
+
+
+def test_a_changed_include_recompiles(tmp_path: Path) -> None:
+    (tmp_path / "idl").mkdir()
+    lib = _write(tmp_path / "idl" / "lib.thrift", LIB)
+    app = _write(tmp_path / "idl" / "app.thrift", APP)
+    mod = schemagen.load(app, include=tmp_path / "idl")
+    assert mod.app.Order.__module__ == mod.__name__ + ".app"  # two namespaces: the root
+    assert schemagen.load(app, include=[tmp_path / "idl"]) is mod
+    _write(lib, LIB.replace("1: required i64 cents", "1: required i64 cents, 2: string cur"))
+    again = schemagen.load(app, include=tmp_path / "idl")
+    assert again is not mod
+    money = again.app.Order.arrow_schema().field("total").type
+    assert [money.field(i).name for i in range(money.num_fields)] == ["cents", "cur"]
+
+
+def test_include_dirs_is_a_deprecated_alias(tmp_path: Path) -> None:
+    (tmp_path / "idl").mkdir()
+    _write(tmp_path / "idl" / "lib.thrift", LIB)
+    app = _write(tmp_path / "idl" / "app.thrift", APP)
+    with pytest.warns(DeprecationWarning, match="use include="):
+        old = schemagen.load(app, include_dirs=[tmp_path / "idl"])
+    assert old is schemagen.load(app, include=tmp_path / "idl")
+    with pytest.raises(schemagen.UsageError, match="give include= only"):
+        schemagen.load(app, include=tmp_path / "idl", include_dirs=[tmp_path / "idl"])
+    with pytest.raises(schemagen.UsageError, match="expected a path or a list of paths"):
+        schemagen.load(app, include=3)  # type: ignore[arg-type]
+
+
+def test_modules_are_importable_and_records_pickle(tmp_path: Path) -> None:
+    import importlib
+    import pickle
+
+    mod = schemagen.load(_write(tmp_path / "p.avsc", json.dumps(POINT)))
+    assert importlib.import_module(mod.__name__) is mod
+    rec = mod.Point(x=3, label="c")
+    back = pickle.loads(pickle.dumps(rec))
+    assert type(back) is mod.Point and (back.x, back.label) == (3, "c")
+
+
+_PACKAGE = """
+import json, pickle, sys
+import schemagen
+mod = schemagen.load(sys.argv[1], package="sgpoints")
+import sgpoints.t
+from sgpoints.t import Point
+rec = Point(x=5)
+out = {"name": mod.__name__, "same": sgpoints.t is mod and Point is mod.Point,
+       "pickled": pickle.loads(pickle.dumps(rec)) == rec,
+       "again": schemagen.load(sys.argv[1], package="sgpoints") is mod}
+open(sys.argv[1], "w").write(sys.argv[2])  # other content, same package: replaced
+new = schemagen.load(sys.argv[1], package="sgpoints")
+import sgpoints.t as now
+out["replaced"] = new is not mod and now is new and now.Point is not Point
+out["fields"] = [f.name for f in now.Point.arrow_schema()]
+print(json.dumps(out))
+"""
+
+
+def test_package_names_the_root_package(tmp_path: Path) -> None:
+    p = _write(tmp_path / "p.avsc", json.dumps(POINT))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-c", _PACKAGE, str(p), json.dumps(POINT_3D)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got == {"name": "sgpoints.t", "same": True, "pickled": True, "again": True,
+                   "replaced": True, "fields": ["x", "y", "z"]}
+
+
+@pytest.mark.parametrize("package, message", [
+    ("json", "would shadow the module of that name"),
+    ("schemagen", "would shadow the module of that name"),
+    ("a.b", "must be a Python identifier"),
+    ("class", "must be a Python identifier"),
+    ("", "must be a Python identifier"),
+])
+def test_bad_package_names_are_refused(tmp_path: Path, package: str, message: str) -> None:
+    p = _write(tmp_path / "p.avsc", json.dumps(POINT))
+    with pytest.raises(schemagen.UsageError, match=message):
+        schemagen.load(p, package=package)
+
+
+def test_convert_uses_the_cached_load(tmp_path: Path) -> None:
+    from schemagen.cli.commands.convert import record_class
+
+    p = _write(tmp_path / "p.avsc", json.dumps(POINT))
+    assert record_class([str(p)], "t.Point") is schemagen.load(p).Point

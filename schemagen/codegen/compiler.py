@@ -133,6 +133,32 @@ def _has_marker(p: Path) -> bool:
         return False
 
 
+def _path_problem(tmp: Path, rendered: dict[str, str]) -> str | None:
+    """What makes a generated file's path too long for the file system (a part longer
+    than its file-name limit, or a whole path longer than its path limit), checked
+    before anything is written; None when every path fits."""
+    probe = tmp.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        name_max = os.pathconf(probe, "PC_NAME_MAX")
+        path_max = os.pathconf(probe, "PC_PATH_MAX")
+    except (OSError, ValueError):  # pragma: no cover - no pathconf for this file system
+        name_max, path_max = 255, 4096
+    for rel in rendered:
+        full = os.fsencode(tmp / rel)
+        if len(full) >= path_max:
+            return (f"generated module {rel[:80]}{'...' if len(rel) > 80 else ''} would have a "
+                    f"path of {len(full)} bytes; the file system allows {path_max - 1}: "
+                    "choose a shorter output folder or shorter namespaces")
+        for part in rel.split("/"):
+            if len(os.fsencode(part)) > name_max:
+                return (f"generated module {rel[:80]}...: the name {part[:40]}... is "
+                        f"{len(os.fsencode(part))} bytes long; the file system allows "
+                        f"{name_max}")
+    return None
+
+
 def write(rendered: dict[str, str], out_dir: str | Path,
           inputs: Sequence[str | Path] = ()) -> None:
     """Write into a temporary sibling folder, then swap it in place of ``out_dir``.
@@ -153,10 +179,13 @@ def write(rendered: dict[str, str], out_dir: str | Path,
         raise UsageError(
             f"{out} holds files schemagen did not generate ({shown}); refusing to replace it"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
     tag = secrets.token_hex(4)
     tmp = out.parent / f".{out.name}.new-{tag}"
     old = out.parent / f".{out.name}.old-{tag}"
+    problem = _path_problem(tmp, rendered)
+    if problem is not None:
+        raise UsageError(problem)
+    out.parent.mkdir(parents=True, exist_ok=True)
     try:
         for rel, text in rendered.items():
             target = (tmp / rel).resolve()

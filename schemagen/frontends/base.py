@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Sequence
+import importlib
+import os
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from schemagen import ir
-from schemagen.errors import SchemaError
+from schemagen.errors import SchemaError, SchemagenError
 
 # extension -> loader name (module in this package with a ``load(paths)`` function)
 EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql",
@@ -36,6 +39,46 @@ def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
         else:
             raise SchemaError("no such file or directory", str(p))
     return list(dict.fromkeys(out))
+
+
+def _raised_in(exc: BaseException, library: str) -> bool:
+    """Whether ``exc`` was raised by code of the package ``library`` (its innermost
+    Python frame is in that package)."""
+    mod = importlib.import_module(library)
+    roots = [os.path.join(os.path.realpath(p), "") for p in getattr(mod, "__path__", [])]
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    if last is None:
+        return False
+    where = os.path.realpath(last.tb_frame.f_code.co_filename)
+    return any(where.startswith(r) for r in roots)
+
+
+@contextlib.contextmanager
+def parser_errors(file: str, library: str, what: str,
+                  known: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+    """The boundary around a parser library's call on a schema file: an exception the
+    library raises on this text (a bug or a limit of the library: sqlglot's ``TypeError``
+    on ``DEFAULT LOG``) and a ``RecursionError`` (text nested deeper than the parser can
+    go) become a :class:`SchemaError` naming the file, never a traceback.  Exceptions
+    raised by schemagen's own code pass, and so do the library's ``known`` errors (its
+    syntax errors, which the caller turns into messages with a line and column)."""
+    passing: tuple[type[BaseException], ...] = (SchemagenError, *known)
+    try:
+        yield
+    except passing:
+        raise
+    except RecursionError:
+        raise SchemaError(f"{what} nested too deeply for its parser ({library}); the "
+                          f"limit is {ir.MAX_NESTING} levels", file) from None
+    except Exception as exc:
+        if not _raised_in(exc, library):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise SchemaError(f"the {what} parser ({library}) failed on this file: "
+                          f"{type(exc).__name__}: {first}", file) from None
 
 
 def _loader(kind: str, sql_dialect: str | None = None,
@@ -75,7 +118,12 @@ def load(files: Sequence[Path], sql_dialect: str | None = None,
     sources: dict[str, str] = {}
     constants: dict[str, ir.Constant] = {}
     for kind, group in sorted(by_kind.items()):
-        schema = _loader(kind, sql_dialect, include_dirs)(group)
+        try:
+            schema = _loader(kind, sql_dialect, include_dirs)(group)
+        except RecursionError:
+            shown = str(group[0]) if len(group) == 1 else f"one of {', '.join(map(str, group))}"
+            raise SchemaError(f"nested too deeply to be read (the limit is {ir.MAX_NESTING} "
+                              "levels of types or values)", shown) from None
         for name, t in schema.types.items():
             if name in types and types[name] != t:
                 raise SchemaError.at(
@@ -89,4 +137,10 @@ def load(files: Sequence[Path], sql_dialect: str | None = None,
                 raise SchemaError.at(c.location, f"constant {name} is also defined in "
                                                  f"{constants[name].location}")
             constants[name] = c
+    for problem in (ir.name_problem(types), ir.nesting_problem(types)):
+        if problem is not None:
+            t, message = problem
+            if t.location is None:
+                raise SchemaError(message, sources.get(t.name, ""))
+            raise SchemaError.at(t.location, message)
     return ir.Schema(types, sources, constants)

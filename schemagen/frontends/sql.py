@@ -52,6 +52,7 @@ from schemagen.sql import registry as sqlmap
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
 from ..typemap import parquet as pqkeys
+from .base import parser_errors
 
 __all__ = ["DEFAULT_DIALECT", "load", "pascal_case"]
 
@@ -97,11 +98,15 @@ def load(paths: Sequence[str | Path], dialect: str | None = None) -> ir.Schema:
     except sqlmap.SqlMappingError as exc:
         raise SchemaError(f"--sql-dialect: {exc}", str(paths[0]) if paths else "<sql>") from None
     loader = _Loader()
-    files = [loader.parse_file(str(p), default) for p in paths]
+    files = []
+    for p in paths:
+        with parser_errors(str(p), "sqlglot", "SQL"):
+            files.append(loader.parse_file(str(p), default))
     for f in files:
         loader.reserve(f)
     for f in files:
-        loader.convert(f)
+        with parser_errors(f.path, "sqlglot", f"{f.dialect.name} SQL"):
+            loader.convert(f)
     return ir.Schema(loader.types, loader.sources)
 
 
@@ -215,7 +220,8 @@ class _Loader:
         why = "" if m else (f" (read as {d.name}: put '-- dialect: NAME' on the first line "
                             "or pass --sql-dialect NAME)")
         try:
-            with sqlmap.quiet_sqlglot():
+            with sqlmap.quiet_sqlglot(), parser_errors(path, "sqlglot", f"{d.name} SQL",
+                                                       (ParseError, TokenError)):
                 statements = exp_list(text, d)
         except ParseError as exc:
             info = exc.errors[0] if exc.errors else {}
@@ -342,6 +348,10 @@ class _Loader:
             dt = cd.args.get("kind")
             if not isinstance(dt, exp.DataType):
                 raise f.error(cd.this, f"column {col!r} has no type", path)
+            depth = _type_depth(dt)
+            if depth > ir.MAX_NESTING:
+                raise f.error(cd.this, f"column {col!r}: its type is nested {depth} levels "
+                                       f"deep; the limit is {ir.MAX_NESTING}", path)
             written = f.type_text(cd)
             try:
                 typ = f.dialect.to_ir(dt, ctx, [t.name, col], text=written)
@@ -439,6 +449,21 @@ class _Context(sqlmap.ReadContext):
             doc=f"ENUM column {self._where(path)} of table {self.table.qualified}.",
         ))
         return ir.EnumRef(name)
+
+
+def _type_depth(dt: Any) -> int:
+    """Levels of types nested in a column type (``STRUCT<a: ARRAY<INT>>`` is 3), counted
+    without recursion: sqlglot's own walks recurse and fail on deep types."""
+    from sqlglot import exp
+
+    deepest = 0
+    stack = [(dt, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        for child in node.iter_expressions():
+            stack.append((child, level + isinstance(child, exp.DataType)))
+    return deepest
 
 
 def exp_list(text: str, d: sqlmap.SqlDialect) -> list[Any]:

@@ -37,8 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-__all__ = ["DEFAULT_TIMEOUT", "ENCRYPTED_MAGIC", "MAGIC", "check_magic", "open_parquet",
-           "printable", "verify"]
+__all__ = ["DEFAULT_TIMEOUT", "ENCRYPTED_MAGIC", "MAGIC", "check_magic", "footer_created_by",
+           "open_parquet", "printable", "verify"]
 
 MAGIC: Final = b"PAR1"
 ENCRYPTED_MAGIC: Final = b"PARE"
@@ -67,6 +67,100 @@ def check_magic(path: Path) -> str | None:
     if footer_len == 0 or footer_len > size - 12:
         return f"corrupt footer: footer length {footer_len} does not fit in a file of {size} bytes"
     return None
+
+
+class _Compact:
+    """Just enough of Thrift's compact protocol to find one field of the footer's
+    ``FileMetaData`` by its id, skipping the others (bounded: sizes are checked
+    against the bytes left and nesting stops at 64 levels)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def byte(self) -> int:
+        if self.pos >= len(self.data):
+            raise ValueError("truncated")
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def varint(self) -> int:
+        out = shift = 0
+        while True:
+            b = self.byte()
+            out |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return out
+            shift += 7
+            if shift > 70:
+                raise ValueError("varint too long")
+
+    def binary(self) -> bytes:
+        n = self.varint()
+        if n > len(self.data) - self.pos:
+            raise ValueError("binary longer than the footer")
+        self.pos += n
+        return self.data[self.pos - n: self.pos]
+
+    def skip(self, ttype: int, depth: int = 0) -> None:
+        if depth > 64:
+            raise ValueError("nested too deeply")
+        if ttype in (1, 2):  # booleans live in the field header
+            return
+        if ttype == 3:
+            self.byte()
+        elif ttype in (4, 5, 6):
+            self.varint()
+        elif ttype == 7:
+            self.pos += 8
+        elif ttype == 8:
+            self.binary()
+        elif ttype in (9, 10):
+            head = self.byte()
+            n = head >> 4 if head >> 4 != 15 else self.varint()
+            for _ in range(n):
+                self.skip(head & 0x0F if head & 0x0F not in (1, 2) else 3, depth + 1)
+        elif ttype == 11:
+            n = self.varint()
+            kv = self.byte() if n else 0
+            for _ in range(n):
+                self.skip(kv >> 4, depth + 1)
+                self.skip(kv & 0x0F, depth + 1)
+        elif ttype == 12:
+            self.struct_field(None, depth + 1)
+        else:
+            raise ValueError(f"unknown compact type {ttype}")
+
+    def struct_field(self, want: int | None, depth: int = 0) -> bytes | None:
+        """Read a struct to its end; the binary field ``want`` of it, if met."""
+        fid = 0
+        while True:
+            head = self.byte()
+            if head == 0:
+                return None
+            ttype = head & 0x0F
+            delta = head >> 4
+            if delta:
+                fid += delta
+            else:
+                z = self.varint()
+                fid = (z >> 1) ^ -(z & 1)
+            if fid == want and ttype == 8:
+                return self.binary()
+            self.skip(ttype, depth)
+
+
+def footer_created_by(path: Path) -> bytes | None:
+    """The raw bytes of the footer's ``created_by`` (pyarrow decodes it as UTF-8 and
+    raises on anything else), or None when absent or unreadable."""
+    try:
+        with path.open("rb") as f:
+            f.seek(-8, os.SEEK_END)
+            n = struct.unpack("<I", f.read(4))[0]
+            f.seek(-8 - n, os.SEEK_END)
+            return _Compact(f.read(n)).struct_field(6)
+    except (OSError, ValueError, struct.error):
+        return None
 
 
 def open_parquet(path: str) -> Any:

@@ -341,12 +341,22 @@ def _group_of(groups: dict[tuple[str, str], _SchemaGroup], pf: Any, named: Path,
     return group
 
 
+def _created_by(md: Any, f: Path) -> str | None:
+    """The footer's writer; bytes that are not UTF-8 (pyarrow raises on them) are shown
+    with ``\\xNN`` escapes for them."""
+    try:
+        return md.created_by  # type: ignore[no-any-return]
+    except UnicodeDecodeError:
+        raw = guard.footer_created_by(f)
+        return None if raw is None else raw.decode("utf-8", "backslashreplace")
+
+
 def _file_report(f: Path, pf: Any, schema: int) -> dict[str, Any]:
     md = pf.metadata
     rep: dict[str, Any] = {
         "file": str(f),
         "size_bytes": f.stat().st_size,
-        "created_by": md.created_by,
+        "created_by": _created_by(md, f),
         "format_version": md.format_version,
         "num_rows": md.num_rows,
         "num_row_groups": md.num_row_groups,

@@ -58,6 +58,9 @@ from schemagen.ir.nodes import (
 )
 from schemagen.ir.origin import Origin, ProtobufOrigin, SqlOrigin, ThriftOrigin
 from schemagen.ir.schema import (
+    MAX_NAME_BYTES,
+    MAX_NAMESPACE_PARTS,
+    MAX_NESTING,
     Constant,
     Enum,
     Field,
@@ -71,6 +74,8 @@ from schemagen.ir.schema import (
     closure,
     find_cycle,
     is_open_enum,
+    name_problem,
+    nesting_problem,
     oneof_groups,
 )
 from schemagen.ir.serde import (
@@ -86,14 +91,14 @@ from schemagen.ir.serde import (
 )
 
 __all__ = [
-    "NODES", "NO_DEFAULT", "PRIMITIVES", "UNITS", "Bool", "Bytes",
+    "MAX_NAMESPACE_PARTS", "MAX_NAME_BYTES", "MAX_NESTING", "NODES", "NO_DEFAULT", "PRIMITIVES", "UNITS", "Bool", "Bytes",
     "Constant", "Date", "Decimal", "Duration", "Enum", "EnumRef", "Field", "Fixed", "Float",
     "Form", "Int", "Interval", "IntervalValue", "Json", "List", "Map", "Module", "Named", "Null",
     "Nullable", "Oneof", "Origin", "Presence", "ProtobufOrigin", "Record", "RecordRef", "Schema",
     "SourceLocation", "SqlOrigin", "String", "ThriftOrigin", "Time", "TimeUnit",
     "Timestamp", "Type", "UnionValue", "Union_", "Uuid", "closure", "constant_from_json",
     "decimal_fits", "decimal_flba_size", "describe", "find_cycle", "has_pair_list",
-    "is_frozenset", "is_open_enum", "kind", "named_from_json", "named_to_json", "oneof_groups",
+    "is_frozenset", "is_open_enum", "kind", "name_problem", "named_from_json", "nesting_problem", "named_to_json", "oneof_groups",
     "origin_from_json", "origin_to_json", "python_hashable", "record_schema_json",
     "referenced_names", "schema_from_json",
     "strip_nullable", "type_from_json", "type_to_json", "unit_digits", "unit_rank",

@@ -11,9 +11,34 @@ from __future__ import annotations
 import collections
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias, assert_never
 
-from schemagen.ir.nodes import NO_DEFAULT, Type, referenced_names
+from schemagen.ir.nodes import (
+    NO_DEFAULT,
+    Bool,
+    Bytes,
+    Date,
+    Decimal,
+    Duration,
+    EnumRef,
+    Fixed,
+    Float,
+    Int,
+    Interval,
+    Json,
+    List,
+    Map,
+    Null,
+    Nullable,
+    RecordRef,
+    String,
+    Time,
+    Timestamp,
+    Type,
+    Union_,
+    Uuid,
+    referenced_names,
+)
 from schemagen.ir.origin import Origin
 
 
@@ -263,3 +288,105 @@ def closure(types: Mapping[str, Named], root: str) -> list[str]:
     return order
 
 
+
+
+# --------------------------------------------------------------------------- limits
+
+MAX_NESTING: Final = 40
+"""Levels of nesting a record may have: a record's fields are one level, each record,
+list, map or union value inside adds one.  Parquet readers refuse schemas deeper than
+100 levels (pyarrow: "Parquet schema too deeply nested"), and a list or map takes two
+of them, so deeper records could be written but not read back; Python's parsers and
+recursion stop much earlier than that without a limit."""
+MAX_NAMESPACE_PARTS: Final = 32
+"""Dotted parts of a namespace (each is a folder of the generated package)."""
+MAX_NAME_BYTES: Final = 120
+"""UTF-8 bytes of one part of a namespace (a file or folder name: file systems allow
+255; codegen's ``MAX_NAME`` limits the sanitised part the same way)."""
+
+
+class _TooDeep(Exception):
+    def __init__(self, path: list[str]) -> None:
+        self.path = path
+
+
+def nesting_problem(types: Mapping[str, Named]) -> tuple[Named, str] | None:
+    """The first record (by name) nested more than :data:`MAX_NESTING` levels deep and
+    what to say about it, or None.  Recursion is cut at :data:`MAX_NESTING` levels, so
+    a chain of thousands of records is measured without exhausting Python's stack;
+    a recursive reference (a cycle) adds nothing (Parquet refuses cycles elsewhere)."""
+    height: dict[str, int] = {}
+
+    def record(name: str, path: list[str], active: set[str]) -> int:
+        if name in height:
+            return height[name]
+        t = types.get(name)
+        if not isinstance(t, Record) or name in active:
+            return 0
+        if len(path) > MAX_NESTING:
+            raise _TooDeep(path)
+        active.add(name)
+        best = 0
+        for f in t.fields:
+            best = max(best, 1 + of_type(f.type, [*path, f"{t.short_name}.{f.name}"], active))
+        active.discard(name)
+        height[name] = best
+        return best
+
+    def of_type(t: Type, path: list[str], active: set[str]) -> int:
+        if len(path) > MAX_NESTING:
+            raise _TooDeep(path)
+        match t:
+            case Nullable(inner):
+                return of_type(inner, path, active)
+            case List(item):
+                return 1 + of_type(item, [*path, "[]"], active)
+            case Map(key, value):
+                return 1 + max(of_type(key, [*path, "{key}"], active),
+                               of_type(value, [*path, "{}"], active))
+            case Union_(members):
+                return 1 + max(of_type(m, [*path, f"member{i}"], active)
+                               for i, m in enumerate(members))
+            case RecordRef(name):
+                return record(name, path, active)
+            case (EnumRef() | Null() | Bool() | Int() | Float() | String() | Bytes() | Fixed()
+                  | Decimal() | Date() | Time() | Timestamp() | Duration() | Interval() | Uuid()
+                  | Json()):
+                return 0
+            case _:
+                assert_never(t)
+
+    for name in sorted(types):
+        t = types[name]
+        if not isinstance(t, Record):
+            continue
+        try:
+            depth = record(name, [], set())
+        except _TooDeep as exc:
+            shown = " -> ".join(exc.path[:4]) + (" -> ..." if len(exc.path) > 4 else "")
+            return t, (f"record {name} is nested more than {MAX_NESTING} levels deep "
+                       f"(at {shown}); the limit is {MAX_NESTING}: Parquet readers refuse "
+                       "deeper schemas")
+        if depth > MAX_NESTING:  # pragma: no cover - cut above
+            return t, f"record {name} is nested {depth} levels deep (limit {MAX_NESTING})"
+    return None
+
+
+def name_problem(types: Mapping[str, Named]) -> tuple[Named, str] | None:
+    """The first definition whose namespace has more than :data:`MAX_NAMESPACE_PARTS`
+    parts or a part longer than :data:`MAX_NAME_BYTES` bytes (the generated package's
+    folders and files would not fit the file system), or None."""
+    for name in sorted(types):
+        t = types[name]
+        parts = t.name.split(".")
+        if len(parts) - 1 > MAX_NAMESPACE_PARTS:
+            return t, (f"the namespace of {parts[-1]} has {len(parts) - 1} parts; the limit "
+                       f"is {MAX_NAMESPACE_PARTS} (each part is a folder of the generated "
+                       "package)")
+        for part in parts[:-1]:
+            size = len(part.encode("utf-8", "surrogatepass"))
+            if size > MAX_NAME_BYTES:
+                return t, (f"the namespace of {parts[-1][:40]} has a part of {size} bytes "
+                           f"({part[:24]}...); the limit is {MAX_NAME_BYTES} (each part is a "
+                           "file or folder name of the generated package)")
+    return None

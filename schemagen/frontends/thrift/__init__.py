@@ -60,6 +60,7 @@ from lark.lexer import Lexer
 
 from schemagen import ir
 from schemagen.errors import SchemaError, SchemaWarning
+from schemagen.frontends.base import parser_errors
 from schemagen.ir import keys
 from schemagen.typemap import parquet as pqkeys
 
@@ -465,7 +466,7 @@ class _Parser:
                 return c
         return None
 
-    def type_expr(self, node: Tree[Token]) -> _TypeExpr:
+    def type_expr(self, node: Tree[Token], depth: int = 1) -> _TypeExpr:
         data = node.data
         if data == "type_ref":
             tok = _tok(node.children[0])
@@ -478,8 +479,11 @@ class _Parser:
         inner = node.children[0]
         assert isinstance(inner, Tree)
         kind = inner.data[: -len("_type")]  # map, set, list
+        if depth > ir.MAX_NESTING:
+            raise self.ctx.err(_tok(inner.children[0]), f"{kind} type nested more than "
+                               f"{ir.MAX_NESTING} levels deep; the limit is {ir.MAX_NESTING}")
         args = tuple(
-            self.type_expr(c) for c in inner.children
+            self.type_expr(c, depth + 1) for c in inner.children
             if isinstance(c, Tree) and c.data != "cpp_type"
         )
         return _TypeExpr(kind, kind, args, ann, tok=_tok(inner.children[0]))
@@ -755,7 +759,8 @@ class _Loader:
         prog = _Program(file, key, text, stem)
         src = _Source(file, text)
         try:
-            tree = _parser().parse(src)  # our tokenizer reads the _Source
+            with parser_errors(file, "lark", "Thrift", (UnexpectedInput,)):
+                tree = _parser().parse(src)  # our tokenizer reads the _Source
         except UnexpectedInput as e:
             raise _syntax_error(e, file) from None
         ctx = _Ctx(prog, src.docs)

@@ -149,3 +149,39 @@ def test_namespaces_differing_only_in_case(cli_project: Path,
     assert "differ only in case" in err, err
     assert "Traceback" not in err
     assert not (cli_project / "gen").exists()
+
+
+# --------------------------------------------------------------------------- issue 15 item 6
+
+
+def test_cli_namespace_too_deep_leaves_nothing(cli_project: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # 3,000 levels: "OSError: File name too long" and a .gen.new-* folder left behind before
+    ns = ".".join(f"n{i}" for i in range(3000))
+    write_schema_files(cli_project / "deep", {"deep.avsc": record_schema(
+        ns, [{"name": "a", "type": "int"}])})
+    before = snapshot(cli_project)
+    assert main(["compile", "deep", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("schemagen: error: deep/deep.avsc:1:1: the namespace of R has 3000 parts; "
+                   "the limit is 32 (each part is a folder of the generated package)\n")
+    assert snapshot(cli_project) == before
+
+
+def test_cli_generated_path_too_long(cli_project: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    ns = ".".join(["part"] * 20)
+    write_schema_files(cli_project / "long", {"long.avsc": record_schema(
+        ns, [{"name": "a", "type": "int"}])})
+    before = snapshot(cli_project)
+    real = compiler.os.pathconf
+
+    def small(path: Any, name: str) -> int:
+        return 120 if name == "PC_PATH_MAX" else real(path, name)
+
+    monkeypatch.setattr(compiler.os, "pathconf", small)
+    assert main(["compile", "long", "-o", "gen", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("schemagen: error: generated module part/part/")
+    assert "the file system allows 119: choose a shorter output folder" in err
+    assert snapshot(cli_project) == before

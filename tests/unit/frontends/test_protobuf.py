@@ -273,3 +273,18 @@ def test_deterministic(tmp_path: Path) -> None:
         a = compiler.render(srcs, tmp_path / "a", include_dirs=[PROTOS])
         b = compiler.render(srcs, tmp_path / "a", include_dirs=[PROTOS])
     assert a == b
+
+
+def test_message_chain_nesting_limit(tmp_path: Path) -> None:
+    # a chain of 1,000 messages, each holding the next: a RecursionError traceback from
+    # codegen before; the IR's nesting limit refuses it, naming the first message
+    src = tmp_path / "chain.proto"
+    src.write_text('syntax = "proto3";\npackage c;\n'
+                   + "".join(f"message M{i} {{ M{i + 1} next = 1; }}\n" for i in range(1000))
+                   + "message M1000 { int32 x = 1; }\n")
+    with pytest.raises(SchemaError) as info:
+        frontends.load([src])
+    assert str(info.value) == (
+        f"{src}:3:1: record c.M0 is nested more than {ir.MAX_NESTING} levels deep (at M0.next "
+        f"-> M1.next -> M2.next -> M3.next -> ...); the limit is {ir.MAX_NESTING}: Parquet "
+        "readers refuse deeper schemas")

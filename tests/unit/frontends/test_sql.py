@@ -442,3 +442,47 @@ def test_sql_and_avro_compile_together(compile_schemas: Any, tmp_path: Path) -> 
     pkg = compile_schemas({"ref.avsc": avro,
                            "t.sql": "CREATE TABLE mix.`orders` (id BIGINT NOT NULL);"})
     assert {"mix.Ref", "mix.Orders"} <= set(pkg.records())
+
+
+# --------------------------------------------------------------------------- issue 15 item 6
+
+@pytest.mark.parametrize(("dialect", "prop"), [
+    ("drill", "LOG"), ("drill", "FALLBACK"), ("drill", "ALLOWED_VALUES"), ("spark", "USING"),
+    ("postgres", "SET")])
+def test_sqlglot_internal_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               dialect: str, prop: str) -> None:
+    # sqlglot itself raises TypeError ("Parser._parse_log() got an unexpected keyword
+    # argument 'default'") on these: exit 2 naming the file, never a traceback
+    src = tmp_path / "t.sql"
+    src.write_text(f"-- dialect: {dialect}\nCREATE TABLE t (a INT) DEFAULT {prop};\n")
+    with pytest.raises(SchemaError) as info:
+        frontends.load([src])
+    assert str(info.value).startswith(f"{src}: the {dialect} SQL parser (sqlglot) failed on "
+                                      "this file: TypeError: ")
+    assert "unexpected keyword argument 'default'" in str(info.value)
+    assert main(["compile", str(src), "-o", str(tmp_path / "gen"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"schemagen: error: {src}: the {dialect} SQL parser (sqlglot)")
+    assert "Traceback" not in err
+    assert not (tmp_path / "gen").exists()
+
+
+def test_struct_nesting_limit(tmp_path: Path) -> None:
+    def table(levels: int) -> str:
+        return ("CREATE TABLE t (\n  id INT,\n  a " + "STRUCT<x: " * levels + "INT"
+                + ">" * levels + "\n);\n")
+
+    ok = tmp_path / "ok.sql"
+    ok.write_text(table(ir.MAX_NESTING - 2))  # the record, the column's structs, INT
+    assert len(frontends.load([ok]).types) == ir.MAX_NESTING - 1  # t and its structs
+    for levels, message in ((ir.MAX_NESTING, f"{tmp_path / 'deep.sql'}:3:3: column 'a': its "
+                             f"type is nested {ir.MAX_NESTING + 1} levels deep; the limit is "
+                             f"{ir.MAX_NESTING} (at t.a)"),
+                            (110, f"{tmp_path / 'deep.sql'}:3:3: column 'a': its type is nested "
+                             "111 levels deep"),
+                            (2000, f"{tmp_path / 'deep.sql'}: drill SQL nested too deeply for its "
+                             f"parser (sqlglot); the limit is {ir.MAX_NESTING} levels")):
+        (tmp_path / "deep.sql").write_text(table(levels))
+        with pytest.raises(SchemaError) as info:
+            frontends.load([tmp_path / "deep.sql"])
+        assert str(info.value).startswith(message), str(info.value)

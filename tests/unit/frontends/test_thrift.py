@@ -32,7 +32,7 @@ from sg_helpers import (
     write_schema_files,
 )
 
-from schemagen import ir
+from schemagen import frontends, ir
 from schemagen.cli.main import main
 from schemagen.codegen import compiler
 from schemagen.errors import SchemaError, SchemaWarning
@@ -835,7 +835,7 @@ def test_large_outputs_compile_only_unusual_modules(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from schemagen.codegen import render
 
-    deep = "list<" * 40 + "i32" + ">" * 40
+    deep = "list<" * 39 + "i32" + ">" * 39  # the record and 39 lists: ir.MAX_NESTING
     srcs = write_schema_files(tmp_path, {
         "plain.thrift": "namespace py big.plain\nstruct P { 1: i32 x; 2: list<string> y }",
         "deep.thrift": f"namespace py big.deep\nstruct D {{ 1: {deep} x }}",
@@ -850,9 +850,10 @@ def test_large_outputs_compile_only_unusual_modules(tmp_path: Path,
     monkeypatch.setattr(render, "FULL_CHECK_BYTES", 0)
     compiler.render(srcs, tmp_path / "out")
     assert checked == ["big/deep.py"]  # large output: only the deeply nested module
-    too_deep = "list<" * 120 + "i32" + ">" * 120
+    too_deep = "list<" * 40 + "i32" + ">" * 40
     (tmp_path / "deep.thrift").write_text(f"namespace py big.deep\nstruct D {{ 1: {too_deep} x }}")
-    with pytest.raises(SchemaError, match="would not be valid Python"):
+    with pytest.raises(SchemaError, match=r"deep.thrift:2:8: record big.deep.D is nested more "
+                                          r"than 40 levels deep \(at D.x -> \[\] -> "):
         compiler.render(srcs, tmp_path / "out")
 
 
@@ -891,3 +892,19 @@ def test_hostile_thrift_is_inert(tmp_path: Path) -> None:
         assert run_ruff(pkg.path).returncode == 0
     finally:
         purge(pkg)
+
+
+def test_nesting_limits(tmp_path: Path) -> None:
+    # lists nested 1,000 deep and a constant nested 2,000 deep: RecursionError tracebacks
+    # before; now a SchemaError naming the file (and the place of the type)
+    src = tmp_path / "deep.thrift"
+    src.write_text("struct S {\n  1: " + "list<" * 1000 + "i32" + ">" * 1000 + " a\n}\n")
+    with pytest.raises(SchemaError) as info:
+        frontends.load([src])
+    assert str(info.value) == (f"{src}:2:{6 + 5 * ir.MAX_NESTING}: list type nested more than "
+                               f"{ir.MAX_NESTING} levels deep; the limit is {ir.MAX_NESTING}")
+    src.write_text("const list<i32> X = " + "[" * 2000 + "]" * 2000 + "\n")
+    with pytest.raises(SchemaError) as info:
+        frontends.load([src])
+    assert str(info.value) == (f"{src}: nested too deeply to be read (the limit is "
+                               f"{ir.MAX_NESTING} levels of types or values)")

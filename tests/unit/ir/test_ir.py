@@ -231,3 +231,50 @@ def test_describe_forms(t: ir.Type, schema: str, compact: str, registry: str,
     assert ir.describe(t, "compact") == compact
     assert ir.describe(t, "registry") == registry
     assert ir.describe(t, "python") == python
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def _chain(n: int, *, through: str = "record") -> dict[str, ir.Named]:
+    """Records R0 .. R{n-1}, each holding the next (directly, or in a list)."""
+    types: dict[str, ir.Named] = {}
+    for i in range(n):
+        inner: ir.Type = ir.RecordRef(f"c.R{i + 1}") if i + 1 < n else ir.Int(32)
+        if through == "list" and i + 1 < n:
+            inner = ir.List(inner)
+        types[f"c.R{i}"] = ir.Record(f"c.R{i}", (ir.Field("next", inner),))
+    return types
+
+
+def test_nesting_limit_at_and_over() -> None:
+    assert ir.nesting_problem(_chain(ir.MAX_NESTING)) is None
+    t, message = ir.nesting_problem(_chain(ir.MAX_NESTING + 1)) or (None, "")
+    assert t is not None and t.name == "c.R0"
+    assert message == (f"record c.R0 is nested more than {ir.MAX_NESTING} levels deep (at "
+                       "R0.next -> R1.next -> R2.next -> R3.next -> ...); the limit is "
+                       f"{ir.MAX_NESTING}: Parquet readers refuse deeper schemas")
+    # a list is a level too: half as many records through lists reach the same depth
+    assert ir.nesting_problem(_chain(ir.MAX_NESTING // 2, through="list")) is None
+    assert ir.nesting_problem(_chain(ir.MAX_NESTING // 2 + 1, through="list")) is not None
+
+
+def test_nesting_limit_long_chains_and_cycles() -> None:
+    # 5,000 records deep: measured without exhausting Python's stack
+    assert ir.nesting_problem(_chain(5000)) is not None
+    node = ir.Record("c.Node", (ir.Field("kids", ir.List(ir.RecordRef("c.Node"))),))
+    assert ir.nesting_problem({"c.Node": node}) is None  # a cycle is no depth
+
+
+def test_namespace_limits() -> None:
+    def rec(ns: str) -> dict[str, ir.Named]:
+        return {f"{ns}.R": ir.Record(f"{ns}.R", (ir.Field("a", ir.Int(32)),))}
+
+    assert ir.name_problem(rec(".".join(["p"] * ir.MAX_NAMESPACE_PARTS))) is None
+    assert ir.name_problem(rec("a" * ir.MAX_NAME_BYTES)) is None
+    _, message = ir.name_problem(rec(".".join(["p"] * 3000))) or (None, "")
+    assert message == (f"the namespace of R has 3000 parts; the limit is "
+                       f"{ir.MAX_NAMESPACE_PARTS} (each part is a folder of the generated "
+                       "package)")
+    _, message = ir.name_problem(rec("x." + "é" * 61)) or (None, "")  # 122 bytes
+    assert message.startswith("the namespace of R has a part of 122 bytes")

@@ -21,6 +21,8 @@ from sg_helpers import CORPUS, SCHEMAS, GenPackage, build_package, purge, write_
 
 CompileFn = Callable[..., GenPackage]
 
+pytest_plugins = ["sg_s3"]  # the S3 server fixtures (s3_server, s3)
+
 
 @pytest.fixture
 def compile_schemas(tmp_path: Path) -> Iterator[CompileFn]:

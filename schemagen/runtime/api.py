@@ -10,16 +10,22 @@ from typing import Any
 
 from ..errors import UsageError
 from .dataset import DatasetWriter, partitioning
+from .location import locate_with
 from .reader import read, read_arrow
-from .writer import ParquetWriter, as_path
+from .writer import ParquetWriter
 
 __all__ = ["DatasetWriter", "ParquetWriter", "partitioning", "read", "read_arrow", "write"]
 
 _DATASET_ONLY = ("mode", "partition_by", "major", "minor", "max_open_files")
 
 
-def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) -> Path:
+def write(records: Iterable[Any], path: str | os.PathLike[str], *, filesystem: Any = None,
+          **options: Any) -> Path:
     """Write generated records to ``path`` and return the (first) file written.
+
+    ``path`` is a local path or a URI (``s3://bucket/sales/``, ``gs://``, ``abfs://``,
+    ``file://``); ``filesystem`` a ``pyarrow.fs`` or fsspec file system for it
+    (endpoint, credentials).  An object-store path prints as its URI.
 
     ``path`` ending in ``.parquet`` is one file (replaced if it exists).
     Anything else is a dataset folder written by :class:`DatasetWriter`
@@ -51,7 +57,10 @@ def write(records: Iterable[Any], path: str | os.PathLike[str], **options: Any) 
                 "schemagen.write needs at least one record (the class comes from it)"
             ) from None
         rest = chain([first], it)
-    target = as_path(path, "schemagen.write")
+    loc = locate_with(path, filesystem, options.get("storage"), who="schemagen.write")
+    target = loc.path
+    if loc.filesystem is not None:
+        options["filesystem"] = loc.filesystem
     if target.suffix == ".parquet":
         given = sorted(set(options) & set(_DATASET_ONLY))
         if given:

@@ -46,6 +46,7 @@ from .. import ir as _ir
 from .._pyarrow import ds, pa, pc, pq
 from ..errors import ReadError, RecordError, RecordProblem, UsageError
 from ..typemap.parquet import PARTITION_KEY
+from .location import locate_with, source_of
 from .reader import file_plan
 from .record import RecordInfo, info_of
 from .storage import (
@@ -55,12 +56,10 @@ from .storage import (
     Generation,
     Scope,
     Storage,
-    default_storage,
 )
 from .writer import (
     FileWriter,
     arrow_batches,
-    as_path,
     check_bounded,
     convert_records,
     writer_options,
@@ -262,6 +261,7 @@ class DatasetWriter(Generic[R]):
         index_scope: Scope = "pair",
         success_note: Mapping[str, Any] | None = None,
         storage: Storage | None = None,
+        filesystem: Any = None,
         **options: Any,
     ) -> None:
         self._set_source(record_cls)
@@ -276,8 +276,8 @@ class DatasetWriter(Generic[R]):
         self.roll = roll
         self.index_scope: Scope = index_scope
         self.success_note = dict(success_note or {})
-        self.storage = storage if storage is not None else default_storage()
-        self.path = as_path(path, "DatasetWriter")
+        loc = locate_with(path, filesystem, storage, who="DatasetWriter")
+        self.storage, self.path = loc.storage, loc.path
         self.partition_by = partition_columns(self.info or self.schema, partition_by)
         self.file_schema = self._file_schema()
         self._check_target(path)
@@ -340,7 +340,7 @@ class DatasetWriter(Generic[R]):
     def _check_target(self, given: Any) -> None:
         """Refuse a target the mode cannot write (a file in the way, no folder name for
         'overwrite'); what the folder holds is checked by ``_check_existing``."""
-        if self.path.exists() and not self.path.is_dir():
+        if self.storage.kind(self.path) == "file":
             raise UsageError(f"{self.path} exists and is not a folder; a dataset is a folder")
         if self.mode == "overwrite" and self.path.name in ("", ".", ".."):
             raise UsageError(f"mode='overwrite' replaces a folder by swapping it with a sibling: "
@@ -349,14 +349,15 @@ class DatasetWriter(Generic[R]):
     def _check_existing(self) -> None:
         """What the folder holds must suit the write ('error': nothing; 'append': the same
         layout and files this record reads); checked holding the append guard."""
-        if self.mode == "error" and self.path.is_dir():
+        kind = self.storage.kind(self.path)
+        if self.mode == "error" and kind == "dir":
             existing = self.storage.list_committed(self.path)
             if existing:
                 raise UsageError(
                     f"{self.path} already holds data ({len(existing)} Parquet file(s), e.g. "
                     f"{existing[0].relative_to(self.path)}); mode='error' writes only into an "
                     "empty or missing folder (use mode='append' or 'overwrite')")
-        if self.mode == "append" and self.path.is_dir():
+        if self.mode == "append" and kind == "dir":
             existing = self.storage.list_committed(self.path)
             self._check_layout(existing)
             self._check_readable(existing)
@@ -423,10 +424,12 @@ class DatasetWriter(Generic[R]):
             self._convert()
             for part in self._parts.values():
                 self._roll(part)
+            if self._generation is None:
+                self.storage.finish_append(self._root, self._committed, self._claim, self._rows)
             self._write_success()
             if self._generation is not None:
                 self._claim.release()  # its lock file must not travel into the new dataset
-                self._generation.commit()
+                self._generation.commit(self._committed)
                 self._committed = [self.path / p.relative_to(self._root) for p in self._committed]
                 self._root = self.path
         except BaseException as exc:
@@ -449,7 +452,7 @@ class DatasetWriter(Generic[R]):
                 part.writer = None
         if self._generation is not None:
             self._claim.release()
-            self._generation.abort()
+            self._generation.abort(self._committed)
             return
         self.storage.remove(self._committed)
         for part in self._parts.values():
@@ -507,7 +510,7 @@ class DatasetWriter(Generic[R]):
         seen: set[bytes] = set()
         for f in existing:
             try:
-                schema = pq.read_schema(f)
+                schema = pq.read_schema(source_of(f), filesystem=self.storage.filesystem)
             except (OSError, pa.ArrowException) as exc:
                 raise UsageError(f"{self.path}: cannot append: {f.relative_to(self.path)} is not "
                                  f"a readable Parquet file ({exc})") from None

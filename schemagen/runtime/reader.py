@@ -31,6 +31,7 @@ import gc
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import chain, starmap
 from pathlib import Path
@@ -43,22 +44,26 @@ from ..errors import ReadError, SchemagenError, UsageError
 from ..typemap.arrow import ArrowMapper
 from ..typemap.engines import restored_type
 from ..typemap.parquet import ENGINE_KEY, FIELD_ID_KEY
+from .location import locate, source_of
 from .record import RecordInfo, info_of
 from .resolve import Incompatibility, Plan, plan, writer_ir
 from .schemacheck import locate_sub_microsecond
+from .storage import Storage
 
 R = TypeVar("R")
 PathLike = str | os.PathLike[str]
 DEFAULT_READ_BATCH = 65_536
 
 
-def parquet_files(path: PathLike | Sequence[PathLike]) -> list[Path]:
+def parquet_files(path: PathLike | Sequence[PathLike], filesystem: Any = None) -> list[Path]:
     """The Parquet files under ``path`` (a file, a folder, or a list of them), sorted.
 
     Names starting with "." (temporary files) or "_" (``_SUCCESS``, ``_temporary``;
-    a ``_key=value`` partition folder excepted) are skipped, at any depth.
+    a ``_key=value`` partition folder excepted) are skipped, at any depth.  A folder
+    on an object store with a manifest (``_schemagen/manifest.json``) gives exactly the
+    files the manifest lists.
     """
-    return [f for f, _ in dataset_files(path)]
+    return [f for f, _ in dataset_files(path, filesystem)]
 
 
 # ----------------------------------------------------------------------------- projection
@@ -303,16 +308,28 @@ def _hidden(part: str) -> bool:
     return part.startswith(".") or (part.startswith("_") and "=" not in part)
 
 
-def dataset_files(path: PathLike | Sequence[PathLike]) -> list[tuple[Path, dict[str, str | None]]]:
+def dataset_files(path: PathLike | Sequence[PathLike], filesystem: Any = None,
+                  ) -> list[tuple[Path, dict[str, str | None]]]:
     """Parquet files under ``path`` with their Hive partition values (``key=value/``
     folders between the given folder and the file; percent escapes decoded,
     ``__HIVE_DEFAULT_PARTITION__`` is None)."""
-    return [(f, parts) for f, parts, _ in _listing(path)]
+    return [(f, parts) for f, parts, _ in _listing(path, filesystem)]
+
+
+@dataclass(frozen=True)
+class ObjectGuard:
+    """Files listed on an object store: the storage that opens them, and the dataset's
+    generation when listed (None: a plain folder, or one file), checked when a file
+    cannot be opened (an overwrite deleted it after switching the manifest)."""
+
+    storage: Storage
+    root: Path | None = None
+    generation: str | None = None
 
 
 # (folder given by the caller, its identity when listed): a folder replaced by an
 # overwrite (renameat2 exchange) has another inode at the same path
-Guard = tuple[Path, tuple[int, int]]
+Guard = tuple[Path, tuple[int, int]] | ObjectGuard
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -323,7 +340,7 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _listing(path: PathLike | Sequence[PathLike],
+def _listing(path: PathLike | Sequence[PathLike], filesystem: Any = None,
              ) -> list[tuple[Path, dict[str, str | None], Guard | None]]:
     """:func:`dataset_files` plus, for files found in a folder, the folder's identity,
     so a reader can tell that the folder was swapped for another one (an overwrite)
@@ -331,7 +348,7 @@ def _listing(path: PathLike | Sequence[PathLike],
     if isinstance(path, (list, tuple)):
         out: list[tuple[Path, dict[str, str | None], Guard | None]] = []
         for p in path:
-            out.extend(_listing(p))
+            out.extend(_listing(p, filesystem))
         return out
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"path must be a file or folder name (str or pathlib.Path) or a list "
@@ -339,7 +356,10 @@ def _listing(path: PathLike | Sequence[PathLike],
     if isinstance(path, str) and not path.strip():
         raise UsageError(f"path is empty ({path!r}); give a file or folder name ('.' for the "
                          "current folder)")
-    p = Path(path)
+    loc = locate(path, filesystem, who="read")
+    if not loc.local:
+        return _object_listing(loc.storage, loc.path)
+    p = loc.path
     if p.is_file():
         return [(p, _partition_values(_enclosing(p.parent)), None)]
     if not p.is_dir():
@@ -360,6 +380,22 @@ def _listing(path: PathLike | Sequence[PathLike],
     raise _replaced(p)
 
 
+def _object_listing(storage: Storage, p: Path,
+                    ) -> list[tuple[Path, dict[str, str | None], Guard | None]]:
+    """:func:`_listing` on an object store: one object, or a folder's files (those its
+    manifest lists, when it has one)."""
+    kind = storage.kind(p)
+    if kind == "file":
+        return [(p, _partition_values(_enclosing(p.parent)), ObjectGuard(storage))]
+    files, generation = storage.dataset_files(p)  # type: ignore[attr-defined]
+    if kind is None and generation is None and not files:
+        raise UsageError(f"{p}: no such file or directory")
+    guard = ObjectGuard(storage, p, generation)
+    outer = _enclosing(p)
+    return [(f, _partition_values([*outer, *f.relative_to(p).parts[:-1]]), guard)
+            for f in sorted(files, key=_natural)]
+
+
 def _replaced(folder: Path) -> ReadError:
     return ReadError(
         f"{folder}: the dataset folder was replaced (a mode='overwrite' write completed, or "
@@ -367,8 +403,16 @@ def _replaced(folder: Path) -> ReadError:
         "the earlier version: read it again")
 
 
-def _check_guard(guard: Guard | None) -> None:
-    """ReadError when the folder a file was listed in is no longer the same folder."""
+def _check_guard(guard: Guard | None, failed: bool = False) -> None:
+    """ReadError when the folder a file was listed in is no longer the same folder (on
+    an object store, asked only when a file ``failed`` to open or read: the files listed
+    belong to one generation, whatever is switched while they are read)."""
+    if isinstance(guard, ObjectGuard):
+        if failed and guard.root is not None and guard.generation is not None:
+            now = guard.storage.generation_of(guard.root)  # type: ignore[attr-defined]
+            if now != guard.generation:
+                raise _replaced(guard.root)
+        return
     if guard is not None and _identity(guard[0]) != guard[1]:
         raise _replaced(guard[0])
 
@@ -482,13 +526,14 @@ def _term(field: Any, op: str, value: Any) -> Any:
 def _open(f: Path, guard: Guard | None = None) -> Any:
     """Open one file; with ``guard``, make sure it is still the dataset that was listed
     (a file opened after an overwrite swapped the folder would belong to the new one)."""
+    fs = guard.storage.filesystem if isinstance(guard, ObjectGuard) else None
     try:
-        pf = pq.ParquetFile(str(f))
+        pf = pq.ParquetFile(source_of(f), filesystem=fs)
         if any(pf.schema.column(i).physical_type == "INT96" for i in range(len(pf.schema))):
             # legacy Impala/Spark timestamps: microseconds, what Python datetimes hold
-            pf = pq.ParquetFile(str(f), coerce_int96_timestamp_unit="us")
+            pf = pq.ParquetFile(source_of(f), coerce_int96_timestamp_unit="us", filesystem=fs)
     except (OSError, pa.ArrowException) as exc:
-        _check_guard(guard)
+        _check_guard(guard, failed=True)
         raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
     _check_guard(guard)  # opened before any swap: the file stays readable, whatever follows
     return pf
@@ -727,6 +772,7 @@ def iter_batches(
     batch_size: int = DEFAULT_READ_BATCH,
     fill: bool = True,
     allow_other_record: bool = False,
+    filesystem: Any = None,
 ) -> Iterator[tuple[Path, Any]]:
     """``(file, record batch)`` in the record's own Arrow layout, from every file under ``path``.
 
@@ -750,7 +796,7 @@ def iter_batches(
         if expr is not None and _terms(filter) is None:
             selection = None  # an expression's columns are unknown: read all, project after
     plans: dict[bytes, Plan] = {}
-    listing = _listing(path)
+    listing = _listing(path, filesystem)
     excluded = _excluded_by_folders(filter, info, listing)
     for n, (f, parts, guard) in enumerate(listing):
         if n in excluded:
@@ -782,6 +828,7 @@ def iter_batches(
                 for b in table.combine_chunks().to_batches(max_chunksize=batch_size):
                     yield f, b
         except (OSError, pa.ArrowException) as exc:
+            _check_guard(guard, failed=True)
             raise ReadError(f"{f}: {exc}") from None
 
 
@@ -849,7 +896,9 @@ def _numbered(batches: Iterator[Any]) -> Iterator[tuple[int, Any]]:
 def _row_groups(f: Path, pf: Any, push: Any, cols: list[str] | None,
                 batch_size: int, guard: Guard | None = None) -> Iterator[tuple[int, Any]]:
     try:
-        fragment = next(iter(ds.dataset(str(f), format="parquet").get_fragments()))
+        fs = guard.storage.filesystem if isinstance(guard, ObjectGuard) else None
+        fragment = next(iter(ds.dataset(source_of(f), format="parquet",
+                                        filesystem=fs).get_fragments()))
         groups = [rg.id for frag in fragment.split_by_row_group(push) for rg in frag.row_groups]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         groups = list(range(pf.metadata.num_row_groups))  # statistics cannot be used
@@ -922,8 +971,12 @@ def read(
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
     allow_other_record: bool = False,
+    filesystem: Any = None,
 ) -> Iterator[R]:
     """Typed records from a file or folder, converted one batch at a time.
+
+    ``path`` is a local path or a URI (``s3://bucket/sales/``), ``filesystem`` a
+    ``pyarrow.fs`` or fsspec file system for it.
 
     A file of another record (its footer names neither this record nor one of its
     aliases, or no column matches a field) is a ReadError, unless
@@ -935,7 +988,8 @@ def read(
     # chain/starmap keep the per-record iteration in C (no generator frame per record)
     return chain.from_iterable(
         starmap(convert, iter_batches(info, path, columns, filter, batch_size, fill=False,
-                                      allow_other_record=allow_other_record))
+                                      allow_other_record=allow_other_record,
+                                      filesystem=filesystem))
     )
 
 
@@ -953,6 +1007,7 @@ def read_arrow(
     columns: Sequence[str] | None = None,
     filter: Any = None,
     allow_other_record: bool = False,
+    filesystem: Any = None,
 ) -> Any:
     """A ``pyarrow.Table`` in the record's own schema (of the selected columns when some are),
     whatever version of the record wrote the files."""
@@ -961,7 +1016,8 @@ def read_arrow(
         columns = [columns]
     schema = result_schema(record_cls, columns)
     batches = [_project(b, schema) for _, b in iter_batches(
-        info, path, columns, filter, allow_other_record=allow_other_record)]
+        info, path, columns, filter, allow_other_record=allow_other_record,
+        filesystem=filesystem)]
     if not batches:
         return schema.empty_table()
     return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
@@ -983,7 +1039,7 @@ def result_schema(record_cls: type[Any], columns: Sequence[str] | None = None) -
 
 
 def files_to_read(record_cls: type[Any], path: PathLike | Sequence[PathLike],
-                  filter: Any = None) -> list[Path]:
+                  filter: Any = None, filesystem: Any = None) -> list[Path]:
     """The Parquet files :func:`read` opens for ``record_cls``, ``path`` and ``filter``, in
     its order: every file under ``path`` except those whose Hive partition folders alone
     rule the filter out (checked against the record's field types, like :func:`read`).
@@ -992,7 +1048,7 @@ def files_to_read(record_cls: type[Any], path: PathLike | Sequence[PathLike],
     _check_shape(filter)
     filter = _decimal_values(filter, info)
     check_filter(to_expression(filter, info), filter, info)
-    listing = _listing(path)
+    listing = _listing(path, filesystem)
     excluded = _excluded_by_folders(filter, info, listing)
     return [f for n, (f, _, _) in enumerate(listing) if n not in excluded]
 
@@ -1029,6 +1085,7 @@ def read_batches(
     filter: Any = None,
     batch_size: int = DEFAULT_READ_BATCH,
     allow_other_record: bool = False,
+    filesystem: Any = None,
 ) -> Iterator[list[R]]:
     """Typed records a batch (a list of at most ``batch_size`` records) at a time.
 
@@ -1038,7 +1095,8 @@ def read_batches(
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
     for f, batch in iter_batches(info, path, columns, filter, batch_size, fill=False,
-                                 allow_other_record=allow_other_record):
+                                 allow_other_record=allow_other_record,
+                                 filesystem=filesystem):
         if batch.num_rows:
             yield _convert_batch(info, f, batch)
 

@@ -157,16 +157,32 @@ class Generation(ABC):
     folder: Path  # where the new generation is written
 
     @abstractmethod
-    def commit(self) -> None:
-        """Switch readers to the new generation, then delete the old one."""
+    def commit(self, files: Sequence[Path] = ()) -> None:
+        """Switch readers to the new generation (``files``: those written into
+        :attr:`folder`), then delete the old one."""
 
     @abstractmethod
-    def abort(self) -> None:
-        """Drop the new generation; the old dataset stays as it was."""
+    def abort(self, files: Sequence[Path] = ()) -> None:
+        """Drop the new generation (``files``: those written so far); the old dataset
+        stays as it was."""
 
 
 class Storage(ABC):
     """The commit protocol's operations (see the module docstring)."""
+
+    filesystem: Any = None  # the pyarrow file system of an object store (None: local)
+
+    def kind(self, path: Path) -> Literal["file", "dir"] | None:
+        """What is at ``path``: a file, a folder, or nothing."""
+        if path.is_dir():
+            return "dir"
+        return "file" if path.exists() else None
+
+    def finish_append(self, folder: Path, files: Sequence[Path], claim: PairClaim,
+                      rows: int) -> None:
+        """Publish an append's committed ``files`` (before ``_SUCCESS``): nothing to do
+        on a local file system; an object store's manifest dataset records them."""
+        return None
 
     @abstractmethod
     def make_folder(self, folder: Path, *, exist_ok: bool = True) -> bool:
@@ -616,7 +632,7 @@ class _SiblingGeneration(Generation):
         self.target = target
         self.folder = folder
 
-    def commit(self) -> None:
+    def commit(self, files: Sequence[Path] = ()) -> None:
         staging, target = self.folder, self.target
         _fsync_dir(staging)
         if not target.exists():
@@ -632,7 +648,7 @@ class _SiblingGeneration(Generation):
         _fsync_dir(target.parent)
         shutil.rmtree(old, ignore_errors=True)
 
-    def abort(self) -> None:
+    def abort(self, files: Sequence[Path] = ()) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -21,9 +21,10 @@ from .._pyarrow import pa, pc, pq
 from ..errors import RecordError, RecordProblem, UsageError, shorten
 from ..typemap import engines
 from .columns import Invalid, fill_empty
+from .location import locate_with
 from .reader import without_gc
 from .record import RecordInfo, info_of
-from .storage import Scope, Storage, default_storage
+from .storage import Scope, Storage
 from .validate import locate
 
 R = TypeVar("R")
@@ -521,17 +522,18 @@ class ParquetWriter(Generic[R]):
         path: str | os.PathLike[str],
         *,
         storage: Storage | None = None,
+        filesystem: Any = None,
         **options: Any,
     ) -> None:
         self.info: RecordInfo = info_of(record_cls)
         self.cls = record_cls
         self.options = writer_options(**options)
         check_bounded(self.options)
-        self.path = as_path(path, "ParquetWriter")
-        if self.path.is_dir():
+        loc = locate_with(path, filesystem, storage, who="ParquetWriter")
+        self.path, store = loc.path, loc.storage
+        if store.kind(self.path) == "dir":
             raise UsageError(f"{self.path} is a directory; give a file name for ParquetWriter")
         self.schema = self.info.arrow_schema()
-        store = storage if storage is not None else default_storage()
         self._file = FileWriter(store, self.path, self.schema, self.options, replace=True)
         store.make_folder(self._file.target.parent)
         self._pending: list[R] = []

@@ -92,6 +92,10 @@ SAFE_NESTING = 24  # type/value nesting below which generated expressions stay f
 SAFE_UNION_WIDTH = 64  # the parser's limits (200 nested brackets, recursion depth)
 
 
+def _sources(m: ir.Module) -> str:
+    return ", ".join(sorted(map(str, m.sources))) or "<schema>"
+
+
 def _value_depth(v: object) -> int:
     if isinstance(v, ir.UnionValue):
         return _value_depth(v.value)
@@ -253,6 +257,9 @@ class Compiler:
         # every file and folder the package will have, compared case-insensitively:
         # on macOS and Windows "A/" and "a/" are the same folder
         seen_paths: dict[str, tuple[str, str]] = {}
+        # module files: two namespaces whose names sanitise alike ("x.class" and "x.class_"
+        # both become x/class_.py) are refused, never written over one another
+        files: dict[str, ir.Module] = {}
         for m in modules:
             parts = parts_of[m.namespace]
             if any(len(p) > MAX_NAME for p in parts):
@@ -271,6 +278,13 @@ class Compiler:
                         f"{seen_paths[key][0]!r} and {path!r}, which differ only in case"
                     )
                 seen_paths.setdefault(key, (path, m.namespace))
+            first = files.setdefault(plan.path, m)
+            if first is not m:
+                raise SchemaError(
+                    f"namespaces {first.namespace!r} (in {_sources(first)}) and "
+                    f"{m.namespace!r} (in {_sources(m)}) both become the module "
+                    f"{plan.path!r} once sanitised into Python names; rename one of them "
+                    "(one would overwrite the other)")
 
     def _plan_class_names(self, all_parts: set[tuple[str, ...]]) -> None:
         """Class names (unique per module, never shadowing a child module) and the local

@@ -6,6 +6,7 @@ message, no traceback, nothing written)."""
 from __future__ import annotations
 
 import decimal
+import json
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,44 @@ def test_namespaces_differing_only_in_case(cli_project: Path,
     assert "differ only in case" in err, err
     assert "Traceback" not in err
     assert not (cli_project / "gen").exists()
+
+
+def test_namespaces_sanitised_to_one_module_are_refused(cli_project: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        compile_schemas: Any) -> None:
+    """Issue 15 item 10: 'x.class' and 'x.class_' both became x/class_.py, and the record
+    of one namespace silently vanished.  Module paths are refused (both named); class,
+    field and enum member names that sanitise alike are told apart deterministically."""
+    src = write_schema_files(cli_project / "same", {
+        "a.avsc": record_schema("x.class", [{"name": "v", "type": "long"}], name="R"),
+        "b.avsc": record_schema("x.class_", [{"name": "w", "type": "string"}], name="S"),
+    })
+    want = (f"namespaces 'x.class' (in {src[0]}) and 'x.class_' (in {src[1]}) both become the "
+            "module 'x/class_.py' once sanitised into Python names; rename one of them (one "
+            "would overwrite the other)")
+    with pytest.raises(schemagen.SchemaError) as err:
+        compiler.render(src, cli_project / "gen")
+    assert want in str(err.value)
+    assert main(["compile", "same", "-o", "gen", "-q"]) == 2
+    out = capsys.readouterr().err
+    assert "both become the module 'x/class_.py'" in out and "Traceback" not in out
+    assert not (cli_project / "gen").exists()
+    # names inside a module: suffixed in declaration order, every one kept
+    m = compile_schemas({"n.avsc": json.dumps([
+        {"type": "record", "name": "None", "namespace": "dup", "fields": [
+            {"name": "class", "type": "long"}, {"name": "class_", "type": "long"},
+            {"name": "kind", "type": {"type": "enum", "name": "K",
+                                      "symbols": ["None", "None_"]}}]},
+        {"type": "record", "name": "None_", "namespace": "dup", "fields": [
+            {"name": "v", "type": "int"}]}])}).module("dup")
+    rec = m.None_(class_=1, class__2=2, kind=m.K.None__2)
+    assert m.None__2(v=3).v == 3
+    path = cli_project / "n.parquet"
+    schemagen.write([rec], path)
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(path).to_pylist() == [{"class": 1, "class_": 2, "kind": "None_"}]
+    assert list(schemagen.read(m.None_, path)) == [rec]
 
 
 # --------------------------------------------------------------------------- issue 15 item 6

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import hashlib
 import os
+import threading
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
@@ -36,9 +38,14 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from schemagen._pyarrow import pa, pc, pq
-from schemagen.errors import SyncerError, UsageError, shorten
+from schemagen.convert.coerce import RowCoercer
+from schemagen.convert.plan import Node, plan_record
+from schemagen.convert.rejects import BadValue
+from schemagen.errors import SchemagenError, SyncerError, UsageError, shorten
 from schemagen.runtime.reader import parquet_files
+from schemagen.runtime.record import info_of
 from schemagen.runtime.storage import FileName, default_storage
+from schemagen.typemap.parquet import SCHEMA_KEY
 
 R = TypeVar("R")
 
@@ -386,7 +393,14 @@ class ParquetSyncer:
         folder = self.table_path(table)
         if isinstance(given, Mapping):
             raise SyncerError(f"dump({table!r}): rows must be a list of dicts, got one dict")
-        batch = rows_to_table(table, list(given))
+        items = list(given)
+        cls = self._typed_class(folder) if mode == "append" else None
+        if cls is not None:  # a typed table: the rows become its records, every type kept
+            if not items:
+                return None
+            records = _as_records(table, cls, items)
+            return _write_records(folder, cls, records, self.options, mode="append")[0]
+        batch = rows_to_table(table, items)
         if mode == "overwrite":
             self._mkdir(self.directory)
             if batch is None:
@@ -400,11 +414,25 @@ class ParquetSyncer:
         batch = self._fit_to_table(table, folder, batch)
         return _write_table(folder, batch, self.options, mode="append")
 
+    def _typed_class(self, folder: Path) -> type | None:
+        """The record class of a typed table: compiled in memory from the ``schemagen.schema``
+        footer of the table's newest file that has one (cached by that text); None for a
+        table of untyped dumps only (or no table yet)."""
+        if not folder.is_dir():
+            return None
+        _, files = _table_files(folder)
+        for f in sorted(map(Path, files), key=lambda p: _file_order(folder, p), reverse=True):
+            text = (self._footer_schema(f).metadata or {}).get(SCHEMA_KEY)
+            if text is not None:
+                return _record_class(f, text)
+        return None
+
     def _fit_to_table(self, table: str, folder: Path, batch: Any) -> Any:
         """Top-level int, timestamp and time columns take the width/unit the table's files
-        already have (an int32 or timestamp[ms] field of records dumped typed), values
-        checked: Python ints are int64 and datetimes microseconds, which a typed read
-        (``load_records``) of the table would refuse as narrowing."""
+        already have, values checked: Python ints are int64 and datetimes microseconds,
+        which a typed read (``load_records``) of the table would refuse as narrowing.
+        (A table whose files carry a schemagen schema takes dict rows as its records
+        instead: ``_typed_class``.)"""
         cached = self._unified.get(folder)
         unified = cached[2] if cached else None
         if unified is None:
@@ -462,8 +490,10 @@ class ParquetSyncer:
         self, table: str, records: Iterable[R], record_cls: type[R] | None = None, *,
         mode: str = "append",
     ) -> list[Path]:
-        """Add generated records to ``table`` through schemagen's ``DatasetWriter``;
-        returns the files written (several when ``block_size`` rolls them).
+        """Add generated records to ``table`` as one new file (``DatasetWriter``; row
+        groups of ``block_size`` bytes); returns it in a list (none for no records).
+        Its index continues after the highest in the folder, so files sort in dump
+        order whichever writer (thread or process) made them.
 
         The class is ``record_cls`` or the first record's; an empty dump creates
         the table.  ``mode`` as in :meth:`dump`.
@@ -983,13 +1013,96 @@ def _write_table(folder: Path, table: Any, options: Mapping[str, Any], *, mode: 
 
 def _write_records(folder: Path, cls: type, records: list[Any],
                    options: Mapping[str, Any], *, mode: str) -> list[Path]:
-    """Generated records -> new files in ``folder`` through ``DatasetWriter``."""
+    """Generated records -> one new file in ``folder`` through ``DatasetWriter``: no
+    rolling, the index after the highest of any pair (dump order, as ``_write_table``)."""
+    from schemagen import __version__
     from schemagen.runtime.dataset import DatasetWriter
 
+    note = {"writer": f"schemagen {__version__} syncer", "table": folder.name}
     w: DatasetWriter[Any]
-    with DatasetWriter(cls, folder, mode=mode, **options) as w:
+    with DatasetWriter(cls, folder, mode=mode, roll=False, index_scope="folder",
+                       success_note=note, **options) as w:
         w.write_many(records)
     return w.files
+
+
+# ============================================================================ typed tables
+
+
+_TYPED: dict[bytes, type] = {}  # schemagen.schema footer text -> its record class
+_TYPED_LOCK = threading.Lock()
+
+
+def _record_class(f: Path, text: bytes) -> type:
+    """The record class of a ``schemagen.schema`` footer, compiled in memory once."""
+    with _TYPED_LOCK:
+        cls = _TYPED.get(text)
+        if cls is None:
+            from schemagen import ir
+            from schemagen.codegen.loader import load_ir
+
+            try:
+                root, types = ir.schema_from_json(text.decode("utf-8"))
+                digest = hashlib.sha256(text).hexdigest()
+                schema = ir.Schema(types, {n: str(f) for n in types})
+                cls = load_ir(schema, digest).record_class(root)
+            except (SchemagenError, ValueError, TypeError, KeyError, AttributeError,
+                    RecursionError) as exc:
+                raise SyncerError(
+                    f"{f}: its schemagen.schema footer cannot be compiled into a record "
+                    f"class ({type(exc).__name__}: {exc}), so dict rows cannot be dumped into "
+                    "this typed table; use dump_records") from None
+            _TYPED[text] = cls
+        return cls
+
+
+class _DumpCoercer(RowCoercer):
+    """The per-row conversion of dict rows to a typed table's records, as strict as the
+    untyped dumps: no numbers or booleans read from strings, no base64 text for bytes,
+    no int a float field cannot hold exactly; map values also as (key, value) pairs (as
+    ``load`` returns them)."""
+
+    def float_(self, node: Node, v: Any, path: str) -> Any:
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > _FLOAT_EXACT:
+            raise BadValue(path, f"int {v} cannot be held exactly by a float field")
+        return super().float_(node, v, path)
+
+    def bytes_(self, node: Node, v: Any, path: str) -> Any:
+        if not isinstance(v, (bytes, bytearray)):
+            raise BadValue(path, f"expected bytes, got {_describe(v)}")
+        return super().bytes_(node, bytes(v), path)
+
+    def map(self, node: Node, v: Any, path: str) -> Any:
+        if isinstance(v, list) and all(isinstance(p, tuple) and len(p) == 2 for p in v):
+            pairs = dict(v)
+            if len(pairs) != len(v):
+                raise BadValue(path, "a key is given twice")
+            v = pairs
+        return super().map(node, v, path)
+
+
+def _as_records(table: str, cls: type, rows: list[Any]) -> list[Any]:
+    """dict rows -> records of a typed table's class; the first row that does not fit is
+    a SyncerError naming it, the field path and why (nothing is written)."""
+    info = info_of(cls)
+    node = plan_record(info)
+    coercer = _DumpCoercer("reject", {})
+    coercer.strict = True
+    out = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            hint = (" (generated records go through dump_records)"
+                    if hasattr(type(row), "__schemagen__") else "")
+            raise SyncerError(f"table {table!r}: row {i} is {_describe(row)}, expected a dict"
+                              f"{hint}")
+        try:
+            out.append(coercer.row(node, dict(row)))
+        except BadValue as exc:
+            raise SyncerError(
+                f"table {table!r}: row {i}, field {exc.path!r}: {exc.reason} (the table holds "
+                f"{info.name} records, written typed: dict rows take their types); nothing "
+                "written") from None
+    return out
 
 
 Syncer = ParquetSyncer  # the only protocol so far

@@ -233,6 +233,14 @@ def load_schemas(paths: _PathLike | Sequence[_PathLike], *,
         return entry.loaded
 
 
+def load_ir(schema: ir.Schema, digest: str) -> Loaded:
+    """Compile an IR schema (one read from a Parquet footer, say) and import the generated
+    modules in memory, under the private package ``_schemagen_ir_<digest>`` (``digest``:
+    a content hash of what the schema was read from; the same one replaces its load)."""
+    with _lock:
+        return _import(schema, f"_schemagen_ir_{digest[:20]}")
+
+
 def _import(schema: ir.Schema, package: str) -> Loaded:
     """Render ``schema`` as the package ``package`` and import every module of it (an
     earlier load's modules under that name are dropped first)."""

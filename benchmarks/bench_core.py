@@ -644,6 +644,7 @@ class Spec:
     dicts_of: Callable[[list[Any]], list[dict[str, Any]]]
     fastavro_read: Callable[[Path], list[Any]]
     extract: Callable[[list[Any]], list[list[Any]]]
+    read_target: float  # typed read vs to_pylist+Record(**d), base/sg (issue 14)
 
 
 def time_record_type(spec: Spec, recs: list[Any], work: Path,
@@ -685,8 +686,13 @@ def time_record_type(spec: Spec, recs: list[Any], work: Path,
     r_proj = partial(sg_read, cls, p_sg, spec.projection)
     t_sg_r = best_of(r_sg, repeat)
     t_pl_r = best_of(partial(spec.pylist_read, p_sg), repeat)
-    rows.append(speedup_row(f"{name} typed read vs to_pylist+Record(**d)", t_sg_r, t_pl_r, 3,
-                            profile=r_sg))
+    rows.append(speedup_row(f"{name} typed read vs to_pylist+Record(**d)", t_sg_r, t_pl_r,
+                            spec.read_target, profile=r_sg))
+    with native.using(False):
+        t_pure_r = best_of(r_sg, repeat)
+    rows.append(speedup_row(f"{name} typed read, native reader vs pure Python "
+                            f"({'active' if native.active() else 'not built'})",
+                            t_sg_r, t_pure_r, None))
     t_proj = best_of(r_proj, repeat)
     row = speedup_row(f"{name} projection {spec.projection} vs all columns (both schemagen)",
                       t_proj, t_sg_r, 2.5, profile=r_proj)
@@ -725,10 +731,10 @@ def run(args: argparse.Namespace) -> int:
         specs = [
             Spec("FlatSale", FlatSale, flat_records, pylist_write_flat, columns_write_flat,
                  pylist_read_flat, ["trans_id", "amount"], flat_dicts, fastavro_read_flat,
-                 extract_flat),
+                 extract_flat, 10),
             Spec("Transaction", Transaction, transaction_records, pylist_write_tx,
                  columns_write_tx, pylist_read_tx, ["trans_id", "user_info.cust_id"],
-                 tx_dicts, fastavro_read_tx, extract_tx),
+                 tx_dicts, fastavro_read_tx, extract_tx, 12),
         ]
         for spec in specs:
             print(f"{spec.name}: generating {n:,} records (not timed) ...", flush=True)

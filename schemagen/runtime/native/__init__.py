@@ -1,4 +1,4 @@
-"""The native accelerator of the generated writers (a C extension, ``_columns``).
+"""The native accelerator of the generated writers and readers (a C extension, ``_columns``).
 
 A record class gets a *plan* once, at its first write: one node per field, from the IR
 embedded in the generated module (field slot offsets, leaf kinds, widths, units,
@@ -14,7 +14,12 @@ path, word for word, and the arrays are identical (tests compare both paths).
 
 A record whose IR holds a type the extension does not build yet (decimals, uuids, enums,
 maps, unions, sets, fixed, intervals, JSON, durations, half floats) has no plan and is
-always converted in Python.  ``SCHEMAGEN_PURE=1`` turns the extension off; ``status()``
+always converted in Python.
+
+The read direction (``accelerated_read``) works the same way: a plan per batch layout,
+``_columns.read`` builds the records from the batch's buffers with their slots set
+directly, and ``Bail`` hands the batch to the generated reader (see docs/native.md).
+``SCHEMAGEN_PURE=1`` turns the extension off; ``status()``
 says which path is active (``schemagen --version`` prints it).
 """
 

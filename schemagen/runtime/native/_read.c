@@ -40,6 +40,9 @@ struct rcol {
     Py_ssize_t data_len;         /* bytes */
     const uint8_t *offs;         /* int32 offsets (K_STR, K_BIN, K_LIST) */
     Py_ssize_t consumed;         /* K_LIST: items visited */
+    PyObject **cache;            /* K_STR, K_DATE: recent values (see cached_str) */
+    int32_t *cache_keys;         /* K_DATE: the day of each cache entry */
+    Py_ssize_t lookups, hits;
     rcol_t *children;
     Py_ssize_t nchildren;
 };
@@ -51,7 +54,21 @@ typedef struct {
 
 static int rbail(const char *why) { PyErr_SetString(sg_Bail, why); return -1; }
 
+#define CACHE_SIZE 1024          /* entries (a power of two) */
+#define CACHE_MAX_LEN 32         /* longest string cached (bytes) */
+#define CACHE_TRIAL 4096         /* lookups before a column's hit rate is judged */
+
+static void cache_free(rcol_t *c) {
+    if (c->cache)
+        for (Py_ssize_t i = 0; i < CACHE_SIZE; i++) Py_XDECREF(c->cache[i]);
+    PyMem_Free(c->cache);
+    PyMem_Free(c->cache_keys);
+    c->cache = NULL;
+    c->cache_keys = NULL;
+}
+
 static void rcol_free(rcol_t *c) {
+    cache_free(c);
     for (Py_ssize_t i = 0; i < c->nchildren; i++) rcol_free(&c->children[i]);
     PyMem_Free(c->children);
     c->children = NULL;
@@ -247,6 +264,74 @@ static PyObject *new_date(int64_t days) {
     return PyDateTimeAPI->Date_FromDate(y, m, d, PyDateTimeAPI->DateType);
 }
 
+/* Equal immutable values of one column share one object, as a small direct-mapped cache
+   of the latest ones gives them (strs of up to CACHE_MAX_LEN ASCII bytes, dates): fewer
+   objects, and far fewer for the garbage collector to visit in the lists holding them.
+   A column whose values rarely repeat stops using it after CACHE_TRIAL lookups. */
+static int cache_on(rcol_t *c) {
+    if (c->lookups == CACHE_TRIAL && c->hits < CACHE_TRIAL / 4) {
+        cache_free(c);
+        c->lookups++;
+    }
+    if (c->lookups > CACHE_TRIAL) return c->cache != NULL;
+    c->lookups++;
+    if (!c->cache) {
+        c->cache = PyMem_Calloc(CACHE_SIZE, sizeof(PyObject *));
+        if (c->kind == K_DATE) c->cache_keys = PyMem_Calloc(CACHE_SIZE, sizeof(int32_t));
+        if (!c->cache || (c->kind == K_DATE && !c->cache_keys)) {
+            cache_free(c);   /* (no memory for a cache: go on without one) */
+            c->lookups = CACHE_TRIAL + 1;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *cached_date(rcol_t *c, int32_t days) {
+    if (!cache_on(c)) return new_date(days);
+    size_t slot = (uint32_t)days & (CACHE_SIZE - 1);
+    PyObject *hit = c->cache[slot];
+    if (hit && c->cache_keys[slot] == days) {
+        c->hits++;
+        return Py_NewRef(hit);
+    }
+    PyObject *v = new_date(days);
+    if (!v) return NULL;
+    Py_XSETREF(c->cache[slot], Py_NewRef(v));
+    c->cache_keys[slot] = days;
+    return v;
+}
+
+static int is_ascii(const uint8_t *p, Py_ssize_t n) {
+    uint8_t any = 0;
+    for (Py_ssize_t i = 0; i < n; i++) any |= p[i];
+    return any < 0x80;
+}
+
+static PyObject *new_ascii(const uint8_t *p, Py_ssize_t n) {
+    PyObject *s = PyUnicode_New(n, 127);
+    if (!s) return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(s), p, (size_t)n);
+    return s;
+}
+
+static PyObject *cached_str(rcol_t *c, const uint8_t *p, Py_ssize_t n) {
+    if (n > CACHE_MAX_LEN || !is_ascii(p, n)) return NULL;   /* (no exception set) */
+    if (!cache_on(c)) return new_ascii(p, n);
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (Py_ssize_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+    size_t slot = h & (CACHE_SIZE - 1);
+    PyObject *hit = c->cache[slot];
+    if (hit && PyUnicode_GET_LENGTH(hit) == n && memcmp(PyUnicode_1BYTE_DATA(hit), p, (size_t)n) == 0) {
+        c->hits++;
+        return Py_NewRef(hit);
+    }
+    PyObject *v = new_ascii(p, n);
+    if (!v) return NULL;
+    Py_XSETREF(c->cache[slot], Py_NewRef(v));
+    return v;
+}
+
 /* microseconds of a `unit` value (0 s, 1 ms, 2 us, 3 ns), exactly, or bail */
 static int to_micros(int64_t x, long unit, int64_t *us) {
     switch (unit) {
@@ -329,12 +414,14 @@ static int range_of(const rcol_t *c, Py_ssize_t i, Py_ssize_t limit, int32_t *s,
     return 0;
 }
 
-static PyObject *get_bytes(const rcol_t *c, Py_ssize_t i) {
+static PyObject *get_bytes(rcol_t *c, Py_ssize_t i) {
     int32_t s, e;
     if (range_of(c, i, c->data_len, &s, &e) < 0) return NULL;
     const char *p = (const char *)c->data + s;
     if (c->kind == K_BIN) return PyBytes_FromStringAndSize(p, e - s);
-    PyObject *out = PyUnicode_DecodeUTF8(p, e - s, NULL);
+    PyObject *out = cached_str(c, (const uint8_t *)p, e - s);
+    if (out || PyErr_Occurred()) return out;
+    out = PyUnicode_DecodeUTF8(p, e - s, NULL);
     if (!out && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
         PyErr_Clear();
         rbail("not UTF-8");
@@ -392,7 +479,7 @@ static PyObject *get_value(rcol_t *c, Py_ssize_t i) {
     case K_DATE: {
         int32_t days;
         memcpy(&days, c->data + (c->off + i) * 4, 4);
-        return new_date(days);
+        return cached_date(c, days);
     }
     case K_TIME: return get_time(c, i);
     case K_TIMESTAMP: return get_timestamp(c, i);

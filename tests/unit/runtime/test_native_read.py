@@ -310,3 +310,36 @@ def test_a_thousand_reads_of_one_batch_keep_memory_flat(pkg: GenPackage) -> None
         tracemalloc.stop()
     assert (sys.getrefcount(cls), sys.getrefcount(default)) == refs
     assert grown < 64 * 1024, f"{grown} bytes kept after 1,000 reads"
+
+
+def test_repeated_and_distinct_values_in_long_columns(pkg: GenPackage) -> None:
+    """Columns long enough for the reader's value cache to be judged: repeating strs and
+    dates (shared), distinct ones (the cache turned off), non-ASCII and long strs (never
+    cached), each equal to the pure reader's."""
+    cls = pkg.record("natr.Person")
+    n = 20_000
+    texts = {
+        "repeating": [f"s{i % 7}" for i in range(n)],
+        "distinct": [f"d{i}" for i in range(n)],
+        "colliding": [f"{i % 3000}" for i in range(n)],  # more than the cache's entries
+        "non-ASCII": [f"é{i % 5}" for i in range(n)],
+        "long": [("x" * 40) + str(i % 3) for i in range(n)],
+    }
+    home = cls.__schemagen__.arrow_schema().field("home").type
+    for case, words in texts.items():
+        batch = pa.RecordBatch.from_arrays(
+            [pa.array(range(n), pa.int64()), pa.array(words),
+             pa.array([i % 4000 - 2000 for i in range(n)], pa.date32()),
+             pa.StructArray.from_arrays(
+                 [pa.array(words[::-1]), pa.array([0] * n, pa.int32()),
+                  pa.array([[i % 3] for i in range(n)], home.field("rooms").type)], fields=list(home))],
+            names=["id", "nick", "born", "home"])
+        got = native_read(cls, batch)
+        assert got is not None, case
+        assert got == cls.__schemagen__.from_batch.__wrapped__(batch), case
+        assert [r.nick for r in got] == words and [r.home.city for r in got] == words[::-1]
+        assert got[1].born == datetime.date(1970, 1, 1) + datetime.timedelta(days=-1999)
+    # equal immutable values of a column may be one object (they are immutable)
+    got = native_read(cls, pa.RecordBatch.from_arrays(
+        [pa.array([1, 2], pa.int64()), pa.array(["same", "same"])], names=["id", "nick"]))
+    assert got is not None and got[0].nick == got[1].nick == "same"

@@ -17,7 +17,9 @@ import numpy as np
 
 from schemagen._pyarrow import pa
 from schemagen.errors import InputError, UsageError
+from schemagen.runtime.location import locate
 from schemagen.runtime.record import info_of
+from schemagen.runtime.storage import Storage, default_storage
 
 from .coerce import RowCoercer
 from .fastcast import FastCaster
@@ -310,14 +312,18 @@ def _inputs(inputs: Sequence[str | os.PathLike[str]],
 
 
 def check_outputs(target: Path, rejects: Path | None, inputs: list[Path], mode: str | None,
-                  partition_by: Sequence[str]) -> None:
+                  partition_by: Sequence[str], storage: Storage | None = None) -> None:
     """Every output path, checked before any input is read (a bad one is exit 2 with
     nothing written): the modes, that each path can be written where it is, and that
-    the outputs do not replace an input or each other."""
-    _check_output(target, mode, partition_by)
+    the outputs do not replace an input or each other.  ``storage``: where ``target``
+    is (default the local file system; an object store's --out cannot be an input or the
+    rejects file, which are local)."""
+    store = storage if storage is not None else default_storage()
+    _check_output(target, mode, partition_by, store)
     single = target.suffix == ".parquet"
-    _check_paths(inputs, target, single, rejects)
-    _check_writable(target, "--out", single)
+    if store.filesystem is None:
+        _check_paths(inputs, target, single, rejects)
+        _check_writable(target, "--out", single)
     if rejects is not None:
         _check_writable(rejects, "--rejects", True)
 
@@ -339,7 +345,8 @@ def _check_writable(path: Path, what: str, file: bool) -> None:
         raise UsageError(f"{what} {path}: cannot write in {above} (permission denied)")
 
 
-def _check_output(target: Path, mode: str | None, partition_by: Sequence[str]) -> None:
+def _check_output(target: Path, mode: str | None, partition_by: Sequence[str],
+                  storage: Storage) -> None:
     if target.suffix == ".parquet":
         if partition_by:
             raise UsageError(f"--partition-by applies to a dataset folder; {target} names "
@@ -347,7 +354,7 @@ def _check_output(target: Path, mode: str | None, partition_by: Sequence[str]) -
         if mode == "append":
             raise UsageError(f"cannot append to the single Parquet file {target}: write a "
                              "dataset folder (an --out path without .parquet) to append")
-        if mode == "error" and target.exists():
+        if mode == "error" and storage.kind(target) is not None:
             raise UsageError(f"{target} exists (mode 'error')")
 
 
@@ -358,15 +365,17 @@ def _check_delimiter(csv_delimiter: str) -> None:
 
 
 def _open_writer(record_cls: Any, target: Path, mode: str | None,
-                 partition_by: Sequence[str], writer_options: dict[str, Any]) -> Any:
+                 partition_by: Sequence[str], writer_options: dict[str, Any],
+                 filesystem: Any = None) -> Any:
     from schemagen.runtime.writer import ParquetWriter
 
     if target.suffix == ".parquet":
-        return ParquetWriter(record_cls, target, **writer_options)
+        return ParquetWriter(record_cls, target, filesystem=filesystem, **writer_options)
     from schemagen.runtime.dataset import DatasetWriter
 
     return DatasetWriter(record_cls, target, mode=mode or "append",
-                         partition_by=list(partition_by), **writer_options)
+                         partition_by=list(partition_by), filesystem=filesystem,
+                         **writer_options)
 
 
 def _read_all(conv: Converter, inputs: list[tuple[Path, str]], csv_delimiter: str) -> None:
@@ -397,6 +406,7 @@ def convert(
     progress: Callable[[int], None] | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     csv_delimiter: str = ",",
+    filesystem: Any = None,
     **writer_options: Any,
 ) -> ConvertResult:
     """Convert ``inputs`` to Parquet at ``out`` as ``record_cls`` records.
@@ -404,14 +414,18 @@ def convert(
     ``out`` ending in ``.parquet`` is one file (``mode``: ``overwrite`` - the default -
     replaces it, ``error`` refuses an existing file), anything else a dataset folder
     (``mode``: ``append`` - the default -, ``overwrite``, ``error``; ``partition_by``).  Rows that cannot be converted go to
-    ``rejects`` (JSON Lines) and are counted in the result; nothing is
+    ``rejects`` (JSON Lines) and are counted in the result; ``out`` may be a URI
+    (``s3://bucket/sales/``; ``filesystem``: a ``pyarrow.fs`` or fsspec file system for
+    it; inputs and rejects are local files); nothing is
     committed under ``out`` if an input cannot be read at all (:class:`InputError`)
     or the arguments are wrong (:class:`UsageError`).
     """
     started = time.perf_counter()
-    target = Path(out)
+    loc = locate(out, filesystem, who="convert --out")
+    target = loc.path
     rejects_path = Path(rejects) if rejects is not None else None
-    check_outputs(target, rejects_path, [Path(p) for p in inputs], mode, partition_by)
+    check_outputs(target, rejects_path, [Path(p) for p in inputs], mode, partition_by,
+                  loc.storage)
     _check_delimiter(csv_delimiter)
     files = _inputs(inputs, input_format)
     info = info_of(record_cls)
@@ -423,7 +437,8 @@ def convert(
     check_options(**writer_options)  # bad options: nothing is created
     sink = RejectsFile(rejects_path)
     try:
-        writer = _open_writer(record_cls, target, mode, partition_by, writer_options)
+        writer = _open_writer(record_cls, target, mode, partition_by, writer_options,
+                              loc.filesystem)
     except BaseException:
         sink.abort()
         raise
@@ -445,6 +460,6 @@ def convert(
     sink.close()
     return ConvertResult(
         rows=conv.rows, rejected=sink.count,
-        files=list(closed) if isinstance(closed, list) else [Path(closed)],
+        files=list(closed) if isinstance(closed, list) else [closed],
         seconds=time.perf_counter() - started, ignored_keys=dict(sorted(conv.ignored.items())),
         first_rejects=sink.first, rows_per_row_path=conv.slow_rows)

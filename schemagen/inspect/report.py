@@ -238,13 +238,26 @@ def _ir_json(rec: Any) -> dict[str, Any]:
 
 
 def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
-            verify_data: bool = True, worker: Sequence[str] | None = None) -> dict[str, Any]:
+            verify_data: bool = True, worker: Sequence[str] | None = None,
+            filesystem: Any = None) -> dict[str, Any]:
     """The report for a file or dataset folder (the keys: ``docs/inspect.md``).
 
-    Raises :class:`InspectError` (naming each file and its problem) when a file
-    is not Parquet, is corrupt, or crashes/hangs the reader; :class:`UsageError`
-    when the path does not exist or a folder holds no Parquet files.
+    ``path`` may be a URI (``s3://bucket/sales/``; ``filesystem``: a ``pyarrow.fs`` or
+    fsspec file system for it): the files are copied to a private local folder first
+    (:mod:`schemagen.inspect.remote`).  Raises :class:`InspectError` (naming each file
+    and its problem) when a file is not Parquet, is corrupt, or crashes/hangs the reader;
+    :class:`UsageError` when the path does not exist or a folder holds no Parquet files.
     """
+    from schemagen.runtime.location import locate
+
+    if filesystem is not None or (isinstance(path, str) and "://" in path):
+        loc = locate(path, filesystem, who="inspect")
+        if not loc.local:
+            from .remote import inspect_remote
+
+            return inspect_remote(loc, lambda local: inspect(
+                local, rows=rows, timeout=timeout, verify_data=verify_data, worker=worker))
+        path = loc.path
     p = Path(path)
     listed = _listed(p)
     _guard([f for f, _ in listed], timeout=timeout, decode=verify_data, worker=worker, rows=rows)

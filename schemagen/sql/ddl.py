@@ -171,6 +171,17 @@ class DdlEmitter:
         ]
         if self.record.location is not None:
             lines.append(f"-- Schema: {self.comment(str(self.record.location))}")
+        m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://([^/]*)", self.location)
+        if m is not None and m[1].lower() != "file":
+            lines.append(
+                f"-- Location {self.comment(self.location)}: on an object store schemagen's "
+                "overwrite switches generations with _schemagen/manifest.json, which "
+                f"{self.d.title} does not read: during an overwrite it sees the files of both "
+                "generations until the old ones are deleted.")
+            if self.d.name == "drill":
+                lines.append(f"-- Drill reads it through a storage plugin whose connection is "
+                             f"{self.comment(m[1].lower())}://{self.comment(m[2])} (for S3: "
+                             "the 's3' plugin, connection s3a://BUCKET).")
         return lines
 
     def render(self) -> str:

@@ -5,6 +5,7 @@ complex types)."""
 
 from __future__ import annotations
 
+import re
 from typing import assert_never
 
 from schemagen import ir
@@ -68,9 +69,9 @@ class DrillEmitter(DdlEmitter):
             c.note = note
             comma = "," if i < len(columns) - 1 else ""
             lines.append(f"  {expr} AS {self.q(c.name)}{comma}")
-        loc = self.q(self.location)
+        plugin, path = drill_source(self.location)
         return (f"CREATE OR REPLACE VIEW {self.view_name()} AS\nSELECT\n" + "\n".join(lines)
-                + f"\nFROM dfs.{loc} t;")
+                + f"\nFROM {plugin}.{self.q(path)} t;")
 
     def render(self) -> str:
         check_representable(self.types, self.record.name)
@@ -82,6 +83,20 @@ class DrillEmitter(DdlEmitter):
         if self.record.doc:
             head.append(f"-- {self.comment(self.record.doc)}")
         return "\n".join([*head, *docs, *notes, body]) + "\n"
+
+
+def drill_source(location: str) -> tuple[str, str]:
+    """(storage plugin, path in it) of a location: ``dfs`` and the path for a local path
+    or ``file://`` URI; for ``s3://bucket/key`` (``s3a``, ``gs``, ``abfs``, ...) the plugin
+    named after the scheme (``s3`` for S3), whose connection names the bucket, and
+    ``/key``."""
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://([^/]*)(/.*)?$", location)
+    if m is None:
+        return "dfs", location
+    scheme, path = m[1].lower(), m[3] or "/"
+    if scheme == "file":
+        return "dfs", path
+    return ("s3" if scheme in ("s3", "s3a", "s3n") else re.sub(r"[^a-z0-9]", "", scheme)), path
 
 
 class Drill(SqlDialect):

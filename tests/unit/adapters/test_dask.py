@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from distributed import Client, LocalCluster
+from sg_s3 import KEY, REGION, S3
 
 import schemagen
 import schemagen.dask as sgd
@@ -23,10 +25,14 @@ from schemagen.runtime.reader import files_to_read
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
+def client(s3_server: str) -> Iterator[Client]:
+    # the workers' credentials for the test S3 server (a file system built from a bare
+    # s3:// URI travels to them without its credentials, as pyarrow pickles it)
+    env = {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": KEY, "AWS_DEFAULT_REGION": REGION,
+           "AWS_ENDPOINT_URL": s3_server, "AWS_EC2_METADATA_DISABLED": "true"}
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, worker_dashboard_address=None) as cluster, \
-            Client(cluster) as c:
+                      dashboard_address=None, worker_dashboard_address=None,
+                      env=env) as cluster, Client(cluster) as c:
         yield c
 
 
@@ -232,3 +238,90 @@ def test_write_refuses_bad_arguments_before_any_task(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="already holds a dataset"):
         sgd.write(bag, FlatSale, tmp_path / "y", mode="error")
     assert not (tmp_path / "x").exists()
+
+
+# ----------------------------------------------------------------------------- object stores
+
+
+def _ids_s3(url: str, fs: Any = None) -> list[int]:
+    return sorted(r.trans_id for r in schemagen.read(FlatSale, url, filesystem=fs))
+
+
+def test_write_and_read_through_s3(client: Client, s3: S3) -> None:
+    import dask.bag as db
+
+    rows = sales(600)
+    out = sgd.write(db.from_sequence(rows, npartitions=3), FlatSale, s3.url("ds/"),
+                    partition_by=["state"])
+    assert sum(n for _, n in out) == 600 and len(out) == 9
+    assert all(str(f).startswith(f"s3://{s3.bucket}/ds/state=") for f, _ in out)
+    # what one process writes: the same rows, the same schema and footer keys
+    schemagen.write(rows, s3.url("one/"), partition_by=["state"])
+    dist = schemagen.read_arrow(FlatSale, s3.url("ds/")).sort_by("trans_id")
+    single = schemagen.read_arrow(FlatSale, s3.url("one/")).sort_by("trans_id")
+    assert dist.equals(single)
+    fs = s3.pyarrow_fs()
+    meta = [pa.parquet.read_metadata(str(f).removeprefix("s3://"), filesystem=fs).metadata
+            for f, _ in out]
+    assert {m[b"schemagen.schema"] for m in meta} == {
+        pa.parquet.read_metadata(k, filesystem=fs).metadata[b"schemagen.schema"]
+        for k in (f"{s3.bucket}/{key}" for key in s3.keys("one/") if key.endswith(".parquet"))}
+    assert [k for k in s3.keys() if "/_schemagen/dask-" in k] == []  # staging removed
+    bag = sgd.read(FlatSale, s3.url("ds/"), filter=[("state", "=", "ny")])
+    assert bag.npartitions == 3
+    assert sorted(r.trans_id for r in bag.compute()) == list(range(1, 600, 3))
+    frame = sgd.read_dataframe(FlatSale, s3.url("ds/"), columns=["trans_id"],
+                               filesystem=s3.fsspec_fs()).compute()
+    assert sorted(frame["trans_id"].tolist()) == list(range(600))
+
+
+def test_overwrite_on_s3_switches_generations(client: Client, s3: S3) -> None:
+    import dask.bag as db
+
+    sgd.write(db.from_sequence(sales(100), npartitions=2), FlatSale, s3.url("ds/"))
+    old = [k for k in s3.keys("ds/") if k.endswith(".parquet")]
+    sgd.write(db.from_sequence(sales(1000 + 30)[1000:], npartitions=3), FlatSale, s3.url("ds/"),
+              mode="overwrite", filesystem=s3.pyarrow_fs())
+    assert _ids_s3(s3.url("ds/")) == list(range(1000, 1030))
+    assert not set(old) & set(s3.keys("ds/"))
+    with pytest.raises(UsageError, match="already holds a dataset"):
+        sgd.write(db.from_sequence(sales(3), npartitions=1), FlatSale, s3.url("ds/"),
+                  mode="error")
+
+
+def test_a_worker_killed_during_an_s3_write_leaves_no_duplicate(
+        client: Client, s3: S3, tmp_path: Path) -> None:
+    import dask.bag as db
+
+    marker = str(tmp_path / "died")
+    bag = db.from_sequence(sales(400), npartitions=4).map_partitions(_die_once, marker)
+    out = sgd.write(bag, FlatSale, s3.url("ds/"))
+    assert Path(marker).exists()
+    assert sum(n for _, n in out) == 400
+    assert _ids_s3(s3.url("ds/")) == list(range(400))
+    assert len([k for k in s3.keys("ds/") if k.endswith(".parquet")]) == 4
+
+
+def test_two_distributed_appends_to_one_s3_dataset_lose_nothing(
+        client: Client, s3: S3) -> None:
+    import dask.bag as db
+
+    sgd.write(db.from_sequence(sales(5000 + 10)[5000:], npartitions=1), FlatSale, s3.url("ds/"),
+              mode="overwrite")  # a manifest dataset: appends are records
+    errors: list[BaseException] = []
+
+    def append(start: int) -> None:
+        try:
+            sgd.write(db.from_sequence(sales(start + 200)[start:], npartitions=4), FlatSale,
+                      s3.url("ds/"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(k * 1000,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert _ids_s3(s3.url("ds/")) == sorted([*range(200), *range(1000, 1200),
+                                              *range(5000, 5010)])

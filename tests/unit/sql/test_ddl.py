@@ -236,3 +236,29 @@ def test_python_m_schemagen_sql(tmp_path: Path) -> None:
                          capture_output=True, text=True, cwd=REPO)
     assert res.returncode == 0, res.stderr
     assert 'CREATE TABLE IF NOT EXISTS "transaction" (' in res.stdout
+
+
+@pytest.mark.parametrize("dialect", DDL_DIALECTS)
+def test_object_store_locations(dialect: str, all_types: dict[str, ir.Named]) -> None:
+    """A URI --location is kept as the engine takes it (Drill: its storage plugin), and
+    the DDL says the engine does not read schemagen's manifest."""
+    ddl = sqlddl.emit(all_types, "example.sql.Transaction", dialect,
+                      location="s3://bkt/data/trans")
+    assert (f"-- Location s3://bkt/data/trans: on an object store schemagen's overwrite "
+            f"switches generations with _schemagen/manifest.json, which "
+            f"{sqlmap.dialect(dialect).title} does not read") in ddl
+    if dialect == "drill":
+        assert "FROM s3.`/data/trans` t;" in ddl
+        assert "-- Drill reads it through a storage plugin whose connection is s3://bkt" in ddl
+    elif dialect == "duckdb":
+        assert "read_parquet('s3://bkt/data/trans/*.parquet', union_by_name = true)" in ddl
+    elif dialect == "trino":
+        assert "external_location = 's3://bkt/data/trans'" in ddl
+    else:
+        assert "LOCATION 's3://bkt/data/trans';" in ddl
+    assert sqlglot.parse(ddl, read=dialect)
+    local = sqlddl.emit(all_types, "example.sql.Transaction", dialect,
+                        location="file:///data/trans")
+    assert "-- Location" not in local
+    if dialect == "drill":
+        assert "FROM dfs.`/data/trans` t;" in local

@@ -205,12 +205,16 @@ def line_chunks(f: Any, chunk_bytes: int,
     byte offset each chunk starts at (line numbers are counted only when needed)."""
     pos = 0
     carry = b""
+    first = True
     while True:
         data = f.read(chunk_bytes)
-        if pos == 0 and data.startswith(b"\xef\xbb\xbf"):
-            progress(3)
-            data = data[3:]
-            pos = 3
+        if first:  # only the file's first bytes may be a byte order mark: anywhere else
+            # (even at a chunk start while the first line goes on) it is part of a line
+            first = False
+            if data.startswith(b"\xef\xbb\xbf"):
+                progress(3)
+                data = data[3:]
+                pos = 3
         if not data:
             if carry.strip():
                 yield carry, pos

@@ -65,6 +65,11 @@ def json_parser(text: bytes) -> Callable[[], Any]:
             v = json.loads(s, parse_float=decimal.Decimal, parse_int=parse_int,
                            object_pairs_hook=no_dups)
         except json.JSONDecodeError as exc:
+            if exc.msg.startswith("Unexpected UTF-8 BOM"):
+                # only the file's first bytes may be a byte order mark (stripped there);
+                # one that starts a later line (files joined with cat?) is not JSON text
+                raise BadValue("", "invalid JSON: a byte order mark (U+FEFF) starts the "
+                                   "line; only the first bytes of a file may be one") from None
             raise BadValue("", f"invalid JSON: {exc.msg} at column {exc.colno}") from None
         except RecursionError:
             raise BadValue("", "invalid JSON: nested too deeply") from None

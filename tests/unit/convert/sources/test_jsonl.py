@@ -219,3 +219,47 @@ def test_null_lines_pyarrow_would_crash_on_are_rejected(tmp_path: Path) -> None:
     assert got == [("first.jsonl", 1, "null"), ("blank.jsonl", 3, " null "),
                    ("cr.jsonl", 1, '{"id": 3}\r null'), ("scalar.jsonl", 1, 'null{"id": 5}'),
                    ("block.jsonl", k + 1, "null")]
+
+
+def _bom_rows(flat: Any, path: Path, chunk: int) -> list[Any]:
+    """(rows, rejects) of ``path`` on the fast and on the per-row path."""
+    from sg_convert import run_converter
+
+    return [run_converter(flat, path, fast, chunk, "reject")[:2] for fast in (True, False)]
+
+
+def test_bom_at_file_start_stripped_and_elsewhere_rejected_alike_on_both_paths(
+        flat: Any, tmp_path: Path) -> None:
+    # the rule: a byte order mark as the file's first bytes is stripped; one anywhere
+    # else is part of its line (not JSON there: the row is rejected, by both paths, with
+    # the same line and reason), inside a string it is a character of the value
+    bom = b"\xef\xbb\xbf"
+    lines = [json.dumps({"i": i, "s": "x", "b": False, "x": 0.25}).encode()
+             for i in range(1, 61)]
+    lines[0] = bom + lines[0]
+    lines[39] = bom + lines[39]
+    lines[51] = lines[51].replace(b'"x"', b'"x' + bom + b'"', 1)
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    # 1024 bytes a chunk: line 40 starts a chunk of its own (a chunk start is no file start)
+    assert sum(len(x) + 1 for x in lines[:39]) > 1024
+    for chunk in (1 << 20, 1024, sum(len(x) + 1 for x in lines[:39])):
+        for rows, rejects in _bom_rows(flat, src, chunk):
+            assert [r["i"] for r in rows] == [i for i in range(1, 61) if i != 40]
+            assert rows[50]["s"] == "x\ufeff" and rows[0]["s"] == "x"
+            assert rejects == [(40, "", "invalid JSON: a byte order mark (U+FEFF) starts "
+                                        "the line; only the first bytes of a file may be one")]
+
+
+def test_bom_at_a_chunk_boundary_inside_a_long_first_line_is_kept(flat: Any,
+                                                                  tmp_path: Path) -> None:
+    # regression: while the first line was longer than a chunk, the next read counted as
+    # the file's start and a byte order mark there was silently stripped from the value
+    head = b'{"i": 1, "s": "'
+    text = head + b"y" * (1024 - len(head)) + b"\xef\xbb\xbf" + b"y" * 2000 + b'"}\n'
+    src = tmp_path / "long.jsonl"
+    src.write_bytes(text + b'{"i": 2, "s": "z"}\n')
+    for rows, rejects in _bom_rows(flat, src, 1024):
+        assert rejects == []
+        assert [r["i"] for r in rows] == [1, 2]
+        assert rows[0]["s"] == "y" * (1024 - len(head)) + "\ufeff" + "y" * 2000

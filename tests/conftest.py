@@ -21,7 +21,7 @@ from sg_helpers import CORPUS, SCHEMAS, GenPackage, build_package, purge, write_
 
 CompileFn = Callable[..., GenPackage]
 
-pytest_plugins = ["sg_s3"]  # the S3 server fixtures (s3_server, s3)
+pytest_plugins = ["sg_s3", "sg_fuzz"]  # the S3 server fixtures (s3_server, s3); the fuzz runner
 
 
 @pytest.fixture

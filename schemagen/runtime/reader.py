@@ -532,9 +532,14 @@ def _open(f: Path, guard: Guard | None = None) -> Any:
         if any(pf.schema.column(i).physical_type == "INT96" for i in range(len(pf.schema))):
             # legacy Impala/Spark timestamps: microseconds, what Python datetimes hold
             pf = pq.ParquetFile(source_of(f), coerce_int96_timestamp_unit="us", filesystem=fs)
+        pf.schema_arrow  # noqa: B018 - decodes the footer's names and metadata here
     except (OSError, pa.ArrowException) as exc:
         _check_guard(guard, failed=True)
         raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
+    except UnicodeDecodeError as exc:  # pyarrow decodes names as UTF-8 and raises
+        _check_guard(guard, failed=True)
+        raise ReadError(f"{f}: not a readable Parquet file (its footer holds text that is "
+                        f"not UTF-8: {exc.object[:40]!r})") from None
     _check_guard(guard)  # opened before any swap: the file stays readable, whatever follows
     return pf
 

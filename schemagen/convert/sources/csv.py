@@ -18,7 +18,7 @@ from schemagen.errors import InputError
 
 from ..fastcast import np_bool
 from ..plan import FAST_KINDS, Node
-from ..rejects import BadValue, Reject
+from ..rejects import MAX_RAW_CHARS, BadValue, Reject, cap
 from .base import ArrowChunk, Chunk, Row, raiser
 
 
@@ -81,7 +81,8 @@ class CsvSource:
         with open(self.path, encoding="utf-8-sig", newline="") as f:
             # strict: a quote left open at the end of the file is an error (else the
             # rows after it silently become one cell), as is text after a closing quote
-            reader = csv.reader(f, delimiter=self.delimiter, strict=True)
+            tap = _Lines(f)
+            reader = csv.reader(tap, delimiter=self.delimiter, strict=True)
             try:
                 header = next(reader)
             except StopIteration:
@@ -94,10 +95,10 @@ class CsvSource:
             raw: Any = f.buffer
             rows: list[list[str]] = []
             lines: list[int] = []
-            broken: dict[int, str] = {}  # row index -> why its line is not CSV
-            for line, row in _rows(reader, file):
+            broken: dict[int, Reject] = {}  # row index -> its lines, which are not CSV
+            for line, row in _rows(reader, file, tap):
                 if isinstance(row, Reject):  # rejected in its place among the rows
-                    broken[len(rows)] = row.reason
+                    broken[len(rows)] = row
                     row = [""] * len(header)
                 rows.append(row)
                 lines.append(line)
@@ -113,8 +114,8 @@ class CsvSource:
                 yield self.chunk(header, rows, lines, broken)
 
     def chunk(self, header: list[str], rows: list[list[str]], lines: list[int],
-              broken: dict[int, str] | None = None) -> ArrowChunk:
-        """``broken``: rows whose line is not CSV (their cells are blanks)."""
+              broken: dict[int, Reject] | None = None) -> ArrowChunk:
+        """``broken``: rows whose lines are not CSV (their cells are blanks)."""
         width = len(header)
         broken = broken or {}
         wrong = np.array([len(r) != width or i in broken for i, r in enumerate(rows)],
@@ -134,7 +135,7 @@ class CsvSource:
             out = []
             for i in idx:
                 if i in broken:
-                    out.append(Row(lines[i], None, raiser(BadValue("", broken[i]))))
+                    out.append(Row(lines[i], broken[i].row, raiser(BadValue("", broken[i].reason))))
                     continue
                 if wrong[i]:
                     problem = BadValue("", f"expected {width} cells, got {len(rows[i])}")
@@ -147,10 +148,37 @@ class CsvSource:
         return ArrowChunk(self.file, root, per_row, doubtful=wrong)
 
 
-def _rows(reader: Any, file: str) -> Iterator[tuple[int, list[str] | Reject]]:
-    """(line, cells) of every row that is not blank, or a reject for a line that is
-    not CSV."""
+class _Lines:
+    """The physical lines ``csv.reader`` reads, kept until its row is taken: a row that is
+    not CSV is rejected with the text of every line it spans (a quote left open swallows
+    the lines after it; they must not vanish), cut at ``MAX_RAW_CHARS``."""
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+        self.taken: list[str] = []
+        self.chars = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line: str = next(self.f)
+        if self.chars <= MAX_RAW_CHARS:
+            self.taken.append(line)
+            self.chars += len(line)
+        return line
+
+    def take(self) -> str:
+        text = cap("".join(self.taken).rstrip("\r\n"))
+        self.taken, self.chars = [], 0
+        return text
+
+
+def _rows(reader: Any, file: str, tap: _Lines) -> Iterator[tuple[int, list[str] | Reject]]:
+    """(line, cells) of every row that is not blank, or a reject for lines that are
+    not CSV (with their text, and the range of lines when they are more than one)."""
     last = reader.line_num
+    tap.take()
     while True:
         try:
             row = next(reader)
@@ -161,9 +189,12 @@ def _rows(reader: Any, file: str) -> Iterator[tuple[int, list[str] | Reject]]:
             if why == "unexpected end of data":
                 why += (" (a quoted cell opened in this row is never closed: the rest "
                         "of the file is this row)")
-            yield last + 1, Reject(file, last + 1, "", f"not CSV: {why}", None)
+            if reader.line_num > last + 1:
+                why += f" (lines {last + 1}-{reader.line_num}, a quoted cell spans them)"
+            yield last + 1, Reject(file, last + 1, "", f"not CSV: {why}", tap.take())
             last = reader.line_num
             continue
+        tap.take()
         line, last = last + 1, reader.line_num
         if row:  # a blank line is no row (a quoted empty cell, '""', is a row)
             yield line, row

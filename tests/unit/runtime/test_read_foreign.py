@@ -242,3 +242,28 @@ def test_dates_beyond_python_range_are_read_errors(compile_schemas: Any, tmp_pat
     with pytest.raises(schemagen.ReadError, match="years 1..9999") as info:
         list(schemagen.read(rec, path))
     assert "foreign.parquet" in str(info.value)
+
+
+# --------------------------------------------------------------------------- footer text
+
+
+def test_a_column_name_that_is_not_utf8_is_a_read_error(compile_schemas: Any,
+                                                        tmp_path: Path) -> None:
+    # found by tests/e2e/test_fuzz_parquet.py: pyarrow decodes the footer's column names
+    # as UTF-8 and raised UnicodeDecodeError out of schemagen.read (a traceback)
+    pkg = compile_schemas(record_schema("nu.names", [{"name": "zqxname", "type": "long"}],
+                                        name="Nm"))
+    cls = pkg.module("nu.names").Nm
+    path = tmp_path / "names.parquet"
+    schemagen.write([cls(zqxname=1)], path)
+    data = path.read_bytes()
+    n = struct.unpack("<I", data[-8:-4])[0]
+    start = len(data) - 8 - n
+    footer = data[start:-8].replace(b"zqxname", b"\xed\xa0\x80zqxn")
+    assert footer != data[start:-8]
+    path.write_bytes(data[:start] + footer + data[-8:])
+    with pytest.raises(schemagen.ReadError, match=r"names\.parquet: not a readable Parquet "
+                       r"file \(its footer holds text that is not UTF-8: b'\\xed\\xa0"):
+        list(schemagen.read(cls, path))
+    with pytest.raises(schemagen.ReadError, match="not UTF-8"):
+        schemagen.read_arrow(cls, path)

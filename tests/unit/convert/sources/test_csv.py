@@ -235,3 +235,21 @@ def test_csv_rejects_are_written_in_input_order(flat: Any, tmp_path: Path, kinds
         if batches else []
     assert ids == want_ids
     assert [r.line for r in rejects] == want_rejects
+
+
+def test_csv_lines_swallowed_by_an_open_quote_are_kept_in_the_reject(flat: Any,
+                                                                     tmp_path: Path) -> None:
+    # found by tests/e2e/test_fuzz_convert.py: a quote opened on line 3 and closed on
+    # line 5 by text that is not CSV made lines 3-5 one reject with "row": null, so the
+    # valid rows of line 4 vanished (2 rows in the file, 1 written, 1 reject without them)
+    src = tmp_path / "q.csv"
+    src.write_text('i,s\n1,a\n2,"open\n3,b\n4,"c"d\n5,e\n')
+    rej = tmp_path / "r.jsonl"
+    res = cv.convert(flat, [src], tmp_path / "o.parquet", rejects=rej)
+    assert (res.rows, res.rejected) == (2, 1)
+    (got,) = read_rejects(rej)
+    assert got["line"] == 3
+    assert got["reason"] == ("not CSV: ',' expected after '\"' (lines 3-5, a quoted cell "
+                             "spans them)")
+    assert got["row"] == '2,"open\n3,b\n4,"c"d'
+    assert pq.read_table(tmp_path / "o.parquet").column("i").to_pylist() == [1, 5]

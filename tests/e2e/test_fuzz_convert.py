@@ -274,6 +274,15 @@ def csv_file(draw: Any) -> tuple[bytes, list[Line]]:
     return data, lines
 
 
+def _reject_text(row: Any) -> str:
+    """A CSV reject's row as text: the lines that are not CSV as stored, else its cells
+    (by header, or a list for a row of the wrong width)."""
+    if isinstance(row, str):
+        return row
+    cells = row.values() if isinstance(row, dict) else row or []
+    return "\n".join(map(str, cells))
+
+
 def csv_data_lost(lines: list[Line], written: list[dict[str, Any]],
                   rejects: list[dict[str, Any]]) -> str | None:
     """What a CSV conversion loses or makes up (a quoted cell may span lines, so rows are
@@ -282,7 +291,7 @@ def csv_data_lost(lines: list[Line], written: list[dict[str, Any]],
     rows = [ln for ln in lines if ln.data != b""]
     if len(written) + len(rejects) > len(rows):
         return f"{len(rows)} lines in, {len(written)} written + {len(rejects)} rejected"
-    cells = [json.dumps(r.get("row"), ensure_ascii=False) for r in rejects]
+    cells = [_reject_text(r.get("row")) for r in rejects]
     texts = [r["s"] for r in written if "\n" in r["s"]]
     pool = [{"i": r["i"], "s": r["s"], "x": r["x"], "b": r["b"]} for r in written]
     for n, ln in enumerate(lines, 2):
@@ -295,8 +304,7 @@ def csv_data_lost(lines: list[Line], written: list[dict[str, Any]],
             continue
         raw = ln.data.decode("utf-8")
         if any(raw in t for t in texts) or any(
-                raw in c or json.dumps(ln.row["s"], ensure_ascii=False)[1:-1] in c
-                for c in cells):
+                raw in c or (str(ln.row["i"]) in c and ln.row["s"] in c) for c in cells):
             continue
         return f"valid line {n} ({raw[:80]!r}) is neither written nor rejected"
     return None

@@ -12,7 +12,10 @@ in this process,
    (:func:`verify`).  A file on which pyarrow fails is reported with pyarrow's message;
    a file on which the child crashes (a signal) or runs past ``timeout`` seconds is
    reported as such, the child is killed and a new one continues with the
-   other files.  Only files that passed are then read in this process
+   other files.  The child's address space is limited (``memory_limit`` MiB,
+   ``RLIMIT_AS``, with pyarrow's plain system allocator so that the limit measures
+   what is used rather than what an allocator reserves): a file whose pages need
+   more is reported as such, instead of exhausting the machine.  Only files that passed are then read in this process
    (:func:`open_parquet`), by the same pyarrow calls, so a corrupt file can never
    crash, hang or exhaust this process.
 
@@ -37,12 +40,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-__all__ = ["DEFAULT_TIMEOUT", "ENCRYPTED_MAGIC", "MAGIC", "check_magic", "footer_created_by",
-           "open_parquet", "printable", "verify"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_TIMEOUT", "ENCRYPTED_MAGIC", "MAGIC", "check_magic",
+           "footer_created_by", "open_parquet", "printable", "verify"]
 
 MAGIC: Final = b"PAR1"
 ENCRYPTED_MAGIC: Final = b"PARE"
 DEFAULT_TIMEOUT: Final = 60.0
+DEFAULT_MEMORY_LIMIT: Final = 2048  # MiB of address space for the guard child (0: none)
+# the guard child's limit, in bytes, travels in its environment (a test's worker too)
+_MEMORY_ENV: Final = "SCHEMAGEN_GUARD_MEMORY"
 
 
 def check_magic(path: Path) -> str | None:
@@ -177,7 +183,10 @@ def open_parquet(path: str) -> Any:
 # It runs with -P: the current folder is not on its sys.path (a json.py or a pyarrow/
 # folder where the user stands must not be imported in its place).
 _WORKER_SOURCE: Final = """
-import json, sys
+import json, os, resource, sys
+limit = int(os.environ.get("SCHEMAGEN_GUARD_MEMORY") or 0)
+if limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 import pyarrow.parquet as pq
 mode = sys.argv[1]
 decode = mode == "decode"
@@ -209,6 +218,8 @@ for f in sys.argv[2:]:
                 if not decode and got >= limit:
                     break
         res = {"file": f, "ok": True}
+    except MemoryError as exc:
+        res = {"file": f, "ok": False, "memory": True, "error": str(exc) or "out of memory"}
     except Exception as exc:
         res = {"file": f, "ok": False, "error": str(exc) or type(exc).__name__}
     sys.stdout.write(json.dumps(res) + "\\n")
@@ -247,17 +258,23 @@ def _chunk(pending: collections.deque[Path]) -> list[Path]:
 
 
 def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool = True,
-           worker: Sequence[str] | None = None, rows: int = 0) -> dict[Path, str | None]:
+           worker: Sequence[str] | None = None, rows: int = 0,
+           memory_limit: int = DEFAULT_MEMORY_LIMIT) -> dict[Path, str | None]:
     """Open (and with ``decode``, fully decode) each file in a guard child process.
 
     Returns ``{file: None (fine) or what is wrong}``.  Without ``decode``, the
     first ``rows`` rows of each file are still decoded (they will be shown).
+    ``memory_limit``: the child's address space in MiB (0: unlimited).
     ``worker`` replaces the child's command (the files are appended); it is for tests.
     """
     results: dict[Path, str | None] = {}
     pending = collections.deque(files)
     cmd = list(worker) if worker is not None else _worker_cmd(decode, rows)
     env = dict(os.environ)
+    env[_MEMORY_ENV] = str(memory_limit * 1024 * 1024)
+    # pyarrow's default allocator (mimalloc) reserves a GiB of address space up front:
+    # with the system allocator the limit bounds what the file makes the child use
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
     while pending:
         batch = _chunk(pending)
         # stderr goes to a file: a chatty child must never block on a full pipe
@@ -267,7 +284,7 @@ def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool
                 stdin=subprocess.DEVNULL, env=env,
             )
             try:
-                _collect(proc, batch, pending, results, timeout, errfile)
+                _collect(proc, batch, pending, results, (timeout, memory_limit), errfile)
             finally:
                 # never leave the child behind (an interrupt, an error here): a child
                 # looping inside pyarrow's C++ code ignores SIGINT
@@ -281,9 +298,11 @@ def verify(files: Sequence[Path], timeout: float = DEFAULT_TIMEOUT, decode: bool
 
 def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
              pending: collections.deque[Path],
-             results: dict[Path, str | None], timeout: float, errfile: Any) -> None:
+             results: dict[Path, str | None], limits: tuple[float, int], errfile: Any) -> None:
     """Read the child's verdicts on ``batch`` (removing each from ``pending``); stops at
-    the first file the child crashed or timed out on (the caller starts a new child)."""
+    the first file the child crashed or timed out on (the caller starts a new child).
+    ``limits``: (seconds per file, MiB of memory)."""
+    timeout, memory = limits
     lines: queue.Queue[bytes] = queue.Queue()
 
     def pump(stream: Any = proc.stdout, out: queue.Queue[bytes] = lines) -> None:
@@ -309,13 +328,8 @@ def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
         if not line:  # the child ended before reporting this file
             code = proc.wait()
             errfile.seek(0)
-            err = errfile.read().decode("utf-8", "replace").strip()
-            if code < 0:
-                results[current] = (f"pyarrow crashed ({_signal_name(code)}) reading the "
-                                    "file: it is corrupt")
-            else:
-                last = err.splitlines()[-1] if err else f"exit code {code}"
-                results[current] = f"the reader process failed: {last}"
+            results[current] = _died(code, errfile.read().decode("utf-8", "replace").strip(),
+                                     memory)
             pending.popleft()
             break
         try:
@@ -324,7 +338,8 @@ def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
             continue  # stray output
         if not isinstance(res, dict) or res.get("file") != str(current):
             continue  # stray output (not one of our verdicts)
-        results[current] = None if res.get("ok") else (
+        results[current] = None if res.get("ok") else _over_memory(memory, res.get("error")) \
+            if res.get("memory") else (
             f"corrupt or unreadable Parquet file (pyarrow: {res.get('error')})")
         wait = timeout
         todo.pop(0)
@@ -335,6 +350,25 @@ def _collect(proc: subprocess.Popen[bytes], batch: list[Path],
         except subprocess.TimeoutExpired:
             pass  # killed by the caller
     t.join(timeout=1)
+
+
+def _over_memory(limit: int, why: object) -> str:
+    return (f"reading the file needs more memory than the guard process's limit of "
+            f"{limit:,} MiB (pyarrow: {why}); if the file is trusted, raise the limit "
+            "with --memory-limit MIB (0: none)")
+
+
+def _died(code: int, err: str, memory: int) -> str:
+    """What is wrong with a file the guard child died on (``code``: its exit code,
+    ``err``: its stderr, ``memory``: its limit in MiB)."""
+    last = err.splitlines()[-1] if err else f"exit code {code}"
+    if memory and ("MemoryError" in last or "bad_alloc" in err):
+        return _over_memory(memory, last)
+    if code < 0:
+        hint = (f", or it needs more memory than the guard process's limit of {memory:,} MiB"
+                if memory and -code in (signal.SIGABRT, signal.SIGKILL) else "")
+        return f"pyarrow crashed ({_signal_name(code)}) reading the file: it is corrupt{hint}"
+    return f"the reader process failed: {last}"
 
 
 # control characters (but newline and tab) and bidirectional overrides: text from an

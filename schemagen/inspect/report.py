@@ -10,6 +10,7 @@ in ``docs/inspect.md`` and stable.  Files are read here only after the guard
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import decimal
 import re
@@ -23,23 +24,51 @@ from typing import Any, Final
 from schemagen import ir
 from schemagen.errors import InspectError, SchemagenError, UsageError
 from schemagen.inspect import guard
-from schemagen.inspect.guard import DEFAULT_TIMEOUT
+from schemagen.inspect.guard import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT
 
 __all__ = ["inspect", "jsonable", "recovered"]
 
 _BATCH: Final = 65_536
+# Bounds of the values a report shows (docs/inspect.md): a longer text or bytes value is
+# cut and ends with a marker giving its full length; a longer list keeps its first items
+VALUE_CHARS: Final = 200
+LIST_ITEMS: Final = 100
+# --rows: a column whose chunks (in the row groups the shown rows come from) hold more
+# than this many uncompressed bytes per row is not read for the rows; they say so instead
+ROW_COLUMN_BYTES: Final = 1 << 20
 
 
 # --------------------------------------------------------------------------- values
 
 
-def jsonable(v: Any) -> Any:
-    """A JSON-ready form of a Python value read from Parquet (bytes: UTF-8 text or 0x hex)."""
-    if v is None or isinstance(v, (bool, int, str)):
+def _cut_bytes(b: bytes, limit: int) -> str:
+    """A bytes value over ``limit`` as its first characters (UTF-8 text, else ``0x`` hex)
+    and a marker with its length; only the head is decoded."""
+    head = b[: limit * 4]
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)[:limit]
+    except UnicodeDecodeError:
+        text = "0x" + b[: limit // 2].hex()
+    return f"{text}...(truncated: {len(b):,} bytes)"
+
+
+def jsonable(v: Any, limit: int | None = None) -> Any:
+    """A JSON-ready form of a Python value read from Parquet (bytes: UTF-8 text or 0x hex).
+
+    With ``limit``, a text or bytes value longer than ``limit`` characters is cut and ends
+    with ``...(truncated: N characters)`` (or ``bytes``), and a list keeps its first
+    ``LIST_ITEMS`` items and then ``"...(truncated: N items)"``."""
+    if v is None or isinstance(v, (bool, int)):
+        return v
+    if isinstance(v, str):
+        if limit is not None and len(v) > limit:
+            return f"{v[:limit]}...(truncated: {len(v):,} characters)"
         return v
     if isinstance(v, float):
         return v if v == v and v not in (float("inf"), float("-inf")) else repr(v)
     if isinstance(v, (bytes, bytearray)):
+        if limit is not None and len(v) > limit:
+            return _cut_bytes(bytes(v), limit)
         try:
             return bytes(v).decode("utf-8")
         except UnicodeDecodeError:
@@ -51,10 +80,13 @@ def jsonable(v: Any) -> Any:
     if isinstance(v, datetime.timedelta):
         return str(v)
     if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
+        return {str(k): jsonable(x, limit) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    return str(v)
+        if limit is not None and len(v) > LIST_ITEMS:
+            return [*(jsonable(x, limit) for x in v[:LIST_ITEMS]),
+                    f"...(truncated: {len(v):,} items)"]
+        return [jsonable(x, limit) for x in v]
+    return jsonable(str(v), limit)
 
 
 def _column_values(arr: Any) -> list[Any]:
@@ -115,14 +147,62 @@ def _partition_values(values: dict[str, str | None], rec: Any) -> dict[str, Any]
     return out
 
 
+def _leaves(t: Any) -> int:
+    """How many Parquet leaf columns an Arrow type is stored as."""
+    from schemagen._pyarrow import pa
+
+    if pa.types.is_struct(t):
+        return sum(_leaves(t.field(i).type) for i in range(t.num_fields))
+    if pa.types.is_map(t):
+        return _leaves(t.key_type) + _leaves(t.item_type)
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return _leaves(t.value_type)
+    return 1
+
+
+def _too_big(pf: Any, n: int) -> dict[int, str]:
+    """The top-level fields not read for the first ``n`` rows (their index -> what is
+    shown instead): those whose column chunks, in the row groups the rows come from, hold
+    over ``ROW_COLUMN_BYTES`` uncompressed bytes per row (read from the footer, so a
+    value of gigabytes is never decompressed here)."""
+    md, fields = pf.metadata, list(pf.schema_arrow)
+    counts = [_leaves(f.type) for f in fields]
+    if sum(counts) != md.num_columns:
+        return {}
+    sizes, rows = [0] * len(fields), 0
+    for i in range(md.num_row_groups):
+        rg, j = md.row_group(i), 0
+        for k, c in enumerate(counts):
+            sizes[k] += sum(rg.column(j + x).total_uncompressed_size for x in range(c))
+            j += c
+        rows += rg.num_rows
+        if rows >= n:
+            break
+    in_rows = f"{rows:,} row{'' if rows == 1 else 's'}"
+    return {k: (f"<not read: {size:,} bytes uncompressed in {in_rows}, over inspect's "
+                f"limit of {ROW_COLUMN_BYTES:,} bytes per shown row>")
+            for k, size in enumerate(sizes) if size > ROW_COLUMN_BYTES * max(rows, 1)}
+
+
 def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
+    """The first ``n`` rows, read a few rows at a time; values cut at ``VALUE_CHARS``,
+    columns too big to show (:func:`_too_big`) not read at all."""
     if n <= 0 or pf.metadata.num_rows == 0:
         return []
     from schemagen._pyarrow import pa
 
+    names = list(pf.schema_arrow.names)
+    skip = _too_big(pf, n)
+    read = [k for k in range(len(names)) if k not in skip]
+    if skip and len(set(names)) != len(names):
+        read = []  # a projection by name would be ambiguous: read nothing
+    if not read:
+        shown = min(n, pf.metadata.num_rows)
+        return [{names[k]: skip.get(k, "<not read>") for k in range(len(names))}] * shown
     batches = []
     got = 0
-    for b in pf.iter_batches(batch_size=min(n, _BATCH), use_threads=False):
+    cols = [names[k] for k in read] if skip else None
+    for b in pf.iter_batches(batch_size=min(n, _BATCH), columns=cols, use_threads=False):
         batches.append(b)
         got += b.num_rows
         if got >= n:
@@ -130,9 +210,9 @@ def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
     if not batches:
         return []
     table = pa.Table.from_batches(batches).slice(0, n)
-    cols = {name: _column_values(table.column(i).combine_chunks())
-            for i, name in enumerate(table.schema.names)}
-    return [{k: jsonable(v[i]) for k, v in cols.items()} for i in range(table.num_rows)]
+    values = {k: _column_values(table.column(i).combine_chunks()) for i, k in enumerate(read)}
+    return [{names[k]: jsonable(values[k][i], VALUE_CHARS) if k in values else skip[k]
+             for k in range(len(names))} for i in range(table.num_rows)]
 
 
 # --------------------------------------------------------------------------- the report
@@ -155,10 +235,10 @@ def _stats(st: Any) -> dict[str, Any] | None:
                 v = getattr(st, key)
                 if half and isinstance(v, bytes) and len(v) == 2:
                     v = struct.unpack("<e", v)[0]  # pyarrow gives FLOAT16 bounds as bytes
-                out[key] = jsonable(v)
+                out[key] = jsonable(v, VALUE_CHARS)
             except (ValueError, OverflowError, UnicodeDecodeError):
                 raw = getattr(st, f"{key}_raw", None)
-                out[key] = jsonable(raw) if raw is not None else None
+                out[key] = jsonable(raw, VALUE_CHARS) if raw is not None else None
     return out
 
 
@@ -239,7 +319,8 @@ def _ir_json(rec: Any) -> dict[str, Any]:
 
 def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
             verify_data: bool = True, worker: Sequence[str] | None = None,
-            filesystem: Any = None) -> dict[str, Any]:
+            filesystem: Any = None,
+            memory_limit: int = DEFAULT_MEMORY_LIMIT) -> dict[str, Any]:
     """The report for a file or dataset folder (the keys: ``docs/inspect.md``).
 
     ``path`` may be a URI (``s3://bucket/sales/``; ``filesystem``: a ``pyarrow.fs`` or
@@ -247,6 +328,7 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
     (:mod:`schemagen.inspect.remote`).  Raises :class:`InspectError` (naming each file
     and its problem) when a file is not Parquet, is corrupt, or crashes/hangs the reader;
     :class:`UsageError` when the path does not exist or a folder holds no Parquet files.
+    ``memory_limit``: MiB of address space for the guard process (0: no limit).
     """
     from schemagen.runtime.location import locate
 
@@ -256,11 +338,13 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
             from .remote import inspect_remote
 
             return inspect_remote(loc, lambda local: inspect(
-                local, rows=rows, timeout=timeout, verify_data=verify_data, worker=worker))
+                local, rows=rows, timeout=timeout, verify_data=verify_data, worker=worker,
+                memory_limit=memory_limit))
         path = loc.path
     p = Path(path)
     listed = _listed(p)
-    _guard([f for f, _ in listed], timeout=timeout, decode=verify_data, worker=worker, rows=rows)
+    _guard([f for f, _ in listed], limits=(timeout, memory_limit), decode=verify_data,
+           worker=worker, rows=rows)
     # Hive partition keys (key=value/ folders): not columns of the files, but fields
     partitions: dict[str, list[str | None]] = {}
     for _, values in listed:
@@ -314,13 +398,15 @@ def _listed(p: Path) -> list[tuple[Path, dict[str, str | None]]]:
     return listed
 
 
-def _guard(files: list[Path], timeout: float, decode: bool, worker: Sequence[str] | None,
-           rows: int) -> None:
-    """The cheap checks, then the guard process, on every file: InspectError if any fails."""
+def _guard(files: list[Path], limits: tuple[float, int], decode: bool,
+           worker: Sequence[str] | None, rows: int) -> None:
+    """The cheap checks, then the guard process (``limits``: seconds per file, MiB of
+    memory), on every file: InspectError if any fails."""
     problems: dict[Path, str | None] = {f: guard.check_magic(f) for f in files}
     good = [f for f in files if problems[f] is None]
     if good:
-        problems.update(guard.verify(good, timeout=timeout, decode=decode, worker=worker,
+        problems.update(guard.verify(good, timeout=limits[0], decode=decode, worker=worker,
+                                     memory_limit=limits[1],
                                      rows=rows))
     bad = [(f, msg) for f, msg in problems.items() if msg is not None]
     if bad:

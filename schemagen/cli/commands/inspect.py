@@ -38,6 +38,10 @@ def add_parser(sub: Any) -> None:
                         "folder (its name is the package name)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="per-file limit for reading a file in the guard process (default 60)")
+    p.add_argument("--memory-limit", type=int, default=2048, metavar="MIB",
+                   help="address space for the guard process that reads each file first "
+                        "(default 2048 MiB; 0: no limit): a file that needs more is an "
+                        "error (exit 2), not an exhausted machine")
     p.add_argument("--no-verify", action="store_true",
                    help="do not decode data pages (only the footer is read, in the guard "
                         "process); faster on large files, but corrupt pages go unnoticed")
@@ -66,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--rows must be 0 or more, got {args.rows}")
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be positive, got {args.timeout:g}")
+    if args.memory_limit < 0:
+        raise UsageError(f"--memory-limit must be 0 (no limit) or more MiB, got "
+                         f"{args.memory_limit}")
     if args.emit == "py" and not args.output:
         raise UsageError("--emit py needs -o DIR (the generated package's folder)")
     if args.output and not args.emit:
@@ -78,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
 
         compiler.check_output_name(args.output)
     report = insp.inspect(args.path, rows=args.rows if not args.emit else 0,
-                          timeout=args.timeout, verify_data=not args.no_verify)
+                          timeout=args.timeout, verify_data=not args.no_verify,
+                          memory_limit=args.memory_limit)
     if args.emit:
         return _emit(args, report)
     if args.json:

@@ -704,8 +704,14 @@ def test_guard_reports_a_failing_reader_process(tmp_path: Path) -> None:
     script = ("import sys\n"
               "sys.stderr.write('x' * 200_000 + '\\nMemoryError: out of memory\\n')\n"
               "sys.exit(3)\n")
-    res = insp.verify(files, timeout=30, worker=[sys.executable, "-c", script])
+    res = insp.verify(files, timeout=30, worker=[sys.executable, "-c", script], memory_limit=0)
     assert res == {f: "the reader process failed: MemoryError: out of memory" for f in files}
+    # under a memory limit (the default), a MemoryError is reported as over that limit
+    res = insp.verify(files, timeout=30, worker=[sys.executable, "-c", script])
+    assert res == {f: ("reading the file needs more memory than the guard process's limit "
+                       "of 2,048 MiB (pyarrow: MemoryError: out of memory); if the file is "
+                       "trusted, raise the limit with --memory-limit MIB (0: none)")
+                   for f in files}
 
 
 def test_guard_worker_really_decodes_pages() -> None:

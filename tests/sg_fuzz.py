@@ -274,20 +274,25 @@ def record(category: str, outcome: Outcome, saved: Sequence[Path] = ()) -> None:
 def tally_table(path: Path) -> str:
     """The outcome table (Markdown) of a tally file."""
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    codes: dict[str, collections.Counter[Any]] = collections.defaultdict(collections.Counter)
     seconds: dict[str, float] = collections.defaultdict(float)
     details: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         counts[row["category"]][row["outcome"]] += 1
+        codes[row["category"]][row.get("code")] += 1
         seconds[row["category"]] += row["seconds"]
         if row["detail"]:
             details[row["category"]][f"{row['outcome']}: {row['detail'][:100]}"] += 1
-    out = ["| category | cases | " + " | ".join(OUTCOMES) + " | seconds |",
-           "|---" * (len(OUTCOMES) + 3) + "|"]
+    out = ["| category | cases | " + " | ".join(OUTCOMES) + " | exit codes | seconds |",
+           "|---" * (len(OUTCOMES) + 4) + "|"]
     for cat in sorted(counts):
         c = counts[cat]
+        exits = ", ".join(f"{'timeout' if k is None else k}: {n}"
+                          for k, n in sorted(codes[cat].items(), key=lambda kv: str(kv[0])))
         out.append(f"| {cat} | {sum(c.values())} | "
-                   + " | ".join(str(c[o]) for o in OUTCOMES) + f" | {seconds[cat]:.0f} |")
+                   + " | ".join(str(c[o]) for o in OUTCOMES)
+                   + f" | {exits} | {seconds[cat]:.0f} |")
     for cat in sorted(details):
         for d, n in details[cat].most_common():
             out.append(f"\n{cat}: {n} x {d}")

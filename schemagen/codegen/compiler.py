@@ -69,17 +69,19 @@ def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool
     """
     package = check_output_name(out_dir)
     # sorted: the output must not depend on the order the paths were given in
-    files = sorted(frontends.find_schema_files(paths))
+    files = sorted(frontends.find_schema_files(paths, include_dirs))
+    roots = frontends.schema_roots(paths, include_dirs)
     if not files:
         raise UsageError(f"no schema files found under {', '.join(map(str, paths))}")
     if not show_progress or len(files) < PROGRESS_MIN_FILES:
         with _gc_paused():
-            return Compiler(frontends.load(files, sql_dialect, include_dirs), package).render()
+            return Compiler(frontends.load(files, sql_dialect, include_dirs, roots),
+                            package).render()
     from rich.progress import Progress
 
     with Progress(transient=True) as progress, _gc_paused():
         task = progress.add_task(f"parsing {len(files)} schema files", total=None)
-        schema = frontends.load(files, sql_dialect, include_dirs)
+        schema = frontends.load(files, sql_dialect, include_dirs, roots)
         compiler = Compiler(schema, package)
         progress.update(task, description="generating modules", total=len(compiler.plans),
                         completed=0)

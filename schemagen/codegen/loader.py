@@ -210,7 +210,7 @@ def load_schemas(paths: _PathLike | Sequence[_PathLike], *,
         registry.dialect(sql_dialect)
     if package is not None:
         _check_package(package)
-    files = frontends.find_schema_files(names)
+    files = frontends.find_schema_files(names, incs)
     if not files:
         raise UsageError(f"no schema files found under {', '.join(names)}")
     given = {str(f.resolve()): _digest(f) for f in files}
@@ -220,7 +220,7 @@ def load_schemas(paths: _PathLike | Sequence[_PathLike], *,
         for entry in _CACHE.get(key, []):
             if entry.current() and (package is None or _BY_PACKAGE.get(package) is entry):
                 return entry.loaded
-        schema = frontends.load(files, sql_dialect, incs)
+        schema = frontends.load(files, sql_dialect, incs, frontends.schema_roots(names, incs))
         read = dict(given)
         for src in [*schema.sources.values(),
                     *(c.location.file for c in schema.constants.values() if c.location)]:

@@ -108,12 +108,13 @@ def load_files(paths: Sequence[str | Path], include_dirs: Sequence[str | Path] =
     """Load the schema files under ``paths`` (an empty schema when there are none)."""
     from schemagen import frontends
 
-    files = frontends.find_schema_files(paths)
+    files = frontends.find_schema_files(paths, include_dirs)
     if not files:
         return ir.Schema({}, {})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        schema = frontends.load(files, sql_dialect, include_dirs=include_dirs)
+        schema = frontends.load(files, sql_dialect, include_dirs=include_dirs,
+                                roots=frontends.schema_roots(paths, include_dirs))
     if on_warning is not None:
         for w in caught:
             on_warning(str(w.message))

@@ -3,6 +3,6 @@
 ``base.py`` holds the registry (extension -> loader); one module or package per format.
 """
 
-from schemagen.frontends.base import EXTENSIONS, find_schema_files, load
+from schemagen.frontends.base import EXTENSIONS, find_schema_files, load, schema_roots
 
-__all__ = ["EXTENSIONS", "find_schema_files", "load"]
+__all__ = ["EXTENSIONS", "find_schema_files", "load", "schema_roots"]

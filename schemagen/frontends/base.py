@@ -17,25 +17,116 @@ EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql",
                              ".thrift": "thrift", ".proto": "protobuf"}
 
 
-def find_schema_files(paths: Sequence[str | Path]) -> list[Path]:
-    """Schema files under ``paths`` (files or folders, searched recursively), sorted."""
+def schema_roots(paths: Sequence[str | os.PathLike[str]],
+                 include_dirs: Sequence[str | os.PathLike[str]] = ()) -> tuple[str, ...]:
+    """The folders schema files may be read from, as real paths: each folder given, the
+    folder of each file given, and each include folder (``-I``).
+
+    A schema file, an included or imported file, or a folder walked for schema files
+    whose real path (symlinks followed) is outside every root is refused, never read:
+    a symlink in a schema folder must not make schemagen read (and quote in an error)
+    a file the user did not name, nor may a Thrift ``include`` or a protobuf ``import``.
+    """
+    out: list[str] = []
+    for p in map(Path, paths):
+        out.append(os.path.realpath(p if p.is_dir() else (p.parent if str(p.parent) else ".")))
+    out.extend(os.path.realpath(d) for d in include_dirs)
+    return tuple(dict.fromkeys(out))
+
+
+def inside_roots(path: str | Path, roots: Sequence[str]) -> bool:
+    """Whether the real path of ``path`` is one of ``roots`` or below one."""
+    real = os.path.realpath(path)
+    return any(real == r or real.startswith(os.path.join(r, "")) for r in roots)
+
+
+def outside_message(path: str | Path, roots: Sequence[str], named: bool = True) -> str | None:
+    """None when ``path`` resolves inside ``roots``; else the refusal, naming the symlink
+    on the way that leads out (the last one, so a root that is itself a link is not
+    blamed) and where it points.  ``named``: the message starts with ``path`` (else the
+    caller names it, as the error's file)."""
+    if inside_roots(path, roots):
+        return None
+    real = os.path.realpath(path)
+    parts = Path(os.path.abspath(path)).parts
+    link = None
+    for i in range(1, len(parts) + 1):
+        prefix = Path(*parts[:i])
+        if prefix.is_symlink() and not inside_roots(prefix, roots):
+            link = prefix
+    if link is None:
+        lead = f"resolves to {real}"
+    elif link == Path(os.path.abspath(path)):
+        lead = f"a symlink to {real}"
+    else:
+        lead = (f"in {_shown_like(link, Path(path))}, a symlink to "
+                f"{os.path.realpath(link)}")
+    if named:
+        lead = f"{path} {'is ' if link is not None else ''}{lead}"
+    return (f"{lead}, outside the schema paths and include folders "
+            f"({', '.join(roots)}): refused, not read (give that folder as a schema path or "
+            "with -I to use it)")
+
+
+def _shown_like(link: Path, given: Path) -> Path:
+    """``link`` (absolute) written relative like ``given`` is, when ``given`` is relative."""
+    if given.is_absolute():
+        return link
+    try:
+        return Path(os.path.relpath(link))
+    except ValueError:  # pragma: no cover - another drive (Windows)
+        return link
+
+
+def _refuse_outside(path: Path, roots: Sequence[str]) -> None:
+    message = outside_message(path, roots, named=False)
+    if message is not None:
+        raise SchemaError(message, str(path))
+
+
+def _walk(folder: Path, roots: Sequence[str]) -> Iterator[Path]:
+    """Schema files below ``folder`` (hidden entries skipped).  A symlinked schema file or
+    folder that leads outside ``roots`` is refused; one inside them is used (a symlinked
+    folder inside the roots is not descended: its files are found where they are)."""
+    with os.scandir(folder) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        p = folder / e.name
+        if e.is_symlink() and (e.is_dir() or p.suffix in EXTENSIONS):
+            _refuse_outside(p, roots)
+            if e.is_dir():
+                continue
+        if e.is_dir():
+            yield from _walk(p, roots)
+        elif p.suffix in EXTENSIONS and e.is_file():
+            yield p
+
+
+def find_schema_files(paths: Sequence[str | Path],
+                      include_dirs: Sequence[str | Path] = ()) -> list[Path]:
+    """Schema files under ``paths`` (files or folders, searched recursively), sorted.
+
+    Symlinks (files or folders) that lead outside the roots (:func:`schema_roots` of
+    ``paths`` and ``include_dirs``) are refused with a :class:`SchemaError` naming the
+    link and where it points."""
+    roots = schema_roots(paths, include_dirs)
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(
-                sorted(
-                    f for f in p.rglob("*")
-                    if f.is_file() and f.suffix in EXTENSIONS
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
+            out.extend(sorted(_walk(p, roots)))
         elif p.is_file():
             if p.suffix not in EXTENSIONS:
                 raise SchemaError(
                     f"unknown schema file type {p.suffix!r} (known: {', '.join(sorted(EXTENSIONS))})",
                     str(p),
                 )
+            _refuse_outside(p, roots)
             out.append(p)
+        elif p.is_symlink():
+            _refuse_outside(p, roots)
+            raise SchemaError("broken symlink (its target does not exist)", str(p))
         else:
             raise SchemaError("no such file or directory", str(p))
     return list(dict.fromkeys(out))
@@ -82,7 +173,8 @@ def parser_errors(file: str, library: str, what: str,
 
 
 def _loader(kind: str, sql_dialect: str | None = None,
-            include_dirs: Sequence[str | Path] = ()) -> Callable[[Sequence[Path]], ir.Schema]:
+            include_dirs: Sequence[str | Path] = (),
+            roots: Sequence[str] = ()) -> Callable[[Sequence[Path]], ir.Schema]:
     if kind == "avro":
         from schemagen.frontends import avro
 
@@ -90,11 +182,11 @@ def _loader(kind: str, sql_dialect: str | None = None,
     if kind == "thrift":
         from schemagen.frontends import thrift
 
-        return functools.partial(thrift.load, include_dirs=include_dirs)
+        return functools.partial(thrift.load, include_dirs=include_dirs, roots=roots)
     if kind == "protobuf":
         from schemagen.frontends import protobuf
 
-        return functools.partial(protobuf.load, include_dirs=include_dirs)
+        return functools.partial(protobuf.load, include_dirs=include_dirs, roots=roots)
     if kind == "sql":
         from schemagen.frontends import sql
 
@@ -103,14 +195,20 @@ def _loader(kind: str, sql_dialect: str | None = None,
 
 
 def load(files: Sequence[Path], sql_dialect: str | None = None,
-         include_dirs: Sequence[str | Path] = ()) -> ir.Schema:
+         include_dirs: Sequence[str | Path] = (), roots: Sequence[str] | None = None) -> ir.Schema:
     """Load every schema file (grouped by format) into one IR schema.
 
     ``sql_dialect`` is the dialect of ``.sql`` files without a ``-- dialect:``
     first line (default ``drill``); ``include_dirs`` are searched for Thrift
     ``include``s not found next to the including file, and are protoc's import
-    paths for ``.proto`` files.
+    paths for ``.proto`` files.  ``roots``: the folders included and imported files may
+    be read from (:func:`schema_roots` of the paths the files were found under; by
+    default, of ``files`` themselves and ``include_dirs``).
     """
+    if roots is None:
+        roots = schema_roots(files, include_dirs)
+    for f in files:
+        _refuse_outside(f, roots)
     by_kind: dict[str, list[Path]] = {}
     for f in files:
         by_kind.setdefault(EXTENSIONS[f.suffix], []).append(f)
@@ -119,7 +217,7 @@ def load(files: Sequence[Path], sql_dialect: str | None = None,
     constants: dict[str, ir.Constant] = {}
     for kind, group in sorted(by_kind.items()):
         try:
-            schema = _loader(kind, sql_dialect, include_dirs)(group)
+            schema = _loader(kind, sql_dialect, include_dirs, roots)(group)
         except RecursionError:
             shown = str(group[0]) if len(group) == 1 else f"one of {', '.join(map(str, group))}"
             raise SchemaError(f"nested too deeply to be read (the limit is {ir.MAX_NESTING} "

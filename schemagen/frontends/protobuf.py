@@ -55,6 +55,7 @@ from typing import Any, Final
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
 from ..typemap import parquet as pqkeys
+from .base import outside_message, schema_roots
 
 __all__ = ["load", "bundled_include"]
 
@@ -94,6 +95,12 @@ _ABSL_LINE: Final = re.compile(
     r"^(?P<level>[IWEF])\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] (?P<msg>.*)$")
 _ABSL_PREAMBLE: Final = "WARNING: All log messages before absl::InitializeLog()"
 _ERROR_LINE: Final = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+):\s*(?P<msg>.*)$")
+# strings and comments of a .proto file (comments are blanked before imports are looked for)
+_STRING_OR_COMMENT: Final = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
+_STRING_PART: Final = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'')
+_IMPORT: Final = re.compile(
+    r'\bimport\s+(?:(?:public|weak)\s+)?((?:"(?:[^"\\\n]|\\.)*"\s*|\'(?:[^\'\\\n]|\\.)*\'\s*)+);')
 
 
 def bundled_include() -> str:
@@ -174,8 +181,12 @@ def _wkt_type(full: str) -> ir.Type | None:
 
 class _Loader:
     def __init__(self, paths: Sequence[str | Path],
-                 include_dirs: Sequence[str | os.PathLike[str]]) -> None:
+                 include_dirs: Sequence[str | os.PathLike[str]],
+                 allowed: Sequence[str] = ()) -> None:
         self.paths = [Path(p) for p in paths]
+        # the folders protoc may read from: the schema roots and the bundled protos
+        self.allowed = (*(allowed or schema_roots(paths, include_dirs)),
+                        os.path.realpath(bundled_include()))
         self.include_dirs = [Path(d) for d in include_dirs]
         self.files: dict[str, Any] = {}  # descriptor file name -> FileDescriptorProto
         self.disk: dict[str, str] = {}  # descriptor file name -> path as shown to the user
@@ -220,6 +231,7 @@ class _Loader:
                 self.disk.setdefault(p.name, str(p))
         roots = list(dict.fromkeys(roots))
         self.roots = roots
+        self.check_imports(disk)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "set.pb"
             cmd = [sys.executable, "-m", "grpc_tools.protoc",
@@ -233,7 +245,58 @@ class _Loader:
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
             self.relay(proc.stderr, proc.returncode, rel)
             fds = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+        for fd in fds.file:  # what protoc read (a second line of defence: see check_imports)
+            target = self.find_import(fd.name)
+            if target is not None:
+                self.refuse_outside(str(target))
         return fds
+
+    def refuse_outside(self, file: str, where: tuple[str, int, int] | None = None,
+                       name: str = "") -> None:
+        refused = outside_message(file, self.allowed, named=where is not None)
+        if refused is None:
+            return
+        if where is None:
+            raise SchemaError(refused, file)
+        raise SchemaError(f"import {name!r}: {refused}", *where)
+
+    def find_import(self, name: str) -> Path | None:
+        """The file protoc reads for ``import "name"`` (the first import root holding it)."""
+        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+            return None  # protoc refuses these virtual paths itself
+        for r in [*self.roots, Path(bundled_include())]:
+            cand = r / name
+            if cand.is_file():
+                return cand
+        return None
+
+    def check_imports(self, given: list[Path]) -> None:
+        """Refuse, before protoc runs, an import (transitively) that resolves outside the
+        schema roots and include folders: protoc would read the file (through a symlink)
+        and quote it in its errors."""
+        todo, seen = list(given), set()
+        while todo:
+            f = todo.pop()
+            key = os.path.realpath(f)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                text = f.read_text("utf-8", errors="replace")
+            except OSError:
+                continue  # protoc reports it
+            blank = _STRING_OR_COMMENT.sub(
+                lambda m: m.group() if m.group()[0] in "\"'" else re.sub(r"[^\n]", " ", m.group()),
+                text)
+            for m in _IMPORT.finditer(blank):
+                name = "".join(a or b for a, b in _STRING_PART.findall(m.group(1)))
+                target = self.find_import(name)
+                if target is None:
+                    continue
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                self.refuse_outside(str(target), (self.disk.get(str(f), str(f)), line, col), name)
+                todo.append(target)
 
     def shown(self, name: str) -> str:
         """A descriptor file name as a path the user recognises."""
@@ -550,13 +613,16 @@ class _Loader:
 
 
 def load(paths: Sequence[str | Path],
-         include_dirs: Sequence[str | os.PathLike[str]] = ()) -> ir.Schema:
+         include_dirs: Sequence[str | os.PathLike[str]] = (),
+         roots: Sequence[str] = ()) -> ir.Schema:
     """Load ``.proto`` files (and the files they import) through protoc.
 
     Raises :class:`~schemagen.errors.SchemaError` for anything protoc rejects
     (``file:line:col: message``) and warns :class:`~schemagen.errors.SchemaWarning`
-    for ignored extensions.
+    for ignored extensions.  An import that resolves outside ``roots`` (default:
+    :func:`~schemagen.frontends.base.schema_roots` of ``paths`` and ``include_dirs``;
+    the bundled ``google/protobuf`` files are always allowed) is refused, not read.
     """
-    loader = _Loader(paths, include_dirs)
+    loader = _Loader(paths, include_dirs, roots)
     fds = loader.run_protoc()
     return loader.convert(fds)

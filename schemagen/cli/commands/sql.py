@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         files = frontends.find_schema_files(args.paths)
         if not files:
             raise UsageError(f"no schema files found under {', '.join(args.paths)}")
-        schema = frontends.load(files, args.sql_dialect)
+        schema = frontends.load(files, args.sql_dialect,
+                                roots=frontends.schema_roots(args.paths))
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
     sys.stdout.write(sqlddl.emit(schema.types, args.record, args.dialect,

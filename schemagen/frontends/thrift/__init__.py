@@ -60,7 +60,7 @@ from lark.lexer import Lexer
 
 from schemagen import ir
 from schemagen.errors import SchemaError, SchemaWarning
-from schemagen.frontends.base import parser_errors
+from schemagen.frontends.base import outside_message, parser_errors, schema_roots
 from schemagen.ir import keys
 from schemagen.typemap import parquet as pqkeys
 
@@ -725,8 +725,10 @@ def _scalar_value(t: ir.Bool | ir.Int | ir.Float | ir.String | ir.Bytes | ir.Uui
 
 
 class _Loader:
-    def __init__(self, include_dirs: Sequence[str | os.PathLike[str]]) -> None:
+    def __init__(self, include_dirs: Sequence[str | os.PathLike[str]],
+                 roots: Sequence[str]) -> None:
         self.include_dirs = [Path(d) for d in include_dirs]
+        self.roots = roots
         for d in self.include_dirs:
             if not d.is_dir():
                 raise SchemaError(f"include folder {str(d)!r} does not exist", str(d))
@@ -778,6 +780,9 @@ class _Loader:
                 searched = [str(Path(file).parent or ".")] + [str(d) for d in self.include_dirs]
                 raise ctx.err(tok, f"cannot find include {name!r} (searched: "
                                    f"{', '.join(searched)})")
+            refused = outside_message(target, self.roots)
+            if refused is not None:  # absolute, ../ or through a symlink: never read
+                raise ctx.err(tok, f"include {name!r}: {refused}")
             tkey = os.path.realpath(target)
             if tkey in stack:
                 cycle = [Path(self.programs[k].file).name for k in stack[stack.index(tkey):]]
@@ -1205,16 +1210,19 @@ def _syntax_error(e: UnexpectedInput, file: str) -> SchemaError:
 
 
 def load(paths: Sequence[str | Path],
-         include_dirs: Sequence[str | os.PathLike[str]] = ()) -> ir.Schema:
+         include_dirs: Sequence[str | os.PathLike[str]] = (),
+         roots: Sequence[str] = ()) -> ir.Schema:
     """Load ``.thrift`` files (and the files they include) as one set of definitions.
 
     Includes are searched relative to the including file, then in
     ``include_dirs`` in order.  Definitions of included files are part of the
-    result (generated code imports them).  Raises
+    result (generated code imports them).  An include that resolves outside ``roots``
+    (default: :func:`~schemagen.frontends.base.schema_roots` of ``paths`` and
+    ``include_dirs``) is refused, not read.  Raises
     :class:`~schemagen.errors.SchemaError` for any invalid input and warns
     :class:`~schemagen.errors.SchemaWarning` for lossy but legal input.
     """
-    loader = _Loader(include_dirs)
+    loader = _Loader(include_dirs, roots or schema_roots(paths, include_dirs))
     for p in paths:
         loader.load(str(p))
     try:

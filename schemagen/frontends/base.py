@@ -6,7 +6,8 @@ import contextlib
 import functools
 import importlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from schemagen import ir
@@ -147,15 +148,50 @@ def _raised_in(exc: BaseException, library: str) -> bool:
     return any(where.startswith(r) for r in roots)
 
 
+# a run of word characters in a library's message (what redact() looks for in the file)
+_WORD = re.compile(r"\w+")
+
+
+def redact(message: str, source: str, vocabulary: Collection[str] = (),
+           fold_case: bool = False) -> str:
+    """A parser library's message with the file's own text taken out: each word of
+    ``message`` (3 characters or more) that is a word of ``source`` (the text around the
+    error) and is not a word of the language (``vocabulary``: its keywords, type names) is
+    replaced by ``…`` (``fold_case``: both compared without case, as SQL is).  A syntax error must place the error (file, line, column, what was
+    expected), never quote what the file holds: the file may be something else than a
+    schema (a secret), and the message may end up in a CI log."""
+    fold = str.lower if fold_case else str
+    words = {fold(w) for w in vocabulary}
+    present = {fold(w) for w in _WORD.findall(source)}
+
+    def one(m: re.Match[str]) -> str:
+        w = fold(m.group())
+        return "…" if len(w) >= 3 and w in present and w not in words else m.group()
+
+    return _WORD.sub(one, message)
+
+
+def around(text: str, line: int, context: int = 2) -> str:
+    """The lines ``line - context .. line + context`` of ``text`` (1-based; the whole text
+    when ``line`` is not known)."""
+    if line <= 0:
+        return text
+    lines = text.split("\n")
+    return "\n".join(lines[max(line - 1 - context, 0): line + context])
+
+
 @contextlib.contextmanager
 def parser_errors(file: str, library: str, what: str,
-                  known: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+                  known: tuple[type[BaseException], ...] = (),
+                  source: str | None = None) -> Iterator[None]:
     """The boundary around a parser library's call on a schema file: an exception the
     library raises on this text (a bug or a limit of the library: sqlglot's ``TypeError``
     on ``DEFAULT LOG``) and a ``RecursionError`` (text nested deeper than the parser can
     go) become a :class:`SchemaError` naming the file, never a traceback.  Exceptions
     raised by schemagen's own code pass, and so do the library's ``known`` errors (its
-    syntax errors, which the caller turns into messages with a line and column)."""
+    syntax errors, which the caller turns into messages with a line and column).  The
+    library's message is shown with the file's text (``source``) taken out
+    (:func:`redact`); without ``source``, only the exception's class is shown."""
     passing: tuple[type[BaseException], ...] = (SchemagenError, *known)
     try:
         yield
@@ -168,8 +204,9 @@ def parser_errors(file: str, library: str, what: str,
         if not _raised_in(exc, library):
             raise
         first = (str(exc).strip().splitlines() or [""])[0]
+        shown = f": {redact(first, source)}" if source is not None and first else ""
         raise SchemaError(f"the {what} parser ({library}) failed on this file: "
-                          f"{type(exc).__name__}: {first}", file) from None
+                          f"{type(exc).__name__}{shown}", file) from None
 
 
 def _loader(kind: str, sql_dialect: str | None = None,

@@ -55,7 +55,7 @@ from typing import Any, Final
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
 from ..typemap import parquet as pqkeys
-from .base import outside_message, schema_roots
+from .base import around, outside_message, redact, schema_roots
 
 __all__ = ["load", "bundled_include"]
 
@@ -98,6 +98,20 @@ _ERROR_LINE: Final = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+)
 # strings and comments of a .proto file (comments are blanked before imports are looked for)
 _STRING_OR_COMMENT: Final = re.compile(
     r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
+# protoc's parser and tokenizer messages (parser.cc, tokenizer.cc): syntax errors
+_SYNTAX_ERRORS: Final = ("Expected", "Unrecognized", "Invalid", "Unknown edition", "Unexpected",
+                         "Need space", "String literals", "Reached end", "Illegal", "Missing",
+                         "Interpreting", "Integer out of range", "Unmatched", "Unterminated",
+                         "Comment", "Edition", "Numbers starting", "Hex", "Octal", "\"\\\"")
+# the words of the protobuf language, which a syntax error may quote
+_PROTO_WORDS: Final = frozenset({
+    "syntax", "edition", "proto2", "proto3", "import", "weak", "public", "package", "option",
+    "message", "enum", "service", "rpc", "returns", "stream", "extend", "extensions",
+    "reserved", "to", "max", "oneof", "map", "optional", "required", "repeated", "group",
+    "true", "false", "inf", "nan", "double", "float", "int32", "int64", "uint32", "uint64",
+    "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string",
+    "bytes", "default", "json_name", "export", "local",
+})
 _STRING_PART: Final = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'')
 _IMPORT: Final = re.compile(
     r'\bimport\s+(?:(?:public|weak)\s+)?((?:"(?:[^"\\\n]|\\.)*"\s*|\'(?:[^\'\\\n]|\\.)*\'\s*)+);')
@@ -310,6 +324,19 @@ class _Loader:
         self.disk[name] = name
         return name
 
+    def without_text(self, file: str, line: int, msg: str) -> str:
+        """protoc's message with the file's text taken out when it is a syntax error (the
+        file did not parse, so it may be no schema at all): ``Unrecognized syntax
+        identifier "..."`` keeps its words, not the file's.  The errors of files that
+        parsed (``"Foo" is not defined``) name the schema's own definitions and stay."""
+        if not msg.startswith(_SYNTAX_ERRORS):
+            return msg
+        try:
+            text = Path(file).read_text("utf-8", errors="replace")
+        except OSError:
+            text = ""
+        return redact(msg, around(text, line), _PROTO_WORDS)
+
     def relay(self, stderr: str, code: int, rel: list[str]) -> None:
         errors: list[tuple[str, int, int, str]] = []
         other: list[str] = []
@@ -324,7 +351,8 @@ class _Loader:
                 line = absl["msg"]
             m = _ERROR_LINE.match(line)
             if m:
-                item = (self.shown(m["file"]), int(m["line"]), int(m["col"]), m["msg"])
+                item = (self.shown(m["file"]), int(m["line"]), int(m["col"]),
+                        self.without_text(self.shown(m["file"]), int(m["line"]), m["msg"]))
                 if m["msg"].lower().startswith("warning:") and code == 0:
                     warnings.warn_explicit(
                         f"{item[0]}:{item[1]}:{item[2]}: {m['msg'][8:].strip()}",

@@ -52,7 +52,7 @@ from schemagen.sql import registry as sqlmap
 from .. import ir
 from ..errors import SchemaError, SchemaWarning
 from ..typemap import parquet as pqkeys
-from .base import parser_errors
+from .base import around, parser_errors, redact
 
 __all__ = ["DEFAULT_DIALECT", "load", "pascal_case"]
 
@@ -105,7 +105,7 @@ def load(paths: Sequence[str | Path], dialect: str | None = None) -> ir.Schema:
     for f in files:
         loader.reserve(f)
     for f in files:
-        with parser_errors(f.path, "sqlglot", f"{f.dialect.name} SQL"):
+        with parser_errors(f.path, "sqlglot", f"{f.dialect.name} SQL", source=f.text):
             loader.convert(f)
     return ir.Schema(loader.types, loader.sources)
 
@@ -221,18 +221,21 @@ class _Loader:
                             "or pass --sql-dialect NAME)")
         try:
             with sqlmap.quiet_sqlglot(), parser_errors(path, "sqlglot", f"{d.name} SQL",
-                                                       (ParseError, TokenError)):
+                                                       (ParseError, TokenError), source=text):
                 statements = exp_list(text, d)
         except ParseError as exc:
             info = exc.errors[0] if exc.errors else {}
-            desc = str(info.get("description") or _first_line(exc))
+            line = int(info.get("line") or 0)
+            # sqlglot's description may quote the file (a token, an expression): taken out
+            desc = redact(str(info.get("description") or _first_line(exc)),
+                          around(text, line), _sql_words(), fold_case=True)
             raise SchemaError(f"{d.name} SQL syntax error: {desc}{why}", path,
-                              int(info.get("line") or 0), _start_col(info)) from None
+                              line, _start_col(info)) from None
         except TokenError as exc:
-            pos = re.search(r"[Ll]ine (\d+), [Cc]ol: (\d+)", str(exc))
-            line, col = (int(pos.group(1)), int(pos.group(2))) if pos else (0, 0)
-            raise SchemaError(f"{d.name} SQL syntax error: {_first_line(exc)}{why}", path,
-                              line, col) from None
+            line, col = _token_error_at(exc, text)
+            raise SchemaError(f"{d.name} SQL syntax error: the text cannot be split into "
+                              "tokens here (an unterminated string, quoted name or comment?)"
+                              f"{why}", path, line, col) from None
         comments: list[Any] = []
         for st in statements:
             if st is None:
@@ -475,6 +478,39 @@ def exp_list(text: str, d: sqlmap.SqlDialect) -> list[Any]:
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
+
+
+def _token_error_at(exc: Any, text: str) -> tuple[int, int]:
+    """Line and column where sqlglot's tokenizer stopped: its ``TokenError`` carries only
+    the offsets of a snippet of 50 characters either side (``start``, ``end``), and its
+    message quotes the snippet (never shown)."""
+    start, end = getattr(exc, "start", None), getattr(exc, "end", None)
+    if start is None or end is None:
+        return 0, 0
+    if start > 0:
+        at = start + 50
+    elif end < len(text) - 1:
+        at = end - 50
+    else:  # the whole text is the snippet: sqlglot stops at the end of an unclosed token
+        at = len(text)
+    at = max(0, min(at, len(text)))
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+_SQL_WORDS: list[frozenset[str]] = []
+
+
+def _sql_words() -> frozenset[str]:
+    """SQL's own words (sqlglot's keywords and token names), which a syntax error may quote."""
+    if not _SQL_WORDS:
+        from sqlglot.tokenizer_core import TokenType
+        from sqlglot.tokens import Tokenizer
+
+        words = {w for k in Tokenizer.KEYWORDS for w in re.findall(r"\w+", k)}
+        words.update(t.name for t in TokenType)
+        _SQL_WORDS.append(frozenset(words))
+    return _SQL_WORDS[0]
 
 
 def _start_col(info: dict[str, Any]) -> int:

@@ -190,6 +190,14 @@ class _DefaultError(Exception):
 # --------------------------------------------------------------------------- public API
 
 
+# Avro's own attribute names: a syntax error may name one of these as a duplicate key
+# (never another key: the file's text is not quoted by syntax errors, see jsonpos.parse)
+_SCHEMA_KEYS: Final = frozenset({
+    "type", "name", "namespace", "doc", "aliases", "fields", "items", "values", "symbols",
+    "default", "order", "size", "logicalType", "precision", "scale", "protocol", "types",
+    "messages", "request", "response", "errors", "one-way",
+})
+
 def load(paths: Sequence[str | Path]) -> ir.Schema:
     """Load ``.avsc`` and ``.avpr`` files as one set of named types.
 
@@ -293,7 +301,7 @@ class _Loader:
             col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
             raise SchemaError("file is not valid UTF-8", file, line, col) from None
         try:
-            root = jsonpos.parse(text)
+            root = jsonpos.parse(text, _SCHEMA_KEYS)
         except jsonpos.JSONError as e:
             raise SchemaError(f"invalid JSON: {e.message}", file, e.line, e.column) from None
         is_protocol = file.lower().endswith(".avpr") or (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Collection
 from typing import Any, Final
 
 from schemagen.errors import JSONError
@@ -111,6 +112,10 @@ _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _CHUNK = re.compile(r'[^"\\\x00-\x1f]*')
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_PUNCTUATION: Final = frozenset("{}[],:")
+# not JSON, but words a JSON writer may emit (named in the error, unlike any other text)
+_NOT_JSON_WORDS: Final = frozenset({"NaN", "Infinity", "-Infinity", "+Infinity", "undefined",
+                                    "True", "False", "None"})
 _ESCAPES: Final = {
     '"': '"',
     "\\": "\\",
@@ -125,8 +130,9 @@ _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words: Collection[str] = ()) -> None:
         self.text = text
+        self.words = words
         self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def pos(self, offset: int) -> tuple[int, int]:
@@ -143,9 +149,21 @@ class _Parser:
         return m.end()
 
     def describe(self, i: int) -> str:
+        """What is at ``i``, for a syntax error: JSON's own punctuation is quoted, anything
+        else only by its kind (an error never quotes the file's text: it may not be JSON
+        at all, but a secret a symlink pointed at)."""
         if i >= len(self.text):
             return "end of file"
-        return repr(self.text[i])
+        c = self.text[i]
+        if c in _PUNCTUATION:
+            return repr(c)
+        if c == '"':
+            return "a string"
+        if c == "-" or "0" <= c <= "9":
+            return "a number"
+        if c.isalnum() or c == "_":
+            return "a word"
+        return "a character that is not JSON"
 
     def value(self, i: int, depth: int) -> tuple[Node, int]:
         text = self.text
@@ -183,7 +201,9 @@ class _Parser:
         while end < len(text) and (text[end].isalnum() or text[end] in "_-+."):
             end += 1
         word = text[i:end] if end > i else text[i]
-        raise self.error(f"expected a JSON value, got {word!r}", i)
+        # JavaScript's words (NaN, Infinity, undefined) are named, never other text
+        got = repr(word) if word in _NOT_JSON_WORDS else self.describe(i)
+        raise self.error(f"expected a JSON value, got {got}", i)
 
     def string(self, i: int) -> tuple[str, int]:
         text = self.text
@@ -210,7 +230,8 @@ class _Parser:
                 i += 2
                 continue
             if e != "u":
-                raise self.error(f"invalid escape '\\{e}' in string", i)
+                raise self.error("invalid escape in string (JSON has \\\" \\\\ \\/ \\b \\f "
+                                 "\\n \\r \\t \\uXXXX)", i)
             code, i = self.hex4(i)
             if 0xD800 <= code <= 0xDBFF:
                 if text.startswith("\\u", i) and _HEX4.match(text, i + 2):
@@ -272,8 +293,9 @@ class _Parser:
             key, i = self.string(i)
             if key in keys:
                 first = keys[key]
+                shown = f"key {key!r}" if key in self.words else "key"
                 raise JSONError(
-                    f"duplicate key {key!r} in object (first at line {first.line}, "
+                    f"duplicate {shown} in object (first at line {first.line}, "
                     f"column {first.column})",
                     kline,
                     kcol,
@@ -294,9 +316,13 @@ class _Parser:
             raise self.error(f"expected ',' or '}}' in object, got {self.describe(i)}", i)
 
 
-def parse(text: str) -> Node:
-    """Parse one JSON document (surrounding whitespace allowed) into a :class:`Node` tree."""
-    p = _Parser(text)
+def parse(text: str, words: Collection[str] = ()) -> Node:
+    """Parse one JSON document (surrounding whitespace allowed) into a :class:`Node` tree.
+
+    A syntax error (:class:`JSONError`) places the error and says what was expected; it
+    quotes none of the text, except JSON's punctuation and a duplicate key that is one of
+    ``words`` (the format's own keys: Avro's ``name``, ``type``...)."""
+    p = _Parser(text, words)
     i = p.ws(0)
     if i >= len(text):
         raise p.error("empty document: expected a JSON value", i)

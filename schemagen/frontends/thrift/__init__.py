@@ -47,6 +47,7 @@ import bisect
 import inspect
 import os
 import re
+import string
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -209,8 +210,9 @@ class _Tokenizer(Lexer):
                     msg = "unterminated comment"
                 elif ch in "\"'":
                     msg = "unterminated string literal (a literal cannot span lines)"
-                else:
-                    msg = f"unexpected character {ch!r}"
+                else:  # the character itself only when it is ASCII punctuation, never text
+                    shown = repr(ch) if ch in string.punctuation else "character"
+                    msg = f"unexpected {shown} (not part of Thrift's syntax)"
                 raise SchemaError(msg, src.file, line, col)
             kind = m.lastgroup
             end = m.end()
@@ -761,7 +763,7 @@ class _Loader:
         prog = _Program(file, key, text, stem)
         src = _Source(file, text)
         try:
-            with parser_errors(file, "lark", "Thrift", (UnexpectedInput,)):
+            with parser_errors(file, "lark", "Thrift", (UnexpectedInput,), source=text):
                 tree = _parser().parse(src)  # our tokenizer reads the _Source
         except UnexpectedInput as e:
             raise _syntax_error(e, file) from None
@@ -1195,15 +1197,13 @@ def _syntax_error(e: UnexpectedInput, file: str) -> SchemaError:
     line = getattr(e, "line", 0) or 0
     col = getattr(e, "column", 0) or 0
     if isinstance(e, UnexpectedToken):
-        tok = e.token
-        if tok.type == "$END":
-            got = "end of file"
-        else:
-            got = repr(str(tok))
+        # a keyword or punctuation is quoted; any other token only by its kind (a name,
+        # a number, a string literal): a syntax error never quotes the file's own text
+        got = _TERMINAL_NAMES.get(e.token.type, "a token").removeprefix("a ")
         expected = sorted({_TERMINAL_NAMES.get(x, x) for x in e.expected})
         shown = ", ".join(expected[:8]) + (", ..." if len(expected) > 8 else "")
         return SchemaError(f"syntax error: unexpected {got}; expected {shown}", file, line, col)
-    return SchemaError(f"syntax error: {e}", file, line, col)
+    return SchemaError(f"syntax error ({type(e).__name__})", file, line, col)
 
 
 # --------------------------------------------------------------------------- public API

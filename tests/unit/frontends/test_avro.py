@@ -1413,7 +1413,14 @@ def test_jsonpos_positions() -> None:
         ("[1] [2]", (1, 5), "unexpected data"),
         ("[" * 300, (1, 201), "nested deeper"),
         ("[" + "1" * 5000 + "]", (1, 2), "number with 5000 digits is too long"),
-        ('{"a": 1, "a": 2}', (1, 10), "duplicate key 'a'"),
+        # a duplicate key is named only when it is one of the format's own (Avro: name,
+        # type, ...): a syntax error never quotes the file's text (issue 15 item 3)
+        ('{"a": 1, "a": 2}', (1, 10), r"duplicate key in object \(first at line 1, column 2\)"),
+        ('{"SECRET_TOKEN_12345": 1, "SECRET_TOKEN_12345": 2}', (1, 27), r": duplicate key in object \(first"),
+        ("[SECRET_TOKEN_12345]", (1, 2), r": expected a JSON value, got a word$"),
+        ('{"a" SECRET_TOKEN_12345}', (1, 6), r": expected ':' after object key, got a word$"),
+        ("[1 SECRET_TOKEN_12345]", (1, 4), r": expected ',' or '\]' in array, got a word$"),
+        ('"SECRET_TOKEN_12345\\q"', (1, 20), r": invalid escape in string \(JSON has"),
     ],
 )
 def test_jsonpos_errors(text: str, pos: tuple[int, int], match: str) -> None:

@@ -13,6 +13,7 @@ from schemagen.adapters.protobuf import (
 
 from .codegen.loader import load  # noqa: E402
 from .errors import (  # noqa: E402
+    NotReadError,
     ParquetMappingError,
     ReadError,
     RecordError,
@@ -30,10 +31,12 @@ from .runtime.api import (  # noqa: E402
     write,
 )
 from .runtime.reader import read_batches  # noqa: E402
+from .runtime.record import fields_read  # noqa: E402
 
 __all__ = [
     "DatasetWriter",
     "Interval",
+    "NotReadError",
     "ParquetMappingError",
     "ParquetWriter",
     "ReadError",
@@ -42,6 +45,7 @@ __all__ = [
     "SchemagenError",
     "UsageError",
     "__version__",
+    "fields_read",
     "from_message",
     "from_messages",
     "load",

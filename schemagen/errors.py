@@ -27,7 +27,7 @@ from .ir import SourceLocation
 
 __all__ = [
     "AvroMappingError", "DamagedSnapshot", "InputError", "InspectError", "JSONError",
-    "ParquetMappingError", "ReadError", "RecordError", "RecordProblem", "SchemaError",
+    "NotReadError", "ParquetMappingError", "ReadError", "RecordError", "RecordProblem", "SchemaError",
     "SchemaWarning", "SchemagenError", "SqlMappingError", "SyncerError", "UsageError", "shorten",
 ]
 
@@ -122,6 +122,27 @@ class UsageError(SchemagenError):
 
 class SyncerError(UsageError):
     """A syncer URI, definition or configuration is wrong, or rows cannot be stored."""
+
+
+class NotReadError(SchemagenError, AttributeError):
+    """A field of a record from a projected read (``columns=``) that was not read.
+
+    Such a record holds only the fields the projection selected; the others have no
+    value at all (never a default that looks stored).  An ``AttributeError``, so
+    ``hasattr(r, f)`` is False and ``getattr(r, f, None)`` works.  ``record`` is the
+    record class name, ``field`` the Python field name, ``path`` the column path of
+    the field from the root of the read, ``read`` the column paths of the fields this
+    record holds.
+    """
+
+    def __init__(self, record: str, field: str, path: str, read: Sequence[str]) -> None:
+        self.record, self.field, self.path, self.read = record, field, path, tuple(read)
+        held = ", ".join(self.read) if self.read else "none of its fields"
+        super().__init__(
+            f"{record}.{field} was not read: this {record} comes from a read with columns= "
+            f"that read only {held}; add {path!r} to columns= (or read without "
+            "columns=) to get it"
+        )
 
 
 # --------------------------------------------------------------------------- bad data

@@ -315,7 +315,7 @@ class DatasetWriter(Generic[R]):
             self.name = "the schema"
             return
         self.info = info_of(source)
-        self.cls = source
+        self.cls = self.info.cls  # (the record class of a partial one)
         self.schema = self.info.arrow_schema()
         self.name = self.info.name
 

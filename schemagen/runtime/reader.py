@@ -14,15 +14,17 @@ Projection: ``columns`` are field paths in the record's own terms
 (``"user_info.cust_id"``; lists and maps are walked through transparently,
 so ``"items.sku"`` selects ``sku`` inside a list of records).  They are turned
 into the file's Parquet column paths, so unselected columns are never read from
-disk.  In typed reads, fields that were not selected take their schema default
-when they have one, else ``None``.
+disk.  Typed records of such a read hold exactly the selected fields: each is
+an instance of a partial subclass of the record class (``record.partial_class``)
+whose unselected fields are unset, so reading one raises ``NotReadError``
+(never a default that looks stored); ``fields_read(r)`` names the fields held.
+A nested selection (``user_info.cust_id``) gives partial nested records.
 
 Filters: a pyarrow expression or DNF-style tuples ``[("amount", ">", 10)]`` in
 the reader's names.  Row groups whose statistics rule the filter out are
 skipped (tuple terms translated to each file's column names); rows are then
-filtered exactly on the resolved batches.  Columns a filter needs are read too
-(and so appear in typed records even if not selected; ``read_arrow`` returns
-exactly the selection).
+filtered exactly on the resolved batches.  Columns a filter needs are read too,
+but typed records (like ``read_arrow``) hold exactly the selection.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from ..typemap.arrow import ArrowMapper
 from ..typemap.engines import restored_type
 from ..typemap.parquet import ENGINE_KEY, FIELD_ID_KEY
 from .location import locate, source_of
-from .record import RecordInfo, info_of
+from .record import Projection, RecordInfo, info_of
 from .resolve import Incompatibility, Plan, plan, writer_ir
 from .schemacheck import locate_sub_microsecond
 from .storage import Storage
@@ -989,7 +991,7 @@ def read(
     info = info_of(record_cls)
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
-    convert = partial(_convert_batch, info)
+    convert = partial(_convert_batch, info, projection=projection_of(info, columns))
     # chain/starmap keep the per-record iteration in C (no generator frame per record)
     return chain.from_iterable(
         starmap(convert, iter_batches(info, path, columns, filter, batch_size, fill=False,
@@ -998,9 +1000,21 @@ def read(
     )
 
 
-def _convert_batch(info: RecordInfo, file: Path, batch: Any) -> list[Any]:
+def projection_of(info: RecordInfo, columns: Sequence[str] | str | None) -> Projection | None:
+    """The projection typed records of a read with ``columns`` get: exactly the selected
+    fields (not those only a filter reads), None when every field is read whole."""
+    if columns is None:
+        return None
+    return info.projection(_selection(info, [columns] if isinstance(columns, str)
+                                      else list(columns)))
+
+
+def _convert_batch(info: RecordInfo, file: Path, batch: Any,
+                   projection: Projection | None = None) -> list[Any]:
     try:
-        return without_gc(info.from_batch, batch)
+        if projection is None:
+            return without_gc(info.from_batch, batch)
+        return without_gc(partial(info.from_batch, projection=projection), batch)
     except ReadError as exc:
         where = locate_sub_microsecond(batch)
         raise ReadError(f"{file}: {where + ': ' if where else ''}{exc}") from None
@@ -1099,11 +1113,12 @@ def read_batches(
     info = info_of(record_cls)
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
+    projection = projection_of(info, columns)
     for f, batch in iter_batches(info, path, columns, filter, batch_size, fill=False,
                                  allow_other_record=allow_other_record,
                                  filesystem=filesystem):
         if batch.num_rows:
-            yield _convert_batch(info, f, batch)
+            yield _convert_batch(info, f, batch, projection)
 
 
 def _same_schema(batches: list[Any]) -> bool:

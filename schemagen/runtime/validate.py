@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeAlias, assert_never
 
 from .. import ir
-from ..errors import RecordProblem
+from ..errors import NotReadError, RecordProblem
 
 MAX_PROBLEMS = 20
 _NS_MIN = datetime.datetime(1677, 9, 21, 0, 12, 43, 145225)
@@ -29,6 +29,16 @@ def _sub_unit(microseconds: int, unit: str) -> bool:
     if unit == "ms":
         return microseconds % 1000 != 0
     return False
+
+
+class _NotRead:
+    """The value shown for a field a projected read did not read."""
+
+    def __repr__(self) -> str:
+        return "<not read>"
+
+
+NOT_READ: Final = _NotRead()
 
 
 class MembersSet(tuple[str, ...]):
@@ -68,6 +78,12 @@ class Checker:
             fpath = f"{path}.{f.name}" if path else f.name
             try:
                 value = getattr(obj, f.py_name or f.name)
+            except NotReadError as exc:
+                out.append(RecordProblem(index, fpath, NOT_READ, (
+                    "a value (the record comes from a read with columns= that read only "
+                    f"{', '.join(exc.read) or 'none of its fields'}: set the field, or read "
+                    "without columns=)")))
+                continue
             except AttributeError:
                 out.append(RecordProblem(index, fpath, "<unset>", "a value (attribute missing)"))
                 continue

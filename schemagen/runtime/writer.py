@@ -23,7 +23,7 @@ from ..typemap import engines
 from .columns import Invalid, fill_empty
 from .location import locate_with
 from .reader import without_gc
-from .record import RecordInfo, info_of
+from .record import RecordInfo, complete_class, info_of
 from .storage import Scope, Storage
 from .validate import locate
 
@@ -141,7 +141,10 @@ def convert_records(info: RecordInfo, cls: type, schema: Any, records: list[Any]
     ``records``), field path, value and expectation: a RecordError.
     """
     try:
-        if set(map(type, records)) != {cls}:
+        kinds = set(map(type, records))
+        if kinds != {cls} and any(complete_class(k) is not cls for k in kinds):
+            # (records of a projected read are written only once every field is set:
+            # the generated writer then raises NotReadError, and the checker names them)
             raise Invalid("wrong record class")
         return without_gc(lambda rs: info.to_batch(rs, schema), records)
     except (Invalid, AttributeError, TypeError, ValueError, OverflowError,
@@ -526,7 +529,7 @@ class ParquetWriter(Generic[R]):
         **options: Any,
     ) -> None:
         self.info: RecordInfo = info_of(record_cls)
-        self.cls = record_cls
+        self.cls = self.info.cls  # (the record class of a partial one: see convert_records)
         self.options = writer_options(**options)
         check_bounded(self.options)
         loc = locate_with(path, filesystem, storage, who="ParquetWriter")

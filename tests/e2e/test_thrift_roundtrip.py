@@ -184,7 +184,9 @@ def test_projection_of_nested_and_set_columns(written: tuple[Path, list[Any]],
                               columns=["nums", "leaf.v", "choice"]))
     assert [g.nums for g in got] == [r.nums for r in rows]
     assert [g.leaf.v for g in got] == [r.leaf.v for r in rows]
-    assert got[0].leaf.note is None and got[0].s is None
+    # unselected fields are not read (issue 15 item 14): no value, not a made-up None
+    assert not hasattr(got[0].leaf, "note") and not hasattr(got[0], "s")
+    assert schemagen.fields_read(got[0]) == ("nums", "leaf", "choice")
 
 
 # --------------------------------------------------------------------------- pyarrow

@@ -50,6 +50,10 @@ else:
         _columns = importlib.import_module(f"{__name__}._columns")
     except ImportError as exc:
         _REASON = f"the C extension does not load: {exc}"
+    if _columns is not None and getattr(_columns, "ABI", None) != 2:
+        _REASON = (f"the C extension is stale (plan ABI {getattr(_columns, 'ABI', None)}, this "
+                   "runtime needs 2): rebuild it (python setup.py build_ext --inplace)")
+        _columns = None
 
 __all__ = ["accelerated", "accelerated_read", "active", "status", "using"]
 
@@ -58,6 +62,7 @@ _enabled = [True]  # (a list: switched by ``using`` without a global statement)
 K_INT, K_FLOAT, K_BOOL, K_STR, K_BIN, K_DATE, K_TIMESTAMP, K_TIME = 1, 2, 3, 4, 5, 6, 7, 8
 K_LIST, K_STRUCT = 10, 11
 K_DEFAULT = 20
+K_UNREAD = 21  # read plans (ABI 2): a field a projection does not read: its slot stays unset
 _UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
 
 Node = tuple[int, bool, int, int, int, Any, Any]
@@ -242,8 +247,9 @@ def accelerated(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Name
 # record's own Arrow schema and the batch's: a column the native reader takes has
 # exactly the record's Arrow type (anything else, a dictionary-encoded or differently
 # typed column, leaves the batch to the generated reader).  A field the batch lacks gets
-# its default, as in the generated reader.  Beside the plan, an extraction tree says
-# where each node's array is: ``(kind, children)``, a struct's children being
+# its default, as in the generated reader; a field the read's projection leaves out is
+# K_UNREAD: its slot stays unset (records of the projection's partial class).  Beside
+# the plan, an extraction tree says where each node's array is: ``(kind, children)``, a struct's children being
 # ``(index in the batch or struct, tree)`` or None for a field the batch lacks.
 
 Extract = tuple[int, Any]
@@ -265,7 +271,9 @@ def _default_node(cls: type[Any], f: ir.Field, slot: int) -> Node:
 
 class _ReadPlanner(_Planner):
     def read_record(self, cls: type[Any], rec: ir.Record, nullable: bool, offset: int,
-                    expected: Any, actual: Any) -> tuple[Node, Extract]:
+                    expected: Any, actual: Any, proj: Any = None) -> tuple[Node, Extract]:
+        """``proj``: the record's projection (``record.Projection``), None when read whole;
+        its unread fields become K_UNREAD nodes and the records are of ``proj.cls``."""
         if rec.name in self.seen or rec.kind != "record":
             raise _Unsupported(f"{rec.name}: recursive or union record")
         own = (getattr(cls, "__new__", None), getattr(cls, "__setattr__", None))
@@ -279,19 +287,24 @@ class _ReadPlanner(_Planner):
             attr = f.py_name or f.name
             slot = _offset(cls, attr)
             idx = actual.get_field_index(f.name)
-            if idx < 0:
+            if proj is not None and attr in proj.unread:
+                kids.append((K_UNREAD, False, slot, 0, 0, None, None))
+                where.append(None)
+            elif idx < 0:
                 kids.append(_default_node(cls, f, slot))
                 where.append(None)
-                continue
-            node, ex = self.read_node(f.type, slot, hints.get(attr),
-                                      expected.field(f.name).type, actual.field(idx).type)
-            kids.append(node)
-            where.append((idx, ex))
+            else:
+                node, ex = self.read_node(f.type, slot, hints.get(attr),
+                                          expected.field(f.name).type, actual.field(idx).type,
+                                          None if proj is None else proj.by_name.get(attr))
+                kids.append(node)
+                where.append((idx, ex))
         self.seen.discard(rec.name)
-        return (K_STRUCT, nullable, offset, 0, 0, tuple(kids), cls), (K_STRUCT, tuple(where))
+        made = cls if proj is None else proj.cls_for(cls)
+        return (K_STRUCT, nullable, offset, 0, 0, tuple(kids), made), (K_STRUCT, tuple(where))
 
     def read_node(self, t: ir.Type, offset: int, hint: Any, expected: Any,
-                  actual: Any) -> tuple[Node, Extract]:
+                  actual: Any, proj: Any = None) -> tuple[Node, Extract]:
         inner, nullable = ir.strip_nullable(t)
         match inner:
             case ir.List(item=item, unique=False):
@@ -299,14 +312,14 @@ class _ReadPlanner(_Planner):
                     raise _Unsupported(f"{actual} for a list")
                 item_hint = next(iter(typing.get_args(_strip_none(hint))), None)
                 child, ex = self.read_node(item, -1, item_hint, expected.value_type,
-                                           actual.value_type)
+                                           actual.value_type, proj)
                 return (K_LIST, nullable, offset, 0, 0, (child,), None), (K_LIST, ex)
             case ir.RecordRef(name=name):
                 rec = self.types.get(name)
                 if not isinstance(rec, ir.Record) or not pa.types.is_struct(actual):
                     raise _Unsupported(name)
                 return self.read_record(_record_class(hint, name), rec, nullable, offset,
-                                        expected, actual)
+                                        expected, actual, proj)
             case _:
                 if actual != expected:
                     raise _Unsupported(f"{actual} where the record has {expected}")
@@ -350,55 +363,74 @@ class ReadPlan:
 
 
 def read_plan_for(cls: type[Any], root: str, types: dict[str, ir.Named], expected: Any,
-                  actual: Any) -> ReadPlan | None:
+                  actual: Any, proj: Any = None) -> ReadPlan | None:
     """The read plan of a generated record class for batches of schema ``actual``
-    (``expected``: the record's own Arrow schema), or None when it has no native path."""
+    (``expected``: the record's own Arrow schema; ``proj``: the read's projection, None
+    for a whole read), or None when it has no native path."""
     if _columns is None or not hasattr(_columns, "read"):
         return None
     rec = types.get(root)
     if not isinstance(rec, ir.Record):
         return None
     try:
-        return ReadPlan(*_ReadPlanner(types).read_record(cls, rec, False, -1, expected, actual))
+        return ReadPlan(*_ReadPlanner(types).read_record(cls, rec, False, -1, expected, actual,
+                                                         proj))
     except (_Unsupported, NameError, TypeError, KeyError):
         return None
 
 
 FromBatch = Callable[[Any], list[Any]]
-_MAX_LAYOUTS = 32  # read plans kept per record class (one per batch layout seen)
+_MAX_LAYOUTS = 32  # read plans kept per record class (one per batch layout and projection)
+
+
+class ReadBatch(typing.Protocol):
+    """``from_batch(batch)``, or ``from_batch(batch, projection)`` for a projected read."""
+
+    __wrapped__: FromBatch
+
+    def __call__(self, batch: Any, projection: Any = None) -> list[Any]: ...
 
 
 def accelerated_read(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Named]]],
-                     schema_of: Callable[[], Any], from_batch: FromBatch) -> FromBatch:
-    """``from_batch`` with the native reader in front of it (a plan per batch layout,
-    made at the first batch of that layout); ``from_batch`` itself without extension."""
-    if _columns is None or not hasattr(_columns, "read"):
-        return from_batch
-    plans: dict[Any, ReadPlan | None] = {}
+                     schema_of: Callable[[], Any], from_batch: FromBatch) -> ReadBatch:
+    """``from_batch`` with the native reader in front of it (a plan per batch layout and
+    projection, made at the first batch of that layout).
 
-    def native_from_batch(batch: Any) -> list[Any]:
-        if _enabled[0] and type(batch) is pa.RecordBatch and batch.num_rows:
-            layout = batch.schema.remove_metadata()
-            if layout in plans:
-                p = plans[layout]
+    With a ``projection`` (``record.Projection``), the records hold only the fields it
+    reads: the native reader leaves the other slots unset; when it cannot take the batch
+    (or there is no extension) the generated reader's records are made the same by
+    ``projection.apply``.
+    """
+    plans: dict[Any, ReadPlan | None] = {}
+    native = _columns is not None and hasattr(_columns, "read")
+
+    def read_batch(batch: Any, projection: Any = None) -> list[Any]:
+        if native and _enabled[0] and type(batch) is pa.RecordBatch and batch.num_rows:
+            key = (batch.schema.remove_metadata(), projection)
+            if key in plans:
+                p = plans[key]
             else:
-                p = _new_read_plan(cls, ir_of, schema_of, layout)
+                p = _new_read_plan(cls, ir_of, schema_of, key[0], projection)
                 if len(plans) < _MAX_LAYOUTS:
-                    plans[layout] = p
+                    plans[key] = p
             if p is not None:
                 out = p.read(batch)
                 if out is not None:
                     return out
-        return from_batch(batch)
+        records = from_batch(batch)
+        if projection is not None:
+            projection.apply(records, batch.schema)
+        return records
 
-    native_from_batch.__wrapped__ = from_batch  # type: ignore[attr-defined]
-    return native_from_batch
+    read_batch.__wrapped__ = from_batch  # type: ignore[attr-defined]
+    return read_batch  # type: ignore[return-value]
 
 
 def _new_read_plan(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Named]]],
-                   schema_of: Callable[[], Any], layout: Any) -> ReadPlan | None:
+                   schema_of: Callable[[], Any], layout: Any,
+                   projection: Any = None) -> ReadPlan | None:
     try:
         expected = schema_of()
     except Exception:  # noqa: BLE001 - a record without a Parquet mapping: no native path
         return None
-    return read_plan_for(cls, *ir_of(), expected, layout)
+    return read_plan_for(cls, *ir_of(), expected, layout, projection)

@@ -494,6 +494,6 @@ PyMODINIT_FUNC PyInit__columns(void) {
     if (sg_read_init() < 0) { Py_DECREF(m); return NULL; }
     sg_Bail = PyErr_NewException("schemagen.runtime.native._columns.Bail", NULL, NULL);
     if (!sg_Bail || PyModule_AddObjectRef(m, "Bail", sg_Bail) < 0) { Py_DECREF(m); return NULL; }
-    if (PyModule_AddIntConstant(m, "ABI", 1) < 0) { Py_DECREF(m); return NULL; }
+    if (PyModule_AddIntConstant(m, "ABI", 2) < 0) { Py_DECREF(m); return NULL; }
     return m;
 }

@@ -12,6 +12,8 @@
  *     K_STRUCT: children are the record's fields, cls the exact record class
  *     K_DEFAULT: a field the batch lacks; cls is its default value (a == 0), or the
  *                factory called once per record (a == 1)
+ *     K_UNREAD: a field the read's projection leaves out: its slot is left unset (NULL),
+ *               so reading it raises (cls, the record class, is then a partial class)
  *   data node = (length, offset, null_count, validity, buf1, buf2, children)
  *     validity: a pyarrow Buffer (bits) or None; buf1: values (fixed width, bools as
  *     bits) or int32 offsets (strings, binaries, lists); buf2: string/binary bytes;
@@ -148,6 +150,7 @@ static int bind_plan(PyObject *node, rcol_t *c) {
         if (c->a < 0 || c->a > 3) break;
         return 0;
     case K_BOOL: case K_STR: case K_BIN: case K_DATE: case K_LIST: case K_DEFAULT:
+    case K_UNREAD:
         return 0;
     case K_STRUCT:
         if (!PyType_Check(c->cls)) break;
@@ -197,7 +200,7 @@ static int bind_array(PyObject *data, rcol_t *c, views_t *v) {
         c->data = view_of(v, buf1, &c->data_len);
         if (!c->data) return -1;
         return c->data_len < (end + 7) / 8 ? rbail("short values") : 0;
-    case K_STRUCT: case K_DEFAULT:
+    case K_STRUCT: case K_DEFAULT: case K_UNREAD:
         return 0;
     default:
         if (buf1 == Py_None) return rbail("no values");
@@ -211,7 +214,7 @@ static int bind_array(PyObject *data, rcol_t *c, views_t *v) {
 static int bind(PyObject *node, PyObject *data, rcol_t *c, views_t *v) {
     memset(c, 0, sizeof(*c));
     if (bind_plan(node, c) < 0) return -1;
-    if (c->kind == K_DEFAULT) return 0;
+    if (c->kind == K_DEFAULT || c->kind == K_UNREAD) return 0;
     if (bind_array(data, c, v) < 0) return -1;
     if (c->kind != K_LIST && c->kind != K_STRUCT) return 0;
     PyObject *kids = PyTuple_GET_ITEM(node, 5), *dkids = PyTuple_GET_ITEM(data, 6);
@@ -229,7 +232,8 @@ static int bind(PyObject *node, PyObject *data, rcol_t *c, views_t *v) {
         rcol_t *k = &c->children[i];
         if (bind(PyTuple_GET_ITEM(kids, i), PyTuple_GET_ITEM(dkids, i), k, v) < 0) return -1;
         /* a struct's children hold a value for each of its rows */
-        if (c->kind == K_STRUCT && k->kind != K_DEFAULT && k->length < c->length)
+        if (c->kind == K_STRUCT && k->kind != K_DEFAULT && k->kind != K_UNREAD
+                && k->length < c->length)
             return rbail("struct child shorter than the struct");
     }
     return 0;
@@ -453,6 +457,7 @@ static PyObject *get_record(rcol_t *c, Py_ssize_t i) {
     for (Py_ssize_t k = 0; k < c->nchildren; k++) {
         rcol_t *f = &c->children[k];
         PyObject *v;
+        if (f->kind == K_UNREAD) continue;   /* the slot stays unset */
         if (f->kind == K_DEFAULT) {
             /* (may run Python code: obj is ours alone, its unset slots NULL) */
             v = f->a ? PyObject_CallNoArgs(f->cls) : Py_NewRef(f->cls);
@@ -504,7 +509,8 @@ static int all_visited(const rcol_t *c, Py_ssize_t lo, Py_ssize_t hi) {
         return all_visited(&c->children[0], s, e);
     }
     for (Py_ssize_t k = 0; k < c->nchildren; k++)
-        if (c->children[k].kind != K_DEFAULT && all_visited(&c->children[k], lo, hi) < 0)
+        if (c->children[k].kind != K_DEFAULT && c->children[k].kind != K_UNREAD
+                && all_visited(&c->children[k], lo, hi) < 0)
             return -1;
     return 0;
 }

@@ -79,6 +79,11 @@ def test_partition_folders_ruled_out_by_the_filter_are_pruned_on_the_client(
 def test_projection_fills_nothing_it_did_not_read(client: Client, dataset: Path) -> None:
     got = sgd.read(FlatSale, dataset, columns=["trans_id", "state"]).compute()
     assert got == list(schemagen.read(FlatSale, dataset, columns=["trans_id", "state"]))
+    # partial records (issue 15 item 14) come back from the workers still partial
+    assert got and all(schemagen.fields_read(r) == ("trans_id", "state") for r in got)
+    assert all(isinstance(r, FlatSale) and not hasattr(r, "amount") for r in got)
+    with pytest.raises(schemagen.NotReadError, match="FlatSale.amount was not read"):
+        got[0].amount  # noqa: B018
 
 
 def test_dataframe_has_the_record_s_names_and_arrow_dtypes(

@@ -382,9 +382,13 @@ def test_projection_typed(sales: Any, sales_file: Path) -> None:
                               columns=["trans_id", "user_info.cust_id"]))
     assert len(got) == 100
     r = got[3]
-    assert r.trans_id == 3
-    assert r.user_info == sales.UserInfo(cust_id=1003, device=None, state=None)
-    assert (r.date, r.time, r.amount, r.marketing_info, r.trans_info) == (None,) * 5
+    assert r.trans_id == 3 and r.user_info.cust_id == 1003
+    assert isinstance(r, sales.Transaction) and isinstance(r.user_info, sales.UserInfo)
+    assert schemagen.fields_read(r) == ("trans_id", "user_info")
+    assert schemagen.fields_read(r.user_info) == ("cust_id",)
+    for unread in ("date", "time", "amount", "marketing_info", "trans_info"):
+        assert not hasattr(r, unread)
+    assert not hasattr(r.user_info, "device") and not hasattr(r.user_info, "state")
 
 
 def test_projection_reads_only_projected_columns(sales: Any, sales_file: Path) -> None:
@@ -402,8 +406,11 @@ def test_projection_py_names_and_lists(repo_pkg: GenPackage, tmp_path: Path) -> 
     shapes = [g.Shape(name=f"s{i}", corners=[f.Point(x=float(i), y=-1.0)] * i) for i in range(4)]
     schemagen.write(shapes, path)
     got = list(schemagen.read(g.Shape, path, columns=["corners.x"]))
-    assert [s.name for s in got] == [None] * 4
-    assert got[2].corners == [f.Point(x=2.0, y=None)] * 2
+    assert [schemagen.fields_read(s) for s in got] == [("corners",)] * 4
+    assert [[(c.x, schemagen.fields_read(c)) for c in s.corners] for s in got][2] == \
+        [(2.0, ("x",))] * 2
+    with pytest.raises(schemagen.NotReadError, match=r"corners\.y"):
+        got[2].corners[0].y  # noqa: B018
     t = schemagen.read_arrow(g.Shape, path, columns=["corners.x"])
     assert t.schema.names == ["corners"]
 
@@ -434,10 +441,14 @@ def test_projection_defaults(compile_schemas: Any, tmp_path: Path) -> None:
     path = schemagen.write(orders, tmp_path / "o.parquet")
     got = list(schemagen.read(m.Order, path, columns=["id", "items.sku"]))
     assert [o.id_ for o in got] == [0, 1, 2]
-    assert all(o.qty == 1 and o.tags == ["new"] and o.note is None for o in got)
-    assert got[0].tags is not got[1].tags  # defaults are not shared between records
-    assert got[1].items == [m.Item(sku="a", n=5)]
-    assert all(o.by_sku is None for o in got)
+    # (issue 15 item 14) fields with defaults are not read, not filled with the default
+    assert all(schemagen.fields_read(o) == ("id_", "items") for o in got)
+    for name in ("qty", "tags", "note", "by_sku"):
+        with pytest.raises(schemagen.NotReadError, match=f"Order.{name} was not read"):
+            getattr(got[0], name)
+    assert [(i.sku, schemagen.fields_read(i)) for i in got[1].items] == [("a", ("sku",))]
+    with pytest.raises(schemagen.NotReadError, match="Item.n was not read.*'items.n'"):
+        got[1].items[0].n  # noqa: B018
 
 
 def test_projection_through_map(compile_schemas: Any, tmp_path: Path) -> None:
@@ -449,7 +460,12 @@ def test_projection_through_map(compile_schemas: Any, tmp_path: Path) -> None:
     m = pkg.module("projm")
     path = schemagen.write([m.Order(by_sku={"a": m.Item(sku="a", n=1)})], tmp_path / "o.parquet")
     got = list(schemagen.read(m.Order, path, columns=["by_sku.n"]))
-    assert got == [m.Order(by_sku={"a": m.Item(sku=None, n=1)})]
+    assert schemagen.fields_read(got[0]) == ("by_sku",)  # every field of Order: complete
+    item = got[0].by_sku["a"]
+    assert (item.n, schemagen.fields_read(item)) == (1, ("n",))
+    assert got != [m.Order(by_sku={"a": m.Item(sku="", n=1)})]
+    with pytest.raises(schemagen.NotReadError, match="'by_sku.sku'"):
+        item.sku  # noqa: B018
 
 
 # --------------------------------------------------------------------------- filters
@@ -660,7 +676,8 @@ def test_python_and_wire_names_in_projection(compile_schemas: Any, tmp_path: Pat
     path = schemagen.write([m.K(class_="a", id_=1), m.K(class_="b", id_=2)], tmp_path / "k.parquet")
     for cols in (["class"], ["class_"]):
         got = list(schemagen.read(m.K, path, columns=cols))
-        assert [(k.class_, k.id_) for k in got] == [("a", None), ("b", None)]
+        assert [(k.class_, schemagen.fields_read(k)) for k in got] == [("a", ("class_",)),
+                                                                       ("b", ("class_",))]
     assert [k.id_ for k in schemagen.read(m.K, path, filter=[("class", "=", "b")])] == [2]
 
 

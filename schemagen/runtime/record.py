@@ -13,7 +13,7 @@ from typing import Any
 from .. import ir as _ir
 from .._pyarrow import pa
 from ..errors import NotReadError, UsageError
-from .native import accelerated, accelerated_read
+from .native import accelerated, accelerated_read, unset_slots
 
 
 class RecordInfo:
@@ -185,11 +185,6 @@ def complete_class(cls: type) -> type:
     return cls if got is None else got[0]
 
 
-def is_partial(record: object) -> bool:
-    """Whether ``record`` comes from a projected read that left some of its fields unread."""
-    return _PARTIAL_KEY in type(record).__dict__
-
-
 def fields_read(record: object) -> tuple[str, ...]:
     """The Python names of the fields ``record`` holds, in field order.
 
@@ -260,9 +255,11 @@ class Projection:
         if not self.unread:
             return
         base = type(records[0])
+        made = self.cls_for(base)
+        if unset_slots(records, base, self.unread, made):
+            return
         for name in self.unread:
             list(map(base.__dict__[name].__delete__, records))
-        made = self.cls_for(base)
         list(map(object.__setattr__, records, repeat("__class__"), repeat(made)))
 
 

@@ -55,7 +55,7 @@ else:
                    "runtime needs 2): rebuild it (python setup.py build_ext --inplace)")
         _columns = None
 
-__all__ = ["accelerated", "accelerated_read", "active", "status", "using"]
+__all__ = ["accelerated", "accelerated_read", "active", "status", "unset_slots", "using"]
 
 _enabled = [True]  # (a list: switched by ``using`` without a global statement)
 
@@ -424,6 +424,18 @@ def accelerated_read(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir
 
     read_batch.__wrapped__ = from_batch  # type: ignore[attr-defined]
     return read_batch  # type: ignore[return-value]
+
+
+def unset_slots(records: list[Any], base: type[Any], names: Sequence[str],
+                made: type[Any]) -> bool:
+    """Clear slots ``names`` of ``records`` (all exactly of class ``base``) and make them
+    ``made`` records (a partial class of ``base``, same layout): the generated reader's
+    records of a projected read made the native reader's.  False (nothing done) when the
+    extension is not in use: the caller then does it in Python."""
+    if _columns is None or not hasattr(_columns, "unset") or not _enabled[0]:
+        return False
+    _columns.unset(records, tuple(base.__dict__[n] for n in names), made)
+    return True
 
 
 def _new_read_plan(cls: type[Any], ir_of: Callable[[], tuple[str, dict[str, ir.Named]]],

@@ -478,6 +478,8 @@ static PyMethodDef methods[] = {
     {"read", sg_read, METH_VARARGS,
      "read(plan, data) -> list of records built from Arrow buffers, or raise Bail"},
     {"slot_offset", slot_offset, METH_O, "byte offset of a __slots__ member descriptor"},
+    {"unset", sg_unset, METH_VARARGS,
+     "unset(records, members, cls): the members' slots cleared, each record's class set"},
     {NULL, NULL, 0, NULL},
 };
 

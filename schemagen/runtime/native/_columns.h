@@ -24,4 +24,7 @@ int sg_read_init(void);
 /* _read.c: read(plan, data) -> list of records, or raise Bail */
 PyObject *sg_read(PyObject *self, PyObject *args);
 
+/* _read.c: unset(records, members, cls): slots cleared, class set (projected reads) */
+PyObject *sg_unset(PyObject *self, PyObject *args);
+
 #endif

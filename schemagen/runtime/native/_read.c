@@ -27,6 +27,7 @@
  */
 #include "_columns.h"
 #include <datetime.h>
+#include <structmember.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -542,4 +543,59 @@ done:
 int sg_read_init(void) {
     PyDateTime_IMPORT;
     return PyDateTimeAPI ? 0 : -1;
+}
+
+/* unset(records, members, cls): the generated reader's records of a projected read made
+   what read() builds.  Every record (exactly of cls's base class) has the slots of
+   `members` (member descriptors of that base) cleared and its class set to cls, a
+   subclass of the same layout (the projection's partial class), as `__class__`
+   assignment would.  Everything is checked before the first record is changed. */
+PyObject *sg_unset(PyObject *self, PyObject *args) {
+    PyObject *records, *members;
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &records, &PyTuple_Type, &members,
+                          &PyType_Type, &cls))
+        return NULL;
+    PyTypeObject *base = cls->tp_base;
+    if (!base || !(cls->tp_flags & Py_TPFLAGS_HEAPTYPE) || !(base->tp_flags & Py_TPFLAGS_HEAPTYPE)
+            || cls->tp_basicsize != base->tp_basicsize || cls->tp_itemsize || base->tp_itemsize
+            || cls->tp_dealloc != base->tp_dealloc) {
+        PyErr_SetString(PyExc_TypeError, "unset: cls is not a subclass of its base's layout");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(members);
+    Py_ssize_t *offs = PyMem_Calloc((size_t)(n ? n : 1), sizeof(Py_ssize_t));
+    if (!offs) return PyErr_NoMemory();
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *d = PyTuple_GET_ITEM(members, k);
+        PyMemberDef *m = Py_IS_TYPE(d, &PyMemberDescr_Type)
+            ? ((PyMemberDescrObject *)d)->d_member : NULL;
+        if (!m || ((PyDescrObject *)d)->d_type != base || m->type != T_OBJECT_EX
+                || m->offset < (Py_ssize_t)sizeof(PyObject)
+                || m->offset > base->tp_basicsize - (Py_ssize_t)sizeof(PyObject *)) {
+            PyMem_Free(offs);
+            PyErr_SetString(PyExc_TypeError, "unset: not an object slot of the base class");
+            return NULL;
+        }
+        offs[k] = m->offset;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(records); i++)
+        if (Py_TYPE(PyList_GET_ITEM(records, i)) != base) {
+            PyMem_Free(offs);
+            PyErr_SetString(PyExc_TypeError, "unset: a record not of the base class");
+            return NULL;
+        }
+    /* (clearing a slot may run Python code: the list is re-read, each record held) */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(records); i++) {
+        PyObject *r = Py_NewRef(PyList_GET_ITEM(records, i));
+        if (Py_TYPE(r) == base) {
+            for (Py_ssize_t k = 0; k < n; k++) Py_CLEAR(*(PyObject **)((char *)r + offs[k]));
+            Py_INCREF(cls);
+            Py_SET_TYPE(r, cls);
+            Py_DECREF(base);
+        }
+        Py_DECREF(r);
+    }
+    PyMem_Free(offs);
+    Py_RETURN_NONE;
 }

@@ -26,6 +26,7 @@ from sg_helpers import GenPackage, build_package, purge, run_mypy, write_schema_
 import schemagen
 from schemagen.runtime import native
 from schemagen.runtime.reader import projection_of
+from schemagen.runtime.record import partial_class
 
 SCHEMA = """
 {"type": "record", "name": "Customer", "namespace": "proj14", "fields": [
@@ -37,7 +38,8 @@ SCHEMA = """
     {"name": "postcode", "type": "string", "default": "00000"}]}},
   {"name": "orders", "type": {"type": "array", "items": {"type": "record", "name": "Order",
     "fields": [{"name": "sku", "type": "string"}, {"name": "qty", "type": "int", "default": 1}]}},
-   "default": []}
+   "default": []},
+  {"name": "by_sku", "type": {"type": "map", "values": "Order"}, "default": {}}
 ]}"""
 
 
@@ -57,7 +59,8 @@ def m(pkg: GenPackage) -> Any:
 def stored(m: Any) -> list[Any]:
     return [m.Customer(id_=i, country="DE" if i % 2 else "FR", name=f"n{i}",
                        address=m.Address(city=f"c{i}", postcode=f"{i:05}"),
-                       orders=[m.Order(sku=f"s{i}.{j}", qty=10 + j) for j in range(i % 3)])
+                       orders=[m.Order(sku=f"s{i}.{j}", qty=10 + j) for j in range(i % 3)],
+                       by_sku={f"s{i}.{j}": m.Order(sku=f"s{i}.{j}", qty=j) for j in range(i % 3)})
             for i in range(6)]
 
 
@@ -136,7 +139,8 @@ def test_setting_the_unread_fields_completes_the_record(m: Any, path: Path,
                                                         reader: str) -> None:
     r = next(schemagen.read(m.Customer, path, columns=["id"]))
     want = stored(m)[0]
-    full = dataclasses.replace(r, country="FR", name="n0", address=want.address, orders=[])
+    full = dataclasses.replace(r, country="FR", name="n0", address=want.address, orders=[],
+                               by_sku={})
     assert type(full) is m.Customer and full == want  # calling the class: a whole record
     r.country = "FR"
     assert r.country == "FR" and schemagen.fields_read(r) == ("id_", "country")
@@ -146,7 +150,8 @@ def test_fields_read(m: Any, path: Path, reader: str) -> None:
     r = next(schemagen.read(m.Customer, path, columns=["orders.sku", "country"]))
     assert schemagen.fields_read(r) == ("country", "orders")
     whole = next(schemagen.read(m.Customer, path))
-    assert schemagen.fields_read(whole) == ("id_", "country", "name", "address", "orders")
+    assert schemagen.fields_read(whole) == ("id_", "country", "name", "address", "orders",
+                                            "by_sku")
     assert type(whole) is m.Customer
     with pytest.raises(schemagen.UsageError, match="not a schemagen-generated record"):
         schemagen.fields_read(object())
@@ -163,6 +168,12 @@ def test_nested_projections_give_partial_nested_records(m: Any, path: Path,
     with pytest.raises(schemagen.NotReadError, match="'orders.qty'"):
         got[2].orders[1].qty  # noqa: B018
     assert repr(got[1].address) == "Address(city='c1', postcode=<not read>)"
+    # through a map (not a native reader kind: the generated reader's records made partial)
+    via_map = list(schemagen.read(m.Customer, path, columns=["by_sku.qty"]))
+    item = via_map[2].by_sku["s2.1"]
+    assert (item.qty, schemagen.fields_read(item), type(item).__name__) == (1, ("qty",), "Order")
+    with pytest.raises(schemagen.NotReadError, match="'by_sku.sku'"):
+        item.sku  # noqa: B018
     # a field selected whole holds whole records
     whole = next(schemagen.read(m.Customer, path, columns=["address"]))
     assert type(whole.address) is m.Address and whole.address.postcode == "00000"
@@ -214,7 +225,7 @@ def test_pickle_and_copy_keep_what_was_read(m: Any, path: Path, reader: str) -> 
 def test_writing_a_partial_record_names_the_unread_field(m: Any, path: Path, tmp_path: Path,
                                                          reader: str, target: str) -> None:
     got = list(schemagen.read(m.Customer, path, columns=["id", "country", "name",
-                                                         "address.city", "orders"]))
+                                                         "address.city", "orders", "by_sku"]))
     with pytest.raises(schemagen.RecordError) as info:
         schemagen.write(got, tmp_path / target)
     p = info.value.problems[0]
@@ -283,3 +294,44 @@ def test_mypy_strict_sees_the_declared_field_types(pkg: GenPackage, tmp_path: Pa
         assert res.returncode == 1 and wrong in res.stdout, res.stdout
     finally:
         use.unlink()
+
+
+def test_the_native_unset_of_the_fallback_matches_the_python_one(m: Any, path: Path) -> None:
+    # a batch the native reader cannot take is read by the generated reader, whose
+    # records are then made partial: by _columns.unset when the extension is there
+    if not native.active():
+        pytest.skip("the C extension is not built")
+    info = m.Customer.__schemagen__
+    batch = pq.read_table(path).to_batches()[0]
+    proj = projection_of(info, ["id", "address.city", "orders.sku"])
+    by_c, by_py = info.from_batch.__wrapped__(batch), info.from_batch.__wrapped__(batch)
+    proj.apply(by_c, batch.schema)
+    with native.using(False):
+        proj.apply(by_py, batch.schema)
+    assert by_c == by_py and [repr(r) for r in by_c] == [repr(r) for r in by_py]
+    assert [type(r) for r in by_c] == [type(r) for r in by_py]
+    assert all(type(r) is not m.Customer and not hasattr(r, "country") for r in by_c)
+
+
+def test_the_native_unset_refuses_what_it_cannot_do_safely(m: Any) -> None:
+    if not native.active():
+        pytest.skip("the C extension is not built")
+    unset = native._columns.unset
+    made = partial_class(m.Customer, ["id_"])
+    country = m.Customer.__dict__["country"]
+    rec = stored(m)[0]
+
+    class Wider(m.Customer):  # type: ignore[name-defined,misc]
+        __slots__ = ("extra",)
+
+    for records, members, cls in (
+            ([rec], (country,), m.Customer),       # not a subclass of its base's layout
+            ([rec], (country,), Wider),            # another layout
+            ([rec, m.Address(city="c")], (country,), made),  # a record of another class
+            ([rec], (m.Address.__dict__["city"],), made),     # another class's slot
+            ([rec], ("country",), made)):          # not a member descriptor
+        with pytest.raises(TypeError, match="unset: "):
+            unset(records, members, cls)
+        assert type(rec) is m.Customer and rec.country == "FR"  # nothing changed
+    unset([rec], (country,), made)
+    assert type(rec) is made and not hasattr(rec, "country") and rec.id_ == 0

@@ -47,3 +47,26 @@ def test_links_out_of_the_tree_are_skipped_with_a_warning(
     assert code == 0, err
     assert "schemas/evil.avsc: skipped, not extracted" in err
     assert "alias.avsc" not in err
+
+
+def test_a_link_inside_the_tree_but_out_of_the_checked_folder_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 15 item 3: the data filter lets this link through (it stays in the extracted
+    # tree); the baseline is then held to the checked folder like the working tree is
+    repo = tmp_path / "repo"
+    (repo / "schemas").mkdir(parents=True)
+    (repo / "private").mkdir()
+    git(repo, "init", "-q")
+    (repo / "schemas" / "r.avsc").write_text(V1)
+    (repo / "private" / "token.avsc").write_text("SECRET_TOKEN_12345")
+    (repo / "schemas" / "evil.avsc").symlink_to("../private/token.avsc")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    (repo / "schemas" / "evil.avsc").unlink()
+    monkeypatch.chdir(repo)
+    code = cli.main(["check", "schemas", "--format", "github", "--against", "HEAD"])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert "SECRET_TOKEN_12345" not in out + err and "Traceback" not in err
+    assert "baseline HEAD: schemas/evil.avsc: a symlink to" in err
+    assert "private/token.avsc" in err and "refused, not read" in err

@@ -329,6 +329,25 @@ def read_all(schema: str, record_name: str, parquet: str) -> None:
     print(n, table.num_rows)
 
 
+def read_recovered(seed: str, parquet: str) -> None:
+    """Read every record of ``parquet`` as the record recovered from the (unmutated) file
+    ``seed``, compiled in memory as ``inspect --emit py`` would (fuzz target)."""
+    import hashlib
+
+    import schemagen
+    from schemagen import ir
+    from schemagen.codegen.loader import load_ir
+    from schemagen.frontends import parquet as pqfront
+
+    rec = pqfront.recover(seed, name="Fz" + pqfront.record_name(seed))
+    schema = ir.Schema(rec.types, {n: seed for n in rec.types})
+    digest = hashlib.sha256(Path(seed).read_bytes()).hexdigest()
+    cls = load_ir(schema, digest).record_class(rec.root)
+    n = sum(1 for _ in schemagen.read(cls, parquet))
+    table = schemagen.read_arrow(cls, parquet)
+    print(n, table.num_rows)
+
+
 def _run_in_child(req: dict[str, Any]) -> int:
     """What a forked (or fresh) child does: the CLI, or a function; the exit code."""
     from schemagen.errors import SchemagenError

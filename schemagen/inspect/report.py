@@ -167,9 +167,10 @@ def _too_big(pf: Any, n: int) -> dict[int, str]:
     value of gigabytes is never decompressed here)."""
     md, fields = pf.metadata, list(pf.schema_arrow)
     counts = [_leaves(f.type) for f in fields]
-    if sum(counts) != md.num_columns:
-        return {}
-    sizes, rows = [0] * len(fields), 0
+    whole = sum(counts) != md.num_columns  # leaves not matched to fields: all or none
+    if whole:
+        counts = [md.num_columns]
+    sizes, rows = [0] * len(counts), 0
     for i in range(md.num_row_groups):
         rg, j = md.row_group(i), 0
         for k, c in enumerate(counts):
@@ -179,9 +180,10 @@ def _too_big(pf: Any, n: int) -> dict[int, str]:
         if rows >= n:
             break
     in_rows = f"{rows:,} row{'' if rows == 1 else 's'}"
-    return {k: (f"<not read: {size:,} bytes uncompressed in {in_rows}, over inspect's "
+    over = {k: (f"<not read: {size:,} bytes uncompressed in {in_rows}, over inspect's "
                 f"limit of {ROW_COLUMN_BYTES:,} bytes per shown row>")
             for k, size in enumerate(sizes) if size > ROW_COLUMN_BYTES * max(rows, 1)}
+    return {k: over[0] for k in range(len(fields))} if whole and over else over
 
 
 def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:

@@ -140,3 +140,15 @@ def test_row_values_are_cut_with_their_length(tmp_path: Path,
     assert cli.main(["inspect", str(f), "--rows", "1"]) == 0
     out = capsys.readouterr().out
     assert "é" * 201 not in out and "...(truncated: 5,000 characters)" in out
+
+
+def test_rows_bound_holds_when_leaves_cannot_be_matched_to_fields(
+        zeros: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a schema whose Arrow fields do not map onto the Parquet leaves (counted differently)
+    # used to be read whole; now the row groups' total decides, for every field at once
+    from schemagen.inspect import report
+
+    monkeypatch.setattr(report, "_leaves", lambda t: 2)
+    (row,) = report.inspect(zeros, rows=1, verify_data=False)["files"][0]["rows"]
+    assert set(row) == {"key", "blob"}
+    assert all(v.startswith("<not read: 209,715,") for v in row.values())

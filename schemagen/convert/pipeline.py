@@ -25,9 +25,11 @@ from .coerce import RowCoercer
 from .fastcast import FastCaster
 from .plan import UnknownFields, fast_ok, plan_record
 from .rejects import BadValue, Reject, RejectsFile, show
+from .sources import sniff
 from .sources.avro import AvroSource
 from .sources.base import DEFAULT_CHUNK_BYTES, ArrowChunk, Row, RowChunk, Source
 from .sources.csv import CsvSource
+from .sources.inputs import InputFile, as_input, input_files
 from .sources.json_array import JsonArraySource
 from .sources.jsonl import JsonLinesSource, ReadTypes
 
@@ -76,18 +78,19 @@ class Converter:
 
     # ------------------------------------------------------------------ inputs
 
-    def json_lines(self, path: Path) -> None:
-        self.run(JsonLinesSource(path, self.read_types, fast=self.fast,
+    def json_lines(self, src: InputFile | Path) -> None:
+        self.run(JsonLinesSource(as_input(src), self.read_types, fast=self.fast,
                                  chunk_bytes=self.chunk_bytes, progress=self.progress))
 
-    def json_array(self, path: Path) -> None:
-        self.run(JsonArraySource(path, self.chunk_bytes, self.progress))
+    def json_array(self, src: InputFile | Path) -> None:
+        self.run(JsonArraySource(as_input(src), self.chunk_bytes, self.progress))
 
-    def csv(self, path: Path, delimiter: str = ",") -> None:
-        self.run(CsvSource(path, self.node, delimiter, self.chunk_bytes, self.progress))
+    def csv(self, src: InputFile | Path, delimiter: str = ",") -> None:
+        self.run(CsvSource(as_input(src), self.node, delimiter, self.chunk_bytes,
+                           self.progress))
 
-    def avro(self, path: Path) -> None:
-        self.run(AvroSource(path, self.progress))
+    def avro(self, src: InputFile | Path) -> None:
+        self.run(AvroSource(as_input(src), self.progress))
 
     def run(self, source: Source) -> None:
         """Every chunk of ``source``, in order."""
@@ -246,32 +249,27 @@ class Converter:
 # --------------------------------------------------------------------------- entry point
 
 
-_WIDE_BOMS: Final = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
-                     b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
-
-
-def _check_not_utf16(path: Path) -> None:
-    """Text inputs are UTF-8: a UTF-16/32 file (by its byte order mark) is an error up
-    front, not a rejected row per line."""
-    with open(path, "rb") as f:
-        head = f.read(4)
-    for bom, name in _WIDE_BOMS.items():
-        if head.startswith(bom):
-            raise InputError(f"{name} text (byte order mark {bom.hex(' ')}); convert reads "
-                             f"UTF-8: re-encode it first (iconv -f {name} -t UTF-8)",
-                             file=str(path))
-
-
-def input_format_of(path: Path, given: str | None) -> str:
+def input_format_of(src: InputFile | Path, given: str | None) -> str:
+    """``given``, else by the extension (``.json``: an array if it starts with ``[``,
+    else JSON Lines, as Drill reads it), else by the first bytes (``-`` among them: an
+    Avro container by its magic number, a JSON array, else JSON Lines)."""
     if given:
         if given not in INPUT_FORMATS:
             raise UsageError(f"unknown input format {given!r}; known: {', '.join(INPUT_FORMATS)}")
         return given
-    fmt = _EXTENSIONS.get(path.suffix.lower(), "jsonl")
-    if fmt == "json":  # .json: an array if it starts with '[', else JSON Lines (as Drill reads it)
-        with open(path, "rb") as f:
-            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-        return "json" if head.startswith(b"[") else "jsonl"
+    f = as_input(src)
+    fmt = None if f.path is None else _EXTENSIONS.get(f.path.suffix.lower())
+    if fmt is None:
+        return sniff.detect(f.head())
+    if fmt == "json":
+        return "json" if sniff.detect(f.head()) == "json" else "jsonl"
+    return fmt
+
+
+def _checked_format(f: InputFile, given: str | None) -> str:
+    """The input's format, checked against its first bytes (exit 2 when it is not)."""
+    fmt = input_format_of(f, given)
+    sniff.check(f.name, f.head(), fmt)
     return fmt
 
 
@@ -294,21 +292,22 @@ def _check_paths(paths: list[Path], target: Path, single: bool, rejects: Path | 
                          "readers of the dataset would take it for data")
 
 
-def _inputs(inputs: Sequence[str | os.PathLike[str]],
-            input_format: str | None) -> list[tuple[Path, str]]:
-    """The input files and their formats (every path checked before anything is read)."""
-    paths = [Path(p) for p in inputs]
-    if not paths:
-        raise UsageError("convert needs at least one input file")
-    for p in paths:
-        if not p.is_file():
-            raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
-                             if p.is_dir() else f"{p}: no such input file")
-    formats = [input_format_of(p, input_format) for p in paths]
-    for p, fmt in zip(paths, formats):
-        if fmt != "avro":
-            _check_not_utf16(p)
-    return list(zip(paths, formats))
+def _inputs(inputs: list[InputFile],
+            input_format: str | None) -> list[tuple[InputFile, str | None]]:
+    """The inputs and their formats, every one checked before anything is read.  The
+    first bytes of every regular file and of the first stream are checked too (they
+    must be the format they are read as); a later stream is checked when its turn comes
+    (its writer may be waiting for the earlier inputs to be read)."""
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {input_format!r}; known: "
+                         f"{', '.join(INPUT_FORMATS)}")
+    out: list[tuple[InputFile, str | None]] = []
+    first_stream = True
+    for f in inputs:
+        now = first_stream or not f.stream
+        first_stream = first_stream and not f.stream
+        out.append((f, _checked_format(f, input_format) if now else None))
+    return out
 
 
 def check_outputs(target: Path, rejects: Path | None, inputs: list[Path], mode: str | None,
@@ -378,24 +377,31 @@ def _open_writer(record_cls: Any, target: Path, mode: str | None,
                          **writer_options)
 
 
-def _read_all(conv: Converter, inputs: list[tuple[Path, str]], csv_delimiter: str) -> None:
-    for p, fmt in inputs:
+def _read_all(conv: Converter, inputs: list[tuple[InputFile, str | None]],
+              input_format: str | None, csv_delimiter: str) -> None:
+    for f, checked in inputs:
+        fmt = checked or _checked_format(f, input_format)
         if fmt == "jsonl":
-            conv.json_lines(p)
+            conv.json_lines(f)
         elif fmt in ("json", "csv"):
             try:
-                conv.json_array(p) if fmt == "json" else conv.csv(p, csv_delimiter)
+                conv.json_array(f) if fmt == "json" else conv.csv(f, csv_delimiter)
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})",
-                                 file=str(p)) from None
+                                 file=f.name) from None
         else:
-            conv.avro(p)
+            conv.avro(f)
     conv.finish()
+
+
+def _close(inputs: list[InputFile]) -> None:
+    for f in inputs:
+        f.close()
 
 
 def convert(
     record_cls: Any,
-    inputs: Sequence[str | os.PathLike[str]],
+    inputs: Sequence[str | os.PathLike[str] | InputFile],
     out: str | os.PathLike[str],
     *,
     input_format: str | None = None,
@@ -411,6 +417,11 @@ def convert(
 ) -> ConvertResult:
     """Convert ``inputs`` to Parquet at ``out`` as ``record_cls`` records.
 
+    ``inputs``: files, ``-`` (standard input), named pipes or ``/dev/stdin``-like
+    streams (read once, forward only); each must be the format it is read as
+    (``input_format``, else by extension, else by its first bytes), checked before
+    anything is written.
+
     ``out`` ending in ``.parquet`` is one file (``mode``: ``overwrite`` - the default -
     replaces it, ``error`` refuses an existing file), anything else a dataset folder
     (``mode``: ``append`` - the default -, ``overwrite``, ``error``; ``partition_by``).  Rows that cannot be converted go to
@@ -424,29 +435,35 @@ def convert(
     loc = locate(out, filesystem, who="convert --out")
     target = loc.path
     rejects_path = Path(rejects) if rejects is not None else None
-    check_outputs(target, rejects_path, [Path(p) for p in inputs], mode, partition_by,
-                  loc.storage)
+    given = input_files(list(inputs))  # each exists and can be read: nothing read yet
+    check_outputs(target, rejects_path, [f.path for f in given if f.path is not None], mode,
+                  partition_by, loc.storage)
     _check_delimiter(csv_delimiter)
-    files = _inputs(inputs, input_format)
+    from schemagen.runtime.writer import writer_options as check_options
+
+    check_options(**writer_options)  # bad options: nothing is created
     info = info_of(record_cls)
     writer: Any = None
     conv = Converter(info.cls, lambda batch: writer.write_arrow(batch), lambda r: sink.add(r),
                      unknown_fields=unknown_fields, chunk_bytes=chunk_bytes, progress=progress)
-    from schemagen.runtime.writer import writer_options as check_options
-
-    check_options(**writer_options)  # bad options: nothing is created
-    sink = RejectsFile(rejects_path)
+    try:
+        files = _inputs(given, input_format)  # not the format they are read as: exit 2
+        sink = RejectsFile(rejects_path)
+    except BaseException:
+        _close(given)
+        raise
     try:
         writer = _open_writer(record_cls, target, mode, partition_by, writer_options,
                               loc.filesystem)
     except BaseException:
         sink.abort()
+        _close(given)
         raise
     conv.sink_pool = pool = ThreadPoolExecutor(1)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _read_all(conv, files, csv_delimiter)
+        _read_all(conv, files, input_format, csv_delimiter)
         closed = writer.close()
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -457,6 +474,7 @@ def convert(
         pool.shutdown(wait=True)
         if was_enabled:
             gc.enable()
+        _close(given)
     sink.close()
     return ConvertResult(
         rows=conv.rows, rejected=sink.count,

@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from schemagen.typemap.engines import ENGINES
@@ -28,7 +27,9 @@ def add_parser(sub: Any) -> None:
                     "folder).  Rows that cannot be converted go to --rejects (JSON Lines: "
                     "file, line, field path, reason, raw row); the exit code is 1 when any "
                     "row was rejected, 0 otherwise.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="input files")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="input files; - reads standard input (named pipes and /dev/stdin "
+                        "work too: read once, forward only)")
     p.add_argument("--schema", dest="schemas", action="append", required=True, metavar="PATH",
                    help="schema file or folder (repeatable)")
     p.add_argument("--record", required=True, metavar="NAME",
@@ -38,7 +39,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--input-format", choices=("jsonl", "json", "csv", "avro"),
                    help="input format (default: by extension: .csv, .avro, .jsonl/.ndjson; "
                         ".json is a JSON array when it starts with '[', else JSON Lines; "
-                        "anything else JSON Lines)")
+                        "without a known extension, - among them, by the first bytes: an "
+                        "Avro container, a JSON array, else JSON Lines); an input that is "
+                        "not its format (Parquet, compressed or binary data, text as Avro) "
+                        "is an error before anything is written")
     p.add_argument("--rejects", metavar="FILE",
                    help="JSON Lines file for rows that cannot be converted (written "
                         "atomically; empty when none)")
@@ -103,21 +107,16 @@ def writer_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
     from schemagen import convert as cv
     from schemagen.runtime.writer import writer_options as check_options
 
     opts = writer_options(args)
     check_options(**opts)  # bad options: exit 2 before anything is read
-    inputs = [Path(p) for p in args.inputs]
-    for p in inputs:
-        if not p.is_file():
-            from schemagen.errors import UsageError
+    from schemagen.convert.sources.inputs import input_files
 
-            raise UsageError(f"{p}: is a folder; give the input files (e.g. {p}/*.jsonl)"
-                             if p.is_dir() else f"{p}: no such input file")
-    total = sum(os.path.getsize(p) for p in inputs)
+    inputs = input_files(args.inputs)  # each a file or a stream; nothing read yet
+    sizes = [f.size for f in inputs]
+    total = None if None in sizes else sum(s or 0 for s in sizes)
     cls = record_class(args.schemas, args.record, args.include_dirs, args.sql_dialect)
     with _progress(total, args.quiet) as advance:
         result = cv.convert(cls, inputs, args.out, input_format=args.input_format,
@@ -141,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Any]:
+def _progress(total: int | None, quiet: bool) -> Iterator[Any]:
     if quiet or not sys.stderr.isatty():
         yield None
         return

@@ -6,9 +6,7 @@ record whose cells are all empty is null."""
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +18,7 @@ from ..fastcast import np_bool
 from ..plan import FAST_KINDS, Node
 from ..rejects import MAX_RAW_CHARS, BadValue, Reject, cap
 from .base import ArrowChunk, Chunk, Row, raiser
+from .inputs import InputFile, text_reader
 
 
 class CsvColumns:
@@ -67,10 +66,10 @@ class CsvColumns:
 
 
 class CsvSource:
-    def __init__(self, path: Path, root: Node, delimiter: str, chunk_bytes: int,
+    def __init__(self, src: InputFile, root: Node, delimiter: str, chunk_bytes: int,
                  progress: Callable[[int], None]) -> None:
-        self.path = path
-        self.file = str(path)
+        self.input = src
+        self.file = src.name
         self.columns = CsvColumns(root)
         self.delimiter = delimiter
         self.chunk_bytes = chunk_bytes
@@ -78,7 +77,8 @@ class CsvSource:
 
     def chunks(self) -> Iterator[Chunk]:
         file = self.file
-        with open(self.path, encoding="utf-8-sig", newline="") as f:
+        f, raw = text_reader(self.input, newline="")
+        with f:
             # strict: a quote left open at the end of the file is an error (else the
             # rows after it silently become one cell), as is text after a closing quote
             tap = _Lines(f)
@@ -92,7 +92,6 @@ class CsvSource:
             self.columns.check_header(file, header)
             size = 0
             done = 0  # bytes reported to progress
-            raw: Any = f.buffer
             rows: list[list[str]] = []
             lines: list[int] = []
             broken: dict[int, Reject] = {}  # row index -> its lines, which are not CSV
@@ -104,12 +103,12 @@ class CsvSource:
                 lines.append(line)
                 size += sum(map(len, row)) + len(row)
                 if size >= self.chunk_bytes // 4:
-                    now = raw.tell()  # bytes read (ahead by the text buffer at most)
+                    now = raw.consumed  # bytes read (ahead by the text buffer at most)
                     self.progress(now - done)
                     done = now
                     yield self.chunk(header, rows, lines, broken)
                     rows, lines, size, broken = [], [], 0, {}
-            self.progress(os.path.getsize(self.path) - done)
+            self.progress(raw.consumed - done)
             if rows:
                 yield self.chunk(header, rows, lines, broken)
 

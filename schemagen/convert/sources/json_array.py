@@ -10,40 +10,49 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from schemagen.errors import InputError
 
 from ..rejects import cap
 from .base import Chunk, Row, batched
+from .inputs import InputFile, Reader, as_input, text_reader
 from .jsontext import checked_object, decoder
 
 
 class JsonArraySource:
-    def __init__(self, path: Path, chunk_bytes: int, progress: Callable[[int], None]) -> None:
-        self.path = path
-        self.file = str(path)
+    def __init__(self, src: InputFile, chunk_bytes: int,
+                 progress: Callable[[int], None]) -> None:
+        self.input = src
+        self.file = src.name
         self.chunk_bytes = chunk_bytes
         self.progress = progress
 
     def chunks(self) -> Iterator[Chunk]:
-        yield from batched(self.file, json_array_rows(self.path, self.chunk_bytes,
+        yield from batched(self.file, json_array_rows(self.input, self.chunk_bytes,
                                                       self.progress))
 
 
-def json_array_rows(path: Path, chunk: int, progress: Callable[[int], None]) -> Iterator[Row]:
+def json_array_rows(src: InputFile | Path, chunk: int,
+                    progress: Callable[[int], None]) -> Iterator[Row]:
     """Elements of a top-level JSON array, streamed, with the line each starts on."""
-    with open(path, encoding="utf-8-sig") as f:
-        yield from _ArrayScanner(f, str(path), chunk, progress).rows()
+    src = as_input(src)
+    f, raw = text_reader(src)
+    with f:
+        yield from _ArrayScanner(f, raw, src.name, chunk, progress).rows()
+
+
+_LONGEST_LITERAL: Final = len("-Infinity")
 
 
 class _ArrayScanner:
     """The array's syntax (``[``, elements, ``,``, ``]``) over a text buffer read
     ``chunk`` characters at a time; ``line`` is the line of ``pos``."""
 
-    def __init__(self, f: Any, file: str, chunk: int, progress: Callable[[int], None]) -> None:
+    def __init__(self, f: Any, raw: Reader, file: str, chunk: int,
+                 progress: Callable[[int], None]) -> None:
         self.f = f
-        self.raw_file: Any = f.buffer
+        self.raw_file = raw
         self.file = file
         self.chunk = chunk
         self.progress = progress
@@ -57,7 +66,7 @@ class _ArrayScanner:
     def more(self) -> bool:
         """Read on: False at the end of the file."""
         data = self.f.read(self.chunk)
-        now = self.raw_file.tell()
+        now = self.raw_file.consumed
         self.progress(now - self.done)
         self.done = now
         if not data:
@@ -125,7 +134,10 @@ class _ArrayScanner:
                     continue  # a number may go on in the next read
                 break
             except json.JSONDecodeError as exc:
-                if exc.pos >= len(self.buf) - 1 and not self.eof and self.more():
+                # the end of the buffer may cut a value: a literal (``tr|ue``, ``nu|ll``,
+                # ``-Infin|ity``: the error is where it starts), a number, a key: read on
+                if exc.pos >= len(self.buf) - _LONGEST_LITERAL and not self.eof \
+                        and self.more():
                     continue
                 # a string may be cut by the end of the buffer (the error names where
                 # it starts): read on, up to a bound; any other error is final

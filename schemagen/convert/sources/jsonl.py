@@ -9,11 +9,9 @@ needs one (:class:`LineIndex`)."""
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -22,7 +20,8 @@ from schemagen._pyarrow import pa
 
 from ..plan import Node
 from ..rejects import raw_text
-from .base import DEFAULT_CHUNK_BYTES, PER_ROW_BATCH, ArrowChunk, Chunk, Row, RowChunk
+from .base import PER_ROW_BATCH, ArrowChunk, Chunk, Row, RowChunk
+from .inputs import InputFile, read_full
 from .jsontext import json_line_rows, json_parser
 
 pj: Any = importlib.import_module("pyarrow.json")
@@ -100,18 +99,18 @@ class ReadTypes:
 
 
 class JsonLinesSource:
-    def __init__(self, path: Path, read_types: ReadTypes, *, fast: bool, chunk_bytes: int,
+    def __init__(self, src: InputFile, read_types: ReadTypes, *, fast: bool, chunk_bytes: int,
                  progress: Callable[[int], None]) -> None:
-        self.path = path
-        self.file = str(path)
+        self.input = src
+        self.file = src.name
         self.types = read_types
         self.fast = fast
         self.chunk_bytes = chunk_bytes
         self.progress = progress
 
     def chunks(self) -> Iterator[Chunk]:
-        with open(self.path, "rb") as f, LineIndex(self.path) as lines, \
-                ThreadPoolExecutor(1) as pool:
+        lines = LineIndex()
+        with self.input.open() as f, ThreadPoolExecutor(1) as pool:
             # the next chunk is parsed (pyarrow, GIL released) while this one is cast and
             # written
             pending: tuple[Any, int, Future[Any] | None] | None = None
@@ -119,9 +118,11 @@ class JsonLinesSource:
                 fut = pool.submit(_read_checked, chunk, self.types.schema()) \
                     if self.fast else None
                 if pending is not None:
+                    lines.enter(pending[0], pending[1])
                     yield from self._chunk(*pending, lines=lines)
                 pending = (chunk, offset, fut)
             if pending is not None:
+                lines.enter(pending[0], pending[1])
                 yield from self._chunk(*pending, lines=lines)
 
     def _chunk(self, chunk: Any, offset: int, fut: Any = None, *,
@@ -134,13 +135,14 @@ class JsonLinesSource:
         for attempt in range(MAX_FLIPS):
             try:
                 if attempt == 0 and fut is not None:
-                    table, nlines = fut.result()
+                    table, nlines, ends = fut.result()
                 else:
-                    table, nlines = _read_checked(chunk, self.types.schema())
+                    table, nlines, ends = _read_checked(chunk, self.types.schema())
             except pa.ArrowException as exc:
                 if not self.types.flip(str(exc)):
                     break
                 continue
+            lines.counted(chunk, ends)
             break
         if table is None:
             yield from self._split(bytes(chunk), offset, lines)
@@ -201,55 +203,55 @@ class JsonLinesSource:
 
 def line_chunks(f: Any, chunk_bytes: int,
                 progress: Callable[[int], None]) -> Iterator[tuple[Any, int]]:
-    """About ``chunk_bytes`` of whole lines at a time (a memoryview, not copied) and the
-    byte offset each chunk starts at (line numbers are counted only when needed)."""
+    """About ``chunk_bytes`` of whole lines at a time (a memoryview of the buffer read
+    into, not copied) and the byte offset each chunk starts at.  The input is read
+    forward only (a pipe works): the partial line at the end of a read starts the next
+    chunk.  A byte order mark is stripped only as the input's first bytes."""
     pos = 0
-    carry = b""
+    carry = b""  # the partial line at the end of the last read
     first = True
     while True:
-        data = f.read(chunk_bytes)
-        if first:  # only the file's first bytes may be a byte order mark: anywhere else
+        # a line longer than a chunk: the buffer grows by doubling (linear copying)
+        buf = bytearray(len(carry) + max(chunk_bytes, len(carry)))
+        buf[: len(carry)] = carry
+        got = read_full(f, memoryview(buf)[len(carry):])
+        progress(got)
+        end = len(carry) + got
+        start = 0
+        if first:  # only the input's first bytes may be a byte order mark: anywhere else
             # (even at a chunk start while the first line goes on) it is part of a line
             first = False
-            if data.startswith(b"\xef\xbb\xbf"):
-                progress(3)
-                data = data[3:]
-                pos = 3
-        if not data:
+            if buf.startswith(b"\xef\xbb\xbf"):
+                start = pos = 3
+        if not got:
             if carry.strip():
                 yield carry, pos
             return
-        cut = data.rfind(b"\n")
-        if cut < 0:  # a line longer than a chunk
-            carry += data
-            progress(len(data))
+        cut = buf.rfind(b"\n", start, end)
+        if cut < 0:  # no line end yet: read on
+            carry = bytes(buf[start:end])
             continue
-        if cut + 1 < len(data):
-            f.seek(cut + 1 - len(data), os.SEEK_CUR)  # the partial line is read again
-        progress(cut + 1)
-        if carry:
-            chunk: Any = carry + data[: cut + 1]
-            carry = b""
-        else:
-            chunk = memoryview(data)[: cut + 1]
+        carry = bytes(buf[cut + 1: end])
+        chunk = memoryview(buf)[start: cut + 1]
         yield chunk, pos
         pos += len(chunk)
 
 
-def _read_checked(chunk: Any, schema: Any) -> tuple[Any, int]:
-    """``(table, lines in the chunk)``; the table is None when the chunk holds a line
-    that does not start with ``{`` (:func:`lines_start_objects`) or invalid UTF-8
-    (pyarrow's JSON reader lets it through): such chunks are split and their doubtful
-    lines go row by row.  Runs in the parse thread (pyarrow and numpy release the
-    GIL)."""
+def _read_checked(chunk: Any, schema: Any) -> tuple[Any, int, int]:
+    """``(table, lines in the chunk, line ends in it)``; the table is None when the
+    chunk holds a line that does not start with ``{`` (:func:`lines_start_objects`) or
+    invalid UTF-8 (pyarrow's JSON reader lets it through): such chunks are split and
+    their doubtful lines go row by row.  Runs in the parse thread (pyarrow and numpy
+    release the GIL), which also counts the line ends for :class:`LineIndex`."""
+    ends = count_line_ends(chunk)
     if not lines_start_objects(chunk):
-        return None, 0
+        return None, 0, ends
     table = _read_json(chunk, schema)
     try:
         table.validate(full=True)
     except pa.ArrowInvalid:
-        return None, 0
-    return table, _count_lines(chunk)
+        return None, 0, ends
+    return table, ends + (1 if len(chunk) and chunk[-1] != 10 else 0), ends
 
 
 def _read_json(chunk: Any, schema: Any) -> Any:
@@ -299,12 +301,11 @@ def lines_start_objects(chunk: Any) -> bool:
     return True
 
 
-def _count_lines(chunk: Any) -> int:
-    """Lines in a chunk (the last may lack its line end), counted without a copy."""
+def count_line_ends(chunk: Any) -> int:
+    """``\\n`` bytes in a chunk, counted without a copy."""
     if not len(chunk):
         return 0
-    a = np.frombuffer(chunk, dtype=np.uint8)
-    return int(np.count_nonzero(a == 10)) + (0 if a[-1] == 10 else 1)
+    return int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 10))
 
 
 def line_spans(chunk: bytes) -> list[tuple[int, int, int]]:
@@ -325,34 +326,35 @@ def line_spans(chunk: bytes) -> list[tuple[int, int, int]]:
 
 
 class LineIndex:
-    """Line numbers of byte offsets in a file, counted lazily (only rejects need them)."""
+    """Line numbers of byte offsets, for a stream read once: the line the current chunk
+    starts on is the previous chunk's plus that chunk's line ends (counted by the parse
+    thread, or here when the fast path did not read the chunk); within the chunk, lines
+    are counted only when a row needs one (a reject, a split)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.offset = 0
-        self.line = 1
-        self._f: Any = None
+    def __init__(self) -> None:
+        self.chunk: Any = None
+        self.start = 0  # offset of the current chunk
+        self.line = 1  # its first line
+        self.ends: int | None = None  # its line ends, once known
+        self._near = (0, 1)  # (offset, line) last asked for in the current chunk
+
+    def enter(self, chunk: Any, offset: int) -> None:
+        """The next chunk (in input order) starts at ``offset``."""
+        if self.chunk is not None:
+            self.line += self.ends if self.ends is not None else count_line_ends(self.chunk)
+        self.chunk, self.start, self.ends = chunk, offset, None
+        self._near = (offset, self.line)
+
+    def counted(self, chunk: Any, ends: int) -> None:
+        if chunk is self.chunk:
+            self.ends = ends
 
     def line_at(self, offset: int) -> int:
-        if offset < self.offset:
-            self.offset, self.line = 0, 1
-        if offset > self.offset:
-            if self._f is None:
-                self._f = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
-            self._f.seek(self.offset)
-            left = offset - self.offset
-            while left > 0:
-                data = self._f.read(min(left, DEFAULT_CHUNK_BYTES))
-                if not data:
-                    break
-                self.line += data.count(b"\n")
-                left -= len(data)
-            self.offset = offset
-        return self.line
-
-    def __enter__(self) -> LineIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._f is not None:
-            self._f.close()
+        """The line of ``offset`` (in the current chunk)."""
+        near, line = self._near
+        if offset < near:
+            near, line = self.start, self.line
+        view = memoryview(self.chunk)[near - self.start: offset - self.start]
+        line += count_line_ends(view)
+        self._near = (offset, line)
+        return line

@@ -61,6 +61,20 @@ def test_json_array_number_cut_by_a_read_is_not_truncated(kitchen: Any, tmp_path
         assert len(items) == 2 and items[1][2]()["note"] == "x" * 3000
 
 
+def test_json_array_literal_cut_by_a_read_is_read_on(tmp_path: Path) -> None:
+    # regression: a literal cut by the end of a read (``tr|ue``, ``nu|ll``, ``-Infin|ity``)
+    # made the decoder fail where the literal starts, not at the end of the buffer, and a
+    # valid array was refused as invalid JSON (exit 2) whenever one met a read boundary
+    src = tmp_path / "a.json"
+    for literal in ("true", "false", "null", "-Infinity", "NaN"):
+        for cut in range(len(literal) + 1):
+            pad = 1024 - len('[{"v": ') - cut
+            src.write_text('[{"v": ' + " " * pad + literal + "}, " + '{"v": 2}]')
+            items = list(json_array_rows(src, 1024, lambda n: None))
+            assert [row.parse() for row in items][1] == {"v": 2}, (literal, cut)
+            assert str(items[0].parse()["v"]) == str(json.loads(literal)), (literal, cut)
+
+
 @settings(max_examples=int(os.environ.get("SG_CONVERT_EXAMPLES", "20")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kinds=st.lists(st.sampled_from(["good", "long", "cast", "dup", "not_object", "pretty"]),

@@ -30,10 +30,22 @@ class Reader(io.RawIOBase):
         self._raw = raw
         self._replay = memoryview(replay)
         self._close_raw = close_raw
+        self._seekable = not replay and raw.seekable()  # a regular file
         self.consumed = 0
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return self._seekable
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """A regular file only (JSON Lines reads the partial line at a chunk's end again
+        instead of copying it into the next chunk)."""
+        if not self._seekable:
+            raise io.UnsupportedOperation("seek")
+        self.consumed = self._raw.seek(offset, whence)
+        return self.consumed
 
     def readinto(self, b: Any) -> int:
         view = memoryview(b).cast("B")
@@ -47,7 +59,8 @@ class Reader(io.RawIOBase):
         return n
 
     def tell(self) -> int:
-        """Bytes given so far (fastavro asks for block offsets; a pipe cannot tell)."""
+        """The offset: bytes given so far (fastavro asks for block offsets; a pipe
+        cannot tell)."""
         return self.consumed
 
     def close(self) -> None:

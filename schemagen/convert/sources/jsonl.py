@@ -9,6 +9,8 @@ needs one (:class:`LineIndex`)."""
 from __future__ import annotations
 
 import importlib
+import io
+import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,7 +23,7 @@ from schemagen._pyarrow import pa
 from ..plan import Node
 from ..rejects import raw_text
 from .base import PER_ROW_BATCH, ArrowChunk, Chunk, Row, RowChunk
-from .inputs import InputFile, read_full
+from .inputs import InputFile
 from .jsontext import json_line_rows, json_parser
 
 pj: Any = importlib.import_module("pyarrow.json")
@@ -110,7 +112,7 @@ class JsonLinesSource:
 
     def chunks(self) -> Iterator[Chunk]:
         lines = LineIndex()
-        with self.input.open() as f, ThreadPoolExecutor(1) as pool:
+        with io.BufferedReader(self.input.open()) as f, ThreadPoolExecutor(1) as pool:
             # the next chunk is parsed (pyarrow, GIL released) while this one is cast and
             # written
             pending: tuple[Any, int, Future[Any] | None] | None = None
@@ -120,6 +122,7 @@ class JsonLinesSource:
                 if pending is not None:
                     lines.enter(pending[0], pending[1])
                     yield from self._chunk(*pending, lines=lines)
+                    lines.leave()
                 pending = (chunk, offset, fut)
             if pending is not None:
                 lines.enter(pending[0], pending[1])
@@ -203,36 +206,45 @@ class JsonLinesSource:
 
 def line_chunks(f: Any, chunk_bytes: int,
                 progress: Callable[[int], None]) -> Iterator[tuple[Any, int]]:
-    """About ``chunk_bytes`` of whole lines at a time (a memoryview of the buffer read
-    into, not copied) and the byte offset each chunk starts at.  The input is read
-    forward only (a pipe works): the partial line at the end of a read starts the next
-    chunk.  A byte order mark is stripped only as the input's first bytes."""
+    """About ``chunk_bytes`` of whole lines at a time (a memoryview, not copied) and the
+    byte offset each chunk starts at (line numbers are counted only when needed).  A
+    regular file reads the partial line at the end of a read again (it seeks back); a
+    stream (a pipe) is read forward only: the partial line starts the next chunk.  A byte
+    order mark is stripped only as the input's first bytes."""
+    seek = f.seekable()
     pos = 0
-    carry = b""  # the partial line at the end of the last read
+    carry = b""
     first = True
     while True:
-        # a line longer than a chunk: the buffer grows by doubling (linear copying)
-        buf = bytearray(len(carry) + max(chunk_bytes, len(carry)))
-        buf[: len(carry)] = carry
-        got = read_full(f, memoryview(buf)[len(carry):])
-        progress(got)
-        end = len(carry) + got
-        start = 0
+        data = f.read(chunk_bytes)
         if first:  # only the input's first bytes may be a byte order mark: anywhere else
             # (even at a chunk start while the first line goes on) it is part of a line
             first = False
-            if buf.startswith(b"\xef\xbb\xbf"):
-                start = pos = 3
-        if not got:
+            if data.startswith(b"\xef\xbb\xbf"):
+                progress(3)
+                data = data[3:]
+                pos = 3
+        if not data:
             if carry.strip():
                 yield carry, pos
             return
-        cut = buf.rfind(b"\n", start, end)
-        if cut < 0:  # no line end yet: read on
-            carry = bytes(buf[start:end])
+        cut = data.rfind(b"\n")
+        if cut < 0:  # a line longer than a chunk
+            carry += data
+            progress(len(data))
             continue
-        carry = bytes(buf[cut + 1: end])
-        chunk = memoryview(buf)[start: cut + 1]
+        tail = b""
+        if cut + 1 < len(data):
+            if seek:
+                f.seek(cut + 1 - len(data), os.SEEK_CUR)  # the partial line is read again
+            else:
+                tail = data[cut + 1:]
+        progress(cut + 1 + len(tail))
+        if carry:
+            chunk: Any = carry + data[: cut + 1]
+        else:
+            chunk = memoryview(data)[: cut + 1]
+        carry = tail
         yield chunk, pos
         pos += len(chunk)
 
@@ -340,10 +352,14 @@ class LineIndex:
 
     def enter(self, chunk: Any, offset: int) -> None:
         """The next chunk (in input order) starts at ``offset``."""
-        if self.chunk is not None:
-            self.line += self.ends if self.ends is not None else count_line_ends(self.chunk)
         self.chunk, self.start, self.ends = chunk, offset, None
         self._near = (offset, self.line)
+
+    def leave(self) -> None:
+        """The current chunk is done: the next starts after its line ends (the chunk is
+        let go at once: memory holds the chunk being read, parsed and cast, no more)."""
+        self.line += self.ends if self.ends is not None else count_line_ends(self.chunk)
+        self.chunk = None
 
     def counted(self, chunk: Any, ends: int) -> None:
         if chunk is self.chunk:

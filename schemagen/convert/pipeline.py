@@ -303,10 +303,14 @@ def _inputs(inputs: list[InputFile],
                          f"{', '.join(INPUT_FORMATS)}")
     out: list[tuple[InputFile, str | None]] = []
     first_stream = True
-    for f in inputs:
-        now = first_stream or not f.stream
-        first_stream = first_stream and not f.stream
-        out.append((f, _checked_format(f, input_format) if now else None))
+    try:
+        for f in inputs:
+            now = first_stream or not f.stream
+            first_stream = first_stream and not f.stream
+            out.append((f, _checked_format(f, input_format) if now else None))
+    except BaseException:
+        _close(inputs)
+        raise
     return out
 
 
@@ -446,12 +450,8 @@ def convert(
     writer: Any = None
     conv = Converter(info.cls, lambda batch: writer.write_arrow(batch), lambda r: sink.add(r),
                      unknown_fields=unknown_fields, chunk_bytes=chunk_bytes, progress=progress)
-    try:
-        files = _inputs(given, input_format)  # not the format they are read as: exit 2
-        sink = RejectsFile(rejects_path)
-    except BaseException:
-        _close(given)
-        raise
+    files = _inputs(given, input_format)  # not the format they are read as: exit 2
+    sink = RejectsFile(rejects_path)
     try:
         writer = _open_writer(record_cls, target, mode, partition_by, writer_options,
                               loc.filesystem)

@@ -15,6 +15,13 @@ ZONE, UUID, JSON or TIME columns); the reason becomes a ``--`` note.
 Top-level columns are not declared ``NOT NULL``: external tables and views
 cannot enforce it, and the files carry the real nullability.
 
+Hive-partitioned datasets (``DatasetWriter(..., partition_by=[...])``, ``key=value``
+folders): the partition columns are not in the files, so each emitter declares them as
+partition keys with their SQL types, plus the engine's partition discovery.  The
+partition columns come from ``partition_by=`` (``sql --partition-by``) or, when the
+location is a local dataset folder, from its own footer (``schemagen.partition_by`` of
+the first data file found, :func:`dataset_partitioning`).
+
 Schema text (names, docs, locations) only ever reaches the DDL as quoted
 identifiers or string literals (escaped by sqlglot for the dialect); ``--``
 comments never contain a line break.
@@ -22,18 +29,22 @@ comments never contain a line break.
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar, assert_never
 
 from schemagen import __version__, ir
-from schemagen.errors import UsageError
+from schemagen.errors import UsageError, shorten
 from schemagen.sql import registry as sqlmap
 from schemagen.typemap.arrow import check_representable
+from schemagen.typemap.parquet import PARTITION_KEY
 
-__all__ = ["Column", "DdlEmitter", "ExternalTableEmitter", "emit", "emitter_names",
-           "find_record", "register_emitter", "walk_types"]
+__all__ = ["Column", "DdlEmitter", "ExternalTableEmitter", "dataset_partitioning", "emit",
+           "emitter_names", "find_record", "register_emitter", "walk_types"]
 
 
 # --------------------------------------------------------------------------- record lookup
@@ -83,6 +94,116 @@ def _suffixes(name: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(max(len(parts) - 1, 1))]
 
 
+# --------------------------------------------------------------------------- datasets
+
+_MAX_SCAN = 10_000  # directory entries looked at while searching a dataset for a data file
+_PARTITION_TYPES = (ir.Bool, ir.Int, ir.String, ir.Date, ir.EnumRef)
+
+
+def _local_folder(location: str) -> Path | None:
+    """The local folder ``location`` names, or ``None`` (a URI, a file, nothing there)."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", location):
+        if not location.lower().startswith("file://"):
+            return None
+        location = location[len("file://"):]
+    path = Path(location)
+    return path if path.is_dir() else None
+
+
+def _first_data_file(folder: Path) -> Path | None:
+    """The first ``*.parquet`` file under ``folder`` (sorted, depth first), skipping the
+    entries readers skip (names starting with ``_`` or ``.``) and symlinks."""
+    seen = 0
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name, reverse=True)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > _MAX_SCAN:
+                return None
+            if entry.name.startswith(("_", ".")) or entry.is_symlink():
+                continue
+            if entry.is_file() and entry.name.endswith(".parquet"):
+                return Path(entry.path)
+            if entry.is_dir():
+                stack.append(Path(entry.path))
+    return None
+
+
+def dataset_partitioning(location: str) -> tuple[tuple[str, ...], Path] | None:
+    """``(partition columns, file)`` from the footer (``schemagen.partition_by``) of the
+    first data file of the local dataset folder ``location``; ``None`` when ``location``
+    is no local folder or holds no data file.  A footer without the key: ``()``."""
+    folder = _local_folder(location)
+    if folder is None:
+        return None
+    file = _first_data_file(folder)
+    if file is None:
+        return None
+    from schemagen._pyarrow import pq
+
+    try:
+        meta = pq.read_schema(file).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{file}: cannot read its Parquet footer ({exc})") from None
+    raw = meta.get(PARTITION_KEY)
+    if raw is None:
+        return (), file
+    try:
+        names = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise UsageError(f"{file}: footer key {PARTITION_KEY.decode()} is "
+                         f"{shorten(raw)}; expected a JSON list of field names")
+    return tuple(names), file
+
+
+def check_partitions(record: ir.Record, names: Sequence[str], where: str) -> tuple[str, ...]:
+    """``names`` when each is a distinct top-level field of ``record`` of a type Hive
+    folders hold (bool, integer, string, date, enum); a UsageError naming ``where``."""
+    fields = {f.name: f for f in record.fields}
+    out: list[str] = []
+    for name in names:
+        f = fields.get(name)
+        if f is None:
+            raise UsageError(f"{where}: partition column {shorten(name)} is no top-level "
+                             f"field of record {record.name} (fields: "
+                             f"{', '.join(fields) or 'none'})")
+        if name in out:
+            raise UsageError(f"{where}: partition column {name!r} is given twice")
+        inner, _ = ir.strip_nullable(f.type)
+        if not isinstance(inner, _PARTITION_TYPES):
+            raise UsageError(f"{where}: partition column {name!r} is {sqlmap.ir_name(inner)}; "
+                             "a partition key is a boolean, integer, string, date or enum")
+        out.append(name)
+    if out and len(out) == len(record.fields):
+        raise UsageError(f"{where}: every field of record {record.name} is a partition column")
+    return tuple(out)
+
+
+def _partitions(record: ir.Record, location: str | None,
+                partition_by: Sequence[str] | None) -> tuple[str, ...]:
+    """The partition columns: given, or read from the dataset's footer (both: the same)."""
+    given = None if partition_by is None else check_partitions(
+        record, partition_by, "--partition-by")
+    found = dataset_partitioning(location) if location is not None else None
+    if found is None:
+        return given or ()
+    names, file = found
+    from_footer = check_partitions(record, names, f"{file}: footer key "
+                                                  f"{PARTITION_KEY.decode()}")
+    if given is not None and given != from_footer:
+        raise UsageError(f"--partition-by {','.join(given) or '(none)'} differs from the "
+                         f"dataset's own partition columns {','.join(from_footer) or '(none)'} "
+                         f"({file})")
+    return from_footer
+
+
 # --------------------------------------------------------------------------- emitters
 
 
@@ -100,16 +221,21 @@ class DdlEmitter:
     dialect class (or set with :func:`register_emitter`)."""
 
     dialect: ClassVar[str] = ""
+    partitions: ClassVar[bool] = True  # emits DDL for Hive-partitioned datasets
+    discovers: ClassVar[bool] = True  # ... ending in a partition discovery statement
 
     def __init__(self, types: Mapping[str, ir.Named], record: ir.Record,
                  location: str | None = None, table: str | None = None,
-                 dialect: sqlmap.SqlDialect | None = None) -> None:
+                 dialect: sqlmap.SqlDialect | None = None,
+                 partition_by: Sequence[str] = ()) -> None:
         self.types = types
         self.record = record
         self.d = dialect if dialect is not None else sqlmap.dialect(self.dialect)
         default_table = record.table.rpartition(".")[2] or _snake(record.short_name)
         self.table = table or default_table
         self.location = location or self.table
+        # the Hive partition columns (top-level field names, folder order)
+        self.partition_by = tuple(check_partitions(record, partition_by, "partition_by"))
 
     # ---------------------------------------------------------------- hooks
 
@@ -125,7 +251,24 @@ class DdlEmitter:
     def statement(self, columns: list[Column]) -> str:
         raise NotImplementedError
 
+    def partition_type(self, f: ir.Field) -> str:
+        """The SQL type of a partition key: its column type, except that a uint64 key is
+        DECIMAL(20, 0) where the dialect has no lossless column type for it (the value is
+        the folder name's text, which every engine parses as a decimal)."""
+        try:
+            return self.d.to_sql(f.type, self.types, self.override, f.name)
+        except sqlmap.SqlMappingError:
+            if ir.strip_nullable(f.type)[0] == ir.Int(64, signed=False):
+                return "DECIMAL(20, 0)"
+            raise
+
     # ---------------------------------------------------------------- helpers
+
+    def split(self, columns: list[Column]) -> tuple[list[Column], list[Column]]:
+        """``(data columns, partition columns)``: the partition columns in folder order."""
+        by_name = {c.name: c for c in columns}
+        parts = [by_name[n] for n in self.partition_by]
+        return [c for c in columns if c.name not in self.partition_by], parts
 
     def q(self, name: str) -> str:
         return self.d.quote_always(name)
@@ -148,7 +291,8 @@ class DdlEmitter:
         out: list[Column] = []
         for f in self.record.fields:
             try:
-                sql = self.d.to_sql(f.type, self.types, self.override, f.name)
+                sql = (self.partition_type(f) if f.name in self.partition_by
+                       else self.d.to_sql(f.type, self.types, self.override, f.name))
             except sqlmap.SqlMappingError as exc:
                 problems.append(str(exc).removeprefix(f"{self.d.name}: "))
                 continue
@@ -189,7 +333,15 @@ class DdlEmitter:
         cols = self.columns()
         notes = [f"-- {c.name}: {self.comment(c.note)}" for c in cols if c.note]
         body = self.statement(cols)
-        return "\n".join([*self.header(), *notes, body]) + "\n"
+        return "\n".join([*self.header(), *self.partition_note(), *notes, body]) + "\n"
+
+    def partition_note(self) -> list[str]:
+        if not self.partition_by:
+            return []
+        again = (": partition folders added later are seen once the last statement runs "
+                 "again" if self.discovers else "")
+        return [f"-- Hive-partitioned by {', '.join(self.partition_by)} (key=value folders, "
+                f"a null key is __HIVE_DEFAULT_PARTITION__){again}."]
 
     def column_list(self, cols: list[Column], field_sep: str = " ") -> str:
         lines = []
@@ -201,14 +353,20 @@ class DdlEmitter:
 
 
 class ExternalTableEmitter(DdlEmitter):
-    """``CREATE EXTERNAL TABLE ... STORED AS PARQUET LOCATION ...`` (Spark, Hive)."""
+    """``CREATE EXTERNAL TABLE ... [PARTITIONED BY (key TYPE, ...)] STORED AS PARQUET
+    LOCATION ...`` (Hive), then ``MSCK REPAIR TABLE`` for a partitioned dataset."""
 
     def statement(self, columns: list[Column]) -> str:
-        out = [f"CREATE EXTERNAL TABLE IF NOT EXISTS {self.qualified(self.table)} (",
-               self.column_list(columns), ")"]
+        data, parts = self.split(columns)
+        name = self.qualified(self.table)
+        out = [f"CREATE EXTERNAL TABLE IF NOT EXISTS {name} (", self.column_list(data), ")"]
         if self.record.doc:
             out.append(f"COMMENT {self.lit(self.record.doc)}")
+        if parts:
+            out += ["PARTITIONED BY (", self.column_list(parts), ")"]
         out += ["STORED AS PARQUET", f"LOCATION {self.lit(self.location)};"]
+        if parts:
+            out.append(f"MSCK REPAIR TABLE {name};")
         return "\n".join(out)
 
 
@@ -250,11 +408,14 @@ def emitter_names() -> list[str]:
 
 
 def emit(types: Mapping[str, ir.Named], record: str, dialect: str,
-         location: str | None = None, table: str | None = None) -> str:
+         location: str | None = None, table: str | None = None,
+         partition_by: Sequence[str] | None = None) -> str:
     """DDL in ``dialect`` for querying files schemagen wrote for ``record``.
 
-    ``record`` is anything :func:`find_record` accepts.  Raises
-    :class:`~schemagen.sql.registry.SqlMappingError` listing every column the
+    ``record`` is anything :func:`find_record` accepts.  ``partition_by`` names the
+    Hive partition columns of the dataset; when ``location`` is a local dataset folder
+    they are read from its footer (and must equal ``partition_by`` if both are given).
+    Raises :class:`~schemagen.sql.registry.SqlMappingError` listing every column the
     dialect has no type for.
     """
     d = sqlmap.dialect(dialect)
@@ -265,4 +426,11 @@ def emit(types: Mapping[str, ir.Named], record: str, dialect: str,
     rec = find_record(types, record)
     if table is not None and not re.fullmatch(r"[^.]+(\.[^.]+)*", table):
         raise UsageError(f"--table {table!r}: expected NAME, SCHEMA.NAME or CATALOG.SCHEMA.NAME")
-    return cls(types, rec, location, table, dialect=d).render()
+    parts = _partitions(rec, location, partition_by)
+    if parts and not cls.partitions:
+        able = [n for n in emitter_names()
+                if getattr(sqlmap.dialect(n).emitter, "partitions", False)]
+        raise UsageError(f"{d.title} DDL for Hive-partitioned datasets is not supported "
+                         f"(partition columns {', '.join(parts)}); dialects that have it: "
+                         f"{', '.join(able)}")
+    return cls(types, rec, location, table, dialect=d, partition_by=parts).render()

@@ -25,6 +25,9 @@ def add_parser(sub: Any) -> None:
                    help="SQL dialect (drill, duckdb, spark, trino, hive; postgres for --types)")
     q.add_argument("--location", metavar="PATH",
                    help="where the Parquet dataset is (default: the table name)")
+    q.add_argument("--partition-by", metavar="K[,K...]",
+                   help="the Hive partition columns of the dataset (default: read from the "
+                        "footer of the dataset --location names, when it is a local folder)")
     q.add_argument("--table", metavar="NAME", help="table/view name (default: from the record)")
     q.add_argument("--types", action="store_true", help="print the type registry instead")
     q.add_argument("--format", choices=("markdown", "json"), default="markdown",
@@ -62,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
                                 roots=frontends.schema_roots(args.paths))
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
+    parts = None
+    if args.partition_by is not None:
+        parts = [p.strip() for p in args.partition_by.split(",") if p.strip()]
     sys.stdout.write(sqlddl.emit(schema.types, args.record, args.dialect,
-                                 location=args.location, table=args.table))
+                                 location=args.location, table=args.table,
+                                 partition_by=parts))
     return 0

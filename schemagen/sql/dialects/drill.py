@@ -31,6 +31,7 @@ class DrillEmitter(DdlEmitter):
     """A Drill view over ``dfs.`location``` that casts what Drill reads to the SQL types."""
 
     dialect = "drill"
+    partitions = False  # Drill sees key=value folders as dir0, dir1 ... text
 
     def view_name(self) -> str:
         return self.qualified(self.table if "." in self.table else f"dfs.tmp.{self.table}")

@@ -1,5 +1,7 @@
 """DuckDB: its types both ways, and a view over ``read_parquet`` that casts each column
-to its type (INTERVAL columns stay the 12-byte BLOB the files hold)."""
+to its type (INTERVAL columns stay the 12-byte BLOB the files hold; open enums are
+VARCHAR).  A Hive-partitioned dataset is read as ``'dir/**/*.parquet'`` with
+``hive_partitioning = true`` and the keys' types in ``hive_types``."""
 
 from __future__ import annotations
 
@@ -26,18 +28,39 @@ class DuckDBEmitter(DdlEmitter):
     (+ ``COMMENT ON``)."""
 
     dialect = "duckdb"
+    discovers = False  # the glob finds every folder at each query
 
-    def source(self) -> str:
+    def override(self, t: ir.Type) -> str | None:
+        """Open enums (proto3) are VARCHAR: a number without a symbol ("99") is one of their
+        values, which a cast to ENUM(...) would refuse for the whole query."""
+        if isinstance(t, ir.EnumRef):
+            e = self.types.get(t.name)
+            if isinstance(e, ir.Enum) and ir.is_open_enum(e):
+                return "VARCHAR"
+        return super().override(t)
+
+    def source(self, parts: list[Column]) -> str:
         loc = self.location
         if not (loc.endswith(".parquet") or any(ch in loc for ch in "*?[")):
-            loc = loc.rstrip("/") + "/*.parquet"
-        return f"read_parquet({self.lit(loc)}, union_by_name = true)"
+            loc = loc.rstrip("/") + ("/**/*.parquet" if parts else "/*.parquet")
+        if not parts:
+            return f"read_parquet({self.lit(loc)}, union_by_name = true)"
+        # the keys' own types (VARCHAR for enums: the view casts them), not DuckDB's guess
+        # from the folder names (true/false and large numbers would be VARCHAR)
+        keys = ", ".join(f"{self.lit(c.name)}: {self.lit(self._key_type(c))}" for c in parts)
+        return (f"read_parquet({self.lit(loc)}, union_by_name = true, "
+                f"hive_partitioning = true, hive_types = {{{keys}}})")
+
+    def _key_type(self, c: Column) -> str:
+        return "VARCHAR" if isinstance(ir.strip_nullable(c.field.type)[0], ir.EnumRef) else c.sql
 
     def statement(self, columns: list[Column]) -> str:
         view = self.qualified(self.table)
+        _, parts = self.split(columns)
         select = ",\n".join(f"  {self.expression(c.field, self.q(c.name), c.sql)[0]} AS "
                             f"{self.q(c.name)}" for c in columns)
-        out = [f"CREATE OR REPLACE VIEW {view} AS\nSELECT\n{select}\nFROM {self.source()};"]
+        out = [f"CREATE OR REPLACE VIEW {view} AS\nSELECT\n{select}\nFROM "
+               f"{self.source(parts)};"]
         if self.record.doc:
             out.append(f"COMMENT ON VIEW {view} IS {self.lit(self.record.doc)};")
         for c in columns:

@@ -24,7 +24,9 @@ __all__ = ["SPARK_FILE_TYPES", "Spark", "SparkEmitter"]
 
 
 class SparkEmitter(ExternalTableEmitter):
-    """``CREATE TABLE IF NOT EXISTS ... USING PARQUET LOCATION ...``: a datasource table."""
+    """``CREATE TABLE IF NOT EXISTS ... USING PARQUET [PARTITIONED BY (keys)] LOCATION ...``:
+    a datasource table (``ALTER TABLE ... RECOVER PARTITIONS`` finds a partitioned
+    dataset's folders: without it the table is empty)."""
 
     dialect = "spark"
 
@@ -34,11 +36,17 @@ class SparkEmitter(ExternalTableEmitter):
                 " Spark then reads every column."]
 
     def statement(self, columns: list[Column]) -> str:
-        out = [f"CREATE TABLE IF NOT EXISTS {self.qualified(self.table)} (",
-               self.column_list(columns), ")", "USING PARQUET"]
+        data, parts = self.split(columns)
+        name = self.qualified(self.table)
+        out = [f"CREATE TABLE IF NOT EXISTS {name} (", self.column_list(data + parts), ")",
+               "USING PARQUET"]
+        if parts:  # a datasource table's partition columns are the last of its schema
+            out.append(f"PARTITIONED BY ({', '.join(self.q(c.name) for c in parts)})")
         if self.record.doc:
             out.append(f"COMMENT {self.lit(self.record.doc)}")
         out.append(f"LOCATION {self.lit(self.location)};")
+        if parts:
+            out.append(f"ALTER TABLE {name} RECOVER PARTITIONS;")
         return "\n".join(out)
 
 

@@ -30,12 +30,20 @@ class TrinoEmitter(DdlEmitter):
     dialect = "trino"
 
     def statement(self, columns: list[Column]) -> str:
+        data, parts = self.split(columns)
         out = [f"CREATE TABLE IF NOT EXISTS {self.qualified(self.table)} (",
-               self.column_list(columns), ")"]
+               self.column_list(data + parts), ")"]  # partition keys last, as Hive's
         if self.record.doc:
             out.append(f"COMMENT {self.lit(self.record.doc)}")
         out += ["WITH (", "  format = 'PARQUET',",
-                f"  external_location = {self.lit(self.location)}", ");"]
+                f"  external_location = {self.lit(self.location)}"]
+        if parts:
+            out[-1] += ","
+            keys = ", ".join(self.lit(c.name) for c in parts)
+            out.append(f"  partitioned_by = ARRAY[{keys}]")
+        out.append(");")
+        if parts:
+            out += self.sync_partitions()
         units = {t.unit for c in columns for t in walk_types(c.field.type, self.types)
                  if isinstance(t, ir.Timestamp)}
         if units:
@@ -45,6 +53,17 @@ class TrinoEmitter(DdlEmitter):
                           f"hive.timestamp_precision = '{prec}' (catalog property "
                           "hive.timestamp-precision)")
         return "\n".join(out)
+
+
+    def sync_partitions(self) -> list[str]:
+        """``CALL system.sync_partition_metadata(schema, table, 'ADD')``: the Hive connector
+        registers the partition folders (the schema is the table's, or the session's)."""
+        parts = self.table.split(".")
+        proc = f"{self.q(parts[0])}.system" if len(parts) == 3 else "system"
+        table = self.lit(parts[-1])
+        if len(parts) == 1:
+            return [f"CALL {proc}.sync_partition_metadata(CURRENT_SCHEMA, {table}, 'ADD');"]
+        return [f"CALL {proc}.sync_partition_metadata({self.lit(parts[-2])}, {table}, 'ADD');"]
 
 
 class Trino(SqlDialect):

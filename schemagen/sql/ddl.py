@@ -251,6 +251,11 @@ class DdlEmitter:
     def statement(self, columns: list[Column]) -> str:
         raise NotImplementedError
 
+    def schema(self) -> str:
+        """``--format schema``: a schema of the record for the engine's reader API."""
+        raise UsageError(f"--format schema is Spark's StructType (--dialect spark); "
+                         f"{self.d.title} has none")
+
     def partition_type(self, f: ir.Field) -> str:
         """The SQL type of a partition key: its column type, except that a uint64 key is
         DECIMAL(20, 0) where the dialect has no lossless column type for it (the value is
@@ -409,14 +414,15 @@ def emitter_names() -> list[str]:
 
 def emit(types: Mapping[str, ir.Named], record: str, dialect: str,
          location: str | None = None, table: str | None = None,
-         partition_by: Sequence[str] | None = None) -> str:
+         partition_by: Sequence[str] | None = None, form: str = "ddl") -> str:
     """DDL in ``dialect`` for querying files schemagen wrote for ``record``.
 
     ``record`` is anything :func:`find_record` accepts.  ``partition_by`` names the
     Hive partition columns of the dataset; when ``location`` is a local dataset folder
     they are read from its footer (and must equal ``partition_by`` if both are given).
     Raises :class:`~schemagen.sql.registry.SqlMappingError` listing every column the
-    dialect has no type for.
+    dialect has no type for.  ``form="schema"``: the record as the engine's reader
+    schema instead (Spark: the ``StructType`` JSON with ``parquet.field.id`` metadata).
     """
     d = sqlmap.dialect(dialect)
     cls = d.emitter
@@ -433,4 +439,5 @@ def emit(types: Mapping[str, ir.Named], record: str, dialect: str,
         raise UsageError(f"{d.title} DDL for Hive-partitioned datasets is not supported "
                          f"(partition columns {', '.join(parts)}); dialects that have it: "
                          f"{', '.join(able)}")
-    return cls(types, rec, location, table, dialect=d, partition_by=parts).render()
+    emitter = cls(types, rec, location, table, dialect=d, partition_by=parts)
+    return emitter.schema() if form == "schema" else emitter.render()

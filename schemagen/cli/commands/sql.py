@@ -30,8 +30,10 @@ def add_parser(sub: Any) -> None:
                         "footer of the dataset --location names, when it is a local folder)")
     q.add_argument("--table", metavar="NAME", help="table/view name (default: from the record)")
     q.add_argument("--types", action="store_true", help="print the type registry instead")
-    q.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                   help="--types output format")
+    q.add_argument("--format", choices=("markdown", "json", "ddl", "schema"), default=None,
+                   help="--types output: markdown (default) or json; DDL output: ddl (default) "
+                        "or schema (--dialect spark: the StructType JSON with "
+                        "parquet.field.id metadata, for spark.read.schema)")
     q.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql schema files without a '-- dialect:' first line")
     q.set_defaults(func=run)
@@ -44,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
         if args.paths or args.record:
             raise UsageError("--types prints the type registry; it takes no schema paths "
                              "or --record")
+        if args.format in ("ddl", "schema"):
+            raise UsageError(f"--format {args.format} is for DDL output; --types prints "
+                             "markdown or json")
         names = [sql.dialect(args.dialect).name] if args.dialect else None
         text = sql.render_json(names) if args.format == "json" else sql.render_markdown(names)
         sys.stdout.write(text)
@@ -65,10 +70,12 @@ def run(args: argparse.Namespace) -> int:
                                 roots=frontends.schema_roots(args.paths))
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
+    if args.format in ("markdown", "json"):
+        raise UsageError(f"--format {args.format} is for --types; DDL output is ddl or schema")
     parts = None
     if args.partition_by is not None:
         parts = [p.strip() for p in args.partition_by.split(",") if p.strip()]
     sys.stdout.write(sqlddl.emit(schema.types, args.record, args.dialect,
                                  location=args.location, table=args.table,
-                                 partition_by=parts))
+                                 partition_by=parts, form=args.format or "ddl"))
     return 0

@@ -106,8 +106,8 @@ class DuckDB(SqlDialect):
         "timestamp(s, utc)": ToSql("TIMESTAMPTZ"),
         "timestamp(ms, utc)": ToSql("TIMESTAMPTZ"),
         "timestamp(us, utc)": ToSql("TIMESTAMPTZ"),
-        "timestamp(ns, utc)": ToSql("TIMESTAMPTZ", "TIMESTAMPTZ holds microseconds: "
-                                                   "nanoseconds are truncated"),
+        "timestamp(ns, utc)": ToSql("TIMESTAMPTZ_NS", "DuckDB 2 reads TIMESTAMP(NANOS, UTC) "
+                                                      "as TIMESTAMPTZ_NS (nanoseconds kept)"),
         **durations_as("BIGINT"),
         "interval": ToSql("INTERVAL", "schemagen's files lack the INTERVAL annotation: DuckDB "
                                       "reads the column as a 12-byte BLOB"),
@@ -151,6 +151,7 @@ class DuckDB(SqlDialect):
         "TIMESTAMP": FromSql(ir.Timestamp("us", utc=False)),
         "TIMESTAMP_NS": FromSql(ir.Timestamp("ns", utc=False)),
         "TIMESTAMPTZ": FromSql(ir.Timestamp("us", utc=True)),
+        "TIMESTAMPTZ_NS": FromSql(ir.Timestamp("ns", utc=True)),
         "INTERVAL": FromSql(ir.Interval(), note="Parquet INTERVAL keeps milliseconds; DuckDB "
                                                 "intervals have microseconds"),
         "UUID": FromSql(ir.Uuid()),
@@ -178,7 +179,7 @@ class DuckDB(SqlDialect):
         ("FIXED_LEN_BYTE_ARRAY (DECIMAL, precision > 38)", "DOUBLE"),
         ("INT32 / INT64 (TIME)", "TIME (TIME_NS for NANOS)"),
         ("INT64 (TIMESTAMP, local)", "TIMESTAMP (TIMESTAMP_NS for NANOS)"),
-        ("INT64 (TIMESTAMP, UTC)", "TIMESTAMP WITH TIME ZONE"),
+        ("INT64 (TIMESTAMP, UTC)", "TIMESTAMP WITH TIME ZONE (TIMESTAMPTZ_NS for NANOS)"),
         ("FIXED_LEN_BYTE_ARRAY(16) (UUID)", "UUID"),
         ("FIXED_LEN_BYTE_ARRAY(12) without annotation", "BLOB"),
     )

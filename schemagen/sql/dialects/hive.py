@@ -18,11 +18,30 @@ from schemagen.sql.registry import (
     times_as_int,
 )
 
-__all__ = ["Hive", "HiveEmitter"]
+__all__ = ["HIVE_FILE_TYPES", "Hive", "HiveEmitter"]
 
 
 class HiveEmitter(ExternalTableEmitter):
     dialect = "hive"
+
+
+_LOCAL = ("Hive's TIMESTAMP is a local date-time, as these files hold it; Spark (with Hive "
+          "support) reads a Hive TIMESTAMP column as an instant, shifted by its session time "
+          "zone: in Spark use --dialect spark (TIMESTAMP_NTZ), which a Hive-enabled session "
+          "runs too")
+
+# what Hive reads from files written with engine="hive" (schemagen.typemap.engines), where
+# its SQL types have nothing (declared as the stored form, as in Spark)
+HIVE_FILE_TYPES = {
+    "uuid": ToSql("BINARY", "uuids are 16 bytes (big-endian): engine='hive' writes them "
+                            "without the UUID annotation; Hive has no UUID type"),
+    "interval": ToSql("BINARY", "intervals are 12 bytes (months, days, milliseconds as "
+                                "little-endian uint32): Hive has no INTERVAL column type"),
+    "timestamp(ns, utc)": ToSql("TIMESTAMP", "engine='hive' writes nanosecond timestamps as "
+                                             "TIMESTAMP(MICROS): Hive reads MILLIS and MICROS"),
+    "timestamp(ns, local)": ToSql("TIMESTAMP", "engine='hive' writes nanosecond timestamps as "
+                                               "TIMESTAMP(MICROS): Hive reads MILLIS and MICROS"),
+}
 
 
 class Hive(SqlDialect):
@@ -47,9 +66,9 @@ class Hive(SqlDialect):
         "timestamp(us, utc)": ToSql("TIMESTAMP", "Hive's TIMESTAMP has no time zone: instants "
                                                  "are shown in the session time zone"),
         "timestamp(ns, utc)": Gap("Hive reads INT64 timestamps in MILLIS and MICROS only"),
-        "timestamp(s, local)": ToSql("TIMESTAMP", "stored as TIMESTAMP(MILLIS)"),
-        "timestamp(ms, local)": ToSql("TIMESTAMP"),
-        "timestamp(us, local)": ToSql("TIMESTAMP"),
+        "timestamp(s, local)": ToSql("TIMESTAMP", f"stored as TIMESTAMP(MILLIS); {_LOCAL}"),
+        "timestamp(ms, local)": ToSql("TIMESTAMP", _LOCAL),
+        "timestamp(us, local)": ToSql("TIMESTAMP", _LOCAL),
         "timestamp(ns, local)": Gap("Hive reads INT64 timestamps in MILLIS and MICROS only"),
         "interval": Gap("Hive has no INTERVAL column type"),
         "uuid": Gap("Hive has no UUID type"),
@@ -74,8 +93,12 @@ class Hive(SqlDialect):
         "MAP": FromSql(MAP, "MAP<STRING, INT>"),
         "STRUCT": FromSql(STRUCT, "STRUCT<a: INT>"),
     }
+    FILE_TYPES = HIVE_FILE_TYPES
     EMITTER = HiveEmitter
     NOTES = (
+        "Write the files with engine='hive': uuids without the UUID annotation, times of "
+        "day as integers and nanosecond timestamps as microseconds, as Hive's and Spark's "
+        "Parquet readers need.",
         "Hive 4 reads INT64 timestamps (MILLIS, MICROS); Hive 3 and earlier expect INT96.",
         "UNIONTYPE is not supported (and cannot be parsed).",
     )

@@ -4,8 +4,13 @@ Hive form ``STORED AS PARQUET`` needs Hive support and is the ``hive`` dialect's
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any, assert_never
+
 from schemagen import ir
 from schemagen.sql.ddl import Column, ExternalTableEmitter
+from schemagen.sql.parquet import UNIT_WORDS
 from schemagen.sql.registry import (
     LIST,
     MAP,
@@ -17,10 +22,12 @@ from schemagen.sql.registry import (
     ToSql,
     decimal_from_sql,
     durations_as,
+    time_from_sql,
     times_as_int,
 )
+from schemagen.typemap.arrow import check_representable
 
-__all__ = ["SPARK_FILE_TYPES", "Spark", "SparkEmitter"]
+__all__ = ["SPARK_FILE_TYPES", "Spark", "SparkEmitter", "SparkSchema"]
 
 
 class SparkEmitter(ExternalTableEmitter):
@@ -34,6 +41,11 @@ class SparkEmitter(ExternalTableEmitter):
         return [*super().header(),
                 "-- Write the files with engine='spark' (schemagen.write(..., engine='spark')):"
                 " Spark then reads every column."]
+
+    def schema(self) -> str:
+        """``--format schema``: the StructType JSON, with ``parquet.field.id`` metadata."""
+        check_representable(self.types, self.record.name)
+        return SparkSchema(self).render(self.columns())
 
     def statement(self, columns: list[Column]) -> str:
         data, parts = self.split(columns)
@@ -50,9 +62,83 @@ class SparkEmitter(ExternalTableEmitter):
         return "\n".join(out)
 
 
+_TIME_NOTE = ("Spark 4.1+ with spark.sql.timeType.enabled=true (without it Spark refuses TIME: "
+              "[UNSUPPORTED_TIME_TYPE])")
+
+# Spark's JSON names of the SQL types the DDL declares (DataType.json / typeName)
+_JSON_NAMES = {"BOOLEAN": "boolean", "TINYINT": "byte", "SMALLINT": "short", "INT": "integer",
+               "BIGINT": "long", "FLOAT": "float", "DOUBLE": "double", "STRING": "string",
+               "BINARY": "binary", "DATE": "date", "TIMESTAMP": "timestamp",
+               "TIMESTAMP_NTZ": "timestamp_ntz"}
+
+
+class SparkSchema:
+    """A record as Spark's ``StructType`` JSON (``DataType.fromJson``), each field with its
+    id as ``parquet.field.id`` metadata, leaves typed as the DDL declares them."""
+
+    def __init__(self, emitter: SparkEmitter) -> None:
+        self.e = emitter
+
+    def field(self, name: str, t: ir.Type, field_id: int | None, path: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {} if field_id is None else {"parquet.field.id": field_id}
+        return {"name": name, "type": self.type(t, path),
+                "nullable": isinstance(t, ir.Nullable), "metadata": meta}
+
+    def type(self, t: ir.Type, path: str) -> Any:
+        inner, _ = ir.strip_nullable(t)
+        match inner:
+            case ir.List(item):
+                return {"type": "array", "elementType": self.type(item, f"{path}.element"),
+                        "containsNull": isinstance(item, ir.Nullable)}
+            case ir.Map(key, value):
+                return {"type": "map", "keyType": self.type(key, f"{path}.key"),
+                        "valueType": self.type(value, f"{path}.value"),
+                        "valueContainsNull": isinstance(value, ir.Nullable)}
+            case ir.RecordRef(name):
+                rec = self.e.types.get(name)
+                assert isinstance(rec, ir.Record)  # checked by the DDL's own columns
+                return {"type": "struct", "fields": [
+                    self.field(f.name, f.type, f.field_id, f"{path}.{f.name}")
+                    for f in rec.fields]}
+            case ir.Union_(members):
+                return {"type": "struct", "fields": [
+                    self.field(f"member{i}", ir.Nullable(m), None, f"{path}.member{i}")
+                    for i, m in enumerate(members)]}
+            case (ir.Nullable() | ir.Null() | ir.Bool() | ir.Int() | ir.Float() | ir.String()
+                  | ir.Bytes() | ir.Fixed() | ir.Decimal() | ir.Date() | ir.Time()
+                  | ir.Timestamp() | ir.Duration() | ir.Interval() | ir.Uuid() | ir.Json()
+                  | ir.EnumRef()):
+                return self.leaf(inner, path)
+            case _:
+                assert_never(inner)
+
+    def leaf(self, t: ir.Type, path: str) -> str:
+        sql = self.e.d.to_sql(t, self.e.types, self.e.override, path)
+        m = re.fullmatch(r"DECIMAL\((\d+), (\d+)\)", sql)
+        if m is not None:
+            return f"decimal({m[1]},{m[2]})"
+        m = re.fullmatch(r"TIME\((\d)\)", sql)
+        if m is not None:
+            return f"time({m[1]})"
+        return _JSON_NAMES[sql]
+
+    def render(self, columns: list[Column]) -> str:
+        data, parts = self.e.split(columns)
+        fields = [self.field(c.name, c.field.type, c.field.field_id, c.name) for c in data]
+        for c in parts:  # partition columns: the folder's text, typed as the DDL declares
+            fields.append({"name": c.name, "type": self.leaf(c.field.type, c.name),
+                           "nullable": True, "metadata": {}})
+        return json.dumps({"type": "struct", "fields": fields}, separators=(",", ":")) + "\n"
+
+
 # what Spark reads from files written with engine="spark" (schemagen.typemap.engines),
 # where its SQL types have nothing (these columns are declared as the stored form)
 SPARK_FILE_TYPES = {
+    **{k: ToSql(v.sql, "engine='spark' writes times of day as the integer count of "
+                       f"{UNIT_WORDS['ms' if k == 'time(s)' else k[5:-1]]} since midnight "
+                       "(Spark refuses TIME(MILLIS) and reads TIME only with "
+                       "spark.sql.timeType.enabled)")
+       for k, v in times_as_int("", "INT", "BIGINT").items() if isinstance(v, ToSql)},
     "uuid": ToSql("BINARY", "uuids are 16 bytes (big-endian): engine='spark' writes them "
                             "without the UUID annotation, which Spark refuses"),
     "interval": ToSql("BINARY", "intervals are 12 bytes (months, days, milliseconds as "
@@ -91,7 +177,9 @@ class Spark(SqlDialect):
         "fixed": ToSql("BINARY", "the size is not part of the SQL type"),
         "decimal": ToSql("DECIMAL({precision}, {scale})"),
         "date": ToSql("DATE"),
-        **times_as_int("Spark SQL has no TIME type", "INT", "BIGINT"),
+        **{f"time({u})": ToSql(f"TIME({ir.unit_digits(u)})", _TIME_NOTE + (
+            "; Spark refuses the TIME(MILLIS) that holds it" if u in ("s", "ms") else ""))
+           for u in ir.UNITS},
         "timestamp(s, utc)": ToSql("TIMESTAMP", "stored as TIMESTAMP(MILLIS)"),
         "timestamp(ms, utc)": ToSql("TIMESTAMP"),
         "timestamp(us, utc)": ToSql("TIMESTAMP"),
@@ -125,6 +213,9 @@ class Spark(SqlDialect):
         "CHAR": FromSql(ir.String(), "CHAR(n)", "the length is not kept"),
         "BINARY": FromSql(ir.Bytes()),
         "DATE": FromSql(ir.Date()),
+        "TIME": FromSql(time_from_sql(6), "TIME(6)", "Spark 4.1+ (spark.sql.timeType.enabled); "
+                                                     "p digits: 0 -> s, 1-3 -> ms, 4-6 -> us, "
+                                                     "7-9 -> ns; default TIME(6)"),
         "TIMESTAMP": FromSql(ir.Timestamp("us", utc=True), note="an instant"),
         "TIMESTAMP_LTZ": FromSql(ir.Timestamp("us", utc=True), note="alias of TIMESTAMP"),
         "TIMESTAMP_NTZ": FromSql(ir.Timestamp("us", utc=False)),

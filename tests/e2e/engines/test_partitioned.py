@@ -146,6 +146,13 @@ def test_hive_table_over_the_partitioned_dataset(
         assert _spark_rows(hive_spark, "ev_hive") == _spark_expected(rows)
         assert _spark_rows(hive_spark, "ev_ds") == _spark_expected(rows)
         assert len(hive_spark.sql("SHOW PARTITIONS ev_hive").collect()) == 4
+        # local timestamps keep their wall clock in another session time zone through the
+        # spark dialect's TIMESTAMP_NTZ; a Hive TIMESTAMP column is an instant to Spark
+        # (the hive dialect's note says so)
+        hive_spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+        shown = hive_spark.sql("SELECT CAST(lts AS STRING) FROM ev_ds WHERE v = 0").collect()
+        assert shown[0][0] == "2024-03-10 02:30:00"
+        assert "in Spark use --dialect spark (TIMESTAMP_NTZ)" in text
     finally:
         hive_spark.sql("DROP TABLE IF EXISTS ev_hive")
         hive_spark.sql("DROP TABLE IF EXISTS ev_ds")

@@ -232,3 +232,21 @@ def test_polars_reads_the_spark_profile_file(written_spark: Any) -> None:
     for column in COLUMNS:
         assert [_plain(v) for v in frame.get_column(column).to_list()] == \
             _expected(path, column), column
+
+
+@pytest.mark.spark
+def test_spark_reads_time_as_the_registrys_time_type_with_time_type_enabled(
+        spark: Any, written: Path) -> None:
+    """Spark 4.x has a TIME(p) type behind ``spark.sql.timeType.enabled``: the registry's
+    Spark type of time(us) is the type Spark gives the spec-exact TIME(MICROS) column."""
+    from schemagen import ir
+    from schemagen.sql import registry as sqlmap
+
+    file = _column_file(written, "t_us")
+    spark.conf.set("spark.sql.timeType.enabled", "true")
+    try:
+        frame = spark.read.parquet(str(file))
+        assert frame.dtypes == [("t_us", sqlmap.ir_to_sql(ir.Time("us"), "spark").lower())]
+        assert [r.t_us for r in frame.collect()] == _expected(written, "t_us")
+    finally:
+        spark.conf.unset("spark.sql.timeType.enabled")

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sg_helpers import build_package, purge, write_schema_files
 from sg_schemas import ALL_TYPES
+from sg_spark import arrow_plain as _arrow_plain
+from sg_spark import plain as _plain
 
 import schemagen
 
@@ -113,35 +114,6 @@ def _column_file(path: Path, column: str) -> Path:
     copied = pq.ParquetFile(out).schema_arrow.field(column)
     assert copied.type == original.type
     return out
-
-
-def _plain(v: Any) -> Any:
-    """An engine client's value made comparable: aware datetimes as naive UTC, bytearrays
-    as bytes, Spark Rows and maps as dicts."""
-    if isinstance(v, datetime.datetime) and v.tzinfo is not None:
-        return v.astimezone(UTC).replace(tzinfo=None)
-    if isinstance(v, bytearray | memoryview):
-        return bytes(v)
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    return v
-
-
-def _arrow_plain(v: Any, t: pa.DataType) -> Any:
-    """A pyarrow value (``to_pylist``) in the same comparable form, steered by its type."""
-    if v is None:
-        return None
-    if isinstance(t, pa.BaseExtensionType):
-        return _arrow_plain(v.bytes if isinstance(v, uuid.UUID) else v, t.storage_type)
-    if pa.types.is_map(t):
-        return {k: _arrow_plain(x, t.item_type) for k, x in v}
-    if pa.types.is_struct(t):
-        return {f.name: _arrow_plain(v[f.name], f.type) for f in t}
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return [_arrow_plain(x, t.value_type) for x in v]
-    return _plain(v)
 
 
 def _expected(path: Path, column: str) -> list[Any]:

@@ -135,9 +135,9 @@ def test_spark_ddl_over_every_sql_feature(spark: Any, tmp_path: Path) -> None:
     import decimal
 
     import pyarrow.parquet as pq
-    from generated.example.sql import SqlFeatures, SqlFeaturesPoint, SqlFeaturesSuit
     from sg_spark import arrow_plain, plain
 
+    from generated.example.sql import SqlFeatures, SqlFeaturesPoint, SqlFeaturesSuit
     from schemagen.sql import registry as sqlmap
 
     full = SqlFeatures(

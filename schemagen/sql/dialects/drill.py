@@ -107,6 +107,7 @@ class Drill(SqlDialect):
     title = "Apache Drill"
     sqlglot_dialect = "drill"
     reference = "https://drill.apache.org/docs/parquet-format/"
+    CHECKED_BY = ("Drill does not run here: the DDL is parsed by sqlglot; the types follow Drill's documented type tables")
     TO_SQL = {
         "null": NULL_GAP,
         "boolean": ToSql("BOOLEAN"),

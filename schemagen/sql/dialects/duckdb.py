@@ -170,6 +170,23 @@ class DuckDB(SqlDialect):
                                   "as little-endian uint32): the files lack the INTERVAL "
                                   "annotation"),
     }
+    CHECKED_BY = ("the emitted view over files schemagen wrote, DESCRIBE type and values "
+                  "(tests/unit/sql/test_duckdb.py: example.sql.*, example.features.Everything, "
+                  "example.geometry.Shape; test_duckdb_ns.py, test_open_enums.py, "
+                  "tests/unit/runtime/test_sql_precision_matrix.py), partitioned and not "
+                  "(tests/e2e/engines/test_partitioned.py)")
+    CHECKED = {
+        **{k: "view: type + values" for k in (
+            "null", "boolean", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+            "float32", "float64", "string", "bytes", "fixed", "decimal", "date", "time(ms)",
+            "time(us)", "time(ns)", "timestamp(ms, local)", "timestamp(us, local)",
+            "timestamp(ns, local)", "timestamp(ms, utc)", "timestamp(us, utc)", "interval",
+            "uuid", "json", "list", "map", "record", "union")},
+        "uint64": "view: type + values; a partition key typed UBIGINT",
+        "timestamp(s, local)": "view: values (TIMESTAMP_S)",
+        "timestamp(ns, utc)": "view: type + nanosecond values",
+        "enum": "view: type + values; open enums VARCHAR with unknown numbers",
+    }
     EMITTER = DuckDBEmitter
     PARQUET_READS = (
         ("INT32 (INT_8 / INT_16 / UINT_8 / UINT_16 / UINT_32)",

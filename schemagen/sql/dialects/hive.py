@@ -93,6 +93,21 @@ class Hive(SqlDialect):
         "MAP": FromSql(MAP, "MAP<STRING, INT>"),
         "STRUCT": FromSql(STRUCT, "STRUCT<a: INT>"),
     }
+    CHECKED_BY = ("the emitted CREATE EXTERNAL TABLE in a Hive-enabled Spark 4.3 session "
+                  "over engine='hive'/'spark' files, SELECT values (tests/e2e/engines/"
+                  "test_spark_ddl.py, test_partitioned.py: partitioned with MSCK REPAIR "
+                  "TABLE); Hive itself does not run here")
+    CHECKED = {
+        **{k: "Spark+Hive: values" for k in ("int64", "string", "list", "record")},
+        **{k: "Spark+Hive: values; a partition key" for k in ("boolean", "date", "enum")},
+        "uint64": "a partition key (DECIMAL(20, 0)): values",
+        "timestamp(us, local)": "Spark+Hive: values in a UTC session (shifted in others: "
+                                "see the note)",
+        "time(ms)": "Spark+Hive: INT + values",
+        "timestamp(ns, utc)": "Spark+Hive: TIMESTAMP + values",
+        "interval": "Spark+Hive: BINARY + values",
+        "uuid": "Spark+Hive: BINARY + values",
+    }
     FILE_TYPES = HIVE_FILE_TYPES
     EMITTER = HiveEmitter
     NOTES = (

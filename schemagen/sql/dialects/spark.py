@@ -228,5 +228,27 @@ class Spark(SqlDialect):
         "MAP": FromSql(MAP, "MAP<STRING, INT>"),
         "STRUCT": FromSql(STRUCT, "STRUCT<a: INT>"),
     }
+    CHECKED_BY = ("Spark 4.3 reads engine='spark' files without a declared schema "
+                  "(read: values, tests/e2e/engines/test_spark_polars_read.py) and runs the "
+                  "emitted datasource table, DESCRIBE type and SELECT values (DDL: "
+                  "test_spark_ddl.py, test_partitioned.py, test_spark_schema.py)")
+    CHECKED = {
+        **{k: "read: values; DDL: type + values" for k in (
+            "boolean", "int32", "int64", "float32", "float64", "string", "bytes", "decimal",
+            "date", "timestamp(us, utc)", "timestamp(ms, local)", "timestamp(us, local)",
+            "enum", "list", "map", "record")},
+        **{k: "DDL: type + values" for k in ("int8", "int16", "uint8", "uint16", "uint32",
+                                               "json")},
+        **{k: "read: values" for k in ("null", "fixed", "timestamp(ms, utc)", "union")},
+        "uint64": "DDL: type + values (DECIMAL(20, 0)); a partition key",
+        "time(ms)": "read: values (the INT engine='spark' writes); DDL: INT + values",
+        "time(us)": "read: values (BIGINT); DDL: BIGINT + values; TIME(6) with "
+                    "spark.sql.timeType.enabled",
+        "time(ns)": "DDL: BIGINT + values",
+        "timestamp(ns, utc)": "read: values (TIMESTAMP(MICROS)); DDL: TIMESTAMP + values",
+        "timestamp(ns, local)": "read: values (TIMESTAMP(MICROS)); DDL: TIMESTAMP_NTZ + values",
+        "interval": "read: values; DDL: BINARY + values",
+        "uuid": "read: values; DDL: BINARY + values",
+    }
     FILE_TYPES = SPARK_FILE_TYPES
     EMITTER = SparkEmitter

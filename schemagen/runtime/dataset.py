@@ -44,8 +44,8 @@ from typing import Any, Generic, TypeVar
 from .. import __version__
 from .. import ir as _ir
 from .._pyarrow import ds, pa, pc, pq
-from ..errors import ReadError, RecordError, RecordProblem, UsageError
-from ..typemap.parquet import PARTITION_KEY
+from ..errors import ReadError, RecordError, RecordProblem, UsageError, shorten
+from ..typemap.parquet import ENGINE_KEY, PARTITION_KEY
 from .location import locate_with, source_of
 from .reader import file_plan
 from .record import RecordInfo, info_of
@@ -505,8 +505,6 @@ class DatasetWriter(Generic[R]):
         must be of this record (or an earlier version of it) and readable by it under the
         evolution rules; else nothing is written.  One footer read per file, one
         resolution plan per distinct file schema."""
-        if self.info is None:
-            return
         seen: set[bytes] = set()
         for f in existing:
             try:
@@ -514,6 +512,9 @@ class DatasetWriter(Generic[R]):
             except (OSError, pa.ArrowException) as exc:
                 raise UsageError(f"{self.path}: cannot append: {f.relative_to(self.path)} is not "
                                  f"a readable Parquet file ({exc})") from None
+            self._check_profile(f, schema)
+            if self.info is None:
+                continue
             own = self.info.arrow_schema()
             extra = [own.field(c.name) for c in self.partition_by
                      if c.name not in schema.names and c.name in own.names]
@@ -530,6 +531,20 @@ class DatasetWriter(Generic[R]):
                     f"{self.path}: cannot append {self.name} records: the dataset holds files "
                     f"{self.name} cannot read, so the folder would no longer read as one "
                     f"dataset ({exc}); write to another folder, or mode='overwrite'") from None
+
+    def _check_profile(self, f: Path, schema: Any) -> None:
+        """Appending keeps the dataset's engine profile (``schemagen.engine`` in the
+        footer, none: ``any``): an engine reads a folder with one physical layout (Spark
+        refuses the UUID annotation of an ``any`` file in a ``spark`` dataset)."""
+        raw = (schema.metadata or {}).get(ENGINE_KEY.encode(), b"any")
+        have = raw.decode("utf-8", "replace")
+        want = self.options.get("engine", "any")
+        if have != want:
+            raise UsageError(
+                f"{self.path}: cannot append with engine={want!r}: "
+                f"{f.relative_to(self.path)} was written with engine={shorten(have)}; a "
+                "dataset keeps one physical layout (an engine reads the folder as one): give "
+                f"engine={shorten(have)}, or mode='overwrite'")
 
     def _check_open(self, *, records: bool = False) -> None:
         if records and self.info is None:

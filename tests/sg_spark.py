@@ -28,6 +28,8 @@ def plain(v: Any) -> Any:
     if isinstance(v, bytearray | memoryview):
         return bytes(v)
     if isinstance(v, dict):
+        if any(hasattr(k, "asDict") for k in v):  # a map with record keys (Spark Rows)
+            return _pairs((k.asDict(recursive=True), x) for k, x in v.items())
         return {k: plain(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
         return [plain(x) for x in v]
@@ -41,9 +43,16 @@ def arrow_plain(v: Any, t: pa.DataType) -> Any:
     if isinstance(t, pa.BaseExtensionType):
         return arrow_plain(v.bytes if isinstance(v, uuid.UUID) else v, t.storage_type)
     if pa.types.is_map(t):
+        if pa.types.is_struct(t.key_type):  # record keys: not hashable as dicts
+            return _pairs((arrow_plain(k, t.key_type), x) for k, x in v)
         return {k: arrow_plain(x, t.item_type) for k, x in v}
     if pa.types.is_struct(t):
         return {f.name: arrow_plain(v[f.name], f.type) for f in t}
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return [arrow_plain(x, t.value_type) for x in v]
     return plain(v)
+
+
+def _pairs(items: Any) -> list[tuple[Any, Any]]:
+    """A map with record keys as ``(key, value)`` pairs in a fixed order."""
+    return sorted(((plain(k), plain(x)) for k, x in items), key=repr)

@@ -45,6 +45,7 @@ def _draw(strategy: st.SearchStrategy[Any]) -> list[Any]:
     drawn: list[list[Any]] = []
 
     @settings(max_examples=4, database=None, deadline=None, phases=[Phase.generate],
+              derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(st.lists(strategy, min_size=2, max_size=4))
     def collect(rows: list[Any]) -> None:
@@ -92,6 +93,8 @@ def datasets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[st
 
 
 def _comparable(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return tuple(_comparable(x) for x in v)
     if isinstance(v, dict):
         return {k: _comparable(x) for k, x in v.items()}
     if isinstance(v, list):

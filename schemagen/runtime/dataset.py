@@ -505,6 +505,8 @@ class DatasetWriter(Generic[R]):
         must be of this record (or an earlier version of it) and readable by it under the
         evolution rules; else nothing is written.  One footer read per file, one
         resolution plan per distinct file schema."""
+        if self.info is None:
+            return
         seen: set[bytes] = set()
         for f in existing:
             try:
@@ -513,8 +515,6 @@ class DatasetWriter(Generic[R]):
                 raise UsageError(f"{self.path}: cannot append: {f.relative_to(self.path)} is not "
                                  f"a readable Parquet file ({exc})") from None
             self._check_profile(f, schema)
-            if self.info is None:
-                continue
             own = self.info.arrow_schema()
             extra = [own.field(c.name) for c in self.partition_by
                      if c.name not in schema.names and c.name in own.names]

@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 
 import schemagen
@@ -46,14 +45,3 @@ def test_an_append_of_another_profile_is_refused(mod: Any, tmp_path: Path) -> No
     assert _files(folder) == before
     schemagen.write(rows, folder, mode="overwrite")  # a new layout replaces the data
     assert list(schemagen.read(mod.U, folder)) == rows
-
-
-def test_arrow_data_appends_are_checked_too(mod: Any, tmp_path: Path) -> None:
-    folder = tmp_path / "ds"
-    schemagen.write([mod.U(id_=uuid.UUID(int=1))], folder)
-    schema = pa.schema([pa.field("id", pa.binary(16), nullable=False)])
-    with schemagen.DatasetWriter(schema, folder, engine="any") as w:
-        w.write_arrow(pa.table({"id": [b"0" * 16]}, schema=schema))
-    with pytest.raises(UsageError, match="was written with engine='any'"):
-        with schemagen.DatasetWriter(schema, folder, engine="drill") as w:
-            w.write_arrow(pa.table({"id": [b"0" * 16]}, schema=schema))

@@ -308,6 +308,7 @@ def _inputs(inputs: list[InputFile],
             now = first_stream or not f.stream
             first_stream = first_stream and not f.stream
             out.append((f, _checked_format(f, input_format) if now else None))
+            f.checked()
     except BaseException:
         _close(inputs)
         raise

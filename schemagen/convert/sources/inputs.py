@@ -157,6 +157,13 @@ class InputFile:
         raw, self._raw = self._raw, None
         return Reader(raw, head, close_raw=not self.stdin)
 
+    def checked(self) -> None:
+        """The format check is done: a regular file lets its first bytes go (they are
+        read again when it is read), so many inputs do not hold 64 KiB each; a stream
+        keeps them to give them again."""
+        if not self.stream:
+            self._head = None
+
     def close(self) -> None:
         """Close a stream opened by :meth:`head` and never read."""
         if self._raw is not None and not self.stdin:

@@ -27,8 +27,9 @@ from .ir import SourceLocation
 
 __all__ = [
     "AvroMappingError", "DamagedSnapshot", "InputError", "InspectError", "JSONError",
-    "NotReadError", "ParquetMappingError", "ReadError", "RecordError", "RecordProblem", "SchemaError",
-    "SchemaWarning", "SchemagenError", "SqlMappingError", "SyncerError", "UsageError", "shorten",
+    "NotReadError", "ParquetMappingError", "ReadError", "RecordError", "RecordProblem",
+    "SchemaError", "SchemaJSONError", "SchemaWarning", "SchemagenError", "SqlMappingError",
+    "SyncerError", "UsageError", "shorten",
 ]
 
 
@@ -83,6 +84,22 @@ class SchemaError(SchemagenError):
             where += f":{self.line}:{self.column or 1}"
         field = f" (at {self.path})" if self.path else ""
         return f"{where}: {self.message}{field}"
+
+
+class SchemaJSONError(SchemaError, ValueError):
+    """``schemagen.schema`` JSON (a Parquet footer, a snapshot, a generated module) holds a
+    value that is not what the IR allows there.
+
+    ``path`` is the JSON path of the value (``$.types[0].fields[2].type.utc``), ``value``
+    the value itself and ``expected`` what the IR allows.  The JSON is untrusted (a
+    foreign file's footer): nothing of it reaches generated code before it passes.
+    """
+
+    def __init__(self, path: str, value: object, expected: str,
+                 file: str = "schemagen.schema") -> None:
+        self.value = value
+        self.expected = expected
+        super().__init__(f"expected {expected}, got {shorten(value)}", file, path=path)
 
 
 class SchemaWarning(UserWarning):

@@ -20,6 +20,7 @@ from typing import assert_never
 
 from .. import ir
 from .imports import Alias, Imports
+from .literals import flag_source, int_source, source, str_source
 from .naming import UniqueNames
 
 # Writer converters per IR node: name in runtime.columns
@@ -63,18 +64,19 @@ def union_check(t: ir.Type, cls: Callable[[str], str], imports: Imports) -> str:
                     f"(type({V}) is str and {V} in {cls(full)}.__members__.values())")
         case ir.Int():
             return (f"isinstance({V}, int) and not isinstance({V}, bool) and "
-                    f"{inner.min} <= {V} <= {inner.max}")
+                    f"{int_source(inner.min)} <= {V} <= {int_source(inner.max)}")
         case ir.Float(bits):
-            fits = "fits_float32" if bits < 64 else "fits_float64"
+            fits = "fits_float64" if bits == 64 else "fits_float32"
             return (f"isinstance({V}, (int, float)) and not isinstance({V}, bool) and "
                     f"{name('rt')}.{fits}({V})")
         case ir.Decimal(precision, scale):
             return (f"isinstance({V}, {name('decimal')}.Decimal) and "
-                    f"{name('rt')}.fits_decimal({V}, {precision}, {scale})")
+                    f"{name('rt')}.fits_decimal({V}, {int_source(precision)}, "
+                    f"{int_source(scale)})")
         case ir.Fixed(size):
-            return f"isinstance({V}, bytes) and len({V}) == {size}"
+            return f"isinstance({V}, bytes) and len({V}) == {int_source(size)}"
         case ir.Timestamp(utc=utc):
-            aware = "is not None" if utc else "is None"
+            aware = {"True": "is not None", "False": "is None"}[flag_source(utc)]
             return f"isinstance({V}, {name('dt')}.datetime) and {V}.tzinfo {aware}"
         case ir.String():
             return f"isinstance({V}, str) and not isinstance({V}, {name('enum')}.Enum)"
@@ -120,7 +122,8 @@ class Shared:
         const = self._symbols.get(full)
         if const is None:
             const = self._symbols[full] = self._unique(f"_SG_SYMBOLS_{local}")
-            items = "frozenset({" + ", ".join(map(repr, symbols)) + "})" if symbols else "frozenset()"
+            items = ("frozenset({" + ", ".join(map(str_source, symbols)) + "})" if symbols
+                     else "frozenset()")
             self.blocks.append(f"{const}: frozenset[str] = {items}")
         return const
 
@@ -173,8 +176,11 @@ class Context:
         return self.ref(name)
 
     def rt(self, fn: str, *args: str, **flags: object) -> str:
-        """A call into the runtime: ``_rt.fn(args..., flag=repr(value)...)``."""
-        parts = [*args, *(f"{k}={v!r}" for k, v in flags.items())]
+        """A call into the runtime: ``_rt.fn(args..., flag=value...)``.
+
+        ``args`` are source made here (temporaries, class names, literals); ``flags`` are
+        IR values (a bool, an int or a str), emitted by :func:`literals.source` only."""
+        parts = [*args, *(f"{k}={source(v)}" for k, v in flags.items())]
         return f"{self.imports.name('rt')}.{fn}({', '.join(parts)})"
 
 
@@ -263,7 +269,7 @@ class WriterEmitter:
                   | ir.Uuid() | ir.Json() | ir.Null()):
                 o.add(f"{a} = {rt(_WRITE[type(inner)], vals, typ)}")
             case ir.Timestamp(utc=utc):
-                o.add(f"{a} = {rt('timestamps', vals, typ, utc=utc)}")
+                o.add(f"{a} = {rt('timestamps', vals, typ, f'utc={flag_source(utc)}')}")
             case ir.EnumRef(name):
                 placeholder = self._enum(name, vals, typ, a)
             case ir.RecordRef():
@@ -424,7 +430,7 @@ class ReaderEmitter:
         for f in rec.fields:
             py = self.ctx.py_names[rec.name][f.name]
             c = o.name(py, "column")
-            o.add(f"{c} = {self.ctx.rt('column', '_sg_batch', repr(f.name))}")
+            o.add(f"{c} = {self.ctx.rt('column', '_sg_batch', str_source(f.name))}")
             cols.append(self._field(rec.name, f, c, "_sg_n", f.name, "0", py))
         o.add(f"return {self._construct(rec, cols, '_sg_n', '')}")
         return o.lines
@@ -468,7 +474,7 @@ class ReaderEmitter:
         start = len(o.lines)
         _, nullable = ir.strip_nullable(f.type)
         if not nullable:
-            o.add(rt("require", arr, parent_nulls, repr(path)))
+            o.add(rt("require", arr, parent_nulls, str_source(path)))
         val = self.column(f.type, arr, path, py_path)
         o.lines[start:] = ["    " + ln for ln in o.lines[start:]]
         o.add(f"{out} = {val}", 2)
@@ -487,9 +493,9 @@ class ReaderEmitter:
                   | ir.Json() | ir.Null()):
                 return rt(_READ[type(inner)], arr)
             case ir.Timestamp(utc=utc):
-                return rt("py_timestamps", arr, utc=utc)
+                return rt("py_timestamps", arr, f"utc={flag_source(utc)}")
             case ir.Fixed(size):
-                return rt("py_fixed", arr, str(size))
+                return rt("py_fixed", arr, int_source(size))
             case ir.EnumRef(name):
                 return rt("py_enums", arr, self.ctx.cls(name))
             case ir.RecordRef(name):
@@ -520,7 +526,7 @@ class ReaderEmitter:
         for f in rec.fields:
             child = _join(py_path, self.ctx.py_names[rec.name][f.name])
             c = o.name(child, "column")
-            o.add(f"{c} = {rt('child', arr, repr(f.name))}")
+            o.add(f"{c} = {rt('child', arr, str_source(f.name))}")
             cols.append(self._field(rec.name, f, c, n, f"{path}.{f.name}", f"{arr}.null_count",
                                     child))
         return rt("apply_nulls", arr, self._construct(rec, cols, n, py_path))
@@ -531,7 +537,7 @@ class ReaderEmitter:
         offs, items = o.name(py_path, "offsets"), o.name(item)
         o.add(f"{offs} = {rt('list_offsets', arr)}")
         if not ir.strip_nullable(t.item)[1]:
-            o.add(rt("require", f"{arr}.values", "0", repr(path + "[]")))
+            o.add(rt("require", f"{arr}.values", "0", str_source(path + "[]")))
         o.add(f"{items} = {self.column(t.item, f'{arr}.values', path + '[]', item)}")
         split = "split_sets" if ir.is_frozenset(t) else "split"
         return rt("apply_nulls", arr, rt(split, items, offs))
@@ -542,7 +548,7 @@ class ReaderEmitter:
         offs, ks, vs = o.name(py_path, "offsets"), o.name(key), o.name(value)
         o.add(f"{offs} = {rt('list_offsets', arr)}")
         if not ir.strip_nullable(t.value)[1]:
-            o.add(rt("require", f"{arr}.items", "0", repr(path + "{}")))
+            o.add(rt("require", f"{arr}.items", "0", str_source(path + "{}")))
         o.add(f"{ks} = {self.column(t.key, f'{arr}.keys', path + '{key}', key)}")
         o.add(f"{vs} = {self.column(t.value, f'{arr}.items', path + '{}', value)}")
         split = "split_pairs" if ir.has_pair_list(t) else "split_dicts"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from .. import ir
+from ..ir.jsoncheck import value_fits
 from .imports import Imports
 
 Resolver = Callable[[str], str]  # full type name -> Python expression naming the class
@@ -65,6 +66,37 @@ def is_constructed(t: ir.Type, value: Any) -> bool:
             assert_never(inner)
 
 
+def int_source(value: object) -> str:
+    """Source of an integer taken from the IR (a width, a size, a bound, a number): only a
+    real ``int`` (not a bool, not a string that looks like one) becomes source."""
+    if type(value) is not int:
+        raise TypeError(f"not an int: {value!r}")
+    return repr(value)
+
+
+def flag_source(value: object) -> str:
+    """Source of a flag taken from the IR (``utc``, ``unique``...): only a real ``bool``."""
+    if type(value) is not bool:
+        raise TypeError(f"not a bool: {value!r}")
+    return "True" if value else "False"
+
+
+def str_source(value: object) -> str:
+    """Source of a string taken from the IR (a wire name, a symbol): its ``repr``."""
+    if not isinstance(value, str):
+        raise TypeError(f"not a str: {value!r}")
+    return repr(str(value))
+
+
+def source(value: object) -> str:
+    """Source of a plain IR value (a bool, an int or a str) by its own type."""
+    if isinstance(value, bool):
+        return flag_source(value)
+    if isinstance(value, int):
+        return int_source(value)
+    return str_source(value)
+
+
 class Literals:
     """Source for default and constant values of one generated module.
 
@@ -83,7 +115,16 @@ class Literals:
         self.imports = imports
 
     def literal(self, value: Any, t: ir.Type) -> str:
-        """Source for ``value`` (in IR value form) as a Python value of IR type ``t``."""
+        """Source for ``value`` (in IR value form) as a Python value of IR type ``t``.
+
+        ``value`` must be a value of ``t`` (:func:`schemagen.ir.jsoncheck.value_fits`, which
+        ``schema_from_json`` checks for every default of untrusted JSON): anything else is a
+        ``TypeError``, never source built from it."""
+        if not value_fits(self.types, value, t):
+            raise TypeError(f"not a value of {ir.describe(t, 'compact')}: {value!r}")
+        return self._literal(value, t)
+
+    def _literal(self, value: Any, t: ir.Type) -> str:
         if value is None:
             return "None"
         inner, _ = ir.strip_nullable(t)
@@ -94,8 +135,8 @@ class Literals:
             case (ir.Decimal() | ir.Date() | ir.Time() | ir.Timestamp() | ir.Duration()
                   | ir.Interval() | ir.Uuid()):
                 return self._object(value, inner)
-            case ir.EnumRef(name):
-                return f"{self.ref(name)}.{self.enum_members[name][str(value)]}"
+            case ir.EnumRef(name):  # a member name (sanitised by naming), never the symbol
+                return f"{self.ref(name)}.{self.enum_members[name][value]}"
             case ir.List() | ir.Map():
                 return self._container(value, inner)
             case ir.RecordRef(name):
@@ -103,11 +144,11 @@ class Literals:
                 assert isinstance(rec, ir.Record)
                 ftypes = {f.name: f.type for f in rec.fields}
                 names = self.field_names[name]
-                args = ", ".join(f"{names[k]}={self.literal(v, ftypes[k])}" for k, v in value)
+                args = ", ".join(f"{names[k]}={self._literal(v, ftypes[k])}" for k, v in value)
                 return f"{self.ref(name)}({args})"
             case ir.Union_(members):
                 uv: ir.UnionValue = value
-                return self.literal(uv.value, members[uv.member])
+                return self._literal(uv.value, members[uv.member])
             case ir.Nullable():  # pragma: no cover - strip_nullable removed it
                 raise TypeError(f"no literal for {t!r}")
             case _:
@@ -122,30 +163,31 @@ class Literals:
                 return f"{name('decimal')}.Decimal({str(decimal.Decimal(value))!r})"
             case ir.Date():
                 d: datetime.date = value
-                return f"{name('dt')}.date({d.year}, {d.month}, {d.day})"
+                return f"{name('dt')}.date({_ints(d.year, d.month, d.day)})"
             case ir.Time():
                 tm: datetime.time = value
-                return f"{name('dt')}.time({tm.hour}, {tm.minute}, {tm.second}, {tm.microsecond})"
+                return f"{name('dt')}.time({_ints(tm.hour, tm.minute, tm.second, tm.microsecond)})"
             case ir.Timestamp(utc=utc):
                 ts: datetime.datetime = value
-                tz = f", tzinfo={name('dt')}.UTC" if utc else ""
-                return (f"{name('dt')}.datetime({ts.year}, {ts.month}, {ts.day}, {ts.hour}, "
-                        f"{ts.minute}, {ts.second}, {ts.microsecond}{tz})")
+                tz = f", tzinfo={name('dt')}.UTC" if utc is True else ""
+                parts = _ints(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second,
+                              ts.microsecond)
+                return f"{name('dt')}.datetime({parts}{tz})"
             case ir.Duration():
                 td: datetime.timedelta = value
-                return (f"{name('dt')}.timedelta(days={td.days}, seconds={td.seconds}, "
-                        f"microseconds={td.microseconds})")
+                return (f"{name('dt')}.timedelta(days={int_source(td.days)}, "
+                        f"seconds={int_source(td.seconds)}, "
+                        f"microseconds={int_source(td.microseconds)})")
             case ir.Interval():
                 iv: ir.IntervalValue = value
-                return (f"{name('rt')}.Interval({int(iv.months)}, {int(iv.days)}, "
-                        f"{int(iv.milliseconds)})")
+                return f"{name('rt')}.Interval({_ints(iv.months, iv.days, iv.milliseconds)})"
             case ir.Uuid():
                 return f"{name('uuid')}.UUID({str(uuid.UUID(str(value)))!r})"
             case _:
                 assert_never(t)
 
     def _container(self, value: Any, t: ir.List | ir.Map) -> str:
-        lit = self.literal
+        lit = self._literal
         match t:
             case ir.List(item) if ir.is_frozenset(t):
                 # items rendered in a canonical order: the output must be deterministic
@@ -161,6 +203,28 @@ class Literals:
                 assert_never(t)
 
 
+def _float_source(value: object) -> str:
+    f = float(value)  # type: ignore[arg-type]
+    if math.isnan(f):
+        return "float('nan')"
+    if math.isinf(f):
+        return "float('inf')" if f > 0 else "float('-inf')"
+    return repr(f)
+
+
+def _json_source(value: object) -> str:
+    """A JSON default: a scalar, or a tuple of them (checked by ``value_fits``)."""
+    if isinstance(value, tuple):
+        return "(" + "".join(_json_source(v) + ", " for v in value).rstrip(" ") + ")"
+    if isinstance(value, float):
+        return _float_source(value)
+    return "None" if value is None else source(value)
+
+
+def _ints(*values: object) -> str:
+    return ", ".join(int_source(v) for v in values)
+
+
 def _plain(value: Any, t: ir.Null | ir.Bool | ir.Int | ir.Float | ir.String | ir.Bytes
            | ir.Fixed | ir.Json) -> str:
     """Source of a value that needs no import (``repr`` of a plain Python value)."""
@@ -168,22 +232,19 @@ def _plain(value: Any, t: ir.Null | ir.Bool | ir.Int | ir.Float | ir.String | ir
         case ir.Null():
             return "None"
         case ir.Bool():
-            return "True" if value else "False"
+            return flag_source(value)
         case ir.Int():
-            return repr(int(value))
+            return int_source(value)
         case ir.Float():
-            f = float(value)
-            if math.isnan(f):
-                return "float('nan')"
-            if math.isinf(f):
-                return "float('inf')" if f > 0 else "float('-inf')"
-            return repr(f)
+            return _float_source(value)
         case ir.String():
-            return repr(str(value))
+            return str_source(value)
         case ir.Bytes() | ir.Fixed():
-            return repr(bytes(value))
-        case ir.Json():
+            if not isinstance(value, bytes):  # bytes(n) would make n zero bytes
+                raise TypeError(f"not bytes: {value!r}")
             return repr(value)
+        case ir.Json():
+            return _json_source(value)
         case _:
             assert_never(t)
 

@@ -123,11 +123,20 @@ def _dunder_all_key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
     return kind, natural
 
 
+def _oneof_doc(group: str) -> str:
+    """The docstring of ``which_<group>()``: the group name (untrusted) only inside the
+    checked docstring literal, as its ``repr``."""
+    return literals.docstring(
+        f"The wire name of the member of oneof {group!r} that is set, or None.\n\n"
+        "At most one member may be set: writing a record with more raises RecordError.",
+        "        ")
+
+
 def _chunked_repr(text: str, indent: str, width: int = 76) -> str:
     if len(text) <= width:
-        return repr(text)
+        return literals.str_source(text)
     parts = [text[i : i + width] for i in range(0, len(text), width)]
-    inner = "\n".join(f"{indent}    {p!r}" for p in parts)
+    inner = "\n".join(f"{indent}    {literals.str_source(p)}" for p in parts)
     return f"(\n{inner}\n{indent})"
 
 
@@ -576,16 +585,18 @@ class Compiler:
         if t.values is not None and len(t.values) == len(t.symbols):
             first: dict[int, str] = {}
             for s, v in zip(t.symbols, t.values):
-                first.setdefault(int(v), s)
+                first.setdefault(v, s)
             numbers = views.NumbersView(
                 const=f"_SG_NUMBERS_{name}",
-                by_symbol=", ".join(f"{s!r}: {int(v)}" for s, v in zip(t.symbols, t.values)),
-                by_number=", ".join(f"{v}: {s!r}" for v, s in first.items()),
+                by_symbol=", ".join(f"{literals.str_source(s)}: {literals.int_source(v)}"
+                                    for s, v in zip(t.symbols, t.values)),
+                by_number=", ".join(f"{literals.int_source(v)}: {literals.str_source(s)}"
+                                    for v, s in first.items()),
             )
         return views.EnumView(
             name=name,
             doc=literals.docstring(t.doc or f"Enum {t.name}.", "    "),
-            members=tuple(views.MemberView(members[s], repr(s),
+            members=tuple(views.MemberView(members[s], literals.str_source(s),
                                            literals.docstring(d, "    ") if d else "")
                           for s, d in zip(t.symbols, docs)),
             default=members[t.default] if t.default is not None else None,
@@ -602,12 +613,13 @@ class Compiler:
             doc=literals.docstring(rec.doc or f"Record {rec.name}.", "    "),
             fields=fields,
             union_members=(
-                views.WhichView("which", "", tuple((py[f.name], repr(f.name)) for f in rec.fields))
+                views.WhichView("which", "", tuple((py[f.name], literals.str_source(f.name))
+                                                   for f in rec.fields))
                 if rec.kind == "union" else None
             ),
             oneofs=tuple(
-                views.WhichView(naming.identifier(f"which_{group}"), repr(group),
-                                tuple((py[w], repr(w)) for w in wires if w in py))
+                views.WhichView(naming.identifier(f"which_{group}"), _oneof_doc(group),
+                                tuple((py[w], literals.str_source(w)) for w in wires if w in py))
                 for group, wires in ir.oneof_groups(rec)
             ),
             schema_const=f"_SG_SCHEMA_{cls}",
@@ -618,7 +630,7 @@ class Compiler:
             check_representable(self.types, rec.name, self._cycles)
             arrow_fields = tuple(self._arrow_field(self._mapper, f) for f in rec.fields)
         except ParquetMappingError as exc:
-            return dataclasses.replace(view, error=repr(str(exc)))
+            return dataclasses.replace(view, error=literals.str_source(str(exc)))
         scope.imports.use("rt")  # the fields are built with _rt.pa
         metadata = {"schemagen.schema": view.schema_const}
         native = dict(rec.native)
@@ -628,7 +640,7 @@ class Compiler:
         writer, reader = self._bodies(rec, scope)
         return dataclasses.replace(
             view, arrow_fields=arrow_fields,
-            metadata=tuple((repr(k), v) for k, v in sorted(metadata.items())),
+            metadata=tuple((literals.str_source(k), v) for k, v in sorted(metadata.items())),
             writer=writer, reader=reader,
         )
 

@@ -55,7 +55,7 @@ class WhichView:
     """A ``which()``-style method: the wire name of the member that is set."""
 
     method: str
-    group: str  # repr of the group name ("" for a union record's own which())
+    doc: str  # the method's docstring literal ("" for a union record's own which())
     members: tuple[tuple[str, str], ...]  # (Python name, repr of the wire name)
 
 

@@ -59,6 +59,7 @@ from .. import ir
 from .._pyarrow import pa, pq
 from ..errors import SchemaError
 from ..ir import keys
+from ..ir.jsoncheck import value_fits
 from ..typemap.parquet import FIELD_ID_KEY, SCHEMA_KEY, SQL_TABLE_KEY
 
 __all__ = ["FOOTER_KEY", "Recovered", "from_footer", "from_schema", "partition_field", "recover",
@@ -184,77 +185,9 @@ def _check_named(types: Mapping[str, ir.Named], t: ir.Named) -> None:
         dup = sorted(n for n, k in collections.Counter(names).items() if k > 1)[0]
         raise ValueError(f"record {t.name}: several fields named {dup!r}")
     for f in t.fields:
-        if f.has_default and not _valid_value(types, f.default, f.type):
+        if f.has_default and not value_fits(types, f.default, f.type):
             raise ValueError(f"record {t.name}, field {f.name}: default {f.default!r} is not "
                              f"a value of its type")
-
-
-_INT_RANGE: Final = {(b, s): ((-(2 ** (b - 1)), 2 ** (b - 1) - 1) if s else (0, 2**b - 1))
-                     for b in (8, 16, 32, 64) for s in (True, False)}
-
-
-def _valid_value(types: Mapping[str, ir.Named], v: Any, t: ir.Type) -> bool:  # noqa: C901
-    """Whether ``v`` (IR value form) is a value of ``t``: what the code generator needs."""
-    import datetime
-    import decimal
-    import uuid
-
-    if v is None:
-        return isinstance(t, (ir.Nullable, ir.Null, ir.Json))
-    t, _ = ir.strip_nullable(t)
-    if isinstance(t, ir.Bool):
-        return isinstance(v, bool)
-    if isinstance(t, ir.Int):
-        lo, hi = _INT_RANGE.get((t.bits, t.signed), (-(2**63), 2**64))
-        return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
-    if isinstance(t, ir.Float):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    if isinstance(t, ir.String):
-        return isinstance(v, str)
-    if isinstance(t, ir.Bytes):
-        return isinstance(v, bytes)
-    if isinstance(t, ir.Fixed):
-        return isinstance(v, bytes) and len(v) == t.size
-    if isinstance(t, ir.Decimal):
-        return isinstance(v, (decimal.Decimal, int)) and not isinstance(v, bool) and (
-            not isinstance(v, decimal.Decimal) or v.is_finite())
-    if isinstance(t, ir.Timestamp):
-        return isinstance(v, datetime.datetime)
-    if isinstance(t, ir.Date):
-        return isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
-    if isinstance(t, ir.Time):
-        return isinstance(v, datetime.time)
-    if isinstance(t, ir.Duration):
-        return isinstance(v, datetime.timedelta)
-    if isinstance(t, ir.Interval):
-        return isinstance(v, ir.IntervalValue) and all(
-            isinstance(x, int) and not isinstance(x, bool)
-            for x in (v.months, v.days, v.milliseconds))
-    if isinstance(t, ir.Uuid):
-        return isinstance(v, uuid.UUID)
-    if isinstance(t, ir.Json):
-        return isinstance(v, (bool, int, float, str, list, tuple, dict))
-    if isinstance(t, ir.EnumRef):
-        e = types.get(t.name)
-        return isinstance(e, ir.Enum) and isinstance(v, str) and v in e.symbols
-    if isinstance(t, ir.List):
-        return isinstance(v, (list, tuple)) and all(_valid_value(types, x, t.item) for x in v)
-    if isinstance(t, ir.Map):
-        return isinstance(v, (list, tuple)) and all(
-            isinstance(p, (list, tuple)) and len(p) == 2 and _valid_value(types, p[0], t.key)
-            and _valid_value(types, p[1], t.value) for p in v)
-    if isinstance(t, ir.RecordRef):
-        rec = types.get(t.name)
-        if not isinstance(rec, ir.Record) or not isinstance(v, (list, tuple)):
-            return False
-        ftypes = {f.name: f.type for f in rec.fields}
-        return all(isinstance(p, (list, tuple)) and len(p) == 2 and p[0] in ftypes
-                   and _valid_value(types, p[1], ftypes[p[0]]) for p in v)
-    if isinstance(t, ir.Union_):
-        return (isinstance(v, ir.UnionValue) and isinstance(v.member, int)
-                and 0 <= v.member < len(t.members)
-                and _valid_value(types, v.value, t.members[v.member]))
-    return False
 
 
 # --------------------------------------------------------------------------- Parquet schema

@@ -7,7 +7,8 @@
 * :mod:`schemagen.ir.origin`: typed per-format facts only that format's rules read;
 * :mod:`schemagen.ir.keys`: every remaining ``metadata`` key (docs and tools only);
 * :mod:`schemagen.ir.serde`: the ``schemagen.schema`` JSON form (old JSON is mapped to
-  the typed facets by :mod:`schemagen.ir.legacy`);
+  the typed facets by :mod:`schemagen.ir.legacy`; every value read is checked by
+  :mod:`schemagen.ir.jsoncheck`);
 * :mod:`schemagen.ir.describe`: the one printer of IR types.
 
 Everything is re-exported here: ``from schemagen import ir; ir.Record(...)``.

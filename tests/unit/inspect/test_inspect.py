@@ -29,7 +29,7 @@ from schemagen import frontends, ir
 from schemagen import inspect as insp
 from schemagen.cli import main as cli
 from schemagen.codegen.render import Compiler
-from schemagen.errors import SchemagenError
+from schemagen.errors import SchemagenError, SchemaJSONError
 from schemagen.frontends import parquet as pqfront
 from schemagen.inspect import guard
 from schemagen.typemap import avro as avro_map
@@ -893,8 +893,17 @@ def _footer_case(fields: list[dict[str, Any]], enum: dict[str, Any] | None = Non
 def test_footer_ir_the_generator_cannot_compile_is_not_trusted(
         footer: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A hostile or broken schemagen.schema must never crash --emit py (it did with a
-    traceback, or generated code that failed to import): the Parquet schema is used."""
-    root, types = ir.schema_from_json(footer.decode())
+    traceback, or generated code that failed to import): the Parquet schema is used.
+    Each case is refused when the JSON is read (SchemaJSONError naming its path)."""
+    with pytest.raises(SchemaJSONError, match=r"at \$\.types\[[01]\]"):
+        ir.schema_from_json(footer.decode())
+    doc = json.loads(footer)
+    for t in doc["types"]:  # the same columns without the bad parts, for the file's schema
+        for f in t.get("fields", ()):
+            f.pop("default", None)
+        if t["kind"] == "enum":
+            t.update(symbols=["X"], default=None, values=None)
+    root, types = ir.schema_from_json(json.dumps(doc))
     from schemagen.typemap.arrow import ArrowMapper
 
     path = tmp_path / "lying.parquet"

@@ -139,12 +139,17 @@ def test_describe_handles_every_type(t: ir.Type) -> None:
         assert ir.describe(t, form)  # type: ignore[arg-type]
 
 
-VALUES = [
-    None, True, 7, -1.5, float("inf"), "x", b"\x00\xff", D("1.50"),
-    datetime.datetime(2024, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC),
-    datetime.date(2024, 1, 2), datetime.time(1, 2, 3, 4), datetime.timedelta(1, 2, 3),
-    uuid.UUID(int=5), ir.IntervalValue(1, 2, 3), ir.UnionValue(1, "s"),
-    (("a", 1), ("b", (1, 2))),
+# each value with a type it is a value of (a default of another type is refused on reading)
+VALUES: list[tuple[object, ir.Type]] = [
+    (None, ir.String()), (True, ir.Bool()), (7, ir.Int(32)), (-1.5, ir.Float(64)),
+    (float("inf"), ir.Float(32)), ("x", ir.String()), (b"\x00\xff", ir.Bytes()),
+    (D("1.50"), ir.Decimal(5, 2)),
+    (datetime.datetime(2024, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC), ir.Timestamp("us", True)),
+    (datetime.date(2024, 1, 2), ir.Date()), (datetime.time(1, 2, 3, 4), ir.Time("us")),
+    (datetime.timedelta(1, 2, 3), ir.Duration("us")), (uuid.UUID(int=5), ir.Uuid()),
+    (ir.IntervalValue(1, 2, 3), ir.Interval()),
+    (ir.UnionValue(1, "s"), ir.Union_((ir.Int(64), ir.String()))),
+    ((("a", (1,)), ("b", (1, 2))), ir.Map(ir.String(), ir.List(ir.Int(8)))),
 ]
 
 
@@ -152,9 +157,9 @@ def _schema() -> dict[str, ir.Named]:
     e = ir.Enum("a.E", ("A", "B"), doc="an enum", default="A", aliases=("a.Old",),
                 values=(1, 2), symbol_docs=("first", ""), metadata=(("k", "v"),))
     fields = tuple(
-        ir.Field(f"f{i}", ir.Nullable(ir.String()), py_name=f"p{i}", doc="d", default=v,
+        ir.Field(f"f{i}", ir.Nullable(t), py_name=f"p{i}", doc="d", default=v,
                  field_id=i + 1, aliases=(f"old{i}",), metadata=(("m", str(i)),))
-        for i, v in enumerate(VALUES)
+        for i, (v, t) in enumerate(VALUES)
     )
     r = ir.Record("a.R", (*fields, ir.Field("e", ir.EnumRef("a.E"), py_name="e"),
                           ir.Field("nan", ir.Float(64), py_name="nan", default=float("nan"))),

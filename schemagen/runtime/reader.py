@@ -29,6 +29,7 @@ but typed records (like ``read_arrow``) hold exactly the selection.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import os
 import re
@@ -37,11 +38,11 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import chain, starmap
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import unquote
 
 from .. import ir
-from .._pyarrow import ds, pa, pq
+from .._pyarrow import ds, pa, pc, pq
 from ..errors import ReadError, SchemagenError, UsageError
 from ..typemap.arrow import ArrowMapper
 from ..typemap.engines import restored_type
@@ -567,21 +568,142 @@ def restored_schema(file_schema: Any) -> Any | None:
     return pa.schema(fields, metadata=file_schema.metadata)
 
 
-def _restore(batch: Any, schema: Any) -> Any:
+def _restore(batch: Any, schema: Any, file: str = "", row0: int = 0) -> Any:
     """A batch read from a profiled file in the IR's own Arrow types (projected columns:
-    their pruned struct types)."""
+    their pruned struct types).  Every value is checked to fit its type first: a ReadError
+    names the file, row, field path, value and expected range (see :func:`restored_column`)."""
     fields, arrays = [], []
     for i, f in enumerate(batch.schema):
         j = schema.get_field_index(f.name)
         col = batch.column(i)
         if j >= 0:
             target = restored_type(f.type, schema.field(j).type)
-            if not col.type.equals(target):
-                col = col.cast(target)
+            col = restored_column(col, target, f.name, file, row0)
             f = f.with_type(target)
         fields.append(f)
         arrays.append(col)
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields, metadata=batch.schema.metadata))
+
+
+_PER_SECOND: Final = {"s": 1, "ms": 1000, "us": 10**6, "ns": 10**9}
+
+
+def restored_column(col: Any, target: Any, path: str, file: str = "", row0: int = 0) -> Any:
+    """``col`` (a profiled file's physical type) cast to ``target`` (the writer IR's own type).
+
+    A cast that would not hold a value (an integer out of the target's range, a timestamp
+    out of the finer unit's range, a time of day outside ``[0, 24h)``, which Arrow's cast
+    does not even check) is a ReadError naming the file, the row, the field path (``a.b``,
+    ``items[]``, ``tags{key}``), the value and what was expected, never a bare pyarrow
+    error or a wrapped value."""
+    if col.type.equals(target):
+        return col
+    try:
+        out = col.cast(target)
+        failed = False
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        failed = True
+    if failed or _has_time_of_day(col.type, target):
+        bad = _misfit(col, target, path)
+        if bad is not None:
+            leaf, i, value, expected = bad
+            raise ReadError(f"cannot be read as {expected}", file=file or None, row=row0 + i,
+                            path=leaf, value=value)
+    if failed:  # pragma: no cover - every failing cast has a misfit value
+        raise ReadError(f"cannot be read as {target}", file=file or None, path=path)
+    return out
+
+
+def _has_time_of_day(physical: Any, target: Any) -> bool:
+    """Whether an integer column becomes a time of day somewhere in the type."""
+    if pa.types.is_struct(physical) and pa.types.is_struct(target):
+        return any(_has_time_of_day(f.type, target[target.get_field_index(f.name)].type)
+                   for f in physical if target.get_field_index(f.name) >= 0)
+    if pa.types.is_map(physical) and pa.types.is_map(target):
+        return (_has_time_of_day(physical.key_type, target.key_type)
+                or _has_time_of_day(physical.item_type, target.item_type))
+    if pa.types.is_list(physical) and pa.types.is_list(target):
+        return _has_time_of_day(physical.value_type, target.value_type)
+    return bool(pa.types.is_integer(physical) and pa.types.is_time(target))
+
+
+def _misfit(col: Any, target: Any, path: str) -> tuple[str, int, Any, str] | None:
+    """``(field path, index in col, value, expected)`` of the first value of ``col`` that
+    does not fit ``target``, or None."""
+    t = col.type
+    if pa.types.is_struct(t) and pa.types.is_struct(target):
+        for f, child in zip(t, col.flatten()):
+            k = target.get_field_index(f.name)
+            bad = None if k < 0 else _misfit(child, target[k].type, f"{path}.{f.name}")
+            if bad is not None:
+                return bad
+        return None
+    if (pa.types.is_list(t) and pa.types.is_list(target)) or (
+            pa.types.is_map(t) and pa.types.is_map(target)):
+        return _misfit_in_lists(col, target, path)
+    i, expected = _leaf_misfit(col, target)
+    if i is None:
+        return None
+    return path, i, _value(col[i]), expected
+
+
+def _misfit_in_lists(col: Any, target: Any, path: str) -> tuple[str, int, Any, str] | None:
+    """A list's (or map's) misfit item, at the row (index in ``col``) holding it."""
+    offsets = col.offsets.to_pylist()  # into the whole child array (a slice's too)
+    start, size = offsets[0], offsets[-1] - offsets[0]
+    if pa.types.is_map(col.type):
+        keys, items = col.keys.slice(start, size), col.items.slice(start, size)
+        bad = (_misfit(keys, target.key_type, path + "{key}")
+               or _misfit(items, target.item_type, path + "{}"))
+    else:
+        bad = _misfit(col.values.slice(start, size), target.value_type, path + "[]")
+    if bad is None:
+        return None
+    row = bisect.bisect_right(offsets, start + bad[1]) - 1
+    return bad[0], row, bad[2], bad[3]
+
+
+def _leaf_misfit(col: Any, target: Any) -> tuple[int | None, str]:
+    """The index of the first value of a leaf column that ``target`` cannot hold (None:
+    all fit), and what ``target`` holds."""
+    t = col.type
+    if pa.types.is_integer(t) and pa.types.is_time(target):
+        unit = getattr(target, "unit", "s")
+        limit = 86_400 * _PER_SECOND[unit]
+        outside = pc.or_(pc.less(col, 0), pc.greater_equal(col, limit))
+        i = pc.index(outside, True).as_py()
+        return (None if i < 0 else i), f"{target} (a time of day: 0 to {limit - 1} {unit})"
+    if pa.types.is_integer(target):
+        bits, signed = target.bit_width, pa.types.is_signed_integer(target)
+        lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+        expected = f"{target} (an integer from {lo} to {hi})"
+    else:
+        expected = str(target)
+    if len(col) == 0 or _casts(col, target):
+        return None, expected
+    lo_i, hi_i = 0, len(col)  # col[:lo_i] casts, col[:hi_i] does not
+    while hi_i - lo_i > 1:
+        mid = (lo_i + hi_i) // 2
+        if _casts(col.slice(0, mid), target):
+            lo_i = mid
+        else:
+            hi_i = mid
+    return lo_i, expected
+
+
+def _casts(col: Any, target: Any) -> bool:
+    try:
+        col.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return False
+    return True
+
+
+def _value(scalar: Any) -> Any:
+    try:
+        return scalar.as_py()
+    except (ValueError, OverflowError, pa.ArrowException):
+        return str(scalar)
 
 
 def file_plan(info: RecordInfo, file: Path, file_schema: Any,
@@ -878,7 +1000,7 @@ class _OpenFile:
             source = _row_groups(self.f, self.pf, push, cols, batch_size, self.guard)
         for row0, raw in source:
             if self.restored is not None:
-                raw = _restore(raw, self.restored)
+                raw = _restore(raw, self.restored, str(self.f), row0)
             if self.consts:
                 raw = _add_constants(raw, self.consts)
             yield row0, raw

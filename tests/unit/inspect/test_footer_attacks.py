@@ -11,8 +11,9 @@
   appears, and the child never dies or raises (a refused file is exit 2).  One child
   serves every example (a process start costs more than the example).
 
-``SG_FOOTER_EXAMPLES`` sets the number of mutated footers (30 by default; e.g. 2000 for a
-longer run: ``SG_FOOTER_EXAMPLES=2000 pytest tests/unit/inspect/test_footer_attacks.py``).
+``SG_FOOTER_EXAMPLES`` (else ``SCHEMAGEN_FUZZ_EXAMPLES``) sets the number of mutated footers
+(30 by default; e.g. 2000 for a longer run:
+``SG_FOOTER_EXAMPLES=2000 pytest tests/unit/inspect/test_footer_attacks.py``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ from schemagen.codegen.loader import load_ir
 from schemagen.errors import SchemaJSONError
 
 REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = int(os.environ.get("SG_FOOTER_EXAMPLES", "30"))
+# the harness's own variable, else the fuzz harnesses' common one (docs/fuzzing.md)
+EXAMPLES = int(os.environ.get("SG_FOOTER_EXAMPLES")
+               or os.environ.get("SCHEMAGEN_FUZZ_EXAMPLES") or "30")
 
 
 def _payloads(canary: Path) -> list[str]:

@@ -46,6 +46,7 @@ from ..errors import UsageError
 from ..runtime.dataset import DatasetWriter, partition_columns
 from ..runtime.location import locate, source_of
 from ..runtime.objectstore import writer_id
+from ..runtime.ranges import OutOfRange, policy
 from ..runtime.reader import files_to_read, read_arrow, result_schema
 from ..runtime.reader import read as _read_records
 from ..runtime.record import info_of
@@ -72,15 +73,16 @@ def _dask() -> tuple[Any, Any, Any]:
 
 
 def _record_list(record_cls: type[Any], file: Path, columns: Sequence[str] | None,
-                 filter: Any, filesystem: Any = None) -> list[Any]:
+                 filter: Any, filesystem: Any = None,
+                 out_of_range: OutOfRange = "error") -> list[Any]:
     return list(_read_records(record_cls, file, columns=columns, filter=filter,
-                              filesystem=filesystem))
+                              filesystem=filesystem, out_of_range=out_of_range))
 
 
 def _frame(file: Path, record_cls: type[Any], columns: Sequence[str] | None,
-           filter: Any, filesystem: Any = None) -> Any:
+           filter: Any, filesystem: Any = None, out_of_range: OutOfRange = "error") -> Any:
     return _to_pandas(read_arrow(record_cls, file, columns=columns, filter=filter,
-                                 filesystem=filesystem))
+                                 filesystem=filesystem, out_of_range=out_of_range))
 
 
 def _filesystem(path: PathLike | Sequence[PathLike], filesystem: Any) -> Any:
@@ -105,29 +107,34 @@ def _columns(columns: Sequence[str] | str | None) -> list[str] | None:
 
 def read(record_cls: type[Any], path: PathLike | Sequence[PathLike],
          columns: Sequence[str] | str | None = None, filter: Any = None,
-         filesystem: Any = None) -> Any:
+         filesystem: Any = None, out_of_range: OutOfRange = "error") -> Any:
     """A ``dask.bag.Bag`` of typed records, one partition per file under ``path`` (a local
     path or a URI; ``filesystem``: a ``pyarrow.fs`` or fsspec file system for it).
 
-    ``columns`` and ``filter`` are those of :func:`schemagen.read` (the filter is checked
-    against the record's field types here, on the client, before any task runs).
+    ``columns``, ``filter`` and ``out_of_range`` are those of :func:`schemagen.read` (the
+    filter is checked against the record's field types here, on the client, before any
+    task runs).
     """
     dask, bag, _ = _dask()
+    policy(out_of_range)
     cols = _columns(columns)
     files = files_to_read(record_cls, path, filter, filesystem)
     if not files:
         return bag.from_sequence([], npartitions=1)
     fs = _filesystem(path, filesystem)
     task = dask.delayed(_record_list, pure=True)
-    return bag.from_delayed([task(record_cls, f, cols, filter, fs) for f in files])
+    return bag.from_delayed([task(record_cls, f, cols, filter, fs, out_of_range)
+                             for f in files])
 
 
 def read_dataframe(record_cls: type[Any], path: PathLike | Sequence[PathLike],
                    columns: Sequence[str] | str | None = None, filter: Any = None,
-                   filesystem: Any = None) -> Any:
+                   filesystem: Any = None, out_of_range: OutOfRange = "error") -> Any:
     """A dask dataframe of the record's columns (its own names, Arrow-backed dtypes:
-    ``pandas.ArrowDtype``), one partition per file; nested records are struct columns."""
+    ``pandas.ArrowDtype``), one partition per file; nested records are struct columns.
+    ``out_of_range`` is that of :func:`schemagen.read_arrow`."""
     _, _, dataframe = _dask()
+    policy(out_of_range)
     cols = _columns(columns)
     files = files_to_read(record_cls, path, filter, filesystem)
     meta = _to_pandas(result_schema(record_cls, cols).empty_table())
@@ -135,7 +142,7 @@ def read_dataframe(record_cls: type[Any], path: PathLike | Sequence[PathLike],
         return dataframe.from_pandas(meta, npartitions=1)
     # a partial, not keywords of from_map: Dask reads ``columns=`` as its own projection
     task = partial(_frame, record_cls=record_cls, columns=cols, filter=filter,
-                   filesystem=_filesystem(path, filesystem))
+                   filesystem=_filesystem(path, filesystem), out_of_range=out_of_range)
     return dataframe.from_map(task, files, meta=meta, enforce_metadata=False)
 
 

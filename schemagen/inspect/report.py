@@ -186,7 +186,26 @@ def _too_big(pf: Any, n: int) -> dict[int, str]:
     return {k: over[0] for k in range(len(fields))} if whole and over else over
 
 
-def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
+def _show_wrapped_int96(pf: Any, path: str, table: Any, cols: dict[str, list[Any]]) -> None:
+    """Top-level INT96 values pyarrow wrapped (read in us) shown as what they are, never as
+    the made-up instant pyarrow gives (the column read again in ms, which never wraps)."""
+    from schemagen._pyarrow import pa, pq
+    from schemagen.runtime import ranges
+
+    top = [p for p in ranges.int96_leaves(pf) if "." not in p and p in cols]
+    if not top:
+        return
+    ms = ranges.Int96Twin(pq.ParquetFile(path, coerce_int96_timestamp_unit="ms"),
+                          top).rows(0, table.num_rows, top)
+    for name in top:
+        us = table.column(name).combine_chunks()
+        if not pa.types.is_timestamp(us.type):
+            continue
+        for i, true, wrapped in ranges.wrapped_int96(us, ms.column(name).combine_chunks()):
+            cols[name][i] = f"<{ranges.int96_text(true, wrapped)}>"
+
+
+def _first_rows(pf: Any, n: int, path: str | None = None) -> list[dict[str, Any]]:
     """The first ``n`` rows, read a few rows at a time; values cut at ``VALUE_CHARS``,
     columns too big to show (:func:`_too_big`) not read at all."""
     if n <= 0 or pf.metadata.num_rows == 0:
@@ -213,6 +232,8 @@ def _first_rows(pf: Any, n: int) -> list[dict[str, Any]]:
         return []
     table = pa.Table.from_batches(batches).slice(0, n)
     values = {k: _column_values(table.column(i).combine_chunks()) for i, k in enumerate(read)}
+    if path is not None:  # (the lists are shared: fixed in place)
+        _show_wrapped_int96(pf, path, table, {names[k]: v for k, v in values.items()})
     return [{names[k]: jsonable(values[k][i], VALUE_CHARS) if k in values else skip[k]
              for k in range(len(names))} for i in range(table.num_rows)]
 
@@ -361,7 +382,7 @@ def inspect(path: str | Path, rows: int = 0, timeout: float = DEFAULT_TIMEOUT,
         group.files.append(str(f))
         rep = _file_report(f, pf, list(groups).index(group.key))
         if rows:
-            got = _first_rows(pf, left)
+            got = _first_rows(pf, left, str(f))
             if part and got:  # the partition keys are fields of the rows too
                 keys = _partition_values(part, group.recovered)
                 got = [{**r, **keys} for r in got]

@@ -47,6 +47,7 @@ from ..errors import ReadError, SchemagenError, UsageError
 from ..typemap.arrow import ArrowMapper
 from ..typemap.engines import restored_type
 from ..typemap.parquet import ENGINE_KEY, FIELD_ID_KEY
+from . import ranges
 from .location import locate, source_of
 from .record import Projection, RecordInfo, info_of
 from .resolve import Incompatibility, Plan, plan, writer_ir
@@ -902,6 +903,8 @@ def iter_batches(
     fill: bool = True,
     allow_other_record: bool = False,
     filesystem: Any = None,
+    out_of_range: ranges.OutOfRange = "error",
+    python_range: bool = False,
 ) -> Iterator[tuple[Path, Any]]:
     """``(file, record batch)`` in the record's own Arrow layout, from every file under ``path``.
 
@@ -910,7 +913,13 @@ def iter_batches(
     filled into the reader's layout; incompatible fields are one ReadError
     listing all of them.  ``fill=False`` leaves fields the file lacks out of
     the batch (the generated reader fills their defaults itself).
+
+    ``out_of_range`` (:mod:`schemagen.runtime.ranges`): what a value the result cannot
+    hold becomes (INT96 beyond 64-bit microseconds; with ``python_range``, also what
+    Python's ``datetime`` types cannot hold); under ``"error"`` the rows before it are
+    yielded first.
     """
+    how = ranges.policy(out_of_range)
     _check_shape(filter)
     filter = _decimal_values(filter, info)
     expr = to_expression(filter, info)
@@ -930,7 +939,7 @@ def iter_batches(
     for n, (f, parts, guard) in enumerate(listing):
         if n in excluded:
             continue  # the folder's partition values rule the filter out: not even opened
-        opened = _OpenFile(info, f, parts, guard, plans, allow_other_record)
+        opened = _OpenFile(info, f, parts, guard, plans, allow_other_record, how)
         p = opened.full.prune(selection)
         cols = None
         if selection is not None:
@@ -946,19 +955,49 @@ def iter_batches(
                     batch = p.apply(raw, fill=fill or expr is not None, row0=row0)
                 except ReadError as exc:
                     raise ReadError(f"{f}: {exc}") from None
+                late = None
+                if python_range:
+                    batch, late = _python_range(f, batch, row0, how)
                 if expr is None:
                     yield f, batch
-                    continue
-                table = pa.Table.from_batches([batch]).filter(expr)
-                if out_top is not None and selection is None:
-                    table = table.select([c for c in out_top if c in table.schema.names])
-                if not fill:
-                    table = _drop_filled(table, opened.full, raw)
-                for b in table.combine_chunks().to_batches(max_chunksize=batch_size):
-                    yield f, b
+                else:
+                    table = pa.Table.from_batches([batch]).filter(expr)
+                    if out_top is not None and selection is None:
+                        table = table.select([c for c in out_top if c in table.schema.names])
+                    if not fill:
+                        table = _drop_filled(table, opened.full, raw)
+                    for b in table.combine_chunks().to_batches(max_chunksize=batch_size):
+                        yield f, b
+                if late is not None:
+                    raise late
         except (OSError, pa.ArrowException) as exc:
             _check_guard(guard, failed=True)
             raise ReadError(f"{f}: {exc}") from None
+
+
+def _python_range(f: Path, batch: Any, row0: int,
+                  how: ranges.OutOfRange) -> tuple[Any, ReadError | None]:
+    """(the batch with what Python cannot hold handled, None), or (the rows before the
+    first value the policy refuses, the ReadError naming it)."""
+    first: ranges.OutOfRangeValue | None = None
+    while True:  # the first refused value of one column may follow that of another
+        try:
+            out = ranges.typed(batch, how)
+        except ranges.OutOfRangeValue as exc:
+            first = exc
+            batch = _prefix(batch, exc.index)
+            continue
+        return out, None if first is None else _range_error(f, row0, first)
+
+
+def _prefix(batch: Any, n: int) -> Any:
+    """The first ``n`` rows as a batch of their own: not a slice, whose list columns would
+    still hold (and hand the readers) the values of the rows after it."""
+    return batch.take(pa.array(range(n), pa.int64()))
+
+
+def _range_error(f: Path, row0: int, exc: ranges.OutOfRangeValue) -> ReadError:
+    return ReadError(exc.message, file=str(f), row=row0 + exc.index, path=exc.path)
 
 
 class _OpenFile:
@@ -968,9 +1007,15 @@ class _OpenFile:
 
     def __init__(self, info: RecordInfo, f: Path, parts: dict[str, str | None],
                  guard: Guard | None, plans: dict[bytes, Plan],
-                 allow_other_record: bool) -> None:
-        self.f, self.guard = f, guard
+                 allow_other_record: bool, how: ranges.OutOfRange = "error") -> None:
+        self.f, self.guard, self.how = f, guard, how
         self.pf = _open(f, guard)
+        leaves = ranges.int96_leaves(self.pf)
+        self.twin = None
+        if leaves:  # read again in ms, which never wraps: the check of the us values
+            fs = guard.storage.filesystem if isinstance(guard, ObjectGuard) else None
+            self.twin = ranges.Int96Twin(pq.ParquetFile(
+                source_of(f), coerce_int96_timestamp_unit="ms", filesystem=fs), leaves)
         schema = self.pf.schema_arrow
         self.restored = restored_schema(schema)
         if self.restored is not None:
@@ -999,11 +1044,41 @@ class _OpenFile:
         else:
             source = _row_groups(self.f, self.pf, push, cols, batch_size, self.guard)
         for row0, raw in source:
+            late = None
+            if self.twin is not None:
+                raw, late = self._int96(raw, row0)
             if self.restored is not None:
                 raw = _restore(raw, self.restored, str(self.f), row0)
             if self.consts:
                 raw = _add_constants(raw, self.consts)
-            yield row0, raw
+            if raw.num_rows or late is None:
+                yield row0, raw
+            if late is not None:
+                raise late
+
+    def _int96(self, raw: Any, row0: int) -> tuple[Any, ReadError | None]:
+        """(the batch with its INT96 values checked, None), or (the rows before the first
+        value the policy refuses, the ReadError naming it)."""
+        assert self.twin is not None
+        first: ranges.OutOfRangeValue | None = None
+        while True:
+            twin = self.twin.rows(row0, raw.num_rows, raw.schema.names)
+            try:
+                out = ranges.int96(raw, twin, self.how, self._nullable)
+            except ranges.OutOfRangeValue as exc:
+                first = exc
+                raw = _prefix(raw, exc.index)
+                continue
+            return out, None if first is None else _range_error(self.f, row0, first)
+
+
+    def _nullable(self, name: str, file_nullable: bool) -> bool:
+        """Whether the reader's field read from top-level column ``name`` may be null."""
+        root = self.full._root
+        for fp in root.fields if root is not None else ():
+            if fp.src == name:
+                return bool(fp.arrow.nullable)
+        return file_nullable
 
 
 def _drop_filled(table: Any, p: Plan, raw: Any) -> Any:
@@ -1101,6 +1176,7 @@ def read(
     batch_size: int = DEFAULT_READ_BATCH,
     allow_other_record: bool = False,
     filesystem: Any = None,
+    out_of_range: ranges.OutOfRange = "error",
 ) -> Iterator[R]:
     """Typed records from a file or folder, converted one batch at a time.
 
@@ -1109,16 +1185,24 @@ def read(
 
     A file of another record (its footer names neither this record nor one of its
     aliases, or no column matches a field) is a ReadError, unless
-    ``allow_other_record=True``: then every field it lacks takes its default."""
+    ``allow_other_record=True``: then every field it lacks takes its default.
+
+    ``out_of_range``: a value the record cannot hold (a timestamp or date outside the
+    years 1..9999, an INT96 timestamp beyond 64-bit microseconds, a time of day beyond
+    24:00) is a ReadError naming file, row, field and value, after the records before it
+    (``"error"``, the default); ``"null"`` reads it as None (nullable fields only);
+    ``"clamp"`` as the nearest value the field holds (``datetime.max`` in its unit ...)."""
     info = info_of(record_cls)
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
+    ranges.policy(out_of_range)
     convert = partial(_convert_batch, info, projection=projection_of(info, columns))
     # chain/starmap keep the per-record iteration in C (no generator frame per record)
     return chain.from_iterable(
         starmap(convert, iter_batches(info, path, columns, filter, batch_size, fill=False,
                                       allow_other_record=allow_other_record,
-                                      filesystem=filesystem))
+                                      filesystem=filesystem, out_of_range=out_of_range,
+                                      python_range=True))
     )
 
 
@@ -1149,16 +1233,21 @@ def read_arrow(
     filter: Any = None,
     allow_other_record: bool = False,
     filesystem: Any = None,
+    out_of_range: ranges.OutOfRange = "error",
 ) -> Any:
     """A ``pyarrow.Table`` in the record's own schema (of the selected columns when some are),
-    whatever version of the record wrote the files."""
+    whatever version of the record wrote the files.
+
+    ``out_of_range``: as for :func:`read`, for the values the table's Arrow types cannot
+    hold (an INT96 timestamp beyond 64-bit microseconds, which pyarrow alone would wrap
+    into another date); values Python cannot hold but Arrow can are kept."""
     info = info_of(record_cls)
     if isinstance(columns, str):
         columns = [columns]
     schema = result_schema(record_cls, columns)
     batches = [_project(b, schema) for _, b in iter_batches(
         info, path, columns, filter, allow_other_record=allow_other_record,
-        filesystem=filesystem)]
+        filesystem=filesystem, out_of_range=out_of_range)]
     if not batches:
         return schema.empty_table()
     return pa.Table.from_batches(batches) if _same_schema(batches) else pa.concat_tables(
@@ -1227,18 +1316,23 @@ def read_batches(
     batch_size: int = DEFAULT_READ_BATCH,
     allow_other_record: bool = False,
     filesystem: Any = None,
+    out_of_range: ranges.OutOfRange = "error",
 ) -> Iterator[list[R]]:
     """Typed records a batch (a list of at most ``batch_size`` records) at a time.
 
     Memory stays bounded by one batch plus one row group of one file.
+    ``out_of_range`` as for :func:`read` (under ``"error"``, the batch before the value
+    is yielded, then the ReadError raised).
     """
     info = info_of(record_cls)
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch_size must be a positive integer, got {batch_size!r}")
+    ranges.policy(out_of_range)
     projection = projection_of(info, columns)
     for f, batch in iter_batches(info, path, columns, filter, batch_size, fill=False,
                                  allow_other_record=allow_other_record,
-                                 filesystem=filesystem):
+                                 filesystem=filesystem, out_of_range=out_of_range,
+                                 python_range=True):
         if batch.num_rows:
             yield _convert_batch(info, f, batch, projection)
 

@@ -486,6 +486,8 @@ def test_rows_python_cannot_hold_are_shown_as_text(capsys: pytest.CaptureFixture
     assert rows[:5] == ["2024-01-01T20:34:56.123456", "2024-01-01T01:00:00",
                         "9999-12-31T03:00:00", "2024-12-30T23:00:00", None]
     assert rows[5].startswith("<") and "-7188624036226874385" in rows[5]
+    # shown as what it is, not as pyarrow's wrapped instant (issue 15 item 16)
+    assert rows[5].startswith("<INT96 timestamp +11465252-07-22T14:32:44.157935")
     code, out, err = run_cli(capsys, "inspect", str(PARQUET / "nested_structs.rust.parquet"),
                              "--rows", "1", "--json")
     [row] = json.loads(out)["files"][0]["rows"]

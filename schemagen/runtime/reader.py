@@ -951,13 +951,10 @@ def iter_batches(
             filter, expr, info, opened.full, set(opened.consts))
         try:
             for row0, raw in opened.raw_batches(push, cols, batch_size):
-                try:
-                    batch = p.apply(raw, fill=fill or expr is not None, row0=row0)
-                except ReadError as exc:
-                    raise ReadError(f"{f}: {exc}") from None
-                late = None
-                if python_range:
-                    batch, late = _python_range(f, batch, row0, how)
+                batch, late = _resolved(f, p, raw, row0, fill or expr is not None, how)
+                if python_range:  # (an error in the rows before ``late`` comes first)
+                    batch, earlier = _python_range(f, batch, row0, how)
+                    late = earlier or late
                 if expr is None:
                     yield f, batch
                 else:
@@ -973,6 +970,23 @@ def iter_batches(
         except (OSError, pa.ArrowException) as exc:
             _check_guard(guard, failed=True)
             raise ReadError(f"{f}: {exc}") from None
+
+
+def _resolved(f: Path, p: Plan, raw: Any, row0: int, fill: bool,
+              how: ranges.OutOfRange) -> tuple[Any, ReadError | None]:
+    """(the raw batch in the reader's layout, None), or (the rows before the first value
+    the policy refuses, resolved, and the ReadError naming it)."""
+    first: ranges.OutOfRangeValue | None = None
+    while True:
+        try:
+            batch = p.apply(raw, fill=fill, row0=row0, out_of_range=how)
+        except ranges.OutOfRangeValue as exc:
+            first = exc
+            raw = _prefix(raw, exc.index)
+            continue
+        except ReadError as exc:
+            raise ReadError(f"{f}: {exc}") from None
+        return batch, None if first is None else _range_error(f, row0, first)
 
 
 def _python_range(f: Path, batch: Any, row0: int,

@@ -90,11 +90,12 @@ class _Ctx:
     """Per-apply state: whether missing fields are filled (read_arrow) or left out, and
     the file row of the batch's first row (for messages; None when unknown)."""
 
-    __slots__ = ("fill", "row0")
+    __slots__ = ("fill", "how", "row0")
 
-    def __init__(self, fill: bool, row0: int | None = None) -> None:
+    def __init__(self, fill: bool, row0: int | None = None, how: str = "error") -> None:
         self.fill = fill
         self.row0 = row0
+        self.how = how  # out_of_range (schemagen.runtime.ranges)
 
     def where(self, path: str, i: int) -> str:
         """``row N: `` for a value at index ``i`` of a column along ``path`` ('' inside
@@ -196,8 +197,68 @@ def _shown(scalar: Any) -> str:
     try:
         text = repr(scalar.as_py())
     except (ValueError, OverflowError, pa.ArrowException):
-        text = str(scalar)
+        if pa.types.is_timestamp(scalar.type) or pa.types.is_date(scalar.type):
+            text = _temporal_text(scalar.cast(pa.int64()).as_py(), scalar.type)
+        else:
+            try:
+                text = str(scalar)
+            except (ValueError, OverflowError, pa.ArrowException):
+                text = f"a {scalar.type} value Python cannot hold"
     return shorten(text, 80, render=str)
+
+
+def _temporal_text(v: int, t: Any) -> str:
+    """A temporal storage integer as text, whatever its year."""
+    from .ranges import day_text, instant_text
+
+    if pa.types.is_timestamp(t):
+        return f"{instant_text(v, t.unit)} ({t} value {v})"
+    if pa.types.is_date(t):
+        return f"{day_text(v if pa.types.is_date32(t) else v // 86_400_000)} ({t} value {v})"
+    return f"{v:,} {t.unit} ({t})"
+
+
+_PER_S = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+_I64_MAX = (1 << 63) - 1
+
+
+class _Finer(_Cast):
+    """A time, timestamp or duration read in a finer unit than the file's (s -> ns ...):
+    a value beyond the finer unit's 64-bit range is out of range (``out_of_range``:
+    a ReadError naming the row, null, or the nearest limit)."""
+
+    def __init__(self, target: Any, nullable: bool) -> None:
+        super().__init__(target, exact=True)
+        self.nullable = nullable
+
+    def apply(self, arr: Any, path: str, ctx: _Ctx) -> Any:
+        from .ranges import OutOfRangeValue, refuse, replace
+
+        arr = _plain(arr)
+        src = arr.type
+        try:
+            return self._cast(arr)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            if not hasattr(src, "unit") or _PER_S[self.target.unit] <= _PER_S[src.unit]:
+                return super().apply(arr, path, ctx)
+        lim = _I64_MAX // (_PER_S[self.target.unit] // _PER_S[src.unit])
+        ints = arr.view(pa.int64()) if src.bit_width == 64 else arr.view(pa.int32())
+        below = pc.fill_null(pc.less(ints, -lim), False)
+        bad = pc.or_(below, pc.fill_null(pc.greater(ints, lim), False))
+        if not pc.any(bad).as_py():
+            return super().apply(arr, path, ctx)
+        i = pc.index(bad, True).as_py()
+        text = (f"{_temporal_text(ints[i].as_py(), src)} is outside the range of "
+                f"{self.target} (64-bit {self.target.unit})")
+        nested = "[" in path or "{" in path  # positions inside lists are not rows
+        try:
+            refuse(ctx.how, self.nullable, i, path, text)  # type: ignore[arg-type]
+        except OutOfRangeValue as exc:
+            if nested or ctx.row0 is None:
+                raise ReadError(f"field {path!r}: {exc.message}") from None
+            raise
+        fixed = replace(arr, bad, below, (-lim, lim), ints.type, ctx.how)  # type: ignore[arg-type]
+        return self._cast(fixed)
 
 
 class _Utf8(_Node):
@@ -502,6 +563,7 @@ class _Want:
     ext: str | None
     path: str
     bad: Callable[[str], None]
+    nullable: bool = True  # the reader's field may be null (out_of_range="null")
 
 
 def _read_int(inner: ir.Int, w: _Want) -> _Node | None:
@@ -601,6 +663,8 @@ def _read_temporal(inner: ir.Time | ir.Timestamp | ir.Duration, w: _Want) -> _No
               if inner.utc else
               "a UTC instant cannot be read as a local (naive) timestamp")
         return None
+    if ir.unit_rank(w.wat.unit) < ir.unit_rank(inner.unit):
+        return _Finer(w.target, w.nullable)
     return _Cast(w.target, exact=True)
 
 
@@ -692,7 +756,7 @@ class _Planner:
 
     def type(self, t: ir.Type, wat: Any, wt: ir.Type | None, path: str) -> _Node | None:
         """Node reading writer Arrow type ``wat`` (writer IR ``wt`` if known) as ``t``."""
-        inner, _ = ir.strip_nullable(t)
+        inner, nullable = ir.strip_nullable(t)
         w_inner = ir.strip_nullable(wt)[0] if wt is not None else None
         target = self.mapper.type(inner)
         T = pa.types
@@ -718,7 +782,7 @@ class _Planner:
         if wat.equals(target) and not isinstance(inner, (ir.RecordRef, ir.List, ir.Map,
                                                            ir.EnumRef)):
             return _Same(target)
-        node = self.read_as(inner, _Want(wat, w_inner, target, ext, path, bad))
+        node = self.read_as(inner, _Want(wat, w_inner, target, ext, path, bad, nullable))
         if node is None and len(self.problems) == n_before:
             bad(f"{_arrow_text(wat)} values cannot be read as {ir.describe(inner)}")
         return node
@@ -985,13 +1049,17 @@ class Plan:
     identity: bool = False
     renamed: bool = False
 
-    def apply(self, batch: Any, fill: bool = True, row0: int | None = None) -> Any:
+    def apply(self, batch: Any, fill: bool = True, row0: int | None = None,
+              out_of_range: str = "error") -> Any:
         """A batch in the file's layout -> the reader's layout (``pa.RecordBatch``).
 
         ``fill``: add the reader fields the file lacks (default or null); with
         False they are left out (the generated reader fills them itself).
         Columns the batch lacks because they were not selected stay out.
         ``row0``: the file row of the batch's first row (named in value errors).
+        ``out_of_range``: a value beyond the reader's type when a time unit gets finer
+        (``schemagen.runtime.ranges``; under "error", :class:`OutOfRangeValue` for a
+        top-level or record field, the row in the batch as its index).
         """
         if self.problems:
             raise ReadError("; ".join(str(p) for p in self.problems))
@@ -1000,14 +1068,15 @@ class Plan:
             return batch if batch.schema.metadata == meta else \
                 batch.replace_schema_metadata(meta)
         assert self._root is not None
-        ctx = _Ctx(fill, row0)
+        ctx = _Ctx(fill, row0, out_of_range)
         arrays = [batch.column(i) for i in range(batch.num_columns)]
         out_arrays, out_fields = self._root.columns(arrays, batch.schema.names, batch.num_rows,
                                                     "", ctx, None)
         if not out_arrays and batch.num_rows and not fill:
             # a batch without columns cannot carry its row count: fill the reader's fields
             out_arrays, out_fields = self._root.columns(
-                arrays, batch.schema.names, batch.num_rows, "", _Ctx(True, row0), None)
+                arrays, batch.schema.names, batch.num_rows, "", _Ctx(True, row0, out_of_range),
+                None)
         return pa.RecordBatch.from_arrays(out_arrays,
                                           schema=pa.schema(out_fields, metadata=meta))
 

@@ -392,3 +392,39 @@ def test_dask_read_takes_the_policy(typed: Any, tmp_path: Path) -> None:
     assert [r.ts for r in rows][1] is None
     with pytest.raises(schemagen.UsageError):
         sgd.read_dataframe(typed, folder, out_of_range="wrap")
+
+
+# --------------------------------------------------------------------------- finer units
+
+NANOS = record_schema("oor.nanos", [
+    {"name": "at", "type": opt({"type": "long", "logicalType": "local-timestamp-nanos"}),
+     "default": None},
+    {"name": "req", "type": {"type": "long", "logicalType": "local-timestamp-nanos"}},
+], name="N")
+
+
+def test_a_finer_unit_than_the_files_is_out_of_range_beyond_64_bits(
+        compile_schemas: Any, tmp_path: Path, path_kind: str) -> None:
+    """A foreign file's seconds (stored as ms) read as ns: year 33658 does not fit.  On the
+    old main this was an OverflowError traceback while printing the value."""
+    cls = compile_schemas({"n.avsc": NANOS}).module("oor.nanos").N
+    f = tmp_path / "f.parquet"
+    pq.write_table(pa.table({"at": pa.array([0, 10**12, 5], pa.timestamp("s")),
+                             "req": pa.array([1, 2, 3], pa.timestamp("s"))}), f)
+    got, err = collect(schemagen.read(cls, f))
+    assert [r.req for r in got] == [datetime.datetime(1970, 1, 1, 0, 0, 1)]
+    assert err is not None and (err.row, err.path) == (1, "at")
+    assert str(err).startswith(f"{f}: row 1: field at: +33658-09-27T01:46:40.000 "
+                               "(timestamp[ms] value 1000000000000000) is outside the range "
+                               "of timestamp[ns]")
+    with pytest.raises(schemagen.ReadError, match="row 1: field at: "):
+        schemagen.read_arrow(cls, f)
+    assert [r.at for r in schemagen.read(cls, f, out_of_range="null")][1] is None
+    top = schemagen.read_arrow(cls, f, out_of_range="clamp").column("at")
+    assert top.cast(pa.int64()).to_pylist() == [0, 9_223_372_036_854_000_000, 5 * 10**9]
+    pq.write_table(pa.table({"at": pa.array([1, 2], pa.timestamp("s")),
+                             "req": pa.array([1, -(10**12)], pa.timestamp("s"))}), f)
+    with pytest.raises(schemagen.ReadError, match="row 1: field req: .*the field is required"):
+        schemagen.read_arrow(cls, f, out_of_range="null")
+    low = schemagen.read_arrow(cls, f, out_of_range="clamp").column("req")
+    assert low.cast(pa.int64()).to_pylist() == [10**9, -9_223_372_036_854_000_000]

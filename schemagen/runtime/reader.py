@@ -1028,8 +1028,12 @@ class _OpenFile:
         self.twin = None
         if leaves:  # read again in ms, which never wraps: the check of the us values
             fs = guard.storage.filesystem if isinstance(guard, ObjectGuard) else None
-            self.twin = ranges.Int96Twin(pq.ParquetFile(
-                source_of(f), coerce_int96_timestamp_unit="ms", filesystem=fs), leaves)
+            try:
+                twin = pq.ParquetFile(source_of(f), coerce_int96_timestamp_unit="ms",
+                                      filesystem=fs)
+            except (OSError, pa.ArrowException) as exc:
+                raise ReadError(f"{f}: not a readable Parquet file ({exc})") from None
+            self.twin = ranges.Int96Twin(twin, leaves)
         schema = self.pf.schema_arrow
         self.restored = restored_schema(schema)
         if self.restored is not None:

@@ -2,4 +2,5 @@
 
 from schemagen.cli.main import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a worker process re-imports it (spawn)
+    raise SystemExit(main())

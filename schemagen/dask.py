@@ -1,7 +1,8 @@
-"""``import schemagen.dask``: datasets written and read by Dask distributed (extra ``dask``).
+"""``import schemagen.dask``: datasets written, read and converted by Dask distributed
+(extra ``dask``).
 
 See :mod:`schemagen.adapters.dask`."""
 
-from .adapters.dask import read, read_dataframe, write
+from .adapters.dask import convert, read, read_dataframe, write
 
-__all__ = ["read", "read_dataframe", "write"]
+__all__ = ["convert", "read", "read_dataframe", "write"]

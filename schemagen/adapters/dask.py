@@ -33,18 +33,22 @@ record when the dataset has a manifest, a manifest switch for ``overwrite``.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .._pyarrow import pa, pq
+from ..codegen.loader import Portable, from_portable, portable
 from ..errors import UsageError
 from ..runtime.dataset import DatasetWriter, partition_columns
-from ..runtime.location import locate, source_of
+from ..runtime.location import Location, locate, source_of
 from ..runtime.objectstore import writer_id
 from ..runtime.ranges import OutOfRange, policy
 from ..runtime.reader import files_to_read, read_arrow, result_schema
@@ -53,7 +57,7 @@ from ..runtime.record import info_of
 from ..runtime.storage import FileName, Generation, Storage
 from ..runtime.writer import writer_options
 
-__all__ = ["read", "read_dataframe", "write"]
+__all__ = ["convert", "read", "read_dataframe", "write"]
 
 MODES = ("append", "overwrite", "error")
 
@@ -195,37 +199,48 @@ def _commit(storage: Storage, staging: Path, root: Path,
             results: Iterable[list[tuple[str, int]]], minor: int,
             committed: list[tuple[Path, int]]) -> None:
     """Move the files of the successful attempts into ``root``, never clobbering (a taken
-    name moves on to the next free index of the folder).  On an object store: a
-    server-side copy to ``{major}_{minor}_{index}.parquet`` (``minor``: this write's
-    writer id, so no name is taken).  ``committed`` gets each file as it is done."""
-    for files in results:
+    name moves on to the next free index of the folder).  The attempt at position ``i`` of
+    ``results`` gets the major ``i``.  On an object store: a server-side copy to
+    ``{i}_{minor}_{index}.parquet`` (``minor``: this write's writer id, so no name is
+    taken).  ``committed`` gets each file as it is done."""
+    for major, files in enumerate(results):
         for rel, rows in files:
             src = staging / rel
             inner = Path(*Path(rel).parts[1:])  # without the attempt folder
+            name = FileName.parse(inner.name)
+            assert name is not None  # the attempt's DatasetWriter named it
             if storage.filesystem is not None:
-                name = FileName.parse(inner.name)
-                assert name is not None  # the attempt's DatasetWriter named it
-                final = root / inner.with_name(str(FileName(name.major, minor, name.index)))
+                final = root / inner.with_name(str(FileName(major, minor, name.index)))
                 storage.filesystem.copy_file(source_of(src), source_of(final))
                 committed.append((final, rows))
                 continue
+            inner = inner.with_name(str(FileName(major, 0, name.index)))
             storage.make_folder((root / inner).parent)
             staged = storage.stage(root / inner, scope="folder")
             os.replace(src, staged.where)
             committed.append((storage.commit(staged), rows))
 
 
-def _run_all(tasks: list[Any]) -> list[list[tuple[str, int]]]:
-    """Every task's result; on a failure, the first error, raised only once every task
-    has ended (no task may still be writing into the staging folder being removed)."""
+def _run_all(tasks: list[Any], done: Callable[[int], None] | None = None
+             ) -> list[Any]:
+    """Every task's result, in order; on a failure, the first error, raised only once
+    every task has ended (no task may still be writing into the staging folder being
+    removed).  ``done(i)`` is called as task ``i`` finishes (a progress bar)."""
     dask, _, _ = _dask()
     try:
-        from distributed import default_client, wait
+        from distributed import as_completed, default_client, wait
 
         client = default_client()  # type: ignore[no-untyped-call]
     except (ImportError, ValueError):  # no distributed client: the local scheduler
-        return list(dask.compute(*tasks))
+        results = list(dask.compute(*tasks))
+        for i in range(len(results) if done else 0):
+            done(i)  # type: ignore[misc]
+        return results
     futures = client.compute(tasks)
+    if done is not None:
+        where = {f.key: i for i, f in enumerate(futures)}
+        for fut in as_completed(futures):  # type: ignore[no-untyped-call]
+            done(where[fut.key])
     wait(futures)  # type: ignore[no-untyped-call]
     return list(client.gather(futures))
 
@@ -241,11 +256,29 @@ def write(data: Any, record_cls: type[Any], path: str | os.PathLike[str], *,
     """
     dask, _, _ = _dask()
     loc = locate(path, filesystem, who="schemagen.dask.write")
-    storage, target = loc.storage, loc.path
-    _check_target(storage, target, mode)
+    _check_target(loc.storage, loc.path, mode)
     options = dict(writer_options(**writer_options_))
     keys = [c.name for c in partition_columns(info_of(record_cls), partition_by or ())]
     parts = _parts(data)
+
+    def run(staging: Path) -> list[list[tuple[str, int]]]:
+        task = dask.delayed(_attempt, pure=False)
+        return _run_all([task(p, i, record_cls, str(staging), keys, options, loc.filesystem)
+                         for i, p in enumerate(parts)])
+
+    return staged_write(loc, record_cls, mode, keys, run, "schemagen.dask")
+
+
+def staged_write(loc: Location, record_cls: type[Any], mode: str, keys: list[str],
+                 run: Callable[[Path], list[list[tuple[str, int]]]],
+                 writer: str) -> list[tuple[Path, int]]:
+    """The client side of a distributed write to ``loc``: a hidden staging folder for
+    the tasks that ``run(staging)`` starts (it returns, per task that succeeded, its
+    files relative to the staging folder with their row counts, in commit order), then
+    the commit of exactly those files (one generation switch for ``overwrite``, an append
+    record on an object store with a manifest), ``_SUCCESS``, and the staging folder
+    removed on every path."""
+    storage, target = loc.storage, loc.path
     if loc.local:
         storage.make_folder(target.parent)
         staging = target.parent / f".{target.name}.dask-{secrets.token_hex(6)}"
@@ -258,9 +291,7 @@ def write(data: Any, record_cls: type[Any], path: str | os.PathLike[str], *,
     generation: Generation | None = None
     committed: list[tuple[Path, int]] = []
     try:
-        task = dask.delayed(_attempt, pure=False)
-        results = _run_all([task(p, i, record_cls, str(staging), keys, options,
-                                 loc.filesystem) for i, p in enumerate(parts)])
+        results = run(staging)
         if mode == "overwrite":
             generation = storage.begin_overwrite(target)
             root = generation.folder
@@ -277,7 +308,7 @@ def write(data: Any, record_cls: type[Any], path: str | os.PathLike[str], *,
             except BaseException:
                 storage.remove(files)
                 raise
-        storage.write_success(root, files, rows, "schemagen.dask",
+        storage.write_success(root, files, rows, writer,
                               record=info_of(record_cls).name, mode=mode, partition_by=keys)
         if generation is not None:
             generation.commit(files)
@@ -301,3 +332,272 @@ def _remove_staging(storage: Storage, staging: Path) -> None:
         storage.filesystem.delete_dir(source_of(staging))
     except OSError:  # pragma: no cover - nothing was staged
         pass
+
+
+# ----------------------------------------------------------------------------- convert
+
+DEFAULT_SPLIT_BYTES = 32 * 2**20
+_FORMAT_SUFFIX = {"jsonl": ".jsonl", "json": ".json", "csv": ".csv", "avro": ".avro"}
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One task of a distributed convert: block ``number`` of input ``file`` (cut at a
+    line break, or at an Avro sync marker), converted after ``prefix``
+    (``prefix_lines`` lines of it): the CSV header, the Avro header, or a line break so
+    that a block after the first does not start the file (a byte order mark there is
+    data, as in the single-process convert)."""
+
+    file: str
+    fmt: str
+    number: int  # of the block in its file
+    prefix: bytes
+    prefix_lines: int
+
+
+@dataclass(frozen=True)
+class _BlockResult:
+    files: list[tuple[str, int]]
+    rejects: list[str]  # JSON Lines of the block's rejects (its own line numbers)
+    units: int  # lines (text) or records (Avro) in the block's own bytes
+    rows: int
+    quotes_odd: bool  # CSV: an odd number of '"' in the block's bytes
+    ignored: dict[str, int]
+    slow_rows: int
+
+
+def _convert_block(data: bytes, block: _Block, index: int, record: Portable, staging: str,
+                   keys: Sequence[str], conv: dict[str, Any], options: dict[str, Any],
+                   filesystem: Any = None) -> _BlockResult:
+    """One task: convert ``block`` into a fresh attempt folder of the staging folder, with
+    the single-process converter (so rows, rejects and their reasons are those of
+    ``schemagen convert``); the rejects come back with the block's own line numbers."""
+    import tempfile
+
+    from ..convert.pipeline import convert
+
+    cls = from_portable(record)  # a class schemagen.load compiled comes with its source
+    root = locate(staging, filesystem, who="schemagen convert --workers").path
+    folder = root / f"{index}-{secrets.token_hex(8)}"
+    with tempfile.TemporaryDirectory(prefix="schemagen-convert-") as tmp:
+        src = Path(tmp) / f"block{_FORMAT_SUFFIX[block.fmt]}"
+        src.write_bytes(block.prefix + data)
+        rej = Path(tmp) / "rejects.jsonl"
+        result = convert(cls, [src], source_of(folder) if filesystem is not None else folder,
+                         input_format=block.fmt, rejects=rej, mode="append",
+                         partition_by=keys, filesystem=filesystem, **conv, **options)
+        rejects = rej.read_text(encoding="utf-8").splitlines()
+    files = [(f.relative_to(root).as_posix(),
+              pq.read_metadata(source_of(f), filesystem=filesystem).num_rows)
+             for f in result.files if f.suffix == ".parquet"]
+    units = (result.rows + result.rejected if block.fmt == "avro"
+             else data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0))
+    return _BlockResult(files, rejects, units, result.rows,
+                        block.fmt == "csv" and data.count(b'"') % 2 == 1,
+                        result.ignored_keys, result.rows_per_row_path)
+
+
+def _blocks(files: list[tuple[Path, str]], split_bytes: int | None) -> list[tuple[_Block, Any]]:
+    """The blocks of every input, in input order, each with the delayed read of its bytes
+    (``dask.bytes.read_bytes``: cut at a line break, or at the Avro sync marker, and read
+    on the worker).  JSON arrays (and, with ``split_bytes=None``, every file) are one
+    block."""
+    from dask.bytes.core import read_bytes
+
+    out: list[tuple[_Block, Any]] = []
+    for path, fmt in files:
+        prefix, lines, delimiter = b"\n", 1, b"\n"
+        size = split_bytes if fmt != "json" else None
+        if fmt == "csv":
+            with open(path, "rb") as f:
+                prefix = f.readline()
+            lines = 1
+        elif fmt == "avro":
+            from dask.bag.avro import read_header
+
+            with open(path, "rb") as f:
+                head = read_header(f)  # type: ignore[no-untyped-call]
+            prefix, lines, delimiter = head["head_bytes"], 0, head["sync"]
+        _, (reads,) = read_bytes(  # type: ignore[no-untyped-call]
+            str(path), delimiter=delimiter, blocksize=size, sample=False)
+        for k, read in enumerate(reads):
+            first = k == 0
+            out.append((_Block(str(path), fmt, k, b"" if first else prefix,
+                               0 if first else lines), read))
+    return out
+
+
+def _whole(path: str) -> Any:
+    from dask.bytes.core import read_bytes
+
+    _, (reads,) = read_bytes(path, blocksize=None, sample=False)  # type: ignore[no-untyped-call]
+    return reads[0]
+
+
+def _merge_rejects(blocks: list[_Block], results: list[_BlockResult], sink: Any) -> None:
+    """Every block's rejects, in input order, with the input's name and its own line
+    (record) numbers: a block's lines follow the lines of the blocks before it."""
+    from ..convert.rejects import Reject
+
+    before = 0
+    last_file = None
+    for block, res in zip(blocks, results):
+        if block.file != last_file:
+            before, last_file = 0, block.file
+        for text in res.rejects:
+            j = json.loads(text)
+            line = int(j["line"])
+            sink.add(Reject(block.file, before + line - block.prefix_lines if line else 0,
+                            j["path"], j["reason"], j["row"]))
+        before += res.units
+
+
+def _csv_redo(blocks: list[_Block], results: list[_BlockResult]) -> set[str]:
+    """CSV files cut inside a quoted field (an odd number of quotes before a cut): their
+    blocks are converted again as one block."""
+    bad: set[str] = set()
+    odd: dict[str, bool] = {}
+    for block, res in zip(blocks, results):
+        if block.fmt != "csv":
+            continue
+        if odd.get(block.file):  # the previous cut of this file was inside quotes
+            bad.add(block.file)
+        odd[block.file] = odd.get(block.file, False) ^ res.quotes_odd
+    return bad
+
+
+def convert(record_cls: type[Any], inputs: Sequence[Any],
+            out: str | os.PathLike[str], *, input_format: str | None = None,
+            rejects: str | os.PathLike[str] | None = None, unknown_fields: str = "reject",
+            mode: str | None = None, partition_by: Sequence[str] = (),
+            progress: Callable[[int], None] | None = None, chunk_bytes: int | None = None,
+            csv_delimiter: str = ",", filesystem: Any = None,
+            split_bytes: int | None = DEFAULT_SPLIT_BYTES,
+            **writer_options_: Any) -> Any:
+    """:func:`schemagen.convert.convert` on a Dask cluster (the default client, or Dask's
+    local scheduler): each input is cut into line-aligned byte ranges of about
+    ``split_bytes`` (Avro containers at their sync markers; a JSON array is one range)
+    with ``dask.bytes.read_bytes``, every range is converted by one task into the staging
+    folder, and the client commits the files of the tasks that succeeded and writes one
+    rejects file, in input order, with the input's own line numbers.  ``out`` is a
+    dataset folder (or URI).  ``progress(n)``: input bytes done, as tasks finish."""
+    from ..convert.pipeline import ConvertResult, _check_delimiter, check_outputs
+    from ..convert.rejects import RejectsFile
+
+    started = time.perf_counter()
+    loc = locate(out, filesystem, who="convert --out")
+    if loc.path.suffix == ".parquet":
+        raise UsageError(f"--out {out}: a distributed convert writes a dataset folder, one "
+                         "file per task; give a folder (a path without .parquet)")
+    rejects_path = Path(rejects) if rejects is not None else None
+    given = _regular_inputs(inputs)
+    check_outputs(loc.path, rejects_path, [p for p, _ in given], mode, partition_by,
+                  loc.storage)
+    _check_delimiter(csv_delimiter)
+    files = _formats(given, input_format)
+    info = info_of(record_cls)
+    options = dict(writer_options(**writer_options_))
+    keys = [c.name for c in partition_columns(info, partition_by)]
+    conv: dict[str, Any] = {"unknown_fields": unknown_fields, "csv_delimiter": csv_delimiter}
+    if chunk_bytes is not None:
+        conv["chunk_bytes"] = chunk_bytes
+    blocks = _blocks(files, split_bytes)
+    sizes = {str(p): size for p, size in given}
+    holder: list[list[_BlockResult]] = []
+
+    def run(staging: Path) -> list[list[tuple[str, int]]]:
+        results = _convert_all(blocks, portable(info.cls), staging, keys, conv, options,
+                               loc.filesystem, sizes, progress)
+        holder.append(results)
+        return [r.files for r in results]
+
+    sink = RejectsFile(rejects_path)
+    try:
+        committed = staged_write(loc, record_cls, mode or "append", keys, run,
+                                 "schemagen convert")
+        results = holder[0]
+        _merge_rejects([b for b, _ in blocks], results, sink)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close()
+    ignored: dict[str, int] = {}
+    for r in results:
+        for k, n in r.ignored.items():
+            ignored[k] = ignored.get(k, 0) + n
+    return ConvertResult(rows=sum(r.rows for r in results), rejected=sink.count,
+                         files=[f for f, _ in committed],
+                         seconds=time.perf_counter() - started,
+                         ignored_keys=dict(sorted(ignored.items())), first_rejects=sink.first,
+                         rows_per_row_path=sum(r.slow_rows for r in results))
+
+
+def _regular_inputs(inputs: Sequence[Any]) -> list[tuple[Path, int]]:
+    """The inputs (paths, or ``convert``'s input files) with their sizes: regular files
+    only, since each task reads its own byte range of them."""
+    from ..convert.sources.inputs import input_files
+
+    out = []
+    for f in input_files(list(inputs)):
+        if f.stream or f.path is None or f.size is None:
+            raise UsageError(f"{f.name}: a distributed convert cuts its inputs into byte "
+                             "ranges that the workers read, so it takes regular files only; "
+                             "convert a stream (-, a pipe) without --workers/--scheduler")
+        out.append((f.path, f.size))
+    return out
+
+
+def _formats(given: list[tuple[Path, int]], input_format: str | None) -> list[tuple[Path, str]]:
+    """Each input's format, checked from its first bytes as the single-process convert
+    checks it (a Parquet file, compressed or binary data ... is exit 2 before any task)."""
+    from ..convert.pipeline import _close, _inputs
+    from ..convert.sources.inputs import input_files
+
+    opened = input_files([p for p, _ in given])
+    try:
+        checked = _inputs(opened, input_format)
+    finally:
+        _close(opened)
+    out = []
+    for (path, _), (_, fmt) in zip(given, checked):
+        assert fmt is not None  # regular files are all checked up front
+        out.append((path, fmt))
+    return out
+
+
+def _convert_all(blocks: list[tuple[_Block, Any]], record: Portable, staging: Path,
+                 keys: list[str], conv: dict[str, Any], options: dict[str, Any],
+                 filesystem: Any, sizes: dict[str, int],
+                 progress: Callable[[int], None] | None) -> list[_BlockResult]:
+    """Run every block's task (and, for CSV files cut inside quotes, one task for the
+    whole file instead of its blocks); the blocks' list is updated to match."""
+    dask, _, _ = _dask()
+    task = dask.delayed(_convert_block, pure=False)
+    per_file: dict[str, int] = {}
+    for b, _ in blocks:
+        per_file[b.file] = per_file.get(b.file, 0) + 1
+
+    def done(i: int) -> None:  # a block's share of its file's bytes (they add up)
+        if progress is not None:
+            b = blocks[i][0]
+            size, n = sizes[b.file], per_file[b.file]
+            progress(size * (b.number + 1) // n - size * b.number // n)
+
+    results = _run_all([task(read, b, i, record, str(staging), keys, conv, options,
+                             filesystem) for i, (b, read) in enumerate(blocks)],
+                       done if progress is not None else None)
+    redo = _csv_redo([b for b, _ in blocks], results)
+    if redo:
+        again = [i for i, (b, _) in enumerate(blocks) if b.file in redo and b.number == 0]
+        whole = _run_all([task(_whole(blocks[i][0].file), blocks[i][0], i, record,
+                               str(staging), keys, conv, options, filesystem)
+                          for i in again])
+        keep = [(b, r) for (b, _), r in zip(blocks, results) if b.file not in redo]
+        for i, r in zip(again, whole):
+            keep.append((blocks[i][0], r))
+        order = {str(p): n for n, p in enumerate(dict.fromkeys(b.file for b, _ in blocks))}
+        keep.sort(key=lambda br: (order[br[0].file], br[0].number))
+        reads = {(b.file, b.number): r for b, r in blocks}
+        blocks[:] = [(b, reads[(b.file, b.number)]) for b, _ in keep]
+        results = [r for _, r in keep]
+    return results

@@ -306,3 +306,32 @@ def load(paths: _PathLike | Sequence[_PathLike], *,
         include = include_dirs
     return load_schemas(paths, include=include, sql_dialect=sql_dialect,
                         package=package).module
+
+
+Portable: TypeAlias = tuple[str, str, dict[str, tuple[str, bool]]]
+
+
+def portable(cls: type) -> Portable:
+    """What another process needs to import the generated class ``cls``: its module, its
+    qualified name, and the rendered sources of its package when it was loaded in memory
+    (``{}`` for a package imported from files, which must be importable there too)."""
+    root = cls.__module__.split(".")[0]
+    with _lock:
+        sources = {n: v for n, v in _FINDER.sources.items()
+                   if n == root or n.startswith(root + ".")}
+    return cls.__module__, cls.__qualname__, sources
+
+
+def from_portable(where: Portable) -> type:
+    """The class :func:`portable` described, imported in this process (the sources it
+    carries registered with this process's in-memory finder first)."""
+    modname, qualname, sources = where
+    if sources:
+        with _lock:
+            finder = _finder()
+            for name, entry in sources.items():
+                if finder.sources.get(name, entry) != entry:  # another load of that name
+                    sys.modules.pop(name, None)
+                finder.sources[name] = entry
+    cls: type = getattr(importlib.import_module(modname), qualname)
+    return cls

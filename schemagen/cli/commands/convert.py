@@ -72,6 +72,17 @@ def add_parser(sub: Any) -> None:
                    metavar="DIR", help="Thrift include folder / protoc import path")
     p.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql schema files without a '-- dialect:' line")
+    dist = p.add_mutually_exclusive_group()
+    dist.add_argument("--workers", type=int, metavar="N",
+                      help="convert on a local Dask cluster of N worker processes (extra "
+                           "dask): inputs are cut into line-aligned ranges, one task each; "
+                           "--out must be a dataset folder")
+    dist.add_argument("--scheduler", metavar="ADDRESS",
+                      help="convert on the Dask cluster at ADDRESS (tcp://host:8786); the "
+                           "workers must reach the input files and --out")
+    p.add_argument("--split-size", type=int, metavar="BYTES",
+                   help="with --workers/--scheduler: bytes of input per task (default "
+                        "32 MiB)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run)
 
@@ -113,16 +124,22 @@ def run(args: argparse.Namespace) -> int:
     opts = writer_options(args)
     check_options(**opts)  # bad options: exit 2 before anything is read
     from schemagen.convert.sources.inputs import input_files
+    from schemagen.errors import UsageError
 
     inputs = input_files(args.inputs)  # each a file or a stream; nothing read yet
     sizes = [f.size for f in inputs]
     total = None if None in sizes else sum(s or 0 for s in sizes)
     cls = record_class(args.schemas, args.record, args.include_dirs, args.sql_dialect)
+    common = {"input_format": args.input_format, "rejects": args.rejects,
+              "unknown_fields": args.unknown_fields, "mode": args.mode,
+              "partition_by": args.partition_by, "csv_delimiter": args.csv_delimiter}
     with _progress(total, args.quiet) as advance:
-        result = cv.convert(cls, inputs, args.out, input_format=args.input_format,
-                            rejects=args.rejects, unknown_fields=args.unknown_fields,
-                            mode=args.mode, partition_by=args.partition_by,
-                            progress=advance, csv_delimiter=args.csv_delimiter, **opts)
+        if args.workers is None and args.scheduler is None:
+            if args.split_size is not None:
+                raise UsageError("--split-size applies with --workers or --scheduler")
+            result = cv.convert(cls, inputs, args.out, progress=advance, **common, **opts)
+        else:
+            result = _distributed(args, cls, inputs, advance, common, opts)
     if result.rejected and not args.rejects:
         for r in result.first_rejects:
             print(f"rejected: {r}", file=sys.stderr)
@@ -137,6 +154,44 @@ def run(args: argparse.Namespace) -> int:
               f"{len(result.files)} file(s) in {args.out}, {result.seconds:.2f} s",
               file=sys.stderr)
     return 1 if result.rejected else 0
+
+
+def _distributed(args: argparse.Namespace, cls: type, inputs: list[Any], advance: Any,
+                 common: dict[str, Any], opts: dict[str, Any]) -> Any:
+    """The convert on a Dask cluster: a LocalCluster of ``--workers`` processes (one
+    thread each), or the scheduler at ``--scheduler``."""
+    from schemagen.errors import UsageError
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if args.split_size is not None and args.split_size < 1:
+        raise UsageError(f"--split-size must be a positive number of bytes, got "
+                         f"{args.split_size}")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("--workers/--scheduler need Dask distributed: pip install "
+                         "'schemagen[dask]'") from None
+    from schemagen.adapters import dask as sgd
+
+    if args.out.endswith(".parquet"):
+        raise UsageError(f"--out {args.out}: --workers/--scheduler write a dataset folder, "
+                         "one file per task; give a folder (a path without .parquet)")
+    split = {"split_bytes": args.split_size} if args.split_size is not None else {}
+    with contextlib.ExitStack() as stack:
+        if args.scheduler is not None:
+            try:
+                client = stack.enter_context(Client(args.scheduler, timeout="5s"))
+            except OSError as exc:
+                raise UsageError(f"--scheduler {args.scheduler}: cannot reach it ({exc})") \
+                    from None
+        else:
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=":0"))
+            client = stack.enter_context(Client(cluster))
+        del client  # the default client now: schemagen.dask uses it
+        return sgd.convert(cls, inputs, args.out, progress=advance, **common, **split, **opts)
 
 
 @contextlib.contextmanager

@@ -7,33 +7,20 @@ import datetime
 import json
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pytest
-from distributed import Client, LocalCluster
-from sg_s3 import KEY, REGION, S3
+from distributed import Client
+from sg_s3 import S3
 
 import schemagen
 import schemagen.dask as sgd
 from generated.example.sales import FlatSale, MarketingInfo, Transaction, TransInfo, UserInfo
 from schemagen.errors import SchemagenError, UsageError
 from schemagen.runtime.reader import files_to_read
-
-
-@pytest.fixture(scope="module")
-def client(s3_server: str) -> Iterator[Client]:
-    # the workers' credentials for the test S3 server (a file system built from a bare
-    # s3:// URI travels to them without its credentials, as pyarrow pickles it)
-    env = {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": KEY, "AWS_DEFAULT_REGION": REGION,
-           "AWS_ENDPOINT_URL": s3_server, "AWS_EC2_METADATA_DISABLED": "true"}
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, worker_dashboard_address=None,
-                      env=env) as cluster, Client(cluster) as c:
-        yield c
 
 
 def sales(n: int) -> list[FlatSale]:

@@ -38,6 +38,7 @@ claims, and a manifest object for the generation switch.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime
 import errno
@@ -526,6 +527,7 @@ class _LockClaim(PairClaim):
 
 GATE_NAME = f"{LOCK_PREFIX}gate.lock"  # held by an overwrite about to swap the folder
 HOLD_NAME = f"{LOCK_PREFIX}appends.lock"  # shared by appends, exclusive for the swap
+LIVE_NAME = f"{LOCK_PREFIX}generation.lock"  # held by the overwrite writing a staging folder
 
 
 def _flock(fd: int, *, shared: bool, wait: bool) -> bool:
@@ -631,6 +633,17 @@ class _SiblingGeneration(Generation):
     def __init__(self, target: Path, folder: Path) -> None:
         self.target = target
         self.folder = folder
+        # held for the generation's whole life: another overwrite's clean-up never takes
+        # a live staging folder for the remains of a dead one (not even between two
+        # pair claims of its writer, when no pair lock is held)
+        self._live: int | None = _take_lock(folder / LIVE_NAME, shared=False, deadline=None)
+
+    def _release(self, where: Path) -> None:
+        fd, self._live = self._live, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                (where / LIVE_NAME).unlink()
+            os.close(fd)
 
     def commit(self, files: Sequence[Path] = ()) -> None:
         staging, target = self.folder, self.target
@@ -638,6 +651,7 @@ class _SiblingGeneration(Generation):
         if not target.exists():
             try:
                 os.rename(staging, target)
+                self._release(target)
                 _fsync_dir(target.parent)
                 return
             except OSError:
@@ -645,10 +659,12 @@ class _SiblingGeneration(Generation):
                     raise
         with _SwapLock(target):
             old = exchange(staging, target)
+        self._release(target)
         _fsync_dir(target.parent)
         shutil.rmtree(old, ignore_errors=True)
 
     def abort(self, files: Sequence[Path] = ()) -> None:
+        self._release(self.folder)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

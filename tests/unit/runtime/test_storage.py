@@ -302,3 +302,22 @@ def test_stale_staging_is_cleaned(tmp_path: Path) -> None:
     gen.abort()
     claim.release()
     live.abort()
+
+
+def test_a_live_overwrite_between_two_pair_claims_is_not_taken_for_dead(tmp_path: Path) -> None:
+    """An overwrite whose writer has just released one pair claim and not yet taken the
+    next (or is about to swap) holds no pair lock; a concurrent overwrite's clean-up used
+    to remove its staging folder, and its commit failed with FileNotFoundError (seen under
+    load in test_overwrite_race).  The generation's own lock keeps it."""
+    target = dataset(tmp_path / "ds", b"old")
+    first = S.begin_overwrite(target)
+    claim = S.claim_pair(first.folder, None, None)
+    (first.folder / "0_0_0.parquet").write_bytes(b"first")
+    claim.release()  # between claims: no pair lock held, but a released lock file left
+    assert list(first.folder.glob(".schemagen-*.lock"))
+    second = S.begin_overwrite(target)  # its clean-up runs now
+    assert first.folder.is_dir()
+    second.abort()
+    first.commit()
+    assert (target / "0_0_0.parquet").read_bytes() == b"first"
+    assert not list(target.glob(".schemagen-generation.lock"))  # released at the swap

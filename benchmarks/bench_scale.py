@@ -180,14 +180,14 @@ def _free_port() -> int:
 
 
 def bench_s3(n: int, tmp: Path, repeat: int) -> list[list[str]]:
+    import logging
+
     import boto3
     from moto.server import ThreadedMotoServer
     from pyarrow import fs as pafs
 
     import schemagen
     from generated.example.sales import FlatSale
-
-    import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
     records = _records(_flat_table(n))

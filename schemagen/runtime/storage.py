@@ -48,6 +48,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import sys
 import time
 from abc import ABC, abstractmethod
@@ -174,10 +175,13 @@ class Storage(ABC):
     filesystem: Any = None  # the pyarrow file system of an object store (None: local)
 
     def kind(self, path: Path) -> Literal["file", "dir"] | None:
-        """What is at ``path``: a file, a folder, or nothing."""
-        if path.is_dir():
-            return "dir"
-        return "file" if path.exists() else None
+        """What is at ``path``: a file, a folder, or nothing (one ``stat``: a folder that
+        another writer creates meanwhile is never taken for a file)."""
+        try:
+            mode = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return "dir" if stat.S_ISDIR(mode) else "file"
 
     def finish_append(self, folder: Path, files: Sequence[Path], claim: PairClaim,
                       rows: int) -> None:

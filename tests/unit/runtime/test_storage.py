@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,6 +102,7 @@ def test_replace_follows_a_symlinked_file(tmp_path: Path) -> None:
 CRASH = """
 import os, sys, time
 from pathlib import Path
+from typing import Any
 from schemagen.runtime.storage import LocalStorage
 staged = LocalStorage().stage(Path(sys.argv[1]) / "0_0_1.parquet")
 with open(staged.where, "wb") as f:
@@ -321,3 +323,35 @@ def test_a_live_overwrite_between_two_pair_claims_is_not_taken_for_dead(tmp_path
     first.commit()
     assert (target / "0_0_0.parquet").read_bytes() == b"first"
     assert not list(target.glob(".schemagen-generation.lock"))  # released at the swap
+
+
+def test_kind_never_takes_a_folder_created_meanwhile_for_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kind() used to ask is_dir() and then exists(): a folder another writer made between
+    the two was a "file" (test_threads_share_a_dataset failed with "exists and is not a
+    folder" under load).  Simulated: the folder appears right after the first look."""
+    target = tmp_path / "ds"
+    real_is_dir = Path.is_dir
+
+    def late_is_dir(self: Path) -> bool:
+        got = real_is_dir(self)
+        if self == target:
+            target.mkdir(exist_ok=True)
+        return got
+
+    monkeypatch.setattr(Path, "is_dir", late_is_dir)
+    monkeypatch.setattr(os, "stat", _late_stat(os.stat, target))
+    assert S.kind(target) in (None, "dir")
+    assert S.kind(target) == "dir" and S.kind(tmp_path / "none") is None
+    (tmp_path / "f").write_text("x")
+    assert S.kind(tmp_path / "f") == "file" and S.kind(tmp_path / "f" / "below") is None
+
+
+def _late_stat(real: Any, target: Path) -> Any:
+    def late(path: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return real(path, *args, **kwargs)
+        finally:
+            if Path(path) == target:
+                target.mkdir(exist_ok=True)
+    return late

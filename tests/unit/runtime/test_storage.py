@@ -329,29 +329,35 @@ def test_kind_never_takes_a_folder_created_meanwhile_for_a_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """kind() used to ask is_dir() and then exists(): a folder another writer made between
     the two was a "file" (test_threads_share_a_dataset failed with "exists and is not a
-    folder" under load).  Simulated: the folder appears right after the first look."""
+    folder" under load).  Simulated: the folder appears right after kind's first look."""
     target = tmp_path / "ds"
-    real_is_dir = Path.is_dir
+    made: list[bool] = []
+
+    def appear() -> None:
+        if not made:
+            made.append(True)
+            os.mkdir(target)
+
+    real_is_dir, real_stat = Path.is_dir, os.stat
 
     def late_is_dir(self: Path) -> bool:
-        got = real_is_dir(self)
-        if self == target:
-            target.mkdir(exist_ok=True)
-        return got
+        try:
+            return real_is_dir(self)
+        finally:
+            if self == target:
+                appear()
+
+    def late_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_stat(path, *args, **kwargs)
+        finally:
+            if str(path) == str(target):
+                appear()
 
     monkeypatch.setattr(Path, "is_dir", late_is_dir)
-    monkeypatch.setattr(os, "stat", _late_stat(os.stat, target))
-    assert S.kind(target) in (None, "dir")
+    monkeypatch.setattr(os, "stat", late_stat)
+    assert S.kind(target) in (None, "dir")  # before or after it appeared, never "file"
+    monkeypatch.undo()
     assert S.kind(target) == "dir" and S.kind(tmp_path / "none") is None
     (tmp_path / "f").write_text("x")
     assert S.kind(tmp_path / "f") == "file" and S.kind(tmp_path / "f" / "below") is None
-
-
-def _late_stat(real: Any, target: Path) -> Any:
-    def late(path: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return real(path, *args, **kwargs)
-        finally:
-            if Path(path) == target:
-                target.mkdir(exist_ok=True)
-    return late

@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import hashlib
+import importlib
 import os
 import threading
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ from schemagen.convert.coerce import RowCoercer
 from schemagen.convert.plan import Node, plan_record
 from schemagen.convert.rejects import BadValue
 from schemagen.errors import SchemagenError, SyncerError, UsageError, shorten
+from schemagen.runtime.location import Location, source_of
 from schemagen.runtime.reader import parquet_files
 from schemagen.runtime.record import info_of
 from schemagen.runtime.storage import FileName, default_storage
@@ -257,8 +259,11 @@ def _build(conf: Mapping[str, Any], base: Path, source: str) -> ParquetSyncer:
     return ParquetSyncer(directory, _base=base, _source=source, **options)
 
 
-def _configure(conf: Mapping[str, Any], base: Path, source: str) -> tuple[Path, dict[str, Any]]:
-    """Validate configuration keys and values -> (directory, writer options)."""
+def _configure(conf: Mapping[str, Any], base: Path, source: str,
+               filesystem: Any = None) -> tuple[Location, dict[str, Any]]:
+    """Validate configuration keys and values -> (directory, writer options).  The
+    directory may be a URI (``s3://bucket/tables/``; ``filesystem``: a ``pyarrow.fs`` or
+    fsspec file system for it)."""
     from schemagen.runtime.writer import writer_options
 
     for key in conf:
@@ -272,12 +277,9 @@ def _configure(conf: Mapping[str, Any], base: Path, source: str) -> tuple[Path, 
         directory = os.fspath(directory)
     if not isinstance(directory, str) or not directory.strip():
         raise SyncerError(f"{source}: directory must be a non-empty path, got {directory!r}")
-    folder = _expand(directory, f"{source}: directory")
-    if not folder.is_absolute():
-        folder = base / folder
-    folder = folder.resolve()
-    if folder.exists() and not folder.is_dir():
-        raise SyncerError(f"{source}: directory {folder} exists and is not a folder")
+    where = _directory(directory, base, source, filesystem)
+    if where.storage.kind(where.path) == "file":
+        raise SyncerError(f"{source}: directory {where.path} exists and is not a folder")
     options: dict[str, Any] = {"compression": DEFAULT_COMPRESSION}
     for key, value in conf.items():
         if key == "directory":
@@ -292,7 +294,26 @@ def _configure(conf: Mapping[str, Any], base: Path, source: str) -> tuple[Path, 
         checked = writer_options(**options)
     except UsageError as exc:
         raise SyncerError(f"{source}: {exc}") from None
-    return folder, {k: checked[k] for k in options}
+    return where, {k: checked[k] for k in options}
+
+
+def _directory(text: str, base: Path, source: str, filesystem: Any) -> Location:
+    """The syncer's directory: a URI on its store, else a local folder (``~`` expanded,
+    relative to ``base``, resolved)."""
+    from schemagen.runtime.location import locate
+
+    if "://" in text or filesystem is not None:
+        try:
+            where = locate(text, filesystem, who=f"{source}: directory")
+        except UsageError as exc:
+            raise SyncerError(str(exc)) from None
+        if not where.local:
+            return where
+        text = str(where.path)
+    folder = _expand(text, f"{source}: directory")
+    if not folder.is_absolute():
+        folder = base / folder
+    return Location(default_storage(), folder.resolve())
 
 
 # ============================================================================ the syncer
@@ -314,16 +335,20 @@ class ParquetSyncer:
         *,
         _base: Path | None = None,
         _source: str = "ParquetSyncer()",
+        filesystem: Any = None,
         **options: Any,
     ) -> None:
         conf = {"directory": directory, **options} if directory is not None else dict(options)
         self.source = _source
-        self.directory, self.options = _configure(conf, _base or Path.cwd(), _source)
-        self._schemas: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+        where, self.options = _configure(conf, _base or Path.cwd(), _source, filesystem)
+        self.directory: Path = where.path  # a local folder, or an ObjectPath
+        self.storage = where.storage
+        self.filesystem: Any = where.filesystem  # None: the local file system
+        self._schemas: dict[Path, tuple[Hashable, Any]] = {}
         # per table folder: the files already unified (with their identity) and the result
-        self._unified: dict[Path, tuple[tuple[int, int] | None, dict[str, int], Any]] = {}
-        # (file, inode, column) whose ints were found to fit a float column
-        self._int_checked: set[tuple[str, int, str]] = set()
+        self._unified: dict[Path, tuple[Hashable, dict[str, Hashable], Any]] = {}
+        # (file, identity, column) whose ints were found to fit a float column
+        self._int_checked: set[tuple[str, Hashable, str]] = set()
 
     @property
     def name(self) -> str:
@@ -346,26 +371,33 @@ class ParquetSyncer:
         if bad:
             raise SyncerError(f"table name {table!r} {bad}")
         path = self.directory / table
-        if path.resolve().parent != self.directory.resolve():  # e.g. a symlink to elsewhere
+        if self.filesystem is None and path.resolve().parent != self.directory.resolve():
+            # e.g. a symlink to elsewhere
             raise SyncerError(f"table {table!r} leads out of the directory {self.directory} "
                               f"(to {path.resolve()})")
         return path
 
     def tables(self) -> list[str]:
         """The tables in the directory (folders whose names are valid table names)."""
-        if not self.directory.is_dir():
+        if self.storage.kind(self.directory) != "dir":
             return []
-        return sorted(p.name for p in self.directory.iterdir()
-                      if p.is_dir() and not _bad_table_name(p.name))
+        if self.filesystem is None:
+            return sorted(p.name for p in self.directory.iterdir()
+                          if p.is_dir() and not _bad_table_name(p.name))
+        pafs = importlib.import_module("pyarrow.fs")
+        infos = self.filesystem.get_file_info(pafs.FileSelector(source_of(self.directory)))
+        return sorted(i.base_name for i in infos if i.type == pafs.FileType.Directory
+                      and not _bad_table_name(i.base_name))
 
     def files(self, table: str) -> list[Path]:
         """The committed data files of ``table``, in the order they were dumped."""
         folder = self.table_path(table)
-        if not folder.is_dir():
+        if self.storage.kind(folder) != "dir":
             known = ", ".join(self.tables()) or "none"
             raise SyncerError(f"table {table!r} does not exist in {self.directory} "
                               f"(tables: {known})")
-        return sorted(parquet_files(folder), key=lambda p: _file_order(folder, p))
+        return sorted(parquet_files(folder, self.filesystem),
+                      key=lambda p: _file_order(folder, p))
 
     # ------------------------------------------------------------------ untyped
 
@@ -399,29 +431,30 @@ class ParquetSyncer:
             if not items:
                 return None
             records = _as_records(table, cls, items)
-            return _write_records(folder, cls, records, self.options, mode="append")[0]
+            return _write_records(folder, cls, records, self._options, mode="append")[0]
         batch = rows_to_table(table, items)
         if mode == "overwrite":
             self._mkdir(self.directory)
             if batch is None:
-                _empty_overwrite(folder)
+                self.storage.begin_overwrite(folder).commit()  # one step to an empty table
                 return None
-            return _write_table(folder, batch, self.options, mode="overwrite")
+            return _write_table(folder, batch, self._options, mode="overwrite")
         self._mkdir(folder)
         if batch is None:
             return None
         self._check_compatible(table, folder, batch.schema, batch)
         batch = self._fit_to_table(table, folder, batch)
-        return _write_table(folder, batch, self.options, mode="append")
+        return _write_table(folder, batch, self._options, mode="append")
 
     def _typed_class(self, folder: Path) -> type | None:
         """The record class of a typed table: compiled in memory from the ``schemagen.schema``
         footer of the table's newest file that has one (cached by that text); None for a
         table of untyped dumps only (or no table yet)."""
-        if not folder.is_dir():
+        if self.storage.kind(folder) != "dir":
             return None
-        _, files = _table_files(folder)
-        for f in sorted(map(Path, files), key=lambda p: _file_order(folder, p), reverse=True):
+        _, files = self._table_files(folder)
+        for f in sorted(map(self._as_path, files), key=lambda p: _file_order(folder, p),
+                        reverse=True):
             text = (self._footer_schema(f).metadata or {}).get(SCHEMA_KEY)
             if text is not None:
                 return _record_class(f, text)
@@ -468,7 +501,7 @@ class ParquetSyncer:
         parts = []
         for f in files:
             try:
-                parts.append(pq.read_table(str(f)))
+                parts.append(pq.read_table(source_of(f), filesystem=self.filesystem))
             except (OSError, pa.ArrowException) as exc:
                 raise SyncerError(f"{f}: not a readable Parquet file ({exc})") from None
         if not parts:
@@ -509,15 +542,15 @@ class ParquetSyncer:
         if mode == "overwrite":
             self._mkdir(self.directory)
             if cls is None:
-                _empty_overwrite(folder)
+                self.storage.begin_overwrite(folder).commit()  # one step to an empty table
                 return []
-            return _write_records(folder, cls, items, self.options, mode="overwrite")
+            return _write_records(folder, cls, items, self._options, mode="overwrite")
         self._mkdir(folder)
         if not items:
             return []
         assert cls is not None
         self._check_compatible(table, folder, info_of(cls).arrow_schema())
-        return _write_records(folder, cls, items, self.options, mode="append")
+        return _write_records(folder, cls, items, self._options, mode="append")
 
     def load_records(self, record_cls: type[R], table: str, columns: Sequence[str] | None = None,
                      filter: Any = None) -> list[R]:
@@ -527,29 +560,68 @@ class ParquetSyncer:
         files = self.files(table)
         if not files:
             return []
-        return list(read(record_cls, files, columns=columns, filter=filter))
+        return list(read(record_cls, files, columns=columns, filter=filter,
+                         filesystem=self.filesystem))
 
     # ------------------------------------------------------------------ internals
 
+    @property
+    def _options(self) -> dict[str, Any]:
+        """The writer options, with the directory's file system."""
+        return {**self.options, "filesystem": self.filesystem}
+
     def _mkdir(self, folder: Path) -> None:
         try:
-            default_storage().make_folder(folder)
+            self.storage.make_folder(folder)
         except UsageError as exc:
             raise SyncerError(str(exc)) from None
 
     def _footer_schema(self, path: Path) -> Any:
         """A data file's Arrow schema; cached (committed files never change in place)."""
         try:
-            st = path.stat()
-            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            key = self._identity(path)
             cached = self._schemas.get(path)
             if cached is not None and cached[0] == key:
                 return cached[1]
-            schema = pq.read_schema(str(path))
+            schema = pq.read_schema(source_of(path), filesystem=self.filesystem)
         except (OSError, pa.ArrowException) as exc:
             raise SyncerError(f"{path}: not a readable Parquet file ({exc})") from None
         self._schemas[path] = (key, schema)
         return schema
+
+    def _identity(self, path: Path) -> Hashable:
+        """What changes when a file is replaced: (inode, size, mtime) locally, (size,
+        mtime) of the object on a store (committed objects are never rewritten: their
+        names carry a writer id)."""
+        if self.filesystem is None:
+            st = path.stat()
+            return (st.st_ino, st.st_size, st.st_mtime_ns)
+        info = self.filesystem.get_file_info(source_of(path))
+        if info.size is None:
+            raise FileNotFoundError(f"{path}: no such object")
+        return (info.size, info.mtime_ns)
+
+    def _as_path(self, text: str) -> Path:
+        """A file of :meth:`_table_files` (its text) as a path of the directory's store."""
+        if self.filesystem is None:
+            return Path(text)
+        from schemagen.runtime.location import object_path
+
+        scheme, _, key = text.partition("://")
+        return object_path(scheme, key)
+
+    def _table_files(self, folder: Path) -> tuple[Hashable, dict[str, Hashable]]:
+        """The table folder's identity and its data files with theirs (see
+        :func:`_table_files`); on an object store, the files its listing (or manifest)
+        gives, each with its size and mtime."""
+        if self.filesystem is None:
+            ident, local = _table_files(folder)
+            return ident, dict(local)
+        if self.storage.kind(folder) != "dir":  # no object under it yet
+            return None, {}
+        files = parquet_files(folder, self.filesystem)
+        infos = self.filesystem.get_file_info([source_of(f) for f in files]) if files else []
+        return None, {str(f): (i.size, i.mtime_ns) for f, i in zip(files, infos)}
 
     def _check_compatible(self, table: str, folder: Path, schema: Any,
                           batch: Any = None) -> None:
@@ -559,14 +631,14 @@ class ParquetSyncer:
         The table's files are unified once and the result kept per folder, so a dump
         costs a listing plus the footers of files it has not seen yet (re-unifying every
         file on every dump made n dumps O(n**2))."""
-        ident, files = _table_files(folder)
+        ident, files = self._table_files(folder)
         cached_ident, seen, unified = self._unified.get(folder, (None, {}, None))
         if cached_ident != ident or any(files.get(f) != ino for f, ino in seen.items()):
             seen, unified = {}, None  # files went away or were replaced: start again
         new = {f: ino for f, ino in files.items() if seen.get(f) != ino}
         try:
             parts = [*([unified] if unified is not None else []),
-                     *(self._footer_schema(Path(f)) for f in new)]
+                     *(self._footer_schema(self._as_path(f)) for f in new)]
             if parts:
                 unified = pa.unify_schemas(parts, promote_options="permissive")
                 self._unified[folder] = (ident, {**seen, **new}, unified)
@@ -578,12 +650,12 @@ class ParquetSyncer:
             if unified is not None:
                 self._check_int_float(table, files, unified, _plain(schema), batch)
             return
-        ordered = sorted(map(Path, files), key=lambda p: _file_order(folder, p))
+        ordered = sorted(map(self._as_path, files), key=lambda p: _file_order(folder, p))
         schemas = [self._footer_schema(f) for f in ordered]
         raise _conflict(table, [*ordered, None], [*schemas, _plain(schema)], reason)
 
 
-    def _check_int_float(self, table: str, files: Mapping[str, int], unified: Any,
+    def _check_int_float(self, table: str, files: Mapping[str, Hashable], unified: Any,
                          new: Any, batch: Any) -> None:
         """int and float columns unify as float, but an int beyond 2**53 does not fit a
         float: ``load`` would fail.  Checked both ways for top-level columns: the new
@@ -607,7 +679,7 @@ class ParquetSyncer:
                     key = (f, ino, field.name)
                     if key in self._int_checked:
                         continue
-                    bad = self._file_inexact(Path(f), field.name)
+                    bad = self._file_inexact(self._as_path(f), field.name)
                     if bad is not None:
                         raise SyncerError(
                             f"{where}: the new rows are float, but {f} holds int {bad}, which "
@@ -621,7 +693,7 @@ class ParquetSyncer:
         if name not in schema.names or not pa.types.is_integer(schema.field(name).type):
             return None
         try:
-            md = pq.read_metadata(str(path))
+            md = pq.read_metadata(source_of(path), filesystem=self.filesystem)
             for r in range(md.num_row_groups):
                 rg = md.row_group(r)
                 col = next((rg.column(j) for j in range(rg.num_columns)
@@ -632,7 +704,8 @@ class ParquetSyncer:
                         if abs(v) > _FLOAT_EXACT:
                             return int(v)
                     continue
-                values = pq.read_table(str(path), columns=[name]).column(0)
+                values = pq.read_table(source_of(path), columns=[name],
+                                       filesystem=self.filesystem).column(0)
                 i = _first_inexact(values.combine_chunks())
                 return None if i is None else int(values[i].as_py())
         except (OSError, pa.ArrowException) as exc:
@@ -985,11 +1058,6 @@ MODES = ("append", "overwrite")
 def _check_mode(mode: str) -> None:
     if mode not in MODES:
         raise SyncerError(f"mode must be 'append' or 'overwrite', got {mode!r}")
-
-
-def _empty_overwrite(folder: Path) -> None:
-    """overwrite with nothing: an empty folder replaces the table in one step."""
-    default_storage().begin_overwrite(folder).commit()
 
 
 def _write_table(folder: Path, table: Any, options: Mapping[str, Any], *, mode: str) -> Path:

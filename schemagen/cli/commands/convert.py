@@ -181,15 +181,16 @@ def _distributed(args: argparse.Namespace, cls: type, inputs: list[Any], advance
     with contextlib.ExitStack() as stack:
         if args.scheduler is not None:
             try:
-                client = stack.enter_context(Client(args.scheduler, timeout="5s"))
+                client = stack.enter_context(
+                    Client(args.scheduler, timeout="5s"))  # type: ignore[no-untyped-call]
             except OSError as exc:
                 raise UsageError(f"--scheduler {args.scheduler}: cannot reach it ({exc})") \
                     from None
         else:
-            cluster = stack.enter_context(LocalCluster(
+            cluster = stack.enter_context(LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=args.workers, threads_per_worker=1, processes=True,
                 host="127.0.0.1", dashboard_address=":0"))
-            client = stack.enter_context(Client(cluster))
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
         del client  # the default client now: schemagen.dask uses it
         return sgd.convert(cls, inputs, args.out, progress=advance, **common, **split, **opts)
 

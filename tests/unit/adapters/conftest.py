@@ -1,5 +1,7 @@
-"""The Dask LocalCluster the adapter tests share (2 worker processes on 127.0.0.1, started
-here once per test process and stopped at its end)."""
+"""The Dask LocalCluster of the adapter tests (2 worker processes on 127.0.0.1), started
+once per test module and stopped at its end: a client left running for the rest of the
+session would allocate in its background threads and disturb the memory-flatness tests
+(tracemalloc counts every thread) that run after it in the same process."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 from sg_s3 import KEY, REGION
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def client(s3_server: str) -> Iterator[object]:
     from distributed import Client, LocalCluster
 

@@ -12,8 +12,9 @@ out of range, sub-unit digits...) makes it raise ``Bail``, and the generated pur
 writer converts the same batch instead.  Errors are therefore those of the pure-Python
 path, word for word, and the arrays are identical (tests compare both paths).
 
-A record whose IR holds a type the extension does not build yet (decimals, uuids, enums,
-maps, unions, sets, fixed, intervals, JSON, durations, half floats) has no plan and is
+Fixed-size binaries (``ir.Fixed``) have a write plan (exact ``bytes`` of exactly the
+size; anything else bails) but no read plan yet.  A record whose IR holds a type the
+extension does not build yet (decimals, uuids, enums, maps, unions, sets, intervals, JSON, durations, half floats) has no plan and is
 always converted in Python.
 
 The read direction (``accelerated_read``) works the same way: a plan per batch layout,
@@ -60,6 +61,7 @@ __all__ = ["accelerated", "accelerated_read", "active", "status", "unset_slots",
 _enabled = [True]  # (a list: switched by ``using`` without a global statement)
 
 K_INT, K_FLOAT, K_BOOL, K_STR, K_BIN, K_DATE, K_TIMESTAMP, K_TIME = 1, 2, 3, 4, 5, 6, 7, 8
+K_FIXED = 9  # write plans only: fixed_size_binary(n), exact bytes of length n
 K_LIST, K_STRUCT = 10, 11
 K_DEFAULT = 20
 K_UNREAD = 21  # read plans (ABI 2): a field a projection does not read: its slot stays unset
@@ -144,6 +146,8 @@ class _Planner:
                 return (K_STR, nullable, offset, 0, 0, None, None)
             case ir.Bytes():
                 return (K_BIN, nullable, offset, 0, 0, None, None)
+            case ir.Fixed(size=size) if size > 0:
+                return (K_FIXED, nullable, offset, size, 0, None, None)
             case ir.Date():
                 return (K_DATE, nullable, offset, 0, 0, None, None)
             case ir.Time(unit=unit):
@@ -324,6 +328,8 @@ class _ReadPlanner(_Planner):
                 if actual != expected:
                     raise _Unsupported(f"{actual} where the record has {expected}")
                 node = self.node(t, offset, hint)  # a leaf (raises for anything else)
+                if node[0] == K_FIXED:  # (no native read of fixed yet: _read.c lacks it)
+                    raise _Unsupported("fixed")
                 return node, (node[0], None)
 
 

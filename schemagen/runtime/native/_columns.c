@@ -94,6 +94,10 @@ static int plan_node(PyObject *node, col_t *c) {
     c->a = PyLong_AsLong(PyTuple_GET_ITEM(node, 3));
     c->b = PyLong_AsLong(PyTuple_GET_ITEM(node, 4));
     if (PyErr_Occurred()) return -1;
+    if (c->kind == K_FIXED && (c->a <= 0 || c->a > INT32_MAX)) {
+        PyErr_SetString(PyExc_TypeError, "a fixed node has a positive width");
+        return -1;
+    }
     PyObject *kids = PyTuple_GET_ITEM(node, 5);
     PyObject *cls = PyTuple_GET_ITEM(node, 6);
     if (c->kind == K_LIST || c->kind == K_STRUCT) {
@@ -220,6 +224,12 @@ static int put_bin(col_t *c, PyObject *v) {
     return put_bytes_value(c, PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v));
 }
 
+static int put_fixed_bytes(col_t *c, PyObject *v) {
+    if (!PyBytes_CheckExact(v)) return bail("not exact bytes");
+    if (PyBytes_GET_SIZE(v) != c->a) return bail("not of the fixed length");
+    return buf_put(&c->data, PyBytes_AS_STRING(v), c->a);
+}
+
 static int put_date(col_t *c, PyObject *v) {
     if (!PyDate_CheckExact(v)) return bail("not an exact date");
     int64_t days = days_from_civil(PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v),
@@ -296,6 +306,7 @@ static int put_value(col_t *c, PyObject *v) {
     case K_BOOL: r = put_bool(c, v); break;
     case K_STR: r = put_str(c, v); break;
     case K_BIN: r = put_bin(c, v); break;
+    case K_FIXED: r = put_fixed_bytes(c, v); break;
     case K_DATE: r = put_date(c, v); break;
     case K_TIME: r = put_time(c, v); break;
     case K_TIMESTAMP: r = put_timestamp(c, v); break;
@@ -333,6 +344,11 @@ static int put_slot(col_t *c) {
         return put_fixed(c, ZEROS, fixed_width(c));
     case K_STR: case K_BIN: case K_LIST:
         return buf_put(&c->offsets, &c->end, 4);
+    case K_FIXED:
+        if (buf_reserve(&c->data, c->a) < 0) return -1;
+        memset(c->data.p + c->data.len, 0, (size_t)c->a);
+        c->data.len += c->a;
+        return 0;
     case K_STRUCT:
         for (Py_ssize_t i = 0; i < c->nchildren; i++)
             if (put_placeholder(&c->children[i]) < 0) return -1;

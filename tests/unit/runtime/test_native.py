@@ -240,3 +240,120 @@ def test_schemagen_pure_turns_the_extension_off() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.startswith("True native column builders")
+
+
+# ---------------------------------------------------------------- fixed (issue 14: write plans)
+
+FIXED_AVRO = """{"type": "record", "name": "Fx", "namespace": "nat", "fields": [
+  {"name": "n", "type": "long"},
+  {"name": "f4", "type": {"type": "fixed", "name": "F4", "size": 4}},
+  {"name": "f16", "type": ["null", {"type": "fixed", "name": "F16", "size": 16}]},
+  {"name": "fl", "type": {"type": "array", "items": {"type": "fixed", "name": "F2", "size": 2}}},
+  {"name": "inner", "type": ["null", {"type": "record", "name": "In", "fields": [
+      {"name": "g", "type": "F4"}, {"name": "h", "type": ["null", "F2"]}]}]}
+]}"""
+
+
+@pytest.fixture(scope="module")
+def fx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenPackage]:
+    root = tmp_path_factory.mktemp("native_fixed")
+    p = build_package(write_schema_files(root / "schemas", {"fx.avsc": FIXED_AVRO}), root / "out")
+    yield p
+    purge(p)
+
+
+def _fx(pkg: GenPackage, **kw: Any) -> Any:
+    recs = pkg.records()
+    base: dict[str, Any] = dict(n=1, f4=b"abcd", f16=None, fl=[b"ab", b"cd"],
+                                inner=recs["nat.In"](g=b"wxyz", h=None))
+    base.update(kw)
+    return recs["nat.Fx"](**base)
+
+
+def test_a_record_with_fixed_fields_has_a_native_write_plan(fx: GenPackage) -> None:
+    """Guards issue 14 (fixed): before, ir.Fixed anywhere in a record meant no plan."""
+    cls = fx.records()["nat.Fx"]
+    plan = native.plan_for(cls, *cls.__schemagen__.ir)
+    assert plan is not None
+    rows = [_fx(fx), _fx(fx, f16=bytes(range(16)), inner=None, fl=[])]
+    built = plan.build(rows, cls.__schemagen__.arrow_schema())
+    assert built is not None, "the native path bailed on valid fixed values"
+    assert built.schema.field("f4").type == pa.binary(4)
+    assert built.column("f16").to_pylist() == [None, bytes(range(16))]
+    assert built.column("inner").to_pylist() == [{"g": b"wxyz", "h": None}, None]
+    assert_same(built, cls.__schemagen__.to_batch.__wrapped__(
+        rows, cls.__schemagen__.arrow_schema()))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_fixed_same_arrays_as_the_pure_python_path(fx: GenPackage, data: st.DataObject) -> None:
+    cls = fx.records()["nat.Fx"]
+    info = cls.__schemagen__
+    _, types = info.ir
+    rows = data.draw(st.lists(Strategies(fx, types).record("nat.Fx"), min_size=1, max_size=6))
+    plan = native.plan_for(cls, *info.ir)
+    assert plan is not None
+    built = plan.build(rows, info.arrow_schema())
+    assert built is not None, "the native path bailed on valid values"
+    assert_same(built, info.to_batch.__wrapped__(rows, info.arrow_schema()))
+    pq.write_table(pa.Table.from_batches([built]), pa.BufferOutputStream())
+
+
+class _Bytes(bytes):
+    pass
+
+
+FIXED_BAD: dict[str, Any] = {
+    "too short": dict(f4=b"abc"),
+    "too long": dict(f4=b"abcde"),
+    "empty": dict(f16=b""),
+    "str for fixed": dict(f4="abcd"),
+    "bytearray for fixed": dict(f4=bytearray(b"abcd")),
+    "bytes subclass": dict(f4=_Bytes(b"abcd")),
+    "None in required fixed": dict(f4=None),
+    "wrong length list item": dict(fl=[b"ab", b"c"]),
+    "None list item": dict(fl=[None]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FIXED_BAD))
+def test_fixed_values_the_native_path_does_not_take_behave_as_in_python(
+        fx: GenPackage, case: str) -> None:
+    rows = [_fx(fx), _fx(fx, **FIXED_BAD[case]), _fx(fx)]
+    cls = fx.records()["nat.Fx"]
+    plan = native.plan_for(cls, *cls.__schemagen__.ir)
+    assert plan is not None
+    assert plan.build(rows, cls.__schemagen__.arrow_schema()) is None, "the native path took it"
+    a, b = both(cls, rows)
+    assert_same(a, b)
+
+
+def test_fixed_nested_bad_length_bails(fx: GenPackage) -> None:
+    In = fx.records()["nat.In"]
+    rows = [_fx(fx, inner=In(g=b"wxyz", h=b"toolong"))]
+    a, b = both(fx.records()["nat.Fx"], rows)
+    assert_same(a, b)
+
+
+def test_fixed_references_stay_balanced_over_a_thousand_conversions(fx: GenPackage) -> None:
+    value = bytes([1, 2, 3, 4])
+    rows = [_fx(fx, f4=value) for _ in range(100)]
+    info = fx.records()["nat.Fx"].__schemagen__
+    schema = info.arrow_schema()
+    info.to_batch(rows, schema)
+    gc.collect()
+    before = (sys.getrefcount(value), sys.getrefcount(rows[0]))
+    for _ in range(1000):
+        info.to_batch(rows, schema)
+    gc.collect()
+    assert (sys.getrefcount(value), sys.getrefcount(rows[0])) == before
+
+
+def test_fixed_writes_read_back_equal_through_the_native_path(fx: GenPackage,
+                                                              tmp_path: Path) -> None:
+    cls = fx.records()["nat.Fx"]
+    rows = [_fx(fx, n=i, f16=None if i % 2 else bytes(16)) for i in range(50)]
+    schemagen.write(rows, tmp_path / "f.parquet")
+    assert pq.read_table(tmp_path / "f.parquet").schema.field("f4").type == pa.binary(4)
+    assert list(schemagen.read(cls, tmp_path / "f.parquet")) == rows

@@ -12,8 +12,9 @@ out of range, sub-unit digits...) makes it raise ``Bail``, and the generated pur
 writer converts the same batch instead.  Errors are therefore those of the pure-Python
 path, word for word, and the arrays are identical (tests compare both paths).
 
-Fixed-size binaries (``ir.Fixed``) have a write plan (exact ``bytes`` of exactly the
-size; anything else bails) but no read plan yet.  A record whose IR holds a type the
+Fixed-size binaries (``ir.Fixed``: exact ``bytes`` of exactly the size) and uuids
+(``ir.Uuid``: an exact ``uuid.UUID``, as its 16 ``.bytes``) have a write plan, anything
+else bails; they have no read plan yet.  A record whose IR holds a type the
 extension does not build yet (decimals, uuids, enums, maps, unions, sets, intervals, JSON, durations, half floats) has no plan and is
 always converted in Python.
 
@@ -32,6 +33,7 @@ import importlib
 import importlib.util
 import os
 import typing
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
@@ -63,6 +65,7 @@ _enabled = [True]  # (a list: switched by ``using`` without a global statement)
 K_INT, K_FLOAT, K_BOOL, K_STR, K_BIN, K_DATE, K_TIMESTAMP, K_TIME = 1, 2, 3, 4, 5, 6, 7, 8
 K_FIXED = 9  # write plans only: fixed_size_binary(n), exact bytes of length n
 K_LIST, K_STRUCT = 10, 11
+K_UUID = 12  # write plans only: arrow.uuid, an exact uuid.UUID (storage: its .bytes)
 K_DEFAULT = 20
 K_UNREAD = 21  # read plans (ABI 2): a field a projection does not read: its slot stays unset
 _UNITS = {"s": 0, "ms": 1, "us": 2, "ns": 3}
@@ -148,6 +151,8 @@ class _Planner:
                 return (K_BIN, nullable, offset, 0, 0, None, None)
             case ir.Fixed(size=size) if size > 0:
                 return (K_FIXED, nullable, offset, size, 0, None, None)
+            case ir.Uuid():
+                return (K_UUID, nullable, offset, 16, 0, None, uuid.UUID)
             case ir.Date():
                 return (K_DATE, nullable, offset, 0, 0, None, None)
             case ir.Time(unit=unit):
@@ -175,6 +180,8 @@ def _array(typ: Any, res: tuple[Any, ...]) -> Any:
     """An Arrow array of ``typ`` from one column result of ``_columns.build``."""
     length, nulls, validity, data, offsets, children = res
     valid = None if validity is None else pa.py_buffer(validity)
+    if isinstance(typ, pa.ExtensionType):  # (arrow.uuid: built as its storage)
+        return pa.ExtensionArray.from_storage(typ, _array(typ.storage_type, res))
     if pa.types.is_struct(typ):
         kids = [_array(typ.field(i).type, children[i]) for i in range(typ.num_fields)]
         return pa.StructArray.from_buffers(typ, length, [valid], nulls, children=kids)
@@ -328,8 +335,8 @@ class _ReadPlanner(_Planner):
                 if actual != expected:
                     raise _Unsupported(f"{actual} where the record has {expected}")
                 node = self.node(t, offset, hint)  # a leaf (raises for anything else)
-                if node[0] == K_FIXED:  # (no native read of fixed yet: _read.c lacks it)
-                    raise _Unsupported("fixed")
+                if node[0] in (K_FIXED, K_UUID):  # (no native read of them yet)
+                    raise _Unsupported("fixed or uuid")
                 return node, (node[0], None)
 
 

@@ -98,6 +98,13 @@ static int plan_node(PyObject *node, col_t *c) {
         PyErr_SetString(PyExc_TypeError, "a fixed node has a positive width");
         return -1;
     }
+    if (c->kind == K_UUID) {
+        if (c->a != 16 || !PyType_Check(PyTuple_GET_ITEM(node, 6))) {
+            PyErr_SetString(PyExc_TypeError, "a uuid node is 16 wide and names uuid.UUID");
+            return -1;
+        }
+        c->cls = PyTuple_GET_ITEM(node, 6);
+    }
     PyObject *kids = PyTuple_GET_ITEM(node, 5);
     PyObject *cls = PyTuple_GET_ITEM(node, 6);
     if (c->kind == K_LIST || c->kind == K_STRUCT) {
@@ -230,6 +237,30 @@ static int put_fixed_bytes(col_t *c, PyObject *v) {
     return buf_put(&c->data, PyBytes_AS_STRING(v), c->a);
 }
 
+/* an exact uuid.UUID (the plan's class): its 128-bit `int` slot, big-endian (UUID.bytes) */
+static int put_uuid(col_t *c, PyObject *v) {
+    if ((PyObject *)Py_TYPE(v) != c->cls) return bail("not an exact uuid.UUID");
+    PyObject *n = PyObject_GetAttrString(v, "int");
+    if (!n) { PyErr_Clear(); return bail("uuid without int"); }
+    if (!PyLong_CheckExact(n)) { Py_DECREF(n); return bail("odd uuid int"); }  /* (negative: hi bails) */
+    PyObject *sixty_four = PyLong_FromLong(64);
+    PyObject *hi_obj = sixty_four ? PyNumber_Rshift(n, sixty_four) : NULL;
+    Py_XDECREF(sixty_four);
+    unsigned long long lo = PyLong_AsUnsignedLongLongMask(n);
+    Py_DECREF(n);
+    if (!hi_obj) return -1;
+    if (lo == (unsigned long long)-1 && PyErr_Occurred()) { Py_DECREF(hi_obj); return -1; }
+    unsigned long long hi = PyLong_AsUnsignedLongLong(hi_obj);
+    Py_DECREF(hi_obj);
+    if (hi == (unsigned long long)-1 && PyErr_Occurred()) { PyErr_Clear(); return bail("uuid int range"); }
+    uint8_t out[16];
+    for (int i = 0; i < 8; i++) {
+        out[7 - i] = (uint8_t)(hi >> (8 * i));
+        out[15 - i] = (uint8_t)(lo >> (8 * i));
+    }
+    return buf_put(&c->data, out, 16);
+}
+
 static int put_date(col_t *c, PyObject *v) {
     if (!PyDate_CheckExact(v)) return bail("not an exact date");
     int64_t days = days_from_civil(PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v),
@@ -307,6 +338,7 @@ static int put_value(col_t *c, PyObject *v) {
     case K_STR: r = put_str(c, v); break;
     case K_BIN: r = put_bin(c, v); break;
     case K_FIXED: r = put_fixed_bytes(c, v); break;
+    case K_UUID: r = put_uuid(c, v); break;
     case K_DATE: r = put_date(c, v); break;
     case K_TIME: r = put_time(c, v); break;
     case K_TIMESTAMP: r = put_timestamp(c, v); break;
@@ -344,7 +376,7 @@ static int put_slot(col_t *c) {
         return put_fixed(c, ZEROS, fixed_width(c));
     case K_STR: case K_BIN: case K_LIST:
         return buf_put(&c->offsets, &c->end, 4);
-    case K_FIXED:
+    case K_FIXED: case K_UUID:
         if (buf_reserve(&c->data, c->a) < 0) return -1;
         memset(c->data.p + c->data.len, 0, (size_t)c->a);
         c->data.len += c->a;

@@ -12,6 +12,7 @@ enum kind {
     K_INT = 1, K_FLOAT = 2, K_BOOL = 3, K_STR = 4, K_BIN = 5, K_DATE = 6,
     K_TIMESTAMP = 7, K_TIME = 8,
     K_FIXED = 9,     /* write plans: fixed_size_binary(a): exact bytes of length a */
+    K_UUID = 12,     /* write plans: arrow.uuid storage (16 bytes, big-endian) of an exact cls */
     K_LIST = 10, K_STRUCT = 11,
     K_DEFAULT = 20,  /* read plans: a field the batch lacks (its default value or factory) */
     K_UNREAD = 21    /* read plans (ABI 2): a field a projection does not read (slot left unset) */

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,9 @@ FIXED_AVRO = """{"type": "record", "name": "Fx", "namespace": "nat", "fields": [
   {"name": "f4", "type": {"type": "fixed", "name": "F4", "size": 4}},
   {"name": "f16", "type": ["null", {"type": "fixed", "name": "F16", "size": 16}]},
   {"name": "fl", "type": {"type": "array", "items": {"type": "fixed", "name": "F2", "size": 2}}},
+  {"name": "u", "type": {"type": "string", "logicalType": "uuid"}},
+  {"name": "uo", "type": ["null", {"type": "string", "logicalType": "uuid"}]},
+  {"name": "ul", "type": {"type": "array", "items": {"type": "string", "logicalType": "uuid"}}},
   {"name": "inner", "type": ["null", {"type": "record", "name": "In", "fields": [
       {"name": "g", "type": "F4"}, {"name": "h", "type": ["null", "F2"]}]}]}
 ]}"""
@@ -262,25 +266,33 @@ def fx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenPackage]:
     purge(p)
 
 
+U1 = uuid.UUID("12345678-9abc-def0-1122-334455667788")
+
+
 def _fx(pkg: GenPackage, **kw: Any) -> Any:
     recs = pkg.records()
-    base: dict[str, Any] = dict(n=1, f4=b"abcd", f16=None, fl=[b"ab", b"cd"],
+    base: dict[str, Any] = dict(n=1, f4=b"abcd", f16=None, fl=[b"ab", b"cd"], u=U1, uo=None,
+                                ul=[U1, uuid.UUID(int=0)],
                                 inner=recs["nat.In"](g=b"wxyz", h=None))
     base.update(kw)
     return recs["nat.Fx"](**base)
 
 
 def test_a_record_with_fixed_fields_has_a_native_write_plan(fx: GenPackage) -> None:
-    """Guards issue 14 (fixed): before, ir.Fixed anywhere in a record meant no plan."""
+    """Guards issue 14 (fixed, uuid): before, ir.Fixed or ir.Uuid anywhere in a record
+    meant no plan."""
     cls = fx.records()["nat.Fx"]
     plan = native.plan_for(cls, *cls.__schemagen__.ir)
     assert plan is not None
-    rows = [_fx(fx), _fx(fx, f16=bytes(range(16)), inner=None, fl=[])]
+    top = uuid.UUID(int=2**128 - 1)
+    rows = [_fx(fx), _fx(fx, f16=bytes(range(16)), inner=None, fl=[], uo=top, ul=[])]
     built = plan.build(rows, cls.__schemagen__.arrow_schema())
     assert built is not None, "the native path bailed on valid fixed values"
     assert built.schema.field("f4").type == pa.binary(4)
     assert built.column("f16").to_pylist() == [None, bytes(range(16))]
     assert built.column("inner").to_pylist() == [{"g": b"wxyz", "h": None}, None]
+    assert built.column("uo").to_pylist() == [None, top]
+    assert built.column("ul").to_pylist() == [[U1, uuid.UUID(int=0)], []]
     assert_same(built, cls.__schemagen__.to_batch.__wrapped__(
         rows, cls.__schemagen__.arrow_schema()))
 
@@ -304,6 +316,10 @@ class _Bytes(bytes):
     pass
 
 
+class _Uuid(uuid.UUID):
+    pass
+
+
 FIXED_BAD: dict[str, Any] = {
     "too short": dict(f4=b"abc"),
     "too long": dict(f4=b"abcde"),
@@ -314,6 +330,12 @@ FIXED_BAD: dict[str, Any] = {
     "None in required fixed": dict(f4=None),
     "wrong length list item": dict(fl=[b"ab", b"c"]),
     "None list item": dict(fl=[None]),
+    "str for a uuid": dict(u=str(U1)),
+    "bytes for a uuid": dict(u=U1.bytes),
+    "uuid subclass": dict(u=_Uuid(int=5)),
+    "None in required uuid": dict(u=None),
+    "int for a uuid": dict(uo=7),
+    "None uuid list item": dict(ul=[U1, None]),
 }
 
 
@@ -338,16 +360,19 @@ def test_fixed_nested_bad_length_bails(fx: GenPackage) -> None:
 
 def test_fixed_references_stay_balanced_over_a_thousand_conversions(fx: GenPackage) -> None:
     value = bytes([1, 2, 3, 4])
-    rows = [_fx(fx, f4=value) for _ in range(100)]
+    u = uuid.UUID(int=2**100 + 12345)
+    rows = [_fx(fx, f4=value, u=u, ul=[u]) for _ in range(100)]
     info = fx.records()["nat.Fx"].__schemagen__
     schema = info.arrow_schema()
     info.to_batch(rows, schema)
     gc.collect()
-    before = (sys.getrefcount(value), sys.getrefcount(rows[0]))
+    before = (sys.getrefcount(value), sys.getrefcount(u), sys.getrefcount(u.int),
+              sys.getrefcount(rows[0]))
     for _ in range(1000):
         info.to_batch(rows, schema)
     gc.collect()
-    assert (sys.getrefcount(value), sys.getrefcount(rows[0])) == before
+    assert (sys.getrefcount(value), sys.getrefcount(u), sys.getrefcount(u.int),
+            sys.getrefcount(rows[0])) == before
 
 
 def test_fixed_writes_read_back_equal_through_the_native_path(fx: GenPackage,

@@ -11,6 +11,7 @@ walks the records on the slow path to name the record, field and value.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import decimal
 import json
@@ -35,6 +36,32 @@ E = TypeVar("E")
 
 class Invalid(Exception):
     """A column does not fit its type; the caller locates the culprit."""
+
+
+TRUNCATE_TIME: contextvars.ContextVar[bool] = contextvars.ContextVar("truncate_time",
+                                                                     default=False)
+"""Set by a writer with ``truncate_time=True`` around its conversion of a batch: time and
+timestamp values with digits finer than their column's unit are floored to the unit
+(toward the past, for instants before 1970 too) instead of refused.  A context variable,
+not an argument: the generated converters (and their ABI) stay as they are, and another
+thread's writer keeps its own setting."""
+
+_PER_US = {"s": 1_000_000, "ms": 1_000}
+
+
+def _floored(arr: Any, typ: Any) -> Any:
+    """A microsecond ``arr`` (time64 or timestamp) floored to the unit of ``typ``."""
+    per = _PER_US.get(typ.unit)
+    if per is None:
+        return _cast(arr, typ)  # us, ns: nothing to drop
+    import numpy as np
+
+    ints = arr.view(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+    floored = np.floor_divide(ints, per)
+    width = pa.int32() if pa.types.is_time32(typ) else pa.int64()
+    mask = arr.is_null().to_numpy(zero_copy_only=False) if arr.null_count else None
+    return pa.array(floored.astype("int32" if width == pa.int32() else "int64"), type=width,
+                    mask=mask).view(typ)
 
 
 # ----------------------------------------------------------------------------- write side
@@ -154,7 +181,10 @@ def times(values: list[Any], typ: Any) -> Any:
     _only(values, (datetime.time,))
     if _tzinfos(values) - {None}:
         raise Invalid("aware time")
-    return _cast(_convert(values, pa.time64("us")), typ)  # sub-unit digits: error
+    arr = _convert(values, pa.time64("us"))
+    if TRUNCATE_TIME.get():
+        return _floored(arr, typ)
+    return _cast(arr, typ)  # sub-unit digits: error
 
 
 def durations(values: list[Any], typ: Any) -> Any:
@@ -169,6 +199,8 @@ def timestamps(values: list[Any], typ: Any, *, utc: bool) -> Any:
     if (None in zones) if utc else bool(zones - {None}):
         raise Invalid("naive/aware datetime mismatch")
     arr = _convert(values, pa.timestamp("us", tz=typ.tz))
+    if TRUNCATE_TIME.get():
+        return _floored(arr, typ)
     return _cast(arr, typ)  # sub-unit digits or out of range for ns: error
 
 

@@ -580,7 +580,8 @@ class DatasetWriter(Generic[R]):
         self._pending = []
         assert self.info is not None  # (records are refused without a record class)
         try:
-            batch = convert_records(self.info, self.cls, self.schema, records, self._rows)
+            batch = convert_records(self.info, self.cls, self.schema, records, self._rows,
+                                    self.options["truncate_time"])
             self._rows += len(records)
             self._route(batch, self._rows - len(records))
         except BaseException as exc:

@@ -15,6 +15,7 @@ from typing import Any, Final, TypeAlias, assert_never
 
 from .. import ir
 from ..errors import NotReadError, RecordProblem
+from .columns import TRUNCATE_TIME
 
 MAX_PROBLEMS = 20
 _NS_MIN = datetime.datetime(1677, 9, 21, 0, 12, 43, 145225)
@@ -255,13 +256,17 @@ def _str_problem(v: Any) -> str | None:
     return None
 
 
+_TRUNCATE_HINT = "; truncate_time=True floors them to the unit"
+
+
 def _time_problem(t: ir.Time, v: Any) -> str | None:
     if not isinstance(v, datetime.time):
         return "datetime.time"
     if v.tzinfo is not None:
         return "a naive datetime.time"
-    if _sub_unit(v.microsecond, t.unit):
-        return f"datetime.time with {t.unit} precision"
+    if _sub_unit(v.microsecond, t.unit) and not TRUNCATE_TIME.get():
+        return (f"datetime.time with {t.unit} precision (the extra digits would be "
+                f"lost{_TRUNCATE_HINT})")
     return None
 
 
@@ -272,8 +277,9 @@ def _timestamp_problem(t: ir.Timestamp, v: Any) -> str | None:
         return "a timezone-aware datetime.datetime (this timestamp is UTC-adjusted)"
     if not t.utc and v.tzinfo is not None:
         return "a naive datetime.datetime (this timestamp is local, not UTC-adjusted)"
-    if _sub_unit(v.microsecond, t.unit):
-        return f"datetime.datetime with {t.unit} precision (the extra digits would be lost)"
+    if _sub_unit(v.microsecond, t.unit) and not TRUNCATE_TIME.get():
+        return (f"datetime.datetime with {t.unit} precision (the extra digits would be "
+                f"lost{_TRUNCATE_HINT})")
     if t.unit == "ns" and not _NS_MIN <= v.replace(tzinfo=None) <= _NS_MAX:
         return f"datetime.datetime between {_NS_MIN} and {_NS_MAX} (nanosecond range)"
     return None

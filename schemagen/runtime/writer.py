@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from .._pyarrow import pa, pc, pq
 from ..errors import RecordError, RecordProblem, UsageError, shorten
 from ..typemap import engines
-from .columns import Invalid, fill_empty
+from .columns import TRUNCATE_TIME, Invalid, fill_empty
 from .location import locate_with
 from .reader import without_gc
 from .record import RecordInfo, complete_class, info_of
@@ -39,7 +39,7 @@ DEFAULT_BATCH_SIZE = 65_536
 
 _OPTION_NAMES = ("compression", "compression_level", "row_group_size", "block_size",
                  "page_size", "use_dictionary", "write_statistics", "batch_size", "engine",
-                 "allow_truncation")
+                 "allow_truncation", "truncate_time")
 
 
 def writer_options(**options: Any) -> dict[str, Any]:
@@ -54,12 +54,13 @@ def writer_options(**options: Any) -> dict[str, Any]:
         "compression": "snappy", "compression_level": None, "row_group_size": None,
         "block_size": DEFAULT_BLOCK_SIZE, "page_size": None, "use_dictionary": True,
         "write_statistics": True, "batch_size": DEFAULT_BATCH_SIZE, "engine": "any",
-        "allow_truncation": False,
+        "allow_truncation": False, "truncate_time": False,
     }
     o.update(options)
     o["engine"] = engines.check_engine(o["engine"])
-    if not isinstance(o["allow_truncation"], bool):
-        raise UsageError(f"allow_truncation must be True or False, got {o['allow_truncation']!r}")
+    for flag in ("allow_truncation", "truncate_time"):
+        if not isinstance(o[flag], bool):
+            raise UsageError(f"{flag} must be True or False, got {o[flag]!r}")
     comp = str(o["compression"]).lower()
     if comp not in COMPRESSIONS:
         raise UsageError(
@@ -134,12 +135,24 @@ def parquet_writer_kwargs(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def convert_records(info: RecordInfo, cls: type, schema: Any, records: list[Any],
-                    offset: int) -> Any:
+                    offset: int, truncate_time: bool = False) -> Any:
     """Records -> one Arrow batch in ``schema`` with the generated converter.
 
     On failure the slow checker names the record (``offset`` + its index in
     ``records``), field path, value and expectation: a RecordError.
+    ``truncate_time``: time and timestamp values with digits finer than their column's
+    unit are floored to it (toward the past) instead of refused, on the native and the
+    pure-Python path alike (:data:`schemagen.runtime.columns.TRUNCATE_TIME`).
     """
+    token = TRUNCATE_TIME.set(truncate_time)
+    try:
+        return _convert_records(info, cls, schema, records, offset)
+    finally:
+        TRUNCATE_TIME.reset(token)
+
+
+def _convert_records(info: RecordInfo, cls: type, schema: Any, records: list[Any],
+                     offset: int) -> Any:
     try:
         kinds = set(map(type, records))
         if kinds != {cls} and any(complete_class(k) is not cls for k in kinds):
@@ -653,7 +666,8 @@ class ParquetWriter(Generic[R]):
             return
         self._pending = []
         try:
-            batch = convert_records(self.info, self.cls, self.schema, records, self._count)
+            batch = convert_records(self.info, self.cls, self.schema, records, self._count,
+                                    self.options["truncate_time"])
         except RecordError as error:
             # fail-stop: the rows of this batch are not written, so neither is the file
             self.abort()

@@ -40,6 +40,7 @@ from typing import Any
 
 from ... import ir
 from ..._pyarrow import pa
+from ..columns import TRUNCATE_TIME
 
 _columns: ModuleType | None = None
 _REASON = ""
@@ -206,7 +207,7 @@ class Plan:
         assert _columns is not None
         rows = records if type(records) is list else list(records)
         try:
-            cols = _columns.build(rows, self.root)
+            cols = _columns.build(rows, self.root, TRUNCATE_TIME.get())
         except _columns.Bail:
             return None
         arrays = [_array(schema.field(i).type, c) for i, c in enumerate(cols)]

@@ -62,6 +62,7 @@ static PyObject *buf_bytes(buf_t *b) { return PyBytes_FromStringAndSize(b->p ? b
 typedef struct col col_t;
 struct col {
     int kind, nullable;
+    int trunc;                  /* K_TIME, K_TIMESTAMP: floor digits finer than the unit */
     Py_ssize_t offset;          /* slot offset in the record, -1 for list items */
     long a, b;                  /* kind parameters (see plan_node) */
     PyObject *cls;              /* K_STRUCT: the exact record class (borrowed from the plan) */
@@ -82,8 +83,9 @@ static void col_free(col_t *c) {
 
 static int bail(const char *why) { PyErr_SetString(sg_Bail, why); return -1; }
 
-static int plan_node(PyObject *node, col_t *c) {
+static int plan_node(PyObject *node, col_t *c, int trunc) {
     memset(c, 0, sizeof(*c));
+    c->trunc = trunc;
     if (!PyTuple_Check(node) || PyTuple_GET_SIZE(node) != 7) {
         PyErr_SetString(PyExc_TypeError, "plan node must be a 7-tuple");
         return -1;
@@ -116,7 +118,7 @@ static int plan_node(PyObject *node, col_t *c) {
         c->children = PyMem_Calloc((size_t)(c->nchildren ? c->nchildren : 1), sizeof(col_t));
         if (!c->children) { PyErr_NoMemory(); return -1; }
         for (Py_ssize_t i = 0; i < c->nchildren; i++)
-            if (plan_node(PyTuple_GET_ITEM(kids, i), &c->children[i]) < 0) return -1;
+            if (plan_node(PyTuple_GET_ITEM(kids, i), &c->children[i], trunc) < 0) return -1;
         if (c->kind == K_LIST && c->nchildren != 1) {
             PyErr_SetString(PyExc_TypeError, "a list node has one child");
             return -1;
@@ -151,11 +153,22 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
 }
 
 
-/* a whole number of `unit` (0 s, 1 ms, 2 us, 3 ns) from microseconds, or bail */
-static int from_micros(int64_t us, long unit, int64_t *out) {
+/* floor(a / d) for d > 0 (C's division truncates toward zero) */
+static int64_t floor_div(int64_t a, int64_t d) {
+    int64_t q = a / d;
+    return (a % d != 0 && a < 0) ? q - 1 : q;
+}
+
+/* a whole number of `unit` (0 s, 1 ms, 2 us, 3 ns) from microseconds, or bail; with
+   `trunc`, digits finer than the unit are floored away (toward the past) */
+static int from_micros(int64_t us, long unit, int trunc, int64_t *out) {
     switch (unit) {
-    case 0: if (us % 1000000) return bail("sub-second digits"); *out = us / 1000000; return 0;
-    case 1: if (us % 1000) return bail("sub-millisecond digits"); *out = us / 1000; return 0;
+    case 0:
+        if (us % 1000000 && !trunc) return bail("sub-second digits");
+        *out = floor_div(us, 1000000); return 0;
+    case 1:
+        if (us % 1000 && !trunc) return bail("sub-millisecond digits");
+        *out = floor_div(us, 1000); return 0;
     case 2: *out = us; return 0;
     case 3:
         if (us > INT64_MAX / 1000 || us < INT64_MIN / 1000) return bail("out of range for ns");
@@ -276,7 +289,7 @@ static int put_time(col_t *c, PyObject *v) {
                   PyDateTime_TIME_GET_MINUTE(v) * 60 + PyDateTime_TIME_GET_SECOND(v)) * 1000000
                  + PyDateTime_TIME_GET_MICROSECOND(v);
     int64_t x;
-    if (from_micros(us, c->a, &x) < 0) return -1;
+    if (from_micros(us, c->a, c->trunc, &x) < 0) return -1;
     if (c->a <= 1) { int32_t y = (int32_t)x; return put_fixed(c, &y, 4); }
     return put_fixed(c, &x, 8);
 }
@@ -301,7 +314,7 @@ static int put_timestamp(col_t *c, PyObject *v) {
         Py_DECREF(off);
     }
     int64_t us = secs * 1000000 + PyDateTime_DATE_GET_MICROSECOND(v), x;
-    if (from_micros(us, c->a, &x) < 0) return -1;
+    if (from_micros(us, c->a, c->trunc, &x) < 0) return -1;
     return put_fixed(c, &x, 8);
 }
 
@@ -471,12 +484,14 @@ done:
     return out;
 }
 
-/* build(records: list, root: plan node of kind K_STRUCT) -> tuple of column results */
+/* build(records: list, root: plan node of kind K_STRUCT, truncate_time: bool = False)
+   -> tuple of column results */
 static PyObject *build(PyObject *self, PyObject *args) {
     PyObject *records, *root;
-    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &root)) return NULL;
+    int trunc = 0;
+    if (!PyArg_ParseTuple(args, "O!O|p", &PyList_Type, &records, &root, &trunc)) return NULL;
     col_t top;
-    if (plan_node(root, &top) < 0) { col_free(&top); return NULL; }
+    if (plan_node(root, &top, trunc) < 0) { col_free(&top); return NULL; }
     if (top.kind != K_STRUCT) {
         col_free(&top);
         PyErr_SetString(PyExc_TypeError, "the root plan node is a struct");
@@ -522,7 +537,8 @@ static PyObject *slot_offset(PyObject *self, PyObject *descr) {
 
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS,
-     "build(records, plan) -> column buffers, or raise Bail for the pure-Python path"},
+     "build(records, plan, truncate_time=False) -> column buffers, or raise Bail for the "
+     "pure-Python path"},
     {"read", sg_read, METH_VARARGS,
      "read(plan, data) -> list of records built from Arrow buffers, or raise Bail"},
     {"slot_offset", slot_offset, METH_O, "byte offset of a __slots__ member descriptor"},

@@ -146,6 +146,31 @@ def test_values_the_native_path_does_not_take_behave_as_in_python(
     assert_same(a, b)
 
 
+SUB_UNIT = {  # values truncate_time=True floors (issue 15 item 21)
+    "sub-millisecond digits": dict(ts_ms=datetime.datetime(2020, 1, 1, 0, 0, 0, 1)),
+    "sub-second digits": dict(ts_s=datetime.datetime(2020, 1, 1, 0, 0, 0, 1000)),
+    "before 1970": dict(ts_ms=datetime.datetime(1969, 12, 31, 23, 59, 59, 999999),
+                        ts_s=datetime.datetime(1969, 12, 31, 23, 59, 59, 1)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUB_UNIT))
+def test_truncate_time_gives_the_same_arrays_on_both_paths(pkg: GenPackage, case: str) -> None:
+    from schemagen.runtime.columns import TRUNCATE_TIME
+
+    rows = [_good(pkg), _good(pkg, **SUB_UNIT[case])]
+    token = TRUNCATE_TIME.set(True)
+    try:
+        a, b = both(kinds(pkg), rows)
+    finally:
+        TRUNCATE_TIME.reset(token)
+    assert not isinstance(a, Exception) and a is not None
+    assert_same(a, b)
+    strict = both(kinds(pkg), rows)  # without it: the same error on both paths
+    assert isinstance(strict[1], Exception)
+    assert_same(*strict)
+
+
 def test_writes_read_back_equal_through_the_native_path(tmp_path: Path) -> None:
     from generated.example.sales import MarketingInfo, Transaction, TransInfo, UserInfo
 

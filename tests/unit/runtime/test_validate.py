@@ -40,7 +40,9 @@ def test_decimal_fit_is_the_ir_fact(v: decimal.Decimal, fits: bool) -> None:
     (ir.String(), "\ud800", ["str that can be encoded as UTF-8 (character 0 is a lone surrogate)"]),
     (ir.Fixed(2), b"abc", ["bytes of length 2"]),
     (ir.Date(), datetime.datetime(2024, 1, 1), ["datetime.date"]),
-    (ir.Time("ms"), datetime.time(0, 0, 0, 1), ["datetime.time with ms precision"]),
+    (ir.Time("ms"), datetime.time(0, 0, 0, 1),
+     ["datetime.time with ms precision (the extra digits would be lost; truncate_time=True "
+      "floors them to the unit)"]),
     (ir.Timestamp("us", True), datetime.datetime(2024, 1, 1),
      ["a timezone-aware datetime.datetime (this timestamp is UTC-adjusted)"]),
     (ir.Timestamp("us", False), "x", ["datetime.datetime (naive, local)"]),

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 import shutil
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from generated.example.sales import (  # noqa: E402
 )
 
 N = 100_000
+OUT = ROOT / "out" / "transactions"
 
 
 def sample(n: int) -> list[Transaction]:
@@ -57,7 +59,7 @@ def sample(n: int) -> list[Transaction]:
 
 
 def main() -> None:
-    out = ROOT / "out" / "transactions"
+    out = OUT
     shutil.rmtree(out, ignore_errors=True)
     records = sample(N)
 
@@ -84,11 +86,14 @@ def main() -> None:
           f"cust_id={proj[0].user_info.cust_id} (unselected fields: date={proj[0].date})")
 
     table = schemagen.read_arrow(Transaction, out, columns=cols)
-    print(f"read_arrow projection schema: {table.schema.to_string(show_schema_metadata=False)!r}")
+    print("read_arrow projection schema:")
+    print(textwrap.indent(table.schema.to_string(show_schema_metadata=False), "  "))
     print("Parquet schema of the file:")
     import pyarrow.parquet as pq
 
-    print(pq.ParquetFile(path).schema)
+    # str() of a ParquetSchema starts with its repr line (<pyarrow._parquet... object at 0x...>)
+    text = str(pq.ParquetFile(path).schema)
+    print(textwrap.indent(text.split("\n", 1)[1] if text.startswith("<") else text, "  "))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ prints the message and never a traceback:
 * :class:`UsageError` -- misuse of the API or the CLI (bad arguments, options
   that do not go together).
 
-:func:`shorten` is the one helper that shortens a value for a message.
+:func:`shorten` is the one helper that shortens a value for a message, and
+:func:`counted` the one that words a count ("1 file", "1,500,000 rows").
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ __all__ = [
     "AvroMappingError", "DamagedSnapshot", "InputError", "InspectError", "JSONError",
     "NotReadError", "ParquetMappingError", "ReadError", "RecordError", "RecordProblem",
     "SchemaError", "SchemaJSONError", "SchemaWarning", "SchemagenError", "SqlMappingError",
-    "SyncerError", "UsageError", "shorten",
+    "SyncerError", "UsageError", "counted", "shorten",
 ]
 
 
@@ -45,6 +46,13 @@ def shorten(value: object, limit: int = 60, *, render: Callable[[Any], str] = re
     if limit <= 3:
         return text[:limit]
     return text[: limit - 3] + "..."
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with thousands separators and ``noun`` in the number it needs: ``counted(1,
+    "file")`` is ``"1 file"``, ``counted(1_500_000, "row")`` is ``"1,500,000 rows"``
+    (``plural``: when it is not ``noun + "s"``, e.g. ``"entries"``)."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
 class SchemagenError(Exception):

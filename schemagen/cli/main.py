@@ -1,4 +1,6 @@
-"""Command line: thin argument parsing around the library.
+"""Compile Avro, Thrift, protobuf and SQL schemas into typed Python record classes that
+write and read Parquet; convert JSON, CSV and Avro data to Parquet; inspect Parquet files;
+check schema changes for compatibility.
 
 Exit codes: 0 success; 1 the check found something; 2 bad input or usage.
 """
@@ -7,8 +9,10 @@ Exit codes: 0 success; 1 the check found something; 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, Final
@@ -22,11 +26,59 @@ def _err(msg: str) -> None:
     print(f"schemagen: error: {msg}", file=sys.stderr)
 
 
+def _nearest(word: str, candidates: Sequence[str]) -> str | None:
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+# argparse's wording (3.11): "invalid choice: 'x' (choose from 'a', 'b')"
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        m = _INVALID_CHOICE.search(message)
+        if m is not None and "did you mean" not in message:
+            near = _nearest(m[1], re.findall(r"'([^']*)'", m[2]))
+            if near is not None:
+                message += f"; did you mean {near!r}?"
         self.print_usage(sys.stderr)
         _err(message)
         raise SystemExit(2)
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self._command_of(ns)
+            options = list(self._option_string_actions)
+            if command is not None:
+                options += list(command._option_string_actions)
+            (command or self).error(_unrecognized(extras, options))
+        return ns
+
+    def _command_of(self, ns: argparse.Namespace) -> argparse.ArgumentParser | None:
+        """The parser of the subcommand ``ns`` ran (None: no subcommand)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                chosen: argparse.ArgumentParser | None = action.choices.get(
+                    getattr(ns, action.dest or "", None) or "")
+                return chosen
+        return None
+
+
+def _unrecognized(extras: Sequence[str], options: Sequence[str]) -> str:
+    """argparse's message, plus the nearest known option for each unknown one."""
+    hints = []
+    for arg in extras:
+        if arg.startswith("-") and len(arg) > 1:
+            name = arg.split("=", 1)[0]
+            near = _nearest(name, [o for o in options if o.startswith("--")]
+                            if name.startswith("--") else options)
+            if near is not None:
+                hints.append(f"{name}: did you mean {near}?")
+    return f"unrecognized arguments: {' '.join(extras)}" + (
+        f" ({'; '.join(hints)})" if hints else "")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -56,6 +56,18 @@ def check_output_name(out_dir: str | Path) -> str:
     return out.name
 
 
+def check_output_parent(out_dir: str | Path) -> None:
+    """``UsageError`` unless the folder that holds output folder ``out_dir`` exists: a
+    compile creates at most the output folder itself, never a chain of missing parents
+    (a mistyped ``-o`` path would otherwise leave folders behind)."""
+    out = Path(out_dir)
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise UsageError(f"{out}: the folder {out.parent} {what}; create it first (the "
+                         "output folder itself is created, its parents are not)")
+
+
 def render(paths: Sequence[str | Path], out_dir: str | Path, show_progress: bool = False,
            sql_dialect: str | None = None,
            include_dirs: Sequence[str | Path] = ()) -> dict[str, str]:
@@ -187,7 +199,7 @@ def write(rendered: dict[str, str], out_dir: str | Path,
     problem = _path_problem(tmp, rendered)
     if problem is not None:
         raise UsageError(problem)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)  # the CLI checks check_output_parent first
     try:
         for rel, text in rendered.items():
             target = (tmp / rel).resolve()

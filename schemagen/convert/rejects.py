@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from schemagen.errors import UsageError, shorten
+from schemagen.errors import UsageError, counted, shorten
 from schemagen.runtime.storage import Staged, Storage, default_storage
 
 MAX_RAW_CHARS: Final = 1_000_000
@@ -127,8 +127,8 @@ class RejectsFile:
             except OSError as exc:
                 self._storage.discard(self._staged)
                 raise UsageError(f"cannot write the rejects file {self.path}: "
-                                 f"{exc.strerror or exc}; its {self.count:,} rejected "
-                                 "row(s) were not kept") from None
+                                 f"{exc.strerror or exc}; "
+                                 f"{counted(self.count, 'rejected row')} not kept") from None
 
     def abort(self) -> None:
         if self._f is not None and self._staged is not None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import counted
 from .engine import Result
 from .model import Finding
 
@@ -37,10 +38,11 @@ def _status(f: Finding, result: Result) -> str:
 def _summary(result: Result) -> str:
     n = len(result.failures)
     against = ", ".join(result.versions)
-    verdict = (f"{n} incompatible change(s)" if n else "compatible")
+    verdict = counted(n, "incompatible change") if n else "compatible"
     others = len(result.findings) - n
-    extra = f"; {others} other finding(s) not failing under this mode" if others else ""
-    ign = f"; {len(result.ignored)} ignored by [tool.schemagen.check]" if result.ignored else ""
+    extra = (f"; {counted(others, 'other finding')} not failing under this mode" if others
+             else "")
+    ign = f"; {len(result.ignored):,} ignored by [tool.schemagen.check]" if result.ignored else ""
     return f"schemagen check: {verdict} (mode {result.mode}, against {against}){extra}{ign}"
 
 
@@ -121,6 +123,21 @@ def github(result: Result) -> str:
         out.append(f"::{level} {','.join(props)}::{_gh_data(msg)}")
     out.append(_summary(result))
     return "".join(line + "\n" for line in out)
+
+
+# a schema warning's place: "file:line:col: message" (as every front end words it)
+_WARNING_AT = re.compile(r"(?s)(?P<file>[^\n]+?):(?P<line>[0-9]+):(?P<col>[0-9]+): (?P<msg>.*)")
+
+
+def github_warning(message: str) -> str:
+    """A schema warning (``file:line:col: message``) as a GitHub ``::warning`` workflow
+    command, annotating that place of the file."""
+    m = _WARNING_AT.fullmatch(message)
+    if m is None:
+        return f"::warning title=schema warning::{_gh_data(message)}"
+    props = (f"file={_gh_prop(_workspace_relative()(m['file']))},line={m['line']},"
+             f"col={m['col']},title=schema warning")
+    return f"::warning {props}::{_gh_data(m['msg'])}"
 
 
 # characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates such as

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from schemagen import ir
 from schemagen.errors import SchemaError, SchemagenError
+from schemagen.runtime.location import special_folder_test
 
 # extension -> loader name (module in this package with a ``load(paths)`` function)
 EXTENSIONS: dict[str, str] = {".avsc": "avro", ".avpr": "avro", ".sql": "sql",
@@ -85,10 +86,13 @@ def _refuse_outside(path: Path, roots: Sequence[str]) -> None:
         raise SchemaError(message, str(path))
 
 
-def _walk(folder: Path, roots: Sequence[str]) -> Iterator[Path]:
+def _walk(folder: Path, roots: Sequence[str],
+          special: Callable[[Path], bool]) -> Iterator[Path]:
     """Schema files below ``folder`` (hidden entries skipped).  A symlinked schema file or
     folder that leads outside ``roots`` is refused; one inside them is used (a symlinked
-    folder inside the roots is not descended: its files are found where they are)."""
+    folder inside the roots is not descended: its files are found where they are).
+    Folders for which ``special`` is true (/proc, /sys, /dev, special file systems) are
+    not entered."""
     with os.scandir(folder) as it:
         entries = sorted(it, key=lambda e: e.name)
     for e in entries:
@@ -100,7 +104,8 @@ def _walk(folder: Path, roots: Sequence[str]) -> Iterator[Path]:
             if e.is_dir():
                 continue
         if e.is_dir():
-            yield from _walk(p, roots)
+            if not special(p):
+                yield from _walk(p, roots, special)
         elif p.suffix in EXTENSIONS and e.is_file():
             yield p
 
@@ -116,7 +121,7 @@ def find_schema_files(paths: Sequence[str | Path],
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(_walk(p, roots)))
+            out.extend(sorted(_walk(p, roots, special_folder_test())))
         elif p.is_file():
             if p.suffix not in EXTENSIONS:
                 raise SchemaError(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagen import ir
-from schemagen.errors import shorten
+from schemagen.errors import counted, shorten
 from schemagen.inspect.guard import printable
 
 __all__ = ["render_text"]
@@ -26,7 +26,7 @@ def _size(n: int) -> str:
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return counted(count, word)
 
 
 def _table(header: list[str], rows: list[list[str]], indent: str) -> list[str]:
@@ -81,8 +81,8 @@ def render_text(report: dict[str, Any]) -> str:
                    f"{_n(s['num_rows'], 'row')}, {_n(s['num_row_groups'], 'row group')}, "
                    f"{_size(s['size_bytes'])}, {_n(s['schemas'], 'distinct schema')}")
         out.extend(_table(["file", "rows", "row groups", "size", "schema"],
-                          [[_relative(f["file"], report["path"]), str(f["num_rows"]),
-                            str(f["num_row_groups"]),
+                          [[_relative(f["file"], report["path"]), f"{f['num_rows']:,}",
+                            f"{f['num_row_groups']:,}",
                             _size(f["size_bytes"]), f"#{f['schema']}"] for f in report["files"]],
                           "  "))
     for sc in report["schemas"]:
@@ -112,7 +112,7 @@ def render_text(report: dict[str, Any]) -> str:
                 rows.append([c["path"], c["physical_type"], c["compression"],
                              ",".join(c["encodings"]), _size(c["compressed_bytes"]),
                              _size(c["uncompressed_bytes"]),
-                             "" if st.get("null_count") is None else str(st["null_count"]),
+                             "" if st.get("null_count") is None else f"{st['null_count']:,}",
                              shorten(st.get("min"), 24, render=_cell),
                              shorten(st.get("max"), 24, render=_cell)])
             out.extend(_table(["column", "type", "codec", "encodings", "size", "raw size",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -35,7 +36,8 @@ from urllib.parse import unquote, urlsplit
 from ..errors import UsageError, shorten
 from .storage import Storage, default_storage
 
-__all__ = ["Location", "ObjectPath", "is_object", "key_of", "locate", "object_path"]
+__all__ = ["Location", "ObjectPath", "is_object", "key_of", "local_files", "locate",
+           "object_path", "special_folder_test"]
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 
@@ -253,3 +255,96 @@ def source_of(path: Path) -> str:
     """What pyarrow opens for ``path`` (with the storage's ``filesystem``): an object's
     key, or the local path's text."""
     return path.key if isinstance(path, ObjectPath) else str(path)
+
+
+# file system types that hold no user files (kernel and device views): a recursive search
+# never enters a mount of one of them, nor the folders below that always hold them
+SPECIAL_FS_TYPES: frozenset[str] = frozenset({
+    "autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs", "devpts",
+    "devtmpfs", "efivarfs", "fusectl", "hugetlbfs", "mqueue", "nsfs", "proc", "pstore",
+    "rpc_pipefs", "securityfs", "selinuxfs", "sysfs", "tracefs",
+})
+SPECIAL_FOLDERS: tuple[str, ...] = ("/proc", "/sys", "/dev")
+
+
+def _special_devices() -> set[int]:
+    """The device numbers of the special file systems mounted here (``/proc/self/mounts``;
+    on a system without it, those of :data:`SPECIAL_FOLDERS`)."""
+    points = list(SPECIAL_FOLDERS)
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and parts[2] in SPECIAL_FS_TYPES:
+                    # octal escapes (\040 for a space) in mount points
+                    points.append(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)),
+                                         parts[1]))
+    except OSError:
+        pass
+    devices = set()
+    for point in points:
+        try:
+            devices.add(os.stat(point).st_dev)
+        except OSError:
+            continue
+    try:  # a /dev that is a plain folder of the root file system is skipped by its path
+        devices.discard(os.stat("/").st_dev)
+    except OSError:
+        pass
+    return devices
+
+
+def special_folder_test() -> Callable[[Path], bool]:
+    """A test for folders a recursive search must not enter: /proc, /sys, /dev and mounts
+    of special file systems (see :func:`local_files`)."""
+    special = _special_devices()
+    folders = {os.path.normpath(f) for f in SPECIAL_FOLDERS}
+
+    def test(folder: Path) -> bool:
+        if os.path.abspath(folder) in folders:
+            return True
+        try:
+            return os.lstat(folder).st_dev in special
+        except OSError:
+            return True
+    return test
+
+
+def local_files(root: Path, suffixes: tuple[str, ...] | None = None,
+                skip_folder: Callable[[str], bool] | None = None) -> list[Path]:
+    """The files under folder ``root`` (recursively; those whose name ends in one of
+    ``suffixes``, when given), unsorted.
+
+    Symlinks to folders are not followed; a folder for which ``skip_folder(name)`` is
+    true is not entered, nor are ``/proc``, ``/sys``, ``/dev`` and any mount of a
+    special file system (:data:`SPECIAL_FS_TYPES`): ``inspect /`` or ``compile /``
+    search the disk, not kernel views whose files never end (``/proc/kcore``) or
+    block when read.  Unreadable folders are passed over, as ``Path.rglob`` does.
+    """
+    special = _special_devices()
+    folders = {os.path.normpath(f) for f in SPECIAL_FOLDERS}
+    start = os.path.abspath(root)
+    try:
+        if os.stat(start).st_dev in special or start in folders:
+            return []
+    except OSError:
+        return []
+    out: list[Path] = []
+    for here, dirs, files in os.walk(start, followlinks=False):
+        kept = []
+        for d in dirs:
+            full = os.path.join(here, d)
+            if full in folders or (skip_folder is not None and skip_folder(d)):
+                continue
+            try:
+                st = os.lstat(full)
+            except OSError:
+                continue
+            if st.st_dev not in special:
+                kept.append(d)
+        dirs[:] = kept
+        rel = os.path.relpath(here, start)
+        base = root if rel == "." else root / rel
+        out.extend(base / name for name in files
+                   if suffixes is None or name.endswith(suffixes))
+    return out

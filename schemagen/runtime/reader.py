@@ -48,7 +48,7 @@ from ..typemap.arrow import ArrowMapper
 from ..typemap.engines import restored_type
 from ..typemap.parquet import ENGINE_KEY, FIELD_ID_KEY
 from . import ranges
-from .location import locate, source_of
+from .location import local_files, locate, source_of
 from .record import Projection, RecordInfo, info_of
 from .resolve import Incompatibility, Plan, plan, writer_ir
 from .schemacheck import locate_sub_microsecond
@@ -372,12 +372,14 @@ def _listing(path: PathLike | Sequence[PathLike], filesystem: Any = None,
     for _ in range(3):  # an overwrite swapping the folder mid-listing: list it again
         before = _identity(p)
         found = []
-        for f in sorted(p.rglob("*.parquet"), key=_natural):
+        # not into hidden folders, symlinked folders, /proc, /sys, /dev or other special
+        # file systems (a read of "/" must not open /proc's files)
+        for f in sorted(local_files(p, (".parquet",), _hidden), key=_natural):
             rel = f.relative_to(p).parts
             if any(_hidden(part) for part in rel):
                 continue  # temporary files, _SUCCESS-style markers
             if not f.is_file():
-                continue  # a folder named *.parquet (Spark's output convention): its files
+                continue  # a dangling symlink, a pipe or device named *.parquet
             found.append((f, _partition_values([*outer, *rel[:-1]])))
         if before is not None and _identity(p) == before:
             return [(f, parts, (p, before)) for f, parts in found]

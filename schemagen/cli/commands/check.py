@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from schemagen.cli.commands import check_sql_dialect
+from schemagen.cli.commands import add_warning_options, check_sql_dialect, warning_printer
 
 MODES = ("backward", "forward", "full", "backward_transitive", "forward_transitive",
          "full_transitive", "none")
@@ -32,7 +32,8 @@ def add_parser(sub: Any) -> None:
                         "both; *_transitive: against every version of the baseline; none: "
                         "report only (default: mode in [tool.schemagen.check], else backward)")
     p.add_argument("--format", choices=("text", "json", "github", "junit"), default="text",
-                   help="report format (github: workflow annotations; junit: XML)")
+                   help="report format (github: workflow annotations, schema warnings as "
+                        "::warning; junit: XML)")
     p.add_argument("-I", "--include-dir", dest="include_dirs", action="append", default=[],
                    metavar="DIR", help="Thrift include folder / protoc import path (repeatable)")
     p.add_argument("--sql-dialect", metavar="NAME",
@@ -41,7 +42,9 @@ def add_parser(sub: Any) -> None:
                    help="the pyproject.toml to read [tool.schemagen.check] from (default: the "
                         "nearest one from the current folder up)")
     p.add_argument("-q", "--quiet", action="store_true",
-                   help="text format: print only failing findings (nothing when compatible)")
+                   help="text format: print only failing findings (nothing when compatible); "
+                        "schema warnings are still printed (see --no-warnings)")
+    add_warning_options(p)
     p.set_defaults(func=run)
 
 
@@ -54,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     check_sql_dialect(args.sql_dialect)
     cfg = config.load(Path(args.config) if args.config else None)
     mode = args.mode or cfg.mode or "backward"
-    warn = None if args.quiet else (lambda m: print(f"warning: {m}", file=sys.stderr))
+    # --format github: schema warnings are annotations too (::warning file=,line=)
+    warn = warning_printer(args, github=args.format == "github")
     new = engine.load_files(args.paths, args.include_dirs, args.sql_dialect, warn)
     if not new.types:
         raise UsageError(f"no schema types found under {', '.join(args.paths)}")

@@ -119,6 +119,7 @@ def writer_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from schemagen import convert as cv
+    from schemagen.errors import counted
     from schemagen.runtime.writer import writer_options as check_options
 
     opts = writer_options(args)
@@ -144,14 +145,14 @@ def run(args: argparse.Namespace) -> int:
         for r in result.first_rejects:
             print(f"rejected: {r}", file=sys.stderr)
         if result.rejected > len(result.first_rejects):
-            print(f"... and {result.rejected - len(result.first_rejects)} more rejected rows "
-                  "(use --rejects FILE to keep them all)", file=sys.stderr)
+            more = counted(result.rejected - len(result.first_rejects), "more rejected row")
+            print(f"... and {more} (use --rejects FILE to keep them all)", file=sys.stderr)
     if not args.quiet:
         for key, count in result.ignored_keys.items():
-            print(f"ignored unknown key {key!r} in {count} row(s)", file=sys.stderr)
+            print(f"ignored unknown key {key!r} in {counted(count, 'row')}", file=sys.stderr)
         where = f" to {args.rejects}" if args.rejects and result.rejected else ""
-        print(f"{result.rows} rows written, {result.rejected} rejected{where}, "
-              f"{len(result.files)} file(s) in {args.out}, {result.seconds:.2f} s",
+        print(f"{counted(result.rows, 'row')} written, {result.rejected:,} rejected{where}, "
+              f"{counted(len(result.files), 'file')} in {args.out}, {result.seconds:.2f} s",
               file=sys.stderr)
     return 1 if result.rejected else 0
 

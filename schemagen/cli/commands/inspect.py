@@ -18,33 +18,36 @@ from schemagen.errors import UsageError
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "inspect",
-        help="show a Parquet file's schema, row groups, statistics and recovered IR",
+        help="show a Parquet file's schema, row groups, statistics and record schema",
         description="Inspect a Parquet file or dataset folder: the Parquet schema, row groups, "
                     "sizes, codecs, encodings, column statistics, key/value metadata and the "
-                    "schemagen IR recovered from it (from the footer's schemagen.schema, or "
-                    "from the Parquet schema for files written elsewhere).  Every file is "
-                    "first read in a guard process, so a corrupt file is reported (exit 2) "
-                    "instead of crashing or hanging.  --emit avsc|py writes an Avro schema or "
-                    "a generated package for the recovered IR.",
+                    "record schema recovered from it (the schema schemagen stored in the "
+                    "file, or one derived from the Parquet schema for files written "
+                    "elsewhere).  Every file is first read in a separate process, so a "
+                    "corrupt file is reported (exit 2) instead of crashing or hanging.  "
+                    "--emit avsc|py writes an Avro schema, or a Python package that reads "
+                    "the files as typed records, for the recovered schema.  A folder is "
+                    "searched recursively, without entering /proc, /sys, /dev or other "
+                    "special file systems.",
     )
     p.add_argument("path", help="a Parquet file or a dataset folder")
     p.add_argument("--json", action="store_true", help="machine-readable report (see docs/inspect.md)")
     p.add_argument("--rows", type=int, default=0, metavar="N", help="also show the first N rows")
     p.add_argument("--emit", choices=("avsc", "py"),
-                   help="write the recovered IR as an Avro schema (avsc) or a generated "
+                   help="write the recovered schema as an Avro schema (avsc) or a generated "
                         "Python package (py, needs -o DIR) instead of the report")
     p.add_argument("-o", "--output", metavar="PATH",
                    help="--emit avsc: the .avsc file (default: stdout); --emit py: the package "
                         "folder (its name is the package name)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="per-file limit for reading a file in the guard process (default 60)")
+                   help="per-file time limit for checking a file (default 60)")
     p.add_argument("--memory-limit", type=int, default=2048, metavar="MIB",
-                   help="address space for the guard process that reads each file first "
-                        "(default 2048 MiB; 0: no limit): a file that needs more is an "
-                        "error (exit 2), not an exhausted machine")
+                   help="memory (address space) for checking each file, in the separate "
+                        "process that reads it first (default 2048 MiB; 0: no limit): a "
+                        "file that needs more is an error (exit 2), not an exhausted machine")
     p.add_argument("--no-verify", action="store_true",
-                   help="do not decode data pages (only the footer is read, in the guard "
-                        "process); faster on large files, but corrupt pages go unnoticed")
+                   help="do not decode data pages (only the footer is checked); faster on "
+                        "large files, but corrupt pages go unnoticed")
     p.set_defaults(func=run)
 
 
@@ -84,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         from schemagen.codegen import compiler
 
         compiler.check_output_name(args.output)
+        compiler.check_output_parent(args.output)
     report = insp.inspect(args.path, rows=args.rows if not args.emit else 0,
                           timeout=args.timeout, verify_data=not args.no_verify,
                           memory_limit=args.memory_limit)

@@ -6,13 +6,13 @@ import argparse
 import sys
 from typing import Any
 
-from schemagen.cli.commands import check_sql_dialect
+from schemagen.cli.commands import add_warning_options, check_sql_dialect, warning_printer
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
-        "snapshot", help="record the IR of every schema type in a snapshot file (a baseline)",
-        description="Write the IR of every type under PATH... to a snapshot file that "
+        "snapshot", help="record every schema type in a snapshot file (a baseline for check)",
+        description="Record every schema type under PATH... in a snapshot file that "
                     "`schemagen check --against FILE` uses as its baseline.  When the file "
                     "exists and the schemas changed, the new version is appended and the "
                     "earlier ones are kept (transitive modes check them all).  Output is "
@@ -26,18 +26,20 @@ def add_parser(sub: Any) -> None:
                    metavar="DIR", help="Thrift include folder / protoc import path (repeatable)")
     p.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql files without a '-- dialect: NAME' first line")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary output")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no summary output (schema warnings are still printed)")
+    add_warning_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from schemagen.errors import UsageError
+    from schemagen.errors import UsageError, counted
     from schemagen.evolution import baselines, engine
 
     check_sql_dialect(args.sql_dialect)
-    warn = None if args.quiet else (lambda m: print(f"warning: {m}", file=sys.stderr))
+    warn = warning_printer(args)
     schema = engine.load_files(args.paths, args.include_dirs, args.sql_dialect, warn)
     if not schema.types:
         raise UsageError(f"no schema types found under {', '.join(args.paths)}")
@@ -59,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
 
         n = len(json.loads(text)["versions"])
         what = "added a version" if changed else "unchanged schemas"
-        print(f"{out}: {what} ({len(schema.types)} types, {n} version(s))")
+        print(f"{out}: {what} ({counted(len(schema.types), 'type')}, "
+              f"{counted(n, 'version')})")
     return 0

@@ -8,7 +8,7 @@ import sys
 import warnings
 from typing import Any
 
-from schemagen.cli.commands import check_sql_dialect
+from schemagen.cli.commands import add_warning_options, check_sql_dialect, warning_printer
 from schemagen.errors import UsageError
 
 
@@ -17,7 +17,8 @@ def add_parser(sub: Any) -> None:
         "sql", help="print SQL DDL for a record, or the SQL type registry",
         description="schemagen sql SCHEMA_PATH... --record NAME --dialect D: DDL that lets the "
                     "engine query files schemagen wrote for the record.  schemagen sql --types "
-                    "[--dialect D]: the SQL <-> IR <-> Parquet type mapping.")
+                    "[--dialect D]: how each SQL type maps to a schema type and a Parquet "
+                    "type, both ways.")
     q.add_argument("paths", nargs="*", help="schema files or folders (searched recursively)")
     q.add_argument("--record", metavar="NAME",
                    help="the record: schema name, SQL table name or generated class name")
@@ -36,6 +37,12 @@ def add_parser(sub: Any) -> None:
                         "parquet.field.id metadata, for spark.read.schema)")
     q.add_argument("--sql-dialect", metavar="NAME",
                    help="dialect of .sql schema files without a '-- dialect:' first line")
+    q.add_argument("-I", "--include-dir", dest="include_dirs", action="append", default=[],
+                   metavar="DIR",
+                   help="folder searched for Thrift includes after the including file's own "
+                        "folder, and protoc import path for .proto files (repeatable, "
+                        "searched in order)")
+    add_warning_options(q)
     q.set_defaults(func=run)
 
 
@@ -66,10 +73,11 @@ def run(args: argparse.Namespace) -> int:
         files = frontends.find_schema_files(args.paths)
         if not files:
             raise UsageError(f"no schema files found under {', '.join(args.paths)}")
-        schema = frontends.load(files, args.sql_dialect,
-                                roots=frontends.schema_roots(args.paths))
+        schema = frontends.load(files, args.sql_dialect, include_dirs=args.include_dirs,
+                                roots=frontends.schema_roots(args.paths, args.include_dirs))
+    show = warning_printer(args)
     for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
+        show(str(w.message))
     if args.format in ("markdown", "json"):
         raise UsageError(f"--format {args.format} is for --types; DDL output is ddl or schema")
     parts = None

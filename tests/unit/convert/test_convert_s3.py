@@ -31,7 +31,7 @@ def test_cli_convert_to_s3_and_inspect_it(s3: S3, sales: Any, tmp_path: Path) ->
     done = _cli(s3, "convert", str(DRILL), "--schema", SALES, "--record", "Transaction",
                 "--out", s3.url("tx/"), "--partition-by", "trans_id")
     assert done.returncode == 0, done.stderr
-    assert f"5 rows written, 0 rejected, 5 file(s) in {s3.url('tx/')}" in done.stderr
+    assert f"5 rows written, 0 rejected, 5 files in {s3.url('tx/')}" in done.stderr
     keys = [k for k in s3.keys("tx/") if k.endswith(".parquet")]
     assert [k.split("/")[1] for k in keys] == [f"trans_id={i}" for i in range(5)]
     local = cv.convert(sales.Transaction, [DRILL], tmp_path / "tx")

@@ -374,5 +374,5 @@ def test_rejects_file_that_cannot_be_committed_leaves_no_temp(sales: Any, tmp_pa
         cv.convert(sales.Transaction, [src], tmp_path / "o.parquet", rejects=rej,
                    progress=progress)
     assert str(e.value).startswith(f"cannot write the rejects file {rej}: ")
-    assert str(e.value).endswith("; its 1 rejected row(s) were not kept")
+    assert str(e.value).endswith("; 1 rejected row not kept")
     assert _tree(tmp_path) == ["in.jsonl", "o.parquet", "r.jsonl"]

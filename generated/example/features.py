@@ -305,8 +305,7 @@ def _sg_schema_Everything() -> _Any:
                 'e":{"type":"int","logicalType":"date"},"doc":"Shadows the datetime.date impo'
                 'rt."},{"name":"datetime","type":["null",{"type":"long","logicalType":"timest'
                 'amp-micros"}],"default":null},{"name":"print","type":"int","default":0},{"na'
-                'me":"tagged","type":{"type":"string","logicalType":"made-up-type"},"default"'
-                ':""}]}'
+                'me":"tagged","type":"string","default":""}]}'
             ),
             'schemagen.schema': _SG_SCHEMA_Everything,
             'writer.model.name': 'avro',

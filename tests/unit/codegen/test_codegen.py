@@ -83,6 +83,7 @@ def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     results = []
     for seed in ("1", "2", "12345"):
         out = tmp_path / seed / "gen_seeded"
+        out.parent.mkdir()  # compile -o creates only the last folder
         env = dict(os.environ, PYTHONHASHSEED=seed)
         res = subprocess.run([sys.executable, "-m", "schemagen", "compile", *args, "-o", str(out),
                               "-q"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

@@ -436,7 +436,7 @@ def _guard(files: list[Path], limits: tuple[float, int], decode: bool,
         # file names and pyarrow's messages (which quote column names) are untrusted text
         if len(bad) == 1:
             raise InspectError(guard.printable(f"{bad[0][0]}: {bad[0][1]}"))
-        raise InspectError(f"{len(bad)} of {len(files)} files cannot be read:\n"
+        raise InspectError(f"{len(bad):,} of {len(files):,} files cannot be read:\n"
                            + "\n".join(guard.printable(f"  {f}: {m}") for f, m in bad))
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from schemagen.cli.commands import add_warning_options, warning_printer
 from schemagen.typemap.engines import ENGINES
 
 
@@ -83,21 +84,32 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--split-size", type=int, metavar="BYTES",
                    help="with --workers/--scheduler: bytes of input per task (default "
                         "32 MiB)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar or summary (schema warnings are still printed)")
+    add_warning_options(p)
     p.set_defaults(func=run)
 
 
 def record_class(schema_paths: Sequence[str], record: str, include_dirs: Sequence[str] = (),
-                 sql_dialect: str | None = None) -> type:
+                 sql_dialect: str | None = None,
+                 on_warning: Callable[[str], None] | None = None) -> type:
     """Compile the schemas in memory (``schemagen.load``, cached by content: the code
-    ``schemagen compile`` would write, no files) and return the record's generated class."""
+    ``schemagen compile`` would write, no files) and return the record's generated class.
+    ``on_warning`` is told each schema warning (of a first compile: a cached load has
+    none)."""
     import warnings
 
     from schemagen.codegen.loader import load_schemas
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         loaded = load_schemas(schema_paths, include=include_dirs, sql_dialect=sql_dialect)
+    if on_warning is not None:
+        from schemagen.errors import SchemaWarning
+
+        for w in caught:
+            if issubclass(w.category, SchemaWarning):
+                on_warning(str(w.message))
     return loaded.record_class(record)
 
 
@@ -130,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     inputs = input_files(args.inputs)  # each a file or a stream; nothing read yet
     sizes = [f.size for f in inputs]
     total = None if None in sizes else sum(s or 0 for s in sizes)
-    cls = record_class(args.schemas, args.record, args.include_dirs, args.sql_dialect)
+    cls = record_class(args.schemas, args.record, args.include_dirs, args.sql_dialect,
+                       warning_printer(args))
     common = {"input_format": args.input_format, "rejects": args.rejects,
               "unknown_fields": args.unknown_fields, "mode": args.mode,
               "partition_by": args.partition_by, "csv_delimiter": args.csv_delimiter}

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from schemagen.errors import UsageError
+from schemagen.errors import UsageError, counted
 
 
 def add_parser(sub: Any) -> None:
@@ -139,6 +139,6 @@ def _emit(args: argparse.Namespace, report: dict[str, Any]) -> int:
     compiler.write(rendered, out)
     plan = comp.owner[root]
     module = ".".join((package, *plan.parts))
-    print(f"wrote {len(rendered)} files to {out}/: from {module} import "
+    print(f"wrote {counted(len(rendered), 'file')} to {out}/: from {module} import "
           f"{plan.class_names[root]}")
     return 0

@@ -1048,8 +1048,15 @@ class _Loader:
                               f"({', '.join(f'{n} = {v}' for n, v, *_ in enum.values)})")
                 raise bad(f"a value of enum {enum.name}, written {enum.name}.SYMBOL")
             case ir.List():
+                if c.kind == "map" and not c.value:
+                    # ``{}`` for an empty list or set: the Apache compiler reads any
+                    # constant's list part, which is empty for a map (ThriftTest.thrift:
+                    # ``set<binary> bin_set = {}``)
+                    return ()
                 if c.kind != "list":
-                    raise bad("a list [...]")
+                    raise bad("a list [...]" + ("; a non-empty map {...} is not one (the "
+                                                "Apache compiler would silently drop its "
+                                                "entries)" if c.kind == "map" else ""))
                 out = []
                 for i, item in enumerate(c.value):
                     v = self.value(prog, inner.item, item, f"{path}[{i}]", via)
@@ -1080,21 +1087,68 @@ class _Loader:
             assert ref.value is not None
             return self.value(ref.prog, t, ref.value, path, (*via, ref))
         enum_def, symbol = self.enum_value(prog, c.value)
+        if isinstance(inner, ir.EnumRef) and (enum_def is None or enum_def.full != inner.name):
+            return self.enum_by_field_type(prog, inner, enum_def, c, path, bad)
         if enum_def is None:
             raise ctx.err(c.tok, f"unknown constant {c.value!r} (for {path})", path)
         if isinstance(inner, ir.EnumRef):
-            if enum_def.full != inner.name:
-                raise bad(f"a value of enum {inner.name}, not of {enum_def.full}")
             return symbol
         if isinstance(inner, ir.Int):
             number = next(v for n, v, *_ in enum_def.values if n == symbol)
             return _int_in_range(inner, number, bad)
         raise bad(ir.describe(inner))
 
+    def enum_by_field_type(self, prog: _Program, inner: ir.EnumRef, named: _Def | None,
+                           c: _Const, path: str, bad: Callable[[str], SchemaError]) -> str:
+        """A qualified name for a value of enum ``inner`` that does not name one of its
+        values (``named``: the enum it names instead, if any).
+
+        The Apache compiler resolves an enum value by the type it is assigned to: it takes
+        the last part of ``X.SYMBOL`` or ``X.Y.SYMBOL`` as a value of that type, whatever
+        ``X`` names (EnumTest.thrift: ``1: MyEnum2 me2_2 = MyEnum1.ME2_2``; an include's
+        name, ``shared_types.SharedEnum0``).  So does this front end, with a warning, when
+        ``X`` names an enum or an include (a qualifier that names nothing is an unknown
+        constant: a typo is not taken for a value); a symbol the type does not have is an
+        error naming its values."""
+        target = self.where[inner.name]
+        symbol = str(c.value).rpartition(".")[2]
+        symbols = [n for n, *_ in target.values]
+        known = named is not None or self.qualifier_known(prog, c.value)
+        if not known:
+            raise self.ctxs[prog.key].err(
+                c.tok, f"unknown constant {c.value!r} (for {path}: expected a value of enum "
+                       f"{target.name}: {', '.join(symbols)})", path)
+        if c.value.count(".") not in (1, 2) or symbol not in symbols:
+            raise bad(f"a value of enum {target.name} ({', '.join(symbols)})"
+                      + (f", not of {named.full}" if named is not None else ""))
+        head = c.value.rpartition(".")[0]
+        head_def = self.lookup(prog, head, None)
+        if named is not None:
+            why = f"{c.value} is a value of enum {named.name}"
+        elif head_def is not None and head_def.kind == "enum":
+            why = f"enum {head_def.name} has no value {symbol}"
+        else:
+            why = f"{c.value} is not qualified with its enum's name"
+        self.warn(prog, c.tok, f"{why}, but {path} is of enum {target.name}: taken as "
+                               f"{target.name}.{symbol} (the Apache compiler resolves an "
+                               "enum value by the type it is assigned to)")
+        return symbol
+
+    def qualifier_known(self, prog: _Program, name: str) -> bool:
+        """Whether the part of ``name`` before its last dot names an enum (or the program
+        of an include, for ``include.SYMBOL``)."""
+        head = name.rpartition(".")[0]
+        d = self.lookup(prog, head, None)
+        return (d is not None and d.kind == "enum") or head in prog.includes
+
     def map_value(self, prog: _Program, inner: ir.Map, c: _Const, path: str,
                   via: tuple[_Def, ...], bad: Callable[[str], SchemaError]) -> Any:
+        if c.kind == "list" and not c.value:
+            return ()  # ``[]`` for an empty map, as the Apache compiler takes it
         if c.kind != "map":
-            raise bad("a map {...}")
+            raise bad("a map {...}" + ("; a non-empty list [...] is not one (the Apache "
+                                       "compiler would silently drop its items)"
+                                       if c.kind == "list" else ""))
         ctx = self.ctxs[prog.key]
         pairs: list[tuple[Any, Any]] = []
         keys: list[Any] = []

@@ -108,12 +108,13 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 
 _WORKER = textwrap.dedent("""
-    import contextlib, importlib, io, json, sys, traceback
+    import contextlib, importlib, io, json, os, sys, traceback
     import schemagen
     from schemagen.cli import main as cli
 
     def job(src, out, pkg, copy):
         said = io.StringIO()
+        os.makedirs(out, exist_ok=True)  # -o creates only the last folder
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
             code = cli.main(["inspect", src, "--emit", "py", "-o", out + "/" + pkg])
         if code != 0:

@@ -130,7 +130,7 @@ def bench_dask_write(n: int, tmp: Path, repeat: int) -> list[list[str]]:
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, wait
 
     import schemagen.dask as sgd
     from generated.example.sales import FlatSale
@@ -143,6 +143,7 @@ def bench_dask_write(n: int, tmp: Path, repeat: int) -> list[list[str]]:
         parts = [t for t in _split(table, 8)]
         bag = db.from_sequence(range(8), npartitions=8).map_partitions(
             lambda ks: [r for k in ks for r in _records(parts[k])]).persist()
+        wait([ddf, bag])  # persist() returns at once: no timing may share the CPUs with it
 
         def ours() -> None:
             sgd.write(ddf, FlatSale, tmp / "sg", mode="overwrite")

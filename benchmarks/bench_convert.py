@@ -35,7 +35,6 @@ import json
 import os
 import platform
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -198,8 +197,8 @@ def main() -> int:
 
 
 def write_md(table: list[str], n: int, mb: float, repeat: int, sg: dict[str, float]) -> None:
-    md = REPO / "BENCHMARKS.md"
-    text = md.read_text(encoding="utf-8")
+    from mdsection import replace_section  # benchmarks/ (the script's folder)
+
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     section = "\n".join([
         "## Convert",
@@ -217,12 +216,7 @@ def write_md(table: list[str], n: int, mb: float, repeat: int, sg: dict[str, flo
         *table,
         "",
     ])
-    pattern = re.compile(r"^## Convert\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    md.write_text(text, encoding="utf-8")
+    replace_section('Convert', section)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import importlib
 import os
 import platform
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -151,8 +150,8 @@ def main() -> int:
 
 
 def write_md(table: list[str], n: int, repeat: int) -> None:
-    md = REPO / "BENCHMARKS.md"
-    text = md.read_text(encoding="utf-8")
+    from mdsection import replace_section  # benchmarks/ (the script's folder)
+
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     section = "\n".join([
         "## Protobuf",
@@ -166,12 +165,7 @@ def write_md(table: list[str], n: int, repeat: int) -> None:
         *table,
         "",
     ])
-    pattern = re.compile(r"^## Protobuf\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    md.write_text(text, encoding="utf-8")
+    replace_section('Protobuf', section)
 
 
 if __name__ == "__main__":

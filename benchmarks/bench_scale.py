@@ -248,8 +248,8 @@ def main() -> int:
 
 
 def write_md(table: list[str], load: tuple[float, float, float]) -> None:
-    md = REPO / "BENCHMARKS.md"
-    text = md.read_text(encoding="utf-8")
+    from mdsection import replace_section  # benchmarks/ (the script's folder)
+
     section = "\n".join([
         "## Scale-out (Dask, object stores)",
         "",
@@ -262,12 +262,7 @@ def write_md(table: list[str], load: tuple[float, float, float]) -> None:
         *table,
         "",
     ])
-    pattern = re.compile(r"^## Scale-out \(Dask, object stores\)\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    md.write_text(text, encoding="utf-8")
+    replace_section('Scale-out (Dask, object stores)', section)
 
 
 if __name__ == "__main__":
